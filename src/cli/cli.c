@@ -1,0 +1,88 @@
+/* cli.c - helpers shared by the subcommands; see cli.h. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+const cli_command *cli_find(const char *name)
+{
+    for (const cli_command *const *c = cli_commands; *c; c++)
+        if (!strcmp((*c)->name, name))
+            return *c;
+    return NULL;
+}
+
+int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char *arg, int *help_shown)
+{
+    switch (opt) {
+    case OPT_DB:
+        ctx->db_path = arg;
+        return 1;
+    case OPT_FORMAT:
+        if (!strcmp(arg, "table"))
+            ctx->format = FORMAT_TABLE;
+        else if (!strcmp(arg, "json"))
+            ctx->format = FORMAT_JSON;
+        else if (!strcmp(arg, "csv"))
+            ctx->format = FORMAT_CSV;
+        else {
+            fprintf(ctx->err, "embudo %s: unknown format '%s'; use table, json or csv\n", cmd->name, arg);
+            return -1;
+        }
+        ctx->format_given = 1;
+        return 1;
+    case 'h':
+        fputs(cmd->usage, ctx->out);
+        *help_shown = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_fail(cli_ctx *ctx, const emb_err *err)
+{
+    fprintf(ctx->err, "embudo: error: %s\n", err->msg[0] ? err->msg : emb_code_message(err->code));
+    int status = emb_exit_status(err->code);
+    return status ? status : 1;
+}
+
+int cli_usage_error(cli_ctx *ctx, const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(ctx->err, "embudo %s: ", cmd->name);
+    vfprintf(ctx->err, fmt, ap);
+    fprintf(ctx->err, "\n(see `embudo %s --help`)\n", cmd->name);
+    va_end(ap);
+    return 2;
+}
+
+int cli_open_store(cli_ctx *ctx, unsigned flags, store **out)
+{
+    emb_err err;
+    emb_err_clear(&err);
+    if (store_open(ctx->db_path, flags, out, &err) != EMB_OK)
+        return cli_fail(ctx, &err);
+    return 0;
+}
+
+int cli_parse_instant(const char *s, int64_t *out)
+{
+    struct tm tm = {0};
+    const char *rest = strptime(s, "%Y-%m-%d", &tm);
+    if (!rest)
+        return -1;
+    if (*rest == 'T' || *rest == ' ') {
+        rest = strptime(rest + 1, "%H:%M:%S", &tm);
+        if (!rest)
+            return -1;
+    }
+    if (*rest == 'Z')
+        rest++;
+    if (*rest)
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}

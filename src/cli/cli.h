@@ -1,0 +1,71 @@
+/*
+ * cli.h - what every subcommand of the embudo CLI shares.
+ *
+ * Each subcommand lives in its own file src/cli/cmd_NAME.c and exports one const
+ * cli_command descriptor, listed in src/cli/commands.c. The run function gets a
+ * cli_ctx (owned by main, valid for the whole command) and its own arguments
+ * (argv[0] is the command name) and returns an exit status: 0 ok, 1 failure,
+ * 2 usage error. Commands print results to ctx->out and messages to ctx->err;
+ * they never call exit().
+ */
+#ifndef EMB_CLI_H
+#define EMB_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "store/store.h"
+
+typedef enum { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV } output_format;
+
+typedef struct cli_ctx {
+    const char *db_path;  /* --db, else $EMBUDO_DB, else ./embudo.db */
+    output_format format; /* --format, default table */
+    int format_given;     /* 1 when --format was on the command line */
+    FILE *out;            /* results */
+    FILE *err;            /* messages for people */
+    int64_t now;          /* current time, Unix seconds UTC ($EMBUDO_NOW overrides, for tests) */
+    int stdout_is_tty;    /* 1 when out is a terminal (progress bars, colours) */
+} cli_ctx;
+
+typedef struct cli_command {
+    const char *name;    /* as typed: "import", "deal" */
+    const char *summary; /* one line for `embudo --help` */
+    const char *usage;   /* the whole --help text */
+    int (*run)(const struct cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+    const char *kind;    /* for the generic record commands: the kind's plural name */
+} cli_command;
+
+/* The command table (commands.c), NULL-terminated, and lookup by name. */
+extern const cli_command *const cli_commands[];
+const cli_command *cli_find(const char *name);
+
+/* Options every command accepts; append to a command's own getopt_long table with
+ * CLI_COMMON_OPTIONS and handle with cli_common_option(). */
+enum { OPT_DB = 1000, OPT_FORMAT, OPT_HELP };
+#define CLI_COMMON_OPTIONS                                                                   \
+    {"db", required_argument, NULL, OPT_DB}, {"format", required_argument, NULL, OPT_FORMAT}, \
+        {"help", no_argument, NULL, 'h'}
+
+/* Handles a common option; returns 1 if handled, 0 if not common, -1 on a bad
+ * value (message printed). For 'h' it prints cmd->usage and returns 1 and sets
+ * *help_shown. */
+int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char *arg, int *help_shown);
+
+/* Prints "embudo: error: MSG" and returns the exit status of err->code. */
+int cli_fail(cli_ctx *ctx, const emb_err *err);
+/* Prints a usage error naming the command and returns 2. */
+int cli_usage_error(cli_ctx *ctx, const cli_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Opens ctx->db_path with flags (store.h); prints the error and returns its exit
+ * status (non-zero) on failure. */
+int cli_open_store(cli_ctx *ctx, unsigned flags, store **out);
+
+/* Parses "2026-07-14" or "2026-07-14T10:00:00Z" style instants for options
+ * (strict ISO 8601, UTC unless an offset is given). */
+int cli_parse_instant(const char *s, int64_t *out);
+
+#endif

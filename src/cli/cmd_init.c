@@ -1,0 +1,161 @@
+/* cmd_init.c - `embudo init`: create a database, or change its organisation settings. */
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+
+const cli_command cmd_init = {
+    .name = "init",
+    .summary = "create a database or change the organisation's settings",
+    .usage = "usage: embudo init [--name NAME] [--currency CODE] [--timezone ZONE]\n"
+             "                   [--fiscal-year-start MONTH] [--week-start DAY] [--locale en|es]\n"
+             "\n"
+             "Creates the database (--db PATH, $EMBUDO_DB or ./embudo.db) with the default\n"
+             "pipeline, or updates the settings of an existing one.\n"
+             "  --name NAME              organisation name\n"
+             "  --currency CODE          reporting currency, ISO 4217 (default EUR)\n"
+             "  --timezone ZONE          IANA time zone for reports (default UTC)\n"
+             "  --fiscal-year-start M    first month of the fiscal year, 1-12 (default 1)\n"
+             "  --week-start D           first day of the week, 1 = Monday .. 7 = Sunday (default 1)\n"
+             "  --locale en|es           language of labels (default en)\n",
+    .run = run,
+};
+
+static int valid_currency(const char *s)
+{
+    if (strlen(s) != 3)
+        return 0;
+    for (int i = 0; i < 3; i++)
+        if (!isupper((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+static int valid_timezone(const char *s)
+{
+    if (!*s || s[0] == '/' || strstr(s, ".."))
+        return 0;
+    if (!strcmp(s, "UTC"))
+        return 1;
+    char path[512];
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", s);
+    return access(path, R_OK) == 0;
+}
+
+static int parse_small(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},        {"currency", required_argument, NULL, 'c'},
+        {"timezone", required_argument, NULL, 't'},    {"fiscal-year-start", required_argument, NULL, 'f'},
+        {"week-start", required_argument, NULL, 'w'},  {"locale", required_argument, NULL, 'l'},
+        CLI_COMMON_OPTIONS,                            {0},
+    };
+    const char *name = NULL, *currency = NULL, *timezone = NULL, *locale = NULL;
+    int fiscal = 0, week = 0, help = 0, opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int c = cli_common_option(cmd, ctx, opt, optarg, &help);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        switch (opt) {
+        case 'n':
+            name = optarg;
+            break;
+        case 'c':
+            currency = optarg;
+            if (!valid_currency(currency))
+                return cli_usage_error(ctx, cmd, "currency '%s' is not an ISO 4217 code such as EUR or USD", optarg);
+            break;
+        case 't':
+            timezone = optarg;
+            if (!valid_timezone(timezone))
+                return cli_usage_error(ctx, cmd, "time zone '%s' is unknown; use an IANA name such as Europe/Madrid",
+                                       optarg);
+            break;
+        case 'f':
+            if (parse_small(optarg, 1, 12, &fiscal))
+                return cli_usage_error(ctx, cmd, "--fiscal-year-start '%s' must be a month number 1-12", optarg);
+            break;
+        case 'w':
+            if (parse_small(optarg, 1, 7, &week))
+                return cli_usage_error(ctx, cmd, "--week-start '%s' must be 1 (Monday) to 7 (Sunday)", optarg);
+            break;
+        case 'l':
+            if (strcmp(optarg, "en") && strcmp(optarg, "es"))
+                return cli_usage_error(ctx, cmd, "--locale '%s' must be en or es", optarg);
+            locale = optarg;
+            break;
+        default:
+            return cli_usage_error(ctx, cmd, "unknown option");
+        }
+    }
+    if (help)
+        return 0;
+    if (optind < argc)
+        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+
+    int existed = access(ctx->db_path, F_OK) == 0;
+    store *st;
+    int status = cli_open_store(ctx, STORE_CREATE, &st);
+    if (status)
+        return status;
+    emb_err err;
+    emb_err_clear(&err);
+    if (store_begin(st, &err))
+        goto fail;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st),
+                           "UPDATE organisation SET name = coalesce(?1, name), currency = coalesce(?2, currency), "
+                           "timezone = coalesce(?3, timezone), fiscal_year_start = coalesce(?4, fiscal_year_start), "
+                           "week_start = coalesce(?5, week_start), locale = coalesce(?6, locale) WHERE id = 1",
+                           -1, &s, NULL) != SQLITE_OK) {
+        store_sql_error(st, "settings", &err);
+        store_rollback(st);
+        goto fail;
+    }
+    const char *texts[] = {name, currency, timezone};
+    for (int i = 0; i < 3; i++)
+        if (texts[i])
+            sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
+    if (fiscal)
+        sqlite3_bind_int(s, 4, fiscal);
+    if (week)
+        sqlite3_bind_int(s, 5, week);
+    if (locale)
+        sqlite3_bind_text(s, 6, locale, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        store_sql_error(st, "settings", &err);
+        store_rollback(st);
+        goto fail;
+    }
+    if (store_commit(st, &err) || store_reload_org(st, &err))
+        goto fail;
+    const org_settings *org = store_org(st);
+    fprintf(ctx->out, "%s %s: %s, currency %s, time zone %s, fiscal year from month %d, schema version %d\n",
+            existed ? "updated" : "created", ctx->db_path, org->name, org->currency, org->timezone,
+            org->fiscal_year_start, store_schema_version(st));
+    store_close(st);
+    return 0;
+fail:
+    store_close(st);
+    return cli_fail(ctx, &err);
+}

@@ -1,0 +1,804 @@
+/*
+ * records.c - generic insert/update/get/delete/resolve of records of any kind,
+ * with the domain rules listed in records.h. SQL is built from the kind tables
+ * and cached per kind in the store's statement slots:
+ *   slot = kind_index * SLOTS_PER_KIND + op.
+ */
+#include "store/records.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kind.h"
+
+enum {
+    SLOTS_PER_KIND = 48,
+    OP_INSERT = 0,
+    OP_FIND_EXT,
+    OP_GET,
+    OP_KEY,
+    OP_COUNT,
+    OP_HISTORY,
+    OP_DEAL_PRODUCT,
+    OP_STAGE_INFO,
+    OP_DEFAULT_PIPELINE,
+    OP_AUDIT,
+    OP_FIRST_STAGE,
+    OP_MATCH = 16, /* + field index, exact match */
+};
+
+#define SQL_MAX 4096
+
+int field_is_text(const field_def *f)
+{
+    switch (f->type) {
+    case FT_TEXT:
+    case FT_ENUM:
+    case FT_DATE:
+    case FT_CURRENCY:
+    case FT_PERIOD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+record *record_new(arena *a, const kind_def *kind)
+{
+    record *r = arena_alloc(a, sizeof *r);
+    if (!r)
+        return NULL;
+    r->kind = kind;
+    r->id = 0;
+    r->v = arena_calloc(a, kind->nfields, sizeof *r->v);
+    return r->v ? r : NULL;
+}
+
+void record_set_int(record *r, int idx, int64_t value) { r->v[idx] = (field_value){FV_SET, value, NULL}; }
+void record_set_text(record *r, int idx, const char *s) { r->v[idx] = (field_value){FV_SET, 0, s}; }
+void record_set_null(record *r, int idx) { r->v[idx] = (field_value){FV_NULL, 0, NULL}; }
+
+field_value *record_get(record *r, const char *name)
+{
+    int i = kind_field_index(r->kind, name);
+    return i < 0 ? NULL : &r->v[i];
+}
+
+static int is_set(record *r, const char *name)
+{
+    field_value *v = record_get(r, name);
+    return v && v->state == FV_SET;
+}
+
+static unsigned kind_index(const kind_def *kind)
+{
+    const kind_def *const *all = kind_all();
+    for (unsigned i = 0; all[i]; i++)
+        if (all[i] == kind)
+            return i;
+    return 0;
+}
+
+static unsigned slot(const kind_def *kind, unsigned op) { return kind_index(kind) * SLOTS_PER_KIND + op; }
+
+static int stored(const field_def *f) { return f->column != NULL; }
+
+static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field_value *v)
+{
+    if (v->state != FV_SET)
+        sqlite3_bind_null(s, pos);
+    else if (field_is_text(f))
+        sqlite3_bind_text(s, pos, v->s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(s, pos, v->i);
+}
+
+static void read_value(sqlite3_stmt *s, int col, const field_def *f, field_value *v, arena *a)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+        *v = (field_value){FV_NULL, 0, NULL};
+    } else if (field_is_text(f)) {
+        const char *t = (const char *)sqlite3_column_text(s, col);
+        *v = (field_value){FV_SET, 0, arena_strdup(a, t ? t : "")};
+    } else {
+        *v = (field_value){FV_SET, sqlite3_column_int64(s, col), NULL};
+    }
+}
+
+/* "col1, col2, ..." of every stored field, in field order. */
+static void column_list(const kind_def *kind, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < kind->nfields; i++) {
+        if (!stored(&kind->fields[i]))
+            continue;
+        n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? ", " : "", kind->fields[i].column);
+    }
+}
+
+static emb_code constraint_error(store *st, const kind_def *kind, emb_err *err)
+{
+    const char *msg = sqlite3_errmsg(store_sqlite(st));
+    int ext = sqlite3_extended_errcode(store_sqlite(st));
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return emb_err_set(err, EMB_CONFLICT, "another %s already has that value (%s)", kind->singular, msg);
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return emb_err_set(err, EMB_CONFLICT, "%s is referenced by other records or refers to a missing one",
+                           kind->singular);
+    if ((ext & 0xff) == SQLITE_CONSTRAINT)
+        return emb_err_set(err, EMB_INVALID, "%s breaks a rule of the database: %s", kind->singular, msg);
+    return store_sql_error(st, kind->singular, err);
+}
+
+/* ---- domain rules ---------------------------------------------------------- */
+
+static emb_code default_pipeline(store *st, int64_t *id, emb_err *err)
+{
+    sqlite3_stmt *s = store__stmt(st, slot(kind_find("pipelines"), OP_DEFAULT_PIPELINE),
+                                  "SELECT id FROM pipelines ORDER BY is_default DESC, id LIMIT 1", err);
+    if (!s)
+        return err->code;
+    if (sqlite3_step(s) != SQLITE_ROW)
+        return emb_err_set(err, EMB_INVALID, "there is no pipeline; create one with `embudo pipeline add`");
+    *id = sqlite3_column_int64(s, 0);
+    return EMB_OK;
+}
+
+/* The pipeline and kind of a stage. */
+static emb_code stage_info(store *st, int64_t stage_id, int64_t *pipeline_id, char kind[8], emb_err *err)
+{
+    sqlite3_stmt *s = store__stmt(st, slot(kind_find("stages"), OP_STAGE_INFO),
+                                  "SELECT pipeline_id, kind FROM stages WHERE id = ?", err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, stage_id);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        return emb_err_set(err, EMB_INVALID, "stage #%lld does not exist", (long long)stage_id);
+    *pipeline_id = sqlite3_column_int64(s, 0);
+    snprintf(kind, 8, "%s", (const char *)sqlite3_column_text(s, 1));
+    return EMB_OK;
+}
+
+static emb_code first_open_stage(store *st, int64_t pipeline_id, int64_t *stage_id, emb_err *err)
+{
+    sqlite3_stmt *s = store__stmt(st, slot(kind_find("stages"), OP_FIRST_STAGE),
+                                  "SELECT id FROM stages WHERE pipeline_id = ? AND kind = 'open' "
+                                  "ORDER BY position LIMIT 1",
+                                  err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, pipeline_id);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        return emb_err_set(err, EMB_INVALID, "pipeline #%lld has no open stage", (long long)pipeline_id);
+    *stage_id = sqlite3_column_int64(s, 0);
+    return EMB_OK;
+}
+
+static void set_default_int(record *r, const char *name, int64_t value)
+{
+    int i = kind_field_index(r->kind, name);
+    if (i >= 0 && r->v[i].state == FV_UNSET)
+        record_set_int(r, i, value);
+}
+
+static void set_default_text(record *r, const char *name, const char *value)
+{
+    int i = kind_field_index(r->kind, name);
+    if (i >= 0 && r->v[i].state == FV_UNSET)
+        record_set_text(r, i, value);
+}
+
+static const char *lead_status_times[] = {"mql_at", "sql_at", "converted_at", NULL};
+
+/* Defaults common to insert: creation time, currency, enumerations' defaults. */
+static void apply_insert_defaults(store *st, record *r, const change_ctx *ctx)
+{
+    const char *kind = r->kind->name;
+    set_default_int(r, "created", ctx->now);
+    set_default_text(r, "currency", store_org(st)->currency);
+    if (!strcmp(kind, "users")) {
+        set_default_text(r, "role", "rep");
+        set_default_int(r, "active", 1);
+    } else if (!strcmp(kind, "products")) {
+        set_default_int(r, "active", 1);
+    } else if (!strcmp(kind, "leads")) {
+        set_default_text(r, "status", "new");
+    } else if (!strcmp(kind, "activities")) {
+        set_default_int(r, "cold", 0);
+    } else if (!strcmp(kind, "order_lines")) {
+        set_default_int(r, "discount", 0);
+    } else if (!strcmp(kind, "pipelines")) {
+        set_default_int(r, "default", 0);
+    } else if (!strcmp(kind, "goals")) {
+        if (is_set(r, "rep"))
+            set_default_text(r, "scope", "rep");
+        else if (is_set(r, "team"))
+            set_default_text(r, "scope", "team");
+        else
+            set_default_text(r, "scope", "org");
+    }
+}
+
+/* Lead: the first time a status was reached defaults to creation time. */
+static void lead_rules(record *r)
+{
+    field_value *status = record_get(r, "status");
+    if (!status || status->state != FV_SET)
+        return;
+    static const char *const order[] = {"mql", "sql", "converted", NULL};
+    int rank = -1;
+    for (int i = 0; order[i]; i++)
+        if (!strcmp(status->s, order[i]))
+            rank = i;
+    field_value *created = record_get(r, "created");
+    int64_t at = created && created->state == FV_SET ? created->i : 0;
+    for (int i = 0; i <= rank && lead_status_times[i]; i++)
+        if (!is_set(r, lead_status_times[i]) && created && created->state == FV_SET)
+            record_set_int(r, kind_field_index(r->kind, lead_status_times[i]), at);
+    if (!strcmp(status->s, "disqualified") && !is_set(r, "disqualified_at") && created &&
+        created->state == FV_SET)
+        record_set_int(r, kind_field_index(r->kind, "disqualified_at"), at);
+}
+
+/* Deal: pipeline, status from stage, close time. `before` is the stored row on
+ * update (NULL on insert). */
+static emb_code deal_rules(store *st, record *r, const record *before, const change_ctx *ctx, emb_err *err)
+{
+    int ipipe = kind_field_index(r->kind, "pipeline"), istage = kind_field_index(r->kind, "stage");
+    int istatus = kind_field_index(r->kind, "status"), iclosed = kind_field_index(r->kind, "closed");
+    int icreated = kind_field_index(r->kind, "created");
+    if (r->v[ipipe].state != FV_SET && !before) {
+        int64_t p;
+        if (default_pipeline(st, &p, err))
+            return err->code;
+        record_set_int(r, ipipe, p);
+    }
+    const field_value *stage = r->v[istage].state != FV_UNSET ? &r->v[istage] : before ? &before->v[istage] : NULL;
+    if (!stage || stage->state != FV_SET)
+        return emb_err_set(err, EMB_INVALID, "deal needs a stage");
+    int64_t stage_pipe;
+    char kind[8];
+    if (stage_info(st, stage->i, &stage_pipe, kind, err))
+        return err->code;
+    const field_value *pipe = r->v[ipipe].state != FV_UNSET ? &r->v[ipipe] : before ? &before->v[ipipe] : NULL;
+    if (pipe && pipe->state == FV_SET && pipe->i != stage_pipe) {
+        if (r->v[ipipe].state == FV_UNSET)
+            record_set_int(r, ipipe, stage_pipe); /* moving a stage moves the pipeline */
+        else
+            return emb_err_set(err, EMB_INVALID, "stage #%lld belongs to another pipeline", (long long)stage->i);
+    }
+    const char *old_status = before ? before->v[istatus].s : NULL;
+    record_set_text(r, istatus, strcmp(kind, "won") == 0 ? "won" : strcmp(kind, "lost") == 0 ? "lost" : "open");
+    const char *status = r->v[istatus].s;
+    const field_value *closed = r->v[iclosed].state != FV_UNSET ? &r->v[iclosed] : before ? &before->v[iclosed] : NULL;
+    int has_closed = closed && closed->state == FV_SET;
+    if (!strcmp(status, "open")) {
+        if (has_closed && r->v[iclosed].state == FV_SET)
+            return emb_err_set(err, EMB_INVALID, "an open deal has no close date (got closed with stage of kind open)");
+        if (has_closed)
+            record_set_null(r, iclosed); /* reopened */
+    } else if (!has_closed || (before && old_status && !strcmp(old_status, "open") && r->v[iclosed].state == FV_UNSET)) {
+        if (!before)
+            return emb_err_set(err, EMB_INVALID, "a %s deal needs its close date (field closed)", status);
+        record_set_int(r, iclosed, ctx->now);
+    }
+    const field_value *created = r->v[icreated].state != FV_UNSET ? &r->v[icreated] : before ? &before->v[icreated] : NULL;
+    closed = r->v[iclosed].state != FV_UNSET ? &r->v[iclosed] : before ? &before->v[iclosed] : NULL;
+    if (created && created->state == FV_SET && closed && closed->state == FV_SET && closed->i < created->i)
+        return emb_err_set(err, EMB_INVALID, "a deal cannot close before it is created");
+    return EMB_OK;
+}
+
+static const char *const tracked[] = {"stage", "status", "amount", "owner", "expected_close", NULL};
+
+static int value_equal(const field_def *f, const field_value *a, const field_value *b)
+{
+    if (a->state != b->state)
+        return 0;
+    if (a->state != FV_SET)
+        return 1;
+    return field_is_text(f) ? strcmp(a->s, b->s) == 0 : a->i == b->i;
+}
+
+/* Appends one deal_history row with the state `now` (merged record), at `at`. */
+static emb_code append_history(store *st, int64_t deal_id, int64_t at, const char *changed, const record *state,
+                               const change_ctx *ctx, emb_err *err)
+{
+    const kind_def *k = state->kind;
+    sqlite3_stmt *s = store__stmt(st, slot(k, OP_HISTORY),
+                                  "INSERT INTO deal_history (deal_id, at, author_id, changed, stage_id, status, "
+                                  "amount, currency, owner_id, expected_close) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                  err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, deal_id);
+    sqlite3_bind_int64(s, 2, at);
+    if (ctx->author_id)
+        sqlite3_bind_int64(s, 3, ctx->author_id);
+    else
+        sqlite3_bind_null(s, 3);
+    sqlite3_bind_text(s, 4, changed, -1, SQLITE_TRANSIENT);
+    static const char *const cols[] = {"stage", "status", "amount", "currency", "owner", "expected_close"};
+    for (int i = 0; i < 6; i++) {
+        int idx = kind_field_index(k, cols[i]);
+        bind_value(s, 5 + i, &k->fields[idx], &state->v[idx]);
+    }
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return constraint_error(st, k, err);
+    return EMB_OK;
+}
+
+/* Adds a product to a deal (the deal kind's virtual field "product"). */
+static emb_code add_deal_product(store *st, const record *r, emb_err *err)
+{
+    const field_value *p = record_get((record *)r, "product");
+    if (!p || p->state != FV_SET)
+        return EMB_OK;
+    sqlite3_stmt *s = store__stmt(st, slot(r->kind, OP_DEAL_PRODUCT),
+                                  "INSERT INTO deal_products (deal_id, product_id, quantity, unit_price) "
+                                  "VALUES (?, ?, 1, ?) ON CONFLICT (deal_id, product_id) DO UPDATE SET "
+                                  "unit_price = excluded.unit_price",
+                                  err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, r->id);
+    sqlite3_bind_int64(s, 2, p->i);
+    const field_value *amount = record_get((record *)r, "amount");
+    if (amount && amount->state == FV_SET)
+        sqlite3_bind_int64(s, 3, amount->i);
+    else
+        sqlite3_bind_null(s, 3);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return constraint_error(st, r->kind, err);
+    return EMB_OK;
+}
+
+static emb_code check_required(const record *r, emb_err *err)
+{
+    for (size_t i = 0; i < r->kind->nfields; i++) {
+        const field_def *f = &r->kind->fields[i];
+        if ((f->flags & FF_REQUIRED) && stored(f) && r->v[i].state != FV_SET)
+            return emb_err_set(err, EMB_INVALID, "%s needs a value for field '%s' (%s)", r->kind->singular,
+                               f->name, f->help);
+    }
+    return EMB_OK;
+}
+
+static emb_code audit(store *st, const char *action, const kind_def *kind, int64_t id, const change_ctx *ctx,
+                      emb_err *err)
+{
+    if (ctx->bulk)
+        return EMB_OK;
+    sqlite3_stmt *s = store__stmt(st, slot(kind, OP_AUDIT),
+                                  "INSERT INTO audit_log (at, user_id, action, kind, record_id) VALUES (?,?,?,?,?)",
+                                  err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, ctx->now);
+    if (ctx->author_id)
+        sqlite3_bind_int64(s, 2, ctx->author_id);
+    else
+        sqlite3_bind_null(s, 2);
+    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_sql_error(st, "audit log", err);
+    return EMB_OK;
+}
+
+/* ---- operations ------------------------------------------------------------ */
+
+emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
+{
+    const kind_def *k = r->kind;
+    apply_insert_defaults(st, r, ctx);
+    if (!strcmp(k->name, "deals") && deal_rules(st, r, NULL, ctx, err))
+        return err->code;
+    if (!strcmp(k->name, "leads"))
+        lead_rules(r);
+    if (check_required(r, err))
+        return err->code;
+
+    char cols[SQL_MAX], sql[SQL_MAX];
+    column_list(k, cols, sizeof cols);
+    size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (%s) VALUES (", k->table, cols);
+    int nstored = 0;
+    for (size_t i = 0; i < k->nfields; i++)
+        if (stored(&k->fields[i]))
+            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", nstored++ ? ", " : "");
+    snprintf(sql + n, sizeof sql - n, ")");
+    sqlite3_stmt *s = store__stmt(st, slot(k, OP_INSERT), sql, err);
+    if (!s)
+        return err->code;
+    int pos = 1;
+    for (size_t i = 0; i < k->nfields; i++)
+        if (stored(&k->fields[i]))
+            bind_value(s, pos++, &k->fields[i], &r->v[i]);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return constraint_error(st, k, err);
+    r->id = sqlite3_last_insert_rowid(store_sqlite(st));
+
+    if (!strcmp(k->name, "deals")) {
+        /* The history its dates imply: as created, then the close if closed. */
+        record *at_create = r;
+        const field_value *status = record_get(r, "status");
+        const field_value *closed = record_get(r, "closed");
+        int64_t created = record_get(r, "created")->i;
+        if (strcmp(status->s, "open") != 0) {
+            /* Only the dates are known: open in the pipeline's first stage from
+             * creation, then closed in its stage at the close time. */
+            arena tmp;
+            arena_init(&tmp, 1024);
+            record *open_state = record_new(&tmp, k);
+            emb_code rc = open_state ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
+            int64_t first_stage = 0;
+            if (!rc)
+                rc = first_open_stage(st, record_get(r, "pipeline")->i, &first_stage, err);
+            if (!rc) {
+                memcpy(open_state->v, r->v, k->nfields * sizeof *r->v);
+                record_set_text(open_state, kind_field_index(k, "status"), "open");
+                record_set_int(open_state, kind_field_index(k, "stage"), first_stage);
+                rc = append_history(st, r->id, created, "created", open_state, ctx, err);
+            }
+            if (!rc)
+                rc = append_history(st, r->id, closed->i, "status", r, ctx, err);
+            arena_release(&tmp);
+            if (rc)
+                return rc;
+        } else if (append_history(st, r->id, created, "created", at_create, ctx, err)) {
+            return err->code;
+        }
+        if (add_deal_product(st, r, err))
+            return err->code;
+    }
+    return audit(st, "insert", k, r->id, ctx, err);
+}
+
+emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_err *err)
+{
+    const kind_def *k = r->kind;
+    arena tmp;
+    arena_init(&tmp, 4096);
+    record *before = NULL;
+    emb_code rc = store_record_get(st, k, r->id, &tmp, &before, err);
+    if (rc)
+        goto done;
+    for (size_t i = 0; i < k->nfields; i++)
+        if ((k->fields[i].flags & FF_DERIVED) && r->v[i].state != FV_UNSET && strcmp(k->name, "goals") != 0) {
+            rc = emb_err_set(err, EMB_INVALID, "field '%s' of a %s is computed and cannot be set",
+                             k->fields[i].name, k->singular);
+            goto done;
+        }
+    /* The rules below complete the change; work on a copy so the caller's record
+     * keeps only what the caller set. */
+    record *given = r;
+    r = record_new(&tmp, k);
+    if (!r) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    r->id = given->id;
+    memcpy(r->v, given->v, k->nfields * sizeof *r->v);
+    if (!strcmp(k->name, "deals") && (rc = deal_rules(st, r, before, ctx, err)))
+        goto done;
+    if (!strcmp(k->name, "leads")) {
+        field_value *created = record_get(r, "created");
+        if (created->state == FV_UNSET)
+            *created = *record_get(before, "created");
+        lead_rules(r);
+    }
+    /* The merged row must still satisfy the required fields. */
+    record *merged = record_new(&tmp, k);
+    if (!merged) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < k->nfields; i++)
+        merged->v[i] = r->v[i].state != FV_UNSET ? r->v[i] : before->v[i];
+    if ((rc = check_required(merged, err)))
+        goto done;
+
+    char sql[SQL_MAX];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "UPDATE %s SET ", k->table);
+    int nset = 0;
+    for (size_t i = 0; i < k->nfields; i++)
+        if (stored(&k->fields[i]) && r->v[i].state != FV_UNSET)
+            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s = ?", nset++ ? ", " : "", k->fields[i].column);
+    if (nset) {
+        snprintf(sql + n, sizeof sql - n, " WHERE id = ?");
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK) {
+            rc = store_sql_error(st, "update", err);
+            goto done;
+        }
+        int pos = 1;
+        for (size_t i = 0; i < k->nfields; i++)
+            if (stored(&k->fields[i]) && r->v[i].state != FV_UNSET)
+                bind_value(s, pos++, &k->fields[i], &r->v[i]);
+        sqlite3_bind_int64(s, pos, r->id);
+        int step = sqlite3_step(s);
+        if (step != SQLITE_DONE)
+            rc = constraint_error(st, k, err);
+        sqlite3_finalize(s);
+        if (rc)
+            goto done;
+    }
+    if (!strcmp(k->name, "deals")) {
+        char changed[128] = "";
+        size_t cn = 0;
+        for (int t = 0; tracked[t]; t++) {
+            int i = kind_field_index(k, tracked[t]);
+            if (!value_equal(&k->fields[i], &before->v[i], &merged->v[i]))
+                cn += (size_t)snprintf(changed + cn, sizeof changed - cn, "%s%s", cn ? "," : "", tracked[t]);
+        }
+        if (cn) {
+            const field_value *closed = record_get(merged, "closed");
+            const field_value *status = record_get(merged, "status");
+            /* A close is dated by its close time; other changes by the time of the change. */
+            int64_t at = strstr(changed, "status") && strcmp(status->s, "open") && closed->state == FV_SET
+                             ? closed->i
+                             : ctx->now;
+            if ((rc = append_history(st, r->id, at, changed, merged, ctx, err)))
+                goto done;
+        }
+        if ((rc = add_deal_product(st, merged, err)))
+            goto done;
+    }
+    rc = audit(st, "update", k, r->id, ctx, err);
+done:
+    arena_release(&tmp);
+    return rc;
+}
+
+emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a, record **out, emb_err *err)
+{
+    char cols[SQL_MAX], sql[SQL_MAX];
+    column_list(kind, cols, sizeof cols);
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", cols, kind->table);
+    sqlite3_stmt *s = store__stmt(st, slot(kind, OP_GET), sql, err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE)
+        return emb_err_set(err, EMB_NOT_FOUND, "no %s #%lld", kind->singular, (long long)id);
+    if (rc != SQLITE_ROW)
+        return store_sql_error(st, kind->singular, err);
+    record *r = record_new(a, kind);
+    if (!r)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    r->id = id;
+    int col = 0;
+    for (size_t i = 0; i < kind->nfields; i++)
+        if (stored(&kind->fields[i]))
+            read_value(s, col++, &kind->fields[i], &r->v[i], a);
+    sqlite3_reset(s);
+    *out = r;
+    return EMB_OK;
+}
+
+emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const change_ctx *ctx, emb_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", kind->table);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "delete", err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    emb_code code = EMB_OK;
+    if (rc != SQLITE_DONE)
+        code = constraint_error(st, kind, err);
+    else if (sqlite3_changes(store_sqlite(st)) == 0)
+        code = emb_err_set(err, EMB_NOT_FOUND, "no %s #%lld", kind->singular, (long long)id);
+    sqlite3_finalize(s);
+    return code ? code : audit(st, "delete", kind, id, ctx, err);
+}
+
+emb_code store_record_find_ext(store *st, const kind_def *kind, const char *ext_id, int64_t *id, emb_err *err)
+{
+    *id = 0;
+    if (kind_field_index(kind, "id") < 0)
+        return EMB_OK;
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE ext_id = ?", kind->table);
+    sqlite3_stmt *s = store__stmt(st, slot(kind, OP_FIND_EXT), sql, err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_text(s, 1, ext_id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    else if (rc != SQLITE_DONE)
+        return store_sql_error(st, kind->singular, err);
+    sqlite3_reset(s);
+    return EMB_OK;
+}
+
+/* Runs a one-column id query with key bound (and pipeline for stages); counts rows. */
+static emb_code match_query(store *st, sqlite3_stmt *s, const char *key, int64_t pipeline_id, int with_pipeline,
+                            int64_t *id, int *count, emb_err *err)
+{
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+    if (with_pipeline)
+        sqlite3_bind_int64(s, 2, pipeline_id);
+    *count = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((*count)++ == 0)
+            *id = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(st, "lookup", err);
+    return EMB_OK;
+}
+
+emb_code store_record_resolve(store *st, const kind_def *kind, const char *key, int64_t pipeline_id, int64_t *id,
+                              emb_err *err)
+{
+    *id = 0;
+    if (!key || !*key)
+        return emb_err_set(err, EMB_NOT_FOUND, "empty %s reference", kind->singular);
+    if (store_record_find_ext(st, kind, key, id, err))
+        return err->code;
+    if (*id)
+        return EMB_OK;
+    if (key[0] == '#' && key[1]) {
+        char *end;
+        long long v = strtoll(key + 1, &end, 10);
+        if (!*end && v > 0) {
+            arena tmp;
+            arena_init(&tmp, 1024);
+            record *r;
+            emb_code rc = store_record_get(st, kind, v, &tmp, &r, err);
+            arena_release(&tmp);
+            if (rc == EMB_OK)
+                *id = v;
+            return rc;
+        }
+    }
+    int is_stage = !strcmp(kind->name, "stages");
+    if (is_stage && pipeline_id == 0 && default_pipeline(st, &pipeline_id, err))
+        return err->code;
+    /* Exact match on each match field, then case-insensitive, then normalised. */
+    static const char *const form_before[] = {"", "", "emb_norm("};
+    static const char *const form_after[] = {" = ?1", " = ?1 COLLATE NOCASE", ") = emb_norm(?1)"};
+    for (int form = 0; form < 3; form++) {
+        for (size_t i = 0; i < kind->nfields; i++) {
+            const field_def *f = &kind->fields[i];
+            if (!(f->flags & FF_MATCH) || !stored(f))
+                continue;
+            char cond[128], sql[512];
+            snprintf(cond, sizeof cond, "%s%s%s", form_before[form], f->column, form_after[form]);
+            snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s%s LIMIT 2", kind->table, cond,
+                     is_stage ? " AND pipeline_id = ?2" : "");
+            sqlite3_stmt *s = form == 0 ? store__stmt(st, slot(kind, OP_MATCH + (unsigned)i), sql, err) : NULL;
+            if (form != 0 && sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+                return store_sql_error(st, "lookup", err);
+            if (!s)
+                return err->code;
+            int count = 0;
+            emb_code rc = match_query(st, s, key, pipeline_id, is_stage, id, &count, err);
+            if (form != 0)
+                sqlite3_finalize(s);
+            if (rc)
+                return rc;
+            if (count > 1) {
+                *id = 0;
+                return emb_err_set(err, EMB_CONFLICT, "several %s have %s '%s'; use the id", kind->name, f->name,
+                                   key);
+            }
+            if (count == 1)
+                return EMB_OK;
+        }
+    }
+    return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'", kind->singular, key);
+}
+
+const char *store_record_key(store *st, const kind_def *kind, int64_t id, arena *a)
+{
+    if (kind_field_index(kind, "id") >= 0) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT ext_id FROM %s WHERE id = ?", kind->table);
+        sqlite3_stmt *s = store__stmt(st, slot(kind, OP_KEY), sql, NULL);
+        if (s) {
+            sqlite3_bind_int64(s, 1, id);
+            if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+                const char *t = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
+                sqlite3_reset(s);
+                return t;
+            }
+            sqlite3_reset(s);
+        }
+    } else if (kind->label) {
+        /* Kinds without external ids (stages) are named by their label. */
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", kind_field(kind, kind->label)->column,
+                 kind->table);
+        sqlite3_stmt *s = store__stmt(st, slot(kind, OP_KEY), sql, NULL);
+        if (s) {
+            sqlite3_bind_int64(s, 1, id);
+            if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+                const char *t = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
+                sqlite3_reset(s);
+                return t;
+            }
+            sqlite3_reset(s);
+        }
+    }
+    return arena_printf(a, "#%lld", (long long)id);
+}
+
+struct store_cursor {
+    store *st;
+    const kind_def *kind;
+    sqlite3_stmt *s;
+};
+
+emb_code store_cursor_open(store *st, const kind_def *kind, store_cursor **out, emb_err *err)
+{
+    char cols[SQL_MAX], sql[SQL_MAX];
+    column_list(kind, cols, sizeof cols);
+    snprintf(sql, sizeof sql, "SELECT id, %s FROM %s ORDER BY id", cols, kind->table);
+    store_cursor *c = calloc(1, sizeof *c);
+    if (!c)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    c->st = st;
+    c->kind = kind;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &c->s, NULL) != SQLITE_OK) {
+        free(c);
+        return store_sql_error(st, "list", err);
+    }
+    *out = c;
+    return EMB_OK;
+}
+
+int store_cursor_next(store_cursor *c, arena *a, record **out, emb_err *err)
+{
+    int rc = sqlite3_step(c->s);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW) {
+        store_sql_error(c->st, "list", err);
+        return -1;
+    }
+    record *r = record_new(a, c->kind);
+    if (!r) {
+        emb_err_set(err, EMB_NOMEM, "out of memory");
+        return -1;
+    }
+    r->id = sqlite3_column_int64(c->s, 0);
+    int col = 1;
+    for (size_t i = 0; i < c->kind->nfields; i++)
+        if (stored(&c->kind->fields[i]))
+            read_value(c->s, col++, &c->kind->fields[i], &r->v[i], a);
+    *out = r;
+    return 1;
+}
+
+void store_cursor_close(store_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->s);
+    free(c);
+}
+
+emb_code store_record_count(store *st, const kind_def *kind, int64_t *count, emb_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", kind->table);
+    sqlite3_stmt *s = store__stmt(st, slot(kind, OP_COUNT), sql, err);
+    if (!s)
+        return err->code;
+    if (sqlite3_step(s) != SQLITE_ROW)
+        return store_sql_error(st, "count", err);
+    *count = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return EMB_OK;
+}

@@ -1,0 +1,406 @@
+/*
+ * store.c - opening, migrating and transacting on the SQLite database.
+ *
+ * Invariants: a store's connection has foreign_keys=ON, journal_mode=WAL (except
+ * read-only opens of files that are not yet WAL) and a busy timeout; the schema
+ * version is PRAGMA user_version and equals the number of the last migration
+ * applied from embedded_migrations.
+ */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/embedded.h"
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int readonly;
+    int in_tx;
+    org_settings org;
+    char *org_strings[4]; /* owned copies behind org's string fields */
+    sqlite3_stmt *stmts[STORE_STMT_SLOTS]; /* see store__stmt */
+};
+
+sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *err)
+{
+    if (slot >= STORE_STMT_SLOTS) {
+        emb_err_set(err, EMB_INTERNAL, "statement slot %u out of range", slot);
+        return NULL;
+    }
+    sqlite3_stmt *s = st->stmts[slot];
+    if (s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return s;
+    }
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+        store_sql_error(st, "preparing a query", err);
+        return NULL;
+    }
+    st->stmts[slot] = s;
+    return s;
+}
+
+/* emb_norm(text): lower-case ASCII letters and digits only, so that "GTX Pro",
+ * "GTXPro" and "gtx-pro" compare equal; used as the last resort of name matching. */
+static void sql_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    if (!t) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    size_t n = strlen((const char *)t);
+    char *out = sqlite3_malloc64(n + 1);
+    if (!out) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = t[i];
+        if (c >= 'A' && c <= 'Z')
+            out[k++] = (char)(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+            out[k++] = (char)c;
+    }
+    out[k] = '\0';
+    sqlite3_result_text(ctx, out, (int)k, sqlite3_free);
+}
+
+sqlite3 *store_sqlite(store *st) { return st->db; }
+
+static emb_code map_sqlite_code(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return EMB_BUSY;
+    case SQLITE_READONLY:
+        return EMB_READONLY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return EMB_CORRUPT;
+    case SQLITE_NOMEM:
+        return EMB_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return EMB_CONFLICT;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+        return EMB_IO;
+    default:
+        return EMB_DB;
+    }
+}
+
+emb_code store_sql_error(store *st, const char *what, emb_err *err)
+{
+    int rc = sqlite3_extended_errcode(st->db);
+    emb_code code = map_sqlite_code(rc);
+    const char *hint = "";
+    if (code == EMB_BUSY)
+        hint = " (another embudo process is writing; try again)";
+    else if (code == EMB_READONLY)
+        hint = " (check the file's permissions)";
+    else if (code == EMB_CORRUPT)
+        hint = " (restore it from a backup)";
+    return emb_err_set(err, code, "%s: %s%s", what, sqlite3_errmsg(st->db), hint);
+}
+
+emb_code store_exec(store *st, const char *sql, emb_err *err)
+{
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_sql_error(st, "database", err);
+    return EMB_OK;
+}
+
+static int pragma_int(store *st, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_schema_version_supported(void)
+{
+    int n = 0;
+    for (const struct embedded_file *m = embedded_migrations; m->name; m++)
+        n = atoi(m->name); /* names are NNNN_*.sql, in order; atoi stops at '_' */
+    return n;
+}
+
+int store_schema_version(store *st)
+{
+    int64_t v = 0;
+    pragma_int(st, "PRAGMA user_version", &v);
+    return (int)v;
+}
+
+static emb_code migrate(store *st, emb_err *err)
+{
+    int have = store_schema_version(st);
+    int supported = store_schema_version_supported();
+    if (have > supported)
+        return emb_err_set(err, EMB_SCHEMA_NEWER,
+                           "'%s' has schema version %d but this embudo knows only up to %d; "
+                           "upgrade embudo to open it",
+                           st->path, have, supported);
+    if (have == supported)
+        return EMB_OK;
+    if (st->readonly)
+        return emb_err_set(err, EMB_READONLY,
+                           "'%s' needs a schema upgrade (version %d to %d); open it once for writing",
+                           st->path, have, supported);
+    emb_code rc = store_begin(st, err);
+    if (rc)
+        return rc;
+    for (const struct embedded_file *m = embedded_migrations; m->name; m++) {
+        int version = atoi(m->name);
+        if (version <= have)
+            continue;
+        if (sqlite3_exec(st->db, m->data, NULL, NULL, NULL) != SQLITE_OK) {
+            store_sql_error(st, m->name, err);
+            store_rollback(st);
+            return err->code;
+        }
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
+        if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+            store_sql_error(st, "schema version", err);
+            store_rollback(st);
+            return err->code;
+        }
+    }
+    return store_commit(st, err);
+}
+
+static void free_org(store *st)
+{
+    for (size_t i = 0; i < 4; i++) {
+        free(st->org_strings[i]);
+        st->org_strings[i] = NULL;
+    }
+}
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return strdup(t ? (const char *)t : "");
+}
+
+emb_code store_reload_org(store *st, emb_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT name, currency, timezone, locale, fiscal_year_start, week_start "
+                           "FROM organisation WHERE id = 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "reading organisation settings", err);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        if (rc == SQLITE_DONE)
+            return emb_err_set(err, EMB_CORRUPT, "'%s' has no organisation row", st->path);
+        return store_sql_error(st, "reading organisation settings", err);
+    }
+    free_org(st);
+    for (int i = 0; i < 4; i++)
+        st->org_strings[i] = dup_col(s, i);
+    st->org.fiscal_year_start = sqlite3_column_int(s, 4);
+    st->org.week_start = sqlite3_column_int(s, 5);
+    sqlite3_finalize(s);
+    for (int i = 0; i < 4; i++)
+        if (!st->org_strings[i])
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+    st->org.name = st->org_strings[0];
+    st->org.currency = st->org_strings[1];
+    st->org.timezone = st->org_strings[2];
+    st->org.locale = st->org_strings[3];
+    return EMB_OK;
+}
+
+const org_settings *store_org(store *st) { return &st->org; }
+
+emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
+{
+    *out = NULL;
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (!exists && !(flags & STORE_CREATE))
+        return emb_err_set(err, EMB_NOT_FOUND,
+                           "database '%s' does not exist; create it with `embudo init` or name "
+                           "another with --db",
+                           path);
+    if (exists && S_ISDIR(sb.st_mode))
+        return emb_err_set(err, EMB_IO, "database '%s' is a directory", path);
+
+    store *st = calloc(1, sizeof *st);
+    if (!st || !(st->path = strdup(path))) {
+        free(st);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    st->readonly = (flags & STORE_READONLY) != 0;
+    int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (flags & STORE_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        emb_err_set(err, st->db ? map_sqlite_code(sqlite3_errcode(st->db)) : EMB_NOMEM,
+                    "cannot open database '%s': %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return err->code;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_create_function(st->db, "emb_norm", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_norm, NULL, NULL);
+    sqlite3_busy_timeout(st->db, 5000);
+
+    emb_code rc = EMB_OK;
+    /* Reading the schema is the first real I/O: it tells a database from garbage. */
+    int64_t tables = 0;
+    if (pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables) != 0) {
+        rc = store_sql_error(st, "cannot read database", err);
+        if (rc == EMB_CORRUPT || rc == EMB_DB)
+            emb_err_set(err, EMB_CORRUPT, "'%s' is not an embudo database or is corrupt: %s", path,
+                        sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (tables > 0 && store_schema_version(st) == 0) {
+        rc = emb_err_set(err, EMB_CORRUPT, "'%s' is an SQLite database but not an embudo one", path);
+        goto fail;
+    }
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = store_sql_error(st, "enabling foreign keys", err);
+        goto fail;
+    }
+    if (!st->readonly) {
+        if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,
+                         NULL) != SQLITE_OK) {
+            rc = store_sql_error(st, "setting WAL mode", err);
+            goto fail;
+        }
+    }
+    if ((rc = migrate(st, err)) != EMB_OK)
+        goto fail;
+    if ((rc = store_reload_org(st, err)) != EMB_OK)
+        goto fail;
+    *out = st;
+    return EMB_OK;
+fail:
+    store_close(st);
+    if (!exists)
+        unlink(path); /* a failed create leaves nothing behind */
+    return rc;
+}
+
+void store_close(store *st)
+{
+    if (!st)
+        return;
+    if (st->in_tx)
+        store_rollback(st);
+    for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+        sqlite3_finalize(st->stmts[i]);
+    sqlite3_close_v2(st->db);
+    free_org(st);
+    free(st->path);
+    free(st);
+}
+
+emb_code store_begin(store *st, emb_err *err)
+{
+    if (st->in_tx)
+        return emb_err_set(err, EMB_INTERNAL, "transaction already open");
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return store_sql_error(st, "starting a write", err);
+    st->in_tx = 1;
+    return EMB_OK;
+}
+
+emb_code store_commit(store *st, emb_err *err)
+{
+    if (!st->in_tx)
+        return emb_err_set(err, EMB_INTERNAL, "no transaction to commit");
+    if (sqlite3_exec(st->db, "UPDATE organisation SET generation = generation + 1 WHERE id = 1", NULL, NULL,
+                     NULL) != SQLITE_OK &&
+        store_schema_version(st) > 0) {
+        store_sql_error(st, "bumping generation", err);
+        store_rollback(st);
+        return err->code;
+    }
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        store_sql_error(st, "committing", err);
+        store_rollback(st);
+        return err->code;
+    }
+    st->in_tx = 0;
+    return EMB_OK;
+}
+
+void store_rollback(store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = 0;
+}
+
+int64_t store_generation(store *st)
+{
+    int64_t g = 0;
+    pragma_int(st, "SELECT generation FROM organisation WHERE id = 1", &g);
+    return g;
+}
+
+emb_code store_backup(store *st, const char *dest_path, emb_err *err)
+{
+    size_t n = strlen(dest_path);
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    snprintf(tmp, n + 16, "%s.partial", dest_path);
+    unlink(tmp);
+    sqlite3 *dst = NULL;
+    emb_code rc = EMB_OK;
+    if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        rc = emb_err_set(err, EMB_IO, "cannot create backup '%s': %s", dest_path,
+                         dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto done;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+    if (!b) {
+        rc = emb_err_set(err, EMB_IO, "cannot start backup: %s", sqlite3_errmsg(dst));
+        goto done;
+    }
+    int step;
+    /* Small steps release the read lock in between, so writers are never starved;
+     * the backup restarts by itself if the source changes meanwhile. */
+    while ((step = sqlite3_backup_step(b, 1024)) == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED)
+        sqlite3_sleep(step == SQLITE_OK ? 0 : 20);
+    sqlite3_backup_finish(b);
+    if (step != SQLITE_DONE) {
+        rc = emb_err_set(err, map_sqlite_code(step), "backup to '%s' failed: %s", dest_path, sqlite3_errstr(step));
+        goto done;
+    }
+    sqlite3_close(dst);
+    dst = NULL;
+    if (rename(tmp, dest_path) != 0)
+        rc = emb_err_set(err, EMB_IO, "cannot write backup '%s'", dest_path);
+done:
+    if (dst)
+        sqlite3_close(dst);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}

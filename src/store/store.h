@@ -1,0 +1,82 @@
+/*
+ * store.h - the store of record: one SQLite database file (the embedded default).
+ *
+ * Ownership: store_open() allocates a store that the caller frees with
+ * store_close(). A store is used by one thread at a time. Write transactions are
+ * explicit: store_begin() / store_commit() / store_rollback(); store_commit() bumps
+ * the organisation's generation number so derived state (the analytics snapshot)
+ * can tell it is stale. All SQLite specifics stay in src/store/.
+ */
+#ifndef EMB_STORE_H
+#define EMB_STORE_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+
+typedef struct store store;
+typedef struct sqlite3 sqlite3;
+
+enum store_open_flags {
+    STORE_CREATE = 1u << 0,   /* create the file if missing (init, demo, import) */
+    STORE_READONLY = 1u << 1, /* open for reading only (export, list, kpi) */
+};
+
+/* Opens (and, with STORE_CREATE, creates) the database at path, applies pending
+ * migrations in one transaction, and refuses files written by a newer schema
+ * (EMB_SCHEMA_NEWER), files that are not databases (EMB_CORRUPT), missing files
+ * without STORE_CREATE (EMB_NOT_FOUND). On failure *out is NULL and nothing was
+ * written. */
+emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err);
+void store_close(store *st);
+
+/* The schema version this binary writes, and the one of the open file. */
+int store_schema_version_supported(void);
+int store_schema_version(store *st);
+
+/* BEGIN IMMEDIATE; fails with EMB_BUSY if another writer holds the lock past the
+ * busy timeout. */
+emb_code store_begin(store *st, emb_err *err);
+/* Bumps the generation and commits; on failure the transaction is rolled back. */
+emb_code store_commit(store *st, emb_err *err);
+/* Rolls back the open transaction, if any. Never fails. */
+void store_rollback(store *st);
+/* The generation number: incremented by every committed write transaction. */
+int64_t store_generation(store *st);
+
+/* Copies the live database to dest_path with SQLite's online backup API, safe while
+ * other processes write; dest is written whole or not at all. */
+emb_code store_backup(store *st, const char *dest_path, emb_err *err);
+
+/* Runs SQL with no result rows (for migrations and bulk loaders inside store/). */
+emb_code store_exec(store *st, const char *sql, emb_err *err);
+
+/* The SQLite handle, for modules of the SQLite backend (src/store/ only). */
+sqlite3 *store_sqlite(store *st);
+
+/* A prepared statement cached in slot (0..STORE_STMT_SLOTS-1) for the life of the
+ * store, prepared from sql on first use and reset on every later call. The store
+ * owns it; callers bind, step and leave it. NULL with err set when sql fails. */
+#define STORE_STMT_SLOTS 1024
+typedef struct sqlite3_stmt sqlite3_stmt;
+sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *err);
+
+/* Maps the last SQLite error to an emb_code and message, prefixed by what. */
+emb_code store_sql_error(store *st, const char *what, emb_err *err);
+
+/* Organisation settings, as stored (owned by the store, valid until store_close
+ * or the next store_reload_org). */
+typedef struct {
+    const char *name;
+    const char *currency;  /* reporting currency, ISO 4217 */
+    const char *timezone;  /* IANA zone name */
+    int fiscal_year_start; /* 1..12 */
+    int week_start;        /* 1 = Monday .. 7 = Sunday */
+    const char *locale;    /* en or es */
+} org_settings;
+
+const org_settings *store_org(store *st);
+/* Reads the organisation row again after it was changed. */
+emb_code store_reload_org(store *st, emb_err *err);
+
+#endif
