@@ -1,0 +1,31 @@
+/*
+ * tz.h - IANA time zones (backed by ICU): conversions between UTC instants and the
+ * local wall-clock time of a zone, for period boundaries and dates without a time.
+ *
+ * Ownership: tz_open() allocates; tz_close() frees. A tz is immutable after open
+ * and may be shared by threads for reading.
+ */
+#ifndef EMB_TZ_H
+#define EMB_TZ_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+
+typedef struct tz tz;
+
+/* Opens a zone by IANA name ("Europe/Madrid", "UTC"); EMB_INVALID naming the zone
+ * when unknown. */
+emb_code tz_open(const char *name, tz **out, emb_err *err);
+void tz_close(tz *zone);
+const char *tz_name(const tz *zone);
+
+/* Offset from UTC, in seconds, in force at the UTC instant. */
+int32_t tz_offset_at(const tz *zone, int64_t utc);
+/* Local wall-clock seconds (as if the local time were UTC) of a UTC instant. */
+int64_t tz_utc_to_local(const tz *zone, int64_t utc);
+/* The UTC instant of a local wall-clock time. In a gap (spring forward) the time
+ * is moved forward by the gap; in an overlap (fall back) the earlier instant wins. */
+int64_t tz_local_to_utc(const tz *zone, int64_t local);
+
+#endif
