@@ -1,0 +1,62 @@
+/*
+ * engine_internal.h - what the engine's files share (src/metrics/ only): the
+ * group table, families and the metric descriptor.
+ */
+#ifndef EMB_ENGINE_INTERNAL_H
+#define EMB_ENGINE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "metrics/engine.h"
+
+/* Open-addressing map from a key of nby dimension values to a zeroed accumulator
+ * of acc_size bytes; groups are numbered 0..n-1 in order of first appearance. */
+typedef struct {
+    int nby;
+    size_t acc_size;
+    size_t n, room, cap;
+    int32_t *slots;       /* cap entries: group index or -1 */
+    int32_t *keys;        /* KPI_MAX_BY per group, unused dimensions -1 */
+    unsigned char *accs;  /* acc_size per group */
+} eng_groups;
+
+int eng_groups_init(eng_groups *g, int nby, size_t acc_size);
+void eng_groups_free(eng_groups *g);
+/* The accumulator of key, created zeroed when new; NULL when out of memory. */
+void *eng_group(eng_groups *g, const int32_t *key);
+
+/* Dimension value of deal i for an event at instant `event` (for time buckets). */
+int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
+int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);
+/* 1 when deal i passes every filter of q. */
+int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
+
+typedef enum {
+    FAM_CLOSED,  /* deals won or lost in the period, at close */
+    FAM_CREATED, /* deals created in the period */
+    FAM__COUNT
+} eng_family;
+
+/* (group, value) pairs for medians: sorted by group then value after the scan. */
+typedef struct {
+    size_t n, cap;
+    struct eng_sample { int32_t group; int64_t value; } *v;
+} eng_samples;
+
+typedef struct {
+    const snapshot *snap; /* the snapshot evaluated, for messages */
+    eng_groups groups;
+    eng_samples won_cycles, lost_cycles; /* seconds from creation to close */
+} eng_family_result;
+
+emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
+                         emb_err *err);
+void eng_family_free(eng_family_result *r);
+
+eng_family eng_metric_family(const kpi_metric *m);
+/* The value of a metric for a group its family saw / for a group it did not see. */
+emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, size_t group, kpi_value *out,
+                            emb_err *err);
+kpi_value eng_metric_empty(const kpi_metric *m);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * registry.c - the catalogue of metrics (keep in agreement with docs/metrics.md
+ * and ../shared/METRICS.md).
+ */
+#include "metrics/registry.h"
+
+#include <string.h>
+
+#define DEAL_DIMS                                                                                                \
+    ((1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_ACCOUNT) | (1u << DIM_SEGMENT) | (1u << DIM_INDUSTRY) |  \
+     (1u << DIM_REGION) | (1u << DIM_SOURCE) | (1u << DIM_STAGE) | (1u << DIM_PIPELINE) | (1u << DIM_PRODUCT) | \
+     (1u << DIM_CATEGORY) | (1u << DIM_LOST_REASON) | (1u << DIM_DAY) | (1u << DIM_WEEK) | (1u << DIM_MONTH) |  \
+     (1u << DIM_QUARTER) | (1u << DIM_YEAR))
+
+#define CLOSED_ROWS "status IN ('won', 'lost')"
+#define WON_COUNT "count(*) FILTER (WHERE status = 'won')"
+#define WON_SUM "coalesce(sum(amount_rc) FILTER (WHERE status = 'won'), 0)"
+
+static const struct kpi_metric metrics[] = {
+    {.id = M_DEALS_CREATED, .name = "deals_created", .unit = UNIT_COUNT, .family = FAM_CREATED, .dims = DEAL_DIMS,
+     .description_en = "deals whose creation time is in the period",
+     .description_es = "oportunidades creadas en el periodo",
+     .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
+    {.id = M_DEALS_WON, .name = "deals_won", .unit = UNIT_COUNT, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+     .description_en = "deals won in the period (by close date)",
+     .description_es = "oportunidades ganadas en el periodo (por fecha de cierre)",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_COUNT},
+    {.id = M_DEALS_LOST, .name = "deals_lost", .unit = UNIT_COUNT, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+     .description_en = "deals lost in the period (by close date)",
+     .description_es = "oportunidades perdidas en el periodo (por fecha de cierre)",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = "count(*) FILTER (WHERE status = 'lost')"},
+    {.id = M_REVENUE_WON, .name = "revenue_won", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+     .description_en = "sum of the amounts of deals won in the period, in the reporting currency",
+     .description_es = "suma de los importes de las oportunidades ganadas en el periodo, en la moneda de informes",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_SUM},
+    {.id = M_WIN_RATE, .name = "win_rate", .unit = UNIT_RATE, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+     .description_en = "won / (won + lost) over deals closed in the period; open deals are not counted",
+     .description_es = "ganadas / (ganadas + perdidas) de las cerradas en el periodo; las abiertas no cuentan",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS,
+     .sql_agg = "CAST(" WON_COUNT " AS REAL) / nullif(count(*), 0)"},
+    {.id = M_AVG_DEAL_SIZE, .name = "avg_deal_size", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+     .description_en = "revenue_won / deals_won, rounded half away from zero to the minor unit",
+     .description_es = "ingresos ganados / oportunidades ganadas, redondeado a céntimos",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS,
+     .sql_agg = "CASE WHEN " WON_COUNT " = 0 THEN NULL WHEN " WON_SUM " >= 0 THEN (2 * " WON_SUM " + " WON_COUNT
+                ") / (2 * " WON_COUNT ") ELSE -((-2 * " WON_SUM " + " WON_COUNT ") / (2 * " WON_COUNT ")) END"},
+    {.id = M_SALES_CYCLE_DAYS, .name = "sales_cycle_days", .unit = UNIT_DAYS, .family = FAM_CLOSED,
+     .dims = DEAL_DIMS,
+     .description_en = "days from creation to close of deals won in the period: median (headline) and mean",
+     .description_es = "días desde la creación hasta el cierre de las ganadas en el periodo: mediana y media",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
+     .sql_value_rows = "status = 'won'"},
+    {.id = M_LOST_CYCLE_DAYS, .name = "lost_cycle_days", .unit = UNIT_DAYS, .family = FAM_CLOSED,
+     .dims = DEAL_DIMS,
+     .description_en = "days from creation to close of deals lost in the period: median and mean",
+     .description_es = "días desde la creación hasta el cierre de las perdidas en el periodo: mediana y media",
+     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
+     .sql_value_rows = "status = 'lost'"},
+};
+
+_Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
+
+static const kpi_metric *const metric_list[] = {
+    &metrics[0], &metrics[1], &metrics[2], &metrics[3], &metrics[4], &metrics[5], &metrics[6], &metrics[7], NULL,
+};
+
+const kpi_metric *const *kpi_metrics(void) { return metric_list; }
+
+const kpi_metric *kpi_metric_find(const char *name)
+{
+    for (size_t i = 0; i < M__COUNT; i++)
+        if (!strcmp(metrics[i].name, name))
+            return &metrics[i];
+    return NULL;
+}
+
+const char *kpi_metric_name(const kpi_metric *m) { return m->name; }
+const char *kpi_metric_description(const kpi_metric *m, const char *lang)
+{
+    return lang && !strcmp(lang, "es") ? m->description_es : m->description_en;
+}
+kpi_unit kpi_metric_unit(const kpi_metric *m) { return m->unit; }
+int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d) { return (m->dims >> d) & 1u; }
+const char *kpi_metric_sql(const kpi_metric *m) { return m->sql_agg ? m->sql_agg : m->sql_value; }
+eng_family eng_metric_family(const kpi_metric *m) { return m->family; }
+
+emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, size_t group, kpi_value *out,
+                            emb_err *err)
+{
+    return reg_project_deals(m->id, r, group, out, err, r->snap);
+}
+
+kpi_value eng_metric_empty(const kpi_metric *m)
+{
+    switch (m->id) {
+    case M_DEALS_CREATED:
+    case M_DEALS_WON:
+    case M_DEALS_LOST:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_REVENUE_WON:
+        return (kpi_value){.kind = KV_MONEY, .i = 0};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
+}

@@ -1,0 +1,46 @@
+/*
+ * registry.h - the metric table (src/metrics/ only): identity, family, units,
+ * dimensions and the pieces of each metric's reference SQL.
+ *
+ * Reference SQL runs over the view ref_deals (reference.c), which gives each deal
+ * its dimension values computed in plain SQL from the base tables. A metric's SQL
+ * is either an aggregate over the rows of its event (sql_agg) or, for mean and
+ * median, a value expression (sql_value) summarised by reference.c.
+ */
+#ifndef EMB_REGISTRY_H
+#define EMB_REGISTRY_H
+
+#include "metrics/engine_internal.h"
+#include "metrics/fx.h"
+
+typedef enum {
+    M_DEALS_CREATED,
+    M_DEALS_WON,
+    M_DEALS_LOST,
+    M_REVENUE_WON,
+    M_WIN_RATE,
+    M_AVG_DEAL_SIZE,
+    M_SALES_CYCLE_DAYS,
+    M_LOST_CYCLE_DAYS,
+    M__COUNT
+} metric_id;
+
+struct kpi_metric {
+    metric_id id;
+    const char *name;
+    const char *description_en, *description_es;
+    kpi_unit unit;
+    eng_family family;
+    unsigned dims;            /* bit d set when dimension d applies */
+    const char *sql_event;    /* column of ref_deals giving the event instant */
+    const char *sql_rows;     /* predicate selecting the family's rows */
+    const char *sql_agg;      /* aggregate giving the value, or NULL */
+    const char *sql_value;    /* value whose mean and median (in days) are the metric */
+    const char *sql_value_rows; /* predicate, within sql_rows, of the rows sql_value covers */
+};
+
+/* Projection for the deal families (m_deals.c). */
+emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
+                           const snapshot *s);
+
+#endif

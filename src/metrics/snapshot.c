@@ -1,0 +1,463 @@
+/*
+ * snapshot.c - building the analytics snapshot from SQLite (see snapshot.h).
+ *
+ * Store row ids are mapped to dense indices through arrays indexed by id (ids are
+ * dense in practice; a sparse id space only costs memory proportional to max id).
+ */
+#include "metrics/snapshot.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/period.h"
+#include "metrics/fx.h"
+
+/* ---- dictionaries ------------------------------------------------------------ */
+
+typedef struct {
+    snap_dict *dict;
+    int32_t *slots; /* open addressing, -1 empty; capacity a power of two */
+    size_t cap;
+} interner;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int interner_grow(interner *in)
+{
+    size_t cap = in->cap ? in->cap * 2 : 64;
+    int32_t *slots = malloc(cap * sizeof *slots);
+    if (!slots)
+        return -1;
+    memset(slots, 0xff, cap * sizeof *slots);
+    for (size_t i = 0; i < in->dict->n; i++) {
+        size_t h = hash_str(in->dict->text[i]) & (cap - 1);
+        while (slots[h] >= 0)
+            h = (h + 1) & (cap - 1);
+        slots[h] = (int32_t)i;
+    }
+    free(in->slots);
+    in->slots = slots;
+    in->cap = cap;
+    return 0;
+}
+
+/* Index of text in the dictionary, adding it if new; -1 for NULL, -2 on OOM. */
+static int32_t intern(interner *in, const char *text)
+{
+    if (!text)
+        return SNAP_NONE;
+    if ((in->dict->n + 1) * 2 > in->cap && interner_grow(in))
+        return -2;
+    size_t h = hash_str(text) & (in->cap - 1);
+    while (in->slots[h] >= 0) {
+        if (!strcmp(in->dict->text[in->slots[h]], text))
+            return in->slots[h];
+        h = (h + 1) & (in->cap - 1);
+    }
+    if ((in->dict->n & (in->dict->n - 1)) == 0 || in->dict->n == 0) {
+        size_t cap = in->dict->n ? in->dict->n * 2 : 16;
+        char **t = realloc(in->dict->text, cap * sizeof *t);
+        if (!t)
+            return -2;
+        in->dict->text = t;
+    }
+    char *copy = strdup(text);
+    if (!copy)
+        return -2;
+    int32_t idx = (int32_t)in->dict->n++;
+    in->dict->text[idx] = copy;
+    in->slots[h] = idx;
+    return idx;
+}
+
+static void dict_free(snap_dict *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->text[i]);
+    free(d->text);
+    d->text = NULL;
+    d->n = 0;
+}
+
+/* ---- id maps ----------------------------------------------------------------- */
+
+typedef struct {
+    int32_t *idx; /* idx[id] = dense index, -1 when absent */
+    int64_t max_id;
+} id_map;
+
+static int32_t map_get(const id_map *m, sqlite3_stmt *s, int col)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return SNAP_NONE;
+    int64_t id = sqlite3_column_int64(s, col);
+    return id >= 0 && id <= m->max_id ? m->idx[id] : SNAP_NONE;
+}
+
+typedef struct {
+    store *st;
+    emb_err *err;
+    interner names, sources, segments, industries, categories, lost_reasons, currencies;
+    id_map users, teams, regions, accounts, products, stages, pipelines, deals, leads;
+} build_ctx;
+
+static const char *col_text(sqlite3_stmt *s, int col) { return (const char *)sqlite3_column_text(s, col); }
+
+static emb_code prepare(build_ctx *b, const char *sql, sqlite3_stmt **s)
+{
+    if (sqlite3_prepare_v2(store_sqlite(b->st), sql, -1, s, NULL) != SQLITE_OK)
+        return store_sql_error(b->st, "building the analytics snapshot", b->err);
+    return EMB_OK;
+}
+
+static int64_t scalar(build_ctx *b, const char *sql)
+{
+    sqlite3_stmt *s;
+    if (prepare(b, sql, &s))
+        return -1;
+    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Allocates an id map for table and returns the row count in *n. */
+static emb_code make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+    m->max_id = scalar(b, sql);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    int64_t count = scalar(b, sql);
+    if (m->max_id < 0 || count < 0)
+        return b->err->code ? b->err->code : EMB_DB;
+    m->idx = malloc(((size_t)m->max_id + 1) * sizeof *m->idx);
+    if (!m->idx)
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory building the snapshot");
+    memset(m->idx, 0xff, ((size_t)m->max_id + 1) * sizeof *m->idx);
+    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id", table);
+    sqlite3_stmt *s;
+    if (prepare(b, sql, &s))
+        return b->err->code;
+    size_t i = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (id >= 0 && id <= m->max_id)
+            m->idx[id] = (int32_t)i;
+        i++;
+    }
+    sqlite3_finalize(s);
+    *n = (size_t)count;
+    return EMB_OK;
+}
+
+#define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof *(ptr)))
+
+/* ---- dimensions ---------------------------------------------------------------- */
+
+static emb_code load_dimensions(build_ctx *b, snapshot *snap)
+{
+    size_t n;
+    sqlite3_stmt *s;
+    if (make_map(b, "regions", &b->regions, &n))
+        return b->err->code;
+    snap->regions.n = n;
+    if (!ALLOC(snap->regions.id, n) || !ALLOC(snap->regions.name, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name FROM regions ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->regions.id[i] = sqlite3_column_int64(s, 0);
+        snap->regions.name[i] = intern(&b->names, col_text(s, 1));
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "users", &b->users, &n) || make_map(b, "teams", &b->teams, &snap->teams.n))
+        return b->err->code;
+    snap->users.n = n;
+    if (!ALLOC(snap->users.id, n) || !ALLOC(snap->users.team, n) || !ALLOC(snap->users.region, n) ||
+        !ALLOC(snap->users.name, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, team_id, region_id FROM users ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->users.id[i] = sqlite3_column_int64(s, 0);
+        snap->users.name[i] = intern(&b->names, col_text(s, 1));
+        snap->users.team[i] = map_get(&b->teams, s, 2);
+        snap->users.region[i] = map_get(&b->regions, s, 3);
+    }
+    sqlite3_finalize(s);
+
+    n = snap->teams.n;
+    if (!ALLOC(snap->teams.id, n) || !ALLOC(snap->teams.name, n) || !ALLOC(snap->teams.region, n) ||
+        !ALLOC(snap->teams.manager, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, region_id, manager_id FROM teams ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->teams.id[i] = sqlite3_column_int64(s, 0);
+        snap->teams.name[i] = intern(&b->names, col_text(s, 1));
+        snap->teams.region[i] = map_get(&b->regions, s, 2);
+        snap->teams.manager[i] = map_get(&b->users, s, 3);
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "accounts", &b->accounts, &n))
+        return b->err->code;
+    snap->accounts.n = n;
+    if (!ALLOC(snap->accounts.id, n) || !ALLOC(snap->accounts.name, n) || !ALLOC(snap->accounts.segment, n) ||
+        !ALLOC(snap->accounts.industry, n) || !ALLOC(snap->accounts.region, n) || !ALLOC(snap->accounts.owner, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, segment, industry, region_id, owner_id FROM accounts ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->accounts.id[i] = sqlite3_column_int64(s, 0);
+        snap->accounts.name[i] = intern(&b->names, col_text(s, 1));
+        snap->accounts.segment[i] = intern(&b->segments, col_text(s, 2));
+        snap->accounts.industry[i] = intern(&b->industries, col_text(s, 3));
+        snap->accounts.region[i] = map_get(&b->regions, s, 4);
+        snap->accounts.owner[i] = map_get(&b->users, s, 5);
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "products", &b->products, &n))
+        return b->err->code;
+    snap->products.n = n;
+    if (!ALLOC(snap->products.id, n) || !ALLOC(snap->products.name, n) || !ALLOC(snap->products.category, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, category FROM products ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->products.id[i] = sqlite3_column_int64(s, 0);
+        snap->products.name[i] = intern(&b->names, col_text(s, 1));
+        snap->products.category[i] = intern(&b->categories, col_text(s, 2));
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "pipelines", &b->pipelines, &snap->pipelines.n))
+        return b->err->code;
+    if (!ALLOC(snap->pipelines.id, snap->pipelines.n) || !ALLOC(snap->pipelines.name, snap->pipelines.n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name FROM pipelines ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->pipelines.id[i] = sqlite3_column_int64(s, 0);
+        snap->pipelines.name[i] = intern(&b->names, col_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (make_map(b, "stages", &b->stages, &n))
+        return b->err->code;
+    snap->stages.n = n;
+    if (!ALLOC(snap->stages.id, n) || !ALLOC(snap->stages.pipeline, n) || !ALLOC(snap->stages.position, n) ||
+        !ALLOC(snap->stages.probability_bp, n) || !ALLOC(snap->stages.kind, n) || !ALLOC(snap->stages.name, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT pipeline_id, position, probability_bp, kind, name, id FROM stages ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->stages.pipeline[i] = map_get(&b->pipelines, s, 0);
+        snap->stages.position[i] = sqlite3_column_int(s, 1);
+        snap->stages.probability_bp[i] = (int16_t)sqlite3_column_int(s, 2);
+        const char *k = col_text(s, 3);
+        snap->stages.kind[i] = !strcmp(k, "won") ? DEAL_WON : !strcmp(k, "lost") ? DEAL_LOST : DEAL_OPEN;
+        snap->stages.name[i] = intern(&b->names, col_text(s, 4));
+        snap->stages.id[i] = sqlite3_column_int64(s, 5);
+    }
+    sqlite3_finalize(s);
+    size_t nleads;
+    return make_map(b, "leads", &b->leads, &nleads);
+}
+
+static uint8_t parse_status(const char *t)
+{
+    return t && !strcmp(t, "won") ? DEAL_WON : t && !strcmp(t, "lost") ? DEAL_LOST : DEAL_OPEN;
+}
+
+static int32_t day_of(const char *iso)
+{
+    int64_t d;
+    return iso && date_parse_iso(iso, &d) == 0 ? (int32_t)d : INT32_MIN;
+}
+
+/* ---- deals and history --------------------------------------------------------------- */
+
+static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
+{
+    size_t n;
+    if (make_map(b, "deals", &b->deals, &n))
+        return b->err->code;
+    snap_deals *d = &snap->deals;
+    d->n = n;
+    if (!ALLOC(d->id, n) || !ALLOC(d->currency, n) || !ALLOC(d->created, n) || !ALLOC(d->closed, n) || !ALLOC(d->status, n) || !ALLOC(d->owner, n) ||
+        !ALLOC(d->close_owner, n) || !ALLOC(d->account, n) || !ALLOC(d->pipeline, n) || !ALLOC(d->stage, n) ||
+        !ALLOC(d->source, n) || !ALLOC(d->lead, n) || !ALLOC(d->product, n) || !ALLOC(d->lost_reason, n) ||
+        !ALLOC(d->amount, n) || !ALLOC(d->amount_known, n) || !ALLOC(d->fx_missing, n) ||
+        !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT d.id, d.created, d.closed, d.status, d.owner_id, d.account_id, d.pipeline_id, d.stage_id, "
+                "d.source, d.lead_id, (SELECT p.product_id FROM deal_products p WHERE p.deal_id = d.id "
+                "ORDER BY p.id LIMIT 1), d.lost_reason, d.amount, d.currency, d.expected_close, d.probability_bp "
+                "FROM deals d ORDER BY d.id",
+                &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        d->id[i] = sqlite3_column_int64(s, 0);
+        d->currency[i] = intern(&b->currencies, col_text(s, 13));
+        d->created[i] = sqlite3_column_int64(s, 1);
+        d->closed[i] = sqlite3_column_type(s, 2) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, 2);
+        d->status[i] = parse_status(col_text(s, 3));
+        d->owner[i] = d->close_owner[i] = map_get(&b->users, s, 4);
+        d->account[i] = map_get(&b->accounts, s, 5);
+        d->pipeline[i] = map_get(&b->pipelines, s, 6);
+        d->stage[i] = map_get(&b->stages, s, 7);
+        d->source[i] = intern(&b->sources, col_text(s, 8));
+        d->lead[i] = map_get(&b->leads, s, 9);
+        d->product[i] = map_get(&b->products, s, 10);
+        d->lost_reason[i] = intern(&b->lost_reasons, col_text(s, 11));
+        d->amount_known[i] = sqlite3_column_type(s, 12) != SQLITE_NULL;
+        int64_t at = d->closed[i] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[i];
+        if (d->amount_known[i] &&
+            fx_convert(fx, col_text(s, 13), sqlite3_column_int64(s, 12), at, &d->amount[i]) != 0) {
+            d->fx_missing[i] = 1;
+            d->amount[i] = 0;
+        }
+        d->expected_close[i] = day_of(col_text(s, 14));
+        d->probability_bp[i] = sqlite3_column_type(s, 15) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(s, 15);
+    }
+    sqlite3_finalize(s);
+
+    snap_history *h = &snap->history;
+    int64_t count = scalar(b, "SELECT count(*) FROM deal_history");
+    if (count < 0)
+        return b->err->code;
+    h->n = (size_t)count;
+    if (!ALLOC(h->deal, h->n) || !ALLOC(h->at, h->n) || !ALLOC(h->stage, h->n) || !ALLOC(h->owner, h->n) ||
+        !ALLOC(h->status, h->n) || !ALLOC(h->amount, h->n) || !ALLOC(h->expected_close, h->n) ||
+        !ALLOC(h->first, n + 1))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b,
+                "SELECT h.deal_id, h.at, h.stage_id, h.owner_id, h.status, h.amount, h.currency, h.expected_close, "
+                "d.closed FROM deal_history h JOIN deals d ON d.id = h.deal_id ORDER BY h.deal_id, h.at, h.id",
+                &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < h->n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        h->deal[i] = map_get(&b->deals, s, 0);
+        h->at[i] = sqlite3_column_int64(s, 1);
+        h->stage[i] = map_get(&b->stages, s, 2);
+        h->owner[i] = map_get(&b->users, s, 3);
+        h->status[i] = parse_status(col_text(s, 4));
+        int64_t at = sqlite3_column_type(s, 8) == SQLITE_NULL ? INT64_MAX : sqlite3_column_int64(s, 8);
+        if (sqlite3_column_type(s, 5) == SQLITE_NULL ||
+            fx_convert(fx, col_text(s, 6), sqlite3_column_int64(s, 5), at, &h->amount[i]) != 0)
+            h->amount[i] = 0;
+        h->expected_close[i] = day_of(col_text(s, 7));
+    }
+    sqlite3_finalize(s);
+    h->n = i;
+    /* first[] per deal; the owner at close is the owner of the last row at or before the close. */
+    size_t r = 0;
+    for (size_t deal = 0; deal < n; deal++) {
+        h->first[deal] = (uint32_t)r;
+        while (r < h->n && h->deal[r] == (int32_t)deal) {
+            if (d->status[deal] != DEAL_OPEN && h->at[r] <= d->closed[deal])
+                d->close_owner[deal] = h->owner[r];
+            r++;
+        }
+    }
+    h->first[n] = (uint32_t)r;
+    return EMB_OK;
+}
+
+static void free_build(build_ctx *b)
+{
+    interner *ins[] = {&b->names,      &b->sources,      &b->segments,  &b->industries,
+                       &b->categories, &b->lost_reasons, &b->currencies};
+    for (size_t i = 0; i < sizeof ins / sizeof *ins; i++)
+        free(ins[i]->slots);
+    id_map *maps[] = {&b->users, &b->teams, &b->regions, &b->accounts, &b->products,
+                      &b->stages, &b->pipelines, &b->deals, &b->leads};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+        free(maps[i]->idx);
+}
+
+emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
+{
+    *out = NULL;
+    snapshot *snap = calloc(1, sizeof *snap);
+    if (!snap)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    build_ctx b = {.st = st, .err = err};
+    b.names.dict = &snap->names;
+    b.sources.dict = &snap->sources;
+    b.segments.dict = &snap->segments;
+    b.industries.dict = &snap->industries;
+    b.categories.dict = &snap->categories;
+    b.lost_reasons.dict = &snap->lost_reasons;
+    b.currencies.dict = &snap->currencies;
+    const org_settings *org = store_org(st);
+    snap->currency = strdup(org->currency);
+    snap->timezone = strdup(org->timezone);
+    snap->fiscal_year_start = org->fiscal_year_start;
+    snap->week_start = org->week_start;
+    fx_table *fx = NULL;
+    emb_code rc = EMB_OK;
+    if (!snap->currency || !snap->timezone) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    /* One read transaction: every table is seen at the same instant. */
+    if (sqlite3_exec(store_sqlite(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = store_sql_error(st, "building the analytics snapshot", err);
+        goto done;
+    }
+    snap->generation = store_generation(st);
+    if ((rc = tz_open(org->timezone, &snap->zone, err)) == EMB_OK &&
+        (rc = fx_load(st, org->currency, org->timezone, &fx, err)) == EMB_OK &&
+        (rc = load_dimensions(&b, snap)) == EMB_OK)
+        rc = load_deals(&b, snap, fx);
+    sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
+done:
+    fx_free(fx);
+    free_build(&b);
+    if (rc) {
+        snapshot_free(snap);
+        return rc;
+    }
+    *out = snap;
+    return EMB_OK;
+}
+
+void snapshot_free(snapshot *s)
+{
+    if (!s)
+        return;
+    snap_dict *dicts[] = {&s->names,      &s->sources,      &s->segments,  &s->industries,
+                          &s->categories, &s->lost_reasons, &s->currencies};
+    for (size_t i = 0; i < sizeof dicts / sizeof *dicts; i++)
+        dict_free(dicts[i]);
+    void *cols[] = {
+        s->users.id, s->users.team, s->users.region, s->users.name, s->teams.id, s->teams.name, s->teams.region,
+        s->teams.manager, s->regions.id, s->regions.name, s->accounts.id, s->accounts.name, s->accounts.segment,
+        s->accounts.industry, s->accounts.region, s->accounts.owner, s->products.id, s->products.name,
+        s->products.category, s->pipelines.id, s->pipelines.name, s->stages.id, s->stages.pipeline, s->stages.position, s->stages.probability_bp, s->stages.kind,
+        s->stages.name, s->deals.id, s->deals.currency, s->deals.created, s->deals.closed, s->deals.status, s->deals.owner, s->deals.close_owner,
+        s->deals.account, s->deals.pipeline, s->deals.stage, s->deals.source, s->deals.lead, s->deals.product,
+        s->deals.lost_reason, s->deals.amount, s->deals.amount_known, s->deals.fx_missing, s->deals.expected_close,
+        s->deals.probability_bp, s->history.deal, s->history.at, s->history.stage, s->history.owner,
+        s->history.status, s->history.amount, s->history.expected_close, s->history.first,
+    };
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        free(cols[i]);
+    free(s->currency);
+    free(s->timezone);
+    tz_close(s->zone);
+    free(s);
+}

@@ -1,0 +1,104 @@
+/*
+ * snapshot.h - the analytics snapshot: the facts the KPI engine scans, as columnar
+ * arrays in memory, derived from the store (DESIGN.md). It can always be rebuilt.
+ *
+ * Every reference between facts and dimensions is a dense index (0..n-1) into the
+ * dimension's arrays, or -1 for none; instants are Unix seconds UTC; money is in
+ * the organisation's reporting currency (minor units), converted at the rate of
+ * the deal's close date (open deals: the latest rate), with a flag when no rate
+ * was found. Text dimensions (source, segment, ...) are dictionary-encoded.
+ *
+ * Ownership: snapshot_build() allocates one snapshot that snapshot_free() releases
+ * with every column. A snapshot is immutable after it is built and may be read by
+ * several threads.
+ */
+#ifndef EMB_SNAPSHOT_H
+#define EMB_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/tz.h"
+#include "store/store.h"
+
+#define SNAP_NONE (-1)
+#define SNAP_OPEN_INSTANT INT64_MIN /* closed[] of an open deal */
+
+enum deal_status { DEAL_OPEN = 0, DEAL_WON = 1, DEAL_LOST = 2 };
+
+/* A dictionary of strings: value i is text[i]. */
+typedef struct {
+    size_t n;
+    char **text;
+} snap_dict;
+
+typedef struct {
+    size_t n;
+    int64_t *id;      /* store row id */
+    int32_t *team;    /* team index */
+    int32_t *region;  /* region index */
+    int32_t *name;    /* index into names dict */
+} snap_users;
+
+typedef struct {
+    size_t n;
+    int64_t *id;           /* store row id */
+    int32_t *currency;     /* index into the currencies dict */
+    int64_t *created;
+    int64_t *closed;       /* SNAP_OPEN_INSTANT while open */
+    uint8_t *status;       /* enum deal_status */
+    int32_t *owner;        /* current owner (user index) */
+    int32_t *close_owner;  /* owner at close (from history); current owner while open */
+    int32_t *account, *pipeline, *stage, *source, *lead, *product, *lost_reason;
+    int64_t *amount;       /* reporting currency minor units; 0 when unknown */
+    uint8_t *amount_known; /* 0 when the deal has no amount */
+    uint8_t *fx_missing;   /* 1 when its currency had no rate for the conversion date */
+    int32_t *expected_close; /* day number, INT32_MIN when none */
+    int16_t *probability_bp; /* the deal's own, -1 when it uses its stage's */
+} snap_deals;
+
+typedef struct {
+    size_t n; /* rows sorted by (deal, at, id) */
+    int32_t *deal;
+    int64_t *at;
+    int32_t *stage, *owner;
+    uint8_t *status;
+    int64_t *amount; /* reporting currency minor units, 0 when unknown */
+    int32_t *expected_close;
+    uint32_t *first; /* per deal: index of its first history row (n_deals + 1 entries) */
+} snap_history;
+
+typedef struct {
+    size_t n;
+    int64_t *id;
+    int32_t *pipeline, *position;
+    int16_t *probability_bp;
+    uint8_t *kind; /* enum deal_status of the stage kind */
+    int32_t *name;  /* index into names dict */
+} snap_stages;
+
+typedef struct snapshot {
+    int64_t generation;   /* store generation it was built from */
+    char *currency;       /* reporting currency */
+    char *timezone;
+    tz *zone;             /* opened from timezone; owned */
+    int fiscal_year_start, week_start;
+    snap_dict names;      /* user, team, region, account, product, stage names */
+    snap_dict sources, segments, industries, categories, lost_reasons, currencies;
+    snap_users users;
+    struct { size_t n; int64_t *id; int32_t *name, *region, *manager; } teams;
+    struct { size_t n; int64_t *id; int32_t *name; } regions;
+    struct { size_t n; int64_t *id; int32_t *name, *segment, *industry, *region, *owner; } accounts;
+    struct { size_t n; int64_t *id; int32_t *name, *category; } products;
+    struct { size_t n; int64_t *id; int32_t *name; } pipelines;
+    snap_stages stages;
+    snap_deals deals;
+    snap_history history;
+} snapshot;
+
+/* Builds a snapshot from the store in one read transaction. */
+emb_code snapshot_build(store *st, snapshot **out, emb_err *err);
+void snapshot_free(snapshot *s);
+
+#endif
