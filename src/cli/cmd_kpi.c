@@ -70,7 +70,7 @@ static int dims_list_error(cli_ctx *ctx, const cli_command *cmd, const char *wha
 
 /* ---- output ------------------------------------------------------------------------ */
 
-static const char *json_string(const char *s, arena *a)
+static const char *json_quote(const char *s, arena *a)
 {
     json_t *j = json_string(s);
     char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
@@ -106,19 +106,19 @@ static void print_json(cli_ctx *ctx, const snapshot *s, const kpi_query *q, cons
                        const char *to, arena *a)
 {
     FILE *o = ctx->out;
-    fprintf(o, "{\"period\": {\"from\": %s, \"to\": %s}, \"currency\": %s, \"rows\": [", from ? json_string(from, a) : "null",
-            to ? json_string(to, a) : "null", json_string(s->currency, a));
+    fprintf(o, "{\"period\": {\"from\": %s, \"to\": %s}, \"currency\": %s, \"rows\": [", from ? json_quote(from, a) : "null",
+            to ? json_quote(to, a) : "null", json_quote(s->currency, a));
     for (int i = 0; i < r->nrows; i++) {
         fprintf(o, "%s\n  {", i ? "," : "");
         int first = 1;
         for (int b = 0; b < q->nby; b++, first = 0)
-            fprintf(o, "%s%s: %s", first ? "" : ", ", json_string(kpi_dim_name(q->by[b]), a),
+            fprintf(o, "%s%s: %s", first ? "" : ", ", json_quote(kpi_dim_name(q->by[b]), a),
                     r->rows[i].key[b] == SNAP_NONE && q->by[b] < DIM_DAY
                         ? "null"
-                        : json_string(kpi_dim_label(s, q->by[b], r->rows[i].key[b], a), a));
+                        : json_quote(kpi_dim_label(s, q->by[b], r->rows[i].key[b], a), a));
         for (int m = 0; m < q->nmetrics; m++, first = 0) {
             const kpi_value *v = &r->rows[i].values[m];
-            const char *name = json_string(kpi_metric_name(q->metrics[m]), a);
+            const char *name = json_quote(kpi_metric_name(q->metrics[m]), a);
             if (v->kind == KV_NULL)
                 fprintf(o, "%s%s: null", first ? "" : ", ", name);
             else if (v->kind == KV_PAIR)

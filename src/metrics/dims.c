@@ -1,4 +1,5 @@
 /* dims.c - labels of dimension values and their lookup from user text. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

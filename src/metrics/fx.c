@@ -2,6 +2,7 @@
 #include "metrics/fx.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

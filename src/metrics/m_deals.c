@@ -2,6 +2,7 @@
  * m_deals.c - the deal families of the pipeline metrics: deals closed (won/lost)
  * and deals created in the period, and the projections of their metrics.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,10 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         }
     }
-    qsort(out->won_cycles.v, out->won_cycles.n, sizeof *out->won_cycles.v, cmp_sample);
-    qsort(out->lost_cycles.v, out->lost_cycles.n, sizeof *out->lost_cycles.v, cmp_sample);
+    if (out->won_cycles.n)
+        qsort(out->won_cycles.v, out->won_cycles.n, sizeof *out->won_cycles.v, cmp_sample);
+    if (out->lost_cycles.n)
+        qsort(out->lost_cycles.v, out->lost_cycles.n, sizeof *out->lost_cycles.v, cmp_sample);
     return EMB_OK;
 }
 

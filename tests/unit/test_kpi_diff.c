@@ -112,7 +112,7 @@ static int generate(store *st, rng *r)
         int64_t kind = below(r, 20); /* 0-7 open, 8-13 won, 14-19 lost */
         int64_t closed = created + below(r, 200) * DAY + below(r, DAY);
         int64_t owner = below(r, 6) == 0 ? INT64_MIN : users[below(r, 5)];
-        int64_t amount = below(r, 10) == 0 ? INT64_MIN : below(r, 2000000) - (below(r, 30) == 0 ? 1000000 : 0);
+        int64_t amount = below(r, 10) == 0 ? INT64_MIN : below(r, 2000000);
         const char *currency = below(r, 5) == 0 ? "USD" : "EUR";
         int64_t account = below(r, 5) == 0 ? INT64_MIN : accounts[below(r, 8)];
         int64_t product = below(r, 3) == 0 ? INT64_MIN : products[below(r, 4)];
