@@ -34,6 +34,7 @@ int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t eve
 typedef enum {
     FAM_CLOSED,  /* deals won or lost in the period, at close */
     FAM_CREATED, /* deals created in the period */
+    FAM_LINES,   /* order lines of orders dated in the period */
     FAM__COUNT
 } eng_family;
 
@@ -52,6 +53,10 @@ typedef struct {
 emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
                          emb_err *err);
 void eng_family_free(eng_family_result *r);
+
+/* Families of other files. */
+emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d);
 
 eng_family eng_metric_family(const kpi_metric *m);
 /* The value of a metric for a group its family saw / for a group it did not see. */

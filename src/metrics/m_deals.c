@@ -117,6 +117,8 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eval_closed(s, q, out, err);
     case FAM_CREATED:
         return eval_created(s, q, out, err);
+    case FAM_LINES:
+        return eng_eval_lines(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }

@@ -41,6 +41,26 @@ static const char ref_view[] =
     "LEFT JOIN users u ON u.id = o.rep "
     "LEFT JOIN accounts a ON a.id = d.account_id";
 
+#define TO_REPORTING(x, currency, instant)                                                              \
+    "CASE WHEN " x " IS NULL THEN NULL "                                                                     \
+    "     WHEN " currency " = (SELECT currency FROM organisation WHERE id = 1) THEN " x " "                  \
+    "     ELSE (SELECT CASE WHEN " x " >= 0 THEN (" x " * r.rate_e9 + 500000000) / 1000000000 "              \
+    "                       ELSE -((-" x " * r.rate_e9 + 500000000) / 1000000000) END "                      \
+    "           FROM exchange_rates r WHERE r.currency = " currency " "                                      \
+    "           AND r.date <= emb_local_date(" instant ") ORDER BY r.date DESC LIMIT 1) END"
+
+static const char ref_lines_view[] =
+    "CREATE TEMP VIEW IF NOT EXISTS ref_lines AS "
+    "SELECT l.id, o.id AS order_id, o.ordered, "
+    "  " TO_REPORTING("l.net_amount", "o.currency", "o.ordered") " AS net_rc, "
+    "  " TO_REPORTING("l.cost_amount", "o.currency", "o.ordered") " AS cost_rc, "
+    "  o.owner_id AS rep, u.team_id AS team, o.account_id AS account, a.segment, a.industry, "
+    "  coalesce(o.region_id, a.region_id, u.region_id) AS region, l.product_id AS product, p.category "
+    "FROM order_lines l JOIN orders o ON o.id = l.order_id "
+    "LEFT JOIN users u ON u.id = o.owner_id "
+    "LEFT JOIN accounts a ON a.id = o.account_id "
+    "LEFT JOIN products p ON p.id = l.product_id";
+
 /* The column (or expression) of ref_deals for a dimension; time buckets need the event. */
 static const char *dim_sql(kpi_dim d, const char *event, arena *a)
 {
@@ -176,19 +196,19 @@ const char *kpi_reference_sql(const kpi_metric *m, const kpi_query *q, const sna
     }
     const char *group_by = q->nby ? " GROUP BY " : "";
     if (m->sql_agg)
-        return arena_printf(a, "SELECT %s%s AS v FROM ref_deals WHERE %s%s%s", inner_dims, m->sql_agg, where,
+        return arena_printf(a, "SELECT %s%s AS v FROM %s WHERE %s%s%s", inner_dims, m->sql_agg, m->sql_from, where,
                             group_by, group);
     /* Mean and median of sql_value over the rows sql_value_rows, per group; every
      * row of the family makes its group exist, as in the engine. */
     const char *sep = q->nby ? ", " : "";
     return arena_printf(a,
-                        "WITH base AS (SELECT %s%s AS x, (%s) AS counted FROM ref_deals WHERE %s), "
+                        "WITH base AS (SELECT %s%s AS x, (%s) AS counted FROM %s WHERE %s), "
                         "c AS (SELECT *, row_number() OVER (PARTITION BY counted%s%s ORDER BY x) AS rn, "
                         "count(*) OVER (PARTITION BY counted%s%s) AS n FROM base) "
                         "SELECT %savg(x) FILTER (WHERE counted) / 86400.0 AS mean, "
                         "avg(x) FILTER (WHERE counted AND rn IN ((n + 1) / 2, (n + 2) / 2)) / 86400.0 AS median "
                         "FROM c%s%s",
-                        inner_dims, m->sql_value, m->sql_value_rows, where, sep, group, sep, group, outer_dims,
+                        inner_dims, m->sql_value, m->sql_value_rows, m->sql_from, where, sep, group, sep, group, outer_dims,
                         group_by, group);
 }
 
@@ -252,7 +272,8 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
                             NULL, NULL);
     sqlite3_create_function(db, "emb_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, (void *)s, sql_bucket, NULL,
                             NULL);
-    if (sqlite3_exec(db, ref_view, NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(db, ref_view, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, ref_lines_view, NULL, NULL, NULL) != SQLITE_OK)
         return store_sql_error(st, "reference view", err);
     size_t cap = 64;
     out->rows = arena_calloc(a, cap, sizeof *out->rows);

@@ -12,6 +12,11 @@
      (1u << DIM_CATEGORY) | (1u << DIM_LOST_REASON) | (1u << DIM_DAY) | (1u << DIM_WEEK) | (1u << DIM_MONTH) |  \
      (1u << DIM_QUARTER) | (1u << DIM_YEAR))
 
+#define LINE_DIMS                                                                                               \
+    ((1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_ACCOUNT) | (1u << DIM_SEGMENT) | (1u << DIM_INDUSTRY) |  \
+     (1u << DIM_REGION) | (1u << DIM_PRODUCT) | (1u << DIM_CATEGORY) | (1u << DIM_DAY) | (1u << DIM_WEEK) |    \
+     (1u << DIM_MONTH) | (1u << DIM_QUARTER) | (1u << DIM_YEAR))
+
 #define CLOSED_ROWS "status IN ('won', 'lost')"
 #define WON_COUNT "count(*) FILTER (WHERE status = 'won')"
 #define WON_SUM "coalesce(sum(amount_rc) FILTER (WHERE status = 'won'), 0)"
@@ -20,48 +25,83 @@ static const struct kpi_metric metrics[] = {
     {.id = M_DEALS_CREATED, .name = "deals_created", .unit = UNIT_COUNT, .family = FAM_CREATED, .dims = DEAL_DIMS,
      .description_en = "deals whose creation time is in the period",
      .description_es = "oportunidades creadas en el periodo",
-     .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
+     .sql_from = "ref_deals", .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
     {.id = M_DEALS_WON, .name = "deals_won", .unit = UNIT_COUNT, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "deals won in the period (by close date)",
      .description_es = "oportunidades ganadas en el periodo (por fecha de cierre)",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_COUNT},
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_COUNT},
     {.id = M_DEALS_LOST, .name = "deals_lost", .unit = UNIT_COUNT, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "deals lost in the period (by close date)",
      .description_es = "oportunidades perdidas en el periodo (por fecha de cierre)",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = "count(*) FILTER (WHERE status = 'lost')"},
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = "count(*) FILTER (WHERE status = 'lost')"},
     {.id = M_REVENUE_WON, .name = "revenue_won", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "sum of the amounts of deals won in the period, in the reporting currency",
      .description_es = "suma de los importes de las oportunidades ganadas en el periodo, en la moneda de informes",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_SUM},
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_SUM},
     {.id = M_WIN_RATE, .name = "win_rate", .unit = UNIT_RATE, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "won / (won + lost) over deals closed in the period; open deals are not counted",
      .description_es = "ganadas / (ganadas + perdidas) de las cerradas en el periodo; las abiertas no cuentan",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS,
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS,
      .sql_agg = "CAST(" WON_COUNT " AS REAL) / nullif(count(*), 0)"},
     {.id = M_AVG_DEAL_SIZE, .name = "avg_deal_size", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "revenue_won / deals_won, rounded half away from zero to the minor unit",
      .description_es = "ingresos ganados / oportunidades ganadas, redondeado a céntimos",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS,
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS,
      .sql_agg = "CASE WHEN " WON_COUNT " = 0 THEN NULL WHEN " WON_SUM " >= 0 THEN (2 * " WON_SUM " + " WON_COUNT
                 ") / (2 * " WON_COUNT ") ELSE -((-2 * " WON_SUM " + " WON_COUNT ") / (2 * " WON_COUNT ")) END"},
     {.id = M_SALES_CYCLE_DAYS, .name = "sales_cycle_days", .unit = UNIT_DAYS, .family = FAM_CLOSED,
      .dims = DEAL_DIMS,
      .description_en = "days from creation to close of deals won in the period: median (headline) and mean",
      .description_es = "días desde la creación hasta el cierre de las ganadas en el periodo: mediana y media",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
      .sql_value_rows = "status = 'won'"},
     {.id = M_LOST_CYCLE_DAYS, .name = "lost_cycle_days", .unit = UNIT_DAYS, .family = FAM_CLOSED,
      .dims = DEAL_DIMS,
      .description_en = "days from creation to close of deals lost in the period: median and mean",
      .description_es = "días desde la creación hasta el cierre de las perdidas en el periodo: mediana y media",
-     .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
      .sql_value_rows = "status = 'lost'"},
+    {.id = M_REVENUE, .name = "revenue", .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "order lines of orders dated in the period: quantity x unit price x (1 - discount), each line "
+                       "rounded to the minor unit",
+     .description_es = "líneas de pedidos con fecha en el periodo: cantidad x precio x (1 - descuento), cada línea "
+                       "redondeada al céntimo",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1", .sql_agg = "coalesce(sum(net_rc), 0)"},
+    {.id = M_COGS, .name = "cogs", .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "cost of the goods sold: quantity x unit cost as recorded on each line (lines without a "
+                       "cost are left out; null when none has one)",
+     .description_es = "coste de lo vendido: cantidad x coste unitario registrado en cada línea",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_agg = "sum(cost_rc) FILTER (WHERE cost_rc IS NOT NULL)"},
+    {.id = M_GROSS_PROFIT, .name = "gross_profit", .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "revenue - cogs, over the lines with a recorded cost",
+     .description_es = "ingresos - coste, sobre las líneas con coste registrado",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_agg = "sum(net_rc - cost_rc) FILTER (WHERE cost_rc IS NOT NULL)"},
+    {.id = M_GROSS_MARGIN, .name = "gross_margin", .unit = UNIT_RATE, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "gross_profit / revenue, over the lines with a recorded cost",
+     .description_es = "beneficio bruto / ingresos, sobre las líneas con coste registrado",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_agg = "CAST(sum(net_rc - cost_rc) FILTER (WHERE cost_rc IS NOT NULL) AS REAL) / "
+                "nullif(sum(net_rc) FILTER (WHERE cost_rc IS NOT NULL), 0)"},
+    {.id = M_ORDERS, .name = "orders", .unit = UNIT_COUNT, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "orders dated in the period (with at least one line); by product: orders containing it",
+     .description_es = "pedidos con fecha en el periodo (con al menos una línea)",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1", .sql_agg = "count(DISTINCT order_id)"},
+    {.id = M_AVG_ORDER_VALUE, .name = "avg_order_value", .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "revenue / orders, rounded half away from zero to the minor unit",
+     .description_es = "ingresos / pedidos, redondeado al céntimo",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_agg = "CASE WHEN sum(net_rc) >= 0 THEN (2 * sum(net_rc) + count(DISTINCT order_id)) / "
+                "(2 * count(DISTINCT order_id)) ELSE -((-2 * sum(net_rc) + count(DISTINCT order_id)) / "
+                "(2 * count(DISTINCT order_id))) END"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
 
 static const kpi_metric *const metric_list[] = {
-    &metrics[0], &metrics[1], &metrics[2], &metrics[3], &metrics[4], &metrics[5], &metrics[6], &metrics[7], NULL,
+    &metrics[0], &metrics[1], &metrics[2],  &metrics[3],  &metrics[4],  &metrics[5],  &metrics[6],
+    &metrics[7], &metrics[8], &metrics[9], &metrics[10], &metrics[11], &metrics[12], &metrics[13], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -87,6 +127,8 @@ eng_family eng_metric_family(const kpi_metric *m) { return m->family; }
 emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, size_t group, kpi_value *out,
                             emb_err *err)
 {
+    if (m->family == FAM_LINES)
+        return reg_project_lines(m->id, r, group, out, err, r->snap);
     return reg_project_deals(m->id, r, group, out, err, r->snap);
 }
 
@@ -97,7 +139,10 @@ kpi_value eng_metric_empty(const kpi_metric *m)
     case M_DEALS_WON:
     case M_DEALS_LOST:
         return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_ORDERS:
+        return (kpi_value){.kind = KV_INT, .i = 0};
     case M_REVENUE_WON:
+    case M_REVENUE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};
     default:
         return (kpi_value){.kind = KV_NULL};

@@ -22,6 +22,12 @@ typedef enum {
     M_AVG_DEAL_SIZE,
     M_SALES_CYCLE_DAYS,
     M_LOST_CYCLE_DAYS,
+    M_REVENUE,
+    M_COGS,
+    M_GROSS_PROFIT,
+    M_GROSS_MARGIN,
+    M_ORDERS,
+    M_AVG_ORDER_VALUE,
     M__COUNT
 } metric_id;
 
@@ -32,14 +38,17 @@ struct kpi_metric {
     kpi_unit unit;
     eng_family family;
     unsigned dims;            /* bit d set when dimension d applies */
-    const char *sql_event;    /* column of ref_deals giving the event instant */
+    const char *sql_from;     /* the reference view: ref_deals or ref_lines */
+    const char *sql_event;    /* column of the view giving the event instant */
     const char *sql_rows;     /* predicate selecting the family's rows */
     const char *sql_agg;      /* aggregate giving the value, or NULL */
     const char *sql_value;    /* value whose mean and median (in days) are the metric */
     const char *sql_value_rows; /* predicate, within sql_rows, of the rows sql_value covers */
 };
 
-/* Projection for the deal families (m_deals.c). */
+/* Projections per family (m_deals.c, m_revenue.c). */
+emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
+                           const snapshot *s);
 emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
                            const snapshot *s);
 

@@ -377,6 +377,57 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
     return EMB_OK;
 }
 
+/* ---- orders ------------------------------------------------------------------------------ */
+
+static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
+{
+    snap_lines *l = &snap->lines;
+    int64_t norders = scalar(b, "SELECT count(*) FROM orders");
+    int64_t nlines = scalar(b, "SELECT count(*) FROM order_lines");
+    if (norders < 0 || nlines < 0)
+        return b->err->code;
+    size_t n = (size_t)nlines;
+    if (!ALLOC(l->order, n) || !ALLOC(l->ordered, n) || !ALLOC(l->rep, n) || !ALLOC(l->account, n) ||
+        !ALLOC(l->region, n) || !ALLOC(l->product, n) || !ALLOC(l->net, n) || !ALLOC(l->cost, n) ||
+        !ALLOC(l->quantity, n) || !ALLOC(l->cost_known, n) || !ALLOC(l->fx_missing, n) ||
+        !ALLOC(l->order_id, (size_t)norders) || !ALLOC(l->order_currency, (size_t)norders))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT o.id, o.ordered, o.owner_id, o.account_id, o.region_id, o.currency, "
+                "l.product_id, l.net_amount, l.cost_amount, l.quantity "
+                "FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY o.id, l.id",
+                &s))
+        return b->err->code;
+    size_t i = 0;
+    int64_t last_order = -1;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        int64_t oid = sqlite3_column_int64(s, 0);
+        if (oid != last_order) {
+            l->order_id[l->norders] = oid;
+            l->order_currency[l->norders] = intern(&b->currencies, col_text(s, 5));
+            l->norders++;
+            last_order = oid;
+        }
+        l->order[i] = (int32_t)(l->norders - 1);
+        l->ordered[i] = sqlite3_column_int64(s, 1);
+        l->rep[i] = map_get(&b->users, s, 2);
+        l->account[i] = map_get(&b->accounts, s, 3);
+        l->region[i] = map_get(&b->regions, s, 4);
+        l->product[i] = map_get(&b->products, s, 6);
+        l->quantity[i] = sqlite3_column_int64(s, 9);
+        const char *cur = col_text(s, 5);
+        if (fx_convert(fx, cur, sqlite3_column_int64(s, 7), l->ordered[i], &l->net[i]) != 0)
+            l->fx_missing[i] = 1;
+        l->cost_known[i] = sqlite3_column_type(s, 8) != SQLITE_NULL;
+        if (l->cost_known[i] && fx_convert(fx, cur, sqlite3_column_int64(s, 8), l->ordered[i], &l->cost[i]) != 0)
+            l->fx_missing[i] = 1;
+    }
+    sqlite3_finalize(s);
+    l->n = i;
+    return EMB_OK;
+}
+
 static void free_build(build_ctx *b)
 {
     interner *ins[] = {&b->names,      &b->sources,      &b->segments,  &b->industries,
@@ -424,6 +475,8 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
         (rc = fx_load(st, org->currency, org->timezone, &fx, err)) == EMB_OK &&
         (rc = load_dimensions(&b, snap)) == EMB_OK)
         rc = load_deals(&b, snap, fx);
+    if (rc == EMB_OK)
+        rc = load_lines(&b, snap, fx);
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:
     fx_free(fx);
@@ -453,7 +506,10 @@ void snapshot_free(snapshot *s)
         s->deals.account, s->deals.pipeline, s->deals.stage, s->deals.source, s->deals.lead, s->deals.product,
         s->deals.lost_reason, s->deals.amount, s->deals.amount_known, s->deals.fx_missing, s->deals.expected_close,
         s->deals.probability_bp, s->history.deal, s->history.at, s->history.stage, s->history.owner,
-        s->history.status, s->history.amount, s->history.expected_close, s->history.first,
+        s->history.status, s->history.amount, s->history.expected_close, s->history.first, s->lines.order,
+        s->lines.ordered, s->lines.rep, s->lines.account, s->lines.region, s->lines.product, s->lines.net,
+        s->lines.cost, s->lines.quantity, s->lines.cost_known, s->lines.fx_missing, s->lines.order_id,
+        s->lines.order_currency,
     };
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         free(cols[i]);

@@ -69,6 +69,22 @@ typedef struct {
     uint32_t *first; /* per deal: index of its first history row (n_deals + 1 entries) */
 } snap_history;
 
+/* Order lines, sorted by order then line id. */
+typedef struct {
+    size_t n;
+    int32_t *order;        /* index of the line's order (orders are numbered 0..norders-1) */
+    int64_t *ordered;      /* the order's date */
+    int32_t *rep, *account, *region, *product;
+    int64_t *net;          /* net amount, reporting currency minor units */
+    int64_t *cost;         /* cost amount, reporting currency minor units; 0 when unknown */
+    int64_t *quantity;
+    uint8_t *cost_known;
+    uint8_t *fx_missing;
+    size_t norders;
+    int64_t *order_id;     /* store id of order k */
+    int32_t *order_currency; /* currencies dict */
+} snap_lines;
+
 typedef struct {
     size_t n;
     int64_t *id;
@@ -95,6 +111,7 @@ typedef struct snapshot {
     snap_stages stages;
     snap_deals deals;
     snap_history history;
+    snap_lines lines;
 } snapshot;
 
 /* Builds a snapshot from the store in one read transaction. */

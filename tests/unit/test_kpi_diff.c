@@ -141,6 +141,27 @@ static int generate(store *st, rng *r)
                 update_deal(st, &a, id, "owner", users[below(r, 5)], closed + DAY);
         }
     }
+    int norders = 10 + (int)below(r, 40);
+    for (int i = 0; i < norders; i++) {
+        arena_reset(&a);
+        ctx.now = BASE;
+        int64_t ordered = BASE + below(r, 900) * DAY + below(r, DAY);
+        int64_t owner = below(r, 5) == 0 ? INT64_MIN : users[below(r, 5)];
+        int64_t account = below(r, 5) == 0 ? INT64_MIN : accounts[below(r, 8)];
+        int64_t region = below(r, 2) ? INT64_MIN : regions[below(r, 2)];
+        const char *currency = below(r, 5) == 0 ? "USD" : "EUR";
+        int64_t order = kt_insert(st, &a, "orders", &ctx, 5, (const char *[]){"date", "owner", "account", "region", "currency"},
+                                  (int64_t[]){ordered, owner, account, region, 0},
+                                  (const char *[]){NULL, NULL, NULL, NULL, currency});
+        int nlines = 1 + (int)below(r, 4);
+        for (int k = 0; k < nlines; k++) {
+            int64_t net = below(r, 500000);
+            int64_t cost = below(r, 4) == 0 ? INT64_MIN : net - below(r, 200000);
+            int64_t product = below(r, 6) == 0 ? INT64_MIN : products[below(r, 4)];
+            kt_insert(st, &a, "order_lines", &ctx, 5, (const char *[]){"order", "product", "quantity", "amount", "total_cost"},
+                      (int64_t[]){order, product, 1 + below(r, 9), net, cost}, NULL);
+        }
+    }
     arena_release(&a);
     return ndeals;
 }
@@ -191,11 +212,13 @@ static void one_dataset(uint64_t seed)
     for (int qi = 0; qi < 12; qi++) {
         kpi_query q;
         memset(&q, 0, sizeof q);
+        /* Metrics of one kind of fact, so that they share dimensions. */
+        int lines = qi % 2;
         for (int m = 0; m < nall; m++)
-            if (qi == 0 || below(&r, 2))
+            if ((kpi_metric_has_dim(all[m], DIM_STAGE) != lines) && (qi < 2 || below(&r, 2)))
                 q.metrics[q.nmetrics++] = all[m];
         if (q.nmetrics == 0)
-            q.metrics[q.nmetrics++] = all[below(&r, nall)];
+            q.metrics[q.nmetrics++] = kpi_metric_find(lines ? "revenue" : "deals_won");
         if (qi % 3 == 0) {
             q.t0 = INT64_MIN;
             q.t1 = INT64_MAX;
@@ -203,14 +226,19 @@ static void one_dataset(uint64_t seed)
             q.t0 = BASE + below(&r, 800) * DAY + below(&r, DAY);
             q.t1 = q.t0 + (1 + below(&r, 400)) * DAY;
         }
+        kpi_dim dims[DIM__COUNT];
+        int ndims = 0;
+        for (int d = 0; d < DIM__COUNT; d++)
+            if (kpi_metric_has_dim(q.metrics[0], (kpi_dim)d))
+                dims[ndims++] = (kpi_dim)d;
         q.nby = (int)below(&r, 3);
         for (int b = 0; b < q.nby; b++)
-            q.by[b] = (kpi_dim)below(&r, DIM__COUNT);
+            q.by[b] = dims[below(&r, ndims)];
         if (q.nby == 2 && q.by[0] == q.by[1])
             q.nby = 1;
         if (below(&r, 2)) {
             kpi_filter *f = &q.filters[q.nfilters++];
-            f->dim = (kpi_dim)below(&r, DIM__COUNT);
+            f->dim = dims[below(&r, ndims)];
             f->nvalues = 1 + (int)below(&r, 2);
             for (int k = 0; k < f->nvalues; k++)
                 f->values[k] = random_code(&r, snap, f->dim);
