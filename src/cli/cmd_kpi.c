@@ -376,7 +376,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     memset(&q, 0, sizeof q);
     kpi_result r;
     char from[11], to[11];
-    if (snapshot_build(st, &snap, &err)) {
+    int rebuilt;
+    if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
         status = cli_fail(ctx, &err);
         goto done;
     }

@@ -62,11 +62,11 @@ const char *kpi_dim_label(const snapshot *s, kpi_dim d, int32_t code, arena *a)
         return "(none)";
     const snap_dict *dict = text_dict(s, d);
     if (dict)
-        return code >= 0 && (size_t)code < dict->n ? dict->text[code] : "?";
+        return code >= 0 && (size_t)code < dict->n ? snap_text(dict, (int32_t)code) : "?";
     size_t n;
     const int32_t *names = name_column(s, d, &n);
     if (names)
-        return code >= 0 && (size_t)code < n && names[code] >= 0 ? s->names.text[names[code]] : "?";
+        return code >= 0 && (size_t)code < n && names[code] >= 0 ? snap_text(&s->names, names[code]) : "?";
     char day[11];
     switch (d) {
     case DIM_DAY:
@@ -100,7 +100,7 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
     const snap_dict *dict = text_dict(s, d);
     if (dict) {
         for (size_t i = 0; i < dict->n; i++)
-            if (!strcasecmp(dict->text[i], text)) {
+            if (!strcasecmp(snap_text(dict, (int32_t)i), text)) {
                 *code = (int32_t)i;
                 return EMB_OK;
             }
@@ -111,7 +111,7 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
     if (names) {
         int found = -1;
         for (size_t i = 0; i < n; i++)
-            if (names[i] >= 0 && !strcasecmp(s->names.text[names[i]], text)) {
+            if (names[i] >= 0 && !strcasecmp(snap_text(&s->names, names[i]), text)) {
                 if (found >= 0)
                     return emb_err_set(err, EMB_CONFLICT, "several %ss are named '%s'", kpi_dim_name(d), text);
                 found = (int)i;

@@ -169,7 +169,7 @@ static emb_code fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err)
     int64_t at = s->deals.closed[i] == SNAP_OPEN_INSTANT ? s->deals.created[i] : s->deals.closed[i];
     char day[11];
     date_format_iso(eng_time_bucket(s, DIM_DAY, at), day);
-    const char *cur = s->deals.currency[i] >= 0 ? s->currencies.text[s->deals.currency[i]] : "?";
+    const char *cur = s->deals.currency[i] >= 0 ? snap_text(&s->currencies, s->deals.currency[i]) : "?";
     return emb_err_set(err, EMB_INVALID,
                        "no exchange rate from %s to %s for %s (deal #%lld); add one with `embudo import rates`",
                        cur, s->currency, s->deals.status[i] == DEAL_OPEN ? "the latest date" : day,

@@ -135,7 +135,7 @@ static emb_code fx_error(const snapshot *s, int64_t line_plus_one, emb_err *err)
     int32_t cur = s->lines.order_currency[s->lines.order[i]];
     return emb_err_set(err, EMB_INVALID,
                        "no exchange rate from %s to %s for order #%lld; add one with `embudo import rates`",
-                       cur >= 0 ? s->currencies.text[cur] : "?", s->currency,
+                       cur >= 0 ? snap_text(&s->currencies, cur) : "?", s->currency,
                        (long long)s->lines.order_id[s->lines.order[i]]);
 }
 

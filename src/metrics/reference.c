@@ -154,7 +154,7 @@ static const char *code_literal(const snapshot *s, kpi_dim d, int32_t code, aren
     if (code == SNAP_NONE && d < DIM_DAY)
         return NULL;
     if (dim_is_text(d)) {
-        char *q = sqlite3_mprintf("%Q", dim_dict(s, d)->text[code]);
+        char *q = sqlite3_mprintf("%Q", snap_text(dim_dict(s, d), code));
         const char *r = arena_strdup(a, q ? q : "NULL");
         sqlite3_free(q);
         return r;
@@ -242,7 +242,7 @@ static int32_t code_of_column(const snapshot *s, kpi_dim d, sqlite3_stmt *st, in
         const snap_dict *dict = dim_dict(s, d);
         const char *t = (const char *)sqlite3_column_text(st, col);
         for (size_t i = 0; i < dict->n; i++)
-            if (!strcmp(dict->text[i], t))
+            if (!strcmp(snap_text(dict, (int32_t)i), t))
                 return (int32_t)i;
         return -2; /* a value the snapshot does not know: a mismatch by itself */
     }

@@ -20,6 +20,7 @@ typedef struct {
     snap_dict *dict;
     int32_t *slots; /* open addressing, -1 empty; capacity a power of two */
     size_t cap;
+    size_t blob_cap; /* bytes allocated for dict->blob */
 } interner;
 
 static uint64_t hash_str(const char *s)
@@ -38,7 +39,7 @@ static int interner_grow(interner *in)
         return -1;
     memset(slots, 0xff, cap * sizeof *slots);
     for (size_t i = 0; i < in->dict->n; i++) {
-        size_t h = hash_str(in->dict->text[i]) & (cap - 1);
+        size_t h = hash_str(snap_text(in->dict, (int32_t)i)) & (cap - 1);
         while (slots[h] >= 0)
             h = (h + 1) & (cap - 1);
         slots[h] = (int32_t)i;
@@ -57,35 +58,40 @@ static int32_t intern(interner *in, const char *text)
     if ((in->dict->n + 1) * 2 > in->cap && interner_grow(in))
         return -2;
     size_t h = hash_str(text) & (in->cap - 1);
+    snap_dict *d = in->dict;
     while (in->slots[h] >= 0) {
-        if (!strcmp(in->dict->text[in->slots[h]], text))
+        if (!strcmp(snap_text(d, in->slots[h]), text))
             return in->slots[h];
         h = (h + 1) & (in->cap - 1);
     }
-    if ((in->dict->n & (in->dict->n - 1)) == 0 || in->dict->n == 0) {
-        size_t cap = in->dict->n ? in->dict->n * 2 : 16;
-        char **t = realloc(in->dict->text, cap * sizeof *t);
-        if (!t)
+    if ((d->n & (d->n - 1)) == 0) {
+        size_t cap = d->n ? d->n * 2 : 16;
+        uint32_t *o = realloc(d->offset, cap * sizeof *o);
+        if (!o)
             return -2;
-        in->dict->text = t;
+        d->offset = o;
     }
-    char *copy = strdup(text);
-    if (!copy)
+    size_t len = strlen(text) + 1;
+    if (d->blob_len + len > in->blob_cap) {
+        size_t cap = in->blob_cap ? in->blob_cap * 2 : 1024;
+        while (cap < d->blob_len + len)
+            cap *= 2;
+        char *b = realloc(d->blob, cap);
+        if (!b)
+            return -2;
+        d->blob = b;
+        in->blob_cap = cap;
+    }
+    if (d->blob_len + len > UINT32_MAX)
         return -2;
-    int32_t idx = (int32_t)in->dict->n++;
-    in->dict->text[idx] = copy;
+    memcpy(d->blob + d->blob_len, text, len);
+    int32_t idx = (int32_t)d->n++;
+    d->offset[idx] = (uint32_t)d->blob_len;
+    d->blob_len += len;
     in->slots[h] = idx;
     return idx;
 }
 
-static void dict_free(snap_dict *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        free(d->text[i]);
-    free(d->text);
-    d->text = NULL;
-    d->n = 0;
-}
 
 /* ---- id maps ----------------------------------------------------------------- */
 
@@ -457,11 +463,12 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
     const org_settings *org = store_org(st);
     snap->currency = strdup(org->currency);
     snap->timezone = strdup(org->timezone);
+    snap->instance = strdup(org->instance);
     snap->fiscal_year_start = org->fiscal_year_start;
     snap->week_start = org->week_start;
     fx_table *fx = NULL;
     emb_code rc = EMB_OK;
-    if (!snap->currency || !snap->timezone) {
+    if (!snap->currency || !snap->timezone || !snap->instance) {
         rc = emb_err_set(err, EMB_NOMEM, "out of memory");
         goto done;
     }
@@ -487,34 +494,4 @@ done:
     }
     *out = snap;
     return EMB_OK;
-}
-
-void snapshot_free(snapshot *s)
-{
-    if (!s)
-        return;
-    snap_dict *dicts[] = {&s->names,      &s->sources,      &s->segments,  &s->industries,
-                          &s->categories, &s->lost_reasons, &s->currencies};
-    for (size_t i = 0; i < sizeof dicts / sizeof *dicts; i++)
-        dict_free(dicts[i]);
-    void *cols[] = {
-        s->users.id, s->users.team, s->users.region, s->users.name, s->teams.id, s->teams.name, s->teams.region,
-        s->teams.manager, s->regions.id, s->regions.name, s->accounts.id, s->accounts.name, s->accounts.segment,
-        s->accounts.industry, s->accounts.region, s->accounts.owner, s->products.id, s->products.name,
-        s->products.category, s->pipelines.id, s->pipelines.name, s->stages.id, s->stages.pipeline, s->stages.position, s->stages.probability_bp, s->stages.kind,
-        s->stages.name, s->deals.id, s->deals.currency, s->deals.created, s->deals.closed, s->deals.status, s->deals.owner, s->deals.close_owner,
-        s->deals.account, s->deals.pipeline, s->deals.stage, s->deals.source, s->deals.lead, s->deals.product,
-        s->deals.lost_reason, s->deals.amount, s->deals.amount_known, s->deals.fx_missing, s->deals.expected_close,
-        s->deals.probability_bp, s->history.deal, s->history.at, s->history.stage, s->history.owner,
-        s->history.status, s->history.amount, s->history.expected_close, s->history.first, s->lines.order,
-        s->lines.ordered, s->lines.rep, s->lines.account, s->lines.region, s->lines.product, s->lines.net,
-        s->lines.cost, s->lines.quantity, s->lines.cost_known, s->lines.fx_missing, s->lines.order_id,
-        s->lines.order_currency,
-    };
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        free(cols[i]);
-    free(s->currency);
-    free(s->timezone);
-    tz_close(s->zone);
-    free(s);
 }

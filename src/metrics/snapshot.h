@@ -27,11 +27,15 @@
 
 enum deal_status { DEAL_OPEN = 0, DEAL_WON = 1, DEAL_LOST = 2 };
 
-/* A dictionary of strings: value i is text[i]. */
+/* A dictionary of strings: value i is the NUL-terminated blob + offset[i]. */
 typedef struct {
     size_t n;
-    char **text;
+    uint32_t *offset;
+    char *blob;
+    size_t blob_len; /* bytes used in blob */
 } snap_dict;
+
+static inline const char *snap_text(const snap_dict *d, int32_t i) { return d->blob + d->offset[i]; }
 
 typedef struct {
     size_t n;
@@ -96,8 +100,11 @@ typedef struct {
 
 typedef struct snapshot {
     int64_t generation;   /* store generation it was built from */
+    void *map;            /* the mapped snapshot file, NULL when built in memory */
+    size_t map_size;
     char *currency;       /* reporting currency */
     char *timezone;
+    char *instance;       /* the database's instance id (org_settings.instance) */
     tz *zone;             /* opened from timezone; owned */
     int fiscal_year_start, week_start;
     snap_dict names;      /* user, team, region, account, product, stage names */
@@ -117,5 +124,17 @@ typedef struct snapshot {
 /* Builds a snapshot from the store in one read transaction. */
 emb_code snapshot_build(store *st, snapshot **out, emb_err *err);
 void snapshot_free(snapshot *s);
+
+/* The snapshot of the database at db_path: the persisted file db_path + ".snapshot"
+ * memory-mapped when its generation equals the store's, else built from the store
+ * and written to that file (atomically, best effort: a directory that cannot be
+ * written only costs the rebuild next time). *rebuilt tells which happened. */
+emb_code snapshot_open(store *st, const char *db_path, snapshot **out, int *rebuilt, emb_err *err);
+
+/* Writes s to path (via a temporary file and rename). */
+emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err);
+/* Maps the snapshot file at path; EMB_NOT_FOUND when absent, EMB_CORRUPT when it is
+ * not a valid snapshot of this format. */
+emb_code snapshot_map(const char *path, snapshot **out, emb_err *err);
 
 #endif

@@ -23,7 +23,7 @@ struct store {
     int readonly;
     int in_tx;
     org_settings org;
-    char *org_strings[4]; /* owned copies behind org's string fields */
+    char *org_strings[5]; /* owned copies behind org's string fields */
     sqlite3_stmt *stmts[STORE_STMT_SLOTS]; /* see store__stmt */
 };
 
@@ -192,7 +192,7 @@ static emb_code migrate(store *st, emb_err *err)
 
 static void free_org(store *st)
 {
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 5; i++) {
         free(st->org_strings[i]);
         st->org_strings[i] = NULL;
     }
@@ -208,7 +208,7 @@ emb_code store_reload_org(store *st, emb_err *err)
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT name, currency, timezone, locale, fiscal_year_start, week_start "
+                           "SELECT name, currency, timezone, locale, instance, fiscal_year_start, week_start "
                            "FROM organisation WHERE id = 1",
                            -1, &s, NULL) != SQLITE_OK)
         return store_sql_error(st, "reading organisation settings", err);
@@ -220,18 +220,19 @@ emb_code store_reload_org(store *st, emb_err *err)
         return store_sql_error(st, "reading organisation settings", err);
     }
     free_org(st);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         st->org_strings[i] = dup_col(s, i);
-    st->org.fiscal_year_start = sqlite3_column_int(s, 4);
-    st->org.week_start = sqlite3_column_int(s, 5);
+    st->org.fiscal_year_start = sqlite3_column_int(s, 5);
+    st->org.week_start = sqlite3_column_int(s, 6);
     sqlite3_finalize(s);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (!st->org_strings[i])
             return emb_err_set(err, EMB_NOMEM, "out of memory");
     st->org.name = st->org_strings[0];
     st->org.currency = st->org_strings[1];
     st->org.timezone = st->org_strings[2];
     st->org.locale = st->org_strings[3];
+    st->org.instance = st->org_strings[4];
     return EMB_OK;
 }
 
