@@ -31,6 +31,8 @@ const cli_command cmd_kpi = {
              "  --where F      keep only rows whose dimension has one of the values, e.g.\n"
              "                 --where team=North,source=web|referral\n"
              "  --series S     adds a time dimension (same as --by S)\n"
+             "  --as-of T      instant of open_pipeline and weighted_pipeline (a date means its end);\n"
+             "                 default: the end of the period if it is past, else now\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
              "denominator gives null. Money is in the reporting currency.\n",
     .run = run,
@@ -82,10 +84,27 @@ static const char *json_quote(const char *s, arena *a)
 
 static const char *real_text(double x, arena *a) { return arena_printf(a, "%.10g", x); }
 
-/* Text of a value for json/csv (part: 0 whole, 1 median, 2 mean). */
-static const char *value_text(const kpi_value *v, const snapshot *s, int part, int for_table, arena *a)
+static const char *unit_text(int64_t v, kpi_unit unit, const snapshot *s, arena *a)
+{
+    return unit == UNIT_MONEY ? value_format_money(v, s->currency, a) : arena_printf(a, "%lld", (long long)v);
+}
+
+/* Text of a value for json/csv (part: 0 whole, 1 median, 2 mean; for KV_PARTS the
+ * part index + 1), or for a table cell (the whole value). */
+static const char *value_text(const kpi_metric *m, const kpi_value *v, const snapshot *s, int part, int for_table,
+                              arena *a)
 {
     switch (v->kind) {
+    case KV_PARTS: {
+        const char *const *names = kpi_metric_parts(m);
+        if (!for_table)
+            return unit_text(v->part[part - 1], kpi_metric_part_unit(m, part - 1), s, a);
+        char *t = arena_strdup(a, "");
+        for (int k = 0; names && names[k]; k++)
+            t = arena_printf(a, "%s%s%s %s", t, k ? ", " : "", names[k],
+                             unit_text(v->part[k], kpi_metric_part_unit(m, k), s, a));
+        return t;
+    }
     case KV_NULL:
         return for_table ? "-" : "";
     case KV_INT:
@@ -123,9 +142,16 @@ static void print_json(cli_ctx *ctx, const snapshot *s, const kpi_query *q, cons
                 fprintf(o, "%s%s: null", first ? "" : ", ", name);
             else if (v->kind == KV_PAIR)
                 fprintf(o, "%s%s: {\"median\": %s, \"mean\": %s}", first ? "" : ", ", name,
-                        value_text(v, s, 1, 0, a), value_text(v, s, 2, 0, a));
-            else
-                fprintf(o, "%s%s: %s", first ? "" : ", ", name, value_text(v, s, 0, 0, a));
+                        value_text(q->metrics[m], v, s, 1, 0, a), value_text(q->metrics[m], v, s, 2, 0, a));
+            else if (v->kind == KV_PARTS) {
+                const char *const *parts = kpi_metric_parts(q->metrics[m]);
+                fprintf(o, "%s%s: {", first ? "" : ", ", name);
+                for (int k = 0; parts[k]; k++)
+                    fprintf(o, "%s%s: %s", k ? ", " : "", json_quote(parts[k], a),
+                            value_text(q->metrics[m], v, s, k + 1, 0, a));
+                fputc('}', o);
+            } else
+                fprintf(o, "%s%s: %s", first ? "" : ", ", name, value_text(q->metrics[m], v, s, 0, 0, a));
         }
         fputc('}', o);
     }
@@ -154,9 +180,13 @@ static void print_csv(cli_ctx *ctx, const snapshot *s, const kpi_query *q, const
     for (int b = 0; b < q->nby; b++, first = 0)
         fprintf(o, "%s%s", first ? "" : ",", kpi_dim_name(q->by[b]));
     for (int m = 0; m < q->nmetrics; m++, first = 0) {
+        const char *const *parts = kpi_metric_parts(q->metrics[m]);
         if (kpi_metric_unit(q->metrics[m]) == UNIT_DAYS)
             fprintf(o, "%s%s_median,%s_mean", first ? "" : ",", kpi_metric_name(q->metrics[m]),
                     kpi_metric_name(q->metrics[m]));
+        else if (parts)
+            for (int k = 0; parts[k]; k++)
+                fprintf(o, "%s%s_%s", first && !k ? "" : ",", kpi_metric_name(q->metrics[m]), parts[k]);
         else
             fprintf(o, "%s%s", first ? "" : ",", kpi_metric_name(q->metrics[m]));
     }
@@ -171,10 +201,16 @@ static void print_csv(cli_ctx *ctx, const snapshot *s, const kpi_query *q, const
         }
         for (int m = 0; m < q->nmetrics; m++, first = 0) {
             const kpi_value *v = &r->rows[i].values[m];
-            if (kpi_metric_unit(q->metrics[m]) == UNIT_DAYS)
-                fprintf(o, "%s%s,%s", first ? "" : ",", value_text(v, s, 1, 0, a), value_text(v, s, 2, 0, a));
+            const kpi_metric *metric = q->metrics[m];
+            const char *const *parts = kpi_metric_parts(metric);
+            if (kpi_metric_unit(metric) == UNIT_DAYS)
+                fprintf(o, "%s%s,%s", first ? "" : ",", value_text(metric, v, s, 1, 0, a),
+                        value_text(metric, v, s, 2, 0, a));
+            else if (parts)
+                for (int k = 0; parts[k]; k++)
+                    fprintf(o, "%s%s", first && !k ? "" : ",", value_text(metric, v, s, k + 1, 0, a));
             else
-                fprintf(o, "%s%s", first ? "" : ",", value_text(v, s, 0, 0, a));
+                fprintf(o, "%s%s", first ? "" : ",", value_text(metric, v, s, 0, 0, a));
         }
         fputs("\r\n", o);
     }
@@ -193,7 +229,7 @@ static void print_table(cli_ctx *ctx, const snapshot *s, const kpi_query *q, con
         for (int c = 0; c < ncols; c++)
             cells[(i + 1) * ncols + c] =
                 c < q->nby ? kpi_dim_label(s, q->by[c], r->rows[i].key[c], a)
-                           : value_text(&r->rows[i].values[c - q->nby], s, 0, 1, a);
+                           : value_text(q->metrics[c - q->nby], &r->rows[i].values[c - q->nby], s, 0, 1, a);
     for (int i = 0; i <= r->nrows; i++)
         for (int c = 0; c < ncols; c++) {
             int w = 0; /* display width: count UTF-8 lead bytes */
@@ -221,7 +257,7 @@ static void print_table(cli_ctx *ctx, const snapshot *s, const kpi_query *q, con
 /* ---- the command -------------------------------------------------------------------- */
 
 typedef struct {
-    char *metrics, *period, *from, *to, *by, *where, *series;
+    char *metrics, *period, *from, *to, *by, *where, *series, *as_of;
     int list;
 } kpi_args;
 
@@ -231,7 +267,8 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         {"period", required_argument, NULL, 'p'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},     {"by", required_argument, NULL, 'b'},
         {"where", required_argument, NULL, 'w'},  {"series", required_argument, NULL, 's'},
-        {"list", no_argument, NULL, 'l'},         CLI_COMMON_OPTIONS,
+        {"list", no_argument, NULL, 'l'},         {"as-of", required_argument, NULL, 'a'},
+        CLI_COMMON_OPTIONS,
         {0},
     };
     int opt;
@@ -250,6 +287,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         case 'w': args->where = optarg; break;
         case 's': args->series = optarg; break;
         case 'l': args->list = 1; break;
+        case 'a': args->as_of = optarg; break;
         default: return cli_usage_error(ctx, cmd, "unknown option");
         }
     }
@@ -331,9 +369,19 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
     today = today >= 0 ? today / 86400 : -((-today + 86399) / 86400);
     period_range r;
     from_text[0] = to_text[0] = '\0';
+    if (args->as_of) {
+        int64_t day;
+        if (!date_parse_iso(args->as_of, &day)) /* a day alone: its end */
+            q->as_of = tz_local_to_utc(s->zone, (day + 1) * 86400) - 1;
+        else if (cli_parse_instant(args->as_of, &q->as_of))
+            return cli_usage_error(ctx, cmd, "--as-of '%s' must be a date (2026-07-14) or an instant "
+                                             "(2026-07-14T18:00:00Z)", args->as_of);
+    }
     if (args->period && !strcmp(args->period, "all")) {
         q->t0 = INT64_MIN;
         q->t1 = INT64_MAX;
+        if (!args->as_of)
+            q->as_of = ctx->now;
         return 0;
     }
     if (args->from) {
@@ -350,6 +398,8 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
     date_format_iso(r.to, to_text);
     q->t0 = tz_local_to_utc(s->zone, r.from * 86400);
     q->t1 = tz_local_to_utc(s->zone, r.to * 86400);
+    if (!args->as_of) /* instant metrics: the end of a past period, else now */
+        q->as_of = q->t1 <= ctx->now ? q->t1 - 1 : ctx->now;
     return 0;
 }
 

@@ -62,6 +62,13 @@ const char *kpi_metric_description(const kpi_metric *m, const char *lang); /* "e
 kpi_unit kpi_metric_unit(const kpi_metric *m);
 /* 1 when the metric can be broken down or filtered by d. */
 int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d);
+/* For metrics whose value has several parts (KV_PARTS): their names and units,
+ * NULL-terminated; NULL for other metrics. */
+const char *const *kpi_metric_parts(const kpi_metric *m);
+kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part);
+/* 1 for metrics measured at an instant (kpi_query.as_of) rather than over the period. */
+int kpi_metric_is_instant(const kpi_metric *m);
+
 /* The reference SQL of the metric, for documentation and differential tests. */
 const char *kpi_metric_sql(const kpi_metric *m);
 
@@ -79,19 +86,23 @@ typedef struct {
     const kpi_metric *metrics[KPI_MAX_METRICS];
     int nmetrics;
     int64_t t0, t1;      /* [t0, t1) in UTC; INT64_MIN / INT64_MAX for all time */
+    int64_t as_of;       /* the instant of instant metrics (open_pipeline ...), UTC */
     kpi_dim by[KPI_MAX_BY];
     int nby;
     kpi_filter filters[DIM__COUNT];
     int nfilters;
 } kpi_query;
 
-typedef enum { KV_NULL, KV_INT, KV_MONEY, KV_REAL, KV_PAIR } kpi_value_kind;
+typedef enum { KV_NULL, KV_INT, KV_MONEY, KV_REAL, KV_PAIR, KV_PARTS } kpi_value_kind;
+
+#define KPI_MAX_PARTS 8
 
 typedef struct {
     kpi_value_kind kind;
     int64_t i;         /* KV_INT, KV_MONEY (minor units) */
     double x;          /* KV_REAL */
     double mean, median; /* KV_PAIR; NaN-free: kind is KV_NULL when no data */
+    int64_t part[KPI_MAX_PARTS]; /* KV_PARTS: named by kpi_metric_parts() */
 } kpi_value;
 
 typedef struct {

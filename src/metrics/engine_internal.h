@@ -35,6 +35,8 @@ typedef enum {
     FAM_CLOSED,  /* deals won or lost in the period, at close */
     FAM_CREATED, /* deals created in the period */
     FAM_LINES,   /* order lines of orders dated in the period */
+    FAM_OPEN_AT, /* deals open as of the query's instant */
+    FAM_WATERFALL, /* changes of the open pipeline over the period */
     FAM__COUNT
 } eng_family;
 
@@ -55,6 +57,10 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
 void eng_family_free(eng_family_result *r);
 
 /* Families of other files. */
+emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* EMB_INVALID naming the currency and date of deal (index + 1) that has no rate. */
+emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err);
 emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d);
 

@@ -119,6 +119,10 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eval_created(s, q, out, err);
     case FAM_LINES:
         return eng_eval_lines(s, q, out, err);
+    case FAM_OPEN_AT:
+        return eng_eval_open(s, q, out, err);
+    case FAM_WATERFALL:
+        return eng_eval_waterfall(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }
@@ -163,7 +167,7 @@ static kpi_value days_summary(const eng_samples *smp, int32_t group)
     return (kpi_value){.kind = KV_PAIR, .mean = (double)sum / (double)n / 86400.0, .median = median / 86400.0};
 }
 
-static emb_code fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err)
+emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err)
 {
     size_t i = (size_t)(deal_plus_one - 1);
     int64_t at = s->deals.closed[i] == SNAP_OPEN_INSTANT ? s->deals.created[i] : s->deals.closed[i];
@@ -187,7 +191,7 @@ emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, k
     const closed_acc *c = (const closed_acc *)(r->groups.accs + g * sizeof(closed_acc));
     int needs_money = id == M_REVENUE_WON || id == M_AVG_DEAL_SIZE;
     if (needs_money && c->fx_missing_deal)
-        return fx_error(s, c->fx_missing_deal, err);
+        return eng_fx_error(s, c->fx_missing_deal, err);
     switch (id) {
     case M_DEALS_WON:
         *out = v_int(c->won);

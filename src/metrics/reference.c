@@ -177,8 +177,9 @@ const char *kpi_reference_sql(const kpi_metric *m, const kpi_query *q, const sna
         outer_dims = arena_printf(a, "%sd%d, ", outer_dims, b);
         group = arena_printf(a, "%s%sd%d", group, b ? ", " : "", b);
     }
-    char *where = arena_printf(a, "%s IS NOT NULL AND %s >= ?1 AND %s < ?2 AND (%s)", event, event, event,
-                               m->sql_rows);
+    char *where = event ? arena_printf(a, "%s IS NOT NULL AND %s >= ?1 AND %s < ?2 AND (%s)", event, event, event,
+                                       m->sql_rows)
+                        : arena_printf(a, "(%s)", m->sql_rows);
     for (int f = 0; f < q->nfilters; f++) {
         const kpi_filter *flt = &q->filters[f];
         char *list = arena_strdup(a, "");
@@ -292,6 +293,8 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
             return store_sql_error(st, "reference SQL", err);
         sqlite3_bind_int64(stmt, 1, q->t0);
         sqlite3_bind_int64(stmt, 2, q->t1);
+        if (sqlite3_bind_parameter_count(stmt) >= 3)
+            sqlite3_bind_int64(stmt, 3, q->as_of);
         int rc;
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
             int32_t key[KPI_MAX_BY];
@@ -318,7 +321,11 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
             }
             kpi_value *v = &out->rows[r].values[m];
             int c = q->nby;
-            if (metric->sql_value) {
+            if (metric->parts) {
+                *v = (kpi_value){.kind = KV_PARTS};
+                for (int p = 0; metric->parts[p]; p++)
+                    v->part[p] = sqlite3_column_int64(stmt, c + p);
+            } else if (metric->sql_value) {
                 if (sqlite3_column_type(stmt, c) == SQLITE_NULL)
                     *v = (kpi_value){.kind = KV_NULL};
                 else

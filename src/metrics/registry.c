@@ -17,6 +17,52 @@
      (1u << DIM_REGION) | (1u << DIM_PRODUCT) | (1u << DIM_CATEGORY) | (1u << DIM_DAY) | (1u << DIM_WEEK) |    \
      (1u << DIM_MONTH) | (1u << DIM_QUARTER) | (1u << DIM_YEAR))
 
+#define OPEN_DIMS                                                                                               \
+    ((1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_ACCOUNT) | (1u << DIM_SEGMENT) | (1u << DIM_INDUSTRY) |  \
+     (1u << DIM_REGION) | (1u << DIM_SOURCE) | (1u << DIM_STAGE) | (1u << DIM_PIPELINE) | (1u << DIM_PRODUCT) | \
+     (1u << DIM_CATEGORY))
+#define WATERFALL_DIMS                                                                                          \
+    ((1u << DIM_ACCOUNT) | (1u << DIM_SEGMENT) | (1u << DIM_INDUSTRY) | (1u << DIM_SOURCE) |                   \
+     (1u << DIM_PIPELINE) | (1u << DIM_PRODUCT) | (1u << DIM_CATEGORY))
+
+/* Converts a history amount like the snapshot does: at the deal's close date, or
+ * the latest rate while open. */
+#define HIST_AMOUNT                                                                                             \
+    "CASE WHEN h.amount IS NULL THEN 0 WHEN h.currency = (SELECT currency FROM organisation WHERE id = 1) "    \
+    "THEN h.amount ELSE (SELECT CASE WHEN h.amount >= 0 THEN (h.amount * r.rate_e9 + 500000000) / 1000000000 " \
+    "ELSE -((-h.amount * r.rate_e9 + 500000000) / 1000000000) END FROM exchange_rates r "                     \
+    "WHERE r.currency = h.currency AND r.date <= emb_local_date(coalesce(d.closed, 253402300799)) "            \
+    "ORDER BY r.date DESC LIMIT 1) END"
+
+/* Deals open as of ?3, with their state then. */
+#define OPEN_AT_FROM                                                                                            \
+    "(SELECT d.id, h.owner_id AS rep, u.team_id AS team, h.stage_id AS stage, st.pipeline_id AS pipeline, "    \
+    "rd.account, rd.segment, rd.industry, coalesce(u.region_id, a.region_id) AS region, rd.source, "           \
+    "rd.product, rd.category, " HIST_AMOUNT " AS amount_rc, "                                                   \
+    "coalesce(d.probability_bp, st.probability_bp) AS prob "                                                    \
+    "FROM deals d JOIN deal_history h ON h.id = (SELECT h2.id FROM deal_history h2 WHERE h2.deal_id = d.id "   \
+    "AND h2.at <= ?3 ORDER BY h2.at DESC, h2.id DESC LIMIT 1) "                                                 \
+    "JOIN stages st ON st.id = h.stage_id LEFT JOIN users u ON u.id = h.owner_id "                             \
+    "LEFT JOIN accounts a ON a.id = d.account_id JOIN ref_deals rd ON rd.id = d.id "                           \
+    "WHERE h.status = 'open') AS ref_open"
+
+/* Every history row with the state before it (pstatus, pamt) and the time of the next. */
+#define WATERFALL_FROM                                                                                          \
+    "(SELECT x.*, rd.account, rd.segment, rd.industry, rd.source, rd.pipeline, rd.product, rd.category "       \
+    "FROM (SELECT h.deal_id, h.at, h.status, " HIST_AMOUNT " AS amt, "                                          \
+    "LAG(h.status) OVER w AS pstatus, LAG(" HIST_AMOUNT ") OVER w AS pamt, LEAD(h.at) OVER w AS next_at "      \
+    "FROM deal_history h JOIN deals d ON d.id = h.deal_id "                                                     \
+    "WINDOW w AS (PARTITION BY h.deal_id ORDER BY h.at, h.id)) x JOIN ref_deals rd ON rd.id = x.deal_id) AS ref_wf"
+#define IN_WINDOW "at >= ?1 AND at < ?2"
+#define LAST_BEFORE(t) "at < " t " AND (next_at IS NULL OR next_at >= " t ")"
+
+static const char *const open_parts[] = {"count", "amount", NULL};
+static const kpi_unit open_units[] = {UNIT_COUNT, UNIT_MONEY};
+static const char *const waterfall_parts[] = {"open_start", "created", "reopened", "increased", "decreased",
+                                              "won",        "lost",    "open_end", NULL};
+static const kpi_unit waterfall_units[] = {UNIT_MONEY, UNIT_MONEY, UNIT_MONEY, UNIT_MONEY,
+                                           UNIT_MONEY, UNIT_MONEY, UNIT_MONEY, UNIT_MONEY};
+
 #define CLOSED_ROWS "status IN ('won', 'lost')"
 #define WON_COUNT "count(*) FILTER (WHERE status = 'won')"
 #define WON_SUM "coalesce(sum(amount_rc) FILTER (WHERE status = 'won'), 0)"
@@ -95,13 +141,44 @@ static const struct kpi_metric metrics[] = {
      .sql_agg = "CASE WHEN sum(net_rc) >= 0 THEN (2 * sum(net_rc) + count(DISTINCT order_id)) / "
                 "(2 * count(DISTINCT order_id)) ELSE -((-2 * sum(net_rc) + count(DISTINCT order_id)) / "
                 "(2 * count(DISTINCT order_id))) END"},
+    {.id = M_OPEN_PIPELINE, .name = "open_pipeline", .unit = UNIT_MONEY, .family = FAM_OPEN_AT, .dims = OPEN_DIMS,
+     .instant = 1, .parts = open_parts, .part_units = open_units,
+     .description_en = "deals open at the instant (--as-of, default the end of the period or now): count and sum "
+                       "of amounts, each with the stage, amount and owner it had then",
+     .description_es = "oportunidades abiertas en el instante (--as-of): número e importe, con la etapa, el importe "
+                       "y el propietario que tenían entonces",
+     .sql_from = OPEN_AT_FROM, .sql_rows = "1", .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
+    {.id = M_WEIGHTED_PIPELINE, .name = "weighted_pipeline", .unit = UNIT_MONEY, .family = FAM_OPEN_AT,
+     .dims = OPEN_DIMS, .instant = 1,
+     .description_en = "at the instant: sum of amount x probability (the deal's own, else its stage's then), "
+                       "rounded once at the end",
+     .description_es = "en el instante: suma de importe x probabilidad (la propia, si no la de su etapa)",
+     .sql_from = OPEN_AT_FROM, .sql_rows = "1",
+     .sql_agg = "CASE WHEN count(*) = 0 THEN 0 WHEN sum(amount_rc * prob) >= 0 THEN (sum(amount_rc * prob) + 5000) / 10000 "
+                "ELSE -((-sum(amount_rc * prob) + 5000) / 10000) END"},
+    {.id = M_PIPELINE_WATERFALL, .name = "pipeline_waterfall", .unit = UNIT_MONEY, .family = FAM_WATERFALL,
+     .dims = WATERFALL_DIMS, .parts = waterfall_parts, .part_units = waterfall_units,
+     .description_en = "open pipeline at the start of the period + created + reopened + increases - decreases - won "
+                       "- lost = open pipeline at its end, to the cent",
+     .description_es = "cartera abierta al inicio + creadas + reabiertas + aumentos - reducciones - ganadas - "
+                       "perdidas = cartera abierta al final, al céntimo",
+     .sql_from = WATERFALL_FROM, .sql_rows = "1",
+     .sql_agg = "coalesce(sum(amt) FILTER (WHERE status = 'open' AND " LAST_BEFORE("?1") "), 0), "
+                "coalesce(sum(amt) FILTER (WHERE " IN_WINDOW " AND pstatus IS NULL AND status = 'open'), 0), "
+                "coalesce(sum(amt) FILTER (WHERE " IN_WINDOW " AND pstatus IN ('won', 'lost') AND status = 'open'), 0), "
+                "coalesce(sum(amt - pamt) FILTER (WHERE " IN_WINDOW " AND pstatus = 'open' AND amt > pamt), 0), "
+                "coalesce(sum(pamt - amt) FILTER (WHERE " IN_WINDOW " AND pstatus = 'open' AND amt < pamt), 0), "
+                "coalesce(sum(amt) FILTER (WHERE " IN_WINDOW " AND pstatus = 'open' AND status = 'won'), 0), "
+                "coalesce(sum(amt) FILTER (WHERE " IN_WINDOW " AND pstatus = 'open' AND status = 'lost'), 0), "
+                "coalesce(sum(amt) FILTER (WHERE status = 'open' AND " LAST_BEFORE("?2") "), 0)"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
 
 static const kpi_metric *const metric_list[] = {
     &metrics[0], &metrics[1], &metrics[2],  &metrics[3],  &metrics[4],  &metrics[5],  &metrics[6],
-    &metrics[7], &metrics[8], &metrics[9], &metrics[10], &metrics[11], &metrics[12], &metrics[13], NULL,
+    &metrics[7], &metrics[8], &metrics[9], &metrics[10], &metrics[11], &metrics[12], &metrics[13],
+    &metrics[14], &metrics[15], &metrics[16], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -121,6 +198,9 @@ const char *kpi_metric_description(const kpi_metric *m, const char *lang)
 }
 kpi_unit kpi_metric_unit(const kpi_metric *m) { return m->unit; }
 int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d) { return (m->dims >> d) & 1u; }
+const char *const *kpi_metric_parts(const kpi_metric *m) { return m->parts; }
+kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part) { return m->part_units ? m->part_units[part] : m->unit; }
+int kpi_metric_is_instant(const kpi_metric *m) { return m->instant; }
 const char *kpi_metric_sql(const kpi_metric *m) { return m->sql_agg ? m->sql_agg : m->sql_value; }
 eng_family eng_metric_family(const kpi_metric *m) { return m->family; }
 
@@ -129,6 +209,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
 {
     if (m->family == FAM_LINES)
         return reg_project_lines(m->id, r, group, out, err, r->snap);
+    if (m->family == FAM_OPEN_AT || m->family == FAM_WATERFALL)
+        return reg_project_pipeline(m->id, r, group, out, err, r->snap);
     return reg_project_deals(m->id, r, group, out, err, r->snap);
 }
 
@@ -141,6 +223,11 @@ kpi_value eng_metric_empty(const kpi_metric *m)
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_ORDERS:
         return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_OPEN_PIPELINE:
+    case M_PIPELINE_WATERFALL:
+        return (kpi_value){.kind = KV_PARTS};
+    case M_WEIGHTED_PIPELINE:
+        return (kpi_value){.kind = KV_MONEY, .i = 0};
     case M_REVENUE_WON:
     case M_REVENUE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};

@@ -28,6 +28,9 @@ typedef enum {
     M_GROSS_MARGIN,
     M_ORDERS,
     M_AVG_ORDER_VALUE,
+    M_OPEN_PIPELINE,
+    M_WEIGHTED_PIPELINE,
+    M_PIPELINE_WATERFALL,
     M__COUNT
 } metric_id;
 
@@ -44,9 +47,15 @@ struct kpi_metric {
     const char *sql_agg;      /* aggregate giving the value, or NULL */
     const char *sql_value;    /* value whose mean and median (in days) are the metric */
     const char *sql_value_rows; /* predicate, within sql_rows, of the rows sql_value covers */
+    const char *const *parts;   /* KV_PARTS: part names, NULL-terminated; sql_agg lists one
+                                   expression per part, comma-separated */
+    const kpi_unit *part_units;
+    int instant;                /* measured at kpi_query.as_of (sql: ?3), not over the period */
 };
 
-/* Projections per family (m_deals.c, m_revenue.c). */
+/* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c). */
+emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
+                              const snapshot *s);
 emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
                            const snapshot *s);
 emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,

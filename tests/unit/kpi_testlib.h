@@ -53,6 +53,8 @@ static inline int kt_value_equal(const kpi_value *x, const kpi_value *y)
     case KV_PAIR:
         return fabs(x->mean - y->mean) <= 1e-9 * fmax(1.0, fabs(x->mean)) &&
                fabs(x->median - y->median) <= 1e-9 * fmax(1.0, fabs(x->median));
+    case KV_PARTS:
+        return !memcmp(x->part, y->part, sizeof x->part);
     }
     return 0;
 }
@@ -65,6 +67,11 @@ static inline void kt_print_value(const kpi_value *v, char *buf, size_t n)
     case KV_MONEY: snprintf(buf, n, "%lld minor", (long long)v->i); break;
     case KV_REAL: snprintf(buf, n, "%.12g", v->x); break;
     case KV_PAIR: snprintf(buf, n, "median %.9g mean %.9g", v->median, v->mean); break;
+    case KV_PARTS:
+        snprintf(buf, n, "[%lld %lld %lld %lld %lld %lld %lld %lld]", (long long)v->part[0], (long long)v->part[1],
+                 (long long)v->part[2], (long long)v->part[3], (long long)v->part[4], (long long)v->part[5],
+                 (long long)v->part[6], (long long)v->part[7]);
+        break;
     }
 }
 
@@ -93,7 +100,9 @@ static inline int kt_results_equal(const kpi_query *q, const kpi_result *a, cons
                 const kpi_value *w = other ? &other->values[m] : NULL;
                 if (!w) {
                     /* Absent on the other side: only an empty value is acceptable. */
-                    if (v->kind == KV_NULL || ((v->kind == KV_INT || v->kind == KV_MONEY) && v->i == 0))
+                    static const int64_t zeros[KPI_MAX_PARTS];
+                    if (v->kind == KV_NULL || ((v->kind == KV_INT || v->kind == KV_MONEY) && v->i == 0) ||
+                        (v->kind == KV_PARTS && !memcmp(v->part, zeros, sizeof zeros)))
                         continue;
                     w = &empty;
                 }

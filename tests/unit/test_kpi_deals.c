@@ -16,6 +16,12 @@
  *   by rep: Ana won 1 (92.00) lost 1 -> 0.5; Ben won 1 (500.00, credited at close
  *   although Ana owns it now) -> 1.0.
  * April 2026: deals_won 1 (D1, 1000.00).  2025: nothing -> win_rate null.
+ * Deals inserted closed were open in the first stage (Prospecting, 10 %) until their
+ * close; D4 is in Proposal (50 %); open USD amounts use the latest rate (0.90).
+ *   As of 2026-03-12T00:00Z open: D1, D2, D3, D4 -> count 4, amount 1970.00; weighted
+ *   1000 x .1 + 500 x .1 + 200 x .1 + 270 x .5 = 305.00.
+ *   Waterfall of March: open_start 1500.00 (D1, D2); created 562.00 (D3, D4, D5);
+ *   won 592.00 (D2, D5); lost 200.00 (D3); open_end 1270.00 (D1, D4).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -204,6 +210,33 @@ static void april_and_empty_periods(void **state)
     arena_release(&a);
 }
 
+static void pipeline_as_of_and_waterfall(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    kpi_query q;
+    memset(&q, 0, sizeof q);
+    q.metrics[q.nmetrics++] = kpi_metric_find("open_pipeline");
+    q.metrics[q.nmetrics++] = kpi_metric_find("weighted_pipeline");
+    q.t0 = INT64_MIN;
+    q.t1 = INT64_MAX;
+    q.as_of = at("2026-03-12");
+    kpi_result r;
+    emb_err err;
+    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_OK);
+    assert_int_equal(r.rows[0].values[0].kind, KV_PARTS);
+    assert_int_equal(r.rows[0].values[0].part[0], 4);
+    assert_int_equal(r.rows[0].values[0].part[1], 197000);
+    assert_int_equal(r.rows[0].values[1].i, 30500);
+    kpi_result w = run(&a, "pipeline_waterfall", 3, -1, &q);
+    const int64_t *p = w.rows[0].values[0].part;
+    const int64_t want[8] = {150000, 56200, 0, 0, 0, 59200, 20000, 127000};
+    for (int k = 0; k < 8; k++)
+        assert_int_equal(p[k], want[k]);
+    arena_release(&a);
+}
+
 static void missing_rate_is_an_error_naming_currency_and_date(void **state)
 {
     (void)state;
@@ -237,6 +270,7 @@ int main(void)
         cmocka_unit_test(march_totals),
         cmocka_unit_test(by_rep_credits_owner_at_close),
         cmocka_unit_test(april_and_empty_periods),
+        cmocka_unit_test(pipeline_as_of_and_waterfall),
         cmocka_unit_test(missing_rate_is_an_error_naming_currency_and_date),
     };
     return cmocka_run_group_tests_name("kpi_deals", tests, setup, teardown);

@@ -108,9 +108,10 @@ static int generate(store *st, rng *r)
     int ndeals = 20 + (int)below(r, 60);
     for (int i = 0; i < ndeals; i++) {
         arena_reset(&a);
-        int64_t created = BASE + below(r, 900) * DAY + below(r, DAY);
+        /* Times fall on midnights a third of the time, where queries' instants also fall. */
+        int64_t created = BASE + below(r, 900) * DAY + (below(r, 3) ? below(r, DAY) : 0);
         int64_t kind = below(r, 20); /* 0-7 open, 8-13 won, 14-19 lost */
-        int64_t closed = created + below(r, 200) * DAY + below(r, DAY);
+        int64_t closed = created + below(r, 200) * DAY + (below(r, 3) ? below(r, DAY) : 0);
         int64_t owner = below(r, 6) == 0 ? INT64_MIN : users[below(r, 5)];
         int64_t amount = below(r, 10) == 0 ? INT64_MIN : below(r, 2000000);
         const char *currency = below(r, 5) == 0 ? "USD" : "EUR";
@@ -135,10 +136,23 @@ static int generate(store *st, rng *r)
         if (staged) {
             int64_t mid = created + (closed - created) / 2;
             update_deal(st, &a, id, "owner", users[below(r, 5)], mid);
-            if (kind >= 8)
-                update_deal(st, &a, id, "stage", kind < 14 ? won : lost, closed);
+            if (below(r, 2))
+                update_deal(st, &a, id, "amount", below(r, 2000000), mid + 1);
+            if (kind >= 8) {
+                const kind_def *k = kind_find("deals"); /* close and change the amount at once */
+                record *u = record_new(&a, k);
+                u->id = id;
+                record_set_int(u, kind_field_index(k, "stage"), kind < 14 ? won : lost);
+                if (below(r, 2))
+                    record_set_int(u, kind_field_index(k, "amount"), below(r, 2000000));
+                change_ctx uctx = {.now = closed, .bulk = 1};
+                if (store_record_update(st, u, &uctx, &err))
+                    fail_msg("close deal: %s", err.msg);
+                if (below(r, 4) == 0) /* reopened a day later */
+                    update_deal(st, &a, id, "stage", open_stages[below(r, 4)], closed + DAY);
+            }
             if (below(r, 2)) /* a change after the close: not the owner at close */
-                update_deal(st, &a, id, "owner", users[below(r, 5)], closed + DAY);
+                update_deal(st, &a, id, "owner", users[below(r, 5)], closed + 2 * DAY);
         }
     }
     int norders = 10 + (int)below(r, 40);
@@ -216,21 +230,25 @@ static void one_dataset(uint64_t seed)
     int nall = 0;
     while (all[nall])
         nall++;
-    for (int qi = 0; qi < 12; qi++) {
+    for (int qi = 0; qi < 17; qi++) {
         kpi_query q;
         memset(&q, 0, sizeof q);
-        /* Metrics of one kind of fact, so that they share dimensions. */
-        int lines = qi % 2;
-        for (int m = 0; m < nall; m++)
-            if ((kpi_metric_has_dim(all[m], DIM_STAGE) != lines) && (qi < 2 || below(&r, 2)))
+        /* An anchor metric and others with the same dimensions. */
+        const kpi_metric *anchor = all[(size_t)(qi + (int)seed) % (size_t)nall];
+        q.metrics[q.nmetrics++] = anchor;
+        for (int m = 0; m < nall; m++) {
+            int same = all[m] != anchor;
+            for (int d = 0; d < DIM__COUNT && same; d++)
+                same = kpi_metric_has_dim(all[m], (kpi_dim)d) == kpi_metric_has_dim(anchor, (kpi_dim)d);
+            if (same && below(&r, 2))
                 q.metrics[q.nmetrics++] = all[m];
-        if (q.nmetrics == 0)
-            q.metrics[q.nmetrics++] = kpi_metric_find(lines ? "revenue" : "deals_won");
+        }
+        q.as_of = BASE + below(&r, 1000) * DAY + (below(&r, 2) ? below(&r, DAY) : 0);
         if (qi % 3 == 0) {
             q.t0 = INT64_MIN;
             q.t1 = INT64_MAX;
         } else {
-            q.t0 = BASE + below(&r, 800) * DAY + below(&r, DAY);
+            q.t0 = BASE + below(&r, 800) * DAY + (below(&r, 2) ? below(&r, DAY) : 0);
             q.t1 = q.t0 + (1 + below(&r, 400)) * DAY;
         }
         kpi_dim dims[DIM__COUNT];
@@ -238,12 +256,12 @@ static void one_dataset(uint64_t seed)
         for (int d = 0; d < DIM__COUNT; d++)
             if (kpi_metric_has_dim(q.metrics[0], (kpi_dim)d))
                 dims[ndims++] = (kpi_dim)d;
-        q.nby = (int)below(&r, 3);
+        q.nby = ndims ? (int)below(&r, 3) : 0;
         for (int b = 0; b < q.nby; b++)
             q.by[b] = dims[below(&r, ndims)];
         if (q.nby == 2 && q.by[0] == q.by[1])
             q.nby = 1;
-        if (below(&r, 2)) {
+        if (ndims && below(&r, 2)) {
             kpi_filter *f = &q.filters[q.nfilters++];
             f->dim = dims[below(&r, ndims)];
             f->nvalues = 1 + (int)below(&r, 2);
@@ -262,6 +280,13 @@ static void one_dataset(uint64_t seed)
         if (!kt_results_equal(&q, &fast, &ref, what))
             fail_msg("%s: engine and reference SQL differ (replay with KPI_SEED=%llu)", what,
                      (unsigned long long)seed);
+        for (int m = 0; m < q.nmetrics; m++) /* the waterfall identity, to the cent */
+            if (!strcmp(kpi_metric_name(q.metrics[m]), "pipeline_waterfall"))
+                for (int row = 0; row < fast.nrows; row++) {
+                    const int64_t *p = fast.rows[row].values[m].part;
+                    if (p[7] != p[0] + p[1] + p[2] + p[3] - p[4] - p[5] - p[6])
+                        fail_msg("%s: waterfall identity broken in row %d", what, row);
+                }
         kpi_result in_memory;
         if (kpi_run(built, &q, &a, &in_memory, &err))
             fail_msg("%s: in-memory engine: %s", what, err.msg);
