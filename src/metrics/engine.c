@@ -146,6 +146,20 @@ static int groups_rehash(eng_groups *g)
     return 0;
 }
 
+const void *eng_group_find(const eng_groups *g, const int32_t *key)
+{
+    if (!g->cap)
+        return NULL;
+    size_t h = hash_key(key, g->nby) & (g->cap - 1);
+    while (g->slots[h] >= 0) {
+        int32_t i = g->slots[h];
+        if (!memcmp(&g->keys[(size_t)i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key))
+            return g->accs + (size_t)i * g->acc_size;
+        h = (h + 1) & (g->cap - 1);
+    }
+    return NULL;
+}
+
 void *eng_group(eng_groups *g, const int32_t *key)
 {
     if ((g->n + 1) * 2 > g->cap && groups_rehash(g))
@@ -207,6 +221,13 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
 {
     memset(out, 0, sizeof *out);
     for (int m = 0; m < q->nmetrics; m++) {
+        int need = kpi_metric_required_dim(q->metrics[m]), found = need < 0;
+        for (int b = 0; b < q->nby && !found; b++)
+            found = q->by[b] == (kpi_dim)need;
+        if (!found)
+            return emb_err_set(err, EMB_USAGE, "metric '%s' is broken down by %s: add --by %s",
+                               kpi_metric_name(q->metrics[m]), kpi_dim_name((kpi_dim)need),
+                               kpi_dim_name((kpi_dim)need));
         for (int b = 0; b < q->nby; b++)
             if (!kpi_metric_has_dim(q->metrics[m], q->by[b]))
                 return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be broken down by '%s'",

@@ -66,6 +66,8 @@ int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d);
  * NULL-terminated; NULL for other metrics. */
 const char *const *kpi_metric_parts(const kpi_metric *m);
 kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part);
+/* The dimension a metric must be broken down by (stage for the funnel), or -1. */
+int kpi_metric_required_dim(const kpi_metric *m);
 /* 1 for metrics measured at an instant (kpi_query.as_of) rather than over the period. */
 int kpi_metric_is_instant(const kpi_metric *m);
 

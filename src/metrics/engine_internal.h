@@ -22,6 +22,8 @@ typedef struct {
 
 int eng_groups_init(eng_groups *g, int nby, size_t acc_size);
 void eng_groups_free(eng_groups *g);
+/* The accumulator of key, or NULL when the group does not exist. */
+const void *eng_group_find(const eng_groups *g, const int32_t *key);
 /* The accumulator of key, created zeroed when new; NULL when out of memory. */
 void *eng_group(eng_groups *g, const int32_t *key);
 
@@ -37,6 +39,8 @@ typedef enum {
     FAM_LINES,   /* order lines of orders dated in the period */
     FAM_OPEN_AT, /* deals open as of the query's instant */
     FAM_WATERFALL, /* changes of the open pipeline over the period */
+    FAM_FUNNEL,  /* stages reached by the deals created in the period */
+    FAM_STAGE_EXITS, /* time spent in a stage, for stage exits in the period */
     FAM__COUNT
 } eng_family;
 
@@ -48,6 +52,7 @@ typedef struct {
 
 typedef struct {
     const snapshot *snap; /* the snapshot evaluated, for messages */
+    const kpi_query *query;
     eng_groups groups;
     eng_samples won_cycles, lost_cycles; /* seconds from creation to close */
 } eng_family_result;
@@ -59,6 +64,12 @@ void eng_family_free(eng_family_result *r);
 /* Families of other files. */
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* Mean and median in days of the samples of one group (KV_NULL when none). */
+kpi_value eng_days_summary(const eng_samples *smp, int32_t group);
+int eng_push_sample(eng_samples *s, int32_t group, int64_t value);
+void eng_sort_samples(eng_samples *s);
 /* EMB_INVALID naming the currency and date of deal (index + 1) that has no rate. */
 emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err);
 emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

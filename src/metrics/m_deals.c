@@ -20,7 +20,7 @@ typedef struct {
     int64_t fx_missing_deal;
 } created_acc;
 
-static int push_sample(eng_samples *s, int32_t group, int64_t value)
+int eng_push_sample(eng_samples *s, int32_t group, int64_t value)
 {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 256;
@@ -40,6 +40,12 @@ static int cmp_sample(const void *a, const void *b)
     if (x->group != y->group)
         return x->group < y->group ? -1 : 1;
     return (x->value > y->value) - (x->value < y->value);
+}
+
+void eng_sort_samples(eng_samples *s)
+{
+    if (s->n)
+        qsort(s->v, s->n, sizeof *s->v, cmp_sample);
 }
 
 static void key_of(const snapshot *s, const kpi_query *q, size_t i, int64_t event, int32_t key[KPI_MAX_BY])
@@ -70,19 +76,17 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
         if (d->status[i] == DEAL_WON) {
             acc->won++;
             acc->won_sum += d->amount[i];
-            if (push_sample(&out->won_cycles, group, cycle))
+            if (eng_push_sample(&out->won_cycles, group, cycle))
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         } else {
             acc->lost++;
             acc->lost_sum += d->amount[i];
-            if (push_sample(&out->lost_cycles, group, cycle))
+            if (eng_push_sample(&out->lost_cycles, group, cycle))
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         }
     }
-    if (out->won_cycles.n)
-        qsort(out->won_cycles.v, out->won_cycles.n, sizeof *out->won_cycles.v, cmp_sample);
-    if (out->lost_cycles.n)
-        qsort(out->lost_cycles.v, out->lost_cycles.n, sizeof *out->lost_cycles.v, cmp_sample);
+    eng_sort_samples(&out->won_cycles);
+    eng_sort_samples(&out->lost_cycles);
     return EMB_OK;
 }
 
@@ -112,6 +116,7 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
 emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     out->snap = s;
+    out->query = q;
     switch (f) {
     case FAM_CLOSED:
         return eval_closed(s, q, out, err);
@@ -123,6 +128,10 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eng_eval_open(s, q, out, err);
     case FAM_WATERFALL:
         return eng_eval_waterfall(s, q, out, err);
+    case FAM_FUNNEL:
+        return eng_eval_funnel(s, q, out, err);
+    case FAM_STAGE_EXITS:
+        return eng_eval_stage_exits(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }
@@ -143,7 +152,7 @@ static kpi_value v_money(int64_t i) { return (kpi_value){.kind = KV_MONEY, .i = 
 static kpi_value v_null(void) { return (kpi_value){.kind = KV_NULL}; }
 
 /* Mean and median, in days, of the samples of one group. */
-static kpi_value days_summary(const eng_samples *smp, int32_t group)
+kpi_value eng_days_summary(const eng_samples *smp, int32_t group)
 {
     size_t lo = 0, hi = smp->n;
     while (lo < hi) { /* first sample of the group */
@@ -210,10 +219,10 @@ emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, k
         *out = c->won ? v_money(fx_div_round(c->won_sum, c->won)) : v_null();
         break;
     case M_SALES_CYCLE_DAYS:
-        *out = days_summary(&r->won_cycles, (int32_t)g);
+        *out = eng_days_summary(&r->won_cycles, (int32_t)g);
         break;
     case M_LOST_CYCLE_DAYS:
-        *out = days_summary(&r->lost_cycles, (int32_t)g);
+        *out = eng_days_summary(&r->lost_cycles, (int32_t)g);
         break;
     default:
         return emb_err_set(err, EMB_INTERNAL, "metric %d is not a deal metric", (int)id);

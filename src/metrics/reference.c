@@ -196,6 +196,29 @@ const char *kpi_reference_sql(const kpi_metric *m, const kpi_query *q, const sna
                              has_null ? arena_printf(a, " OR %s IS NULL", col) : "");
     }
     const char *group_by = q->nby ? " GROUP BY " : "";
+    if (m->by_stage && m->unit == UNIT_RATE) {
+        /* conversion(s) = reached(next stage of s) / reached(s), per group. */
+        int sb = -1;
+        char *same = arena_strdup(a, "");
+        for (int b = 0; b < q->nby; b++) {
+            if (q->by[b] == DIM_STAGE)
+                sb = b;
+            else
+                same = arena_printf(a, "%s AND g2.d%d IS g.d%d", same, b, b);
+        }
+        char *outer_g = arena_strdup(a, "");
+        for (int b = 0; b < q->nby; b++)
+            outer_g = arena_printf(a, "%sg.d%d, ", outer_g, b);
+        return arena_printf(
+            a,
+            "WITH g AS (SELECT %s%s AS n FROM %s WHERE %s%s%s) "
+            "SELECT %sCASE WHEN nx.id IS NULL THEN NULL ELSE CAST(coalesce((SELECT g2.n FROM g g2 WHERE "
+            "g2.d%d = nx.id%s), 0) AS REAL) / g.n END "
+            "FROM g JOIN stages cur ON cur.id = g.d%d LEFT JOIN stages nx ON nx.id = (SELECT s4.id FROM stages s4 "
+            "WHERE s4.pipeline_id = cur.pipeline_id AND s4.kind <> 'lost' AND (s4.position > cur.position OR "
+            "(s4.position = cur.position AND s4.id > cur.id)) ORDER BY s4.position, s4.id LIMIT 1)",
+            inner_dims, m->sql_agg, m->sql_from, where, group_by, group, outer_g, sb, same, sb);
+    }
     if (m->sql_agg)
         return arena_printf(a, "SELECT %s%s AS v FROM %s WHERE %s%s%s", inner_dims, m->sql_agg, m->sql_from, where,
                             group_by, group);

@@ -56,6 +56,31 @@
 #define IN_WINDOW "at >= ?1 AND at < ?2"
 #define LAST_BEFORE(t) "at < " t " AND (next_at IS NULL OR next_at >= " t ")"
 
+/* Each deal created, once per funnel stage it reached (column stage = that stage). */
+#define FUNNEL_FROM                                                                                             \
+    "(SELECT rd.id, rd.created, rd.rep, rd.team, rd.account, rd.segment, rd.industry, rd.region, rd.source, "  \
+    "rd.pipeline, rd.product, rd.category, rd.lost_reason, st.id AS stage "                                    \
+    "FROM ref_deals rd JOIN (SELECT h.deal_id, s2.position, s2.id FROM deal_history h "                        \
+    "  JOIN stages s2 ON s2.id = h.stage_id JOIN deals d2 ON d2.id = h.deal_id "                               \
+    "  WHERE s2.kind <> 'lost' AND s2.pipeline_id = d2.pipeline_id) m "                                        \
+    "  ON m.deal_id = rd.id AND NOT EXISTS (SELECT 1 FROM deal_history h3 JOIN stages s3 ON s3.id = h3.stage_id " \
+    "    WHERE h3.deal_id = rd.id AND s3.kind <> 'lost' AND s3.pipeline_id = rd.pipeline "                      \
+    "    AND (s3.position > m.position OR (s3.position = m.position AND s3.id > m.id))) "                       \
+    "JOIN stages st ON st.pipeline_id = rd.pipeline AND st.kind <> 'lost' "                                     \
+    "  AND (st.position < m.position OR (st.position = m.position AND st.id <= m.id)) "                         \
+    "GROUP BY rd.id, st.id) AS ref_funnel"
+
+/* Runs of a deal in one stage: entered at the first row of the run, exited at the next run's. */
+#define RUNS_FROM                                                                                               \
+    "(SELECT rd.id, rd.rep, rd.team, rd.account, rd.segment, rd.industry, rd.region, rd.source, rd.pipeline, " \
+    "rd.product, rd.category, rd.lost_reason, runs.stage_id AS stage, runs.entered, runs.exited "               \
+    "FROM (SELECT deal_id, stage_id, at AS entered, "                                                           \
+    "        LEAD(at) OVER (PARTITION BY deal_id ORDER BY at, id) AS exited "                                   \
+    "      FROM (SELECT h.deal_id, h.stage_id, h.at, h.id, "                                                    \
+    "              LAG(h.stage_id) OVER (PARTITION BY h.deal_id ORDER BY h.at, h.id) AS pstage "                \
+    "            FROM deal_history h) WHERE pstage IS NULL OR pstage <> stage_id) runs "                        \
+    "JOIN ref_deals rd ON rd.id = runs.deal_id) AS ref_runs"
+
 static const char *const open_parts[] = {"count", "amount", NULL};
 static const kpi_unit open_units[] = {UNIT_COUNT, UNIT_MONEY};
 static const char *const waterfall_parts[] = {"open_start", "created", "reopened", "increased", "decreased",
@@ -171,6 +196,24 @@ static const struct kpi_metric metrics[] = {
                 "coalesce(sum(amt) FILTER (WHERE " IN_WINDOW " AND pstatus = 'open' AND status = 'won'), 0), "
                 "coalesce(sum(amt) FILTER (WHERE " IN_WINDOW " AND pstatus = 'open' AND status = 'lost'), 0), "
                 "coalesce(sum(amt) FILTER (WHERE status = 'open' AND " LAST_BEFORE("?2") "), 0)"},
+    {.id = M_STAGE_REACHED, .name = "stage_reached", .unit = UNIT_COUNT, .family = FAM_FUNNEL, .dims = DEAL_DIMS,
+     .by_stage = 1,
+     .description_en = "of the deals created in the period, those that reached each stage or a later one "
+                       "(by stage; a skipped stage counts as passed)",
+     .description_es = "de las oportunidades creadas en el periodo, las que alcanzaron cada etapa o una posterior",
+     .sql_from = FUNNEL_FROM, .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
+    {.id = M_STAGE_CONVERSION, .name = "stage_conversion", .unit = UNIT_RATE, .family = FAM_FUNNEL,
+     .dims = DEAL_DIMS, .by_stage = 1,
+     .description_en = "reached(next stage) / reached(stage) for the deals created in the period; leakage is 1 - "
+                       "conversion; null for the last stage",
+     .description_es = "alcanzadas(etapa siguiente) / alcanzadas(etapa); la fuga es 1 - conversión",
+     .sql_from = FUNNEL_FROM, .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
+    {.id = M_TIME_IN_STAGE, .name = "time_in_stage", .unit = UNIT_DAYS, .family = FAM_STAGE_EXITS,
+     .dims = DEAL_DIMS,
+     .description_en = "for the stage exits in the period: days spent in the stage, median and mean",
+     .description_es = "para las salidas de etapa del periodo: días en la etapa, mediana y media",
+     .sql_from = RUNS_FROM, .sql_event = "exited", .sql_rows = "1", .sql_value = "exited - entered",
+     .sql_value_rows = "1"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -178,7 +221,7 @@ _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id ha
 static const kpi_metric *const metric_list[] = {
     &metrics[0], &metrics[1], &metrics[2],  &metrics[3],  &metrics[4],  &metrics[5],  &metrics[6],
     &metrics[7], &metrics[8], &metrics[9], &metrics[10], &metrics[11], &metrics[12], &metrics[13],
-    &metrics[14], &metrics[15], &metrics[16], NULL,
+    &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -201,6 +244,7 @@ int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d) { return (m->dims >> d) &
 const char *const *kpi_metric_parts(const kpi_metric *m) { return m->parts; }
 kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part) { return m->part_units ? m->part_units[part] : m->unit; }
 int kpi_metric_is_instant(const kpi_metric *m) { return m->instant; }
+int kpi_metric_required_dim(const kpi_metric *m) { return m->by_stage ? DIM_STAGE : -1; }
 const char *kpi_metric_sql(const kpi_metric *m) { return m->sql_agg ? m->sql_agg : m->sql_value; }
 eng_family eng_metric_family(const kpi_metric *m) { return m->family; }
 
@@ -209,6 +253,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
 {
     if (m->family == FAM_LINES)
         return reg_project_lines(m->id, r, group, out, err, r->snap);
+    if (m->family == FAM_FUNNEL || m->family == FAM_STAGE_EXITS)
+        return reg_project_funnel(m->id, r, group, out, err);
     if (m->family == FAM_OPEN_AT || m->family == FAM_WATERFALL)
         return reg_project_pipeline(m->id, r, group, out, err, r->snap);
     return reg_project_deals(m->id, r, group, out, err, r->snap);
@@ -228,6 +274,8 @@ kpi_value eng_metric_empty(const kpi_metric *m)
         return (kpi_value){.kind = KV_PARTS};
     case M_WEIGHTED_PIPELINE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};
+    case M_STAGE_REACHED:
+        return (kpi_value){.kind = KV_INT, .i = 0};
     case M_REVENUE_WON:
     case M_REVENUE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};

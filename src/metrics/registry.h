@@ -31,6 +31,9 @@ typedef enum {
     M_OPEN_PIPELINE,
     M_WEIGHTED_PIPELINE,
     M_PIPELINE_WATERFALL,
+    M_STAGE_REACHED,
+    M_STAGE_CONVERSION,
+    M_TIME_IN_STAGE,
     M__COUNT
 } metric_id;
 
@@ -51,9 +54,12 @@ struct kpi_metric {
                                    expression per part, comma-separated */
     const kpi_unit *part_units;
     int instant;                /* measured at kpi_query.as_of (sql: ?3), not over the period */
+    int by_stage;               /* must be broken down by stage; sql_agg is then the count of
+                                   a funnel whose conversion reference.c derives */
 };
 
-/* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c). */
+/* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
                               const snapshot *s);
 emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,

@@ -22,6 +22,11 @@
  *   1000 x .1 + 500 x .1 + 200 x .1 + 270 x .5 = 305.00.
  *   Waterfall of March: open_start 1500.00 (D1, D2); created 562.00 (D3, D4, D5);
  *   won 592.00 (D2, D5); lost 200.00 (D3); open_end 1270.00 (D1, D4).
+ * Funnel of the deals created in March (D3 in Prospecting then lost, D4 straight
+ * into Proposal, D5 Prospecting then won): reached Prospecting 3, Qualification 2,
+ * Proposal 2, Negotiation 1, Won 1; conversion 2/3, 1, 1/2, 1, null.
+ * Stage exits in March, all from Prospecting: D3 19.375 days, D5 8 1/3, D2 42.5 ->
+ * median 19.375, mean 23.402777...
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -237,6 +242,42 @@ static void pipeline_as_of_and_waterfall(void **state)
     arena_release(&a);
 }
 
+static void funnel_and_time_in_stage(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    kpi_query q;
+    kpi_result r = run(&a, "stage_reached,stage_conversion", 3, DIM_STAGE, &q);
+    static const char *const names[] = {"Prospecting", "Qualification", "Proposal", "Negotiation", "Won"};
+    static const int64_t reached[] = {3, 2, 2, 1, 1};
+    static const double conversion[] = {2.0 / 3.0, 1.0, 0.5, 1.0, -1};
+    assert_int_equal(r.nrows, 5);
+    for (int k = 0; k < 5; k++) {
+        int found = 0;
+        for (int i = 0; i < r.nrows; i++) {
+            if (strcmp(kpi_dim_label(snap, DIM_STAGE, r.rows[i].key[0], &a), names[k]))
+                continue;
+            found = 1;
+            assert_int_equal(r.rows[i].values[0].i, reached[k]);
+            if (conversion[k] < 0)
+                assert_int_equal(r.rows[i].values[1].kind, KV_NULL);
+            else
+                assert_true(fabs(r.rows[i].values[1].x - conversion[k]) < 1e-12);
+        }
+        assert_true(found);
+    }
+    emb_err err;
+    q.nby = 0;
+    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_USAGE); /* the funnel is by stage */
+    r = run(&a, "time_in_stage", 3, DIM_STAGE, &q);
+    assert_int_equal(r.nrows, 1);
+    assert_string_equal(kpi_dim_label(snap, DIM_STAGE, r.rows[0].key[0], &a), "Prospecting");
+    assert_true(fabs(r.rows[0].values[0].median - 19.375) < 1e-9);
+    assert_true(fabs(r.rows[0].values[0].mean - (19.375 + 25.0 / 3.0 + 42.5) / 3.0) < 1e-9);
+    arena_release(&a);
+}
+
 static void missing_rate_is_an_error_naming_currency_and_date(void **state)
 {
     (void)state;
@@ -271,6 +312,7 @@ int main(void)
         cmocka_unit_test(by_rep_credits_owner_at_close),
         cmocka_unit_test(april_and_empty_periods),
         cmocka_unit_test(pipeline_as_of_and_waterfall),
+        cmocka_unit_test(funnel_and_time_in_stage),
         cmocka_unit_test(missing_rate_is_an_error_naming_currency_and_date),
     };
     return cmocka_run_group_tests_name("kpi_deals", tests, setup, teardown);

@@ -261,6 +261,13 @@ static void one_dataset(uint64_t seed)
             q.by[b] = dims[below(&r, ndims)];
         if (q.nby == 2 && q.by[0] == q.by[1])
             q.nby = 1;
+        for (int m = 0; m < q.nmetrics; m++) { /* the funnel needs its stage */
+            int need = kpi_metric_required_dim(q.metrics[m]), found = need < 0;
+            for (int b = 0; b < q.nby && !found; b++)
+                found = q.by[b] == (kpi_dim)need;
+            if (!found)
+                q.by[q.nby++] = (kpi_dim)need;
+        }
         if (ndims && below(&r, 2)) {
             kpi_filter *f = &q.filters[q.nfilters++];
             f->dim = dims[below(&r, ndims)];
