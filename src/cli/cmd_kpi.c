@@ -84,9 +84,20 @@ static const char *json_quote(const char *s, arena *a)
 
 static const char *real_text(double x, arena *a) { return arena_printf(a, "%.10g", x); }
 
-static const char *unit_text(int64_t v, kpi_unit unit, const snapshot *s, arena *a)
+/* Text of part k of a KV_PARTS value; NULL when the part has no value. */
+static const char *part_text(const kpi_metric *m, const kpi_value *v, int k, int for_table, const snapshot *s,
+                             arena *a)
 {
-    return unit == UNIT_MONEY ? value_format_money(v, s->currency, a) : arena_printf(a, "%lld", (long long)v);
+    if (v->part_null >> k & 1)
+        return NULL;
+    kpi_unit unit = kpi_metric_part_unit(m, k);
+    if (unit == UNIT_MONEY)
+        return value_format_money(v->part[k], s->currency, a);
+    if (unit == UNIT_RATE)
+        return for_table ? arena_printf(a, "%.1f%%", v->xpart[k] * 100.0) : arena_printf(a, "%.10g", v->xpart[k]);
+    if (kpi_unit_is_real(unit))
+        return for_table ? arena_printf(a, "%.1f", v->xpart[k]) : arena_printf(a, "%.10g", v->xpart[k]);
+    return arena_printf(a, "%lld", (long long)v->part[k]);
 }
 
 /* Text of a value for json/csv (part: 0 whole, 1 median, 2 mean; for KV_PARTS the
@@ -97,12 +108,15 @@ static const char *value_text(const kpi_metric *m, const kpi_value *v, const sna
     switch (v->kind) {
     case KV_PARTS: {
         const char *const *names = kpi_metric_parts(m);
-        if (!for_table)
-            return unit_text(v->part[part - 1], kpi_metric_part_unit(m, part - 1), s, a);
+        if (!for_table) {
+            const char *t = part_text(m, v, part - 1, 0, s, a);
+            return t ? t : "";
+        }
         char *t = arena_strdup(a, "");
-        for (int k = 0; names && names[k]; k++)
-            t = arena_printf(a, "%s%s%s %s", t, k ? ", " : "", names[k],
-                             unit_text(v->part[k], kpi_metric_part_unit(m, k), s, a));
+        for (int k = 0; names && names[k]; k++) {
+            const char *pt = part_text(m, v, k, 1, s, a);
+            t = arena_printf(a, "%s%s%s %s", t, k ? ", " : "", names[k], pt ? pt : "-");
+        }
         return t;
     }
     case KV_NULL:
@@ -146,9 +160,10 @@ static void print_json(cli_ctx *ctx, const snapshot *s, const kpi_query *q, cons
             else if (v->kind == KV_PARTS) {
                 const char *const *parts = kpi_metric_parts(q->metrics[m]);
                 fprintf(o, "%s%s: {", first ? "" : ", ", name);
-                for (int k = 0; parts[k]; k++)
-                    fprintf(o, "%s%s: %s", k ? ", " : "", json_quote(parts[k], a),
-                            value_text(q->metrics[m], v, s, k + 1, 0, a));
+                for (int k = 0; parts[k]; k++) {
+                    const char *pt = part_text(q->metrics[m], v, k, 0, s, a);
+                    fprintf(o, "%s%s: %s", k ? ", " : "", json_quote(parts[k], a), pt ? pt : "null");
+                }
                 fputc('}', o);
             } else
                 fprintf(o, "%s%s: %s", first ? "" : ", ", name, value_text(q->metrics[m], v, s, 0, 0, a));

@@ -51,7 +51,7 @@ const char *kpi_dim_help(kpi_dim d);
 /* -1 when name is not a dimension. */
 int kpi_dim_find(const char *name);
 
-typedef enum { UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_MONEY_PER_DAY } kpi_unit;
+typedef enum { UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_HOURS, UNIT_MONEY_PER_DAY } kpi_unit;
 
 typedef struct kpi_metric kpi_metric;
 /* All metrics, NULL-terminated, and lookup by name (NULL when unknown). */
@@ -104,8 +104,13 @@ typedef struct {
     int64_t i;         /* KV_INT, KV_MONEY (minor units) */
     double x;          /* KV_REAL */
     double mean, median; /* KV_PAIR; NaN-free: kind is KV_NULL when no data */
-    int64_t part[KPI_MAX_PARTS]; /* KV_PARTS: named by kpi_metric_parts() */
+    int64_t part[KPI_MAX_PARTS]; /* KV_PARTS: named by kpi_metric_parts(); counts and money */
+    double xpart[KPI_MAX_PARTS]; /* KV_PARTS: parts whose unit is a rate, days or hours */
+    unsigned part_null;          /* KV_PARTS: bit k set when part k has no value */
 } kpi_value;
+
+/* 1 when a part of this unit is held in xpart (else in part). */
+static inline int kpi_unit_is_real(kpi_unit u) { return u == UNIT_RATE || u == UNIT_DAYS || u == UNIT_HOURS; }
 
 typedef struct {
     int32_t key[KPI_MAX_BY]; /* dimension values (index, code or time bucket), SNAP_NONE for none */

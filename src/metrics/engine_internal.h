@@ -41,6 +41,7 @@ typedef enum {
     FAM_WATERFALL, /* changes of the open pipeline over the period */
     FAM_FUNNEL,  /* stages reached by the deals created in the period */
     FAM_STAGE_EXITS, /* time spent in a stage, for stage exits in the period */
+    FAM_LEADS,   /* the cohort of leads created in the period */
     FAM__COUNT
 } eng_family;
 
@@ -64,6 +65,8 @@ void eng_family_free(eng_family_result *r);
 /* Families of other files. */
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d);
 emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 /* Mean and median in days of the samples of one group (KV_NULL when none). */

@@ -132,6 +132,8 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eng_eval_funnel(s, q, out, err);
     case FAM_STAGE_EXITS:
         return eng_eval_stage_exits(s, q, out, err);
+    case FAM_LEADS:
+        return eng_eval_leads(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }

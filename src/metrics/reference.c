@@ -61,6 +61,40 @@ static const char ref_lines_view[] =
     "LEFT JOIN accounts a ON a.id = o.account_id "
     "LEFT JOIN products p ON p.id = l.product_id";
 
+static const char ref_leads_view[] =
+    "CREATE TEMP VIEW IF NOT EXISTS ref_leads AS "
+    "SELECT l.id, l.created, l.mql_at, l.sql_at, l.source, l.owner_id AS rep, u.team_id AS team, "
+    "  u.region_id AS region, "
+    "  (l.status = 'converted' OR EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id)) AS converted, "
+    "  EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id AND d.status = 'won') AS won, "
+    "  (SELECT min(a.done) FROM activities a WHERE a.lead_id = l.id AND a.done IS NOT NULL "
+    "   AND a.type IN ('call', 'email', 'meeting')) AS first_touch "
+    "FROM leads l LEFT JOIN users u ON u.id = l.owner_id";
+
+/* Replaces every $NAME of text by its value (names and values given in pairs). */
+static const char *substitute(const char *text, const char *const *pairs, int npairs, arena *a)
+{
+    char *out = arena_strdup(a, "");
+    const char *p = text;
+    while (*p) {
+        int matched = 0;
+        if (*p == '$')
+            for (int k = 0; k < npairs && !matched; k++) {
+                size_t len = strlen(pairs[2 * k]);
+                if (!strncmp(p + 1, pairs[2 * k], len)) {
+                    out = arena_printf(a, "%s%s", out, pairs[2 * k + 1]);
+                    p += 1 + len;
+                    matched = 1;
+                }
+            }
+        if (!matched) {
+            out = arena_printf(a, "%s%c", out, *p);
+            p++;
+        }
+    }
+    return out;
+}
+
 /* The column (or expression) of ref_deals for a dimension; time buckets need the event. */
 static const char *dim_sql(kpi_dim d, const char *event, arena *a)
 {
@@ -196,6 +230,15 @@ const char *kpi_reference_sql(const kpi_metric *m, const kpi_query *q, const sna
                              has_null ? arena_printf(a, " OR %s IS NULL", col) : "");
     }
     const char *group_by = q->nby ? " GROUP BY " : "";
+    if (m->sql_custom) {
+        const char *pairs[] = {
+            "DIMS_IN", inner_dims, "DIMS_OUT", outer_dims,
+            "PARTITION", q->nby ? arena_printf(a, ", %s", group) : "",
+            "GROUP_BY", q->nby ? arena_printf(a, "GROUP BY %s", group) : "",
+            "FROM", m->sql_from, "WHERE", where,
+        };
+        return substitute(m->sql_custom, pairs, 6, a);
+    }
     if (m->by_stage && m->unit == UNIT_RATE) {
         /* conversion(s) = reached(next stage of s) / reached(s), per group. */
         int sb = -1;
@@ -297,7 +340,8 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
     sqlite3_create_function(db, "emb_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, (void *)s, sql_bucket, NULL,
                             NULL);
     if (sqlite3_exec(db, ref_view, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, ref_lines_view, NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(db, ref_lines_view, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, ref_leads_view, NULL, NULL, NULL) != SQLITE_OK)
         return store_sql_error(st, "reference view", err);
     size_t cap = 64;
     out->rows = arena_calloc(a, cap, sizeof *out->rows);
@@ -346,8 +390,19 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
             int c = q->nby;
             if (metric->parts) {
                 *v = (kpi_value){.kind = KV_PARTS};
-                for (int p = 0; metric->parts[p]; p++)
-                    v->part[p] = sqlite3_column_int64(stmt, c + p);
+                for (int p = 0; metric->parts[p]; p++) {
+                    if (sqlite3_column_type(stmt, c + p) == SQLITE_NULL)
+                        v->part_null |= 1u << p;
+                    else if (kpi_unit_is_real(metric->part_units[p]))
+                        v->xpart[p] = sqlite3_column_double(stmt, c + p);
+                    else
+                        v->part[p] = sqlite3_column_int64(stmt, c + p);
+                }
+                int nparts = 0;
+                while (metric->parts[nparts])
+                    nparts++;
+                if (v->part_null == (1u << nparts) - 1) /* nothing at all: no data */
+                    *v = (kpi_value){.kind = KV_NULL};
             } else if (metric->sql_value) {
                 if (sqlite3_column_type(stmt, c) == SQLITE_NULL)
                     *v = (kpi_value){.kind = KV_NULL};

@@ -81,6 +81,16 @@
     "            FROM deal_history h) WHERE pstage IS NULL OR pstage <> stage_id) runs "                        \
     "JOIN ref_deals rd ON rd.id = runs.deal_id) AS ref_runs"
 
+#define LEAD_DIMS                                                                                               \
+    ((1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_REGION) | (1u << DIM_SOURCE) | (1u << DIM_DAY) |          \
+     (1u << DIM_WEEK) | (1u << DIM_MONTH) | (1u << DIM_QUARTER) | (1u << DIM_YEAR))
+
+static const char *const qualification_parts[] = {"mql", "sql", NULL};
+static const char *const conversion_parts[] = {"opportunity", "customer", NULL};
+static const kpi_unit two_rates[] = {UNIT_RATE, UNIT_RATE};
+static const char *const response_parts[] = {"median_hours", "p90_hours", "within_sla", NULL};
+static const kpi_unit response_units[] = {UNIT_HOURS, UNIT_HOURS, UNIT_RATE};
+
 static const char *const open_parts[] = {"count", "amount", NULL};
 static const kpi_unit open_units[] = {UNIT_COUNT, UNIT_MONEY};
 static const char *const waterfall_parts[] = {"open_start", "created", "reopened", "increased", "decreased",
@@ -214,6 +224,37 @@ static const struct kpi_metric metrics[] = {
      .description_es = "para las salidas de etapa del periodo: días en la etapa, mediana y media",
      .sql_from = RUNS_FROM, .sql_event = "exited", .sql_rows = "1", .sql_value = "exited - entered",
      .sql_value_rows = "1"},
+    {.id = M_LEADS_CREATED, .name = "leads_created", .unit = UNIT_COUNT, .family = FAM_LEADS, .dims = LEAD_DIMS,
+     .description_en = "leads created in the period, by source (channel) or owner",
+     .description_es = "leads creados en el periodo, por origen (canal) o propietario",
+     .sql_from = "ref_leads", .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
+    {.id = M_LEAD_QUALIFICATION_RATE, .name = "lead_qualification_rate", .unit = UNIT_RATE, .family = FAM_LEADS,
+     .dims = LEAD_DIMS, .parts = qualification_parts, .part_units = two_rates,
+     .description_en = "of the leads created in the period, the share that reached MQL, and SQL",
+     .description_es = "de los leads creados en el periodo, la parte que llegó a MQL, y a SQL",
+     .sql_from = "ref_leads", .sql_event = "created", .sql_rows = "1",
+     .sql_agg = "CAST(count(mql_at) AS REAL) / count(*), CAST(count(sql_at) AS REAL) / count(*)"},
+    {.id = M_LEAD_CONVERSION_RATE, .name = "lead_conversion_rate", .unit = UNIT_RATE, .family = FAM_LEADS,
+     .dims = LEAD_DIMS, .parts = conversion_parts, .part_units = two_rates,
+     .description_en = "of the leads created in the period, the share converted to an opportunity, and the share "
+                       "that became a won deal (lead-to-customer)",
+     .description_es = "de los leads creados en el periodo, la parte convertida en oportunidad y la que acabó en "
+                       "venta ganada",
+     .sql_from = "ref_leads", .sql_event = "created", .sql_rows = "1",
+     .sql_agg = "avg(converted), avg(won)"},
+    {.id = M_LEAD_RESPONSE_TIME, .name = "lead_response_time", .unit = UNIT_HOURS, .family = FAM_LEADS,
+     .dims = LEAD_DIMS, .parts = response_parts, .part_units = response_units,
+     .description_en = "first completed call, email or meeting minus lead creation: median and 90th percentile "
+                       "(hours) of the leads touched, and the share of all leads answered within 1 h",
+     .description_es = "primer contacto (llamada, correo o reunión) menos creación del lead: mediana y percentil "
+                       "90 (horas), y la parte de los leads atendidos en menos de 1 h",
+     .sql_from = "ref_leads", .sql_event = "created", .sql_rows = "1",
+     .sql_custom = "WITH base AS (SELECT $DIMS_IN first_touch - created AS x FROM $FROM WHERE $WHERE), "
+                   "c AS (SELECT *, row_number() OVER (PARTITION BY x IS NOT NULL $PARTITION ORDER BY x) AS rn, "
+                   "count(x) OVER (PARTITION BY 1 $PARTITION) AS nt FROM base) "
+                   "SELECT $DIMS_OUT avg(x) FILTER (WHERE x IS NOT NULL AND rn IN ((nt + 1) / 2, (nt + 2) / 2)) "
+                   "/ 3600.0, max(x) FILTER (WHERE x IS NOT NULL AND rn = (9 * nt + 9) / 10) / 3600.0, "
+                   "CAST(count(*) FILTER (WHERE x <= 3600) AS REAL) / count(*) FROM c $GROUP_BY"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -221,7 +262,8 @@ _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id ha
 static const kpi_metric *const metric_list[] = {
     &metrics[0], &metrics[1], &metrics[2],  &metrics[3],  &metrics[4],  &metrics[5],  &metrics[6],
     &metrics[7], &metrics[8], &metrics[9], &metrics[10], &metrics[11], &metrics[12], &metrics[13],
-    &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], NULL,
+    &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], &metrics[20],
+    &metrics[21], &metrics[22], &metrics[23], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -253,6 +295,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
 {
     if (m->family == FAM_LINES)
         return reg_project_lines(m->id, r, group, out, err, r->snap);
+    if (m->family == FAM_LEADS)
+        return reg_project_leads(m->id, r, group, out, err);
     if (m->family == FAM_FUNNEL || m->family == FAM_STAGE_EXITS)
         return reg_project_funnel(m->id, r, group, out, err);
     if (m->family == FAM_OPEN_AT || m->family == FAM_WATERFALL)
@@ -275,6 +319,7 @@ kpi_value eng_metric_empty(const kpi_metric *m)
     case M_WEIGHTED_PIPELINE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};
     case M_STAGE_REACHED:
+    case M_LEADS_CREATED:
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_REVENUE_WON:
     case M_REVENUE:

@@ -34,6 +34,10 @@ typedef enum {
     M_STAGE_REACHED,
     M_STAGE_CONVERSION,
     M_TIME_IN_STAGE,
+    M_LEADS_CREATED,
+    M_LEAD_QUALIFICATION_RATE,
+    M_LEAD_CONVERSION_RATE,
+    M_LEAD_RESPONSE_TIME,
     M__COUNT
 } metric_id;
 
@@ -56,9 +60,12 @@ struct kpi_metric {
     int instant;                /* measured at kpi_query.as_of (sql: ?3), not over the period */
     int by_stage;               /* must be broken down by stage; sql_agg is then the count of
                                    a funnel whose conversion reference.c derives */
+    const char *sql_custom;     /* a whole query with $DIMS_IN, $DIMS_OUT, $PARTITION, $GROUP_BY,
+                                   $FROM and $WHERE (see reference.c), instead of sql_agg */
 };
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
                               const snapshot *s);

@@ -434,6 +434,116 @@ static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
     return EMB_OK;
 }
 
+/* ---- leads and activities ------------------------------------------------------------------ */
+
+static int64_t instant_or_none(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, col);
+}
+
+static emb_code load_leads(build_ctx *b, snapshot *snap)
+{
+    snap_leads *l = &snap->leads;
+    size_t n = 0;
+    for (size_t i = 0; i <= (size_t)b->leads.max_id; i++)
+        n += b->leads.idx[i] >= 0;
+    l->n = n;
+    if (!ALLOC(l->created, n) || !ALLOC(l->mql_at, n) || !ALLOC(l->sql_at, n) || !ALLOC(l->converted_at, n) ||
+        !ALLOC(l->first_touch, n) || !ALLOC(l->source, n) || !ALLOC(l->owner, n) || !ALLOC(l->won, n) ||
+        !ALLOC(l->converted, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT created, mql_at, sql_at, converted_at, NULL, source, owner_id, 0, status = 'converted' "
+                "FROM leads ORDER BY id",
+                &s))
+        return b->err->code;
+    for (size_t i = 0; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        l->created[i] = sqlite3_column_int64(s, 0);
+        l->mql_at[i] = instant_or_none(s, 1);
+        l->sql_at[i] = instant_or_none(s, 2);
+        l->converted_at[i] = instant_or_none(s, 3);
+        l->first_touch[i] = instant_or_none(s, 4);
+        l->source[i] = intern(&b->sources, col_text(s, 5));
+        l->owner[i] = map_get(&b->users, s, 6);
+        l->won[i] = (uint8_t)sqlite3_column_int(s, 7);
+        l->converted[i] = (uint8_t)sqlite3_column_int(s, 8);
+    }
+    sqlite3_finalize(s);
+    /* From the deals: a lead named by a deal became an opportunity; by a won deal, a customer. */
+    for (size_t i = 0; i < snap->deals.n; i++) {
+        int32_t lead = snap->deals.lead[i];
+        if (lead < 0)
+            continue;
+        l->converted[lead] = 1;
+        if (snap->deals.status[i] == DEAL_WON)
+            l->won[lead] = 1;
+    }
+    return EMB_OK;
+}
+
+/* The first completed call, email or meeting of each lead (after activities are loaded). */
+static void derive_first_touch(snapshot *snap)
+{
+    snap_leads *l = &snap->leads;
+    const snap_activities *a = &snap->activities;
+    for (size_t i = 0; i < l->n; i++)
+        l->first_touch[i] = SNAP_OPEN_INSTANT;
+    for (size_t i = 0; i < a->n; i++) {
+        int32_t lead = a->lead[i];
+        if (lead < 0 || a->done[i] == SNAP_OPEN_INSTANT || a->type[i] > ACT_MEETING)
+            continue;
+        if (l->first_touch[lead] == SNAP_OPEN_INSTANT || a->done[i] < l->first_touch[lead])
+            l->first_touch[lead] = a->done[i];
+    }
+}
+
+static uint8_t code_of(const char *t, const char *const *names)
+{
+    for (uint8_t i = 0; t && names[i]; i++)
+        if (!strcmp(t, names[i]))
+            return i;
+    return 0;
+}
+
+static emb_code load_activities(build_ctx *b, snapshot *snap)
+{
+    static const char *const types[] = {"call", "email", "meeting", "task", "note", NULL};
+    static const char *const outcomes[] = {"", "connected", "no_answer", "sent", "opened", "replied",
+                                           "bounced", "scheduled", "held", "cancelled", "rejected", NULL};
+    snap_activities *a = &snap->activities;
+    int64_t count = scalar(b, "SELECT count(*) FROM activities");
+    if (count < 0)
+        return b->err->code;
+    size_t n = (size_t)count;
+    if (!ALLOC(a->type, n) || !ALLOC(a->outcome, n) || !ALLOC(a->cold, n) || !ALLOC(a->owner, n) ||
+        !ALLOC(a->deal, n) || !ALLOC(a->lead, n) || !ALLOC(a->account, n) || !ALLOC(a->due, n) ||
+        !ALLOC(a->done, n) || !ALLOC(a->duration, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT type, outcome, cold, owner_id, deal_id, lead_id, account_id, due, done, duration_s "
+                "FROM activities ORDER BY id",
+                &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        a->type[i] = code_of(col_text(s, 0), types);
+        a->outcome[i] = code_of(col_text(s, 1), outcomes);
+        a->cold[i] = (uint8_t)sqlite3_column_int(s, 2);
+        a->owner[i] = map_get(&b->users, s, 3);
+        a->deal[i] = map_get(&b->deals, s, 4);
+        a->lead[i] = map_get(&b->leads, s, 5);
+        a->account[i] = map_get(&b->accounts, s, 6);
+        a->due[i] = instant_or_none(s, 7);
+        a->done[i] = instant_or_none(s, 8);
+        a->duration[i] = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 9);
+    }
+    sqlite3_finalize(s);
+    a->n = i;
+    return EMB_OK;
+}
+
 static void free_build(build_ctx *b)
 {
     interner *ins[] = {&b->names,      &b->sources,      &b->segments,  &b->industries,
@@ -484,6 +594,12 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
         rc = load_deals(&b, snap, fx);
     if (rc == EMB_OK)
         rc = load_lines(&b, snap, fx);
+    if (rc == EMB_OK)
+        rc = load_leads(&b, snap);
+    if (rc == EMB_OK)
+        rc = load_activities(&b, snap);
+    if (rc == EMB_OK)
+        derive_first_touch(snap);
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:
     fx_free(fx);

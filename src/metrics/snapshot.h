@@ -89,6 +89,31 @@ typedef struct {
     int32_t *order_currency; /* currencies dict */
 } snap_lines;
 
+/* Leads; the instants of statuses never reached are SNAP_OPEN_INSTANT. */
+typedef struct {
+    size_t n;
+    int64_t *created, *mql_at, *sql_at, *converted_at;
+    int64_t *first_touch; /* first completed call, email or meeting on the lead */
+    int32_t *source, *owner;
+    uint8_t *won;         /* 1 when a deal converted from it was won */
+    uint8_t *converted;   /* 1 when it became an opportunity (status converted or a deal names it) */
+} snap_leads;
+
+enum activity_type { ACT_CALL, ACT_EMAIL, ACT_MEETING, ACT_TASK, ACT_NOTE };
+enum activity_outcome {
+    OUT_NONE, OUT_CONNECTED, OUT_NO_ANSWER, OUT_SENT, OUT_OPENED, OUT_REPLIED, OUT_BOUNCED,
+    OUT_SCHEDULED, OUT_HELD, OUT_CANCELLED, OUT_REJECTED
+};
+
+/* Activities. */
+typedef struct {
+    size_t n;
+    uint8_t *type, *outcome, *cold;
+    int32_t *owner, *deal, *lead, *account;
+    int64_t *due, *done;  /* SNAP_OPEN_INSTANT when absent */
+    int32_t *duration;    /* seconds, -1 when absent */
+} snap_activities;
+
 typedef struct {
     size_t n;
     int64_t *id;
@@ -119,6 +144,8 @@ typedef struct snapshot {
     snap_deals deals;
     snap_history history;
     snap_lines lines;
+    snap_leads leads;
+    snap_activities activities;
 } snapshot;
 
 /* Builds a snapshot from the store in one read transaction. */

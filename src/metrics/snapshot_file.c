@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -85,6 +85,14 @@ static const column_desc columns[] = {
     COL(lines.net, lines.n, 0), COL(lines.cost, lines.n, 0), COL(lines.quantity, lines.n, 0),
     COL(lines.cost_known, lines.n, 0), COL(lines.fx_missing, lines.n, 0), COL(lines.order_id, lines.norders, 0),
     COL(lines.order_currency, lines.norders, 0),
+    COL(leads.created, leads.n, 0), COL(leads.mql_at, leads.n, 0), COL(leads.sql_at, leads.n, 0),
+    COL(leads.converted_at, leads.n, 0), COL(leads.first_touch, leads.n, 0), COL(leads.source, leads.n, 0),
+    COL(leads.owner, leads.n, 0), COL(leads.won, leads.n, 0), COL(leads.converted, leads.n, 0),
+    COL(activities.type, activities.n, 0), COL(activities.outcome, activities.n, 0),
+    COL(activities.cold, activities.n, 0), COL(activities.owner, activities.n, 0),
+    COL(activities.deal, activities.n, 0), COL(activities.lead, activities.n, 0),
+    COL(activities.account, activities.n, 0), COL(activities.due, activities.n, 0),
+    COL(activities.done, activities.n, 0), COL(activities.duration, activities.n, 0),
 };
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 

@@ -54,7 +54,12 @@ static inline int kt_value_equal(const kpi_value *x, const kpi_value *y)
         return fabs(x->mean - y->mean) <= 1e-9 * fmax(1.0, fabs(x->mean)) &&
                fabs(x->median - y->median) <= 1e-9 * fmax(1.0, fabs(x->median));
     case KV_PARTS:
-        return !memcmp(x->part, y->part, sizeof x->part);
+        if (memcmp(x->part, y->part, sizeof x->part) || x->part_null != y->part_null)
+            return 0;
+        for (int k = 0; k < KPI_MAX_PARTS; k++)
+            if (!(x->part_null >> k & 1) && fabs(x->xpart[k] - y->xpart[k]) > 1e-9 * fmax(1.0, fabs(x->xpart[k])))
+                return 0;
+        return 1;
     }
     return 0;
 }
@@ -68,9 +73,10 @@ static inline void kt_print_value(const kpi_value *v, char *buf, size_t n)
     case KV_REAL: snprintf(buf, n, "%.12g", v->x); break;
     case KV_PAIR: snprintf(buf, n, "median %.9g mean %.9g", v->median, v->mean); break;
     case KV_PARTS:
-        snprintf(buf, n, "[%lld %lld %lld %lld %lld %lld %lld %lld]", (long long)v->part[0], (long long)v->part[1],
-                 (long long)v->part[2], (long long)v->part[3], (long long)v->part[4], (long long)v->part[5],
-                 (long long)v->part[6], (long long)v->part[7]);
+        snprintf(buf, n, "[%lld %lld %lld %lld %lld %lld %lld %lld | %.6g %.6g %.6g %.6g null %x]",
+                 (long long)v->part[0], (long long)v->part[1], (long long)v->part[2], (long long)v->part[3],
+                 (long long)v->part[4], (long long)v->part[5], (long long)v->part[6], (long long)v->part[7],
+                 v->xpart[0], v->xpart[1], v->xpart[2], v->xpart[3], v->part_null);
         break;
     }
 }
@@ -102,7 +108,8 @@ static inline int kt_results_equal(const kpi_query *q, const kpi_result *a, cons
                     /* Absent on the other side: only an empty value is acceptable. */
                     static const int64_t zeros[KPI_MAX_PARTS];
                     if (v->kind == KV_NULL || ((v->kind == KV_INT || v->kind == KV_MONEY) && v->i == 0) ||
-                        (v->kind == KV_PARTS && !memcmp(v->part, zeros, sizeof zeros)))
+                        (v->kind == KV_PARTS && !memcmp(v->part, zeros, sizeof zeros) && !v->part_null &&
+                         v->xpart[0] == 0 && v->xpart[1] == 0 && v->xpart[2] == 0))
                         continue;
                     w = &empty;
                 }

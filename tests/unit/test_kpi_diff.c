@@ -100,6 +100,21 @@ static int generate(store *st, rng *r)
         kt_insert(st, &a, "rates", &ctx, 3, (const char *[]){"currency", "date", "rate"},
                   (int64_t[]){0, 0, 800000000 + below(r, 400000001)}, (const char *[]){"USD", date, NULL});
     }
+    static const char *const statuses[] = {"new", "contacted", "mql", "sql", "converted", "disqualified"};
+    int nleads = 10 + (int)below(r, 40);
+    int64_t leads[64], lead_created[64];
+    for (int i = 0; i < nleads; i++) {
+        int64_t created = BASE + below(r, 900) * DAY + (below(r, 3) ? below(r, DAY) : 0);
+        int64_t owner = below(r, 4) == 0 ? INT64_MIN : users[below(r, 5)];
+        const char *status = pick(r, statuses, 6);
+        const char *source = pick(r, (const char *const[]){"web", "referral", "event", NULL}, 4);
+        int64_t mql = !strcmp(status, "new") || below(r, 2) ? INT64_MIN : created + below(r, 10) * DAY;
+        lead_created[i] = created;
+        leads[i] = kt_insert(st, &a, "leads", &ctx, 6,
+                             (const char *[]){"name", "created", "owner", "status", "source", "mql_at"},
+                             (int64_t[]){0, created, owner, 0, source ? 0 : INT64_MIN, mql},
+                             (const char *[]){"Lead", NULL, NULL, status, source, NULL});
+    }
     int64_t open_stages[4] = {stage_id(st, "Prospecting"), stage_id(st, "Qualification"), stage_id(st, "Proposal"),
                               stage_id(st, "Negotiation")};
     int64_t won = stage_id(st, "Won"), lost = stage_id(st, "Lost");
@@ -119,17 +134,18 @@ static int generate(store *st, rng *r)
         int64_t product = below(r, 3) == 0 ? INT64_MIN : products[below(r, 4)];
         int staged = below(r, 3) == 0; /* created open, then moved and closed by updates */
         int64_t stage = kind < 8 || staged ? open_stages[below(r, 4)] : kind < 14 ? won : lost;
+        int64_t lead = below(r, 3) == 0 ? leads[below(r, nleads)] : INT64_MIN;
         const char *fields[] = {"title", "stage", "created", "closed", "owner", "amount", "currency",
-                                "account", "source", "lost_reason", "product"};
+                                "account", "source", "lost_reason", "lead", "product"};
         int64_t ints[] = {0, stage, created, kind < 8 || staged ? INT64_MIN : closed, owner, amount, 0, account,
-                          0, 0, product};
+                          0, 0, lead, product};
         const char *texts[] = {"Deal", NULL, NULL, NULL, NULL, NULL, currency, NULL,
-                               pick(r, sources, 4), kind >= 14 ? pick(r, reasons, 3) : NULL, NULL};
+                               pick(r, sources, 4), kind >= 14 ? pick(r, reasons, 3) : NULL, NULL, NULL};
         if (!texts[8])
             ints[8] = INT64_MIN;
         if (!texts[9])
             ints[9] = INT64_MIN;
-        int n = product == INT64_MIN ? 10 : 11;
+        int n = product == INT64_MIN ? 11 : 12;
         ctx.now = created;
         int64_t id = kt_insert(st, &a, "deals", &ctx, n, fields, ints, texts);
         assert_true(id > 0);
@@ -154,6 +170,30 @@ static int generate(store *st, rng *r)
             if (below(r, 2)) /* a change after the close: not the owner at close */
                 update_deal(st, &a, id, "owner", users[below(r, 5)], closed + 2 * DAY);
         }
+    }
+    static const char *const types[] = {"call", "email", "meeting", "task", "note"};
+    static const char *const by_type[][4] = {{"connected", "no_answer", NULL, NULL},
+                                             {"sent", "opened", "replied", "bounced"},
+                                             {"scheduled", "held", "cancelled", "rejected"},
+                                             {NULL, NULL, NULL, NULL},
+                                             {NULL, NULL, NULL, NULL}};
+    int nacts = 30 + (int)below(r, 120);
+    for (int i = 0; i < nacts; i++) {
+        arena_reset(&a);
+        int t = (int)below(r, 5);
+        int64_t due = BASE + below(r, 900) * DAY + (below(r, 3) ? below(r, DAY) : 0);
+        int64_t done = below(r, 4) == 0 ? INT64_MIN : due + below(r, 3 * DAY) - DAY;
+        const char *outcome = by_type[t][below(r, 4)];
+        int64_t lead_i = below(r, nleads), lead = below(r, 3) == 0 ? leads[lead_i] : INT64_MIN;
+        int64_t deal = below(r, 3) == 0 ? (int64_t)(1 + below(r, ndeals)) : INT64_MIN;
+        if (lead != INT64_MIN && below(r, 2)) /* touches around the 1 h SLA, on its edge too */
+            done = lead_created[lead_i] + (below(r, 2) ? 3600 : below(r, 3 * 3600));
+        kt_insert(st, &a, "activities", &ctx, 9,
+                  (const char *[]){"type", "owner", "due", "done", "duration", "outcome", "cold", "lead", "deal"},
+                  (int64_t[]){0, below(r, 5) ? users[below(r, 5)] : INT64_MIN, due, done,
+                              below(r, 4) ? below(r, 3600) : INT64_MIN, outcome ? 0 : INT64_MIN, below(r, 4) == 0,
+                              lead, deal},
+                  (const char *[]){types[t], NULL, NULL, NULL, NULL, outcome, NULL, NULL, NULL});
     }
     int norders = 10 + (int)below(r, 40);
     for (int i = 0; i < norders; i++) {
