@@ -60,6 +60,10 @@ const char *kpi_dim_label(const snapshot *s, kpi_dim d, int32_t code, arena *a)
 {
     if (code == SNAP_NONE && d < DIM_DAY)
         return "(none)";
+    if (d == DIM_ACTIVITY_TYPE)
+        return code >= 0 && code <= ACT_NOTE ? snap_activity_types[code] : "?";
+    if (d == DIM_OUTCOME)
+        return code > OUT_NONE && code <= OUT_REJECTED ? snap_activity_outcomes[code] : "?";
     const snap_dict *dict = text_dict(s, d);
     if (dict)
         return code >= 0 && (size_t)code < dict->n ? snap_text(dict, (int32_t)code) : "?";
@@ -96,6 +100,15 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
     if (!strcmp(text, "(none)") || !strcmp(text, "none")) {
         *code = SNAP_NONE;
         return EMB_OK;
+    }
+    if (d == DIM_ACTIVITY_TYPE || d == DIM_OUTCOME) {
+        const char *const *names = d == DIM_ACTIVITY_TYPE ? snap_activity_types : snap_activity_outcomes;
+        for (int32_t i = d == DIM_OUTCOME; names[i]; i++)
+            if (!strcasecmp(names[i], text)) {
+                *code = i;
+                return EMB_OK;
+            }
+        return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'", kpi_dim_name(d), text);
     }
     const snap_dict *dict = text_dict(s, d);
     if (dict) {

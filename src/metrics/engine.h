@@ -33,6 +33,8 @@
     X(PRODUCT, "product", "the deal's (first) product")     \
     X(CATEGORY, "category", "the product's category")       \
     X(LOST_REASON, "lost_reason", "why a deal was lost")    \
+    X(ACTIVITY_TYPE, "activity_type", "call, email, meeting, task or note") \
+    X(OUTCOME, "outcome", "outcome of an activity")         \
     X(DAY, "day", "day of the event")                       \
     X(WEEK, "week", "ISO week of the event")                \
     X(MONTH, "month", "month of the event")                 \
@@ -51,7 +53,7 @@ const char *kpi_dim_help(kpi_dim d);
 /* -1 when name is not a dimension. */
 int kpi_dim_find(const char *name);
 
-typedef enum { UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_HOURS, UNIT_MONEY_PER_DAY } kpi_unit;
+typedef enum { UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_HOURS, UNIT_MINUTES, UNIT_MONEY_PER_DAY } kpi_unit;
 
 typedef struct kpi_metric kpi_metric;
 /* All metrics, NULL-terminated, and lookup by name (NULL when unknown). */
@@ -110,7 +112,10 @@ typedef struct {
 } kpi_value;
 
 /* 1 when a part of this unit is held in xpart (else in part). */
-static inline int kpi_unit_is_real(kpi_unit u) { return u == UNIT_RATE || u == UNIT_DAYS || u == UNIT_HOURS; }
+static inline int kpi_unit_is_real(kpi_unit u)
+{
+    return u == UNIT_RATE || u == UNIT_DAYS || u == UNIT_HOURS || u == UNIT_MINUTES;
+}
 
 typedef struct {
     int32_t key[KPI_MAX_BY]; /* dimension values (index, code or time bucket), SNAP_NONE for none */

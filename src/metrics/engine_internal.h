@@ -42,6 +42,11 @@ typedef enum {
     FAM_FUNNEL,  /* stages reached by the deals created in the period */
     FAM_STAGE_EXITS, /* time spent in a stage, for stage exits in the period */
     FAM_LEADS,   /* the cohort of leads created in the period */
+    FAM_ACT_TIME,    /* activities by completion time, else due time */
+    FAM_ACT_DONE,    /* activities completed in the period */
+    FAM_ACT_DUE,     /* tasks due in the period */
+    FAM_ACT_OVERDUE, /* tasks open and past due at the instant */
+    FAM_TOUCHES,     /* completed activities on the deals won in the period */
     FAM__COUNT
 } eng_family;
 
@@ -65,6 +70,9 @@ void eng_family_free(eng_family_result *r);
 /* Families of other files. */
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_activities(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
+                             emb_err *err);
+emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d);
 emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

@@ -71,6 +71,12 @@ static const char ref_leads_view[] =
     "   AND a.type IN ('call', 'email', 'meeting')) AS first_touch "
     "FROM leads l LEFT JOIN users u ON u.id = l.owner_id";
 
+static const char ref_acts_view[] =
+    "CREATE TEMP VIEW IF NOT EXISTS ref_acts AS "
+    "SELECT a.id, a.type AS activity_type, a.outcome, a.cold, a.due, a.done, a.duration_s, a.deal_id, "
+    "  a.lead_id, a.account_id, a.owner_id AS rep, u.team_id AS team, u.region_id AS region "
+    "FROM activities a LEFT JOIN users u ON u.id = a.owner_id";
+
 /* Replaces every $NAME of text by its value (names and values given in pairs). */
 static const char *substitute(const char *text, const char *const *pairs, int npairs, arena *a)
 {
@@ -123,6 +129,10 @@ static const char *dim_sql(kpi_dim d, const char *event, arena *a)
         return "category";
     case DIM_LOST_REASON:
         return "lost_reason";
+    case DIM_ACTIVITY_TYPE:
+        return "activity_type";
+    case DIM_OUTCOME:
+        return "outcome";
     default:
         return arena_printf(a, "emb_bucket('%s', %s)", kpi_dim_name(d), event);
     }
@@ -182,11 +192,19 @@ static const int64_t *dim_ids(const snapshot *s, kpi_dim d, size_t *n)
     }
 }
 
+/* Names of the codes of the activity dimensions, else NULL. */
+static const char *const *enum_names(kpi_dim d)
+{
+    return d == DIM_ACTIVITY_TYPE ? snap_activity_types : d == DIM_OUTCOME ? snap_activity_outcomes : NULL;
+}
+
 /* SQL literal of a dimension code (the inverse of code_of_column). */
 static const char *code_literal(const snapshot *s, kpi_dim d, int32_t code, arena *a)
 {
     if (code == SNAP_NONE && d < DIM_DAY)
         return NULL;
+    if (enum_names(d))
+        return arena_printf(a, "'%s'", enum_names(d)[code]);
     if (dim_is_text(d)) {
         char *q = sqlite3_mprintf("%Q", snap_text(dim_dict(s, d), code));
         const char *r = arena_strdup(a, q ? q : "NULL");
@@ -305,6 +323,13 @@ static int32_t code_of_column(const snapshot *s, kpi_dim d, sqlite3_stmt *st, in
 {
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
         return SNAP_NONE;
+    if (enum_names(d)) {
+        const char *t = (const char *)sqlite3_column_text(st, col);
+        for (int32_t i = 0; enum_names(d)[i]; i++)
+            if (!strcmp(enum_names(d)[i], t))
+                return i;
+        return -2;
+    }
     if (dim_is_text(d)) {
         const snap_dict *dict = dim_dict(s, d);
         const char *t = (const char *)sqlite3_column_text(st, col);
@@ -341,7 +366,8 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
                             NULL);
     if (sqlite3_exec(db, ref_view, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, ref_lines_view, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, ref_leads_view, NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(db, ref_leads_view, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, ref_acts_view, NULL, NULL, NULL) != SQLITE_OK)
         return store_sql_error(st, "reference view", err);
     size_t cap = 64;
     out->rows = arena_calloc(a, cap, sizeof *out->rows);
@@ -411,7 +437,7 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
                                      .median = sqlite3_column_double(stmt, c + 1)};
             } else if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
                 *v = (kpi_value){.kind = KV_NULL};
-            } else if (metric->unit == UNIT_RATE) {
+            } else if (kpi_unit_is_real(metric->unit)) {
                 *v = (kpi_value){.kind = KV_REAL, .x = sqlite3_column_double(stmt, c)};
             } else {
                 *v = (kpi_value){.kind = metric->unit == UNIT_MONEY ? KV_MONEY : KV_INT,

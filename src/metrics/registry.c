@@ -85,6 +85,18 @@
     ((1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_REGION) | (1u << DIM_SOURCE) | (1u << DIM_DAY) |          \
      (1u << DIM_WEEK) | (1u << DIM_MONTH) | (1u << DIM_QUARTER) | (1u << DIM_YEAR))
 
+#define ACT_DIMS_NO_TIME                                                                                        \
+    ((1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_REGION) | (1u << DIM_ACTIVITY_TYPE) | (1u << DIM_OUTCOME))
+#define ACT_DIMS                                                                                                \
+    (ACT_DIMS_NO_TIME | (1u << DIM_DAY) | (1u << DIM_WEEK) | (1u << DIM_MONTH) | (1u << DIM_QUARTER) |         \
+     (1u << DIM_YEAR))
+#define IS_CALL "activity_type = 'call'"
+#define IS_EMAIL "activity_type = 'email'"
+#define ACT_TIME "coalesce(done, due)"
+
+static const char *const meeting_parts[] = {"scheduled", "held", "cancelled", "rejected", NULL};
+static const kpi_unit four_counts[] = {UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_COUNT};
+
 static const char *const qualification_parts[] = {"mql", "sql", NULL};
 static const char *const conversion_parts[] = {"opportunity", "customer", NULL};
 static const kpi_unit two_rates[] = {UNIT_RATE, UNIT_RATE};
@@ -255,6 +267,81 @@ static const struct kpi_metric metrics[] = {
                    "SELECT $DIMS_OUT avg(x) FILTER (WHERE x IS NOT NULL AND rn IN ((nt + 1) / 2, (nt + 2) / 2)) "
                    "/ 3600.0, max(x) FILTER (WHERE x IS NOT NULL AND rn = (9 * nt + 9) / 10) / 3600.0, "
                    "CAST(count(*) FILTER (WHERE x <= 3600) AS REAL) / count(*) FROM c $GROUP_BY"},
+    {.id = M_ACTIVITIES, .name = "activities", .unit = UNIT_COUNT, .family = FAM_ACT_TIME, .dims = ACT_DIMS,
+     .description_en = "activities (calls, emails, meetings, tasks, notes), completed ones by completion time, "
+                       "scheduled ones by due time; by activity_type and outcome",
+     .description_es = "actividades (llamadas, correos, reuniones, tareas, notas), las hechas por su fecha de "
+                       "realización, las pendientes por su vencimiento",
+     .sql_from = "ref_acts", .sql_event = ACT_TIME, .sql_rows = "1", .sql_agg = "count(*)"},
+    {.id = M_MEETINGS, .name = "meetings", .unit = UNIT_COUNT, .family = FAM_ACT_TIME, .dims = ACT_DIMS,
+     .parts = meeting_parts, .part_units = four_counts,
+     .description_en = "meetings in the period by outcome: scheduled, held, cancelled by the customer, rejected",
+     .description_es = "reuniones del periodo por resultado: programadas, celebradas, canceladas, rechazadas",
+     .sql_from = "ref_acts", .sql_event = ACT_TIME, .sql_rows = "1",
+     .sql_agg = "count(*) FILTER (WHERE activity_type = 'meeting' AND outcome = 'scheduled'), "
+                "count(*) FILTER (WHERE activity_type = 'meeting' AND outcome = 'held'), "
+                "count(*) FILTER (WHERE activity_type = 'meeting' AND outcome = 'cancelled'), "
+                "count(*) FILTER (WHERE activity_type = 'meeting' AND outcome = 'rejected')"},
+    {.id = M_MEETING_HELD_RATE, .name = "meeting_held_rate", .unit = UNIT_RATE, .family = FAM_ACT_TIME,
+     .dims = ACT_DIMS, .description_en = "held / (held + cancelled + rejected) meetings",
+     .description_es = "celebradas / (celebradas + canceladas + rechazadas)",
+     .sql_from = "ref_acts", .sql_event = ACT_TIME, .sql_rows = "1",
+     .sql_agg = "CAST(count(*) FILTER (WHERE activity_type = 'meeting' AND outcome = 'held') AS REAL) / "
+                "nullif(count(*) FILTER (WHERE activity_type = 'meeting' AND outcome IN ('held', 'cancelled', "
+                "'rejected')), 0)"},
+    {.id = M_CALLS, .name = "calls", .unit = UNIT_COUNT, .family = FAM_ACT_DONE, .dims = ACT_DIMS,
+     .description_en = "calls made (completed) in the period", .description_es = "llamadas hechas en el periodo",
+     .sql_from = "ref_acts", .sql_event = "done", .sql_rows = "1", .sql_agg = "count(*) FILTER (WHERE " IS_CALL ")"},
+    {.id = M_CALL_CONNECT_RATE, .name = "call_connect_rate", .unit = UNIT_RATE, .family = FAM_ACT_DONE,
+     .dims = ACT_DIMS, .description_en = "connected calls / calls made",
+     .description_es = "llamadas conectadas / llamadas hechas",
+     .sql_from = "ref_acts", .sql_event = "done", .sql_rows = "1",
+     .sql_agg = "CAST(count(*) FILTER (WHERE " IS_CALL " AND outcome = 'connected') AS REAL) / "
+                "nullif(count(*) FILTER (WHERE " IS_CALL "), 0)"},
+    {.id = M_AVG_CALL_DURATION, .name = "avg_call_duration", .unit = UNIT_MINUTES, .family = FAM_ACT_DONE,
+     .dims = ACT_DIMS, .description_en = "mean duration of connected calls, in minutes",
+     .description_es = "duración media de las llamadas conectadas, en minutos",
+     .sql_from = "ref_acts", .sql_event = "done", .sql_rows = "1",
+     .sql_agg = "avg(duration_s) FILTER (WHERE " IS_CALL " AND outcome = 'connected' AND duration_s IS NOT NULL) "
+                "/ 60.0"},
+    {.id = M_COLD_CALLS, .name = "cold_calls", .unit = UNIT_COUNT, .family = FAM_ACT_DONE, .dims = ACT_DIMS,
+     .description_en = "calls made that were flagged cold, or to an account with no deal won before, or to a lead "
+                       "without account",
+     .description_es = "llamadas en frío: marcadas, o a una cuenta sin ventas ganadas antes, o a un lead sin cuenta",
+     .sql_from = "ref_acts", .sql_event = "done", .sql_rows = "1",
+     .sql_agg = "count(*) FILTER (WHERE " IS_CALL " AND (cold = 1 OR (account_id IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM deals dw WHERE dw.account_id = ref_acts.account_id AND dw.status = 'won' "
+                "AND dw.closed < ref_acts.done)) OR (account_id IS NULL AND lead_id IS NOT NULL)))"},
+    {.id = M_EMAIL_OPEN_RATE, .name = "email_open_rate", .unit = UNIT_RATE, .family = FAM_ACT_DONE,
+     .dims = ACT_DIMS, .description_en = "emails opened (or replied) / emails sent in the period",
+     .description_es = "correos abiertos (o respondidos) / correos enviados",
+     .sql_from = "ref_acts", .sql_event = "done", .sql_rows = "1",
+     .sql_agg = "CAST(count(*) FILTER (WHERE " IS_EMAIL " AND outcome IN ('opened', 'replied')) AS REAL) / "
+                "nullif(count(*) FILTER (WHERE " IS_EMAIL "), 0)"},
+    {.id = M_EMAIL_REPLY_RATE, .name = "email_reply_rate", .unit = UNIT_RATE, .family = FAM_ACT_DONE,
+     .dims = ACT_DIMS, .description_en = "emails replied / emails sent in the period",
+     .description_es = "correos respondidos / correos enviados",
+     .sql_from = "ref_acts", .sql_event = "done", .sql_rows = "1",
+     .sql_agg = "CAST(count(*) FILTER (WHERE " IS_EMAIL " AND outcome = 'replied') AS REAL) / "
+                "nullif(count(*) FILTER (WHERE " IS_EMAIL "), 0)"},
+    {.id = M_TASK_COMPLETION, .name = "task_completion", .unit = UNIT_RATE, .family = FAM_ACT_DUE,
+     .dims = ACT_DIMS, .description_en = "tasks due in the period completed on time / tasks due",
+     .description_es = "tareas con vencimiento en el periodo hechas a tiempo / tareas que vencían",
+     .sql_from = "ref_acts", .sql_event = "due", .sql_rows = "activity_type = 'task'",
+     .sql_agg = "CAST(count(*) FILTER (WHERE done IS NOT NULL AND done <= due) AS REAL) / count(*)"},
+    {.id = M_OVERDUE_TASKS, .name = "overdue_tasks", .unit = UNIT_COUNT, .family = FAM_ACT_OVERDUE,
+     .dims = ACT_DIMS_NO_TIME, .instant = 1,
+     .description_en = "tasks still open and past their due time at the instant (--as-of)",
+     .description_es = "tareas abiertas y vencidas en el instante (--as-of)",
+     .sql_from = "ref_acts", .sql_rows = "activity_type = 'task' AND done IS NULL AND due < ?3",
+     .sql_agg = "count(*)"},
+    {.id = M_ACTIVITIES_PER_DEAL_WON, .name = "activities_per_deal_won", .unit = UNIT_RATE, .family = FAM_TOUCHES,
+     .dims = DEAL_DIMS,
+     .description_en = "completed activities on the deals won in the period, per deal won (mean)",
+     .description_es = "actividades hechas sobre las oportunidades ganadas en el periodo, por oportunidad (media)",
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = "status = 'won'",
+     .sql_agg = "CAST(sum((SELECT count(*) FROM activities x WHERE x.deal_id = ref_deals.id "
+                "AND x.done IS NOT NULL)) AS REAL) / count(*)"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -263,7 +350,9 @@ static const kpi_metric *const metric_list[] = {
     &metrics[0], &metrics[1], &metrics[2],  &metrics[3],  &metrics[4],  &metrics[5],  &metrics[6],
     &metrics[7], &metrics[8], &metrics[9], &metrics[10], &metrics[11], &metrics[12], &metrics[13],
     &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], &metrics[20],
-    &metrics[21], &metrics[22], &metrics[23], NULL,
+    &metrics[21], &metrics[22], &metrics[23], &metrics[24], &metrics[25], &metrics[26], &metrics[27],
+    &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
+    &metrics[35], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -297,6 +386,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
         return reg_project_lines(m->id, r, group, out, err, r->snap);
     if (m->family == FAM_LEADS)
         return reg_project_leads(m->id, r, group, out, err);
+    if (m->family >= FAM_ACT_TIME && m->family <= FAM_TOUCHES)
+        return reg_project_activities(m->id, r, group, out, err);
     if (m->family == FAM_FUNNEL || m->family == FAM_STAGE_EXITS)
         return reg_project_funnel(m->id, r, group, out, err);
     if (m->family == FAM_OPEN_AT || m->family == FAM_WATERFALL)
@@ -315,11 +406,16 @@ kpi_value eng_metric_empty(const kpi_metric *m)
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_OPEN_PIPELINE:
     case M_PIPELINE_WATERFALL:
+    case M_MEETINGS:
         return (kpi_value){.kind = KV_PARTS};
     case M_WEIGHTED_PIPELINE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};
     case M_STAGE_REACHED:
     case M_LEADS_CREATED:
+    case M_ACTIVITIES:
+    case M_CALLS:
+    case M_COLD_CALLS:
+    case M_OVERDUE_TASKS:
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_REVENUE_WON:
     case M_REVENUE:

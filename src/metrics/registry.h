@@ -38,6 +38,18 @@ typedef enum {
     M_LEAD_QUALIFICATION_RATE,
     M_LEAD_CONVERSION_RATE,
     M_LEAD_RESPONSE_TIME,
+    M_ACTIVITIES,
+    M_MEETINGS,
+    M_MEETING_HELD_RATE,
+    M_CALLS,
+    M_CALL_CONNECT_RATE,
+    M_AVG_CALL_DURATION,
+    M_COLD_CALLS,
+    M_EMAIL_OPEN_RATE,
+    M_EMAIL_REPLY_RATE,
+    M_TASK_COMPLETION,
+    M_OVERDUE_TASKS,
+    M_ACTIVITIES_PER_DEAL_WON,
     M__COUNT
 } metric_id;
 
@@ -65,6 +77,8 @@ struct kpi_metric {
 };
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t group, kpi_value *out,
+                                emb_err *err);
 emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,

@@ -506,11 +506,13 @@ static uint8_t code_of(const char *t, const char *const *names)
     return 0;
 }
 
+const char *const snap_activity_types[] = {"call", "email", "meeting", "task", "note", NULL};
+const char *const snap_activity_outcomes[] = {"", "connected", "no_answer", "sent", "opened", "replied",
+                                              "bounced", "scheduled", "held", "cancelled", "rejected", NULL};
+
 static emb_code load_activities(build_ctx *b, snapshot *snap)
 {
-    static const char *const types[] = {"call", "email", "meeting", "task", "note", NULL};
-    static const char *const outcomes[] = {"", "connected", "no_answer", "sent", "opened", "replied",
-                                           "bounced", "scheduled", "held", "cancelled", "rejected", NULL};
+    const char *const *types = snap_activity_types, *const *outcomes = snap_activity_outcomes;
     snap_activities *a = &snap->activities;
     int64_t count = scalar(b, "SELECT count(*) FROM activities");
     if (count < 0)

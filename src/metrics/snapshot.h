@@ -100,6 +100,9 @@ typedef struct {
 } snap_leads;
 
 enum activity_type { ACT_CALL, ACT_EMAIL, ACT_MEETING, ACT_TASK, ACT_NOTE };
+/* Names of the codes below, as stored ("call", "connected"; "" for OUT_NONE). */
+extern const char *const snap_activity_types[];
+extern const char *const snap_activity_outcomes[];
 enum activity_outcome {
     OUT_NONE, OUT_CONNECTED, OUT_NO_ANSWER, OUT_SENT, OUT_OPENED, OUT_REPLIED, OUT_BOUNCED,
     OUT_SCHEDULED, OUT_HELD, OUT_CANCELLED, OUT_REJECTED

@@ -121,6 +121,7 @@ static int generate(store *st, rng *r)
     static const char *const sources[] = {"web", "referral", "event", NULL};
     static const char *const reasons[] = {"price", "timing", NULL};
     int ndeals = 20 + (int)below(r, 60);
+    int64_t deal_account[80], deal_closed[80];
     for (int i = 0; i < ndeals; i++) {
         arena_reset(&a);
         /* Times fall on midnights a third of the time, where queries' instants also fall. */
@@ -149,6 +150,8 @@ static int generate(store *st, rng *r)
         ctx.now = created;
         int64_t id = kt_insert(st, &a, "deals", &ctx, n, fields, ints, texts);
         assert_true(id > 0);
+        deal_account[i] = account;
+        deal_closed[i] = closed;
         if (staged) {
             int64_t mid = created + (closed - created) / 2;
             update_deal(st, &a, id, "owner", users[below(r, 5)], mid);
@@ -188,12 +191,22 @@ static int generate(store *st, rng *r)
         int64_t deal = below(r, 3) == 0 ? (int64_t)(1 + below(r, ndeals)) : INT64_MIN;
         if (lead != INT64_MIN && below(r, 2)) /* touches around the 1 h SLA, on its edge too */
             done = lead_created[lead_i] + (below(r, 2) ? 3600 : below(r, 3 * 3600));
-        kt_insert(st, &a, "activities", &ctx, 9,
-                  (const char *[]){"type", "owner", "due", "done", "duration", "outcome", "cold", "lead", "deal"},
+        else if (done != INT64_MIN && below(r, 4) == 0) /* done exactly when due */
+            done = due;
+        int64_t account = INT64_MIN;
+        if (below(r, 2)) { /* on a deal's account, sometimes at the very instant it was closed */
+            int64_t k = below(r, ndeals);
+            account = deal_account[k];
+            if (account != INT64_MIN && below(r, 2))
+                done = due = deal_closed[k];
+        }
+        kt_insert(st, &a, "activities", &ctx, 10,
+                  (const char *[]){"type", "owner", "due", "done", "duration", "outcome", "cold", "lead", "deal",
+                                   "account"},
                   (int64_t[]){0, below(r, 5) ? users[below(r, 5)] : INT64_MIN, due, done,
                               below(r, 4) ? below(r, 3600) : INT64_MIN, outcome ? 0 : INT64_MIN, below(r, 4) == 0,
-                              lead, deal},
-                  (const char *[]){types[t], NULL, NULL, NULL, NULL, outcome, NULL, NULL, NULL});
+                              lead, deal, account},
+                  (const char *[]){types[t], NULL, NULL, NULL, NULL, outcome, NULL, NULL, NULL, NULL});
     }
     int norders = 10 + (int)below(r, 40);
     for (int i = 0; i < norders; i++) {
@@ -236,6 +249,8 @@ static int32_t random_code(rng *r, const snapshot *s, kpi_dim d)
     case DIM_PRODUCT: n = s->products.n; break;
     case DIM_CATEGORY: n = s->categories.n; break;
     case DIM_LOST_REASON: n = s->lost_reasons.n; break;
+    case DIM_ACTIVITY_TYPE: return (int32_t)below(r, 5);
+    case DIM_OUTCOME: return below(r, 5) == 0 ? SNAP_NONE : (int32_t)(1 + below(r, 10));
     case DIM_MONTH: return (int32_t)(2022 * 12 + below(r, 36));
     case DIM_QUARTER: return (int32_t)(2022 * 4 + below(r, 12));
     case DIM_YEAR: return (int32_t)(2022 + below(r, 3));
