@@ -4,6 +4,7 @@
  * --where filters to query conditions. See record_cli.h.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -172,6 +173,53 @@ static emb_code fill_period(rec_env *env, const field_def *f, const char *text, 
     return EMB_OK;
 }
 
+/* Half away from zero: n / d with d > 0. */
+static int64_t div_round(__int128 n, int64_t d)
+{
+    __int128 q = n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
+    return (int64_t)q;
+}
+
+static int is_set(const field_value *v) { return v && v->state == FV_SET; }
+
+/* Order lines (METRICS.md): net amount = quantity x unit price x (1 - discount),
+ * rounded half away from zero to the minor unit, whenever the unit price is known
+ * (a different --amount is refused); total cost = quantity x cost when the cost is
+ * known, else amount - profit. The same rule as the importer's. */
+static emb_code order_line_rules(rec_env *env, const record *before, record *r, const char *currency)
+{
+    const kind_def *k = r->kind;
+    const field_value *q = current(r, before, "quantity"), *p = current(r, before, "unit_price");
+    const field_value *d = current(r, before, "discount"), *c = current(r, before, "cost");
+    const field_value *profit = record_get(r, "profit");
+    int ia = kind_field_index(k, "amount"), it = kind_field_index(k, "total_cost");
+    int given_amount = r->v[ia].state != FV_UNSET;
+    if (is_set(q) && is_set(p)) {
+        __int128 n = (__int128)q->i * p->i * (10000 - (is_set(d) ? d->i : 0));
+        int64_t net = div_round(n, 10000);
+        if (n / 10000 > INT64_MAX / 2 || n / 10000 < INT64_MIN / 2)
+            return emb_err_set(&env->err, EMB_INVALID, "field 'amount': quantity x unit_price is too large");
+        if (given_amount && (r->v[ia].state != FV_SET || r->v[ia].i != net))
+            return emb_err_set(&env->err, EMB_INVALID,
+                               "field 'amount' must be quantity x unit_price x (1 - discount) = %s; give "
+                               "either --amount or --unit-price",
+                               value_format_money(net, currency ? currency : env->popts.currency, &env->a));
+        record_set_int(r, ia, net);
+    }
+    if (r->v[it].state == FV_UNSET) {
+        const field_value *amount = current(r, before, "amount");
+        if (is_set(c) && is_set(q)) {
+            __int128 t = (__int128)q->i * c->i;
+            if (t > INT64_MAX || t < INT64_MIN)
+                return emb_err_set(&env->err, EMB_INVALID, "field 'total_cost': quantity x cost is too large");
+            record_set_int(r, it, (int64_t)t);
+        } else if (is_set(profit) && is_set(amount)) {
+            record_set_int(r, it, amount->i - profit->i);
+        }
+    }
+    return EMB_OK;
+}
+
 emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const record *before, record *r)
 {
     const kind_def *k = env->kind;
@@ -184,7 +232,7 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         if (k->currency_field && !strcmp(f->name, k->currency_field)) {
             if (value_parse_field(f, args[n].text, &env->popts, NULL, &env->a, &r->v[idx], &env->err))
                 return emb_err_prefix(&env->err, "field '%s'", f->name);
-        } else if (f->type == FT_REF && !strcmp(f->ref, "pipelines")) {
+        } else if (f->type == FT_REF && (!strcmp(f->ref, "pipelines") || !strcmp(f->ref, "orders"))) {
             if (fill_ref(env, f, args[n].text, 0, &r->v[idx]))
                 return env->err.code;
         }
@@ -193,6 +241,14 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         const field_value *c = current(r, before, k->currency_field);
         if (c && c->state == FV_SET)
             currency = c->s;
+    } else if (!strcmp(k->name, "order_lines")) {
+        /* A line's money is in its order's currency. */
+        const field_value *o = current(r, before, "order");
+        record *order;
+        if (o && o->state == FV_SET &&
+            store_record_get(env->st, kind_find("orders"), o->i, &env->a, &order, &env->err) == EMB_OK)
+            currency = record_get(order, "currency")->s;
+        emb_err_clear(&env->err);
     }
     const field_value *pipe = current(r, before, "pipeline");
     if (pipe && pipe->state == FV_SET && kind_field(k, "pipeline")->type == FT_REF)
@@ -228,6 +284,8 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         if (value_parse_target(metric->s, t->s, &env->popts, &t->i, &env->err))
             return emb_err_prefix(&env->err, "field '%s'", k->fields[i].name);
     }
+    if (!strcmp(k->name, "order_lines"))
+        return order_line_rules(env, before, r, currency);
     return EMB_OK;
 }
 

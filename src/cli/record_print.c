@@ -30,6 +30,13 @@ static int shown(const field_def *f, int all)
     return f->column && !(f->flags & FF_SECRET) && (all || (f->flags & FF_LIST));
 }
 
+/* Basis points as a percentage for tables: 3500 -> "35%", 1250 -> "12.5%". */
+static const char *percent(int64_t bp, arena *a)
+{
+    const char *d = value_format_decimal(bp, 2, a);
+    return d ? arena_printf(a, "%s%%", d) : NULL;
+}
+
 typedef struct {
     refcache *refs;
     recfmt fmt;
@@ -39,7 +46,8 @@ static int printer_open(rec_env *env, printer *p)
 {
     if (refcache_new(env->st, env->ctx->format == FORMAT_TABLE, PRELOAD_MAX, &p->refs, &env->err))
         return -1;
-    p->fmt = (recfmt){.zone = env->zone, .org_currency = store_org(env->st)->currency, .refs = p->refs};
+    p->fmt = (recfmt){
+        .st = env->st, .zone = env->zone, .org_currency = store_org(env->st)->currency, .refs = p->refs};
     return 0;
 }
 
@@ -60,6 +68,8 @@ static const char **record_cells(rec_env *env, printer *p, const record *r, int 
         cells[c] = recfmt_field(&p->fmt, r, (int)i, a, &env->err);
         if (!cells[c] && env->err.code)
             return NULL;
+        if (cells[c] && k->fields[i].type == FT_BP && env->ctx->format == FORMAT_TABLE)
+            cells[c] = percent(r->v[i].i, a); /* people read 35%, files keep 0.35 */
         c++;
     }
     *n = c;
@@ -226,7 +236,8 @@ static emb_code deal_products(rec_env *env, printer *p, const record *deal)
         c[0] = ref_text(env, p, "products", dp[i].product_id);
         c[1] = arena_printf(&env->a, "%lld", (long long)dp[i].quantity);
         c[2] = dp[i].unit_price_set ? value_format_money(dp[i].unit_price, currency, &env->a) : NULL;
-        c[3] = value_format_bp(dp[i].discount_bp, &env->a);
+        c[3] = env->ctx->format == FORMAT_TABLE ? percent(dp[i].discount_bp, &env->a)
+                                                : value_format_bp(dp[i].discount_bp, &env->a);
         if (env->err.code)
             return env->err.code;
     }

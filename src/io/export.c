@@ -37,7 +37,7 @@ emb_code export_open(store *st, exporter **out, emb_err *err)
         export_close(ex);
         return err->code;
     }
-    ex->fmt = (recfmt){.zone = ex->zone, .org_currency = store_org(st)->currency, .refs = ex->keys};
+    ex->fmt = (recfmt){.st = st, .zone = ex->zone, .org_currency = store_org(st)->currency, .refs = ex->keys};
     /* One read transaction: every kind and key map comes from the same snapshot,
      * even while other processes write. */
     if (store_exec(st, "BEGIN", err)) {
@@ -175,6 +175,7 @@ emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt,
         free(tmp);
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
+    setvbuf(f, NULL, _IOFBF, 1 << 20); /* fewer, larger writes */
     emb_code rc = export_kind(ex, kind, fmt, f, rows, err);
     if (!rc && fsync(fileno(f)) != 0)
         rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));

@@ -5,12 +5,32 @@
 
 #include "core/value.h"
 
-const char *recfmt_currency(const recfmt *fmt, const record *r)
+const char *recfmt_currency(recfmt *fmt, const record *r)
 {
     if (r->kind->currency_field) {
         int i = kind_field_index(r->kind, r->kind->currency_field);
         if (i >= 0 && r->v[i].state == FV_SET && r->v[i].s && *r->v[i].s)
             return r->v[i].s;
+    } else if (!strcmp(r->kind->name, "order_lines")) {
+        const field_value *o = &r->v[kind_field_index(r->kind, "order")];
+        if (o->state == FV_SET && o->i != fmt->order_id && fmt->st) {
+            /* Lines come grouped by order, so one remembered order saves most reads. */
+            arena tmp;
+            arena_init(&tmp, 1024);
+            record *order;
+            emb_err err;
+            fmt->order_id = 0;
+            if (store_record_get(fmt->st, kind_find("orders"), o->i, &tmp, &order, &err) == EMB_OK) {
+                const field_value *c = record_get(order, "currency");
+                if (c->state == FV_SET && strlen(c->s) == 3) {
+                    memcpy(fmt->order_currency, c->s, 4);
+                    fmt->order_id = o->i;
+                }
+            }
+            arena_release(&tmp);
+        }
+        if (o->state == FV_SET && o->i == fmt->order_id)
+            return fmt->order_currency;
     }
     return fmt->org_currency;
 }
@@ -26,7 +46,7 @@ const char *recfmt_key(const record *r, arena *a, emb_err *err)
     return s;
 }
 
-const char *recfmt_field(const recfmt *fmt, const record *r, int i, arena *a, emb_err *err)
+const char *recfmt_field(recfmt *fmt, const record *r, int i, arena *a, emb_err *err)
 {
     const field_def *f = &r->kind->fields[i];
     const field_value *v = &r->v[i];

@@ -212,6 +212,11 @@ static void apply_insert_defaults(store *st, record *r, const change_ctx *ctx)
         set_default_int(r, "discount", 0);
     } else if (!strcmp(kind, "pipelines")) {
         set_default_int(r, "default", 0);
+    } else if (!strcmp(kind, "stages") && !is_set(r, "pipeline")) {
+        emb_err ignored; /* no pipeline at all: check_required reports the field */
+        int64_t p;
+        if (default_pipeline(st, &p, &ignored) == EMB_OK)
+            set_default_int(r, "pipeline", p);
     } else if (!strcmp(kind, "goals")) {
         if (is_set(r, "rep"))
             set_default_text(r, "scope", "rep");
@@ -259,7 +264,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     const field_value *stage = r->v[istage].state != FV_UNSET ? &r->v[istage] : before ? &before->v[istage] : NULL;
     if (!stage || stage->state != FV_SET)
         return emb_err_set(err, EMB_INVALID, "deal needs a stage");
-    int64_t stage_pipe;
+    int64_t stage_pipe = 0;
     char kind[8];
     if (stage_info(st, stage->i, &stage_pipe, kind, err))
         return err->code;

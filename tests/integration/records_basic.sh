@@ -93,6 +93,18 @@ expect_status 0 E expense add --category marketing --channel web --period 2026-0
 expect_eq "expense period to" "2026-03-01,2026-04-01" "$(E expense list --format csv | tail -n +2 | cut -d, -f4,5)"
 expect_status 0 E order add --id O1 --account A1 --owner U2 --date 2026-03-05
 expect_status 0 E order_line add --order O1 --product GTX-1 --quantity 3 --unit-price 9.80000019 --amount 29.40
+# net = 7 x 12.35 x (1 - 0.125) = 75.64375 -> 75.64; total cost = 7 x 4.10 = 28.70
+E order_line add --id L2 --order O1 --quantity 7 --unit-price 12.35 --discount 12.5% --cost 4.10 --format csv >"$TMP/l2.csv"
+expect_eq "order line amount and total cost" "75.64,28.70" "$(tail -n 1 "$TMP/l2.csv" | tr -d '\r' | cut -d, -f8,9)"
+expect_status 1 E order_line add --order O1 --quantity 2 --unit-price 10 --amount 25
+expect_stderr_contains "must be quantity x unit_price x (1 - discount) = 20.00" E order_line add --order O1 --quantity 2 --unit-price 10 --amount 25
+# updating the quantity recomputes both: 8 x 12.35 x 0.875 = 86.45; 8 x 4.10 = 32.80
+E order_line update L2 --quantity 8 --format csv >"$TMP/l2.csv"
+expect_eq "order line after update" "86.45,32.80" "$(tail -n 1 "$TMP/l2.csv" | tr -d '\r' | cut -d, -f8,9)"
+# a line in yen: 3 x 10 x 0.95 = 28.5 -> 29
+E order add --id OJ --date 2026-03-05 --currency JPY >/dev/null
+E order_line add --order OJ --quantity 3 --unit-price 9.8 --discount 5% --format csv >"$TMP/lj.csv"
+expect_eq "yen line" "10,0.05,,29" "$(tail -n 1 "$TMP/lj.csv" | tr -d '\r' | cut -d, -f5-8)"
 expect_status 0 E rate add --currency USD --date 2026-03-01 --rate 0.92
 expect_status 0 E region add --name "Sur"
 expect_status 0 E stage list
