@@ -102,7 +102,46 @@ emb_code rec_resolve(rec_env *env, const char *key, int64_t *id)
     return EMB_OK;
 }
 
-/* Resolves a reference field's text; blank text clears it. */
+/* A stage named without its pipeline: in the default pipeline, else in the one
+ * other pipeline that has a stage of that name. */
+static emb_code resolve_stage(rec_env *env, const kind_def *stages, const char *key, int64_t *id)
+{
+    emb_code rc = store_record_resolve(env->st, stages, key, 0, id, &env->err);
+    if (rc != EMB_NOT_FOUND)
+        return rc;
+    char first_error[EMB_ERR_MSG_MAX];
+    snprintf(first_error, sizeof first_error, "%s", env->err.msg);
+    store_query all = {.sort_field = -1};
+    store_query_cursor *c;
+    if (store_query_open(env->st, kind_find("pipelines"), &all, &c, &env->err))
+        return env->err.code;
+    arena tmp;
+    arena_init(&tmp, 1024);
+    record *p;
+    int found = 0, got;
+    emb_err e;
+    while ((got = store_query_next(c, &tmp, &p, &env->err)) == 1) {
+        int64_t sid;
+        if (store_record_resolve(env->st, stages, key, p->id, &sid, &e) == EMB_OK && found++ == 0)
+            *id = sid;
+        arena_reset(&tmp);
+    }
+    store_query_close(c);
+    arena_release(&tmp);
+    if (got < 0)
+        return env->err.code;
+    if (found == 1) {
+        emb_err_clear(&env->err);
+        return EMB_OK;
+    }
+    *id = 0;
+    if (found > 1)
+        return emb_err_set(&env->err, EMB_CONFLICT, "several pipelines have a stage '%s'; give --pipeline", key);
+    return emb_err_set(&env->err, EMB_NOT_FOUND, "%s", first_error);
+}
+
+/* Resolves a reference field's text; blank text clears it. Stages are looked up in
+ * pipeline_id (0: see resolve_stage). */
 static emb_code fill_ref(rec_env *env, const field_def *f, const char *text, int64_t pipeline_id, field_value *out)
 {
     const kind_def *ref = kind_find(f->ref);
@@ -116,7 +155,10 @@ static emb_code fill_ref(rec_env *env, const field_def *f, const char *text, int
         return EMB_OK;
     }
     int64_t id;
-    if (store_record_resolve(env->st, ref, p, pipeline_id, &id, &env->err)) {
+    emb_code rc = !strcmp(ref->name, "stages") && pipeline_id == 0
+                      ? resolve_stage(env, ref, p, &id)
+                      : store_record_resolve(env->st, ref, p, pipeline_id, &id, &env->err);
+    if (rc) {
         lookup_hint(env, ref);
         return emb_err_prefix(&env->err, "field '%s'", f->name);
     }
@@ -269,6 +311,15 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         } else if (value_parse_field(f, text, &env->popts, currency, &env->a, &r->v[idx], &env->err)) {
             return emb_err_prefix(&env->err, "field '%s'", f->name);
         }
+    }
+    /* A new deal whose stage was found in another pipeline goes to that pipeline. */
+    int istage = kind_field_index(k, "stage"), ipipe = kind_field_index(k, "pipeline");
+    if (!before && istage >= 0 && ipipe >= 0 && r->v[istage].state == FV_SET && r->v[ipipe].state == FV_UNSET &&
+        k->fields[istage].type == FT_REF) {
+        record *stage;
+        if (store_record_get(env->st, kind_find("stages"), r->v[istage].i, &env->a, &stage, &env->err))
+            return env->err.code;
+        r->v[ipipe] = *record_get(stage, "pipeline");
     }
     /* Targets are read in the unit of the goal's metric, which may be given after. */
     for (size_t i = 0; i < k->nfields; i++) {

@@ -108,6 +108,13 @@ expect_eq "yen line" "10,0.05,,29" "$(tail -n 1 "$TMP/lj.csv" | tr -d '\r' | cut
 expect_status 0 E rate add --currency USD --date 2026-03-01 --rate 0.92
 expect_status 0 E region add --name "Sur"
 expect_status 0 E stage list
+# a second pipeline: its stages are found by name, and a new deal goes to their pipeline
+expect_status 0 E pipeline add --id P2 --name Renovaciones
+expect_status 0 E stage add --pipeline P2 --position 1 --name Aviso --probability 40% --kind open
+expect_eq "stage list shows percentages" "40%" "$(E stage list --where pipeline=P2 | tail -n 1 | awk '{print $4}')"
+E deal add --id D5 --title "Renovar" --stage Aviso --format csv >"$TMP/d5.csv"
+expect_eq "deal in the second pipeline" "P2,Aviso,open" "$(tail -n 1 "$TMP/d5.csv" | cut -d, -f6-8)"
+expect_eq "where stage= another pipeline's stage" "D5" "$(E deal list --where stage=Aviso --format csv | tail -n +2 | cut -d, -f1)"
 
 # delete: needs --yes; refuses records still referenced unless --force
 expect_status 2 E deal delete '#2'
