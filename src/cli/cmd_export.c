@@ -132,8 +132,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             status = cli_fail(ctx, &err);
         else
             fprintf(ctx->err, "exported %lld %s to %s\n", (long long)rows, kind->name, output);
-    } else if (export_kind(ex, kind, fmt, ctx->out, &rows, &err)) {
-        status = cli_fail(ctx, &err);
+    } else {
+        setvbuf(ctx->out, NULL, _IOFBF, 1 << 20); /* nothing was written to it yet */
+        if (export_kind(ex, kind, fmt, ctx->out, &rows, &err))
+            status = cli_fail(ctx, &err);
     }
     export_close(ex);
     store_close(st);

@@ -3,6 +3,11 @@
 
 #include <string.h>
 
+/* One thread writes each stream: skip stdio's per-call locking (glibc). */
+#define putc putc_unlocked
+#define fwrite fwrite_unlocked
+#define fputs fputs_unlocked
+
 void emit_csv_cell(FILE *f, const char *s)
 {
     if (!s || !*s)
@@ -63,7 +68,15 @@ void emit_json_string(FILE *f, const char *s)
     putc('"', f);
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
+        /* Copy runs of bytes that need no escaping in one write. */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), f);
         unsigned char c = *p;
+        if (!c)
+            break;
         if (c == '"' || c == '\\') {
             putc('\\', f);
             putc(c, f);
@@ -77,9 +90,6 @@ void emit_json_string(FILE *f, const char *s)
             case '\f': fputs("\\f", f); break;
             default: fprintf(f, "\\u%04x", c); break;
             }
-            p++;
-        } else if (c < 0x80) {
-            putc(c, f);
             p++;
         } else {
             size_t len = utf8_valid_len(p);
