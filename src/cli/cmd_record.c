@@ -213,7 +213,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
                 arena_init(&tmp.a, 1024);
                 fprintf(ctx->err, "embudo %s: %s '--%.*s'; the fields of a %s are: %s\n(see `embudo %s --help`)\n",
                         cmd->name, f < 0 ? "unknown field" : "computed field, cannot be set:", (int)len, name,
-                        kind->singular, rec_settable_list(&tmp), cmd->name);
+                        kind->singular, rec_field_list(&tmp, 0), cmd->name);
                 arena_release(&tmp.a);
                 return 2;
             }
@@ -245,7 +245,7 @@ static int do_add(rec_env *env, rec_args *ra)
 {
     if (ra->nargs == 0)
         return cli_usage_error(env->ctx, env->cmd, "give the fields of the new %s: %s", env->kind->singular,
-                               rec_settable_list(env));
+                               rec_field_list(env, 0));
     if (store_begin(env->st, &env->err))
         return rec_fail(env);
     record *r = record_new(&env->a, env->kind);
@@ -263,7 +263,7 @@ static int do_update(rec_env *env, rec_args *ra)
 {
     if (ra->nargs == 0)
         return cli_usage_error(env->ctx, env->cmd, "nothing to update; give --FIELD VALUE (fields: %s)",
-                               rec_settable_list(env));
+                               rec_field_list(env, 0));
     if (store_begin(env->st, &env->err))
         return rec_fail(env);
     int64_t id;
@@ -363,7 +363,7 @@ static int do_list(rec_env *env, rec_args *ra)
         int f = rec_field_by_name(env->kind, s, strlen(s));
         if (f < 0 || !env->kind->fields[f].column || (env->kind->fields[f].flags & FF_SECRET))
             return cli_usage_error(env->ctx, env->cmd, "cannot sort by '%s'; fields: %s", ra->sort,
-                                   rec_settable_list(env));
+                                   rec_field_list(env, 1));
         q.sort_field = f;
     }
     int64_t limit = ra->limit >= 0 ? ra->limit : env->ctx->format == FORMAT_TABLE ? TABLE_LIMIT : 0;

@@ -54,8 +54,9 @@ int rec_fail(rec_env *env);
 int rec_field_by_name(const kind_def *kind, const char *name, size_t len);
 /* True for fields accepted as input (add, update). */
 int rec_field_settable(const field_def *f);
-/* "id, title, account, ..." of the settable fields, in env->a. */
-const char *rec_settable_list(rec_env *env);
+/* "id, title, account, ..." of the settable fields (stored == 0) or of the fields
+ * list can filter and sort on (stored == 1), in env->a. */
+const char *rec_field_list(rec_env *env, int stored);
 
 /* Resolves the record named by key (ext id, "#id", name/title/email/sku);
  * EMB_NOT_FOUND / EMB_CONFLICT with a message saying how to name it otherwise. */

@@ -66,7 +66,7 @@ int rec_field_by_name(const kind_def *kind, const char *name, size_t len)
 
 int rec_field_settable(const field_def *f) { return !(f->flags & (FF_DERIVED | FF_SECRET)); }
 
-const char *rec_settable_list(rec_env *env)
+const char *rec_field_list(rec_env *env, int stored)
 {
     size_t size = 16;
     for (size_t i = 0; i < env->kind->nfields; i++)
@@ -78,7 +78,7 @@ const char *rec_settable_list(rec_env *env)
     buf[0] = '\0';
     for (size_t i = 0; i < env->kind->nfields; i++) {
         const field_def *f = &env->kind->fields[i];
-        if (rec_field_settable(f))
+        if (stored ? f->column && !(f->flags & FF_SECRET) : rec_field_settable(f))
             n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", f->name);
     }
     return buf;
@@ -411,7 +411,7 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
     const field_def *f = field >= 0 ? &k->fields[field] : NULL;
     if (!f || !f->column || (f->flags & FF_SECRET))
         return emb_err_set(&env->err, EMB_USAGE, "--where: %s has no field '%.*s'; fields: %s", k->name, (int)nl,
-                           text, rec_settable_list(env));
+                           text, rec_field_list(env, 1));
     const char *value = text + nl + ol;
     if (max < 2)
         return emb_err_set(&env->err, EMB_USAGE, "too many --where conditions");
