@@ -75,7 +75,7 @@ static void print_help(const kind_def *kind, FILE *out)
             "       embudo %s show ID\n"
             "       embudo %s update ID --FIELD VALUE ...\n"
             "       embudo %s delete ID --yes [--force]\n"
-            "\n%s: %s. ID is the external id, #N (the internal number) or the %s.\n"
+            "\n%s: %s.\nID is the external id, #N (the internal number) or the %s.\n"
             "Every action takes --db PATH and --format table|json|csv.\n\n",
             k, k, k, k, k, kind->name, kind->help, label);
     fputs("Fields (--FIELD VALUE or --FIELD=VALUE; an empty VALUE clears a field on update):\n", out);
