@@ -276,9 +276,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (rc) {
             for (size_t i = 0; i < sum.nerrors; i++)
                 fprintf(ctx->err, "embudo: error: %s\n", sum.errors[i]);
-            if (sum.rejected > (int64_t)sum.nerrors)
-                fprintf(ctx->err, "embudo: (%lld more invalid rows not shown)\n",
-                        (long long)(sum.rejected - (int64_t)sum.nerrors));
+            if (sum.errors_total > (int64_t)sum.nerrors)
+                fprintf(ctx->err, "embudo: (%lld more errors not shown)\n",
+                        (long long)(sum.errors_total - (int64_t)sum.nerrors));
             status = cli_fail(ctx, &err);
         } else if (o.dry_run && sum.rejected && !o.rejects_path) {
             status = 1;

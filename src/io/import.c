@@ -70,6 +70,7 @@ void import_row_error(import_job *j, const import_field *fld, const char *value,
     const char *joined = j->row_errors ? arena_printf(&j->row, "%s; %s", j->row_errors, msg) : msg;
     j->row_errors = (char *)(joined ? joined : msg);
     import_summary *s = j->sum;
+    s->errors_total++;
     if (s->errors && s->nerrors < (size_t)j->max_errors) {
         const char *line = fld ? arena_printf(&s->arena, "row %lld, %s", (long long)j->row_no, msg)
                                : arena_printf(&s->arena, "row %lld: %s", (long long)j->row_no, msg);
@@ -437,6 +438,8 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
     j->kind = o->kind;
     j->sum = sum;
     j->max_errors = o->max_errors > 0 ? o->max_errors : 20;
+    j->stage_kind = kind_find("stages");
+    j->stage_index = import_kind_index(j->stage_kind);
     arena_init(&j->perm, 0);
     arena_init(&j->row, 0);
     for (size_t i = 0; i < IMPORT_MAX_KEYS; i++) {

@@ -91,6 +91,7 @@ typedef struct {
     size_t nrefs_created;
     const char **errors;   /* up to max_errors messages "row N, column 'X': ..." */
     size_t nerrors;
+    int64_t errors_total;  /* errors found, shown or not */
     int committed;         /* 1 when the rows were written (not a dry run, not failed) */
     double seconds;
     arena arena;           /* owns the strings above */

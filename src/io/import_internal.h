@@ -39,6 +39,8 @@ typedef struct {
     const char *label;          /* for messages: the column header(s) or "--set FIELD" */
     int priority;               /* processing order: lower first */
     int self_ref;               /* FT_REF to the imported kind itself */
+    const kind_def *ref_kind;   /* FT_REF: the referenced kind, and its index in kind_all() */
+    int ref_index;
     int is_date;                /* FT_INSTANT or FT_DATE */
     date_order order;           /* order of its non-ISO dates; DATE_AUTO while unknown */
 } import_field;
@@ -105,6 +107,8 @@ typedef struct import_job {
     keymap refs[IMPORT_MAX_KINDS];
     int64_t created_refs[IMPORT_MAX_KINDS];
     int64_t default_pipeline;
+    const kind_def *stage_kind; /* kind "stages" and its index, looked up once */
+    int stage_index;
 
     /* Per-row bookkeeping. */
     import_undo *undo;

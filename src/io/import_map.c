@@ -8,7 +8,10 @@
  * column named by --map is not matched automatically to any other field.
  * Automatic matches are assigned best first: a field's own name beats its first
  * synonym, which beats its second ...; ties go to the field listed first in the
- * kind, then to the leftmost column. Each column feeds at most one field.
+ * kind, then to the leftmost column. Each column feeds at most one field. Last
+ * come "<name>_id" headers: "account_id" for a reference to accounts, and for the
+ * field `id` the kind's name or its label's synonyms ("opportunity_id" in deals,
+ * "customer_id" in accounts, "employee_id" in users).
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -129,6 +132,47 @@ static int match_score(const field_def *f, const char *h)
     return -1;
 }
 
+/* True when h (normalised) is name (any form) followed by "id": "opportunity_id". */
+static int is_name_id(const char *name, size_t len, const char *h)
+{
+    char raw[NORM_MAX], norm[NORM_MAX];
+    if (len >= sizeof raw - 3)
+        return 0;
+    memcpy(raw, name, len);
+    memcpy(raw + len, "id", 3);
+    import_norm_header(raw, norm, sizeof norm);
+    return !strcmp(norm, h);
+}
+
+/* Weaker matches tried after names and synonyms: "<field>_id" for a reference
+ * ("account_id"), and for the field `id` "<kind>_id" or "<label or one of its
+ * synonyms>_id" ("opportunity_id" for deals, "customer_id" for accounts). */
+static int id_score(const kind_def *k, const field_def *f, const char *h)
+{
+    if (f->type == FT_REF)
+        return is_name_id(f->name, strlen(f->name), h) ? 900 : -1;
+    if (strcmp(f->name, "id") != 0)
+        return -1;
+    if (is_name_id(k->singular, strlen(k->singular), h))
+        return 950;
+    const field_def *label = kind_field(k, k->label);
+    if (!label || label == f)
+        return -1;
+    if (is_name_id(label->name, strlen(label->name), h))
+        return 951;
+    int i = 0;
+    for (const char *p = label->synonyms; p && *p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (is_name_id(p, len, h))
+            return 952 + i;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
 static int importable(const field_def *f) { return !(f->flags & (FF_DERIVED | FF_SECRET)); }
 
 static const char *field_list(import_job *j)
@@ -191,6 +235,10 @@ static import_field *add_field(import_job *j, int idx)
     import_field *fld = &j->fields[j->nfields];
     *fld = (import_field){.f = f, .idx = idx, .priority = priority_of(j->kind, f, idx)};
     fld->self_ref = f->type == FT_REF && !strcmp(f->ref, j->kind->name);
+    if (f->type == FT_REF) {
+        fld->ref_kind = kind_find(f->ref);
+        fld->ref_index = import_kind_index(fld->ref_kind);
+    }
     fld->is_date = f->type == FT_INSTANT || f->type == FT_DATE;
     j->slot[idx] = (int)j->nfields++;
     return fld;
@@ -277,6 +325,8 @@ static emb_code auto_match(import_job *j, emb_err *err)
             if (!importable(f) || (j->slot[i] >= 0 && j->fields[j->slot[i]].ncols))
                 continue;
             int score = match_score(f, h);
+            if (score < 0)
+                score = id_score(j->kind, f, h);
             if (score >= 0)
                 cands[n++] = (candidate){score, (int)i, (int)c};
         }
@@ -521,24 +571,24 @@ void import_print_fields(const kind_def *kind, int json, FILE *out)
         free(text);
         json_decref(arr);
     } else {
-        fprintf(out, "%s: %s\n\n%-18s %-11s %-9s %s\n", kind->name, kind->help, "FIELD", "TYPE", "REQUIRED",
+        fprintf(out, "%s: %s\n\n%-18s %-14s %-9s %s\n", kind->name, kind->help, "FIELD", "TYPE", "REQUIRED",
                 "DESCRIPTION / ACCEPTED HEADERS");
         for (size_t i = 0; i < kind->nfields; i++) {
             const field_def *f = &kind->fields[i];
             if (!importable(f))
                 continue;
             const char *type = f->type == FT_REF ? arena_printf(&a, "-> %s", f->ref) : field_type_name(f->type);
-            fprintf(out, "%-18s %-11s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? f->help : "");
+            fprintf(out, "%-18s %-14s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? f->help : "");
             if (f->values) {
-                fputs("                                         values:", out);
+                fputs("                                            values:", out);
                 for (const char *const *v = f->values; *v; v++)
                     fprintf(out, " %s", *v);
                 fputc('\n', out);
             }
             const char *def = import_field_default(kind, f);
             if (def)
-                fprintf(out, "                                         default: %s\n", def);
-            fprintf(out, "                                         headers: %s\n", headers_of(&a, f));
+                fprintf(out, "                                            default: %s\n", def);
+            fprintf(out, "                                            headers: %s\n", headers_of(&a, f));
         }
         fprintf(out, "\nHeaders match ignoring case, spaces, '_' and '-'; --map FIELD=COLUMN overrides them.\n");
     }
