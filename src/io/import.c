@@ -58,7 +58,7 @@ static const char *shown(arena *a, const char *v)
 void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
 {
     const char *msg;
-    if (fld && value)
+    if (fld && value && !strstr(reason, value)) /* else the reason quotes it already */
         msg = arena_printf(&j->row, "column '%s': value '%s': %s", fld->label, shown(&j->row, value), reason);
     else if (fld)
         msg = arena_printf(&j->row, "column '%s': %s", fld->label, reason);
@@ -345,6 +345,8 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         const char *text = import_cell(fld, row, &j->row);
         if (!text)
             return emb_err_set(err, EMB_NOMEM, "out of memory");
+        if (fld->has_value_maps)
+            text = import_value_mapped(j, fld, text);
         j->cell_text[i] = text;
         if (*text && (rc = parse_value(j, fld, r, text, err)))
             return rc;
@@ -360,6 +362,8 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     if (j->row_failed)
         goto reject;
     int repeated = entry && entry->tag;
+    if (!existing && (rc = import_apply_insert_rules(j, r, err)))
+        return rc;
     if (existing) {
         r->id = existing;
         rc = store_record_update(j->st, r, &j->ctx, err);

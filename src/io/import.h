@@ -58,6 +58,8 @@ typedef struct {
     size_t nsets;
     const import_pair *stage_maps; /* --stage-map */
     size_t nstage_maps;
+    const import_pair *value_maps; /* --value-map: name "FIELD:FROM", value "TO" */
+    size_t nvalue_maps;
     const char *date_format;   /* --date-format: d/m/Y, m/d/Y, Y-m-d or a strptime format; NULL: detect */
     number_style numbers;      /* --decimal */
     int create_missing;        /* --create-missing */
