@@ -26,5 +26,10 @@ const cli_command *const cli_commands[] = {
     &cmd_stage,
     &cmd_expense,
     &cmd_rate,
+extern const cli_command cmd_import;
+
+const cli_command *const cli_commands[] = {
+    &cmd_init,
+    &cmd_import,
     NULL,
 };

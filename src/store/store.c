@@ -40,6 +40,8 @@ sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *er
         sqlite3_clear_bindings(s);
         return s;
     }
+    if (!sql)
+        return NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
         store_sql_error(st, "preparing a query", err);
         return NULL;
