@@ -61,10 +61,21 @@ E rate add --id RJ --currency JPY --date 2026-01-01 --rate 0.0061
 "$EMBUDO" --db "$src" export all -o "$TMP/out1" 2>/dev/null; check "export all from the source"
 "$EMBUDO" --db "$dst" init --name "Compañía Ñandú" --currency EUR --timezone Europe/Madrid >/dev/null
 # kind_all() order: a kind only refers to earlier ones, except users.team -> teams
+# (and teams.manager -> users): users go in first without their team, then again
+# after the teams, which keeps every kind's rows in their original order.
+imp() {
+    label=$1; shift
+    if EMBUDO_NOW=2026-06-01T00:00:00Z "$EMBUDO" --db "$dst" import "$@" >"$TMP/imp.out" 2>&1
+    then ok "import $label"; else not_ok "import $label"; sed 's/^/#   /' "$TMP/imp.out" | head -5; fi
+}
 for k in regions users teams accounts contacts leads pipelines stages products deals activities orders \
     order_lines goals expenses rates; do
-    if EMBUDO_NOW=2026-06-01T00:00:00Z "$EMBUDO" --db "$dst" import "$k" "$TMP/out1/$k.csv" >"$TMP/imp.out" 2>&1
-    then ok "import $k"; else not_ok "import $k"; sed 's/^/#   /' "$TMP/imp.out" | head -5; fi
+    if [ "$k" = users ]; then
+        imp "users without their teams" users "$TMP/out1/users.csv" --map team=
+    else
+        imp "$k" "$k" "$TMP/out1/$k.csv"
+    fi
+    [ "$k" = teams ] && imp "users again, with their teams" users "$TMP/out1/users.csv"
 done
 "$EMBUDO" --db "$dst" export all -o "$TMP/out2" 2>/dev/null; check "export all from the copy"
 for f in "$TMP"/out1/*.csv; do
