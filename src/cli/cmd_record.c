@@ -316,7 +316,7 @@ static int do_delete(rec_env *env, rec_args *ra)
     int64_t id;
     if (rec_resolve(env, ra->id, &id))
         return rec_fail(env);
-    const char *name = store_record_key(env->st, env->kind, id, &env->a);
+    const char *name = ra->id; /* as the user named it */
     if (!ra->yes)
         return cli_usage_error(env->ctx, env->cmd, "refusing to delete %s '%s' without --yes", env->kind->singular,
                                name);
@@ -327,6 +327,15 @@ static int do_delete(rec_env *env, rec_args *ra)
     change_ctx cc = {.now = env->ctx->now};
     if (count_references(env, id, refs, sizeof refs, &total))
         goto fail;
+    int64_t in_deals = 0;
+    if (!strcmp(env->kind->name, "products") && store_product_deal_count(env->st, id, &in_deals, &env->err))
+        goto fail;
+    if (in_deals) {
+        /* The schema keeps a deal's products: no --force for these. */
+        emb_err_set(&env->err, EMB_CONFLICT, "product '%s' is among the products of %lld deal%s; it cannot be deleted "
+                    "(set --active 0 to retire it)", name, (long long)in_deals, in_deals == 1 ? "" : "s");
+        goto fail;
+    }
     if (total && !ra->force) {
         emb_err_set(&env->err, EMB_CONFLICT,
                     "%s '%s' is still referenced by %s; change or delete those first, or add --force to "

@@ -323,3 +323,20 @@ emb_code store_deal_products(store *st, int64_t deal_id, arena *a, deal_product_
     *n = code ? 0 : i;
     return code;
 }
+
+emb_code store_product_deal_count(store *st, int64_t product_id, int64_t *count, emb_err *err)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    if (sqlite3_prepare_v2(store_sqlite(st), "SELECT count(*) FROM deal_products WHERE product_id = ?", -1, &s,
+                           NULL) != SQLITE_OK)
+        return store_sql_error(st, "deal products", err);
+    sqlite3_bind_int64(s, 1, product_id);
+    emb_code rc = EMB_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *count = sqlite3_column_int64(s, 0);
+    else
+        rc = store_sql_error(st, "deal products", err);
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -90,4 +90,7 @@ typedef struct {
 emb_code store_deal_products(store *st, int64_t deal_id, arena *a, deal_product_row **rows, size_t *n,
                              emb_err *err);
 
+/* Number of deals that list product_id among their products. */
+emb_code store_product_deal_count(store *st, int64_t product_id, int64_t *count, emb_err *err);
+
 #endif

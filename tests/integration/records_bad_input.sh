@@ -61,6 +61,11 @@ expect_stderr_contains "account 'A1' is still referenced by 1 deal (field accoun
 expect_status 1 E stage delete Proposal --yes
 expect_stderr_contains "1 deal (field stage)" E stage delete Proposal --yes
 expect_status 2 E account delete A1
+E product add --sku P1 --name "Pro" >/dev/null
+E deal update D1 --product P1 >/dev/null
+sqlite3 "$db" .dump >"$TMP/before.sql"
+expect_status 1 E product delete P1 --yes --force
+expect_stderr_contains "product 'P1' is among the products of 1 deal; it cannot be deleted" E product delete P1 --yes
 expect_status 1 E account delete Nadie --yes
 sqlite3 "$db" .dump >"$TMP/after.sql"
 cmp -s "$TMP/before.sql" "$TMP/after.sql"; check "database unchanged by every failed command"
