@@ -4,10 +4,6 @@
 
 extern const cli_command cmd_init;
 extern const cli_command cmd_kpi;
-
-const cli_command *const cli_commands[] = {
-    &cmd_init,
-    &cmd_kpi,
 extern const cli_command cmd_import;
 extern const cli_command cmd_export;
 extern const cli_command cmd_backup;
@@ -30,6 +26,7 @@ extern const cli_command cmd_rate;
 
 const cli_command *const cli_commands[] = {
     &cmd_init,
+    &cmd_kpi,
     &cmd_import,
     &cmd_export,
     &cmd_backup,
