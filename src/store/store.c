@@ -168,7 +168,7 @@ static emb_code migrate(store *st, emb_err *err)
         return EMB_OK;
     if (st->readonly)
         return emb_err_set(err, EMB_READONLY,
-                           "'%s' needs a schema upgrade (version %d to %d); open it once for writing",
+                           "'%s' needs a schema upgrade (version %d to %d); run `embudo init` once to upgrade it",
                            st->path, have, supported);
     emb_code rc = store_begin(st, err);
     if (rc)

@@ -15,8 +15,7 @@ CREATE TABLE organisation (
     fiscal_year_start INTEGER NOT NULL DEFAULT 1 CHECK (fiscal_year_start BETWEEN 1 AND 12),
     week_start        INTEGER NOT NULL DEFAULT 1 CHECK (week_start BETWEEN 1 AND 7), -- 1 = Monday
     locale            TEXT NOT NULL DEFAULT 'en' CHECK (locale IN ('en', 'es')),
-    generation        INTEGER NOT NULL DEFAULT 0, -- bumped by every write transaction
-    instance          TEXT NOT NULL DEFAULT (lower(hex(randomblob(16)))) -- identifies this database
+    generation        INTEGER NOT NULL DEFAULT 0 -- bumped by every write transaction
 ) STRICT;
 
 CREATE TABLE regions (
