@@ -33,6 +33,8 @@ const cli_command cmd_kpi = {
              "  --series S     adds a time dimension (same as --by S)\n"
              "  --as-of T      instant of open_pipeline and weighted_pipeline (a date means its end);\n"
              "                 default: the end of the period if it is past, else now\n"
+             "  --goal-metric M the metric whose goals goal_attainment and goal_pacing follow\n"
+             "                 (default revenue_won)\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
              "denominator gives null. Money is in the reporting currency.\n",
     .run = run,
@@ -90,7 +92,7 @@ static const char *part_text(const kpi_metric *m, const kpi_value *v, int k, int
 {
     if (v->part_null >> k & 1)
         return NULL;
-    kpi_unit unit = kpi_metric_part_unit(m, k);
+    kpi_unit unit = v->has_part_units ? v->part_unit[k] : kpi_metric_part_unit(m, k);
     if (unit == UNIT_MONEY)
         return value_format_money(v->part[k], s->currency, a);
     if (unit == UNIT_RATE)
@@ -272,7 +274,7 @@ static void print_table(cli_ctx *ctx, const snapshot *s, const kpi_query *q, con
 /* ---- the command -------------------------------------------------------------------- */
 
 typedef struct {
-    char *metrics, *period, *from, *to, *by, *where, *series, *as_of;
+    char *metrics, *period, *from, *to, *by, *where, *series, *as_of, *goal_metric;
     int list;
 } kpi_args;
 
@@ -283,6 +285,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         {"to", required_argument, NULL, 't'},     {"by", required_argument, NULL, 'b'},
         {"where", required_argument, NULL, 'w'},  {"series", required_argument, NULL, 's'},
         {"list", no_argument, NULL, 'l'},         {"as-of", required_argument, NULL, 'a'},
+        {"goal-metric", required_argument, NULL, 'g'},
         CLI_COMMON_OPTIONS,
         {0},
     };
@@ -303,6 +306,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         case 's': args->series = optarg; break;
         case 'l': args->list = 1; break;
         case 'a': args->as_of = optarg; break;
+        case 'g': args->goal_metric = optarg; break;
         default: return cli_usage_error(ctx, cmd, "unknown option");
         }
     }
@@ -378,6 +382,11 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
                 if (kpi_dim_value(s, f->dim, vals[k], &f->values[f->nvalues++], &err))
                     return cli_usage_error(ctx, cmd, "--where %s: %s", conds[i], err.msg);
         }
+    }
+    if (args->goal_metric) {
+        if (!kpi_metric_find(args->goal_metric))
+            return cli_usage_error(ctx, cmd, "unknown --goal-metric '%s' (see `embudo kpi --list`)", args->goal_metric);
+        q->goal_metric = args->goal_metric;
     }
     period_calendar cal = {.fiscal_year_start = s->fiscal_year_start, .week_start = s->week_start};
     int64_t today = tz_utc_to_local(s->zone, ctx->now);

@@ -73,6 +73,9 @@ int kpi_metric_required_dim(const kpi_metric *m);
 /* 1 for metrics measured at an instant (kpi_query.as_of) rather than over the period. */
 int kpi_metric_is_instant(const kpi_metric *m);
 
+/* 1 when the metric has a reference SQL of its own (goal metrics are computed from
+ * other metrics and are checked through them). */
+int kpi_metric_has_reference(const kpi_metric *m);
 /* The reference SQL of the metric, for documentation and differential tests. */
 const char *kpi_metric_sql(const kpi_metric *m);
 
@@ -95,6 +98,8 @@ typedef struct {
     int nby;
     kpi_filter filters[DIM__COUNT];
     int nfilters;
+    const char *goal_metric; /* the metric whose goals goal_attainment / goal_pacing follow;
+                                NULL: revenue_won */
 } kpi_query;
 
 typedef enum { KV_NULL, KV_INT, KV_MONEY, KV_REAL, KV_PAIR, KV_PARTS } kpi_value_kind;
@@ -109,6 +114,8 @@ typedef struct {
     int64_t part[KPI_MAX_PARTS]; /* KV_PARTS: named by kpi_metric_parts(); counts and money */
     double xpart[KPI_MAX_PARTS]; /* KV_PARTS: parts whose unit is a rate, days or hours */
     unsigned part_null;          /* KV_PARTS: bit k set when part k has no value */
+    int has_part_units;          /* KV_PARTS: 1 when part_unit overrides kpi_metric_part_unit */
+    kpi_unit part_unit[KPI_MAX_PARTS];
 } kpi_value;
 
 /* 1 when a part of this unit is held in xpart (else in part). */

@@ -47,6 +47,7 @@ typedef enum {
     FAM_ACT_DUE,     /* tasks due in the period */
     FAM_ACT_OVERDUE, /* tasks open and past due at the instant */
     FAM_TOUCHES,     /* completed activities on the deals won in the period */
+    FAM_GOALS,       /* goals of the query's period and their progress */
     FAM__COUNT
 } eng_family;
 
@@ -72,6 +73,7 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_activities(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
                              emb_err *err);
+emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d);

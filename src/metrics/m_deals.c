@@ -141,6 +141,8 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eng_eval_activities(f, s, q, out, err);
     case FAM_TOUCHES:
         return eng_eval_touches(s, q, out, err);
+    case FAM_GOALS:
+        return eng_eval_goals(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }

@@ -380,6 +380,8 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
     }
     for (int m = 0; m < q->nmetrics; m++) {
         const kpi_metric *metric = q->metrics[m];
+        if (!metric->sql_from)
+            return emb_err_set(err, EMB_INTERNAL, "metric '%s' has no reference SQL", metric->name);
         const char *sql = kpi_reference_sql(metric, q, s, a);
         sqlite3_stmt *stmt;
         if (!sql || sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)

@@ -97,6 +97,11 @@
 static const char *const meeting_parts[] = {"scheduled", "held", "cancelled", "rejected", NULL};
 static const kpi_unit four_counts[] = {UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_COUNT};
 
+#define GOAL_DIMS ((1u << DIM_REP) | (1u << DIM_TEAM))
+static const char *const pacing_parts[] = {"target", "actual", "elapsed_share", "pacing", "projected",
+                                           "needed_per_day", NULL};
+static const kpi_unit pacing_units[] = {UNIT_MONEY, UNIT_MONEY, UNIT_RATE, UNIT_RATE, UNIT_MONEY, UNIT_MONEY};
+
 static const char *const qualification_parts[] = {"mql", "sql", NULL};
 static const char *const conversion_parts[] = {"opportunity", "customer", NULL};
 static const kpi_unit two_rates[] = {UNIT_RATE, UNIT_RATE};
@@ -342,6 +347,17 @@ static const struct kpi_metric metrics[] = {
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = "status = 'won'",
      .sql_agg = "CAST(sum((SELECT count(*) FROM activities x WHERE x.deal_id = ref_deals.id "
                 "AND x.done IS NOT NULL)) AS REAL) / count(*)"},
+    {.id = M_GOAL_ATTAINMENT, .name = "goal_attainment", .unit = UNIT_RATE, .family = FAM_GOALS,
+     .dims = GOAL_DIMS,
+     .description_en = "actual / target of the goals of --goal-metric (default revenue_won) for exactly this period, "
+                       "per organisation, rep (--by rep) or team (--by team)",
+     .description_es = "real / objetivo de los objetivos de --goal-metric (por defecto revenue_won) del periodo"},
+    {.id = M_GOAL_PACING, .name = "goal_pacing", .unit = UNIT_RATE, .family = FAM_GOALS, .dims = GOAL_DIMS,
+     .parts = pacing_parts, .part_units = pacing_units,
+     .description_en = "goal progress on business days: target, actual so far, elapsed share, pacing = actual / "
+                       "(target x elapsed share), projected end, needed per remaining business day",
+     .description_es = "avance del objetivo en días laborables: objetivo, real, parte transcurrida, ritmo, "
+                       "proyección al final y necesario por día laborable restante"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -352,7 +368,7 @@ static const kpi_metric *const metric_list[] = {
     &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], &metrics[20],
     &metrics[21], &metrics[22], &metrics[23], &metrics[24], &metrics[25], &metrics[26], &metrics[27],
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
-    &metrics[35], NULL,
+    &metrics[35], &metrics[36], &metrics[37], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -374,6 +390,7 @@ kpi_unit kpi_metric_unit(const kpi_metric *m) { return m->unit; }
 int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d) { return (m->dims >> d) & 1u; }
 const char *const *kpi_metric_parts(const kpi_metric *m) { return m->parts; }
 kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part) { return m->part_units ? m->part_units[part] : m->unit; }
+int kpi_metric_has_reference(const kpi_metric *m) { return m->sql_from != NULL; }
 int kpi_metric_is_instant(const kpi_metric *m) { return m->instant; }
 int kpi_metric_required_dim(const kpi_metric *m) { return m->by_stage ? DIM_STAGE : -1; }
 const char *kpi_metric_sql(const kpi_metric *m) { return m->sql_agg ? m->sql_agg : m->sql_value; }
@@ -386,6 +403,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
         return reg_project_lines(m->id, r, group, out, err, r->snap);
     if (m->family == FAM_LEADS)
         return reg_project_leads(m->id, r, group, out, err);
+    if (m->family == FAM_GOALS)
+        return reg_project_goals(m->id, r, group, out, err);
     if (m->family >= FAM_ACT_TIME && m->family <= FAM_TOUCHES)
         return reg_project_activities(m->id, r, group, out, err);
     if (m->family == FAM_FUNNEL || m->family == FAM_STAGE_EXITS)

@@ -50,6 +50,8 @@ typedef enum {
     M_TASK_COMPLETION,
     M_OVERDUE_TASKS,
     M_ACTIVITIES_PER_DEAL_WON,
+    M_GOAL_ATTAINMENT,
+    M_GOAL_PACING,
     M__COUNT
 } metric_id;
 
@@ -77,6 +79,7 @@ struct kpi_metric {
 };
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t group, kpi_value *out,
                                 emb_err *err);
 emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);

@@ -111,7 +111,7 @@ static int32_t map_get(const id_map *m, sqlite3_stmt *s, int col)
 typedef struct {
     store *st;
     emb_err *err;
-    interner names, sources, segments, industries, categories, lost_reasons, currencies;
+    interner names, sources, segments, industries, categories, lost_reasons, currencies, metrics;
     id_map users, teams, regions, accounts, products, stages, pipelines, deals, leads;
 } build_ctx;
 
@@ -546,10 +546,39 @@ static emb_code load_activities(build_ctx *b, snapshot *snap)
     return EMB_OK;
 }
 
+static emb_code load_goals(build_ctx *b, snapshot *snap)
+{
+    snap_goals *g = &snap->goals;
+    int64_t count = scalar(b, "SELECT count(*) FROM goals");
+    if (count < 0)
+        return b->err->code;
+    size_t n = (size_t)count;
+    if (!ALLOC(g->metric, n) || !ALLOC(g->scope, n) || !ALLOC(g->team, n) || !ALLOC(g->rep, n) ||
+        !ALLOC(g->from, n) || !ALLOC(g->to, n) || !ALLOC(g->target, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b, "SELECT metric, scope, team_id, user_id, period_from, period_to, target FROM goals ORDER BY id", &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        g->metric[i] = intern(&b->metrics, col_text(s, 0));
+        const char *scope = col_text(s, 1);
+        g->scope[i] = scope && !strcmp(scope, "rep") ? GOAL_REP : scope && !strcmp(scope, "team") ? GOAL_TEAM : GOAL_ORG;
+        g->team[i] = map_get(&b->teams, s, 2);
+        g->rep[i] = map_get(&b->users, s, 3);
+        g->from[i] = day_of(col_text(s, 4));
+        g->to[i] = day_of(col_text(s, 5));
+        g->target[i] = sqlite3_column_int64(s, 6);
+    }
+    sqlite3_finalize(s);
+    g->n = i;
+    return EMB_OK;
+}
+
 static void free_build(build_ctx *b)
 {
-    interner *ins[] = {&b->names,      &b->sources,      &b->segments,  &b->industries,
-                       &b->categories, &b->lost_reasons, &b->currencies};
+    interner *ins[] = {&b->names,        &b->sources,    &b->segments, &b->industries,
+                       &b->categories,   &b->lost_reasons, &b->currencies, &b->metrics};
     for (size_t i = 0; i < sizeof ins / sizeof *ins; i++)
         free(ins[i]->slots);
     id_map *maps[] = {&b->users, &b->teams, &b->regions, &b->accounts, &b->products,
@@ -572,6 +601,7 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
     b.categories.dict = &snap->categories;
     b.lost_reasons.dict = &snap->lost_reasons;
     b.currencies.dict = &snap->currencies;
+    b.metrics.dict = &snap->metrics;
     const org_settings *org = store_org(st);
     snap->currency = strdup(org->currency);
     snap->timezone = strdup(org->timezone);
@@ -602,6 +632,8 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
         rc = load_activities(&b, snap);
     if (rc == EMB_OK)
         derive_first_touch(snap);
+    if (rc == EMB_OK)
+        rc = load_goals(&b, snap);
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:
     fx_free(fx);

@@ -117,6 +117,18 @@ typedef struct {
     int32_t *duration;    /* seconds, -1 when absent */
 } snap_activities;
 
+enum goal_scope { GOAL_ORG, GOAL_TEAM, GOAL_REP };
+
+/* Goals (targets per metric, scope and period). */
+typedef struct {
+    size_t n;
+    int32_t *metric;     /* index into the metrics dict (metric names as written) */
+    uint8_t *scope;      /* enum goal_scope */
+    int32_t *team, *rep; /* team / user index for team / rep goals, else -1 */
+    int32_t *from, *to;  /* day numbers, [from, to) in the organisation's zone */
+    int64_t *target;     /* in the metric's unit: minor units, a count, or bp */
+} snap_goals;
+
 typedef struct {
     size_t n;
     int64_t *id;
@@ -136,7 +148,7 @@ typedef struct snapshot {
     tz *zone;             /* opened from timezone; owned */
     int fiscal_year_start, week_start;
     snap_dict names;      /* user, team, region, account, product, stage names */
-    snap_dict sources, segments, industries, categories, lost_reasons, currencies;
+    snap_dict sources, segments, industries, categories, lost_reasons, currencies, metrics;
     snap_users users;
     struct { size_t n; int64_t *id; int32_t *name, *region, *manager; } teams;
     struct { size_t n; int64_t *id; int32_t *name; } regions;
@@ -149,6 +161,7 @@ typedef struct snapshot {
     snap_lines lines;
     snap_leads leads;
     snap_activities activities;
+    snap_goals goals;
 } snapshot;
 
 /* Builds a snapshot from the store in one read transaction. */

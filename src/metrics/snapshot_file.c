@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 2u
+#define SNAP_VERSION 3u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -58,7 +58,7 @@ typedef struct {
 
 static const column_desc columns[] = {
     DICT(names), DICT(sources), DICT(segments), DICT(industries), DICT(categories), DICT(lost_reasons),
-    DICT(currencies),
+    DICT(currencies), DICT(metrics),
     COL(users.id, users.n, 0), COL(users.team, users.n, 0), COL(users.region, users.n, 0),
     COL(users.name, users.n, 0),
     COL(teams.id, teams.n, 0), COL(teams.name, teams.n, 0), COL(teams.region, teams.n, 0),
@@ -93,6 +93,9 @@ static const column_desc columns[] = {
     COL(activities.deal, activities.n, 0), COL(activities.lead, activities.n, 0),
     COL(activities.account, activities.n, 0), COL(activities.due, activities.n, 0),
     COL(activities.done, activities.n, 0), COL(activities.duration, activities.n, 0),
+    COL(goals.metric, goals.n, 0), COL(goals.scope, goals.n, 0), COL(goals.team, goals.n, 0),
+    COL(goals.rep, goals.n, 0), COL(goals.from, goals.n, 0), COL(goals.to, goals.n, 0),
+    COL(goals.target, goals.n, 0),
 };
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 
@@ -250,8 +253,8 @@ emb_code snapshot_map(const char *path, snapshot **out, emb_err *err)
         *col_ptr(s, c) = e->count ? (char *)map + e->offset : NULL;
     }
     /* Dictionaries: every offset must point inside its blob, which must end in NUL. */
-    const snap_dict *dicts[] = {&s->names, &s->sources, &s->segments, &s->industries,
-                                &s->categories, &s->lost_reasons, &s->currencies};
+    const snap_dict *dicts[] = {&s->names,      &s->sources,      &s->segments,   &s->industries,
+                                &s->categories, &s->lost_reasons, &s->currencies, &s->metrics};
     for (size_t i = 0; i < sizeof dicts / sizeof *dicts; i++) {
         const snap_dict *d = dicts[i];
         if (d->n && (!d->blob_len || d->blob[d->blob_len - 1] != '\0')) {

@@ -25,6 +25,11 @@
  * Funnel of the deals created in March (D3 in Prospecting then lost, D4 straight
  * into Proposal, D5 Prospecting then won): reached Prospecting 3, Qualification 2,
  * Proposal 2, Negotiation 1, Won 1; conversion 2/3, 1, 1/2, 1, null.
+ * Goals of revenue_won for 2026-03: organisation 1000.00, Ana 200.00, Ben 400.00.
+ * As of 2026-03-15T12:00Z (a Sunday): March has 22 business days, 10 elapsed; won
+ * so far 592.00 (D5 Ana 92.00, D2 Ben 500.00 at that very second) -> attainment
+ * 0.592, pacing 592 / (1000 x 10/22) = 1.3024, projected 1302.40, needed per
+ * remaining day (1000 - 592) / 12 = 34.00; Ana 0.46; Ben 1.25, needed -8.33.
  * Stage exits in March, all from Prospecting: D3 19.375 days, D5 8 1/3, D2 42.5 ->
  * median 19.375, mean 23.402777...
  */
@@ -101,6 +106,13 @@ static int setup(void **state)
     record_set_int(u, kind_field_index(k, "owner"), ana);
     ctx.now = at("2026-03-20");
     assert_int_equal(store_record_update(st, u, &ctx, &err), EMB_OK);
+    const char *goal_fields[] = {"metric", "scope", "rep", "period", "from", "to", "target"};
+    kt_insert(st, &a, "goals", &ctx, 7, goal_fields, (int64_t[]){0, 0, INT64_MIN, 0, 0, 0, 100000},
+              (const char *[]){"revenue_won", "org", NULL, "2026-03", "2026-03-01", "2026-04-01", NULL});
+    kt_insert(st, &a, "goals", &ctx, 7, goal_fields, (int64_t[]){0, 0, ana, 0, 0, 0, 20000},
+              (const char *[]){"revenue_won", "rep", NULL, "2026-03", "2026-03-01", "2026-04-01", NULL});
+    kt_insert(st, &a, "goals", &ctx, 7, goal_fields, (int64_t[]){0, 0, ben, 0, 0, 0, 40000},
+              (const char *[]){"revenue_won", "rep", NULL, "2026-03", "2026-03-01", "2026-04-01", NULL});
     assert_int_equal(store_commit(st, &err), EMB_OK);
     arena_release(&a);
     assert_int_equal(snapshot_build(st, &snap, &err), EMB_OK);
@@ -278,6 +290,44 @@ static void funnel_and_time_in_stage(void **state)
     arena_release(&a);
 }
 
+static void goals_attainment_and_pacing(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    kpi_query q;
+    memset(&q, 0, sizeof q);
+    q.metrics[q.nmetrics++] = kpi_metric_find("goal_attainment");
+    q.metrics[q.nmetrics++] = kpi_metric_find("goal_pacing");
+    q.t0 = tz_local_to_utc(snap->zone, days_from_civil(2026, 3, 1) * 86400);
+    q.t1 = tz_local_to_utc(snap->zone, days_from_civil(2026, 4, 1) * 86400);
+    q.as_of = at("2026-03-15T12:00");
+    kpi_result r;
+    emb_err err;
+    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_OK);
+    assert_true(fabs(r.rows[0].values[0].x - 0.592) < 1e-12);
+    const kpi_value *p = &r.rows[0].values[1];
+    assert_int_equal(p->part[0], 100000);
+    assert_int_equal(p->part[1], 59200);
+    assert_true(fabs(p->xpart[2] - 10.0 / 22.0) < 1e-12);
+    assert_true(fabs(p->xpart[3] - 1.3024) < 1e-12);
+    assert_int_equal(p->part[4], 130240);
+    assert_int_equal(p->part[5], 3400);
+    q.by[q.nby++] = DIM_REP;
+    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_OK);
+    assert_int_equal(r.nrows, 2);
+    for (int i = 0; i < 2; i++) {
+        const char *name = kpi_dim_label(snap, DIM_REP, r.rows[i].key[0], &a);
+        double want = !strcmp(name, "Ana") ? 0.46 : 1.25;
+        assert_true(fabs(r.rows[i].values[0].x - want) < 1e-12);
+        if (!strcmp(name, "Ben"))
+            assert_int_equal(r.rows[i].values[1].part[5], -833);
+    }
+    q.by[0] = DIM_SOURCE; /* goals are not per source */
+    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_USAGE);
+    arena_release(&a);
+}
+
 static void missing_rate_is_an_error_naming_currency_and_date(void **state)
 {
     (void)state;
@@ -313,6 +363,7 @@ int main(void)
         cmocka_unit_test(april_and_empty_periods),
         cmocka_unit_test(pipeline_as_of_and_waterfall),
         cmocka_unit_test(funnel_and_time_in_stage),
+        cmocka_unit_test(goals_attainment_and_pacing),
         cmocka_unit_test(missing_rate_is_an_error_naming_currency_and_date),
     };
     return cmocka_run_group_tests_name("kpi_deals", tests, setup, teardown);

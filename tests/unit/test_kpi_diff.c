@@ -285,17 +285,19 @@ static void one_dataset(uint64_t seed)
     int nall = 0;
     while (all[nall])
         nall++;
-    for (int qi = 0; qi < 17; qi++) {
+    for (int qi = 0; qi < 20; qi++) {
         kpi_query q;
         memset(&q, 0, sizeof q);
         /* An anchor metric and others with the same dimensions. */
         const kpi_metric *anchor = all[(size_t)(qi + (int)seed) % (size_t)nall];
+        for (int k = 1; !kpi_metric_has_reference(anchor); k++)
+            anchor = all[(size_t)(qi + (int)seed + k) % (size_t)nall];
         q.metrics[q.nmetrics++] = anchor;
         for (int m = 0; m < nall; m++) {
             int same = all[m] != anchor;
             for (int d = 0; d < DIM__COUNT && same; d++)
                 same = kpi_metric_has_dim(all[m], (kpi_dim)d) == kpi_metric_has_dim(anchor, (kpi_dim)d);
-            if (same && below(&r, 2))
+            if (same && kpi_metric_has_reference(all[m]) && below(&r, 2))
                 q.metrics[q.nmetrics++] = all[m];
         }
         q.as_of = BASE + below(&r, 1000) * DAY + (below(&r, 2) ? below(&r, DAY) : 0);
