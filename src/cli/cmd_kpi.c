@@ -1,6 +1,4 @@
 /* cmd_kpi.c - `embudo kpi`: metrics for a period, by dimensions, with filters. */
-#include <jansson.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +6,8 @@
 #include "core/period.h"
 #include "core/value.h"
 #include "metrics/engine.h"
+#include "cli/kpi_print.h"
+#include "metrics/compare.h"
 #include "metrics/snapshot.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
@@ -33,6 +33,8 @@ const cli_command cmd_kpi = {
              "  --series S     adds a time dimension (same as --by S)\n"
              "  --as-of T      instant of open_pipeline and weighted_pipeline (a date means its end);\n"
              "                 default: the end of the period if it is past, else now\n"
+             "  --compare C    previous (period), year (a year earlier) or goal: adds the other value,\n"
+             "                 the change and the relative change (attainment for goals)\n"
              "  --goal-metric M the metric whose goals goal_attainment and goal_pacing follow\n"
              "                 (default revenue_won)\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
@@ -72,209 +74,64 @@ static int dims_list_error(cli_ctx *ctx, const cli_command *cmd, const char *wha
     return cli_usage_error(ctx, cmd, "unknown %s '%s'; accepted: %s", what, name, list);
 }
 
-/* ---- output ------------------------------------------------------------------------ */
+/* Orders rows by the labels of their entity dimensions (time buckets stay in time
+ * order, "(none)" last), so that tables read alphabetically; comparison values
+ * follow their rows. */
+typedef struct {
+    const snapshot *snap;
+    const kpi_query *q;
+    const kpi_row *rows;
+    arena *a;
+} sort_ctx;
 
-static const char *json_quote(const char *s, arena *a)
+static int cmp_row_index(const void *x, const void *y, void *arg)
 {
-    json_t *j = json_string(s);
-    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-    const char *r = arena_strdup(a, t ? t : "\"?\"");
-    free(t);
-    json_decref(j);
-    return r;
+    const sort_ctx *c = arg;
+    const kpi_row *r1 = &c->rows[*(const int *)x], *r2 = &c->rows[*(const int *)y];
+    for (int b = 0; b < c->q->nby; b++) {
+        kpi_dim d = c->q->by[b];
+        int32_t k1 = r1->key[b], k2 = r2->key[b];
+        if (k1 == k2)
+            continue;
+        if (k1 == SNAP_NONE || k2 == SNAP_NONE)
+            return k1 == SNAP_NONE ? 1 : -1;
+        if (d < DIM_DAY) {
+            int order = strcoll(kpi_dim_label(c->snap, d, k1, c->a), kpi_dim_label(c->snap, d, k2, c->a));
+            if (order)
+                return order;
+        }
+        return k1 < k2 ? -1 : 1;
+    }
+    return 0;
 }
 
-static const char *real_text(double x, arena *a) { return arena_printf(a, "%.10g", x); }
-
-/* Text of part k of a KV_PARTS value; NULL when the part has no value. */
-static const char *part_text(const kpi_metric *m, const kpi_value *v, int k, int for_table, const snapshot *s,
-                             arena *a)
+static void sort_rows(const snapshot *s, const kpi_query *q, kpi_result *r, kpi_value **other, arena *a)
 {
-    if (v->part_null >> k & 1)
-        return NULL;
-    kpi_unit unit = v->has_part_units ? v->part_unit[k] : kpi_metric_part_unit(m, k);
-    if (unit == UNIT_MONEY)
-        return value_format_money(v->part[k], s->currency, a);
-    if (unit == UNIT_RATE)
-        return for_table ? arena_printf(a, "%.1f%%", v->xpart[k] * 100.0) : arena_printf(a, "%.10g", v->xpart[k]);
-    if (kpi_unit_is_real(unit))
-        return for_table ? arena_printf(a, "%.1f", v->xpart[k]) : arena_printf(a, "%.10g", v->xpart[k]);
-    return arena_printf(a, "%lld", (long long)v->part[k]);
-}
-
-/* Text of a value for json/csv (part: 0 whole, 1 median, 2 mean; for KV_PARTS the
- * part index + 1), or for a table cell (the whole value). */
-static const char *value_text(const kpi_metric *m, const kpi_value *v, const snapshot *s, int part, int for_table,
-                              arena *a)
-{
-    switch (v->kind) {
-    case KV_PARTS: {
-        const char *const *names = kpi_metric_parts(m);
-        if (!for_table) {
-            const char *t = part_text(m, v, part - 1, 0, s, a);
-            return t ? t : "";
-        }
-        char *t = arena_strdup(a, "");
-        for (int k = 0; names && names[k]; k++) {
-            const char *pt = part_text(m, v, k, 1, s, a);
-            t = arena_printf(a, "%s%s%s %s", t, k ? ", " : "", names[k], pt ? pt : "-");
-        }
-        return t;
+    int n = r->nrows;
+    int *order = arena_calloc(a, (size_t)n, sizeof *order);
+    kpi_row *rows = arena_calloc(a, (size_t)n, sizeof *rows);
+    kpi_value *cmp = *other ? arena_calloc(a, (size_t)n * (size_t)q->nmetrics, sizeof *cmp) : NULL;
+    if (!order || !rows || (*other && !cmp))
+        return; /* out of memory: leave the engine's order */
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    sort_ctx c = {.snap = s, .q = q, .rows = r->rows, .a = a};
+    qsort_r(order, (size_t)n, sizeof *order, cmp_row_index, &c);
+    for (int i = 0; i < n; i++) {
+        rows[i] = r->rows[order[i]];
+        if (cmp)
+            memcpy(&cmp[(size_t)i * q->nmetrics], &(*other)[(size_t)order[i] * q->nmetrics],
+                   (size_t)q->nmetrics * sizeof *cmp);
     }
-    case KV_NULL:
-        return for_table ? "-" : "";
-    case KV_INT:
-        return arena_printf(a, "%lld", (long long)v->i);
-    case KV_MONEY:
-        return value_format_money(v->i, s->currency, a);
-    case KV_REAL:
-        return for_table ? arena_printf(a, "%.1f%%", v->x * 100.0) : real_text(v->x, a);
-    case KV_PAIR:
-        if (for_table)
-            return arena_printf(a, "%.1f (mean %.1f)", v->median, v->mean);
-        return real_text(part == 2 ? v->mean : v->median, a);
-    }
-    return "";
-}
-
-static void print_json(cli_ctx *ctx, const snapshot *s, const kpi_query *q, const kpi_result *r, const char *from,
-                       const char *to, arena *a)
-{
-    FILE *o = ctx->out;
-    fprintf(o, "{\"period\": {\"from\": %s, \"to\": %s}, \"currency\": %s, \"rows\": [", from ? json_quote(from, a) : "null",
-            to ? json_quote(to, a) : "null", json_quote(s->currency, a));
-    for (int i = 0; i < r->nrows; i++) {
-        fprintf(o, "%s\n  {", i ? "," : "");
-        int first = 1;
-        for (int b = 0; b < q->nby; b++, first = 0)
-            fprintf(o, "%s%s: %s", first ? "" : ", ", json_quote(kpi_dim_name(q->by[b]), a),
-                    r->rows[i].key[b] == SNAP_NONE && q->by[b] < DIM_DAY
-                        ? "null"
-                        : json_quote(kpi_dim_label(s, q->by[b], r->rows[i].key[b], a), a));
-        for (int m = 0; m < q->nmetrics; m++, first = 0) {
-            const kpi_value *v = &r->rows[i].values[m];
-            const char *name = json_quote(kpi_metric_name(q->metrics[m]), a);
-            if (v->kind == KV_NULL)
-                fprintf(o, "%s%s: null", first ? "" : ", ", name);
-            else if (v->kind == KV_PAIR)
-                fprintf(o, "%s%s: {\"median\": %s, \"mean\": %s}", first ? "" : ", ", name,
-                        value_text(q->metrics[m], v, s, 1, 0, a), value_text(q->metrics[m], v, s, 2, 0, a));
-            else if (v->kind == KV_PARTS) {
-                const char *const *parts = kpi_metric_parts(q->metrics[m]);
-                fprintf(o, "%s%s: {", first ? "" : ", ", name);
-                for (int k = 0; parts[k]; k++) {
-                    const char *pt = part_text(q->metrics[m], v, k, 0, s, a);
-                    fprintf(o, "%s%s: %s", k ? ", " : "", json_quote(parts[k], a), pt ? pt : "null");
-                }
-                fputc('}', o);
-            } else
-                fprintf(o, "%s%s: %s", first ? "" : ", ", name, value_text(q->metrics[m], v, s, 0, 0, a));
-        }
-        fputc('}', o);
-    }
-    fputs("\n]}\n", o);
-}
-
-static void csv_cell(FILE *o, const char *t)
-{
-    if (strpbrk(t, ",\"\r\n")) {
-        fputc('"', o);
-        for (; *t; t++) {
-            if (*t == '"')
-                fputc('"', o);
-            fputc(*t, o);
-        }
-        fputc('"', o);
-    } else {
-        fputs(t, o);
-    }
-}
-
-static void print_csv(cli_ctx *ctx, const snapshot *s, const kpi_query *q, const kpi_result *r, arena *a)
-{
-    FILE *o = ctx->out;
-    int first = 1;
-    for (int b = 0; b < q->nby; b++, first = 0)
-        fprintf(o, "%s%s", first ? "" : ",", kpi_dim_name(q->by[b]));
-    for (int m = 0; m < q->nmetrics; m++, first = 0) {
-        const char *const *parts = kpi_metric_parts(q->metrics[m]);
-        if (kpi_metric_unit(q->metrics[m]) == UNIT_DAYS)
-            fprintf(o, "%s%s_median,%s_mean", first ? "" : ",", kpi_metric_name(q->metrics[m]),
-                    kpi_metric_name(q->metrics[m]));
-        else if (parts)
-            for (int k = 0; parts[k]; k++)
-                fprintf(o, "%s%s_%s", first && !k ? "" : ",", kpi_metric_name(q->metrics[m]), parts[k]);
-        else
-            fprintf(o, "%s%s", first ? "" : ",", kpi_metric_name(q->metrics[m]));
-    }
-    fputs("\r\n", o);
-    for (int i = 0; i < r->nrows; i++) {
-        first = 1;
-        for (int b = 0; b < q->nby; b++, first = 0) {
-            if (!first)
-                fputc(',', o);
-            if (!(r->rows[i].key[b] == SNAP_NONE && q->by[b] < DIM_DAY))
-                csv_cell(o, kpi_dim_label(s, q->by[b], r->rows[i].key[b], a));
-        }
-        for (int m = 0; m < q->nmetrics; m++, first = 0) {
-            const kpi_value *v = &r->rows[i].values[m];
-            const kpi_metric *metric = q->metrics[m];
-            const char *const *parts = kpi_metric_parts(metric);
-            if (kpi_metric_unit(metric) == UNIT_DAYS)
-                fprintf(o, "%s%s,%s", first ? "" : ",", value_text(metric, v, s, 1, 0, a),
-                        value_text(metric, v, s, 2, 0, a));
-            else if (parts)
-                for (int k = 0; parts[k]; k++)
-                    fprintf(o, "%s%s", first && !k ? "" : ",", value_text(metric, v, s, k + 1, 0, a));
-            else
-                fprintf(o, "%s%s", first ? "" : ",", value_text(metric, v, s, 0, 0, a));
-        }
-        fputs("\r\n", o);
-    }
-}
-
-static void print_table(cli_ctx *ctx, const snapshot *s, const kpi_query *q, const kpi_result *r, arena *a)
-{
-    int ncols = q->nby + q->nmetrics;
-    const char **cells = arena_calloc(a, (size_t)(r->nrows + 1) * (size_t)ncols, sizeof *cells);
-    int *width = arena_calloc(a, (size_t)ncols, sizeof *width);
-    if (!cells || !width)
-        return;
-    for (int c = 0; c < ncols; c++)
-        cells[c] = c < q->nby ? kpi_dim_name(q->by[c]) : kpi_metric_name(q->metrics[c - q->nby]);
-    for (int i = 0; i < r->nrows; i++)
-        for (int c = 0; c < ncols; c++)
-            cells[(i + 1) * ncols + c] =
-                c < q->nby ? kpi_dim_label(s, q->by[c], r->rows[i].key[c], a)
-                           : value_text(q->metrics[c - q->nby], &r->rows[i].values[c - q->nby], s, 0, 1, a);
-    for (int i = 0; i <= r->nrows; i++)
-        for (int c = 0; c < ncols; c++) {
-            int w = 0; /* display width: count UTF-8 lead bytes */
-            for (const unsigned char *p = (const unsigned char *)cells[i * ncols + c]; *p; p++)
-                w += (*p & 0xc0) != 0x80;
-            if (w > width[c])
-                width[c] = w;
-        }
-    for (int i = 0; i <= r->nrows; i++) {
-        for (int c = 0; c < ncols; c++) {
-            const char *t = cells[i * ncols + c];
-            int w = 0;
-            for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-                w += (*p & 0xc0) != 0x80;
-            int pad = width[c] - w;
-            if (c >= q->nby && i > 0) /* numbers right-aligned */
-                fprintf(ctx->out, "%s%*s%s", c ? "  " : "", pad, "", t);
-            else
-                fprintf(ctx->out, "%s%s%*s", c ? "  " : "", t, c + 1 < ncols ? pad : 0, "");
-        }
-        fputc('\n', ctx->out);
-    }
+    r->rows = rows;
+    if (cmp)
+        *other = cmp;
 }
 
 /* ---- the command -------------------------------------------------------------------- */
 
 typedef struct {
-    char *metrics, *period, *from, *to, *by, *where, *series, *as_of, *goal_metric;
+    char *metrics, *period, *from, *to, *by, *where, *series, *as_of, *goal_metric, *compare;
     int list;
 } kpi_args;
 
@@ -285,7 +142,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         {"to", required_argument, NULL, 't'},     {"by", required_argument, NULL, 'b'},
         {"where", required_argument, NULL, 'w'},  {"series", required_argument, NULL, 's'},
         {"list", no_argument, NULL, 'l'},         {"as-of", required_argument, NULL, 'a'},
-        {"goal-metric", required_argument, NULL, 'g'},
+        {"goal-metric", required_argument, NULL, 'g'}, {"compare", required_argument, NULL, 'c'},
         CLI_COMMON_OPTIONS,
         {0},
     };
@@ -307,6 +164,11 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         case 'l': args->list = 1; break;
         case 'a': args->as_of = optarg; break;
         case 'g': args->goal_metric = optarg; break;
+        case 'c':
+            if (kpi_compare_parse(optarg) < 0)
+                return cli_usage_error(ctx, cmd, "--compare '%s' must be previous, year or goal", optarg);
+            args->compare = optarg;
+            break;
         default: return cli_usage_error(ctx, cmd, "unknown option");
         }
     }
@@ -324,7 +186,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
 }
 
 static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, kpi_args *args, kpi_query *q,
-                       char from_text[11], char to_text[11])
+                       period_range *days, char from_text[11], char to_text[11])
 {
     emb_err err;
     emb_err_clear(&err);
@@ -420,6 +282,7 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
     }
     date_format_iso(r.from, from_text);
     date_format_iso(r.to, to_text);
+    *days = r;
     q->t0 = tz_local_to_utc(s->zone, r.from * 86400);
     q->t1 = tz_local_to_utc(s->zone, r.to * 86400);
     if (!args->as_of) /* instant metrics: the end of a past period, else now */
@@ -449,24 +312,29 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     kpi_query q;
     memset(&q, 0, sizeof q);
     kpi_result r;
+    period_range days = {0, 0};
     char from[11], to[11];
     int rebuilt;
     if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
         status = cli_fail(ctx, &err);
         goto done;
     }
-    if ((status = build_query(cmd, ctx, snap, &args, &q, from, to)))
+    if ((status = build_query(cmd, ctx, snap, &args, &q, &days, from, to)))
         goto done;
-    if (kpi_run(snap, &q, &a, &r, &err)) {
+    kpi_report rep = {.snap = snap, .query = &q, .result = &r, .from = from[0] ? from : NULL,
+                      .to = to[0] ? to : NULL};
+    kpi_value *other = NULL;
+    if (kpi_run(snap, &q, &a, &r, &err) ||
+        (args.compare && kpi_compare_run(snap, &q, (kpi_compare)kpi_compare_parse(args.compare), days, &r, &a,
+                                         &other, &err))) {
         status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
         goto done;
     }
-    if (ctx->format == FORMAT_JSON)
-        print_json(ctx, snap, &q, &r, from[0] ? from : NULL, to[0] ? to : NULL, &a);
-    else if (ctx->format == FORMAT_CSV)
-        print_csv(ctx, snap, &q, &r, &a);
-    else
-        print_table(ctx, snap, &q, &r, &a);
+    if (r.nrows > 1)
+        sort_rows(snap, &q, &r, &other, &a);
+    rep.compare = args.compare ? (kpi_compare)kpi_compare_parse(args.compare) : KPI_COMPARE_NONE;
+    rep.other = other;
+    kpi_print(ctx, &rep, &a);
 done:
     arena_release(&a);
     snapshot_free(snap);
