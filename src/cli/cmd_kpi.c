@@ -6,6 +6,7 @@
 #include "core/period.h"
 #include "core/value.h"
 #include "metrics/engine.h"
+#include "cli/kpi_args.h"
 #include "cli/kpi_print.h"
 #include "metrics/compare.h"
 #include "metrics/snapshot.h"
@@ -234,15 +235,9 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
             int d = kpi_dim_find(conds[i]);
             if (d < 0)
                 return dims_list_error(ctx, cmd, "dimension in --where", conds[i]);
-            kpi_filter *f = &q->filters[q->nfilters++];
-            f->dim = (kpi_dim)d;
-            char *vals[KPI_MAX_FILTER_VALUES];
-            int nv = split(eq + 1, '|', vals, KPI_MAX_FILTER_VALUES);
-            if (nv < 0)
-                return cli_usage_error(ctx, cmd, "too many values for '%s'", conds[i]);
-            for (int k = 0; k < nv; k++)
-                if (kpi_dim_value(s, f->dim, vals[k], &f->values[f->nvalues++], &err))
-                    return cli_usage_error(ctx, cmd, "--where %s: %s", conds[i], err.msg);
+            int st = kpi_cli_filter(cmd, ctx, s, (kpi_dim)d, eq + 1, q);
+            if (st)
+                return st;
         }
     }
     if (args->goal_metric) {
@@ -250,44 +245,8 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
             return cli_usage_error(ctx, cmd, "unknown --goal-metric '%s' (see `embudo kpi --list`)", args->goal_metric);
         q->goal_metric = args->goal_metric;
     }
-    period_calendar cal = {.fiscal_year_start = s->fiscal_year_start, .week_start = s->week_start};
-    int64_t today = tz_utc_to_local(s->zone, ctx->now);
-    today = today >= 0 ? today / 86400 : -((-today + 86399) / 86400);
-    period_range r;
-    from_text[0] = to_text[0] = '\0';
-    if (args->as_of) {
-        int64_t day;
-        if (!date_parse_iso(args->as_of, &day)) /* a day alone: its end */
-            q->as_of = tz_local_to_utc(s->zone, (day + 1) * 86400) - 1;
-        else if (cli_parse_instant(args->as_of, &q->as_of))
-            return cli_usage_error(ctx, cmd, "--as-of '%s' must be a date (2026-07-14) or an instant "
-                                             "(2026-07-14T18:00:00Z)", args->as_of);
-    }
-    if (args->period && !strcmp(args->period, "all")) {
-        q->t0 = INT64_MIN;
-        q->t1 = INT64_MAX;
-        if (!args->as_of)
-            q->as_of = ctx->now;
-        return 0;
-    }
-    if (args->from) {
-        if (date_parse_iso(args->from, &r.from) || date_parse_iso(args->to, &r.to))
-            return cli_usage_error(ctx, cmd, "--from '%s' and --to '%s' must be dates such as 2026-07-01", args->from,
-                                   args->to);
-        if (r.from >= r.to)
-            return cli_usage_error(ctx, cmd, "--from %s must be before --to %s (the period is [from, to))",
-                                   args->from, args->to);
-    } else if (period_parse(args->period ? args->period : "this-month", &cal, today, &r, &err)) {
-        return cli_usage_error(ctx, cmd, "%s", err.msg);
-    }
-    date_format_iso(r.from, from_text);
-    date_format_iso(r.to, to_text);
-    *days = r;
-    q->t0 = tz_local_to_utc(s->zone, r.from * 86400);
-    q->t1 = tz_local_to_utc(s->zone, r.to * 86400);
-    if (!args->as_of) /* instant metrics: the end of a past period, else now */
-        q->as_of = q->t1 <= ctx->now ? q->t1 - 1 : ctx->now;
-    return 0;
+    return kpi_cli_period(cmd, ctx, s, args->period, args->from, args->to, args->as_of, q, days, from_text,
+                          to_text);
 }
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)

@@ -48,6 +48,29 @@ static const char *scalar_data(const snapshot *s, const kpi_value *v, arena *a)
     }
 }
 
+const char *kpi_json_string(const char *s, arena *a) { return json_quote(s, a); }
+
+const char *kpi_csv_text(const char *s, arena *a)
+{
+    if (!strpbrk(s, ",\"\r\n"))
+        return s;
+    size_t n = strlen(s), k = 0;
+    char *out = arena_alloc(a, 2 * n + 3);
+    if (!out)
+        return "";
+    out[k++] = '"';
+    for (; *s; s++) {
+        if (*s == '"')
+            out[k++] = '"';
+        out[k++] = *s;
+    }
+    out[k++] = '"';
+    out[k] = '\0';
+    return out;
+}
+
+const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a) { return scalar_data(s, v, a); }
+
 static const char *unit_table(kpi_unit unit, double x, arena *a)
 {
     if (unit == UNIT_RATE)

@@ -31,6 +31,12 @@ typedef struct {
 
 void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a);
 
+/* A JSON string literal of s; a CSV cell of s (quoted when needed). */
+const char *kpi_json_string(const char *s, arena *a);
+const char *kpi_csv_text(const char *s, arena *a);
+/* A scalar value in data form ("1234.50", "0.6315", "12"), NULL when it has none. */
+const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a);
+
 /* Text of a value as a table shows it ("61.9%", "1322.38", "12.5 (mean 20.1)", "-"). */
 const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a);
 
