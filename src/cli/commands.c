@@ -5,6 +5,7 @@
 extern const cli_command cmd_init;
 extern const cli_command cmd_kpi;
 extern const cli_command cmd_leaderboard;
+extern const cli_command cmd_dashboard;
 extern const cli_command cmd_import;
 extern const cli_command cmd_export;
 extern const cli_command cmd_backup;
@@ -29,6 +30,7 @@ const cli_command *const cli_commands[] = {
     &cmd_init,
     &cmd_kpi,
     &cmd_leaderboard,
+    &cmd_dashboard,
     &cmd_import,
     &cmd_export,
     &cmd_backup,
