@@ -48,6 +48,8 @@ typedef enum {
     FAM_ACT_OVERDUE, /* tasks open and past due at the instant */
     FAM_TOUCHES,     /* completed activities on the deals won in the period */
     FAM_GOALS,       /* goals of the query's period and their progress */
+    FAM_STALE,       /* open deals neglected at the instant */
+    FAM_SLIPPED,     /* deals whose expected close left the period */
     FAM__COUNT
 } eng_family;
 
@@ -73,6 +75,11 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_activities(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
                              emb_err *err);
+emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* Dimension value of deal i in its history row r, and the filters on it (m_pipeline.c). */
+int32_t eng_open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d);
+int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r);
 emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

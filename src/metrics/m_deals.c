@@ -143,6 +143,10 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eng_eval_touches(s, q, out, err);
     case FAM_GOALS:
         return eng_eval_goals(s, q, out, err);
+    case FAM_STALE:
+        return eng_eval_stale(s, q, out, err);
+    case FAM_SLIPPED:
+        return eng_eval_slipped(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }
@@ -209,7 +213,7 @@ emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, k
         return EMB_OK;
     }
     const closed_acc *c = (const closed_acc *)(r->groups.accs + g * sizeof(closed_acc));
-    int needs_money = id == M_REVENUE_WON || id == M_AVG_DEAL_SIZE;
+    int needs_money = id == M_REVENUE_WON || id == M_AVG_DEAL_SIZE || id == M_LOST_REASONS;
     if (needs_money && c->fx_missing_deal)
         return eng_fx_error(s, c->fx_missing_deal, err);
     switch (id) {
@@ -234,6 +238,9 @@ emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, k
         break;
     case M_LOST_CYCLE_DAYS:
         *out = eng_days_summary(&r->lost_cycles, (int32_t)g);
+        break;
+    case M_LOST_REASONS:
+        *out = (kpi_value){.kind = KV_PARTS, .part = {c->lost, c->lost_sum}};
         break;
     default:
         return emb_err_set(err, EMB_INTERNAL, "metric %d is not a deal metric", (int)id);

@@ -34,7 +34,7 @@ typedef struct {
 } waterfall_acc;
 
 /* Dimension value of deal i in its history row r (the state as of the instant). */
-static int32_t open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d)
+int32_t eng_open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d)
 {
     const snap_history *h = &s->history;
     int32_t rep = h->owner[r], acc = s->deals.account[i];
@@ -56,10 +56,10 @@ static int32_t open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d)
     }
 }
 
-static int open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r)
+int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r)
 {
     for (int f = 0; f < q->nfilters; f++) {
-        int32_t v = open_dim(s, i, r, q->filters[f].dim);
+        int32_t v = eng_open_dim(s, i, r, q->filters[f].dim);
         int hit = 0;
         for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
             hit = q->filters[f].values[k] == v;
@@ -93,10 +93,10 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
         size_t r = row_at(h, i, q->as_of);
         if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
             continue;
-        if (q->nfilters && !open_passes(s, q, i, r))
+        if (q->nfilters && !eng_open_passes(s, q, i, r))
             continue;
         for (int b = 0; b < q->nby; b++)
-            key[b] = open_dim(s, i, r, q->by[b]);
+            key[b] = eng_open_dim(s, i, r, q->by[b]);
         open_acc *acc = eng_group(&out->groups, key);
         if (!acc)
             return emb_err_set(err, EMB_NOMEM, "out of memory");

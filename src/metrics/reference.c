@@ -301,8 +301,13 @@ static void sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const snapshot *s = sqlite3_user_data(ctx);
+    int64_t t = sqlite3_value_int64(argv[0]);
     char day[11];
-    date_format_iso(eng_time_bucket(s, DIM_DAY, sqlite3_value_int64(argv[0])), day);
+    if (t < -62135596800 || t > 253402300799) { /* outside years 1..9999: the ends of time */
+        sqlite3_result_text(ctx, t < 0 ? "0001-01-01" : "9999-12-31", 10, SQLITE_STATIC);
+        return;
+    }
+    date_format_iso(eng_time_bucket(s, DIM_DAY, t), day);
     sqlite3_result_text(ctx, day, 10, SQLITE_TRANSIENT);
 }
 

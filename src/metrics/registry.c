@@ -108,6 +108,9 @@ static const kpi_unit two_rates[] = {UNIT_RATE, UNIT_RATE};
 static const char *const response_parts[] = {"median_hours", "p90_hours", "within_sla", NULL};
 static const kpi_unit response_units[] = {UNIT_HOURS, UNIT_HOURS, UNIT_RATE};
 
+static const char *const lost_parts[] = {"deals", "amount", NULL};
+static const kpi_unit lost_units[] = {UNIT_COUNT, UNIT_MONEY};
+
 static const char *const open_parts[] = {"count", "amount", NULL};
 static const kpi_unit open_units[] = {UNIT_COUNT, UNIT_MONEY};
 static const char *const waterfall_parts[] = {"open_start", "created", "reopened", "increased", "decreased",
@@ -358,6 +361,36 @@ static const struct kpi_metric metrics[] = {
                        "(target x elapsed share), projected end, needed per remaining business day",
      .description_es = "avance del objetivo en días laborables: objetivo, real, parte transcurrida, ritmo, "
                        "proyección al final y necesario por día laborable restante"},
+    {.id = M_LOST_REASONS, .name = "lost_reasons", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+     .parts = lost_parts, .part_units = lost_units,
+     .description_en = "deals lost in the period and their amounts; use --by lost_reason",
+     .description_es = "oportunidades perdidas en el periodo y sus importes; con --by lost_reason",
+     .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS,
+     .sql_agg = "count(*) FILTER (WHERE status = 'lost'), "
+                "coalesce(sum(amount_rc) FILTER (WHERE status = 'lost'), 0)"},
+    {.id = M_STALE_DEALS, .name = "stale_deals", .unit = UNIT_MONEY, .family = FAM_STALE, .dims = OPEN_DIMS,
+     .instant = 1, .parts = lost_parts, .part_units = lost_units,
+     .description_en = "deals open at the instant with no activity completed in the 14 days before it, or none "
+                       "scheduled from it on: count and amount",
+     .description_es = "oportunidades abiertas sin actividad hecha en los 14 días anteriores o sin ninguna "
+                       "programada: número e importe",
+     .sql_from = OPEN_AT_FROM,
+     .sql_rows = "NOT EXISTS (SELECT 1 FROM activities x WHERE x.deal_id = ref_open.id AND x.done IS NOT NULL "
+                 "AND x.done <= ?3 AND x.done > ?3 - 1209600) OR NOT EXISTS (SELECT 1 FROM activities x "
+                 "WHERE x.deal_id = ref_open.id AND x.due >= ?3 AND (x.done IS NULL OR x.done > ?3))",
+     .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
+    {.id = M_SLIPPED_DEALS, .name = "slipped_deals", .unit = UNIT_MONEY, .family = FAM_SLIPPED,
+     .dims = DEAL_DIMS & ~((1u << DIM_DAY) | (1u << DIM_WEEK) | (1u << DIM_MONTH) | (1u << DIM_QUARTER) |
+                           (1u << DIM_YEAR)),
+     .parts = lost_parts, .part_units = lost_units,
+     .description_en = "deals whose expected close date was moved from inside the period to after it: count and "
+                       "current amount",
+     .description_es = "oportunidades cuya fecha prevista de cierre pasó de dentro del periodo a después",
+     .sql_from = "ref_deals",
+     .sql_rows = "EXISTS (SELECT 1 FROM (SELECT h.expected_close AS ec, LAG(h.expected_close) OVER "
+                 "(ORDER BY h.at, h.id) AS pec FROM deal_history h WHERE h.deal_id = ref_deals.id) x "
+                 "WHERE x.pec >= emb_local_date(?1) AND x.pec < emb_local_date(?2) AND x.ec >= emb_local_date(?2))",
+     .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -368,7 +401,7 @@ static const kpi_metric *const metric_list[] = {
     &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], &metrics[20],
     &metrics[21], &metrics[22], &metrics[23], &metrics[24], &metrics[25], &metrics[26], &metrics[27],
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
-    &metrics[35], &metrics[36], &metrics[37], NULL,
+    &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -405,6 +438,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
         return reg_project_leads(m->id, r, group, out, err);
     if (m->family == FAM_GOALS)
         return reg_project_goals(m->id, r, group, out, err);
+    if (m->family == FAM_STALE || m->family == FAM_SLIPPED)
+        return reg_project_hygiene(r, group, out, err);
     if (m->family >= FAM_ACT_TIME && m->family <= FAM_TOUCHES)
         return reg_project_activities(m->id, r, group, out, err);
     if (m->family == FAM_FUNNEL || m->family == FAM_STAGE_EXITS)
@@ -426,6 +461,9 @@ kpi_value eng_metric_empty(const kpi_metric *m)
     case M_OPEN_PIPELINE:
     case M_PIPELINE_WATERFALL:
     case M_MEETINGS:
+    case M_LOST_REASONS:
+    case M_STALE_DEALS:
+    case M_SLIPPED_DEALS:
         return (kpi_value){.kind = KV_PARTS};
     case M_WEIGHTED_PIPELINE:
         return (kpi_value){.kind = KV_MONEY, .i = 0};

@@ -52,6 +52,9 @@ typedef enum {
     M_ACTIVITIES_PER_DEAL_WON,
     M_GOAL_ATTAINMENT,
     M_GOAL_PACING,
+    M_LOST_REASONS,
+    M_STALE_DEALS,
+    M_SLIPPED_DEALS,
     M__COUNT
 } metric_id;
 
@@ -79,6 +82,7 @@ struct kpi_metric {
 };
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_hygiene(const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t group, kpi_value *out,
                                 emb_err *err);

@@ -14,6 +14,7 @@
 
 #include "kpi_testlib.h"
 #include "metrics/reference.h"
+#include "core/period.h"
 #include "metrics/snapshot.h"
 
 typedef struct {
@@ -39,6 +40,25 @@ static int64_t stage_id(store *st, const char *name)
     emb_err err;
     assert_int_equal(store_record_resolve(st, kind_find("stages"), name, 0, &id, &err), EMB_OK);
     return id;
+}
+
+static void update_deal_text(store *st, arena *a, int64_t id, const char *field, const char *v, int64_t now)
+{
+    const kind_def *k = kind_find("deals");
+    record *r = record_new(a, k);
+    r->id = id;
+    record_set_text(r, kind_field_index(k, field), v);
+    change_ctx ctx = {.now = now, .bulk = 1};
+    emb_err err;
+    if (store_record_update(st, r, &ctx, &err))
+        fail_msg("update deal %lld %s: %s", (long long)id, field, err.msg);
+}
+
+static const char *day_text(arena *a, int64_t instant)
+{
+    char *t = arena_alloc(a, 11);
+    date_format_iso(instant / DAY, t);
+    return t;
 }
 
 static void update_deal(store *st, arena *a, int64_t id, const char *field, int64_t v, int64_t now)
@@ -152,6 +172,10 @@ static int generate(store *st, rng *r)
         assert_true(id > 0);
         deal_account[i] = account;
         deal_closed[i] = closed;
+        update_deal_text(st, &a, id, "expected_close", day_text(&a, created + below(r, 120) * DAY), created);
+        if (below(r, 2)) /* the expected close moves, sometimes later (a slip) */
+            update_deal_text(st, &a, id, "expected_close", day_text(&a, created + below(r, 240) * DAY),
+                             created + below(r, 30) * DAY);
         if (staged) {
             int64_t mid = created + (closed - created) / 2;
             update_deal(st, &a, id, "owner", users[below(r, 5)], mid);
