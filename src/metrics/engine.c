@@ -12,6 +12,7 @@
 
 #include "core/period.h"
 #include "metrics/engine_internal.h"
+#include "metrics/registry.h"
 
 static const char *const dim_names[] = {
 #define X(id, name, help) name,
@@ -217,6 +218,61 @@ static int cmp_rows(const void *a, const void *b, void *nby_p)
     return 0;
 }
 
+/* Evaluates a query with derived metrics: their components are evaluated as hidden
+ * metrics, then each derived value is computed per row. */
+static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
+{
+    kpi_query base = *q;
+    base.nmetrics = 0;
+    int where[KPI_MAX_METRICS]; /* index in base of each plain metric of q */
+    for (int m = 0; m < q->nmetrics; m++) {
+        const char *const *parts = reg_components(q->metrics[m]);
+        const char *single[] = {kpi_metric_name(q->metrics[m]), NULL};
+        for (const char *const *c = parts ? parts : single; *c; c++) {
+            const kpi_metric *cm = kpi_metric_find(*c);
+            int k = 0;
+            while (k < base.nmetrics && base.metrics[k] != cm)
+                k++;
+            if (k == base.nmetrics) {
+                if (base.nmetrics == KPI_MAX_METRICS)
+                    return emb_err_set(err, EMB_USAGE, "too many metrics at once");
+                base.metrics[base.nmetrics++] = cm;
+            }
+            if (!parts)
+                where[m] = k;
+        }
+    }
+    kpi_result r;
+    emb_code rc = kpi_run(s, &base, a, &r, err);
+    if (rc)
+        return rc;
+    out->nrows = r.nrows;
+    out->rows = r.rows;
+    for (int i = 0; i < r.nrows; i++) {
+        kpi_value *values = arena_calloc(a, (size_t)q->nmetrics, sizeof *values);
+        if (!values)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        for (int m = 0; m < q->nmetrics; m++) {
+            const char *const *parts = reg_components(q->metrics[m]);
+            if (!parts) {
+                values[m] = r.rows[i].values[where[m]];
+                continue;
+            }
+            kpi_value comp[8];
+            int n = 0;
+            for (const char *const *c = parts; *c && n < 8; c++, n++) {
+                int k = 0;
+                while (base.metrics[k] != kpi_metric_find(*c))
+                    k++;
+                comp[n] = r.rows[i].values[k];
+            }
+            values[m] = reg_derive(q->metrics[m], comp, s, q, r.rows[i].key);
+        }
+        out->rows[i].values = values;
+    }
+    return EMB_OK;
+}
+
 emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -237,6 +293,9 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
                 return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be filtered by '%s'",
                                    kpi_metric_name(q->metrics[m]), kpi_dim_name(q->filters[f].dim));
     }
+    for (int m = 0; m < q->nmetrics; m++)
+        if (kpi_metric_is_derived(q->metrics[m]))
+            return run_derived(s, q, a, out, err);
     /* Evaluate each family once; collect every group key seen by any family. */
     eng_family_result fams[FAM__COUNT];
     memset(fams, 0, sizeof fams);

@@ -76,6 +76,8 @@ int kpi_metric_is_instant(const kpi_metric *m);
 /* 1 when the metric has a reference SQL of its own (goal metrics are computed from
  * other metrics and are checked through them). */
 int kpi_metric_has_reference(const kpi_metric *m);
+/* 1 for metrics computed from other metrics of the same row (sales_velocity ...). */
+int kpi_metric_is_derived(const kpi_metric *m);
 /* The reference SQL of the metric, for documentation and differential tests. */
 const char *kpi_metric_sql(const kpi_metric *m);
 

@@ -50,6 +50,7 @@ typedef enum {
     FAM_GOALS,       /* goals of the query's period and their progress */
     FAM_STALE,       /* open deals neglected at the instant */
     FAM_SLIPPED,     /* deals whose expected close left the period */
+    FAM_DERIVED,     /* computed from other metrics of the row (m_derived.c) */
     FAM__COUNT
 } eng_family;
 

@@ -23,6 +23,7 @@
 typedef struct {
     int64_t count, amount;
     __int128 weighted; /* sum of amount x probability in bp */
+    int64_t expected_count, expected_amount; /* those expected to close in the period */
     int64_t fx_missing_deal;
 } open_acc;
 
@@ -89,6 +90,12 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
     if (eng_groups_init(&out->groups, q->nby, sizeof(open_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
+    int64_t from_day = INT64_MIN, to_day = INT64_MAX;
+    if (q->t0 != INT64_MIN && q->t1 != INT64_MAX) {
+        int64_t f = tz_utc_to_local(s->zone, q->t0), t = tz_utc_to_local(s->zone, q->t1);
+        from_day = f >= 0 ? f / 86400 : -((-f + 86399) / 86400);
+        to_day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    }
     for (size_t i = 0; i < s->deals.n; i++) {
         size_t r = row_at(h, i, q->as_of);
         if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
@@ -106,6 +113,11 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
         acc->count++;
         acc->amount += h->amount[r];
         acc->weighted += (__int128)h->amount[r] * prob;
+        int32_t ec = h->expected_close[r];
+        if (ec != INT32_MIN && ec >= from_day && ec < to_day) {
+            acc->expected_count++;
+            acc->expected_amount += h->amount[r];
+        }
         if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
             acc->fx_missing_deal = (int64_t)i + 1;
     }
@@ -182,6 +194,10 @@ emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t g
         return eng_fx_error(s, c->fx_missing_deal, err);
     if (id == M_OPEN_PIPELINE) {
         *out = (kpi_value){.kind = KV_PARTS, .part = {c->count, c->amount}};
+        return EMB_OK;
+    }
+    if (id == M_PIPELINE_EXPECTED) {
+        *out = (kpi_value){.kind = KV_PARTS, .part = {c->expected_count, c->expected_amount}};
         return EMB_OK;
     }
     *out = (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->weighted, 10000)};

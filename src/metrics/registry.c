@@ -38,7 +38,7 @@
 #define OPEN_AT_FROM                                                                                            \
     "(SELECT d.id, h.owner_id AS rep, u.team_id AS team, h.stage_id AS stage, st.pipeline_id AS pipeline, "    \
     "rd.account, rd.segment, rd.industry, coalesce(u.region_id, a.region_id) AS region, rd.source, "           \
-    "rd.product, rd.category, " HIST_AMOUNT " AS amount_rc, "                                                   \
+    "rd.product, rd.category, h.expected_close AS expected_close, " HIST_AMOUNT " AS amount_rc, "                                                   \
     "coalesce(d.probability_bp, st.probability_bp) AS prob "                                                    \
     "FROM deals d JOIN deal_history h ON h.id = (SELECT h2.id FROM deal_history h2 WHERE h2.deal_id = d.id "   \
     "AND h2.at <= ?3 ORDER BY h2.at DESC, h2.id DESC LIMIT 1) "                                                 \
@@ -391,6 +391,24 @@ static const struct kpi_metric metrics[] = {
                  "(ORDER BY h.at, h.id) AS pec FROM deal_history h WHERE h.deal_id = ref_deals.id) x "
                  "WHERE x.pec >= emb_local_date(?1) AND x.pec < emb_local_date(?2) AND x.ec >= emb_local_date(?2))",
      .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
+    {.id = M_PIPELINE_EXPECTED, .name = "pipeline_expected", .unit = UNIT_MONEY, .family = FAM_OPEN_AT,
+     .dims = OPEN_DIMS, .instant = 1, .parts = open_parts, .part_units = open_units,
+     .description_en = "deals open at the instant whose expected close date (as it was then) falls in the period: "
+                       "count and amount",
+     .description_es = "oportunidades abiertas en el instante con fecha prevista de cierre dentro del periodo",
+     .sql_from = OPEN_AT_FROM,
+     .sql_rows = "expected_close >= emb_local_date(?1) AND expected_close < emb_local_date(?2)",
+     .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
+    {.id = M_SALES_VELOCITY, .name = "sales_velocity", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+     .dims = OPEN_DIMS & ~(1u << DIM_STAGE),
+     .description_en = "open deals (at the instant) x win_rate x avg_deal_size / median sales_cycle_days: money per "
+                       "day",
+     .description_es = "oportunidades abiertas x tasa de éxito x importe medio / mediana del ciclo: dinero por día"},
+    {.id = M_PIPELINE_COVERAGE, .name = "pipeline_coverage", .unit = UNIT_RATE, .family = FAM_DERIVED,
+     .dims = GOAL_DIMS,
+     .description_en = "open pipeline expected to close in the period / (goal of revenue_won for the period - revenue "
+                       "won so far); null without a goal or once it is reached",
+     .description_es = "cartera abierta con cierre previsto en el periodo / (objetivo de ingresos - ingresos ganados)"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -401,7 +419,8 @@ static const kpi_metric *const metric_list[] = {
     &metrics[14], &metrics[15], &metrics[16], &metrics[17], &metrics[18], &metrics[19], &metrics[20],
     &metrics[21], &metrics[22], &metrics[23], &metrics[24], &metrics[25], &metrics[26], &metrics[27],
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
-    &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], NULL,
+    &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], &metrics[41],
+    &metrics[42], &metrics[43], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -424,6 +443,7 @@ int kpi_metric_has_dim(const kpi_metric *m, kpi_dim d) { return (m->dims >> d) &
 const char *const *kpi_metric_parts(const kpi_metric *m) { return m->parts; }
 kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part) { return m->part_units ? m->part_units[part] : m->unit; }
 int kpi_metric_has_reference(const kpi_metric *m) { return m->sql_from != NULL; }
+int kpi_metric_is_derived(const kpi_metric *m) { return m->family == FAM_DERIVED; }
 int kpi_metric_is_instant(const kpi_metric *m) { return m->instant; }
 int kpi_metric_required_dim(const kpi_metric *m) { return m->by_stage ? DIM_STAGE : -1; }
 const char *kpi_metric_sql(const kpi_metric *m) { return m->sql_agg ? m->sql_agg : m->sql_value; }
@@ -459,6 +479,7 @@ kpi_value eng_metric_empty(const kpi_metric *m)
     case M_ORDERS:
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_OPEN_PIPELINE:
+    case M_PIPELINE_EXPECTED:
     case M_PIPELINE_WATERFALL:
     case M_MEETINGS:
     case M_LOST_REASONS:

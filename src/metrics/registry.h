@@ -55,6 +55,9 @@ typedef enum {
     M_LOST_REASONS,
     M_STALE_DEALS,
     M_SLIPPED_DEALS,
+    M_PIPELINE_EXPECTED,
+    M_SALES_VELOCITY,
+    M_PIPELINE_COVERAGE,
     M__COUNT
 } metric_id;
 
@@ -80,6 +83,12 @@ struct kpi_metric {
     const char *sql_custom;     /* a whole query with $DIMS_IN, $DIMS_OUT, $PARTITION, $GROUP_BY,
                                    $FROM and $WHERE (see reference.c), instead of sql_agg */
 };
+
+/* Derived metrics (m_derived.c): their components, NULL-terminated (NULL for other
+ * metrics), and their value from the components' values of one row. */
+const char *const *reg_components(const kpi_metric *m);
+kpi_value reg_derive(const kpi_metric *m, const kpi_value *components, const snapshot *s, const kpi_query *q,
+                     const int32_t *key);
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
 emb_code reg_project_hygiene(const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);

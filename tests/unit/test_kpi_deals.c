@@ -150,6 +150,7 @@ static kpi_result run(arena *a, const char *metrics, int month, int by, kpi_quer
     }
     if (by >= 0)
         q->by[q->nby++] = (kpi_dim)by;
+    q->as_of = month == 0 ? at("2026-12-31") : q->t1 - 1; /* instants: the end of the period */
     kpi_result r;
     emb_err err;
     if (kpi_run(snap, q, a, &r, &err))
@@ -328,6 +329,28 @@ static void goals_attainment_and_pacing(void **state)
     arena_release(&a);
 }
 
+/* Sales velocity in March, as of its end: open then D1 (closing 30 minutes later) and
+ * D4 -> 2 x 2/3 x 296.00 / 25.41666 days = 15.5278... -> 15.53 a day. Coverage: no
+ * open deal expects to close in March -> 0 / (1000.00 - 592.00) = 0. */
+static void derived_velocity_and_coverage(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    kpi_query q;
+    kpi_result r = run(&a, "sales_velocity,pipeline_coverage,deals_won", 3, -1, &q);
+    assert_int_equal(r.rows[0].values[0].kind, KV_MONEY);
+    double want = 2.0 * (2.0 / 3.0) * 29600.0 / ((42.5 + 25.0 / 3.0) / 2.0);
+    assert_int_equal(r.rows[0].values[0].i, (int64_t)(want + 0.5));
+    assert_int_equal(r.rows[0].values[0].i, 1553);
+    assert_int_equal(r.rows[0].values[1].kind, KV_REAL);
+    assert_true(r.rows[0].values[1].x == 0.0);
+    assert_int_equal(r.rows[0].values[2].i, 2);
+    r = run(&a, "sales_velocity", -1, -1, &q); /* 2025: no closes, no win rate */
+    assert_int_equal(r.rows[0].values[0].kind, KV_NULL);
+    arena_release(&a);
+}
+
 static void missing_rate_is_an_error_naming_currency_and_date(void **state)
 {
     (void)state;
@@ -364,6 +387,7 @@ int main(void)
         cmocka_unit_test(pipeline_as_of_and_waterfall),
         cmocka_unit_test(funnel_and_time_in_stage),
         cmocka_unit_test(goals_attainment_and_pacing),
+        cmocka_unit_test(derived_velocity_and_coverage),
         cmocka_unit_test(missing_rate_is_an_error_naming_currency_and_date),
     };
     return cmocka_run_group_tests_name("kpi_deals", tests, setup, teardown);
