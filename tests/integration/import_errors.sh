@@ -52,6 +52,12 @@ else
     ok "# SKIP unreadable file (running as root)"
 fi
 
+printf 'id,title,stage\nZ1,Smith, John,Prospecting\nZ2,ok,Prospecting,\n' > "$TMP/ragged.csv"
+expect_stderr_contains "row 2: the row has 4 cells but the header names 3 columns" \
+    "$EMBUDO" --db "$db" import deals "$TMP/ragged.csv"
+grep -qF "row 3" "$TMP/err"; not_ok_if_found=$?
+[ "$not_ok_if_found" -ne 0 ]; check "an empty extra cell is fine"
+
 # Usage errors: exit 2, naming what is wrong and what exists.
 expect_status 2 "$EMBUDO" --db "$db" import dealz "$D/deals_bad.csv"
 expect_stderr_contains "unknown kind 'dealz'; kinds: regions, users" "$EMBUDO" --db "$db" import dealz "$D/deals_bad.csv"
@@ -71,6 +77,8 @@ expect_status 2 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_bad.csv" --m
 [ ! -e "$TMP/new.db" ]; check "no database created by a usage error"
 expect_status 1 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_bad.csv"
 [ ! -e "$TMP/new.db" ]; check "no database left by a failed import into a new file"
+expect_status 0 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_us.csv" --create-missing --dry-run
+[ ! -e "$TMP/new.db" ]; check "no database left by a dry run into a new file"
 
 # Databases: corrupt, locked, read-only.
 printf 'garbage%.0s' $(seq 1 300) > "$TMP/bad.db"
