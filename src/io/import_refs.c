@@ -488,9 +488,20 @@ emb_code import_resolve_deferred(import_job *j, emb_err *err)
             import_row_error(j, d->field, d->key, err->msg);
             if (j->use_savepoints)
                 store_savepoint_rollback(j->st);
-            /* A rejected row leaves nothing behind: drop the record it created. */
-            if (d->inserted && j->rejects && store_record_delete(j->st, j->kind, d->record_id, &j->ctx, err))
-                return err->code;
+            /* A rejected row leaves nothing behind: drop the record it created (an
+             * update stays, without the reference), and forget its names. */
+            if (d->inserted && j->rejects) {
+                if (store_record_delete(j->st, j->kind, d->record_id, &j->ctx, err))
+                    return err->code;
+                int ki = import_kind_index(j->kind);
+                names_release(&j->names[ki]);
+                keymap_release(&j->refs[ki]);
+                keymap_init(&j->refs[ki]);
+            }
+            if (d->inserted && j->sum->created > 0)
+                j->sum->created--;
+            else if (!d->inserted && j->sum->updated > 0)
+                j->sum->updated--;
             import_reject_row(j);
             continue;
         }

@@ -35,6 +35,16 @@ grep -qF "B2,Bad amount,Prospecting,abc,2025-01-01,,\"column 'amount': \"\"abc\"
 expect_eq "rejected rows left no history" "2" "$(q "select count(*) from deal_history")"
 before=$(dump)
 
+# A parent that never appears: the row is rejected at the end and leaves nothing;
+# its child, whose parent was rejected, goes too.
+printf 'name,parent\nA,Nowhere\nB,A\nC,\n' > "$TMP/parents.csv"
+expect_status 1 "$EMBUDO" --db "$TMP/p.db" import accounts "$TMP/parents.csv"
+expect_status 0 "$EMBUDO" --db "$TMP/p.db" import accounts "$TMP/parents.csv" --skip-invalid "$TMP/prej.csv"
+grep -qF "created 1, updated 0, repeated 0, rejected 2" "$TMP/out"; check "deferred rejects counted"
+expect_eq "only C stored" "C" "$(sqlite3 "$TMP/p.db" "select group_concat(name) from accounts")"
+expect_eq "rejects" "A,Nowhere,column 'parent': no account 'Nowhere'; import accounts first or add --create-missing|B,A,column 'parent': no account 'A'; import accounts first or add --create-missing" \
+    "$(tail -n +2 "$TMP/prej.csv" | paste -sd'|')"
+
 # Files.
 expect_status 1 "$EMBUDO" --db "$db" import deals "$TMP/missing.csv"
 expect_stderr_contains "file '$TMP/missing.csv' does not exist" "$EMBUDO" --db "$db" import deals "$TMP/missing.csv"
