@@ -93,7 +93,7 @@ static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field
     if (v->state != FV_SET)
         sqlite3_bind_null(s, pos);
     else if (field_is_text(f))
-        sqlite3_bind_text(s, pos, v->s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, pos, v->s, -1, SQLITE_STATIC); /* v->s outlives the step that follows */
     else
         sqlite3_bind_int64(s, pos, v->i);
 }
@@ -217,7 +217,7 @@ static void apply_insert_defaults(store *st, record *r, const change_ctx *ctx)
         set_default_int(r, "default", 0);
     } else if (!strcmp(kind, "stages") && !is_set(r, "pipeline")) {
         emb_err ignored; /* no pipeline at all: check_required reports the field */
-        int64_t p;
+        int64_t p = 0;
         if (default_pipeline(st, &p, &ignored) == EMB_OK)
             set_default_int(r, "pipeline", p);
     } else if (!strcmp(kind, "goals")) {
@@ -259,7 +259,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     int istatus = kind_field_index(r->kind, "status"), iclosed = kind_field_index(r->kind, "closed");
     int icreated = kind_field_index(r->kind, "created");
     if (r->v[ipipe].state != FV_SET && !before) {
-        int64_t p;
+        int64_t p = 0;
         if (default_pipeline(st, &p, err))
             return err->code;
         record_set_int(r, ipipe, p);
