@@ -64,7 +64,7 @@ ds_import() {
         while IFS= read -r cmd; do
             if eval "$cmd" >"$TMP/out" 2>"$TMP/err"; then
                 echo "ok - $cmd"
-                tail -1 "$TMP/out" | sed 's/^/#   /'
+                head -1 "$TMP/out" | sed 's/^/#   /'
             else
                 echo "not ok - $cmd"
                 head -5 "$TMP/err" | sed 's/^/#   /'

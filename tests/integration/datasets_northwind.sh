@@ -9,7 +9,6 @@
 . "$SRCDIR/tests/datasets/lib.sh"
 ds_require northwind
 ds_expected northwind
-ds_documented northwind
 python3 "$DS_DIR/expected.py" northwind-float "$DATASETS" >"$TMP/float.expected"
 python3 "$DS_DIR/expected.py" northwind "$DATASETS" >"$TMP/exact.expected"
 cmp -s "$TMP/float.expected" "$TMP/exact.expected"

@@ -8,7 +8,6 @@
 . "$SRCDIR/tests/datasets/lib.sh"
 ds_require olist-funnel
 ds_expected olist
-ds_documented olist
 
 db="$TMP/olist.db"
 ds_import olist "$db"

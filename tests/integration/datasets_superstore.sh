@@ -8,7 +8,6 @@
 . "$SRCDIR/tests/datasets/lib.sh"
 ds_require superstore
 ds_expected superstore
-ds_documented superstore
 
 db="$TMP/superstore.db"
 ds_import superstore "$db"
