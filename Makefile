@@ -25,8 +25,13 @@ run: build
 $(TESTBUILD)/build.ninja:
 	CC=$${CC:-cc} meson setup $(TESTBUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true $(MESON_OPTS)
 
-# The whole suite under ASan+UBSan; ends with "N passed, N failed".
-test: deps $(TESTBUILD)/build.ninja
+build-clang/build.ninja:
+	CC=clang meson setup build-clang --buildtype=debug -Dwerror=true $(MESON_OPTS)
+
+# The whole suite under ASan+UBSan, after checking that clang builds it too with
+# -Werror (gcc builds the tested binaries); ends with "N passed, N failed".
+test: deps $(TESTBUILD)/build.ninja build-clang/build.ninja
+	@ninja -C build-clang
 	@ninja -C $(TESTBUILD)
 	@scripts/run-tests $(TESTBUILD)
 
@@ -38,4 +43,4 @@ fuzz: deps
 	@scripts/fuzz
 
 clean:
-	rm -rf $(BUILD) $(TESTBUILD) build-fuzz
+	rm -rf $(BUILD) $(TESTBUILD) build-clang build-fuzz

@@ -25,9 +25,12 @@ const cli_command cmd_import = {
         "updates what it created and never duplicates (rows are keyed by their id).\n"
         "\n"
         "  --map FIELD=COLUMN,...     take FIELD from COLUMN; join columns with '+'\n"
-        "                             (--map name=first_name+last_name)\n"
+        "                             (--map name=first_name+last_name); FIELD= leaves the\n"
+        "                             field out even if a header matches it\n"
         "  --set FIELD=VALUE,...      a value for a field the file lacks or for its empty cells\n"
         "  --stage-map TEXT=STAGE,... read the file's stage TEXT as the pipeline's STAGE\n"
+        "  --value-map FIELD:FROM=TO,...  read the cell text FROM of FIELD as TO\n"
+        "                             (--value-map category:1=Beverages,category:2=Condiments)\n"
         "  --date-format FMT          d/m/Y, m/d/Y, Y-m-d or a format such as %d.%m.%Y\n"
         "                             (default: ISO, or detected over each whole column)\n"
         "  --decimal dot|comma        decimal separator of numbers (default: per value,\n"
@@ -45,7 +48,7 @@ const cli_command cmd_import = {
     .run = run,
 };
 
-enum { OPT_MAP = 1, OPT_SET, OPT_STAGE_MAP, OPT_DATE_FORMAT, OPT_DECIMAL, OPT_CREATE, OPT_DRY, OPT_SKIP, OPT_FIELDS };
+enum { OPT_MAP = 1, OPT_SET, OPT_STAGE_MAP, OPT_VALUE_MAP, OPT_DATE_FORMAT, OPT_DECIMAL, OPT_CREATE, OPT_DRY, OPT_SKIP, OPT_FIELDS };
 
 typedef struct {
     FILE *err;
@@ -149,6 +152,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"map", required_argument, NULL, OPT_MAP},
         {"set", required_argument, NULL, OPT_SET},
         {"stage-map", required_argument, NULL, OPT_STAGE_MAP},
+        {"value-map", required_argument, NULL, OPT_VALUE_MAP},
         {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
         {"decimal", required_argument, NULL, OPT_DECIMAL},
         {"create-missing", no_argument, NULL, OPT_CREATE},
@@ -159,7 +163,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {0},
     };
     import_opts o = {.now = ctx->now};
-    import_pair *maps = NULL, *sets = NULL, *stage_maps = NULL;
+    import_pair *maps = NULL, *sets = NULL, *stage_maps = NULL, *value_maps = NULL;
     arena a;
     arena_init(&a, 0);
     emb_err err;
@@ -184,6 +188,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             break;
         case OPT_STAGE_MAP:
             rc = import_parse_pairs("--stage-map", optarg, &a, &stage_maps, &o.nstage_maps, &err);
+            break;
+        case OPT_VALUE_MAP:
+            rc = import_parse_pairs("--value-map", optarg, &a, &value_maps, &o.nvalue_maps, &err);
             break;
         case OPT_DATE_FORMAT:
             o.date_format = optarg;
@@ -248,6 +255,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     o.maps = maps;
     o.sets = sets;
     o.stage_maps = stage_maps;
+    o.value_maps = value_maps;
     progress_state ps = {ctx->err, 0};
     if (isatty(fileno(ctx->err))) {
         o.progress = show_progress;
@@ -276,9 +284,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (rc) {
             for (size_t i = 0; i < sum.nerrors; i++)
                 fprintf(ctx->err, "embudo: error: %s\n", sum.errors[i]);
-            if (sum.rejected > (int64_t)sum.nerrors)
-                fprintf(ctx->err, "embudo: (%lld more invalid rows not shown)\n",
-                        (long long)(sum.rejected - (int64_t)sum.nerrors));
+            if (sum.errors_total > (int64_t)sum.nerrors)
+                fprintf(ctx->err, "embudo: (%lld more errors not shown)\n",
+                        (long long)(sum.errors_total - (int64_t)sum.nerrors));
             status = cli_fail(ctx, &err);
         } else if (o.dry_run && sum.rejected && !o.rejects_path) {
             status = 1;
@@ -296,6 +304,7 @@ done:
     free(maps);
     free(sets);
     free(stage_maps);
+    free(value_maps);
     arena_release(&a);
     return status;
 }

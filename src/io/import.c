@@ -58,7 +58,7 @@ static const char *shown(arena *a, const char *v)
 void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
 {
     const char *msg;
-    if (fld && value)
+    if (fld && value && !strstr(reason, value)) /* else the reason quotes it already */
         msg = arena_printf(&j->row, "column '%s': value '%s': %s", fld->label, shown(&j->row, value), reason);
     else if (fld)
         msg = arena_printf(&j->row, "column '%s': %s", fld->label, reason);
@@ -70,6 +70,7 @@ void import_row_error(import_job *j, const import_field *fld, const char *value,
     const char *joined = j->row_errors ? arena_printf(&j->row, "%s; %s", j->row_errors, msg) : msg;
     j->row_errors = (char *)(joined ? joined : msg);
     import_summary *s = j->sum;
+    s->errors_total++;
     if (s->errors && s->nerrors < (size_t)j->max_errors) {
         const char *line = fld ? arena_printf(&s->arena, "row %lld, %s", (long long)j->row_no, msg)
                                : arena_printf(&s->arena, "row %lld: %s", (long long)j->row_no, msg);
@@ -344,6 +345,8 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         const char *text = import_cell(fld, row, &j->row);
         if (!text)
             return emb_err_set(err, EMB_NOMEM, "out of memory");
+        if (fld->has_value_maps)
+            text = import_value_mapped(j, fld, text);
         j->cell_text[i] = text;
         if (*text && (rc = parse_value(j, fld, r, text, err)))
             return rc;
@@ -359,6 +362,8 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     if (j->row_failed)
         goto reject;
     int repeated = entry && entry->tag;
+    if (!existing && (rc = import_apply_insert_rules(j, r, err)))
+        return rc;
     if (existing) {
         r->id = existing;
         rc = store_record_update(j->st, r, &j->ctx, err);
@@ -437,6 +442,8 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
     j->kind = o->kind;
     j->sum = sum;
     j->max_errors = o->max_errors > 0 ? o->max_errors : 20;
+    j->stage_kind = kind_find("stages");
+    j->stage_index = import_kind_index(j->stage_kind);
     arena_init(&j->perm, 0);
     arena_init(&j->row, 0);
     for (size_t i = 0; i < IMPORT_MAX_KEYS; i++) {

@@ -58,6 +58,8 @@ typedef struct {
     size_t nsets;
     const import_pair *stage_maps; /* --stage-map */
     size_t nstage_maps;
+    const import_pair *value_maps; /* --value-map: name "FIELD:FROM", value "TO" */
+    size_t nvalue_maps;
     const char *date_format;   /* --date-format: d/m/Y, m/d/Y, Y-m-d or a strptime format; NULL: detect */
     number_style numbers;      /* --decimal */
     int create_missing;        /* --create-missing */
@@ -91,6 +93,7 @@ typedef struct {
     size_t nrefs_created;
     const char **errors;   /* up to max_errors messages "row N, column 'X': ..." */
     size_t nerrors;
+    int64_t errors_total;  /* errors found, shown or not */
     int committed;         /* 1 when the rows were written (not a dry run, not failed) */
     double seconds;
     arena arena;           /* owns the strings above */

@@ -38,7 +38,11 @@ typedef struct {
     const char *set;            /* --set value: for empty cells or when ncols == 0 */
     const char *label;          /* for messages: the column header(s) or "--set FIELD" */
     int priority;               /* processing order: lower first */
+    int has_value_maps;         /* --value-map names this field */
+    int score;                  /* automatic match: 0 by name, 1.. by synonym, 900.. by "_id" */
     int self_ref;               /* FT_REF to the imported kind itself */
+    const kind_def *ref_kind;   /* FT_REF: the referenced kind, and its index in kind_all() */
+    int ref_index;
     int is_date;                /* FT_INSTANT or FT_DATE */
     date_order order;           /* order of its non-ISO dates; DATE_AUTO while unknown */
 } import_field;
@@ -79,7 +83,15 @@ typedef struct import_job {
     /* The file's header. */
     const char **cols;
     size_t ncols;
-    int *col_used;
+    int *col_used;  /* 0 free, 1 matched by its header, 2 named by --map */
+    char *excluded; /* per kind field: left out with --map FIELD= */
+
+    /* --value-map: cell text FROM of field idx reads as TO. */
+    struct import_value_map {
+        int idx;
+        const char *from, *to;
+    } *value_maps;
+    size_t nvalue_maps;
 
     /* Mapped fields, sorted by priority; slot[i] is the entry of kind field i or -1. */
     import_field *fields;
@@ -100,11 +112,14 @@ typedef struct import_job {
     keymap keys[IMPORT_MAX_KEYS];      /* exact value -> id (-1: several records) */
     keymap norm_keys[IMPORT_MAX_KEYS]; /* normalised value -> id (KEY_MATCH) */
     store_finder *finder;              /* KEY_NATURAL */
+    const char *row_key;               /* KEY_EXT "#N" key of the current row, kept in keys[0] */
 
     /* References: one cache per referenced kind (stages keyed "pipeline\x1ftext"). */
     keymap refs[IMPORT_MAX_KINDS];
     int64_t created_refs[IMPORT_MAX_KINDS];
     int64_t default_pipeline;
+    const kind_def *stage_kind; /* kind "stages" and its index, looked up once */
+    int stage_index;
 
     /* Per-row bookkeeping. */
     import_undo *undo;
@@ -165,6 +180,8 @@ emb_code import_map_build(import_job *j, emb_err *err);
  * allocated in a when it is not the cell itself; "" when empty, NULL when out of
  * memory. */
 const char *import_cell(const import_field *fld, const csv_row *row, arena *a);
+/* The text of the cell after --value-map. */
+const char *import_value_mapped(const import_job *j, const import_field *fld, const char *text);
 /* Fields the importer or the store fills when no column gives them. */
 const char *import_field_default(const kind_def *kind, const field_def *f);
 
@@ -189,6 +206,9 @@ void import_refs_release(import_job *j);
  * Problems are reported with import_row_error. Returns non-OK only for errors
  * that stop the import (database errors). */
 emb_code import_apply_rules(import_job *j, record *r, emb_err *err);
+/* Defaults applied only when the row inserts a new record (deal title, created
+ * and pipeline, lead name). */
+emb_code import_apply_insert_rules(import_job *j, record *r, emb_err *err);
 /* The currency of money fields of r: its own currency field, the order's for
  * order lines, else the organisation's. */
 const char *import_record_currency(import_job *j, record *r);

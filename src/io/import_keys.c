@@ -122,10 +122,39 @@ emb_code import_keys_setup(import_job *j, emb_err *err)
     return EMB_OK;
 }
 
+/* An id "#N" that no external id matches names record N itself, as export writes
+ * the key of a record without an external id: that record is updated and keeps
+ * no external id. Otherwise "#N" is an ordinary external id. */
+static emb_code internal_id(import_job *j, record *r, const char *key, size_t len, int64_t *id,
+                            keymap_entry **entry, emb_err *err)
+{
+    char *end;
+    long long n = strtoll(key + 1, &end, 10);
+    if (key[1] < '0' || key[1] > '9' || *end || n <= 0)
+        return EMB_OK;
+    record *stored;
+    emb_code rc = store_record_get(j->st, j->kind, n, &j->row, &stored, err);
+    if (rc == EMB_NOT_FOUND)
+        return EMB_OK;
+    if (rc)
+        return rc;
+    int created;
+    keymap_entry *e = keymap_put(&j->keys[0], key, len, &created);
+    if (!e || (created && import_note_undo(j, &j->keys[0], e->key, e->len, -1)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    e->id = n;
+    *id = n;
+    *entry = e;
+    j->row_key = e->key; /* remembered after the write, though not stored */
+    r->v[j->key_fields[0]].state = FV_UNSET; /* not an external id */
+    return EMB_OK;
+}
+
 emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **entry, emb_err *err)
 {
     *id = 0;
     *entry = NULL;
+    j->row_key = NULL;
     if (j->key_mode == KEY_EXT) {
         const field_value *v = &r->v[j->key_fields[0]];
         if (v->state != FV_SET) {
@@ -134,12 +163,15 @@ emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **
                              "update instead of duplicating");
             return EMB_OK;
         }
-        keymap_entry *e = keymap_get(&j->keys[0], v->s, strlen(v->s));
+        size_t len = strlen(v->s);
+        keymap_entry *e = keymap_get(&j->keys[0], v->s, len);
         if (e && e->id < 0) {
             import_row_error(j, &j->fields[j->slot[j->key_fields[0]]], v->s, "several records have this id");
         } else if (e && e->id > 0) {
             *id = e->id;
             *entry = e;
+        } else if (v->s[0] == '#') {
+            return internal_id(j, r, v->s, len, id, entry, err);
         }
         return EMB_OK;
     }
@@ -197,6 +229,8 @@ emb_code import_keys_remember(import_job *j, record *r, emb_err *err)
 {
     if (j->key_mode == KEY_NATURAL)
         return remember(j, &j->keys[0], (const char *)&r->id, sizeof r->id, r->id, err);
+    if (j->row_key)
+        return remember(j, &j->keys[0], j->row_key, strlen(j->row_key), r->id, err);
     for (size_t i = 0; i < j->nkey_fields; i++) {
         const field_value *v = &r->v[j->key_fields[i]];
         if (v->state != FV_SET)

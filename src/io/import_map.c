@@ -8,7 +8,14 @@
  * column named by --map is not matched automatically to any other field.
  * Automatic matches are assigned best first: a field's own name beats its first
  * synonym, which beats its second ...; ties go to the field listed first in the
- * kind, then to the leftmost column. Each column feeds at most one field.
+ * kind, then to the leftmost column. Each column feeds at most one field by its
+ * header (a column named in --map may feed one more: --map id=mql_id still lets
+ * mql_id be the lead). When two free columns match one field by synonyms (Customer
+ * ID, Customer Name), the import is refused asking for --map. --map FIELD= leaves a
+ * field out whatever the headers say. Last
+ * come "<name>_id" headers: "account_id" for a reference to accounts, and for the
+ * field `id` the kind's name or its label's synonyms ("opportunity_id" in deals,
+ * "customer_id" in accounts, "employee_id" in users).
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -129,6 +136,47 @@ static int match_score(const field_def *f, const char *h)
     return -1;
 }
 
+/* True when h (normalised) is name (any form) followed by "id": "opportunity_id". */
+static int is_name_id(const char *name, size_t len, const char *h)
+{
+    char raw[NORM_MAX], norm[NORM_MAX];
+    if (len >= sizeof raw - 3)
+        return 0;
+    memcpy(raw, name, len);
+    memcpy(raw + len, "id", 3);
+    import_norm_header(raw, norm, sizeof norm);
+    return !strcmp(norm, h);
+}
+
+/* Weaker matches tried after names and synonyms: "<field>_id" for a reference
+ * ("account_id"), and for the field `id` "<kind>_id" or "<label or one of its
+ * synonyms>_id" ("opportunity_id" for deals, "customer_id" for accounts). */
+static int id_score(const kind_def *k, const field_def *f, const char *h)
+{
+    if (f->type == FT_REF)
+        return is_name_id(f->name, strlen(f->name), h) ? 900 : -1;
+    if (strcmp(f->name, "id") != 0)
+        return -1;
+    if (is_name_id(k->singular, strlen(k->singular), h))
+        return 950;
+    const field_def *label = kind_field(k, k->label);
+    if (!label || label == f)
+        return -1;
+    if (is_name_id(label->name, strlen(label->name), h))
+        return 951;
+    int i = 0;
+    for (const char *p = label->synonyms; p && *p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (is_name_id(p, len, h))
+            return 952 + i;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
 static int importable(const field_def *f) { return !(f->flags & (FF_DERIVED | FF_SECRET)); }
 
 static const char *field_list(import_job *j)
@@ -191,6 +239,10 @@ static import_field *add_field(import_job *j, int idx)
     import_field *fld = &j->fields[j->nfields];
     *fld = (import_field){.f = f, .idx = idx, .priority = priority_of(j->kind, f, idx)};
     fld->self_ref = f->type == FT_REF && !strcmp(f->ref, j->kind->name);
+    if (f->type == FT_REF) {
+        fld->ref_kind = kind_find(f->ref);
+        fld->ref_index = import_kind_index(fld->ref_kind);
+    }
     fld->is_date = f->type == FT_INSTANT || f->type == FT_DATE;
     j->slot[idx] = (int)j->nfields++;
     return fld;
@@ -205,8 +257,12 @@ static emb_code apply_maps(import_job *j, emb_err *err)
         if (idx < 0 || !importable(&j->kind->fields[idx]))
             return emb_err_set(err, EMB_USAGE, "--map %s=%s: %s have no field '%s' to import; fields: %s", p->name,
                                p->value, j->kind->name, p->name, field_list(j));
-        if (j->slot[idx] >= 0)
+        if (j->slot[idx] >= 0 || j->excluded[idx])
             return emb_err_set(err, EMB_USAGE, "--map names field '%s' twice", p->name);
+        if (!*p->value) { /* --map FIELD= : leave the field out, whatever the headers */
+            j->excluded[idx] = 1;
+            continue;
+        }
         import_field *fld = add_field(j, idx);
         char *cols = arena_strdup(&j->perm, p->value);
         if (!cols)
@@ -225,7 +281,7 @@ static emb_code apply_maps(import_job *j, emb_err *err)
                 return emb_err_set(err, EMB_USAGE, "--map %s=%s: at most %d columns can be joined", p->name,
                                    p->value, IMPORT_MAX_JOIN);
             fld->cols[fld->ncols++] = c;
-            j->col_used[c] = 2; /* named by --map: not matched automatically */
+            j->col_used[c] = 2; /* named by --map; may still feed one field by its header */
         }
         if (fld->ncols == 1)
             fld->label = j->cols[fld->cols[0]];
@@ -241,7 +297,32 @@ static emb_code apply_maps(import_job *j, emb_err *err)
             return emb_err_set(err, EMB_USAGE, "--set names field '%s' twice", p->name);
         fld->set = p->value;
     }
+    j->value_maps = arena_alloc(&j->perm, (o->nvalue_maps + 1) * sizeof *j->value_maps);
+    if (!j->value_maps)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t v = 0; v < o->nvalue_maps; v++) {
+        const import_pair *p = &o->value_maps[v];
+        const char *colon = strchr(p->name, ':');
+        char name[64];
+        if (!colon || (size_t)(colon - p->name) >= sizeof name)
+            return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: expected FIELD:FROM=TO", p->name, p->value);
+        memcpy(name, p->name, (size_t)(colon - p->name));
+        name[colon - p->name] = '\0';
+        int idx = kind_field_index(j->kind, trim(name));
+        if (idx < 0 || !importable(&j->kind->fields[idx]))
+            return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: %s have no field '%s' to import; fields: %s",
+                               p->name, p->value, j->kind->name, name, field_list(j));
+        j->value_maps[j->nvalue_maps++] = (struct import_value_map){idx, colon + 1, p->value};
+    }
     return EMB_OK;
+}
+
+const char *import_value_mapped(const import_job *j, const import_field *fld, const char *text)
+{
+    for (size_t v = 0; v < j->nvalue_maps; v++)
+        if (j->value_maps[v].idx == fld->idx && !strcasecmp(j->value_maps[v].from, text))
+            return j->value_maps[v].to;
+    return text;
 }
 
 typedef struct {
@@ -258,42 +339,70 @@ static int cmp_candidate(const void *a, const void *b)
     return x->col - y->col;
 }
 
+static int field_open(import_job *j, int idx)
+{
+    return !j->excluded[idx] && !(j->slot[idx] >= 0 && j->fields[j->slot[idx]].ncols);
+}
+
 static emb_code auto_match(import_job *j, emb_err *err)
 {
     size_t cap = j->ncols * j->kind->nfields + 1;
     candidate *cands = malloc(cap * sizeof *cands);
-    if (!cands)
+    char *auto_used = calloc(j->ncols + 1, 1);
+    if (!cands || !auto_used) {
+        free(cands);
+        free(auto_used);
         return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
     size_t n = 0;
     for (size_t c = 0; c < j->ncols; c++) {
-        if (j->col_used[c])
-            continue;
         char h[NORM_MAX];
         import_norm_header(j->cols[c], h, sizeof h);
         if (!h[0])
             continue;
         for (size_t i = 0; i < j->kind->nfields; i++) {
             const field_def *f = &j->kind->fields[i];
-            if (!importable(f) || (j->slot[i] >= 0 && j->fields[j->slot[i]].ncols))
+            if (!importable(f) || !field_open(j, (int)i))
                 continue;
             int score = match_score(f, h);
+            if (score < 0)
+                score = id_score(j->kind, f, h);
             if (score >= 0)
                 cands[n++] = (candidate){score, (int)i, (int)c};
         }
     }
     qsort(cands, n, sizeof *cands, cmp_candidate);
+    emb_code rc = EMB_OK;
     for (size_t k = 0; k < n; k++) {
         candidate *cd = &cands[k];
-        if (j->col_used[cd->col] || (j->slot[cd->field] >= 0 && j->fields[j->slot[cd->field]].ncols))
+        if (auto_used[cd->col] || !field_open(j, cd->field))
             continue;
         import_field *fld = add_field(j, cd->field);
         fld->cols[0] = cd->col;
         fld->ncols = 1;
         fld->label = j->cols[cd->col];
-        j->col_used[cd->col] = 1;
+        fld->score = cd->score;
+        auto_used[cd->col] = 1;
+        if (!j->col_used[cd->col])
+            j->col_used[cd->col] = 1;
+    }
+    /* A field that two free columns match by synonyms is ambiguous: ask. */
+    for (size_t k = 0; k < n && !rc; k++) {
+        candidate *cd = &cands[k];
+        if (cd->score < 1 || cd->score >= 900 || auto_used[cd->col] || j->col_used[cd->col] == 2 ||
+            j->slot[cd->field] < 0)
+            continue;
+        const import_field *won = &j->fields[j->slot[cd->field]];
+        if (won->score >= 1 && won->score < 900)
+            rc = emb_err_set(err, EMB_USAGE,
+                             "columns '%s' and '%s' both match field '%s'; choose one with --map %s=COLUMN, or "
+                             "leave the field out with --map %s=",
+                             won->label, j->cols[cd->col], j->kind->fields[cd->field].name,
+                             j->kind->fields[cd->field].name, j->kind->fields[cd->field].name);
     }
     free(cands);
-    return EMB_OK;
+    free(auto_used);
+    return rc;
 }
 
 /* "name, syn1, syn2 ..." in a. */
@@ -330,7 +439,8 @@ emb_code import_map_build(import_job *j, emb_err *err)
     j->fields = arena_calloc(&j->perm, k->nfields, sizeof *j->fields);
     j->slot = arena_alloc(&j->perm, k->nfields * sizeof *j->slot);
     j->col_used = arena_calloc(&j->perm, j->ncols + 1, sizeof *j->col_used);
-    if (!j->fields || !j->slot || !j->col_used)
+    j->excluded = arena_calloc(&j->perm, k->nfields, sizeof *j->excluded);
+    if (!j->fields || !j->slot || !j->col_used || !j->excluded)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     for (size_t i = 0; i < k->nfields; i++)
         j->slot[i] = -1;
@@ -359,8 +469,12 @@ emb_code import_map_build(import_job *j, emb_err *err)
 
     /* Processing order, then the slot index again. */
     qsort(j->fields, j->nfields, sizeof *j->fields, cmp_priority);
-    for (size_t i = 0; i < j->nfields; i++)
+    for (size_t i = 0; i < j->nfields; i++) {
         j->slot[j->fields[i].idx] = (int)i;
+        for (size_t v = 0; v < j->nvalue_maps; v++)
+            if (j->value_maps[v].idx == j->fields[i].idx)
+                j->fields[i].has_value_maps = 1;
+    }
 
     /* The summary's view of the mapping. */
     import_summary *s = j->sum;
@@ -521,24 +635,24 @@ void import_print_fields(const kind_def *kind, int json, FILE *out)
         free(text);
         json_decref(arr);
     } else {
-        fprintf(out, "%s: %s\n\n%-18s %-11s %-9s %s\n", kind->name, kind->help, "FIELD", "TYPE", "REQUIRED",
+        fprintf(out, "%s: %s\n\n%-18s %-14s %-9s %s\n", kind->name, kind->help, "FIELD", "TYPE", "REQUIRED",
                 "DESCRIPTION / ACCEPTED HEADERS");
         for (size_t i = 0; i < kind->nfields; i++) {
             const field_def *f = &kind->fields[i];
             if (!importable(f))
                 continue;
             const char *type = f->type == FT_REF ? arena_printf(&a, "-> %s", f->ref) : field_type_name(f->type);
-            fprintf(out, "%-18s %-11s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? f->help : "");
+            fprintf(out, "%-18s %-14s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? f->help : "");
             if (f->values) {
-                fputs("                                         values:", out);
+                fputs("                                            values:", out);
                 for (const char *const *v = f->values; *v; v++)
                     fprintf(out, " %s", *v);
                 fputc('\n', out);
             }
             const char *def = import_field_default(kind, f);
             if (def)
-                fprintf(out, "                                         default: %s\n", def);
-            fprintf(out, "                                         headers: %s\n", headers_of(&a, f));
+                fprintf(out, "                                            default: %s\n", def);
+            fprintf(out, "                                            headers: %s\n", headers_of(&a, f));
         }
         fprintf(out, "\nHeaders match ignoring case, spaces, '_' and '-'; --map FIELD=COLUMN overrides them.\n");
     }

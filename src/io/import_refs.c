@@ -55,10 +55,9 @@ static int looks_like_id(const char *key)
     return digit || (!lower && n <= 12);
 }
 
-static emb_code cache_put(import_job *j, int ki, const char *key, int64_t id, int undo, emb_err *err)
+static emb_code cache_put(import_job *j, int ki, const char *key, size_t len, int64_t id, int undo, emb_err *err)
 {
     int created;
-    size_t len = strlen(key);
     keymap_entry *e = keymap_put(&j->refs[ki], key, len, &created);
     if (!e)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
@@ -68,9 +67,9 @@ static emb_code cache_put(import_job *j, int ki, const char *key, int64_t id, in
     return EMB_OK;
 }
 
-static int64_t cache_get(import_job *j, int ki, const char *key)
+static int64_t cache_get(import_job *j, int ki, const char *key, size_t len)
 {
-    keymap_entry *e = keymap_get(&j->refs[ki], key, strlen(key));
+    keymap_entry *e = keymap_get(&j->refs[ki], key, len);
     return e ? e->id : 0;
 }
 
@@ -98,15 +97,16 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
 static emb_code resolve(import_job *j, const import_field *fld, const char *key, int final, int64_t *id,
                         emb_err *err)
 {
-    const kind_def *rk = kind_find(fld->f->ref);
+    const kind_def *rk = fld->ref_kind;
     if (!strcmp(rk->name, "stages"))
         return import_resolve_stage(j, key, 0, id, err);
-    int ki = import_kind_index(rk);
-    if ((*id = cache_get(j, ki, key)) > 0)
+    int ki = fld->ref_index;
+    size_t klen = strlen(key);
+    if ((*id = cache_get(j, ki, key, klen)) > 0)
         return EMB_OK;
     emb_code rc = store_record_resolve(j->st, rk, key, 0, id, err);
     if (rc == EMB_OK)
-        return cache_put(j, ki, key, *id, 0, err);
+        return cache_put(j, ki, key, klen, *id, 0, err);
     if (rc != EMB_NOT_FOUND)
         return rc;
     if (fld->self_ref && !final) {
@@ -116,7 +116,7 @@ static emb_code resolve(import_job *j, const import_field *fld, const char *key,
     if (j->o->create_missing && is_creatable(rk)) {
         if (create_record(j, rk, fld, key, id, err))
             return err->code;
-        return cache_put(j, ki, key, *id, 1, err);
+        return cache_put(j, ki, key, klen, *id, 1, err);
     }
     if (is_creatable(rk))
         return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'; import %s first or add --create-missing",
@@ -267,8 +267,8 @@ static emb_code create_stage(import_job *j, const char *name, int64_t pipeline, 
 
 emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline, int64_t *id, emb_err *err)
 {
-    const kind_def *k = kind_find("stages");
-    int ki = import_kind_index(k);
+    const kind_def *k = j->stage_kind;
+    int ki = j->stage_index;
     if (!pipeline && import_default_pipeline(j, &pipeline, err))
         return err->code;
     const char *name = text;
@@ -277,14 +277,19 @@ emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline,
             name = j->o->stage_maps[i].value;
             break;
         }
-    const char *key = arena_printf(&j->row, "%lld\x1f%s", (long long)pipeline, name);
+    /* Cache key: the pipeline id's bytes, then the name. */
+    size_t nlen = strlen(name);
+    char *key = arena_alloc(&j->row, sizeof pipeline + nlen + 1);
     if (!key)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    if ((*id = cache_get(j, ki, key)) > 0)
+    memcpy(key, &pipeline, sizeof pipeline);
+    memcpy(key + sizeof pipeline, name, nlen + 1);
+    size_t klen = sizeof pipeline + nlen;
+    if ((*id = cache_get(j, ki, key, klen)) > 0)
         return EMB_OK;
     emb_code rc = store_record_resolve(j->st, k, name, pipeline, id, err);
     if (rc == EMB_OK)
-        return cache_put(j, ki, key, *id, 0, err);
+        return cache_put(j, ki, key, klen, *id, 0, err);
     if (rc != EMB_NOT_FOUND)
         return rc;
 
@@ -300,13 +305,13 @@ emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline,
         for (size_t i = 0; i < n; i++)
             if (!strcmp(stages[i]->v[ikind].s, syn)) {
                 *id = stages[i]->id;
-                rc = cache_put(j, ki, key, *id, 0, err);
+                rc = cache_put(j, ki, key, klen, *id, 0, err);
                 goto done;
             }
     }
     if (j->o->create_missing) {
         if (!(rc = create_stage(j, name, pipeline, stages, n, id, err)))
-            rc = cache_put(j, ki, key, *id, 1, err);
+            rc = cache_put(j, ki, key, klen, *id, 1, err);
         goto done;
     }
     char list[600];

@@ -1,6 +1,7 @@
 /*
  * import_rules.c - what the importer derives for particular kinds, after a row's
- * cells are parsed and before the record is keyed and written. Rules every entry
+ * cells are parsed and before the record is keyed and written (defaults: only
+ * when the row creates a record, never over stored values). Rules every entry
  * point shares (deal status and history, lead status times, defaults) live in
  * the store (records.c); these are the ones that only make sense for files:
  *
@@ -18,6 +19,7 @@
  *               (value_parse_target); scope defaults from rep/team.
  *  expenses     period sets from/to unless they are given.
  *  stages       the pipeline defaults to the default one.
+ *  leads        name defaults to the company, else the email, else the id.
  */
 #include <string.h>
 
@@ -145,7 +147,8 @@ static emb_code deal_title(import_job *j, record *r)
     return EMB_OK;
 }
 
-static emb_code deal_rules(import_job *j, record *r, emb_err *err)
+/* Deals, only for a new record: defaults must not overwrite stored values. */
+static emb_code deal_insert_rules(import_job *j, record *r, emb_err *err)
 {
     const kind_def *k = r->kind;
     deal_title(j, r);
@@ -207,11 +210,32 @@ static emb_code goal_rules(import_job *j, record *r, emb_err *err)
     return EMB_OK;
 }
 
+/* Leads need a name: the company, else the email, else the id. */
+static void lead_rules(record *r)
+{
+    int in = kind_field_index(r->kind, "name");
+    static const char *const fallbacks[] = {"company", "email", "id"};
+    for (int i = 0; i < 3 && !set(r, in); i++) {
+        int f = kind_field_index(r->kind, fallbacks[i]);
+        if (set(r, f))
+            record_set_text(r, in, r->v[f].s);
+    }
+}
+
+emb_code import_apply_insert_rules(import_job *j, record *r, emb_err *err)
+{
+    if (!strcmp(r->kind->name, "leads"))
+        lead_rules(r);
+    if (!strcmp(r->kind->name, "deals"))
+        return deal_insert_rules(j, r, err);
+    return EMB_OK;
+}
+
 emb_code import_apply_rules(import_job *j, record *r, emb_err *err)
 {
     const char *k = r->kind->name;
-    if (!strcmp(k, "deals"))
-        return deal_rules(j, r, err);
+    if (!strcmp(k, "deals") && j->key_mode == KEY_NATURAL)
+        deal_title(j, r); /* part of the key */
     if (!strcmp(k, "order_lines"))
         return order_line_rules(j, r);
     if (!strcmp(k, "goals"))

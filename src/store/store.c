@@ -39,6 +39,8 @@ sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *er
         sqlite3_clear_bindings(s);
         return s;
     }
+    if (!sql)
+        return NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
         store_sql_error(st, "preparing a query", err);
         return NULL;
@@ -134,11 +136,14 @@ static int pragma_int(store *st, const char *sql, int64_t *out)
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Migration files are named NNNN_description.sql and embedded in order. */
+static int migration_number(const char *name) { return (int)strtol(name, NULL, 10); }
+
 int store_schema_version_supported(void)
 {
     int n = 0;
     for (const struct embedded_file *m = embedded_migrations; m->name; m++)
-        n = atoi(m->name); /* names are NNNN_*.sql, in order; atoi stops at '_' */
+        n = migration_number(m->name);
     return n;
 }
 
@@ -168,7 +173,7 @@ static emb_code migrate(store *st, emb_err *err)
     if (rc)
         return rc;
     for (const struct embedded_file *m = embedded_migrations; m->name; m++) {
-        int version = atoi(m->name);
+        int version = migration_number(m->name);
         if (version <= have)
             continue;
         if (sqlite3_exec(st->db, m->data, NULL, NULL, NULL) != SQLITE_OK) {
