@@ -397,7 +397,7 @@ emb_code csv_reader_open(const char *path, const csv_limits *limits, csv_reader 
         close(fd);
         return emb_err_set(err, EMB_IO, "'%s' is a directory, not a CSV file", path);
     }
-    csv_reader *r;
+    csv_reader *r = NULL;
     if (reader_new(limits, &r, err)) {
         close(fd);
         return err->code;
@@ -412,7 +412,7 @@ emb_code csv_reader_open_mem(const char *data, size_t len, const csv_limits *lim
                              emb_err *err)
 {
     *out = NULL;
-    csv_reader *r;
+    csv_reader *r = NULL;
     if (reader_new(limits, &r, err))
         return err->code;
     r->mem = data;

@@ -136,8 +136,17 @@ static emb_code deal_title(import_job *j, record *r)
             parts[i] = j->cell_text[f - j->fields];
     }
     const char *title = NULL;
-    if (*parts[0] && *parts[1])
-        title = arena_printf(&j->row, "%s \u2013 %s", parts[0], parts[1]);
+    if (*parts[0] && *parts[1]) {
+        static const char dash[] = " \u2013 ";
+        size_t a = strlen(parts[0]), b = strlen(parts[1]);
+        char *t = arena_alloc(&j->row, a + sizeof dash + b);
+        if (t) {
+            memcpy(t, parts[0], a);
+            memcpy(t + a, dash, sizeof dash - 1);
+            memcpy(t + a + sizeof dash - 1, parts[1], b + 1);
+        }
+        title = t;
+    }
     else if (*parts[0] || *parts[1])
         title = *parts[0] ? parts[0] : parts[1];
     else if (set(r, kind_field_index(r->kind, "id")))

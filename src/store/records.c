@@ -93,7 +93,7 @@ static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field
     if (v->state != FV_SET)
         sqlite3_bind_null(s, pos);
     else if (field_is_text(f))
-        sqlite3_bind_text(s, pos, v->s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, pos, v->s, -1, SQLITE_STATIC); /* v->s outlives the step that follows */
     else
         sqlite3_bind_int64(s, pos, v->i);
 }
@@ -254,7 +254,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     int istatus = kind_field_index(r->kind, "status"), iclosed = kind_field_index(r->kind, "closed");
     int icreated = kind_field_index(r->kind, "created");
     if (r->v[ipipe].state != FV_SET && !before) {
-        int64_t p;
+        int64_t p = 0;
         if (default_pipeline(st, &p, err))
             return err->code;
         record_set_int(r, ipipe, p);
@@ -262,7 +262,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     const field_value *stage = r->v[istage].state != FV_UNSET ? &r->v[istage] : before ? &before->v[istage] : NULL;
     if (!stage || stage->state != FV_SET)
         return emb_err_set(err, EMB_INVALID, "deal needs a stage");
-    int64_t stage_pipe;
+    int64_t stage_pipe = 0;
     char kind[8];
     if (stage_info(st, stage->i, &stage_pipe, kind, err))
         return err->code;
