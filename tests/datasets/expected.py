@@ -155,6 +155,9 @@ def maven(d, out):
                                      for x in deals),
             "sum of engage_date as Unix seconds (UTC midnight); blank ones count as "
             + MAVEN_PROSPECTING_CREATED)
+    out.put("deals.created_default", sum(1 for x in deals if x["engage_date"] in ("", MAVEN_PROSPECTING_CREATED)),
+            "deals created at midnight of " + MAVEN_PROSPECTING_CREATED + ": the rows without engage_date"
+            " (and any engaged that day)")
     out.put("deals.closed.sum", sum(epoch(x["close_date"], MAVEN_ZONE) for x in deals if x["close_date"]),
             "sum of close_date as Unix seconds (UTC midnight), blank ones left out")
     # An imported deal gets the history its dates imply: a "created" row, plus a

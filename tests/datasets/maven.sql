@@ -26,6 +26,7 @@ SELECT 'deals.open.amount_null', count(*) FROM deals WHERE status = 'open' AND a
 SELECT 'deals.no_account', count(*) FROM deals WHERE account_id IS NULL;
 SELECT 'deals.stage[' || s.name || ']', count(*) FROM deals d JOIN stages s ON s.id = d.stage_id GROUP BY s.id;
 SELECT 'deals.created.sum', sum(created) FROM deals;
+SELECT 'deals.created_default', count(*) FROM deals WHERE created = unixepoch('2017-12-31');
 SELECT 'deals.closed.sum', sum(closed) FROM deals;
 SELECT 'deal_history.count', count(*) FROM deal_history;
 SELECT 'agent.won.count[' || u.name || ']', count(*)
