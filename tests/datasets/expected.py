@@ -28,7 +28,7 @@ import csv
 import os
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal, ROUND_HALF_UP
 from zoneinfo import ZoneInfo
 
@@ -71,7 +71,8 @@ def epoch(text, zone):
         dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
     else:
         dt = datetime.strptime(text, "%Y-%m-%d")
-    return int(dt.replace(tzinfo=ZoneInfo(zone), fold=0).timestamp())
+    tzinfo = timezone.utc if zone == "UTC" else ZoneInfo(zone)  # zoneinfo needs Debian's tzdata
+    return int(dt.replace(tzinfo=tzinfo, fold=0).timestamp())
 
 
 class Out:
