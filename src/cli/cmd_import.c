@@ -288,15 +288,13 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                 fprintf(ctx->err, "embudo: (%lld more errors not shown)\n",
                         (long long)(sum.errors_total - (int64_t)sum.nerrors));
             status = cli_fail(ctx, &err);
-        } else if (o.dry_run && sum.rejected && !o.rejects_path) {
-            status = 1;
         } else if (sum.rejected) {
             for (size_t i = 0; i < sum.nerrors; i++)
                 fprintf(ctx->err, "embudo: warning: %s\n", sum.errors[i]);
         }
         store_close(st);
-        if (status && !existed)
-            remove_db(ctx->db_path); /* a failed import into a new file leaves no file */
+        if ((status || o.dry_run) && !existed)
+            remove_db(ctx->db_path); /* a failed or dry import into a new file leaves no file */
     }
     import_close(job);
     import_summary_release(&sum);

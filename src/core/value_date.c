@@ -127,6 +127,10 @@ static emb_code bad_date(emb_err *err, const char *s, size_t len, const char *fm
 /* Checks the calendar fields; the message names the order when it was not ISO. */
 static emb_code check_fields(const datetime *dt, const char *s, size_t len, const char *order_name, emb_err *err)
 {
+    int bad_day = dt->mo >= 1 && dt->mo <= 12 && (dt->d < 1 || dt->d > days_in_month(dt->y, dt->mo));
+    if (dt->y >= 1 && dt->y <= 9999 && dt->mo >= 1 && dt->mo <= 12 && !bad_day && dt->h <= 23 && dt->mi <= 59 &&
+        dt->sec <= 59)
+        return EMB_OK;
     char shown[VALUE__SHOWN_MAX];
     value__shown(s, len, shown);
     if (dt->y < 1 || dt->y > 9999)
@@ -288,10 +292,8 @@ static emb_code parse_format(const char *s, size_t len, const char *format, date
     if (rc != EMB_OK)
         return rc;
     char shown[VALUE__SHOWN_MAX], fshown[VALUE__SHOWN_MAX];
-    value__shown(s, len, shown);
-    value__shown(format, strlen(format), fshown);
+    int ok = 1;
     for (const char *f = format; *f; f++) {
-        int ok = 1;
         if (*f == ' ') {
             while (pos < len && is_space(s[pos]))
                 pos++;
@@ -336,14 +338,17 @@ static emb_code parse_format(const char *s, size_t len, const char *format, date
             }
         }
         if (!ok)
-            return emb_err_set(err, EMB_INVALID, "\"%s\" does not match the date format \"%s\"", shown, fshown);
+            break;
     }
-    if (pos != len)
-        return emb_err_set(err, EMB_INVALID, "\"%s\" does not match the date format \"%s\" (text left over)", shown,
-                           fshown);
+    if (!ok || pos != len) {
+        value__shown(s, len, shown);
+        value__shown(format, strlen(format), fshown);
+        return emb_err_set(err, EMB_INVALID, "\"%s\" does not match the date format \"%s\"%s", shown, fshown,
+                           ok ? " (text left over)" : "");
+    }
     if (pm >= 0 || twelve) {
         if (dt->h < 1 || dt->h > 12)
-            return emb_err_set(err, EMB_INVALID, "\"%s\" has an invalid 12-hour time: the hour is 1..12", shown);
+            return bad_date(err, s, len, "has an invalid 12-hour time: the hour is 1..12");
         dt->h = dt->h % 12 + (pm == 1 ? 12 : 0);
     }
     return check_fields(dt, s, len, NULL, err);
@@ -386,10 +391,11 @@ emb_code value_parse_instant(const char *s, date_order order, const char *format
     if (rc != EMB_OK)
         return rc;
     int64_t local = days_from_civil(dt.y, dt.mo, dt.d) * 86400 + dt.h * 3600 + dt.mi * 60 + dt.sec;
-    if (dt.has_zone)
-        *utc = local - dt.offset;
-    else
-        *utc = zone ? tz_local_to_utc(zone, local) : local;
+    int64_t u = dt.has_zone ? local - dt.offset : zone ? tz_local_to_utc(zone, local) : local;
+    /* a day of margin keeps the local date of every zone within years 1..9999 */
+    if (u < (days_from_civil(1, 1, 1) + 1) * 86400 || u >= days_from_civil(9999, 12, 31) * 86400)
+        return bad_date(err, t, len, "is out of range: instants are between the years 1 and 9999");
+    *utc = u;
     return EMB_OK;
 }
 

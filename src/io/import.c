@@ -58,6 +58,8 @@ static const char *shown(arena *a, const char *v)
 void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
 {
     const char *msg;
+    if (!reason)
+        reason = "invalid row"; /* out of memory while writing the reason */
     if (fld && value && !strstr(reason, value)) /* else the reason quotes it already */
         msg = arena_printf(&j->row, "column '%s': value '%s': %s", fld->label, shown(&j->row, value), reason);
     else if (fld)
@@ -337,6 +339,14 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
                          "is not valid UTF-8 text; save the file as UTF-8 (for example with iconv -f latin1 -t utf-8)");
         goto reject;
     }
+    for (size_t c = j->ncols; c < row->n; c++)
+        if (row->len[c]) {
+            import_row_error(j, NULL, NULL,
+                             arena_printf(&j->row, "the row has %zu cells but the header names %zu columns (a "
+                                                   "value with a comma and no quotes?)",
+                                          row->n, j->ncols));
+            goto reject;
+        }
     record *r = record_new(&j->row, j->kind);
     if (!r)
         return emb_err_set(err, EMB_NOMEM, "out of memory");

@@ -114,8 +114,16 @@ typedef struct import_job {
     store_finder *finder;              /* KEY_NATURAL */
     const char *row_key;               /* KEY_EXT "#N" key of the current row, kept in keys[0] */
 
-    /* References: one cache per referenced kind (stages keyed "pipeline\x1ftext"). */
+    /* References: one cache per referenced kind (stages keyed "pipeline\x1ftext"),
+     * and, loaded at the first key not found by external id, the values of the
+     * kind's match fields (exact and normalised; id -1: several records). */
     keymap refs[IMPORT_MAX_KINDS];
+    struct import_names {
+        int loaded;
+        size_t nfields;
+        int fields[IMPORT_MAX_KEYS];
+        keymap exact[IMPORT_MAX_KEYS], norm[IMPORT_MAX_KEYS];
+    } names[IMPORT_MAX_KINDS];
     int64_t created_refs[IMPORT_MAX_KINDS];
     int64_t default_pipeline;
     const kind_def *stage_kind; /* kind "stages" and its index, looked up once */

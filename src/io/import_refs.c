@@ -1,8 +1,11 @@
 /*
- * import_refs.c - references of imported rows: a cache per referenced kind in
- * front of store_record_resolve() (external id, "#id", then match fields exact,
- * case-insensitive and normalised), records created by --create-missing, deal
- * stages, and self-references deferred to the end of the file.
+ * import_refs.c - references of imported rows: a cache per referenced kind,
+ * then the order of store_record_resolve() (external id, "#id", then the match
+ * fields exactly, then ignoring case and punctuation) with the match fields of the
+ * referenced kind loaded once into hash maps, so that many new names (thousands of
+ * accounts created by --create-missing) cost no table scan each; records created
+ * by --create-missing, deal stages, and self-references deferred to the end of the
+ * file.
  *
  * --create-missing creates a minimal record named by the key (its label field).
  * When the key looks like an identifier (no spaces and a digit in it, or short and
@@ -93,6 +96,123 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
     return EMB_OK;
 }
 
+/* ---- names of referenced records ------------------------------------------------ */
+
+static int put_name(keymap *m, const char *key, size_t len, int64_t id)
+{
+    int created;
+    keymap_entry *e = keymap_put(m, key, len, &created);
+    if (!e)
+        return -1;
+    if (created || e->id == 0)
+        e->id = id;
+    else if (e->id != id)
+        e->id = -1; /* several records */
+    return 0;
+}
+
+typedef struct {
+    keymap *exact, *norm;
+} name_load;
+
+static int load_name(void *ud, const char *value, size_t len, int64_t id)
+{
+    name_load *nl = ud;
+    if (put_name(nl->exact, value, len, id))
+        return -1;
+    char small[256];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf)
+        return -1;
+    size_t n = keymap_norm(value, len, buf);
+    int rc = n ? put_name(nl->norm, buf, n, id) : 0;
+    if (buf != small)
+        free(buf);
+    return rc;
+}
+
+/* Loads the match-field values of every stored record of kind k, once: a scan of
+ * the table instead of one scan per name that is not an external id. */
+static emb_code names_load(import_job *j, int ki, const kind_def *k, emb_err *err)
+{
+    struct import_names *nm = &j->names[ki];
+    if (nm->loaded)
+        return EMB_OK;
+    nm->loaded = 1;
+    for (size_t i = 0; i < k->nfields && nm->nfields < IMPORT_MAX_KEYS; i++) {
+        const field_def *f = &k->fields[i];
+        if (!(f->flags & FF_MATCH) || !f->column)
+            continue;
+        size_t n = nm->nfields++;
+        nm->fields[n] = (int)i;
+        keymap_init(&nm->exact[n]);
+        keymap_init(&nm->norm[n]);
+        name_load nl = {&nm->exact[n], &nm->norm[n]};
+        if (store_bulk_keys(j->st, k, f->name, load_name, &nl, err))
+            return err->code;
+    }
+    return EMB_OK;
+}
+
+static void names_release(struct import_names *nm)
+{
+    for (size_t i = 0; i < nm->nfields; i++) {
+        keymap_release(&nm->exact[i]);
+        keymap_release(&nm->norm[i]);
+    }
+    memset(nm, 0, sizeof *nm);
+}
+
+/* The record of kind k named key by a match field: exactly, then ignoring case
+ * and punctuation (as store_record_resolve). EMB_CONFLICT when several match. */
+static emb_code names_find(import_job *j, int ki, const kind_def *k, const char *key, int64_t *id, emb_err *err)
+{
+    *id = 0;
+    if (names_load(j, ki, k, err))
+        return err->code;
+    struct import_names *nm = &j->names[ki];
+    size_t len = strlen(key);
+    char *norm = arena_alloc(&j->row, len + 1);
+    if (!norm)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    size_t nlen = keymap_norm(key, len, norm);
+    for (int form = 0; form < 2; form++)
+        for (size_t i = 0; i < nm->nfields; i++) {
+            keymap_entry *e = form == 0 ? keymap_get(&nm->exact[i], key, len)
+                                        : nlen ? keymap_get(&nm->norm[i], norm, nlen) : NULL;
+            if (!e || e->id == 0)
+                continue;
+            if (e->id < 0)
+                return emb_err_set(err, EMB_CONFLICT, "several %s have %s '%s'; use the id", k->name,
+                                   k->fields[nm->fields[i]].name, key);
+            *id = e->id;
+            return EMB_OK;
+        }
+    return EMB_OK;
+}
+
+/* A record created by --create-missing is named by its label: remember it. */
+static emb_code names_add(import_job *j, int ki, const kind_def *k, const char *name, int64_t id, emb_err *err)
+{
+    struct import_names *nm = &j->names[ki];
+    int label = kind_field_index(k, k->label);
+    for (size_t i = 0; nm->loaded && i < nm->nfields; i++) {
+        if (nm->fields[i] != label)
+            continue;
+        size_t len = strlen(name);
+        char *norm = arena_alloc(&j->row, len + 1);
+        if (!norm || put_name(&nm->exact[i], name, len, id) ||
+            import_note_undo(j, &nm->exact[i], name, len, -1))
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        size_t nlen = keymap_norm(name, len, norm);
+        if (nlen && (put_name(&nm->norm[i], norm, nlen, id) || import_note_undo(j, &nm->norm[i], norm, nlen, -1)))
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    return EMB_OK;
+}
+
+/* ---- references ------------------------------------------------------------------- */
+
 /* Shared by rows and the deferred pass: final = 1 never defers. */
 static emb_code resolve(import_job *j, const import_field *fld, const char *key, int final, int64_t *id,
                         emb_err *err)
@@ -104,17 +224,25 @@ static emb_code resolve(import_job *j, const import_field *fld, const char *key,
     size_t klen = strlen(key);
     if ((*id = cache_get(j, ki, key, klen)) > 0)
         return EMB_OK;
-    emb_code rc = store_record_resolve(j->st, rk, key, 0, id, err);
-    if (rc == EMB_OK)
-        return cache_put(j, ki, key, klen, *id, 0, err);
-    if (rc != EMB_NOT_FOUND)
+    /* The external id (indexed), "#N", then the names of the whole kind. */
+    emb_code rc = store_record_find_ext(j->st, rk, key, id, err);
+    if (!rc && !*id && key[0] == '#') {
+        rc = store_record_resolve(j->st, rk, key, 0, id, err);
+        if (rc == EMB_NOT_FOUND)
+            rc = EMB_OK;
+    }
+    if (!rc && !*id)
+        rc = names_find(j, ki, rk, key, id, err);
+    if (rc)
         return rc;
+    if (*id)
+        return cache_put(j, ki, key, klen, *id, 0, err);
     if (fld->self_ref && !final) {
         *id = 0; /* maybe further down the file */
         return EMB_OK;
     }
     if (j->o->create_missing && is_creatable(rk)) {
-        if (create_record(j, rk, fld, key, id, err))
+        if (create_record(j, rk, fld, key, id, err) || names_add(j, ki, rk, key, *id, err))
             return err->code;
         return cache_put(j, ki, key, klen, *id, 1, err);
     }
@@ -332,6 +460,9 @@ done:
 
 emb_code import_resolve_deferred(import_job *j, emb_err *err)
 {
+    /* The rows of the file are in: names read before them are stale. */
+    if (j->ndeferred)
+        names_release(&j->names[import_kind_index(j->kind)]);
     for (size_t i = 0; i < j->ndeferred; i++) {
         import_deferred *d = &j->deferred[i];
         arena_reset(&j->row);
@@ -357,9 +488,20 @@ emb_code import_resolve_deferred(import_job *j, emb_err *err)
             import_row_error(j, d->field, d->key, err->msg);
             if (j->use_savepoints)
                 store_savepoint_rollback(j->st);
-            /* A rejected row leaves nothing behind: drop the record it created. */
-            if (d->inserted && j->rejects && store_record_delete(j->st, j->kind, d->record_id, &j->ctx, err))
-                return err->code;
+            /* A rejected row leaves nothing behind: drop the record it created (an
+             * update stays, without the reference), and forget its names. */
+            if (d->inserted && j->rejects) {
+                if (store_record_delete(j->st, j->kind, d->record_id, &j->ctx, err))
+                    return err->code;
+                int ki = import_kind_index(j->kind);
+                names_release(&j->names[ki]);
+                keymap_release(&j->refs[ki]);
+                keymap_init(&j->refs[ki]);
+            }
+            if (d->inserted && j->sum->created > 0)
+                j->sum->created--;
+            else if (!d->inserted && j->sum->updated > 0)
+                j->sum->updated--;
             import_reject_row(j);
             continue;
         }
@@ -373,6 +515,8 @@ emb_code import_resolve_deferred(import_job *j, emb_err *err)
 
 void import_refs_release(import_job *j)
 {
-    for (size_t i = 0; i < IMPORT_MAX_KINDS; i++)
+    for (size_t i = 0; i < IMPORT_MAX_KINDS; i++) {
         keymap_release(&j->refs[i]);
+        names_release(&j->names[i]);
+    }
 }

@@ -215,6 +215,11 @@ static void apply_insert_defaults(store *st, record *r, const change_ctx *ctx)
         set_default_int(r, "discount", 0);
     } else if (!strcmp(kind, "pipelines")) {
         set_default_int(r, "default", 0);
+    } else if (!strcmp(kind, "stages") && !is_set(r, "pipeline")) {
+        emb_err ignored; /* no pipeline at all: check_required reports the field */
+        int64_t p;
+        if (default_pipeline(st, &p, &ignored) == EMB_OK)
+            set_default_int(r, "pipeline", p);
     } else if (!strcmp(kind, "goals")) {
         if (is_set(r, "rep"))
             set_default_text(r, "scope", "rep");

@@ -75,6 +75,7 @@ typedef struct {
     int fiscal_year_start; /* 1..12 */
     int week_start;        /* 1 = Monday .. 7 = Sunday */
     const char *locale;    /* en or es */
+    const char *instance;  /* random id given to the database at creation (32 hex digits) */
 } org_settings;
 
 const org_settings *store_org(store *st);

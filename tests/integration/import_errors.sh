@@ -35,6 +35,16 @@ grep -qF "B2,Bad amount,Prospecting,abc,2025-01-01,,\"column 'amount': \"\"abc\"
 expect_eq "rejected rows left no history" "2" "$(q "select count(*) from deal_history")"
 before=$(dump)
 
+# A parent that never appears: the row is rejected at the end and leaves nothing;
+# its child, whose parent was rejected, goes too.
+printf 'name,parent\nA,Nowhere\nB,A\nC,\n' > "$TMP/parents.csv"
+expect_status 1 "$EMBUDO" --db "$TMP/p.db" import accounts "$TMP/parents.csv"
+expect_status 0 "$EMBUDO" --db "$TMP/p.db" import accounts "$TMP/parents.csv" --skip-invalid "$TMP/prej.csv"
+grep -qF "created 1, updated 0, repeated 0, rejected 2" "$TMP/out"; check "deferred rejects counted"
+expect_eq "only C stored" "C" "$(sqlite3 "$TMP/p.db" "select group_concat(name) from accounts")"
+expect_eq "rejects" "A,Nowhere,column 'parent': no account 'Nowhere'; import accounts first or add --create-missing|B,A,column 'parent': no account 'A'; import accounts first or add --create-missing" \
+    "$(tail -n +2 "$TMP/prej.csv" | paste -sd'|')"
+
 # Files.
 expect_status 1 "$EMBUDO" --db "$db" import deals "$TMP/missing.csv"
 expect_stderr_contains "file '$TMP/missing.csv' does not exist" "$EMBUDO" --db "$db" import deals "$TMP/missing.csv"
@@ -51,6 +61,12 @@ if [ "$(id -u)" -ne 0 ]; then
 else
     ok "# SKIP unreadable file (running as root)"
 fi
+
+printf 'id,title,stage\nZ1,Smith, John,Prospecting\nZ2,ok,Prospecting,\n' > "$TMP/ragged.csv"
+expect_stderr_contains "row 2: the row has 4 cells but the header names 3 columns" \
+    "$EMBUDO" --db "$db" import deals "$TMP/ragged.csv"
+grep -qF "row 3" "$TMP/err"; not_ok_if_found=$?
+[ "$not_ok_if_found" -ne 0 ]; check "an empty extra cell is fine"
 
 # Usage errors: exit 2, naming what is wrong and what exists.
 expect_status 2 "$EMBUDO" --db "$db" import dealz "$D/deals_bad.csv"
@@ -71,6 +87,8 @@ expect_status 2 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_bad.csv" --m
 [ ! -e "$TMP/new.db" ]; check "no database created by a usage error"
 expect_status 1 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_bad.csv"
 [ ! -e "$TMP/new.db" ]; check "no database left by a failed import into a new file"
+expect_status 0 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_us.csv" --create-missing --dry-run
+[ ! -e "$TMP/new.db" ]; check "no database left by a dry run into a new file"
 
 # Databases: corrupt, locked, read-only.
 printf 'garbage%.0s' $(seq 1 300) > "$TMP/bad.db"

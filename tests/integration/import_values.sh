@@ -64,6 +64,11 @@ expect_eq "U3 multi-line title" "Multi
 line|open|200000|1736035200|Qualification" \
     "$(q "select title, status, amount, created, (select name from stages where id=stage_id) from deals where ext_id='U3'")"
 
+# The summary as JSON.
+"$EMBUDO" --db "$TMP/json.db" import deals "$D/deals_us.csv" --create-missing --format json >"$TMP/sum.json"
+expect_eq "JSON summary" "deals 3 3 0 {'users': 2, 'accounts': 2} True" \
+    "$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['kind'], d['rows'], d['created'], d['rejected'], d['created_references'], d['committed'])" "$TMP/sum.json")"
+
 # Ambiguous dates are refused; --date-format decides.
 expect_status 1 "$EMBUDO" --db "$db" import deals "$D/dates_ambiguous.csv"
 grep -qF -- "--date-format" "$TMP/err"; check "the refusal asks for --date-format"

@@ -1,0 +1,232 @@
+/* test_import_map.c - the importer's column mapping and option lists (no database):
+ * header normalisation, --map/--set/--value-map parsing, synonyms, "_id" headers,
+ * ambiguous headers, required fields, delimiters, and the key map. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/import.h"
+#include "io/import_internal.h"
+#include "io/import_keymap.h"
+
+static void norm_header(void **state)
+{
+    (void)state;
+    char out[64];
+    import_norm_header("Fecha de Creación", out, sizeof out);
+    assert_string_equal(out, "fechadecreación");
+    import_norm_header("ÉTAPA", out, sizeof out);
+    assert_string_equal(out, "étapa");
+    import_norm_header(" Order-Date_ ", out, sizeof out);
+    assert_string_equal(out, "orderdate");
+    import_norm_header("Año × 2", out, sizeof out); /* × is not a capital */
+    assert_string_equal(out, "año×2");
+}
+
+static void pairs(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    import_pair *p = NULL;
+    size_t n = 0;
+    emb_err err;
+    assert_int_equal(import_parse_pairs("--set", "stage=Won, note=a, b,currency = USD", &a, &p, &n, &err), EMB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(p[0].name, "stage");
+    assert_string_equal(p[0].value, "Won");
+    assert_string_equal(p[1].name, "note");
+    assert_string_equal(p[1].value, "a, b"); /* a part without '=' continues the value */
+    assert_string_equal(p[2].name, "currency");
+    assert_string_equal(p[2].value, "USD");
+    assert_int_equal(import_parse_pairs("--map", "manager=", &a, &p, &n, &err), EMB_OK);
+    assert_string_equal(p[3].value, "");
+    assert_int_equal(import_parse_pairs("--map", "=x", &a, &p, &n, &err), EMB_USAGE);
+    assert_int_equal(import_parse_pairs("--map", "nothing", &a, &p, &n, &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "expected FIELD=VALUE"));
+    free(p);
+    arena_release(&a);
+}
+
+/* Opens csv as an import of kind with the given --map/--set text; returns the
+ * code and fills sum (released by the caller). */
+static emb_code open_with(const char *kind, const char *csv, const char *map, const char *set, import_summary *sum,
+                          emb_err *err)
+{
+    static arena a;
+    arena_init(&a, 0);
+    import_pair *m = NULL, *s = NULL;
+    size_t nm = 0, ns = 0;
+    if (map)
+        assert_int_equal(import_parse_pairs("--map", map, &a, &m, &nm, err), EMB_OK);
+    if (set)
+        assert_int_equal(import_parse_pairs("--set", set, &a, &s, &ns, err), EMB_OK);
+    import_opts o = {.kind = kind_find(kind), .path = "t.csv", .data = csv, .data_len = strlen(csv), .maps = m,
+                     .nmaps = nm, .sets = s, .nsets = ns};
+    import_job *job;
+    emb_code rc = import_open(&o, sum, &job, err);
+    import_close(job);
+    free(m);
+    free(s);
+    arena_release(&a);
+    return rc;
+}
+
+/* The summary's mapping lines joined with "; ". */
+static const char *mapping(const import_summary *s)
+{
+    static char buf[1024];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->nmapping; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "; " : "", s->mapping[i]);
+    return buf;
+}
+
+static void spanish_headers(void **state)
+{
+    (void)state;
+    import_summary s;
+    emb_err err;
+    assert_int_equal(open_with("deals",
+                               "\xEF\xBB\xBF" "Código;Título;Cuenta;Vendedor;Etapa;Importe;Fecha de creación;"
+                               "FECHA DE CIERRE;Notas\r\n",
+                               NULL, NULL, &s, &err),
+                     EMB_OK);
+    assert_string_equal(mapping(&s), "stage <- Etapa; id <- Código; title <- Título; account <- Cuenta; owner <- "
+                                     "Vendedor; amount <- Importe; created <- Fecha de creación; closed <- FECHA DE "
+                                     "CIERRE");
+    assert_int_equal(s.nignored, 1);
+    assert_string_equal(s.ignored[0], "Notas");
+    import_summary_release(&s);
+}
+
+static void id_headers(void **state)
+{
+    (void)state;
+    import_summary s;
+    emb_err err;
+    /* opportunity_id is the deal's id (its title's synonym "opportunity"); account_id
+     * and owner_id name references. */
+    assert_int_equal(open_with("deals", "opportunity_id,account_id,owner_id,stage\n", NULL, NULL, &s, &err), EMB_OK);
+    assert_string_equal(mapping(&s), "stage <- stage; id <- opportunity_id; account <- account_id; owner <- owner_id");
+    import_summary_release(&s);
+    assert_int_equal(open_with("accounts", "customer_id,company_name\n", NULL, NULL, &s, &err), EMB_OK);
+    assert_string_equal(mapping(&s), "id <- customer_id; name <- company_name");
+    import_summary_release(&s);
+    /* In an order file, customer_id is the account, order_id the id. */
+    assert_int_equal(open_with("orders", "order_id,customer_id,order_date\n", NULL, NULL, &s, &err), EMB_OK);
+    assert_string_equal(mapping(&s), "id <- order_id; account <- customer_id; date <- order_date");
+    import_summary_release(&s);
+}
+
+static void maps_and_sets(void **state)
+{
+    (void)state;
+    import_summary s;
+    emb_err err;
+    /* A mapped column may still feed one field by its header (mql_id is also the lead). */
+    assert_int_equal(open_with("deals", "mql_id,won_date\n", "id=mql_id,created=won_date", "stage=Won", &s, &err),
+                     EMB_OK);
+    assert_string_equal(mapping(&s), "stage = Won; id <- mql_id; lead <- mql_id; created <- won_date; closed <- won_date");
+    import_summary_release(&s);
+    /* FIELD= leaves a field out; joins; --set also fills empty cells of a column. */
+    assert_int_equal(open_with("users", "first,last,manager,team\n", "name=first+last,manager=", "team=Norte", &s,
+                               &err),
+                     EMB_OK);
+    assert_string_equal(mapping(&s), "name <- first+last; team <- team (empty cells: Norte)");
+    assert_int_equal(s.nignored, 1);
+    assert_string_equal(s.ignored[0], "manager");
+    import_summary_release(&s);
+    /* Exact names win over synonyms: "name" is the title only when no "title" exists. */
+    assert_int_equal(open_with("deals", "name,title,stage\n", NULL, NULL, &s, &err), EMB_OK);
+    assert_string_equal(mapping(&s), "stage <- stage; title <- title");
+    import_summary_release(&s);
+}
+
+static void usage_errors(void **state)
+{
+    (void)state;
+    import_summary s;
+    emb_err err;
+    assert_int_equal(open_with("deals", "id,title,stage\n", "amount=Importe", NULL, &s, &err), EMB_USAGE);
+    assert_string_equal(err.msg, "--map amount=Importe: the file has no column 'Importe'; its columns are: 'id', "
+                                 "'title', 'stage'");
+    import_summary_release(&s);
+    assert_int_equal(open_with("deals", "id,title,stage\n", "importe=title", NULL, &s, &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "deals have no field 'importe' to import; fields: id, title, account"));
+    import_summary_release(&s);
+    assert_int_equal(open_with("deals", "id,title\n", NULL, NULL, &s, &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "deals need field 'stage' but no column matches it (headers accepted: stage, "
+                                    "deal_stage, etapa"));
+    import_summary_release(&s);
+    assert_int_equal(open_with("orders", "Customer ID,Customer Name,Order Date\n", NULL, NULL, &s, &err), EMB_USAGE);
+    assert_string_equal(err.msg, "columns 'Customer ID' and 'Customer Name' both match field 'account'; choose one "
+                                 "with --map account=COLUMN, or leave the field out with --map account=");
+    import_summary_release(&s);
+    assert_int_equal(open_with("order_lines", "order,quantity\n", NULL, NULL, &s, &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "order lines need either field 'unit_price'"));
+    import_summary_release(&s);
+    assert_int_equal(open_with("deals", "", NULL, NULL, &s, &err), EMB_INVALID);
+    assert_string_equal(err.msg, "file 't.csv' is empty; it needs a header row naming its columns");
+    import_summary_release(&s);
+}
+
+static void tab_separated(void **state)
+{
+    (void)state;
+    import_summary s;
+    emb_err err;
+    assert_int_equal(open_with("accounts", "nombre\tsector\tpaís\n", NULL, NULL, &s, &err), EMB_OK);
+    assert_string_equal(mapping(&s), "name <- nombre; industry <- sector; country <- país");
+    import_summary_release(&s);
+}
+
+static void keymap_ops(void **state)
+{
+    (void)state;
+    keymap m;
+    keymap_init(&m);
+    int created;
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(key, sizeof key, "k%d", i);
+        keymap_entry *e = keymap_put(&m, key, (size_t)n, &created);
+        assert_non_null(e);
+        assert_true(created);
+        e->id = i + 1;
+    }
+    assert_int_equal(m.count, 1000);
+    assert_int_equal(keymap_get(&m, "k517", 4)->id, 518);
+    assert_null(keymap_get(&m, "k1000", 5));
+    assert_null(keymap_get(&m, "k5", 1)); /* "k", a prefix */
+    assert_int_equal(keymap_put(&m, "k7", 2, &created)->id, 8);
+    assert_false(created);
+    /* Binary keys (ids as bytes) with NULs. */
+    int64_t id = 256;
+    keymap_put(&m, (const char *)&id, sizeof id, &created)->id = 9;
+    assert_int_equal(keymap_get(&m, (const char *)&id, sizeof id)->id, 9);
+    keymap_release(&m);
+    char out[32];
+    assert_int_equal(keymap_norm("GTX Pro", 7, out), 6);
+    assert_string_equal(out, "gtxpro");
+    keymap_norm("Gtx-PRO", 7, out);
+    assert_string_equal(out, "gtxpro");
+    keymap_norm("Café Ñu", strlen("Café Ñu"), out);
+    assert_string_equal(out, "caf\xC3\xA9\xC3\x91u"); /* non-ASCII kept as written */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(norm_header),   cmocka_unit_test(pairs),        cmocka_unit_test(spanish_headers),
+        cmocka_unit_test(id_headers),    cmocka_unit_test(maps_and_sets), cmocka_unit_test(usage_errors),
+        cmocka_unit_test(tab_separated), cmocka_unit_test(keymap_ops),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
