@@ -217,7 +217,7 @@ static void apply_insert_defaults(store *st, record *r, const change_ctx *ctx)
         set_default_int(r, "default", 0);
     } else if (!strcmp(kind, "stages") && !is_set(r, "pipeline")) {
         emb_err ignored; /* no pipeline at all: check_required reports the field */
-        int64_t p = 0; /* gcc -O3 cannot see that default_pipeline() sets it on EMB_OK */
+        int64_t p = 0;
         if (default_pipeline(st, &p, &ignored) == EMB_OK)
             set_default_int(r, "pipeline", p);
     } else if (!strcmp(kind, "goals")) {
