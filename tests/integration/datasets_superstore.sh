@@ -1,0 +1,22 @@
+#!/bin/sh
+# datasets_superstore: imports Tableau's Superstore (../shared/datasets/superstore; UTF-8
+# with a byte-order mark, CRLF, m/d/Y dates) with the documented commands
+# (tests/datasets/superstore.commands) into a fresh database, checks sales and profit
+# overall and per segment, region and category, orders per year, against
+# tests/datasets/expected.py; re-import changes nothing.
+. "$SRCDIR/tests/integration/lib.sh"
+. "$SRCDIR/tests/datasets/lib.sh"
+ds_require superstore
+ds_expected superstore
+
+db="$TMP/superstore.db"
+ds_import superstore "$db"
+ds_compare superstore "$db"
+
+ds_snapshot "$db" "$TMP/before.sql"
+ds_import superstore "$db"
+ds_snapshot "$db" "$TMP/after.sql"
+if cmp -s "$TMP/before.sql" "$TMP/after.sql"; then ok "re-import leaves every row as it was"
+else not_ok "re-import changed rows"; diff "$TMP/before.sql" "$TMP/after.sql" | head -10 | sed 's/^/#   /'; fi
+ds_compare superstore "$db" "after re-import: "
+finish
