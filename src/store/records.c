@@ -259,7 +259,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     const field_value *stage = r->v[istage].state != FV_UNSET ? &r->v[istage] : before ? &before->v[istage] : NULL;
     if (!stage || stage->state != FV_SET)
         return emb_err_set(err, EMB_INVALID, "deal needs a stage");
-    int64_t stage_pipe;
+    int64_t stage_pipe = 0;
     char kind[8];
     if (stage_info(st, stage->i, &stage_pipe, kind, err))
         return err->code;
