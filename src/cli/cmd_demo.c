@@ -32,7 +32,7 @@ const cli_command cmd_demo = {
              "                           200 for 1,000,000)\n"
              "  --teams T                sales teams, each with a manager (default: reps / 5,\n"
              "                           or reps / 10 beyond 20 reps)\n"
-             "  --activities-per-deal A  mean activities logged per deal, 0-50 (default 6)\n"
+             "  --activities-per-deal A  mean activities logged per deal, 0-50 (default 5)\n"
              "  --force                  replace a database that already holds data\n"
              "  --format table|json|csv  how to print the summary\n"
              "A database that holds records is never touched without --force; one made by\n"

@@ -222,17 +222,13 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
     snprintf(tmp, len, "%s.demo-%ld.tmp", path, (long)getpid());
     remove_db_files(tmp);
     store *st = NULL;
-    bulk_load *load = NULL;
     emb_code rc = store_open(tmp, STORE_CREATE, &st, err);
     if (!rc)
-        rc = bulk_load_begin(st, &load, err);
+        rc = bulk_load_begin(st, err);
     if (!rc)
         rc = demo_generate(st, p, stats, err);
-    if (!rc) {
-        rc = bulk_load_end(st, load, err);
-        load = NULL;
-    }
-    bulk_load_abandon(load);
+    if (!rc)
+        rc = bulk_load_end(st, err);
     store_close(st);
     if (!rc) {
         char side[4096];

@@ -42,7 +42,7 @@ typedef struct {
 
 #define DEMO_MAX_DEALS 20000000
 #define DEMO_DEFAULT_DEALS 2000
-#define DEMO_DEFAULT_ACTIVITIES 6
+#define DEMO_DEFAULT_ACTIVITIES 5
 #define DEMO_MAX_REPS 5000
 
 /* Counts of what was written, for the summary. */
@@ -62,7 +62,8 @@ void demo_params_default(demo_params *p);
 emb_code demo_params_resolve(demo_params *p, emb_err *err);
 
 /* Fills st, a store just created by store_open (empty but for the schema), with
- * the demo company, in one transaction. p must be resolved. */
+ * the demo company in one transaction. p must be resolved. demo_create() puts the
+ * store in load mode first (store/bulk.h); without it this is slower but the same. */
 emb_code demo_generate(store *st, const demo_params *p, demo_stats *stats, emb_err *err);
 
 /* Builds a new database file at path with the demo company: into a temporary file

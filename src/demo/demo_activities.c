@@ -92,7 +92,9 @@ emb_code demo_deal_activities(demo_gen *g, const demo_deal *d, emb_err *err)
     const demo_state *last = &d->ev[d->nev - 1];
     int64_t end = d->closed ? d->closed : g->now;
     int64_t life = end - d->created;
-    int factor = last->stage == ST_WON ? 1300 : last->stage == ST_LOST ? 700 : 900;
+    /* won deals get more touches, lost ones fewer; on average A per deal with the
+     * next steps of open deals */
+    int factor = last->stage == ST_WON ? 1550 : last->stage == ST_LOST ? 830 : 1000;
     int64_t n_pm = (int64_t)g->p->activities_per_deal * factor * g->reps[d->ev[0].rep].diligence_pm / 1000;
     int64_t n = n_pm / 1000 + (demo_rng_below(&r, 1000) < (uint64_t)(n_pm % 1000));
     static const int type_w[4][5] = {{45, 40, 5, 7, 3}, {35, 35, 18, 9, 3}, {20, 35, 25, 15, 5}, {25, 30, 25, 15, 5}};
@@ -203,7 +205,7 @@ emb_code demo_lead_activities(demo_gen *g, demo_rng *r, int64_t lead_id, int rep
     static const int delay_w[4] = {35, 35, 20, 10};
     int band = demo_rng_weighted(r, delay_w, 4);
     int64_t t = demo_business(r, created + demo_rng_range(r, delay[band][0], delay[band][1]));
-    int n = 1 + (int)demo_rng_below(r, 3);
+    int n = 1 + demo_rng_chance(r, 4000) + demo_rng_chance(r, 1500);
     int seat = g->reps[rep].seat;
     emb_code rc = EMB_OK;
     for (int k = 0; k < n && !rc && t < end && t <= g->now; k++) {

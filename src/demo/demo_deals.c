@@ -164,12 +164,18 @@ static void add_change(change_list *l, int64_t at, int kind, int64_t value)
     l->n++;
 }
 
-static int cmp_change(const void *a, const void *b)
+/* Insertion sort by (at, seq): lists are short, and qsort would allocate. */
+static void sort_changes(change *c, int n)
 {
-    const change *x = a, *y = b;
-    if (x->at != y->at)
-        return (x->at > y->at) - (x->at < y->at);
-    return x->seq - y->seq;
+    for (int i = 1; i < n; i++) {
+        change x = c[i];
+        int j = i - 1;
+        while (j >= 0 && (c[j].at > x.at || (c[j].at == x.at && c[j].seq > x.seq))) {
+            c[j + 1] = c[j];
+            j--;
+        }
+        c[j + 1] = x;
+    }
 }
 
 typedef struct {
@@ -291,7 +297,7 @@ static int64_t round_estimate(int64_t v)
  * nothing after a close or after now. Sets d->closed. */
 static void apply_changes(const demo_gen *g, demo_deal *d, change_list *l, const demo_state *initial)
 {
-    qsort(l->ch, (size_t)l->n, sizeof l->ch[0], cmp_change);
+    sort_changes(l->ch, l->n);
     d->ev[0] = *initial;
     d->nev = 1;
     demo_state cur = *initial;

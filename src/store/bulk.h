@@ -9,14 +9,14 @@
  * buffer, so callers may pass temporary strings.
  *
  * The load mode (bulk_load_begin / bulk_load_end) is for building a NEW database
- * file that nobody else has open: no journal, no sync, no foreign-key checks and
- * the secondary indexes dropped while loading, then the indexes rebuilt exactly as
- * the schema declares them and the file put back in WAL mode. If the load fails,
- * the file must be thrown away (it may be inconsistent).
+ * file that nobody else has open: no journal, no sync, no foreign-key or CHECK
+ * constraint checks while loading (the loader's rows must satisfy them), then the
+ * file back in WAL mode with synchronous=NORMAL and every check on. If the load
+ * fails, the file must be thrown away (it may be inconsistent).
  *
  * Ownership: bulk_open() allocates an inserter that the caller frees with
- * bulk_free(); it holds its own prepared statements, which must be freed before the
- * store is closed. Rows are written only inside the caller's transaction.
+ * bulk_free(); it holds its own prepared statements, so it must be freed before
+ * the store is closed. It writes inside the caller's transaction.
  */
 #ifndef EMB_BULK_H
 #define EMB_BULK_H
@@ -53,13 +53,10 @@ emb_code bulk_flush(bulk *b, emb_err *err);
 int64_t bulk_count(const bulk *b);
 
 /* Load mode for a new, private file, outside any transaction: journal and sync off,
- * foreign keys off, a large page cache, secondary indexes dropped (their SQL kept). */
-typedef struct bulk_load bulk_load;
-emb_code bulk_load_begin(store *st, bulk_load **out, emb_err *err);
-/* Rebuilds the dropped indexes in one transaction, turns foreign keys back on, and
- * puts the file back in WAL mode with synchronous=NORMAL; frees the load state. */
-emb_code bulk_load_end(store *st, bulk_load *load, emb_err *err);
-/* Frees the load state after a failure (the file is to be discarded). NULL is fine. */
-void bulk_load_abandon(bulk_load *load);
+ * foreign keys and CHECK constraints not enforced, a large page cache. */
+emb_code bulk_load_begin(store *st, emb_err *err);
+/* Back to normal: WAL, synchronous=NORMAL, foreign keys and CHECKs enforced, the
+ * usual cache. */
+emb_code bulk_load_end(store *st, emb_err *err);
 
 #endif
