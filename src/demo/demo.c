@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 #include "demo/demo_int.h"
-#include "store/bulk.h"
+#include "store/bulk_insert.h"
 
 void demo_params_default(demo_params *p)
 {

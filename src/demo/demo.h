@@ -63,11 +63,11 @@ emb_code demo_params_resolve(demo_params *p, emb_err *err);
 
 /* Fills st, a store just created by store_open (empty but for the schema), with
  * the demo company in one transaction. p must be resolved. demo_create() puts the
- * store in load mode first (store/bulk.h); without it this is slower but the same. */
+ * store in load mode first (store/bulk_insert.h); without it this is slower but the same. */
 emb_code demo_generate(store *st, const demo_params *p, demo_stats *stats, emb_err *err);
 
 /* Builds a new database file at path with the demo company: into a temporary file
- * beside it (fast load mode, see store/bulk.h), then renamed over path, so a
+ * beside it (fast load mode, see store/bulk_insert.h), then renamed over path, so a
  * failure leaves path as it was. An existing path that holds records is refused
  * with EMB_CONFLICT unless force is set; one made by `embudo init` alone, with no
  * records, is replaced. p must be resolved. */

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "demo/demo.h"
-#include "store/bulk.h"
+#include "store/bulk_insert.h"
 
 /* ---- random numbers (demo_rng.c) -------------------------------------------- */
 

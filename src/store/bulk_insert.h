@@ -1,5 +1,5 @@
 /*
- * bulk.h - fast loading of many rows into the SQLite store (the demo generator;
+ * bulk_insert.h - fast loading of many rows into the SQLite store (the demo generator;
  * usable by any loader that writes rows it has already validated).
  *
  * A bulk inserter batches rows into multi-row `INSERT INTO t (...) VALUES (...),
@@ -18,8 +18,8 @@
  * bulk_free(); it holds its own prepared statements, so it must be freed before
  * the store is closed. It writes inside the caller's transaction.
  */
-#ifndef EMB_BULK_H
-#define EMB_BULK_H
+#ifndef EMB_BULK_INSERT_H
+#define EMB_BULK_INSERT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
 /*
- * bulk.c - batched multi-row inserts and the load mode of a new database; see bulk.h.
+ * bulk_insert.c - batched multi-row inserts and the load mode of a new database; see bulk_insert.h.
  *
  * Invariants: cells[0 .. nrows * ncols + col) hold the values of the pending rows
  * and of the current row; text cells point into buf by offset (buf may move while
  * it grows, so pointers are taken only when binding, just before the step).
  */
-#include "store/bulk.h"
+#include "store/bulk_insert.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
