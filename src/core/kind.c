@@ -389,8 +389,8 @@ const kind_def *kind_find(const char *name)
 
 int kind_field_index(const kind_def *kind, const char *name)
 {
-    for (size_t i = 0; i < kind->nfields; i++)
-        if (!strcmp(kind->fields[i].name, name))
+    for (size_t i = 0; i < kind->nfields; i++) /* first letters first: called per row */
+        if (kind->fields[i].name[0] == name[0] && !strcmp(kind->fields[i].name, name))
             return (int)i;
     return -1;
 }

@@ -82,6 +82,9 @@ static unsigned kind_index(const kind_def *kind)
 }
 
 static unsigned slot(const kind_def *kind, unsigned op) { return kind_index(kind) * SLOTS_PER_KIND + op; }
+/* Statements tied to no kind (stage and pipeline lookups) use the slots of the
+ * first kind (regions) for ops it never runs, without a kind lookup per row. */
+static unsigned global_slot(unsigned op) { return op; }
 
 static int stored(const field_def *f) { return f->column != NULL; }
 
@@ -137,7 +140,7 @@ static emb_code constraint_error(store *st, const kind_def *kind, emb_err *err)
 
 static emb_code default_pipeline(store *st, int64_t *id, emb_err *err)
 {
-    sqlite3_stmt *s = store__stmt(st, slot(kind_find("pipelines"), OP_DEFAULT_PIPELINE),
+    sqlite3_stmt *s = store__stmt(st, global_slot(OP_DEFAULT_PIPELINE),
                                   "SELECT id FROM pipelines ORDER BY is_default DESC, id LIMIT 1", err);
     if (!s)
         return err->code;
@@ -150,7 +153,7 @@ static emb_code default_pipeline(store *st, int64_t *id, emb_err *err)
 /* The pipeline and kind of a stage. */
 static emb_code stage_info(store *st, int64_t stage_id, int64_t *pipeline_id, char kind[8], emb_err *err)
 {
-    sqlite3_stmt *s = store__stmt(st, slot(kind_find("stages"), OP_STAGE_INFO),
+    sqlite3_stmt *s = store__stmt(st, global_slot(OP_STAGE_INFO),
                                   "SELECT pipeline_id, kind FROM stages WHERE id = ?", err);
     if (!s)
         return err->code;
@@ -164,7 +167,7 @@ static emb_code stage_info(store *st, int64_t stage_id, int64_t *pipeline_id, ch
 
 static emb_code first_open_stage(store *st, int64_t pipeline_id, int64_t *stage_id, emb_err *err)
 {
-    sqlite3_stmt *s = store__stmt(st, slot(kind_find("stages"), OP_FIRST_STAGE),
+    sqlite3_stmt *s = store__stmt(st, global_slot(OP_FIRST_STAGE),
                                   "SELECT id FROM stages WHERE pipeline_id = ? AND kind = 'open' "
                                   "ORDER BY position LIMIT 1",
                                   err);
@@ -212,6 +215,11 @@ static void apply_insert_defaults(store *st, record *r, const change_ctx *ctx)
         set_default_int(r, "discount", 0);
     } else if (!strcmp(kind, "pipelines")) {
         set_default_int(r, "default", 0);
+    } else if (!strcmp(kind, "stages") && !is_set(r, "pipeline")) {
+        emb_err ignored; /* no pipeline at all: check_required reports the field */
+        int64_t p;
+        if (default_pipeline(st, &p, &ignored) == EMB_OK)
+            set_default_int(r, "pipeline", p);
     } else if (!strcmp(kind, "goals")) {
         if (is_set(r, "rep"))
             set_default_text(r, "scope", "rep");
@@ -403,17 +411,19 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
     if (check_required(r, err))
         return err->code;
 
-    char cols[SQL_MAX], sql[SQL_MAX];
-    column_list(k, cols, sizeof cols);
-    size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (%s) VALUES (", k->table, cols);
-    int nstored = 0;
-    for (size_t i = 0; i < k->nfields; i++)
-        if (stored(&k->fields[i]))
-            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", nstored++ ? ", " : "");
-    snprintf(sql + n, sizeof sql - n, ")");
-    sqlite3_stmt *s = store__stmt(st, slot(k, OP_INSERT), sql, err);
-    if (!s)
-        return err->code;
+    sqlite3_stmt *s = store__stmt(st, slot(k, OP_INSERT), NULL, NULL); /* the SQL is built once */
+    if (!s) {
+        char cols[SQL_MAX], sql[SQL_MAX];
+        column_list(k, cols, sizeof cols);
+        size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (%s) VALUES (", k->table, cols);
+        int nstored = 0;
+        for (size_t i = 0; i < k->nfields; i++)
+            if (stored(&k->fields[i]))
+                n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", nstored++ ? ", " : "");
+        snprintf(sql + n, sizeof sql - n, ")");
+        if (!(s = store__stmt(st, slot(k, OP_INSERT), sql, err)))
+            return err->code;
+    }
     int pos = 1;
     for (size_t i = 0; i < k->nfields; i++)
         if (stored(&k->fields[i]))
@@ -497,6 +507,7 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
         rc = emb_err_set(err, EMB_NOMEM, "out of memory");
         goto done;
     }
+    merged->id = r->id; /* add_deal_product() links the product to merged->id */
     for (size_t i = 0; i < k->nfields; i++)
         merged->v[i] = r->v[i].state != FV_UNSET ? r->v[i] : before->v[i];
     if ((rc = check_required(merged, err)))

@@ -8,6 +8,7 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ struct store {
     int readonly;
     int in_tx;
     org_settings org;
-    char *org_strings[4]; /* owned copies behind org's string fields */
+    char *org_strings[5]; /* owned copies behind org's string fields */
     sqlite3_stmt *stmts[STORE_STMT_SLOTS]; /* see store__stmt */
 };
 
@@ -39,6 +40,8 @@ sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *er
         sqlite3_clear_bindings(s);
         return s;
     }
+    if (!sql)
+        return NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
         store_sql_error(st, "preparing a query", err);
         return NULL;
@@ -165,7 +168,7 @@ static emb_code migrate(store *st, emb_err *err)
         return EMB_OK;
     if (st->readonly)
         return emb_err_set(err, EMB_READONLY,
-                           "'%s' needs a schema upgrade (version %d to %d); open it once for writing",
+                           "'%s' needs a schema upgrade (version %d to %d); run `embudo init` once to upgrade it",
                            st->path, have, supported);
     emb_code rc = store_begin(st, err);
     if (rc)
@@ -192,7 +195,7 @@ static emb_code migrate(store *st, emb_err *err)
 
 static void free_org(store *st)
 {
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 5; i++) {
         free(st->org_strings[i]);
         st->org_strings[i] = NULL;
     }
@@ -208,7 +211,7 @@ emb_code store_reload_org(store *st, emb_err *err)
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT name, currency, timezone, locale, fiscal_year_start, week_start "
+                           "SELECT name, currency, timezone, locale, instance, fiscal_year_start, week_start "
                            "FROM organisation WHERE id = 1",
                            -1, &s, NULL) != SQLITE_OK)
         return store_sql_error(st, "reading organisation settings", err);
@@ -220,18 +223,19 @@ emb_code store_reload_org(store *st, emb_err *err)
         return store_sql_error(st, "reading organisation settings", err);
     }
     free_org(st);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         st->org_strings[i] = dup_col(s, i);
-    st->org.fiscal_year_start = sqlite3_column_int(s, 4);
-    st->org.week_start = sqlite3_column_int(s, 5);
+    st->org.fiscal_year_start = sqlite3_column_int(s, 5);
+    st->org.week_start = sqlite3_column_int(s, 6);
     sqlite3_finalize(s);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (!st->org_strings[i])
             return emb_err_set(err, EMB_NOMEM, "out of memory");
     st->org.name = st->org_strings[0];
     st->org.currency = st->org_strings[1];
     st->org.timezone = st->org_strings[2];
     st->org.locale = st->org_strings[3];
+    st->org.instance = st->org_strings[4];
     return EMB_OK;
 }
 
@@ -385,25 +389,45 @@ emb_code store_backup(store *st, const char *dest_path, emb_err *err)
         rc = emb_err_set(err, EMB_IO, "cannot start backup: %s", sqlite3_errmsg(dst));
         goto done;
     }
-    int step;
-    /* Small steps release the read lock in between, so writers are never starved;
-     * the backup restarts by itself if the source changes meanwhile. */
-    while ((step = sqlite3_backup_step(b, 1024)) == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED)
-        sqlite3_sleep(step == SQLITE_OK ? 0 : 20);
+    /* One step copies every page inside one read transaction: a consistent
+     * snapshot. In WAL mode readers and writers do not block each other, so other
+     * processes keep writing meanwhile. (Small steps would restart the copy after
+     * every write by another process and might never finish under steady writes.)
+     * BUSY and LOCKED are retried for about the store's busy timeout. */
+    int step, tries = 0;
+    while ((step = sqlite3_backup_step(b, -1)) == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED) {
+        if (step != SQLITE_OK && ++tries > 250)
+            break;
+        if (step != SQLITE_OK)
+            sqlite3_sleep(20);
+    }
     sqlite3_backup_finish(b);
     if (step != SQLITE_DONE) {
         rc = emb_err_set(err, map_sqlite_code(step), "backup to '%s' failed: %s", dest_path, sqlite3_errstr(step));
         goto done;
     }
-    sqlite3_close(dst);
+    /* The copy keeps the source's WAL mode in its header; a copy in rollback mode is
+     * one self-contained file, and it turns back to WAL when embudo opens it. */
+    sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    if (sqlite3_close(dst) != SQLITE_OK) {
+        rc = emb_err_set(err, EMB_IO, "cannot finish backup '%s': %s", dest_path, sqlite3_errmsg(dst));
+        goto done;
+    }
     dst = NULL;
     if (rename(tmp, dest_path) != 0)
-        rc = emb_err_set(err, EMB_IO, "cannot write backup '%s'", dest_path);
+        rc = emb_err_set(err, EMB_IO, "cannot write backup '%s': %s", dest_path, strerror(errno));
 done:
     if (dst)
         sqlite3_close(dst);
-    if (rc)
-        unlink(tmp);
+    if (rc) {
+        /* Leave nothing behind: the partial copy and any journal SQLite made for it. */
+        static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
+        for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+            char side[4096];
+            snprintf(side, sizeof side, "%s%s", tmp, sides[i]);
+            unlink(side);
+        }
+    }
     free(tmp);
     return rc;
 }

@@ -56,7 +56,9 @@ sqlite3 *store_sqlite(store *st);
 
 /* A prepared statement cached in slot (0..STORE_STMT_SLOTS-1) for the life of the
  * store, prepared from sql on first use and reset on every later call. The store
- * owns it; callers bind, step and leave it. NULL with err set when sql fails. */
+ * owns it; callers bind, step and leave it. NULL with err set when sql fails.
+ * With sql NULL it only returns a statement already cached (NULL, no error, when
+ * none), so callers can build costly SQL text once. */
 #define STORE_STMT_SLOTS 1024
 typedef struct sqlite3_stmt sqlite3_stmt;
 sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *err);
@@ -73,6 +75,7 @@ typedef struct {
     int fiscal_year_start; /* 1..12 */
     int week_start;        /* 1 = Monday .. 7 = Sunday */
     const char *locale;    /* en or es */
+    const char *instance;  /* random id given to the database at creation (32 hex digits) */
 } org_settings;
 
 const org_settings *store_org(store *st);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/embedded.h"
 #include "store/records.h"
 #include "store/store.h"
 
@@ -80,6 +81,29 @@ static void newer_schema_is_refused(void **state)
     store_close(st);
     assert_int_equal(store_open(db_path, 0, &st, &err), EMB_SCHEMA_NEWER);
     assert_non_null(strstr(err.msg, "9999"));
+}
+
+/* A database left at schema version 1 is brought to the current version on the
+ * next open for writing, keeping its data; read-only opens ask for that first. */
+static void old_schema_is_migrated(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, embedded_migrations[0].data, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1; UPDATE organisation SET name = 'Old'", NULL, NULL,
+                                  NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    store *st;
+    emb_err err;
+    assert_int_equal(store_open(db_path, STORE_READONLY, &st, &err), EMB_READONLY);
+    assert_non_null(strstr(err.msg, "embudo init"));
+    assert_int_equal(store_open(db_path, 0, &st, &err), EMB_OK);
+    assert_int_equal(store_schema_version(st), store_schema_version_supported());
+    assert_string_equal(store_org(st)->name, "Old");
+    assert_int_equal(strlen(store_org(st)->instance), 32);
+    store_close(st);
 }
 
 static void garbage_file_is_corrupt(void **state)
@@ -213,6 +237,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(open_missing_without_create_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(create_applies_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(old_schema_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(garbage_file_is_corrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(commit_bumps_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(deal_history_follows_changes, setup, teardown),

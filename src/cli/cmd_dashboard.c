@@ -1,0 +1,302 @@
+/*
+ * cmd_dashboard.c - `embudo dashboard`: what a manager reads first, in the
+ * terminal: the headline KPIs with their change against the previous period and
+ * their goal, the funnel, the leaderboard and the revenue trend as a sparkline.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/kpi_args.h"
+#include "core/value.h"
+#include "cli/kpi_print.h"
+#include "metrics/compare.h"
+#include "metrics/leaderboard.h"
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+
+const cli_command cmd_dashboard = {
+    .name = "dashboard",
+    .summary = "headline KPIs, funnel, leaderboard and revenue trend for a period",
+    .usage = "usage: embudo dashboard [--period P | --from D --to D] [--team T] [--format table|json]\n"
+             "\n"
+             "Shows for the period (default this-month): revenue won, deals won, win rate, average\n"
+             "deal size, sales cycle, open and weighted pipeline and new leads, each with its change\n"
+             "against the previous period and its goal attainment (the organisation's goals, or the\n"
+             "team's with --team); the funnel of the deals created in the period; the top 10 reps by\n"
+             "revenue won; and the monthly revenue won over the 12 months ending with the period.\n",
+    .run = run,
+};
+
+static const char *const headline[] = {"revenue_won", "deals_won", "win_rate", "avg_deal_size",
+                                       "sales_cycle_days", "open_pipeline", "weighted_pipeline", "leads_created"};
+#define NHEAD (sizeof headline / sizeof *headline)
+
+typedef struct {
+    cli_ctx *ctx;
+    const cli_command *cmd;
+    const snapshot *snap;
+    kpi_query base; /* period and filters */
+    period_range days;
+    arena *a;
+    int json;
+    int by_team;    /* the headline is broken down by the one team given */
+} dash;
+
+/* Money and counts of a pipeline's parts as a scalar: the amount. */
+static kpi_value headline_value(const kpi_value *v)
+{
+    if (v->kind == KV_PARTS)
+        return (kpi_value){.kind = KV_MONEY, .i = v->part[1]};
+    return *v;
+}
+
+static emb_code print_headline(dash *d, emb_err *err)
+{
+    kpi_query q = d->base;
+    for (size_t i = 0; i < NHEAD; i++)
+        q.metrics[q.nmetrics++] = kpi_metric_find(headline[i]);
+    if (d->by_team)
+        q.by[q.nby++] = DIM_TEAM;
+    kpi_result r;
+    kpi_value *prev, *goal;
+    emb_code rc = kpi_run(d->snap, &q, d->a, &r, err);
+    if (!rc)
+        rc = kpi_compare_run(d->snap, &q, KPI_COMPARE_PREVIOUS, d->days, &r, d->a, &prev, err);
+    if (!rc)
+        rc = kpi_compare_run(d->snap, &q, KPI_COMPARE_GOAL, d->days, &r, d->a, &goal, err);
+    if (rc)
+        return rc;
+    FILE *o = d->ctx->out;
+    if (d->json)
+        fputs("\"headline\": [", o);
+    else
+        fprintf(o, "%-20s %16s %12s %10s\n", "HEADLINE", "value", "vs previous", "goal");
+    for (size_t m = 0; m < NHEAD; m++) {
+        const kpi_metric *metric = q.metrics[m];
+        kpi_value cur = r.nrows ? r.rows[0].values[m] : (kpi_value){.kind = KV_NULL};
+        kpi_value before = r.nrows ? prev[m] : (kpi_value){.kind = KV_NULL};
+        kpi_value hv = headline_value(&cur), hb = headline_value(&before);
+        kpi_value change = kpi_change_relative(&hv, &hb);
+        kpi_value target = r.nrows ? goal[m] : (kpi_value){.kind = KV_NULL};
+        kpi_value att = kpi_change_relative(&hv, &target);
+        if (att.kind == KV_REAL)
+            att.x += 1.0;
+        if (d->json) {
+            const char *val = hv.kind == KV_PAIR ? arena_printf(d->a, "%.10g", hv.median)
+                                                 : kpi_value_data_text(d->snap, &hv, d->a);
+            fprintf(o, "%s\n  {\"metric\": \"%s\", \"value\": %s, \"change_rel\": %s, \"attainment\": %s}", m ? "," : "",
+                    kpi_metric_name(metric), val ? val : "null",
+                    change.kind == KV_REAL ? arena_printf(d->a, "%.10g", change.x) : "null",
+                    att.kind == KV_REAL ? arena_printf(d->a, "%.10g", att.x) : "null");
+        } else {
+            const char *val = hv.kind == KV_PAIR ? arena_printf(d->a, "%.1f d", hv.median)
+                                                 : kpi_value_table_text(d->snap, metric, &hv, d->a);
+            fprintf(o, "%-20s %16s %12s %10s\n", kpi_metric_name(metric), val,
+                    change.kind == KV_REAL ? arena_printf(d->a, "%+.1f%%", change.x * 100) : "-",
+                    att.kind == KV_REAL ? arena_printf(d->a, "%.1f%%", att.x * 100) : "-");
+        }
+    }
+    fputs(d->json ? "\n],\n" : "\n", o);
+    return EMB_OK;
+}
+
+/* Funnel rows in pipeline order: by pipeline, then stage position, then id. */
+static int cmp_stage_rows(const void *x, const void *y, void *arg)
+{
+    const snapshot *s = arg;
+    int32_t a = ((const kpi_row *)x)->key[0], b = ((const kpi_row *)y)->key[0];
+    if (s->stages.pipeline[a] != s->stages.pipeline[b])
+        return s->stages.pipeline[a] < s->stages.pipeline[b] ? -1 : 1;
+    if (s->stages.position[a] != s->stages.position[b])
+        return s->stages.position[a] < s->stages.position[b] ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+static emb_code print_funnel(dash *d, emb_err *err)
+{
+    kpi_query q = d->base;
+    q.metrics[q.nmetrics++] = kpi_metric_find("stage_reached");
+    q.metrics[q.nmetrics++] = kpi_metric_find("stage_conversion");
+    q.by[q.nby++] = DIM_STAGE;
+    kpi_result r;
+    emb_code rc = kpi_run(d->snap, &q, d->a, &r, err);
+    if (rc)
+        return rc;
+    qsort_r(r.rows, (size_t)r.nrows, sizeof *r.rows, cmp_stage_rows, (void *)d->snap);
+    int64_t top = 1;
+    for (int i = 0; i < r.nrows; i++)
+        if (r.rows[i].values[0].i > top)
+            top = r.rows[i].values[0].i;
+    FILE *o = d->ctx->out;
+    fputs(d->json ? "\"funnel\": [" : "FUNNEL (deals created in the period)\n", o);
+    for (int i = 0; i < r.nrows; i++) {
+        const char *stage = kpi_dim_label(d->snap, DIM_STAGE, r.rows[i].key[0], d->a);
+        const kpi_value *conv = &r.rows[i].values[1];
+        if (d->json) {
+            fprintf(o, "%s\n  {\"stage\": %s, \"reached\": %lld, \"conversion\": %s}", i ? "," : "",
+                    kpi_json_string(stage, d->a), (long long)r.rows[i].values[0].i,
+                    conv->kind == KV_REAL ? arena_printf(d->a, "%.10g", conv->x) : "null");
+            continue;
+        }
+        int bar = (int)(30 * r.rows[i].values[0].i / top);
+        char bars[128] = "";
+        for (int k = 0; k < bar; k++)
+            memcpy(bars + 3 * k, "\xe2\x96\x88", 4); /* U+2588 full block */
+        fprintf(o, "  %-16.16s %-30s%*s %6lld  %s\n", stage, bars, 30 - bar, "", (long long)r.rows[i].values[0].i,
+                conv->kind == KV_REAL ? arena_printf(d->a, "-> %.1f%%", conv->x * 100) : "");
+    }
+    fputs(d->json ? "\n],\n" : "\n", o);
+    return EMB_OK;
+}
+
+static emb_code print_leaders(dash *d, emb_err *err)
+{
+    kpi_leader *l;
+    int n;
+    emb_code rc = kpi_leaderboard(d->snap, kpi_metric_find("revenue_won"), &d->base, d->days, d->a, &l, &n, err);
+    if (rc)
+        return rc;
+    if (n > 10)
+        n = 10;
+    FILE *o = d->ctx->out;
+    fputs(d->json ? "\"leaderboard\": [" : "LEADERBOARD (revenue won)\n", o);
+    for (int i = 0; i < n; i++) {
+        const char *name = kpi_dim_label(d->snap, DIM_REP, l[i].rep, d->a);
+        const char *val = kpi_value_data_text(d->snap, &l[i].value, d->a);
+        if (d->json) {
+            fprintf(o, "%s\n  {\"rank\": %d, \"rep\": %s, \"revenue_won\": %s, \"previous_rank\": %s}", i ? "," : "",
+                    l[i].rank, kpi_json_string(name, d->a), val ? val : "null",
+                    l[i].previous_rank ? arena_printf(d->a, "%d", l[i].previous_rank) : "null");
+            continue;
+        }
+        const char *change = !l[i].previous_rank            ? "new"
+                             : l[i].previous_rank == l[i].rank ? "="
+                             : arena_printf(d->a, "%+d", l[i].previous_rank - l[i].rank);
+        fprintf(o, "  %2d  %-24.24s %14s  %s\n", l[i].rank, name, val ? val : "-", change);
+    }
+    fputs(d->json ? "\n],\n" : "\n", o);
+    return EMB_OK;
+}
+
+static emb_code print_trend(dash *d, emb_err *err)
+{
+    kpi_query q = d->base;
+    int y, m, dd;
+    civil_from_days(d->days.to - 1, &y, &m, &dd);
+    int first_month = y * 12 + (m - 1) - 11; /* the 12 months ending with the period's last */
+    q.t0 = tz_local_to_utc(d->snap->zone, days_from_civil(first_month / 12, first_month % 12 + 1, 1) * 86400);
+    q.t1 = tz_local_to_utc(d->snap->zone, days_from_civil((first_month + 12) / 12, (first_month + 12) % 12 + 1, 1) * 86400);
+    q.metrics[q.nmetrics++] = kpi_metric_find("revenue_won");
+    q.by[q.nby++] = DIM_MONTH;
+    kpi_result r;
+    emb_code rc = kpi_run(d->snap, &q, d->a, &r, err);
+    if (rc)
+        return rc;
+    int64_t v[12] = {0}, lo = INT64_MAX, hi = INT64_MIN;
+    for (int i = 0; i < r.nrows; i++) {
+        int k = r.rows[i].key[0] - first_month;
+        if (k >= 0 && k < 12)
+            v[k] = r.rows[i].values[0].i;
+    }
+    for (int k = 0; k < 12; k++) {
+        lo = v[k] < lo ? v[k] : lo;
+        hi = v[k] > hi ? v[k] : hi;
+    }
+    FILE *o = d->ctx->out;
+    if (d->json) {
+        fputs("\"trend\": [", o);
+        for (int k = 0; k < 12; k++)
+            fprintf(o, "%s{\"month\": \"%s\", \"revenue_won\": %s}", k ? ", " : "",
+                    kpi_dim_label(d->snap, DIM_MONTH, first_month + k, d->a),
+                    value_format_money(v[k], d->snap->currency, d->a));
+        fputs("]\n", o);
+        return EMB_OK;
+    }
+    static const char *const ticks[] = {"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+                                        "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
+    fprintf(o, "REVENUE WON, %s to %s\n  ", kpi_dim_label(d->snap, DIM_MONTH, first_month, d->a),
+            kpi_dim_label(d->snap, DIM_MONTH, first_month + 11, d->a));
+    for (int k = 0; k < 12; k++)
+        fputs(ticks[hi > lo ? (int)((v[k] - lo) * 7 / (hi - lo)) : 0], o);
+    fprintf(o, "  min %s, max %s\n", value_format_money(lo, d->snap->currency, d->a),
+            value_format_money(hi, d->snap->currency, d->a));
+    return EMB_OK;
+}
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"period", required_argument, NULL, 'p'}, {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},     {"team", required_argument, NULL, 'T'},
+        CLI_COMMON_OPTIONS,                       {0},
+    };
+    const char *period = NULL, *from = NULL, *to = NULL;
+    char *team = NULL;
+    int help = 0, opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int c = cli_common_option(cmd, ctx, opt, optarg, &help);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        switch (opt) {
+        case 'p': period = optarg; break;
+        case 'f': from = optarg; break;
+        case 't': to = optarg; break;
+        case 'T': team = optarg; break;
+        default: return cli_usage_error(ctx, cmd, "unknown option");
+        }
+    }
+    if (help)
+        return 0;
+    if (optind < argc)
+        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+    if (ctx->format == FORMAT_CSV)
+        return cli_usage_error(ctx, cmd, "the dashboard prints as a table or JSON; for CSV use `embudo kpi`");
+    if ((period && from) || !from != !to)
+        return cli_usage_error(ctx, cmd, "give --period, or --from with --to");
+    if (period && !strcmp(period, "all"))
+        return cli_usage_error(ctx, cmd, "the dashboard needs a period to compare, not 'all'");
+    store *st;
+    int status = cli_open_store(ctx, STORE_READONLY, &st);
+    if (status)
+        return status;
+    arena a;
+    arena_init(&a, 0);
+    emb_err err;
+    emb_err_clear(&err);
+    snapshot *snap = NULL;
+    int rebuilt;
+    dash d = {.ctx = ctx, .cmd = cmd, .a = &a, .json = ctx->format == FORMAT_JSON};
+    char from_text[11], to_text[11];
+    if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
+        status = cli_fail(ctx, &err);
+        goto done;
+    }
+    d.snap = snap;
+    if ((status = kpi_cli_period(cmd, ctx, snap, period, from, to, NULL, &d.base, &d.days, from_text, to_text)) ||
+        (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &d.base))))
+        goto done;
+    d.by_team = team && d.base.filters[0].nvalues == 1;
+    if (d.json)
+        fprintf(ctx->out, "{\"organisation\": %s, \"period\": {\"from\": \"%s\", \"to\": \"%s\"}, \"currency\": %s,\n",
+                kpi_json_string(store_org(st)->name, &a), from_text, to_text, kpi_json_string(snap->currency, &a));
+    else {
+        char last[11]; /* the period is [from, to): people read its last day */
+        date_format_iso(d.days.to - 1, last);
+        fprintf(ctx->out, "%s%s%s: %s to %s (%s)\n\n", store_org(st)->name, team ? ", team " : "", team ? team : "",
+                from_text, last, snap->currency);
+    }
+    if (print_headline(&d, &err) || print_funnel(&d, &err) || print_leaders(&d, &err) || print_trend(&d, &err)) {
+        status = cli_fail(ctx, &err);
+        goto done;
+    }
+    if (d.json)
+        fputs("}\n", ctx->out);
+done:
+    arena_release(&a);
+    snapshot_free(snap);
+    store_close(st);
+    return status;
+}

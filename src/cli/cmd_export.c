@@ -1,0 +1,143 @@
+/* cmd_export.c - `embudo export KIND|all`: records to CSV or JSON files (io/export.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "io/export.h"
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+
+const cli_command cmd_export = {
+    .name = "export",
+    .summary = "write the records of a kind to CSV or JSON",
+    .usage = "usage: embudo export KIND [--format csv|json] [-o FILE]\n"
+             "       embudo export all -o DIR [--format csv|json]\n"
+             "\n"
+             "Writes every record of KIND (deals, leads, accounts, contacts, activities,\n"
+             "products, orders, order_lines, users, teams, goals, expenses, rates,\n"
+             "regions, pipelines, stages) to standard output or to FILE, in the form\n"
+             "`embudo import KIND FILE` reads back: importing an export into an empty\n"
+             "database and exporting again gives the same file.\n"
+             "\n"
+             "Columns are the kind's field names (see `embudo KIND --help`) except\n"
+             "computed ones; the id column holds each record's key: its external id, or\n"
+             "#N (its internal number) when it has none. References hold the key of the\n"
+             "record they name. Money has the currency's decimals with a '.', instants\n"
+             "are ISO 8601 in the organisation's time zone, percentages are fractions.\n"
+             "Deal history and deal products are not part of the deals file.\n"
+             "\n"
+             "  --format csv|json  CSV (RFC 4180, header line, CRLF; the default) or a JSON\n"
+             "                     array of objects\n"
+             "  -o, --output FILE  write FILE atomically (a temporary file renamed at the end)\n"
+             "  all -o DIR         one file per kind in DIR (created if missing), named\n"
+             "                     KIND.csv, in the order to import them back\n",
+    .run = run,
+};
+
+static void list_kinds(FILE *f)
+{
+    fputs("kinds:", f);
+    for (const kind_def *const *k = kind_all(); *k; k++)
+        fprintf(f, " %s", (*k)->name);
+    fputs(", all\n", f);
+}
+
+static int export_all(cli_ctx *ctx, exporter *ex, export_format fmt, const char *dir, emb_err *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        emb_err_set(err, EMB_IO, "cannot create directory '%s': %s", dir, strerror(errno));
+        return cli_fail(ctx, err);
+    }
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        emb_err_set(err, EMB_IO, "'%s' is not a directory", dir);
+        return cli_fail(ctx, err);
+    }
+    for (const kind_def *const *k = kind_all(); *k; k++) {
+        char name[64], path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, export_file_name(*k, fmt, name, sizeof name));
+        int64_t rows;
+        if (export_kind_file(ex, *k, fmt, path, &rows, err))
+            return cli_fail(ctx, err);
+        fprintf(ctx->err, "exported %lld %s to %s\n", (long long)rows, (*k)->name, path);
+    }
+    return 0;
+}
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        CLI_COMMON_OPTIONS,
+        {0},
+    };
+    const char *output = NULL;
+    int help = 0, opt;
+    optind = 0;
+    opterr = 0;
+    /* GNU getopt moves the kind after the options, wherever it was typed. */
+    while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        int c = cli_common_option(cmd, ctx, opt, optarg, &help);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        if (opt == 'o')
+            output = optarg;
+        else if (opt == ':' || (opt == '?' && optopt))
+            return cli_usage_error(ctx, cmd, "option '-%c' needs a value or is unknown", optopt);
+        else
+            return cli_usage_error(ctx, cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+    }
+    if (help)
+        return 0;
+    if (argc - optind > 1)
+        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind + 1]);
+    const char *kind_name = optind < argc ? argv[optind] : NULL;
+    if (!kind_name) {
+        cli_usage_error(ctx, cmd, "name the kind to export");
+        list_kinds(ctx->err);
+        return 2;
+    }
+    if (ctx->format == FORMAT_TABLE && ctx->format_given)
+        return cli_usage_error(ctx, cmd, "export writes csv or json, not table");
+    export_format fmt = ctx->format == FORMAT_JSON ? EXPORT_JSON : EXPORT_CSV;
+    int all = !strcmp(kind_name, "all");
+    const kind_def *kind = all ? NULL : kind_find(kind_name);
+    if (!all && !kind) {
+        cli_usage_error(ctx, cmd, "unknown kind '%s'", kind_name);
+        list_kinds(ctx->err);
+        return 2;
+    }
+    if (all && !output)
+        return cli_usage_error(ctx, cmd, "export all needs -o DIR");
+    if (output && !*output)
+        return cli_usage_error(ctx, cmd, "-o needs a file name");
+
+    store *st;
+    int status = cli_open_store(ctx, STORE_READONLY, &st);
+    if (status)
+        return status;
+    emb_err err;
+    emb_err_clear(&err);
+    exporter *ex = NULL;
+    int64_t rows = 0;
+    if (export_open(st, &ex, &err)) {
+        status = cli_fail(ctx, &err);
+    } else if (all) {
+        status = export_all(ctx, ex, fmt, output, &err);
+    } else if (output) {
+        if (export_kind_file(ex, kind, fmt, output, &rows, &err))
+            status = cli_fail(ctx, &err);
+        else
+            fprintf(ctx->err, "exported %lld %s to %s\n", (long long)rows, kind->name, output);
+    } else {
+        setvbuf(ctx->out, NULL, _IOFBF, 1 << 20); /* nothing was written to it yet */
+        if (export_kind(ex, kind, fmt, ctx->out, &rows, &err))
+            status = cli_fail(ctx, &err);
+    }
+    export_close(ex);
+    store_close(st);
+    return status;
+}

@@ -1,0 +1,310 @@
+/* cmd_import.c - `embudo import KIND FILE`: import records from a CSV file (see io/import.h). */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/import.h"
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+
+const cli_command cmd_import = {
+    .name = "import",
+    .summary = "import records from a CSV file",
+    .usage =
+        "usage: embudo import KIND FILE [options]\n"
+        "       embudo import --fields KIND\n"
+        "\n"
+        "Imports records of KIND (deals, leads, accounts, contacts, users, teams, regions,\n"
+        "products, orders, order_lines, activities, goals, expenses, rates, pipelines,\n"
+        "stages) from a CSV file: UTF-8 with or without a byte-order mark, comma, semicolon\n"
+        "or tab separated, any line ends. Columns are matched to fields by name or by\n"
+        "English and Spanish synonyms (`embudo import --fields KIND` lists them). The\n"
+        "import is one transaction: every row or none. Importing the same file again\n"
+        "updates what it created and never duplicates (rows are keyed by their id).\n"
+        "\n"
+        "  --map FIELD=COLUMN,...     take FIELD from COLUMN; join columns with '+'\n"
+        "                             (--map name=first_name+last_name); FIELD= leaves the\n"
+        "                             field out even if a header matches it\n"
+        "  --set FIELD=VALUE,...      a value for a field the file lacks or for its empty cells\n"
+        "  --stage-map TEXT=STAGE,... read the file's stage TEXT as the pipeline's STAGE\n"
+        "  --value-map FIELD:FROM=TO,...  read the cell text FROM of FIELD as TO\n"
+        "                             (--value-map category:1=Beverages,category:2=Condiments)\n"
+        "  --date-format FMT          d/m/Y, m/d/Y, Y-m-d or a format such as %d.%m.%Y\n"
+        "                             (default: ISO, or detected over each whole column)\n"
+        "  --decimal dot|comma        decimal separator of numbers (default: per value,\n"
+        "                             1.234,56 and 1,234.56 both work)\n"
+        "  --create-missing           create referenced accounts, users, products, stages ...\n"
+        "                             that do not exist yet, instead of reporting them\n"
+        "  --dry-run                  check every row and report, writing nothing\n"
+        "  --skip-invalid FILE        import the valid rows; write the others to FILE with a\n"
+        "                             'reason' column (without it, any invalid row fails\n"
+        "                             the whole import)\n"
+        "  --fields                   list the fields of KIND, their types and headers\n"
+        "  --format table|json        the summary's format\n"
+        "\n"
+        "Example: embudo import deals pipeline.csv --map owner=Vendedor --create-missing\n",
+    .run = run,
+};
+
+enum { OPT_MAP = 1, OPT_SET, OPT_STAGE_MAP, OPT_VALUE_MAP, OPT_DATE_FORMAT, OPT_DECIMAL, OPT_CREATE, OPT_DRY, OPT_SKIP, OPT_FIELDS };
+
+typedef struct {
+    FILE *err;
+    int shown;
+} progress_state;
+
+static void show_progress(void *ud, const import_progress *p)
+{
+    progress_state *ps = ud;
+    double rate = p->seconds > 0 ? (double)p->rows / p->seconds : 0;
+    if (p->size > 0)
+        fprintf(ps->err, "\r  %lld rows  %3d%%  %.0f rows/s ", (long long)p->rows,
+                (int)(100.0 * (double)p->bytes / (double)p->size), rate);
+    else
+        fprintf(ps->err, "\r  %lld rows  %.0f rows/s ", (long long)p->rows, rate);
+    fflush(ps->err);
+    ps->shown = 1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary *s)
+{
+    FILE *out = ctx->out;
+    double rate = s->seconds > 0 ? (double)s->rows / s->seconds : 0;
+    fprintf(out, "%s %lld rows of %s from %s in %.2f s (%.0f rows/s)%s\n",
+            o->dry_run ? "checked" : "imported", (long long)s->rows, o->kind->name, base_name(o->path), s->seconds,
+            rate, o->dry_run ? "; dry run: nothing was written" : "");
+    fprintf(out, "  created %lld, updated %lld, repeated %lld, rejected %lld\n", (long long)s->created,
+            (long long)s->updated, (long long)s->repeated, (long long)s->rejected);
+    if (s->rejected && o->rejects_path && !o->dry_run)
+        fprintf(out, "  rejected rows written to %s\n", o->rejects_path);
+    if (s->nrefs_created) {
+        fputs("  created by --create-missing:", out);
+        for (size_t i = 0; i < s->nrefs_created; i++)
+            fprintf(out, "%s %lld %s", i ? "," : "", (long long)s->refs_created[i].count, s->refs_created[i].kind);
+        fputc('\n', out);
+    }
+    fputs("  columns:", out);
+    for (size_t i = 0; i < s->nmapping; i++)
+        fprintf(out, "%s %s", i ? "," : "", s->mapping[i]);
+    fputc('\n', out);
+    if (s->nignored) {
+        fputs("  ignored columns:", out);
+        for (size_t i = 0; i < s->nignored; i++)
+            fprintf(out, "%s %s", i ? "," : "", s->ignored[i]);
+        fputc('\n', out);
+    }
+}
+
+static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary *s)
+{
+    json_t *ign = json_array(), *map = json_array(), *errs = json_array(), *refs = json_object();
+    for (size_t i = 0; i < s->nignored; i++)
+        json_array_append_new(ign, json_string(s->ignored[i]));
+    for (size_t i = 0; i < s->nmapping; i++)
+        json_array_append_new(map, json_string(s->mapping[i]));
+    for (size_t i = 0; i < s->nerrors; i++)
+        json_array_append_new(errs, json_string(s->errors[i]));
+    for (size_t i = 0; i < s->nrefs_created; i++)
+        json_object_set_new(refs, s->refs_created[i].kind, json_integer(s->refs_created[i].count));
+    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:f, s:f}", "kind",
+                          o->kind->name, "file", o->path, "dry_run", o->dry_run, "committed", s->committed, "rows",
+                          (json_int_t)s->rows, "created", (json_int_t)s->created, "updated", (json_int_t)s->updated,
+                          "repeated", (json_int_t)s->repeated, "rejected", (json_int_t)s->rejected, "columns", map,
+                          "ignored_columns", ign, "created_references", refs, "errors", errs, "seconds", s->seconds,
+                          "rows_per_second", s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
+    char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (text)
+        fprintf(ctx->out, "%s\n", text);
+    free(text);
+    json_decref(j);
+}
+
+static void remove_db(const char *path)
+{
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (int i = 0; i < 4; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+}
+
+static int list_kinds_error(cli_ctx *ctx, const cli_command *cmd, const char *name)
+{
+    char list[512];
+    size_t n = 0;
+    for (const kind_def *const *k = kind_all(); *k && n < sizeof list; k++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", (*k)->name);
+    return cli_usage_error(ctx, cmd, "unknown kind '%s'; kinds: %s", name, list);
+}
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"map", required_argument, NULL, OPT_MAP},
+        {"set", required_argument, NULL, OPT_SET},
+        {"stage-map", required_argument, NULL, OPT_STAGE_MAP},
+        {"value-map", required_argument, NULL, OPT_VALUE_MAP},
+        {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
+        {"decimal", required_argument, NULL, OPT_DECIMAL},
+        {"create-missing", no_argument, NULL, OPT_CREATE},
+        {"dry-run", no_argument, NULL, OPT_DRY},
+        {"skip-invalid", required_argument, NULL, OPT_SKIP},
+        {"fields", no_argument, NULL, OPT_FIELDS},
+        CLI_COMMON_OPTIONS,
+        {0},
+    };
+    import_opts o = {.now = ctx->now};
+    import_pair *maps = NULL, *sets = NULL, *stage_maps = NULL, *value_maps = NULL;
+    arena a;
+    arena_init(&a, 0);
+    emb_err err;
+    emb_err_clear(&err);
+    int help = 0, fields = 0, opt, status = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int c = cli_common_option(cmd, ctx, opt, optarg, &help);
+        if (c < 0) {
+            status = 2;
+            goto done;
+        }
+        if (c > 0)
+            continue;
+        emb_code rc = EMB_OK;
+        switch (opt) {
+        case OPT_MAP:
+            rc = import_parse_pairs("--map", optarg, &a, &maps, &o.nmaps, &err);
+            break;
+        case OPT_SET:
+            rc = import_parse_pairs("--set", optarg, &a, &sets, &o.nsets, &err);
+            break;
+        case OPT_STAGE_MAP:
+            rc = import_parse_pairs("--stage-map", optarg, &a, &stage_maps, &o.nstage_maps, &err);
+            break;
+        case OPT_VALUE_MAP:
+            rc = import_parse_pairs("--value-map", optarg, &a, &value_maps, &o.nvalue_maps, &err);
+            break;
+        case OPT_DATE_FORMAT:
+            o.date_format = optarg;
+            break;
+        case OPT_DECIMAL:
+            if (!strcmp(optarg, "dot"))
+                o.numbers = NUM_DOT;
+            else if (!strcmp(optarg, "comma"))
+                o.numbers = NUM_COMMA;
+            else {
+                status = cli_usage_error(ctx, cmd, "--decimal '%s': use dot (1,234.56) or comma (1.234,56)", optarg);
+                goto done;
+            }
+            break;
+        case OPT_CREATE:
+            o.create_missing = 1;
+            break;
+        case OPT_DRY:
+            o.dry_run = 1;
+            break;
+        case OPT_SKIP:
+            o.rejects_path = optarg;
+            break;
+        case OPT_FIELDS:
+            fields = 1;
+            break;
+        default:
+            status = cli_usage_error(ctx, cmd, "unknown option");
+            goto done;
+        }
+        if (rc) {
+            status = cli_usage_error(ctx, cmd, "%s", err.msg);
+            goto done;
+        }
+    }
+    if (help)
+        goto done;
+    if (fields) {
+        if (argc - optind != 1) {
+            status = cli_usage_error(ctx, cmd, "--fields needs one KIND");
+            goto done;
+        }
+        const kind_def *k = kind_find(argv[optind]);
+        if (!k) {
+            status = list_kinds_error(ctx, cmd, argv[optind]);
+            goto done;
+        }
+        import_print_fields(k, ctx->format == FORMAT_JSON, ctx->out);
+        goto done;
+    }
+    if (argc - optind != 2) {
+        status = cli_usage_error(ctx, cmd, argc - optind < 2 ? "expected KIND and FILE" : "unexpected argument '%s'",
+                                 argv[optind + 2 < argc ? optind + 2 : optind]);
+        goto done;
+    }
+    o.kind = kind_find(argv[optind]);
+    if (!o.kind) {
+        status = list_kinds_error(ctx, cmd, argv[optind]);
+        goto done;
+    }
+    o.path = argv[optind + 1];
+    o.maps = maps;
+    o.sets = sets;
+    o.stage_maps = stage_maps;
+    o.value_maps = value_maps;
+    progress_state ps = {ctx->err, 0};
+    if (isatty(fileno(ctx->err))) {
+        o.progress = show_progress;
+        o.progress_ud = &ps;
+    }
+
+    /* The file and the mapping first: a wrong --map or file touches no database. */
+    import_summary sum;
+    import_job *job = NULL;
+    if (import_open(&o, &sum, &job, &err)) {
+        import_summary_release(&sum);
+        status = cli_fail(ctx, &err);
+        goto done;
+    }
+    int existed = access(ctx->db_path, F_OK) == 0;
+    store *st = NULL;
+    status = cli_open_store(ctx, STORE_CREATE, &st);
+    if (!status) {
+        emb_code rc = import_run(job, st, &err);
+        if (ps.shown)
+            fputs("\r\033[K", ctx->err);
+        if (ctx->format == FORMAT_JSON)
+            print_json(ctx, &o, &sum);
+        else if (!rc)
+            print_table(ctx, &o, &sum);
+        if (rc) {
+            for (size_t i = 0; i < sum.nerrors; i++)
+                fprintf(ctx->err, "embudo: error: %s\n", sum.errors[i]);
+            if (sum.errors_total > (int64_t)sum.nerrors)
+                fprintf(ctx->err, "embudo: (%lld more errors not shown)\n",
+                        (long long)(sum.errors_total - (int64_t)sum.nerrors));
+            status = cli_fail(ctx, &err);
+        } else if (o.dry_run && sum.rejected && !o.rejects_path) {
+            status = 1;
+        } else if (sum.rejected) {
+            for (size_t i = 0; i < sum.nerrors; i++)
+                fprintf(ctx->err, "embudo: warning: %s\n", sum.errors[i]);
+        }
+        store_close(st);
+        if (status && !existed)
+            remove_db(ctx->db_path); /* a failed import into a new file leaves no file */
+    }
+    import_close(job);
+    import_summary_release(&sum);
+done:
+    free(maps);
+    free(sets);
+    free(stage_maps);
+    free(value_maps);
+    arena_release(&a);
+    return status;
+}

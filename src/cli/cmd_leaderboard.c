@@ -1,0 +1,141 @@
+/* cmd_leaderboard.c - `embudo leaderboard`: reps ranked by a metric for a period. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/kpi_args.h"
+#include "cli/kpi_print.h"
+#include "metrics/leaderboard.h"
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+
+const cli_command cmd_leaderboard = {
+    .name = "leaderboard",
+    .summary = "reps ranked by a metric, with goal attainment and rank change",
+    .usage = "usage: embudo leaderboard [--metric M] [--period P | --from D --to D] [--team T] [--limit N]\n"
+             "                          [--format table|json|csv]\n"
+             "\n"
+             "Ranks the reps by a metric (default revenue_won) over the period (default this-month),\n"
+             "with each rep's goal attainment for that metric and period, and their rank in the\n"
+             "previous period. Ties share a rank; reps without a value come last, unranked.\n"
+             "  --team T     only the reps of team T (several: T1|T2)\n"
+             "  --limit N    the first N rows\n",
+    .run = run,
+};
+
+static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"metric", required_argument, NULL, 'm'}, {"period", required_argument, NULL, 'p'},
+        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+        {"team", required_argument, NULL, 'T'},   {"limit", required_argument, NULL, 'n'},
+        CLI_COMMON_OPTIONS,                       {0},
+    };
+    const char *metric_name = "revenue_won", *period = NULL, *from = NULL, *to = NULL;
+    char *team = NULL;
+    long limit = 0;
+    int help = 0, opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int c = cli_common_option(cmd, ctx, opt, optarg, &help);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        char *end;
+        switch (opt) {
+        case 'm': metric_name = optarg; break;
+        case 'p': period = optarg; break;
+        case 'f': from = optarg; break;
+        case 't': to = optarg; break;
+        case 'T': team = optarg; break;
+        case 'n':
+            limit = strtol(optarg, &end, 10);
+            if (*end || limit <= 0)
+                return cli_usage_error(ctx, cmd, "--limit '%s' must be a positive number", optarg);
+            break;
+        default:
+            return cli_usage_error(ctx, cmd, "unknown option");
+        }
+    }
+    if (help)
+        return 0;
+    if (optind < argc)
+        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+    if ((period && from) || !from != !to)
+        return cli_usage_error(ctx, cmd, "give --period, or --from with --to");
+    const kpi_metric *m = kpi_metric_find(metric_name);
+    if (!m)
+        return cli_usage_error(ctx, cmd, "unknown metric '%s' (see `embudo kpi --list`)", metric_name);
+    store *st;
+    int status = cli_open_store(ctx, STORE_READONLY, &st);
+    if (status)
+        return status;
+    snapshot *snap = NULL;
+    arena a;
+    arena_init(&a, 0);
+    emb_err err;
+    emb_err_clear(&err);
+    int rebuilt;
+    kpi_query q;
+    memset(&q, 0, sizeof q);
+    period_range days;
+    char from_text[11], to_text[11];
+    kpi_leader *rows;
+    int n;
+    if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
+        status = cli_fail(ctx, &err);
+        goto done;
+    }
+    if ((status = kpi_cli_period(cmd, ctx, snap, period, from, to, NULL, &q, &days, from_text, to_text)) ||
+        (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &q))))
+        goto done;
+    if (kpi_leaderboard(snap, m, &q, days, &a, &rows, &n, &err)) {
+        status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
+        goto done;
+    }
+    if (limit && n > limit)
+        n = (int)limit;
+    FILE *o = ctx->out;
+    if (ctx->format == FORMAT_JSON) {
+        fprintf(o, "{\"metric\": %s, \"period\": {\"from\": %s, \"to\": %s}, \"rows\": [",
+                kpi_json_string(metric_name, &a), from_text[0] ? kpi_json_string(from_text, &a) : "null",
+                to_text[0] ? kpi_json_string(to_text, &a) : "null");
+        for (int i = 0; i < n; i++) {
+            fprintf(o, "%s\n  {\"rank\": %s, \"rep\": %s, \"value\": %s, \"attainment\": %s, \"previous_rank\": %s}",
+                    i ? "," : "", rows[i].rank ? arena_printf(&a, "%d", rows[i].rank) : "null",
+                    kpi_json_string(kpi_dim_label(snap, DIM_REP, rows[i].rep, &a), &a),
+                    rows[i].value.kind == KV_NULL ? "null" : kpi_value_data_text(snap, &rows[i].value, &a),
+                    rows[i].attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", rows[i].attainment.x) : "null",
+                    rows[i].previous_rank ? arena_printf(&a, "%d", rows[i].previous_rank) : "null");
+        }
+        fputs("\n]}\n", o);
+    } else {
+        int csv = ctx->format == FORMAT_CSV;
+        if (csv)
+            fprintf(o, "rank,rep,%s,attainment,previous_rank,change\r\n", metric_name);
+        else
+            fprintf(o, "%-4s  %-24s  %16s  %10s  %s\n", "rank", "rep", metric_name, "attainment", "change");
+        for (int i = 0; i < n; i++) {
+            const kpi_leader *l = &rows[i];
+            const char *change = !l->rank ? "" : !l->previous_rank ? "new"
+                                 : l->previous_rank == l->rank    ? "="
+                                 : arena_printf(&a, "%s%d", l->previous_rank > l->rank ? "+" : "-",
+                                                abs(l->previous_rank - l->rank));
+            const char *att = l->attainment.kind == KV_REAL ? arena_printf(&a, "%.1f%%", l->attainment.x * 100) : "-";
+            const char *name = kpi_dim_label(snap, DIM_REP, l->rep, &a);
+            if (csv)
+                fprintf(o, "%s,%s,%s,%s,%s,%s\r\n", l->rank ? arena_printf(&a, "%d", l->rank) : "",
+                        kpi_csv_text(name, &a), l->value.kind == KV_NULL ? "" : kpi_value_data_text(snap, &l->value, &a),
+                        l->attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", l->attainment.x) : "",
+                        l->previous_rank ? arena_printf(&a, "%d", l->previous_rank) : "", change);
+            else
+                fprintf(o, "%-4s  %-24s  %16s  %10s  %s\n", l->rank ? arena_printf(&a, "%d", l->rank) : "-", name,
+                        kpi_value_table_text(snap, m, &l->value, &a), att, change);
+        }
+    }
+done:
+    arena_release(&a);
+    snapshot_free(snap);
+    store_close(st);
+    return status;
+}

@@ -1,0 +1,43 @@
+/*
+ * kpi_print.h - printing a KPI result (with its comparison) as a table, JSON or
+ * CSV; shared by `embudo kpi` and `embudo dashboard`.
+ *
+ * JSON: one object {"period": {"from", "to"}, "currency", "compare", "rows": [...]}
+ * where each row holds the dimension labels under the dimension names and each
+ * metric's value under its name: a number, null, or an object for metrics with
+ * parts ({"median", "mean"}, {"count", "amount"} ...). With a comparison, each
+ * scalar metric M also has M_previous / M_year / M_goal, M_change and
+ * M_change_rel (M_attainment for goals). Money is a decimal number in the
+ * reporting currency; rates are fractions.
+ * CSV: the same columns, parts flattened as M_part. Tables: rates as percentages.
+ * All text is allocated in the arena given.
+ */
+#ifndef EMB_KPI_PRINT_H
+#define EMB_KPI_PRINT_H
+
+#include "cli/cli.h"
+#include "metrics/compare.h"
+#include "metrics/engine.h"
+#include "metrics/snapshot.h"
+
+typedef struct {
+    const snapshot *snap;
+    const kpi_query *query;
+    const kpi_result *result;
+    kpi_compare compare;    /* KPI_COMPARE_NONE: no comparison columns */
+    const kpi_value *other; /* comparison values, [row * nmetrics + metric] */
+    const char *from, *to;  /* period as days, NULL for all time */
+} kpi_report;
+
+void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a);
+
+/* A JSON string literal of s; a CSV cell of s (quoted when needed). */
+const char *kpi_json_string(const char *s, arena *a);
+const char *kpi_csv_text(const char *s, arena *a);
+/* A scalar value in data form ("1234.50", "0.6315", "12"), NULL when it has none. */
+const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a);
+
+/* Text of a value as a table shows it ("61.9%", "1322.38", "12.5 (mean 20.1)", "-"). */
+const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * record_print.c - records printed by the record commands (list, show, and the
+ * record echoed after add and update) through the one printer of cli/output.h.
+ *
+ * References are printed as the referenced record's label (name, title) in tables,
+ * for people, and as its key (ext id or "#id", what --where and imports accept) in
+ * json and csv; values as recfmt formats them (money in the record's currency,
+ * instants in the organisation's zone).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "cli/output.h"
+#include "cli/record_cli.h"
+#include "io/recfmt.h"
+#include "store/refcache.h"
+
+/* Referenced kinds up to this size are loaded whole on first use. */
+#define PRELOAD_MAX 50000
+
+static out_type out_type_of(const field_def *f)
+{
+    int t = recfmt_json_type(f);
+    return t == 1 ? OUT_NUMBER : t == 2 ? OUT_BOOL : OUT_TEXT;
+}
+
+/* Fields shown by list (FF_LIST, or all with all_fields) and show (all). */
+static int shown(const field_def *f, int all)
+{
+    return f->column && !(f->flags & FF_SECRET) && (all || (f->flags & FF_LIST));
+}
+
+/* Basis points as a percentage for tables: 3500 -> "35%", 1250 -> "12.5%". */
+static const char *percent(int64_t bp, arena *a)
+{
+    const char *d = value_format_decimal(bp, 2, a);
+    return d ? arena_printf(a, "%s%%", d) : NULL;
+}
+
+typedef struct {
+    refcache *refs;
+    recfmt fmt;
+} printer;
+
+static int printer_open(rec_env *env, printer *p)
+{
+    if (refcache_new(env->st, env->ctx->format == FORMAT_TABLE, PRELOAD_MAX, &p->refs, &env->err))
+        return -1;
+    p->fmt = (recfmt){
+        .st = env->st, .zone = env->zone, .org_currency = store_org(env->st)->currency, .refs = p->refs};
+    return 0;
+}
+
+/* Cells of the shown fields of r; NULL entries for NULL values. */
+static const char **record_cells(rec_env *env, printer *p, const record *r, int all, arena *a, size_t *n)
+{
+    const kind_def *k = r->kind;
+    const char **cells = arena_calloc(a, k->nfields + 1, sizeof *cells);
+    if (!cells) {
+        emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        return NULL;
+    }
+    size_t c = 0;
+    for (size_t i = 0; i < k->nfields; i++) {
+        if (!shown(&k->fields[i], all))
+            continue;
+        emb_err_clear(&env->err);
+        cells[c] = recfmt_field(&p->fmt, r, (int)i, a, &env->err);
+        if (!cells[c] && env->err.code)
+            return NULL;
+        if (cells[c] && k->fields[i].type == FT_BP && env->ctx->format == FORMAT_TABLE)
+            cells[c] = percent(r->v[i].i, a); /* people read 35%, files keep 0.35 */
+        c++;
+    }
+    *n = c;
+    return cells;
+}
+
+static out_column *columns(rec_env *env, int all, size_t *n)
+{
+    const kind_def *k = env->kind;
+    out_column *cols = arena_calloc(&env->a, k->nfields + 1, sizeof *cols);
+    size_t c = 0;
+    for (size_t i = 0; cols && i < k->nfields; i++)
+        if (shown(&k->fields[i], all))
+            cols[c++] = (out_column){k->fields[i].name, out_type_of(&k->fields[i])};
+    *n = c;
+    return cols;
+}
+
+int rec_print_list(rec_env *env, const store_query *q, int all_fields, int64_t more_than)
+{
+    printer p = {0};
+    size_t ncols;
+    out_column *cols = columns(env, all_fields, &ncols);
+    store_query_cursor *cur = NULL;
+    output *out = NULL;
+    int64_t rows = 0;
+    int more = 0;
+    if (!cols) {
+        emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (printer_open(env, &p) || store_query_open(env->st, env->kind, q, &cur, &env->err) ||
+        output_begin(env->ctx->out, env->ctx->format, cols, ncols, 0, &out, &env->err))
+        goto fail;
+    arena row_arena;
+    arena_init(&row_arena, 8 * 1024);
+    for (;;) {
+        record *r;
+        int got = store_query_next(cur, &row_arena, &r, &env->err);
+        if (got < 0) {
+            arena_release(&row_arena);
+            goto fail;
+        }
+        if (got == 0)
+            break;
+        if (more_than && rows == more_than) {
+            more = 1;
+            break;
+        }
+        size_t n;
+        const char **cells = record_cells(env, &p, r, all_fields, &row_arena, &n);
+        if (!cells || output_row(out, cells, &env->err)) {
+            arena_release(&row_arena);
+            goto fail;
+        }
+        rows++;
+        arena_reset(&row_arena); /* the cells were copied or written */
+    }
+    arena_release(&row_arena);
+    store_query_close(cur);
+    cur = NULL;
+    if (rows == 0 && env->ctx->format == FORMAT_TABLE) {
+        output_abort(out);
+        out = NULL;
+        fprintf(env->ctx->err, "no %s\n", env->kind->name);
+    } else {
+        emb_code rc = output_end(out, &env->err);
+        out = NULL;
+        if (rc)
+            goto fail;
+    }
+    if (more)
+        fprintf(env->ctx->err, "showing the first %lld %s; use --limit N, or --limit 0 for all\n",
+                (long long)rows, env->kind->name);
+    refcache_free(p.refs);
+    return 0;
+fail:
+    output_abort(out);
+    store_query_close(cur);
+    refcache_free(p.refs);
+    return rec_fail(env);
+}
+
+/* ---- show ------------------------------------------------------------------ */
+
+static emb_code print_section(rec_env *env, const char *title, const out_column *cols, size_t ncols,
+                              const char **cells, size_t nrows)
+{
+    FILE *f = env->ctx->out;
+    if (env->ctx->format == FORMAT_TABLE)
+        fprintf(f, "\n%s:\n", title);
+    else
+        output_json_key(f, title);
+    if (env->ctx->format == FORMAT_TABLE && nrows == 0) {
+        fputs("(none)\n", f);
+        return EMB_OK;
+    }
+    output *out;
+    if (output_begin(f, env->ctx->format, cols, ncols, 0, &out, &env->err))
+        return env->err.code;
+    for (size_t r = 0; r < nrows; r++)
+        if (output_row(out, cells + r * ncols, &env->err)) {
+            output_abort(out);
+            return env->err.code;
+        }
+    return output_end(out, &env->err);
+}
+
+static const char *ref_text(rec_env *env, printer *p, const char *kind, int64_t id)
+{
+    if (!id)
+        return NULL;
+    return refcache_get(p->refs, kind_find(kind), id, &env->err);
+}
+
+static emb_code deal_history(rec_env *env, printer *p, int64_t deal_id)
+{
+    static const out_column cols[] = {
+        {"at", OUT_TEXT},       {"author", OUT_TEXT},   {"changed", OUT_TEXT},
+        {"stage", OUT_TEXT},    {"status", OUT_TEXT},   {"amount", OUT_NUMBER},
+        {"currency", OUT_TEXT}, {"owner", OUT_TEXT},    {"expected_close", OUT_TEXT},
+    };
+    enum { NC = sizeof cols / sizeof cols[0] };
+    deal_history_row *h;
+    size_t n;
+    if (store_deal_history(env->st, deal_id, &env->a, &h, &n, &env->err))
+        return env->err.code;
+    const char **cells = arena_calloc(&env->a, n * NC + 1, sizeof *cells);
+    if (!cells)
+        return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char **c = cells + i * NC;
+        c[0] = value_format_instant(h[i].at, env->zone, 1, &env->a);
+        c[1] = ref_text(env, p, "users", h[i].author_id);
+        c[2] = h[i].changed;
+        c[3] = ref_text(env, p, "stages", h[i].stage_id);
+        c[4] = h[i].status;
+        c[5] = h[i].amount_set ? value_format_money(h[i].amount, h[i].currency, &env->a) : NULL;
+        c[6] = h[i].currency;
+        c[7] = ref_text(env, p, "users", h[i].owner_id);
+        c[8] = h[i].expected_close;
+        if (env->err.code)
+            return env->err.code;
+    }
+    return print_section(env, "history", cols, NC, cells, n);
+}
+
+static emb_code deal_products(rec_env *env, printer *p, const record *deal)
+{
+    static const out_column cols[] = {
+        {"product", OUT_TEXT}, {"quantity", OUT_NUMBER}, {"unit_price", OUT_NUMBER}, {"discount", OUT_NUMBER},
+    };
+    enum { NC = sizeof cols / sizeof cols[0] };
+    deal_product_row *dp;
+    size_t n;
+    if (store_deal_products(env->st, deal->id, &env->a, &dp, &n, &env->err))
+        return env->err.code;
+    const char **cells = arena_calloc(&env->a, n * NC + 1, sizeof *cells);
+    if (!cells)
+        return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+    const char *currency = recfmt_currency(&p->fmt, deal);
+    for (size_t i = 0; i < n; i++) {
+        const char **c = cells + i * NC;
+        c[0] = ref_text(env, p, "products", dp[i].product_id);
+        c[1] = arena_printf(&env->a, "%lld", (long long)dp[i].quantity);
+        c[2] = dp[i].unit_price_set ? value_format_money(dp[i].unit_price, currency, &env->a) : NULL;
+        c[3] = env->ctx->format == FORMAT_TABLE ? percent(dp[i].discount_bp, &env->a)
+                                                : value_format_bp(dp[i].discount_bp, &env->a);
+        if (env->err.code)
+            return env->err.code;
+    }
+    return print_section(env, "products", cols, NC, cells, n);
+}
+
+int rec_print_show(rec_env *env, int64_t id)
+{
+    printer p = {0};
+    record *r;
+    size_t ncols, n;
+    emb_err_clear(&env->err);
+    if (printer_open(env, &p) || store_record_get(env->st, env->kind, id, &env->a, &r, &env->err))
+        goto fail;
+    out_column *cols = columns(env, 1, &ncols);
+    const char **cells = cols ? record_cells(env, &p, r, 1, &env->a, &n) : NULL;
+    if (!cells) {
+        if (!env->err.code)
+            emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        goto fail;
+    }
+    int is_deal = !strcmp(env->kind->name, "deals");
+    int nested = is_deal && env->ctx->format != FORMAT_CSV;
+    if (output_record(env->ctx->out, env->ctx->format, cols, ncols, cells, nested && env->ctx->format == FORMAT_JSON,
+                      &env->err))
+        goto fail;
+    if (nested) {
+        if (deal_history(env, &p, id) || deal_products(env, &p, r))
+            goto fail;
+        if (env->ctx->format == FORMAT_JSON)
+            fputs("}\n", env->ctx->out);
+    }
+    if (fflush(env->ctx->out) != 0 || ferror(env->ctx->out)) {
+        emb_err_set(&env->err, EMB_IO, "cannot write output");
+        goto fail;
+    }
+    refcache_free(p.refs);
+    return 0;
+fail:
+    refcache_free(p.refs);
+    return rec_fail(env);
+}

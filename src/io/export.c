@@ -1,0 +1,196 @@
+/*
+ * export.c - streaming exports of whole kinds; see export.h.
+ * One refcache of keys (preloading each referenced kind whole) serves every kind
+ * an exporter writes, so `export all` loads each key map once.
+ */
+#include "io/export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/tz.h"
+#include "io/emit.h"
+#include "io/recfmt.h"
+#include "store/records.h"
+#include "store/refcache.h"
+
+struct exporter {
+    store *st;
+    int in_read_tx; /* 1 while the snapshot transaction of export_open is open */
+    tz *zone;
+    refcache *keys;
+    recfmt fmt;
+};
+
+emb_code export_open(store *st, exporter **out, emb_err *err)
+{
+    exporter *ex = calloc(1, sizeof *ex);
+    if (!ex)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    ex->st = st;
+    if (tz_open(store_org(st)->timezone, &ex->zone, err) ||
+        refcache_new(st, 0, INT64_MAX, &ex->keys, err)) {
+        export_close(ex);
+        return err->code;
+    }
+    ex->fmt = (recfmt){.st = st, .zone = ex->zone, .org_currency = store_org(st)->currency, .refs = ex->keys};
+    /* One read transaction: every kind and key map comes from the same snapshot,
+     * even while other processes write. */
+    if (store_exec(st, "BEGIN", err)) {
+        export_close(ex);
+        return err->code;
+    }
+    ex->in_read_tx = 1;
+    *out = ex;
+    return EMB_OK;
+}
+
+void export_close(exporter *ex)
+{
+    if (!ex)
+        return;
+    if (ex->in_read_tx)
+        store_exec(ex->st, "COMMIT", NULL);
+    refcache_free(ex->keys);
+    if (ex->zone)
+        tz_close(ex->zone);
+    free(ex);
+}
+
+static void header(const kind_def *kind, FILE *f)
+{
+    int first = 1;
+    for (size_t i = 0; i < kind->nfields; i++) {
+        if (!recfmt_exported(&kind->fields[i]))
+            continue;
+        if (!first)
+            putc(',', f);
+        emit_csv_cell(f, kind->fields[i].name);
+        first = 0;
+    }
+    fputs(EMIT_CSV_EOL, f);
+}
+
+static emb_code row(exporter *ex, const record *r, export_format fmt, FILE *f, arena *a, emb_err *err)
+{
+    const kind_def *kind = r->kind;
+    int first = 1;
+    if (fmt == EXPORT_JSON)
+        putc('{', f);
+    for (size_t i = 0; i < kind->nfields; i++) {
+        const field_def *fd = &kind->fields[i];
+        if (!recfmt_exported(fd))
+            continue;
+        emb_err_clear(err);
+        const char *text = recfmt_field(&ex->fmt, r, (int)i, a, err);
+        if (!text && err->code)
+            return emb_err_prefix(err, "%s #%lld, field %s", kind->singular, (long long)r->id, fd->name);
+        if (fmt == EXPORT_CSV) {
+            if (!first)
+                putc(',', f);
+            emit_csv_cell(f, text);
+        } else {
+            fputs(first ? "" : ", ", f);
+            emit_json_string(f, fd->name);
+            fputs(": ", f);
+            int type = recfmt_json_type(fd);
+            if (type == 1)
+                emit_json_number(f, text);
+            else if (type == 2)
+                emit_json_bool(f, text);
+            else
+                emit_json_string(f, text);
+        }
+        first = 0;
+    }
+    fputs(fmt == EXPORT_CSV ? EMIT_CSV_EOL : "}", f);
+    return EMB_OK;
+}
+
+emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err)
+{
+    store_cursor *cur;
+    if (store_cursor_open(ex->st, kind, &cur, err))
+        return err->code;
+    arena a;
+    arena_init(&a, 16 * 1024);
+    int64_t n = 0;
+    emb_code rc = EMB_OK;
+    if (fmt == EXPORT_CSV)
+        header(kind, f);
+    else
+        putc('[', f);
+    record *r;
+    int got;
+    while ((got = store_cursor_next(cur, &a, &r, err)) == 1) {
+        if (fmt == EXPORT_JSON)
+            fputs(n ? ",\n" : "\n", f);
+        if ((rc = row(ex, r, fmt, f, &a, err)))
+            break;
+        n++;
+        arena_reset(&a);
+        if (ferror(f))
+            break;
+    }
+    if (got < 0)
+        rc = err->code;
+    if (!rc && fmt == EXPORT_JSON)
+        fputs(n ? "\n]\n" : "]\n", f);
+    if (!rc && (fflush(f) != 0 || ferror(f)))
+        rc = emb_err_set(err, EMB_IO, "cannot write the export of %s: %s", kind->name, strerror(errno));
+    store_cursor_close(cur);
+    arena_release(&a);
+    if (rows)
+        *rows = n;
+    return rc;
+}
+
+emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt, const char *path, int64_t *rows,
+                          emb_err *err)
+{
+    size_t n = strlen(path) + 48;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        snprintf(tmp, n, "%s.tmp-%ld-%d", path, (long)getpid(), attempt);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        emb_code rc = emb_err_set(err, EMB_IO, "cannot create '%s': %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 20); /* fewer, larger writes */
+    emb_code rc = export_kind(ex, kind, fmt, f, rows, err);
+    if (!rc && fsync(fileno(f)) != 0)
+        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+    if (fclose(f) != 0 && !rc)
+        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+    if (!rc && rename(tmp, path) != 0)
+        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+const char *export_file_name(const kind_def *kind, export_format fmt, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s.%s", kind->name, fmt == EXPORT_CSV ? "csv" : "json");
+    return buf;
+}

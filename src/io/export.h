@@ -1,0 +1,53 @@
+/*
+ * export.h - writing every record of a kind to CSV or JSON, in the form
+ * `embudo import` reads back: export, import into an empty database, export again
+ * gives the same bytes.
+ *
+ * Columns: the public names of the kind's stored fields that are neither derived
+ * nor secret (recfmt_exported), in the kind's order. The "id" column holds each
+ * record's key (external id, or "#<id>" when it has none); references hold the
+ * referenced record's key (store_record_key). Values are formatted by
+ * value_format_field(), the inverse of the parser. CSV is RFC 4180 with a header
+ * line and CRLF line ends; JSON is an array of objects, one per line, with numeric
+ * fields as numbers, booleans as true/false and NULL as null.
+ *
+ * Records are streamed with a cursor in id order, and references are named from
+ * hash maps loaded once per referenced kind, so memory stays bounded by the keys.
+ *
+ * Ownership: export_open() allocates an exporter bound to an open store (which must
+ * outlive it); export_close() frees it.
+ */
+#ifndef EMB_EXPORT_H
+#define EMB_EXPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "core/kind.h"
+#include "store/store.h"
+
+typedef enum { EXPORT_CSV, EXPORT_JSON } export_format;
+
+typedef struct exporter exporter;
+
+/* Prepares exports from st: opens the organisation's time zone and a read
+ * transaction, so that everything exported until export_close() comes from one
+ * snapshot of the database while other processes may write. */
+emb_code export_open(store *st, exporter **out, emb_err *err);
+void export_close(exporter *ex);
+
+/* Writes all records of kind to f; *rows (may be NULL) gets their number. EMB_IO
+ * when f cannot be written. */
+emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err);
+
+/* Like export_kind, into path, atomically: written to a temporary file beside it,
+ * flushed to disk, then renamed over path. On failure path is untouched and no
+ * temporary file is left. */
+emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt, const char *path, int64_t *rows,
+                          emb_err *err);
+
+/* The file name export_all-style exports give a kind: "deals.csv", "deals.json". */
+const char *export_file_name(const kind_def *kind, export_format fmt, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,647 @@
+/*
+ * import.c - the import driver (see import.h): header, the row loop, errors and
+ * rejects, the date pre-pass, the transaction and the summary.
+ *
+ * Dates: with --date-format every date column uses it; otherwise ISO values are
+ * read as they come and the first value that is not ISO triggers one extra pass
+ * over the file that collects the distinct values of every date column and
+ * decides each column's order (value_detect_date_order) over the whole column.
+ *
+ * Errors: a bad cell, an unknown reference or a rule the store refuses makes its
+ * row invalid. Without --skip-invalid any invalid row fails the import (nothing is
+ * written); rows are written without savepoints until the first error, then with
+ * one savepoint each so that the errors reported stay accurate. With
+ * --skip-invalid every row runs in a savepoint and rejected rows go to the file.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/tz.h"
+#include "io/import_internal.h"
+
+#define VALUE_SHOWN_MAX 80
+
+int import_kind_index(const kind_def *kind)
+{
+    const kind_def *const *all = kind_all();
+    for (int i = 0; all[i]; i++)
+        if (all[i] == kind)
+            return i;
+    return 0;
+}
+
+static int is_row_error(emb_code c) { return c == EMB_INVALID || c == EMB_NOT_FOUND || c == EMB_CONFLICT; }
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- errors and rejects ---------------------------------------------------------- */
+
+/* The value as shown in messages: cut after VALUE_SHOWN_MAX bytes on a character boundary. */
+static const char *shown(arena *a, const char *v)
+{
+    size_t n = strlen(v);
+    if (n <= VALUE_SHOWN_MAX)
+        return v;
+    n = VALUE_SHOWN_MAX;
+    while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+        n--;
+    return arena_printf(a, "%.*s...", (int)n, v);
+}
+
+void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
+{
+    const char *msg;
+    if (fld && value && !strstr(reason, value)) /* else the reason quotes it already */
+        msg = arena_printf(&j->row, "column '%s': value '%s': %s", fld->label, shown(&j->row, value), reason);
+    else if (fld)
+        msg = arena_printf(&j->row, "column '%s': %s", fld->label, reason);
+    else
+        msg = arena_strdup(&j->row, reason);
+    if (!msg)
+        msg = reason;
+    j->row_failed = 1;
+    const char *joined = j->row_errors ? arena_printf(&j->row, "%s; %s", j->row_errors, msg) : msg;
+    j->row_errors = (char *)(joined ? joined : msg);
+    import_summary *s = j->sum;
+    s->errors_total++;
+    if (s->errors && s->nerrors < (size_t)j->max_errors) {
+        const char *line = fld ? arena_printf(&s->arena, "row %lld, %s", (long long)j->row_no, msg)
+                               : arena_printf(&s->arena, "row %lld: %s", (long long)j->row_no, msg);
+        if (line)
+            s->errors[s->nerrors++] = line;
+    }
+}
+
+emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t len, int kind_index)
+{
+    if (j->nundo == j->undo_cap) {
+        size_t cap = j->undo_cap ? 2 * j->undo_cap : 16;
+        import_undo *u = realloc(j->undo, cap * sizeof *u);
+        if (!u)
+            return EMB_NOMEM;
+        j->undo = u;
+        j->undo_cap = cap;
+    }
+    j->undo[j->nundo++] = (import_undo){map, key, len, kind_index};
+    return EMB_OK;
+}
+
+static void write_csv_field(FILE *f, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = n && (strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[n - 1] == ' ');
+    if (!quote) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+void import_reject_row(import_job *j)
+{
+    for (size_t i = 0; i < j->nundo; i++) {
+        import_undo *u = &j->undo[i];
+        keymap_entry *e = keymap_get(u->map, u->key, u->len);
+        if (e) {
+            e->id = 0;
+            e->tag = 0;
+        }
+        if (u->kind_index >= 0 && j->created_refs[u->kind_index] > 0)
+            j->created_refs[u->kind_index]--;
+    }
+    j->nundo = 0;
+    j->sum->rejected++;
+    if (j->rejects) {
+        for (size_t c = 0; c < j->ncols; c++) {
+            if (c)
+                fputc(',', j->rejects);
+            write_csv_field(j->rejects, c < j->ncells && j->cells ? j->cells[c] : "");
+        }
+        fputc(',', j->rejects);
+        write_csv_field(j->rejects, j->row_errors ? j->row_errors : "invalid row");
+        fputc('\n', j->rejects);
+    } else {
+        j->use_savepoints = 1; /* keep later error reports exact */
+    }
+}
+
+/* ---- dates ---------------------------------------------------------------------------- */
+
+static int looks_iso(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return s[4] == '-' || s[4] == '/' || s[4] == '.';
+}
+
+static emb_code open_reader(import_job *j, csv_reader **r, emb_err *err)
+{
+    const import_opts *o = j->o;
+    return o->data ? csv_reader_open_mem(o->data, o->data_len, &j->limits, r, err)
+                   : csv_reader_open(o->path, &j->limits, r, err);
+}
+
+/* One pass over the file collecting the distinct values of every date column whose
+ * order is still open; decides each column's order over the whole column. */
+static emb_code detect_dates(import_job *j, emb_err *err)
+{
+    j->dates_checked = 1;
+    keymap *seen = calloc(j->nfields, sizeof *seen);
+    if (!seen)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t i = 0; i < j->nfields; i++)
+        keymap_init(&seen[i]);
+    csv_reader *rd = NULL;
+    arena a;
+    arena_init(&a, 0);
+    const char **values = NULL;
+    emb_code rc = open_reader(j, &rd, err);
+    const csv_row *row;
+    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
+    while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
+        arena_reset(&a);
+        for (size_t i = 0; i < j->nfields; i++) {
+            import_field *fld = &j->fields[i];
+            if (!fld->is_date || fld->order != DATE_AUTO || !fld->ncols)
+                continue;
+            const char *t = import_cell(fld, row, &a);
+            int created;
+            if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created)) {
+                more = -1;
+                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            }
+        }
+    }
+    if (more < 0 && !rc)
+        rc = err->code;
+    for (size_t i = 0; i < j->nfields && !rc; i++) {
+        import_field *fld = &j->fields[i];
+        if (!fld->is_date || fld->order != DATE_AUTO || !fld->ncols || !seen[i].count)
+            continue;
+        free(values);
+        values = malloc(seen[i].count * sizeof *values);
+        if (!values) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        size_t n = 0;
+        for (size_t s = 0; s < seen[i].cap; s++)
+            if (seen[i].slots[s].key)
+                values[n++] = seen[i].slots[s].key;
+        date_order order;
+        if ((rc = value_detect_date_order(values, n, &order, err)))
+            emb_err_prefix(err, "column '%s'", fld->label);
+        else
+            fld->order = order;
+    }
+    free(values);
+    arena_release(&a);
+    csv_reader_close(rd);
+    for (size_t i = 0; i < j->nfields; i++)
+        keymap_release(&seen[i]);
+    free(seen);
+    return rc;
+}
+
+/* ---- one row ---------------------------------------------------------------------------- */
+
+static emb_code cell_failed(import_job *j, const import_field *fld, const char *text, emb_code rc, emb_err *err)
+{
+    if (!is_row_error(rc))
+        return rc;
+    import_row_error(j, fld, text, err->msg);
+    return EMB_OK;
+}
+
+static emb_code parse_value(import_job *j, import_field *fld, record *r, const char *text, emb_err *err)
+{
+    const field_def *f = fld->f;
+    field_value out = {0};
+    emb_code rc;
+    switch (f->type) {
+    case FT_REF: {
+        int64_t id = 0;
+        if (!strcmp(f->ref, "stages")) {
+            int ip = kind_field_index(j->kind, "pipeline");
+            int64_t pipe = ip >= 0 && r->v[ip].state == FV_SET ? r->v[ip].i : 0;
+            rc = import_resolve_stage(j, text, pipe, &id, err);
+        } else {
+            rc = import_resolve_ref(j, fld, text, &id, err);
+        }
+        if (rc)
+            return cell_failed(j, fld, text, rc, err);
+        if (id) {
+            record_set_int(r, fld->idx, id);
+        } else if (j->defer_pending) {
+            import_row_error(j, fld, text, "only one reference of a row can point further down the file");
+        } else {
+            j->defer_pending = 1;
+            j->defer_field = fld;
+            j->defer_key = text;
+        }
+        return EMB_OK;
+    }
+    case FT_PERIOD: {
+        const char *canon;
+        if ((rc = value_parse_period(text, &j->popts, &j->row, &canon, &j->period, err)))
+            return cell_failed(j, fld, text, rc, err);
+        j->period_set = 1;
+        record_set_text(r, fld->idx, canon);
+        return EMB_OK;
+    }
+    case FT_INSTANT:
+    case FT_DATE: {
+        if (fld->order == DATE_AUTO && !j->dates_checked && !j->popts.date_format && !looks_iso(text) &&
+            (rc = detect_dates(j, err)))
+            return rc; /* the whole file cannot be read: not a row error */
+        parse_opts po = j->popts;
+        if (fld->order != DATE_AUTO)
+            po.dates = fld->order;
+        rc = value_parse_field(f, text, &po, NULL, &j->row, &out, err);
+        break;
+    }
+    case FT_MONEY:
+        rc = value_parse_field(f, text, &j->popts, import_record_currency(j, r), &j->row, &out, err);
+        break;
+    default:
+        rc = value_parse_field(f, text, &j->popts, NULL, &j->row, &out, err);
+        break;
+    }
+    if (rc)
+        return cell_failed(j, fld, text, rc, err);
+    if (out.state == FV_SET)
+        r->v[fld->idx] = out;
+    return EMB_OK;
+}
+
+static emb_code push_deferred(import_job *j, int64_t id, int inserted, emb_err *err)
+{
+    if (j->ndeferred == j->deferred_cap) {
+        size_t cap = j->deferred_cap ? 2 * j->deferred_cap : 64;
+        import_deferred *d = realloc(j->deferred, cap * sizeof *d);
+        if (!d)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        j->deferred = d;
+        j->deferred_cap = cap;
+    }
+    import_deferred *d = &j->deferred[j->ndeferred];
+    *d = (import_deferred){.record_id = id, .inserted = inserted, .field = j->defer_field, .row_no = j->row_no};
+    d->key = arena_strdup(&j->perm, j->defer_key);
+    if (!d->key)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    if (j->rejects) {
+        const char **cells = arena_alloc(&j->perm, (j->ncells + 1) * sizeof *cells);
+        if (!cells)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        for (size_t c = 0; c < j->ncells; c++)
+            if (!(cells[c] = arena_strdup(&j->perm, j->cells[c])))
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+        d->cells = cells;
+        d->ncells = j->ncells;
+    }
+    j->ndeferred++;
+    return EMB_OK;
+}
+
+static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
+{
+    arena_reset(&j->row);
+    j->nundo = 0;
+    j->row_errors = NULL;
+    j->row_failed = j->period_set = j->defer_pending = 0;
+    j->row_no = row->record;
+    j->cells = row->field;
+    j->ncells = row->n;
+    j->sum->rows++;
+    int sp = j->use_savepoints;
+    if (sp && store_savepoint(j->st, err))
+        return err->code;
+    emb_code rc;
+    if (row->bad_utf8 >= 0) {
+        import_field col = {.label = (size_t)row->bad_utf8 < j->ncols ? j->cols[row->bad_utf8] : "?"};
+        import_row_error(j, &col, NULL,
+                         "is not valid UTF-8 text; save the file as UTF-8 (for example with iconv -f latin1 -t utf-8)");
+        goto reject;
+    }
+    record *r = record_new(&j->row, j->kind);
+    if (!r)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t i = 0; i < j->nfields; i++) {
+        import_field *fld = &j->fields[i];
+        const char *text = import_cell(fld, row, &j->row);
+        if (!text)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        if (fld->has_value_maps)
+            text = import_value_mapped(j, fld, text);
+        j->cell_text[i] = text;
+        if (*text && (rc = parse_value(j, fld, r, text, err)))
+            return rc;
+    }
+    if (!j->row_failed && (rc = import_apply_rules(j, r, err)))
+        return rc;
+    if (j->row_failed)
+        goto reject;
+    int64_t existing;
+    keymap_entry *entry;
+    if ((rc = import_keys_find(j, r, &existing, &entry, err)))
+        return rc;
+    if (j->row_failed)
+        goto reject;
+    int repeated = entry && entry->tag;
+    if (!existing && (rc = import_apply_insert_rules(j, r, err)))
+        return rc;
+    if (existing) {
+        r->id = existing;
+        rc = store_record_update(j->st, r, &j->ctx, err);
+    } else {
+        rc = store_record_insert(j->st, r, &j->ctx, err);
+    }
+    if (rc) {
+        if (!is_row_error(rc))
+            return rc;
+        import_row_error(j, NULL, NULL, err->msg);
+        goto reject;
+    }
+    if ((rc = import_keys_remember(j, r, err)))
+        return rc;
+    if (j->defer_pending && (rc = push_deferred(j, r->id, !existing, err)))
+        return rc;
+    if (sp && store_savepoint_release(j->st, err))
+        return err->code;
+    if (!existing)
+        j->sum->created++;
+    else if (repeated)
+        j->sum->repeated++;
+    else
+        j->sum->updated++;
+    return EMB_OK;
+reject:
+    if (sp)
+        store_savepoint_rollback(j->st);
+    import_reject_row(j);
+    return EMB_OK;
+}
+
+/* ---- open, run, close ------------------------------------------------------------------ */
+
+/* --date-format: the order shorthands d/m/Y, m/d/Y, Y-m-d (any separators and
+ * case), or a strptime-style format with '%'. */
+static emb_code date_format_option(import_job *j, const char *fmt, emb_err *err)
+{
+    if (!fmt)
+        return EMB_OK;
+    if (strchr(fmt, '%')) {
+        j->popts.date_format = fmt;
+        return EMB_OK;
+    }
+    char letters[8];
+    size_t n = 0;
+    for (const char *p = fmt; *p && n < sizeof letters - 1; p++)
+        if (strchr("dmyDMY", *p))
+            letters[n++] = (char)(*p | 0x20);
+    letters[n] = '\0';
+    if (strspn(fmt, "dmyDMY/-. ") != strlen(fmt) || n != 3)
+        n = 0;
+    if (n && !strcmp(letters, "dmy"))
+        j->popts.dates = DATE_DMY;
+    else if (n && !strcmp(letters, "mdy"))
+        j->popts.dates = DATE_MDY;
+    else if (n && !strcmp(letters, "ymd"))
+        j->popts.dates = DATE_ISO;
+    else
+        return emb_err_set(err, EMB_USAGE,
+                           "--date-format '%s': use d/m/Y, m/d/Y, Y-m-d or a format such as %%d.%%m.%%Y", fmt);
+    for (size_t i = 0; i < j->nfields; i++)
+        j->fields[i].order = j->popts.dates;
+    return EMB_OK;
+}
+
+emb_code import_open(const import_opts *o, import_summary *sum, import_job **out, emb_err *err)
+{
+    *out = NULL;
+    memset(sum, 0, sizeof *sum);
+    arena_init(&sum->arena, 0);
+    import_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    j->o = o;
+    j->kind = o->kind;
+    j->sum = sum;
+    j->max_errors = o->max_errors > 0 ? o->max_errors : 20;
+    j->stage_kind = kind_find("stages");
+    j->stage_index = import_kind_index(j->stage_kind);
+    arena_init(&j->perm, 0);
+    arena_init(&j->row, 0);
+    for (size_t i = 0; i < IMPORT_MAX_KEYS; i++) {
+        keymap_init(&j->keys[i]);
+        keymap_init(&j->norm_keys[i]);
+    }
+    for (size_t i = 0; i < IMPORT_MAX_KINDS; i++)
+        keymap_init(&j->refs[i]);
+    j->popts.numbers = o->numbers;
+    j->limits = o->limits;
+    emb_code rc = open_reader(j, &j->reader, err);
+    const csv_row *hdr;
+    int got = rc ? -1 : csv_reader_next(j->reader, &hdr, err);
+    if (got == 1 && !o->limits.delimiter && hdr->n == 1 && strpbrk(hdr->field[0], ";\t")) {
+        /* One column with semicolons or tabs: a file from a spreadsheet set to
+         * another list separator. */
+        j->limits.delimiter = strchr(hdr->field[0], ';') ? ';' : '\t';
+        csv_reader_close(j->reader);
+        j->reader = NULL;
+        rc = open_reader(j, &j->reader, err);
+        got = rc ? -1 : csv_reader_next(j->reader, &hdr, err);
+    }
+    if (got == 0)
+        rc = emb_err_set(err, EMB_INVALID, "file '%s' is empty; it needs a header row naming its columns", o->path);
+    else if (got < 0 && rc == EMB_OK)
+        rc = emb_err_prefix(err, "file '%s'", o->path);
+    else if (got == 1 && hdr->bad_utf8 >= 0)
+        rc = emb_err_set(err, EMB_INVALID, "file '%s': the header is not valid UTF-8; save the file as UTF-8",
+                         o->path);
+    if (rc)
+        goto fail;
+    j->ncols = hdr->n;
+    j->cols = arena_alloc(&j->perm, j->ncols * sizeof *j->cols);
+    if (!j->cols) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t c = 0; c < j->ncols; c++) {
+        const char *h = hdr->field[c];
+        j->cols[c] = *h ? arena_strdup(&j->perm, h) : arena_printf(&j->perm, "(column %zu)", c + 1);
+        if (!j->cols[c]) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    if ((rc = import_map_build(j, err)) || (rc = date_format_option(j, o->date_format, err)))
+        goto fail;
+    j->cell_text = arena_calloc(&j->perm, j->nfields + 1, sizeof *j->cell_text);
+    sum->errors = arena_alloc(&sum->arena, (size_t)j->max_errors * sizeof *sum->errors);
+    if (!j->cell_text || !sum->errors) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto fail;
+    }
+    *out = j;
+    return EMB_OK;
+fail:
+    import_close(j);
+    return rc;
+}
+
+static void progress(import_job *j, double start, double *last)
+{
+    if (!j->o->progress)
+        return;
+    double t = now_seconds();
+    if (t - *last < 0.1)
+        return;
+    *last = t;
+    import_progress p = {j->sum->rows, csv_reader_offset(j->reader), csv_reader_size(j->reader), t - start};
+    j->o->progress(j->o->progress_ud, &p);
+}
+
+static emb_code write_audit(import_job *j, emb_err *err)
+{
+    const import_summary *s = j->sum;
+    json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b}", "file", j->o->path, "rows", (json_int_t)s->rows,
+                          "created", (json_int_t)s->created, "updated", (json_int_t)(s->updated + s->repeated),
+                          "rejected", (json_int_t)s->rejected, "create_missing", j->o->create_missing);
+    char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    emb_code rc = text ? store_bulk_audit(j->st, j->kind, "import", &j->ctx, text, err)
+                       : emb_err_set(err, EMB_NOMEM, "out of memory");
+    free(text);
+    json_decref(d);
+    return rc;
+}
+
+static emb_code open_rejects(import_job *j, emb_err *err)
+{
+    if (!j->o->rejects_path || j->o->dry_run)
+        return EMB_OK;
+    j->rejects = fopen(j->o->rejects_path, "w");
+    if (!j->rejects)
+        return emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", j->o->rejects_path);
+    for (size_t c = 0; c < j->ncols; c++) {
+        write_csv_field(j->rejects, j->cols[c]);
+        fputc(',', j->rejects);
+    }
+    fputs("reason\n", j->rejects);
+    j->use_savepoints = 1;
+    return EMB_OK;
+}
+
+emb_code import_run(import_job *j, store *st, emb_err *err)
+{
+    import_summary *s = j->sum;
+    const import_opts *o = j->o;
+    double start = now_seconds(), last = start;
+    j->st = st;
+    const org_settings *org = store_org(st);
+    j->popts.currency = org->currency;
+    j->cal = (period_calendar){org->fiscal_year_start, org->week_start};
+    j->popts.calendar = &j->cal;
+    j->popts.now = o->now;
+    j->ctx = (change_ctx){.now = o->now, .author_id = o->author_id, .bulk = 1};
+    j->use_savepoints = o->rejects_path != NULL;
+    emb_code rc = tz_open(org->timezone, &j->zone, err);
+    if (rc)
+        return emb_err_prefix(err, "the organisation's time zone");
+    j->popts.zone = j->zone;
+    if ((rc = open_rejects(j, err)) || (rc = store_begin(st, err)))
+        goto fail_early;
+    if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)))
+        goto fail;
+    const csv_row *row;
+    int got;
+    while ((got = csv_reader_next(j->reader, &row, err)) == 1) {
+        if ((rc = process_row(j, row, err)))
+            goto fail;
+        if ((s->rows & 255) == 0)
+            progress(j, start, &last);
+    }
+    if (got < 0) {
+        rc = emb_err_prefix(err, "file '%s'", o->path);
+        goto fail;
+    }
+    if ((rc = import_resolve_deferred(j, err)))
+        goto fail;
+    for (size_t k = 0; k < IMPORT_MAX_KINDS && kind_all()[k]; k++)
+        if (j->created_refs[k] > 0 && s->nrefs_created < sizeof s->refs_created / sizeof s->refs_created[0])
+            s->refs_created[s->nrefs_created++] = (import_created_ref){kind_all()[k]->name, j->created_refs[k]};
+    if (s->rejected && !j->rejects && !o->rejects_path) {
+        rc = emb_err_set(err, EMB_INVALID,
+                         "%lld of %lld rows are invalid, so nothing was imported; fix them, or import the valid "
+                         "rows and write the others to a file with --skip-invalid FILE",
+                         (long long)s->rejected, (long long)s->rows);
+        goto fail;
+    }
+    if ((rc = write_audit(j, err)))
+        goto fail;
+    store_bulk_tune(st, 0, NULL);
+    if (o->dry_run) {
+        store_rollback(st);
+    } else {
+        if ((rc = store_commit(st, err)))
+            goto fail_early;
+        s->committed = 1;
+    }
+    if (j->rejects && fclose(j->rejects) != 0) {
+        j->rejects = NULL;
+        rc = emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", o->rejects_path);
+    }
+    j->rejects = NULL;
+    s->seconds = now_seconds() - start;
+    return rc;
+fail:
+    store_rollback(st);
+    store_bulk_tune(st, 0, NULL);
+fail_early:
+    if (j->rejects) {
+        fclose(j->rejects);
+        j->rejects = NULL;
+        remove(o->rejects_path);
+    }
+    s->created = s->updated = s->repeated = 0;
+    s->seconds = now_seconds() - start;
+    return rc;
+}
+
+void import_close(import_job *j)
+{
+    if (!j)
+        return;
+    csv_reader_close(j->reader);
+    if (j->rejects)
+        fclose(j->rejects);
+    store_finder_free(j->finder);
+    for (size_t i = 0; i < IMPORT_MAX_KEYS; i++) {
+        keymap_release(&j->keys[i]);
+        keymap_release(&j->norm_keys[i]);
+    }
+    import_refs_release(j);
+    if (j->zone)
+        tz_close(j->zone);
+    free(j->undo);
+    free(j->deferred);
+    arena_release(&j->perm);
+    arena_release(&j->row);
+    free(j);
+}
+
+void import_summary_release(import_summary *s) { arena_release(&s->arena); }

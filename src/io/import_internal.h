@@ -1,0 +1,219 @@
+/*
+ * import_internal.h - what the files of the import engine share (not a public
+ * interface): the state of one import (import_job) and the functions each file
+ * gives the others.
+ *
+ *   import.c        the driver: options, passes over the file, rows, keys, summary
+ *   import_map.c    columns to fields (--map, names, synonyms), --set, --fields
+ *   import_refs.c   references: cache, resolution, --create-missing, stages
+ *   import_keys.c   keys of the imported kind (external id, names, natural keys)
+ *   import_rules.c  kind-specific derivations (deal titles, order-line amounts ...)
+ *   import_keymap.c the text-to-id hash map behind the caches
+ *
+ * Ownership: the job owns its arenas, maps, finder and rejects file; everything
+ * allocated for the whole import lives in job->perm, everything for one row in
+ * job->row (reset before each row).
+ */
+#ifndef EMB_IMPORT_INTERNAL_H
+#define EMB_IMPORT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "core/period.h"
+#include "io/import.h"
+#include "io/import_keymap.h"
+#include "store/bulk.h"
+#include "store/records.h"
+
+#define IMPORT_MAX_JOIN 8  /* columns one field may join with '+' */
+#define IMPORT_MAX_KINDS 32 /* kinds in kind.h, with room to grow */
+#define IMPORT_MAX_KEYS 2  /* match fields a kind may be keyed by */
+
+/* One field that takes its value from the file or from --set. */
+typedef struct {
+    const field_def *f;
+    int idx;                    /* index in kind->fields */
+    int cols[IMPORT_MAX_JOIN];  /* source columns, joined with a space */
+    int ncols;
+    const char *set;            /* --set value: for empty cells or when ncols == 0 */
+    const char *label;          /* for messages: the column header(s) or "--set FIELD" */
+    int priority;               /* processing order: lower first */
+    int has_value_maps;         /* --value-map names this field */
+    int score;                  /* automatic match: 0 by name, 1.. by synonym, 900.. by "_id" */
+    int self_ref;               /* FT_REF to the imported kind itself */
+    const kind_def *ref_kind;   /* FT_REF: the referenced kind, and its index in kind_all() */
+    int ref_index;
+    int is_date;                /* FT_INSTANT or FT_DATE */
+    date_order order;           /* order of its non-ISO dates; DATE_AUTO while unknown */
+} import_field;
+
+/* A self-reference left for the end of the file (a parent named further down). */
+typedef struct {
+    int64_t record_id;
+    int inserted;        /* the row created the record */
+    const import_field *field;
+    const char *key;
+    int64_t row_no;
+    const char *const *cells; /* the row's cells, for the rejects file (NULL without one) */
+    size_t ncells;
+    const char **cell_text;   /* per entry of fields: its text in the current row */
+} import_deferred;
+
+/* Undo entry: a cache entry added while the current row was processed. */
+typedef struct {
+    keymap *map;
+    const char *key;
+    size_t len;
+    int kind_index; /* >= 0: a record of that kind created by --create-missing */
+} import_undo;
+
+/* How records of the imported kind are found again (idempotence). */
+enum { KEY_NONE, KEY_EXT, KEY_MATCH, KEY_NATURAL };
+
+typedef struct import_job {
+    store *st;
+    const import_opts *o;
+    const kind_def *kind;
+    import_summary *sum;
+    arena perm, row;
+
+    csv_reader *reader;
+    csv_limits limits; /* the options' limits, with the delimiter found */
+
+    /* The file's header. */
+    const char **cols;
+    size_t ncols;
+    int *col_used;  /* 0 free, 1 matched by its header, 2 named by --map */
+    char *excluded; /* per kind field: left out with --map FIELD= */
+
+    /* --value-map: cell text FROM of field idx reads as TO. */
+    struct import_value_map {
+        int idx;
+        const char *from, *to;
+    } *value_maps;
+    size_t nvalue_maps;
+
+    /* Mapped fields, sorted by priority; slot[i] is the entry of kind field i or -1. */
+    import_field *fields;
+    size_t nfields;
+    int *slot;
+
+    /* Parsing. */
+    parse_opts popts;
+    tz *zone;
+    period_calendar cal;
+    change_ctx ctx;
+    int dates_checked; /* the pre-pass over date columns has run */
+
+    /* Keys of the imported kind. */
+    int key_mode;
+    int key_fields[IMPORT_MAX_KEYS]; /* KEY_EXT: {id}; KEY_MATCH: match fields in order */
+    size_t nkey_fields;
+    keymap keys[IMPORT_MAX_KEYS];      /* exact value -> id (-1: several records) */
+    keymap norm_keys[IMPORT_MAX_KEYS]; /* normalised value -> id (KEY_MATCH) */
+    store_finder *finder;              /* KEY_NATURAL */
+    const char *row_key;               /* KEY_EXT "#N" key of the current row, kept in keys[0] */
+
+    /* References: one cache per referenced kind (stages keyed "pipeline\x1ftext"). */
+    keymap refs[IMPORT_MAX_KINDS];
+    int64_t created_refs[IMPORT_MAX_KINDS];
+    int64_t default_pipeline;
+    const kind_def *stage_kind; /* kind "stages" and its index, looked up once */
+    int stage_index;
+
+    /* Per-row bookkeeping. */
+    import_undo *undo;
+    size_t nundo, undo_cap;
+    char *row_errors; /* "; "-joined reasons of the current row, in job->row */
+    int row_failed;
+    int64_t row_no;      /* spreadsheet row number of the current row (header = 1) */
+    const char *const *cells; /* its cells, ncells of them */
+    size_t ncells;
+    const char **cell_text;   /* per entry of fields: its text in the current row */
+    period_range period; /* the row's FT_PERIOD range, when period_set */
+    int period_set;
+    int64_t cur_order;            /* order_lines: the order whose currency is cached */
+    char cur_order_currency[4];
+
+    /* Self-references waiting for the end of the file. */
+    import_deferred *deferred;
+    size_t ndeferred, deferred_cap;
+    int defer_pending; /* the current row deferred a reference */
+    const import_field *defer_field;
+    const char *defer_key;
+
+    /* Errors and rejects. */
+    int use_savepoints;
+    FILE *rejects;
+    int max_errors;
+} import_job;
+
+/* ---- import.c ---- */
+/* Records an error of the current row; fld may be NULL (a whole-row problem),
+ * value may be NULL. The message is "row N, column 'X': value 'V': reason". */
+void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason);
+/* Rejects the current row: forgets its cache entries, counts it, writes it to the
+ * rejects file with its reasons. The caller has rolled back its writes. */
+void import_reject_row(import_job *j);
+/* Remembers a cache entry to forget if the current row is rolled back. */
+emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t len, int kind_index);
+/* Index of kind in kind_all(). */
+int import_kind_index(const kind_def *kind);
+
+/* ---- import_keys.c ---- */
+/* Chooses how rows are keyed (external id, match field, natural key) and loads
+ * the existing keys of the kind. */
+emb_code import_keys_setup(import_job *j, emb_err *err);
+/* Finds the stored record the row names: *id (0: none) and its key entry, whose
+ * tag tells that an earlier row of the file wrote it. Reports row errors. */
+emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **entry, emb_err *err);
+/* After a write: the row's key values now name record r->id. */
+emb_code import_keys_remember(import_job *j, record *r, emb_err *err);
+
+/* ---- import_map.c ---- */
+/* Normalises a header or synonym for matching: lower case (ASCII and Latin-1
+ * letters), spaces, '_' and '-' dropped, trimmed. Writes at most cap bytes. */
+void import_norm_header(const char *s, char *out, size_t cap);
+/* Builds j->fields from the header, --map and --set; EMB_USAGE for wrong maps. */
+emb_code import_map_build(import_job *j, emb_err *err);
+/* The text of fld in row (joined columns, or --set for an empty cell), trimmed,
+ * allocated in a when it is not the cell itself; "" when empty, NULL when out of
+ * memory. */
+const char *import_cell(const import_field *fld, const csv_row *row, arena *a);
+/* The text of the cell after --value-map. */
+const char *import_value_mapped(const import_job *j, const import_field *fld, const char *text);
+/* Fields the importer or the store fills when no column gives them. */
+const char *import_field_default(const kind_def *kind, const field_def *f);
+
+/* ---- import_refs.c ---- */
+/* Resolves key for the FT_REF field fld into *id. Returns EMB_OK with *id set;
+ * EMB_OK with *id = 0 when the reference was deferred (self-reference);
+ * otherwise an error whose message is the reason (the caller adds row/column). */
+emb_code import_resolve_ref(import_job *j, const import_field *fld, const char *key, int64_t *id,
+                            emb_err *err);
+/* The stage named text in pipeline (0: the default), after --stage-map, the
+ * pipeline's names, won/lost synonyms and --create-missing. */
+emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline, int64_t *id, emb_err *err);
+/* The default pipeline's id (cached). */
+emb_code import_default_pipeline(import_job *j, int64_t *id, emb_err *err);
+/* Resolves the deferred self-references at the end of the file. */
+emb_code import_resolve_deferred(import_job *j, emb_err *err);
+/* Frees the reference caches. */
+void import_refs_release(import_job *j);
+
+/* ---- import_rules.c ---- */
+/* Kind-specific derivations on a parsed record, before it is keyed and written.
+ * Problems are reported with import_row_error. Returns non-OK only for errors
+ * that stop the import (database errors). */
+emb_code import_apply_rules(import_job *j, record *r, emb_err *err);
+/* Defaults applied only when the row inserts a new record (deal title, created
+ * and pipeline, lead name). */
+emb_code import_apply_insert_rules(import_job *j, record *r, emb_err *err);
+/* The currency of money fields of r: its own currency field, the order's for
+ * order lines, else the organisation's. */
+const char *import_record_currency(import_job *j, record *r);
+/* Checks, before any row is read, that the kind's rules can be met by the mapped
+ * fields (e.g. order lines need unit_price or amount). */
+emb_code import_rules_check_mapping(import_job *j, emb_err *err);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * import_keymap.h - a hash map from text keys to record ids, for the importer's
+ * caches (external ids of the imported kind, names, references already resolved).
+ *
+ * Open addressing with linear probing; grows at 50 % load. Each entry carries an
+ * id and a small tag the caller uses freely (e.g. "seen in this file").
+ *
+ * Ownership: the map owns copies of its keys (in its own arena) and its table;
+ * keymap_release() frees both. Not thread-safe.
+ */
+#ifndef EMB_IMPORT_KEYMAP_H
+#define EMB_IMPORT_KEYMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+typedef struct {
+    const char *key; /* NULL: empty slot */
+    uint32_t len;
+    uint32_t hash;
+    int64_t id;
+    int tag;
+} keymap_entry;
+
+typedef struct {
+    keymap_entry *slots;
+    size_t cap;   /* power of two, 0 before the first insert */
+    size_t count;
+    arena keys;
+} keymap;
+
+void keymap_init(keymap *m);
+void keymap_release(keymap *m);
+
+/* The entry of key[0..len), or NULL. */
+keymap_entry *keymap_get(const keymap *m, const char *key, size_t len);
+/* The entry of key, created with id 0 and tag 0 when absent (*created = 1); NULL
+ * when out of memory. Pointers to entries are valid until the next insertion. */
+keymap_entry *keymap_put(keymap *m, const char *key, size_t len, int *created);
+
+/* Writes to out (at least len + 1 bytes) the normalised form of s[0..len) used for
+ * loose name matching, the same as the store's emb_norm(): ASCII letters lower-cased,
+ * ASCII characters other than letters and digits dropped, other bytes kept
+ * ("GTX Pro" and "gtx-pro" -> "gtxpro"). Returns the length written. */
+size_t keymap_norm(const char *s, size_t len, char *out);
+
+#endif

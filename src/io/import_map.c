@@ -1,0 +1,660 @@
+/*
+ * import_map.c - which column feeds which field: --map, then the field's own
+ * name, then its import synonyms (kind.h); --set values; option lists; the
+ * `import --fields` listing.
+ *
+ * Matching compares normalised headers: case-insensitive (ASCII and Latin-1
+ * letters), ignoring spaces, '_' and '-'; accents are compared as written. A
+ * column named by --map is not matched automatically to any other field.
+ * Automatic matches are assigned best first: a field's own name beats its first
+ * synonym, which beats its second ...; ties go to the field listed first in the
+ * kind, then to the leftmost column. Each column feeds at most one field by its
+ * header (a column named in --map may feed one more: --map id=mql_id still lets
+ * mql_id be the lead). When two free columns match one field by synonyms (Customer
+ * ID, Customer Name), the import is refused asking for --map. --map FIELD= leaves a
+ * field out whatever the headers say. Last
+ * come "<name>_id" headers: "account_id" for a reference to accounts, and for the
+ * field `id` the kind's name or its label's synonyms ("opportunity_id" in deals,
+ * "customer_id" in accounts, "employee_id" in users).
+ */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "io/import_internal.h"
+
+#define NORM_MAX 256
+
+/* ---- option lists ------------------------------------------------------------ */
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+emb_code import_parse_pairs(const char *option, const char *text, arena *a, import_pair **pairs, size_t *n,
+                            emb_err *err)
+{
+    char *copy = arena_strdup(a, text);
+    if (!copy)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    size_t start_n = *n;
+    char *part = copy;
+    for (;;) {
+        char *comma = strchr(part, ',');
+        if (comma)
+            *comma = '\0';
+        char *eq = strchr(part, '=');
+        if (!eq) {
+            if (*n == start_n)
+                return emb_err_set(err, EMB_USAGE, "%s '%s': expected FIELD=VALUE[,FIELD=VALUE...]", option, text);
+            /* A comma inside the previous value. */
+            import_pair *prev = &(*pairs)[*n - 1];
+            char *joined = arena_printf(a, "%s,%s", prev->value, part);
+            if (!joined)
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+            prev->value = joined;
+        } else {
+            *eq = '\0';
+            char *name = trim(part), *value = trim(eq + 1);
+            if (!*name)
+                return emb_err_set(err, EMB_USAGE, "%s '%s': a part has no name before '='", option, text);
+            import_pair *grown = realloc(*pairs, (*n + 1) * sizeof **pairs);
+            if (!grown)
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+            *pairs = grown;
+            (*pairs)[(*n)++] = (import_pair){name, value};
+        }
+        if (!comma)
+            break;
+        part = comma + 1;
+    }
+    return EMB_OK;
+}
+
+/* ---- header matching ------------------------------------------------------------ */
+
+void import_norm_header(const char *s, char *out, size_t cap)
+{
+    size_t k = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && k + 2 < cap) {
+        unsigned char c = *p;
+        if (c == ' ' || c == '_' || c == '-' || c == '\t') {
+            p++;
+        } else if (c >= 'A' && c <= 'Z') {
+            out[k++] = (char)(c + 32);
+            p++;
+        } else if (c == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
+            /* Latin-1 capitals À..Þ (but ×) to their small letters. */
+            out[k++] = (char)c;
+            out[k++] = (char)(p[1] + 0x20);
+            p += 2;
+        } else {
+            out[k++] = (char)c;
+            p++;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* Score of column header h (normalised) for field f: 0 its name, 1 + i its i-th
+ * synonym, -1 no match. */
+static int match_score(const field_def *f, const char *h)
+{
+    char norm[NORM_MAX];
+    import_norm_header(f->name, norm, sizeof norm);
+    if (!strcmp(norm, h))
+        return 0;
+    if (!f->synonyms)
+        return -1;
+    int i = 0;
+    const char *p = f->synonyms;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        char syn[NORM_MAX];
+        if (len >= sizeof syn)
+            len = sizeof syn - 1;
+        memcpy(syn, p, len);
+        syn[len] = '\0';
+        import_norm_header(syn, norm, sizeof norm);
+        if (!strcmp(norm, h))
+            return 1 + i;
+        i++;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+/* True when h (normalised) is name (any form) followed by "id": "opportunity_id". */
+static int is_name_id(const char *name, size_t len, const char *h)
+{
+    char raw[NORM_MAX], norm[NORM_MAX];
+    if (len >= sizeof raw - 3)
+        return 0;
+    memcpy(raw, name, len);
+    memcpy(raw + len, "id", 3);
+    import_norm_header(raw, norm, sizeof norm);
+    return !strcmp(norm, h);
+}
+
+/* Weaker matches tried after names and synonyms: "<field>_id" for a reference
+ * ("account_id"), and for the field `id` "<kind>_id" or "<label or one of its
+ * synonyms>_id" ("opportunity_id" for deals, "customer_id" for accounts). */
+static int id_score(const kind_def *k, const field_def *f, const char *h)
+{
+    if (f->type == FT_REF)
+        return is_name_id(f->name, strlen(f->name), h) ? 900 : -1;
+    if (strcmp(f->name, "id") != 0)
+        return -1;
+    if (is_name_id(k->singular, strlen(k->singular), h))
+        return 950;
+    const field_def *label = kind_field(k, k->label);
+    if (!label || label == f)
+        return -1;
+    if (is_name_id(label->name, strlen(label->name), h))
+        return 951;
+    int i = 0;
+    for (const char *p = label->synonyms; p && *p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (is_name_id(p, len, h))
+            return 952 + i;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+static int importable(const field_def *f) { return !(f->flags & (FF_DERIVED | FF_SECRET)); }
+
+static const char *field_list(import_job *j)
+{
+    size_t cap = 1024, n = 0;
+    char *s = arena_alloc(&j->perm, cap);
+    if (!s)
+        return "";
+    s[0] = '\0';
+    for (size_t i = 0; i < j->kind->nfields; i++)
+        if (importable(&j->kind->fields[i]))
+            n += (size_t)snprintf(s + n, n < cap ? cap - n : 0, "%s%s", n ? ", " : "", j->kind->fields[i].name);
+    return s;
+}
+
+static const char *column_list(import_job *j)
+{
+    size_t cap = 2048, n = 0;
+    char *s = arena_alloc(&j->perm, cap);
+    if (!s)
+        return "";
+    s[0] = '\0';
+    for (size_t i = 0; i < j->ncols && n < cap; i++)
+        n += (size_t)snprintf(s + n, n < cap ? cap - n : 0, "%s'%s'", i ? ", " : "", j->cols[i]);
+    return s;
+}
+
+static int find_column(import_job *j, const char *name)
+{
+    for (size_t i = 0; i < j->ncols; i++)
+        if (!strcmp(j->cols[i], name))
+            return (int)i;
+    char want[NORM_MAX], have[NORM_MAX];
+    import_norm_header(name, want, sizeof want);
+    for (size_t i = 0; i < j->ncols; i++) {
+        import_norm_header(j->cols[i], have, sizeof have);
+        if (!strcmp(want, have))
+            return (int)i;
+    }
+    return -1;
+}
+
+static int priority_of(const kind_def *k, const field_def *f, int idx)
+{
+    if (f->type == FT_CURRENCY)
+        return 0;
+    if (!strcmp(f->name, "pipeline"))
+        return 1;
+    if (!strcmp(f->name, "stage") || (!strcmp(k->name, "order_lines") && !strcmp(f->name, "order")) ||
+        !strcmp(f->name, "metric"))
+        return 2;
+    return 10 + idx;
+}
+
+static import_field *add_field(import_job *j, int idx)
+{
+    if (j->slot[idx] >= 0)
+        return &j->fields[j->slot[idx]];
+    const field_def *f = &j->kind->fields[idx];
+    import_field *fld = &j->fields[j->nfields];
+    *fld = (import_field){.f = f, .idx = idx, .priority = priority_of(j->kind, f, idx)};
+    fld->self_ref = f->type == FT_REF && !strcmp(f->ref, j->kind->name);
+    if (f->type == FT_REF) {
+        fld->ref_kind = kind_find(f->ref);
+        fld->ref_index = import_kind_index(fld->ref_kind);
+    }
+    fld->is_date = f->type == FT_INSTANT || f->type == FT_DATE;
+    j->slot[idx] = (int)j->nfields++;
+    return fld;
+}
+
+static emb_code apply_maps(import_job *j, emb_err *err)
+{
+    const import_opts *o = j->o;
+    for (size_t m = 0; m < o->nmaps; m++) {
+        const import_pair *p = &o->maps[m];
+        int idx = kind_field_index(j->kind, p->name);
+        if (idx < 0 || !importable(&j->kind->fields[idx]))
+            return emb_err_set(err, EMB_USAGE, "--map %s=%s: %s have no field '%s' to import; fields: %s", p->name,
+                               p->value, j->kind->name, p->name, field_list(j));
+        if (j->slot[idx] >= 0 || j->excluded[idx])
+            return emb_err_set(err, EMB_USAGE, "--map names field '%s' twice", p->name);
+        if (!*p->value) { /* --map FIELD= : leave the field out, whatever the headers */
+            j->excluded[idx] = 1;
+            continue;
+        }
+        import_field *fld = add_field(j, idx);
+        char *cols = arena_strdup(&j->perm, p->value);
+        if (!cols)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        fld->label = p->value;
+        for (char *part = cols, *plus; part; part = plus) {
+            plus = strchr(part, '+');
+            if (plus)
+                *plus++ = '\0';
+            char *name = trim(part);
+            int c = find_column(j, name);
+            if (c < 0)
+                return emb_err_set(err, EMB_USAGE, "--map %s=%s: the file has no column '%s'; its columns are: %s",
+                                   p->name, p->value, name, column_list(j));
+            if (fld->ncols == IMPORT_MAX_JOIN)
+                return emb_err_set(err, EMB_USAGE, "--map %s=%s: at most %d columns can be joined", p->name,
+                                   p->value, IMPORT_MAX_JOIN);
+            fld->cols[fld->ncols++] = c;
+            j->col_used[c] = 2; /* named by --map; may still feed one field by its header */
+        }
+        if (fld->ncols == 1)
+            fld->label = j->cols[fld->cols[0]];
+    }
+    for (size_t s = 0; s < o->nsets; s++) {
+        const import_pair *p = &o->sets[s];
+        int idx = kind_field_index(j->kind, p->name);
+        if (idx < 0 || !importable(&j->kind->fields[idx]))
+            return emb_err_set(err, EMB_USAGE, "--set %s=%s: %s have no field '%s' to import; fields: %s", p->name,
+                               p->value, j->kind->name, p->name, field_list(j));
+        import_field *fld = add_field(j, idx);
+        if (fld->set)
+            return emb_err_set(err, EMB_USAGE, "--set names field '%s' twice", p->name);
+        fld->set = p->value;
+    }
+    j->value_maps = arena_alloc(&j->perm, (o->nvalue_maps + 1) * sizeof *j->value_maps);
+    if (!j->value_maps)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t v = 0; v < o->nvalue_maps; v++) {
+        const import_pair *p = &o->value_maps[v];
+        const char *colon = strchr(p->name, ':');
+        char name[64];
+        if (!colon || (size_t)(colon - p->name) >= sizeof name)
+            return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: expected FIELD:FROM=TO", p->name, p->value);
+        memcpy(name, p->name, (size_t)(colon - p->name));
+        name[colon - p->name] = '\0';
+        int idx = kind_field_index(j->kind, trim(name));
+        if (idx < 0 || !importable(&j->kind->fields[idx]))
+            return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: %s have no field '%s' to import; fields: %s",
+                               p->name, p->value, j->kind->name, name, field_list(j));
+        j->value_maps[j->nvalue_maps++] = (struct import_value_map){idx, colon + 1, p->value};
+    }
+    return EMB_OK;
+}
+
+const char *import_value_mapped(const import_job *j, const import_field *fld, const char *text)
+{
+    for (size_t v = 0; v < j->nvalue_maps; v++)
+        if (j->value_maps[v].idx == fld->idx && !strcasecmp(j->value_maps[v].from, text))
+            return j->value_maps[v].to;
+    return text;
+}
+
+typedef struct {
+    int score, field, col;
+} candidate;
+
+static int cmp_candidate(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score - y->score;
+    if (x->field != y->field)
+        return x->field - y->field;
+    return x->col - y->col;
+}
+
+static int field_open(import_job *j, int idx)
+{
+    return !j->excluded[idx] && !(j->slot[idx] >= 0 && j->fields[j->slot[idx]].ncols);
+}
+
+static emb_code auto_match(import_job *j, emb_err *err)
+{
+    size_t cap = j->ncols * j->kind->nfields + 1;
+    candidate *cands = malloc(cap * sizeof *cands);
+    char *auto_used = calloc(j->ncols + 1, 1);
+    if (!cands || !auto_used) {
+        free(cands);
+        free(auto_used);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t c = 0; c < j->ncols; c++) {
+        char h[NORM_MAX];
+        import_norm_header(j->cols[c], h, sizeof h);
+        if (!h[0])
+            continue;
+        for (size_t i = 0; i < j->kind->nfields; i++) {
+            const field_def *f = &j->kind->fields[i];
+            if (!importable(f) || !field_open(j, (int)i))
+                continue;
+            int score = match_score(f, h);
+            if (score < 0)
+                score = id_score(j->kind, f, h);
+            if (score >= 0)
+                cands[n++] = (candidate){score, (int)i, (int)c};
+        }
+    }
+    qsort(cands, n, sizeof *cands, cmp_candidate);
+    emb_code rc = EMB_OK;
+    for (size_t k = 0; k < n; k++) {
+        candidate *cd = &cands[k];
+        if (auto_used[cd->col] || !field_open(j, cd->field))
+            continue;
+        import_field *fld = add_field(j, cd->field);
+        fld->cols[0] = cd->col;
+        fld->ncols = 1;
+        fld->label = j->cols[cd->col];
+        fld->score = cd->score;
+        auto_used[cd->col] = 1;
+        if (!j->col_used[cd->col])
+            j->col_used[cd->col] = 1;
+    }
+    /* A field that two free columns match by synonyms is ambiguous: ask. */
+    for (size_t k = 0; k < n && !rc; k++) {
+        candidate *cd = &cands[k];
+        if (cd->score < 1 || cd->score >= 900 || auto_used[cd->col] || j->col_used[cd->col] == 2 ||
+            j->slot[cd->field] < 0)
+            continue;
+        const import_field *won = &j->fields[j->slot[cd->field]];
+        if (won->score >= 1 && won->score < 900)
+            rc = emb_err_set(err, EMB_USAGE,
+                             "columns '%s' and '%s' both match field '%s'; choose one with --map %s=COLUMN, or "
+                             "leave the field out with --map %s=",
+                             won->label, j->cols[cd->col], j->kind->fields[cd->field].name,
+                             j->kind->fields[cd->field].name, j->kind->fields[cd->field].name);
+    }
+    free(cands);
+    free(auto_used);
+    return rc;
+}
+
+/* "name, syn1, syn2 ..." in a. */
+static const char *headers_of(arena *a, const field_def *f)
+{
+    if (!f->synonyms)
+        return f->name;
+    size_t n = strlen(f->name) + 2 * strlen(f->synonyms) + 3, k = 0;
+    char *s = arena_alloc(a, n);
+    if (!s)
+        return f->name;
+    k = (size_t)snprintf(s, n, "%s, ", f->name);
+    for (const char *p = f->synonyms; *p; p++) {
+        if (*p == '|') {
+            s[k++] = ',';
+            s[k++] = ' ';
+        } else {
+            s[k++] = *p;
+        }
+    }
+    s[k] = '\0';
+    return s;
+}
+
+static int cmp_priority(const void *a, const void *b)
+{
+    const import_field *x = a, *y = b;
+    return x->priority - y->priority;
+}
+
+emb_code import_map_build(import_job *j, emb_err *err)
+{
+    const kind_def *k = j->kind;
+    j->fields = arena_calloc(&j->perm, k->nfields, sizeof *j->fields);
+    j->slot = arena_alloc(&j->perm, k->nfields * sizeof *j->slot);
+    j->col_used = arena_calloc(&j->perm, j->ncols + 1, sizeof *j->col_used);
+    j->excluded = arena_calloc(&j->perm, k->nfields, sizeof *j->excluded);
+    if (!j->fields || !j->slot || !j->col_used || !j->excluded)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t i = 0; i < k->nfields; i++)
+        j->slot[i] = -1;
+    if (apply_maps(j, err) || auto_match(j, err))
+        return err->code;
+    for (size_t i = 0; i < j->nfields; i++)
+        if (!j->fields[i].ncols)
+            j->fields[i].label = arena_printf(&j->perm, "--set %s", j->fields[i].f->name);
+
+    /* Every required field needs a column, a --set value or a default. */
+    for (size_t i = 0; i < k->nfields; i++) {
+        const field_def *f = &k->fields[i];
+        if (!(f->flags & FF_REQUIRED) || !importable(f) || !f->column || j->slot[i] >= 0)
+            continue;
+        if (import_field_default(k, f) &&
+            !(!strcmp(k->name, "expenses") && kind_field_index(k, "period") >= 0 &&
+              j->slot[kind_field_index(k, "period")] < 0))
+            continue;
+        return emb_err_set(err, EMB_USAGE,
+                           "%s need field '%s' but no column matches it (headers accepted: %s); name the column "
+                           "with --map %s=COLUMN or give a value with --set %s=VALUE",
+                           k->name, f->name, headers_of(&j->perm, f), f->name, f->name);
+    }
+    if (import_rules_check_mapping(j, err))
+        return err->code;
+
+    /* Processing order, then the slot index again. */
+    qsort(j->fields, j->nfields, sizeof *j->fields, cmp_priority);
+    for (size_t i = 0; i < j->nfields; i++) {
+        j->slot[j->fields[i].idx] = (int)i;
+        for (size_t v = 0; v < j->nvalue_maps; v++)
+            if (j->value_maps[v].idx == j->fields[i].idx)
+                j->fields[i].has_value_maps = 1;
+    }
+
+    /* The summary's view of the mapping. */
+    import_summary *s = j->sum;
+    s->mapping = arena_alloc(&s->arena, (j->nfields + 1) * sizeof *s->mapping);
+    s->ignored = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->ignored);
+    if (!s->mapping || !s->ignored)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t i = 0; i < j->nfields; i++) {
+        const import_field *fld = &j->fields[i];
+        const char *line;
+        if (fld->ncols && fld->set)
+            line = arena_printf(&s->arena, "%s <- %s (empty cells: %s)", fld->f->name, fld->label, fld->set);
+        else if (fld->ncols)
+            line = arena_printf(&s->arena, "%s <- %s", fld->f->name, fld->label);
+        else
+            line = arena_printf(&s->arena, "%s = %s", fld->f->name, fld->set);
+        if (line)
+            s->mapping[s->nmapping++] = line;
+    }
+    for (size_t c = 0; c < j->ncols; c++)
+        if (!j->col_used[c])
+            s->ignored[s->nignored++] = arena_strdup(&s->arena, j->cols[c]);
+    return EMB_OK;
+}
+
+/* ---- cells ------------------------------------------------------------------------ */
+
+static const char *trimmed(arena *a, const char *s, size_t len)
+{
+    size_t b = 0;
+    while (b < len && isspace((unsigned char)s[b]))
+        b++;
+    while (len > b && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (b == 0 && s[len] == '\0')
+        return s;
+    return arena_strndup(a, s + b, len - b);
+}
+
+const char *import_cell(const import_field *fld, const csv_row *row, arena *a)
+{
+    const char *text = "";
+    if (fld->ncols == 1) {
+        int c = fld->cols[0];
+        if ((size_t)c < row->n)
+            text = trimmed(a, row->field[c], row->len[c]);
+    } else if (fld->ncols > 1) {
+        size_t total = 0;
+        for (int i = 0; i < fld->ncols; i++)
+            if ((size_t)fld->cols[i] < row->n)
+                total += row->len[fld->cols[i]] + 1;
+        char *buf = arena_alloc(a, total + 1);
+        if (!buf)
+            return NULL;
+        size_t n = 0;
+        for (int i = 0; i < fld->ncols; i++) {
+            int c = fld->cols[i];
+            if ((size_t)c >= row->n)
+                continue;
+            const char *t = trimmed(a, row->field[c], row->len[c]);
+            if (!t)
+                return NULL;
+            if (!*t)
+                continue;
+            if (n)
+                buf[n++] = ' ';
+            size_t tl = strlen(t);
+            memcpy(buf + n, t, tl);
+            n += tl;
+        }
+        buf[n] = '\0';
+        text = buf;
+    }
+    if (text && !*text && fld->set)
+        text = fld->set;
+    return text;
+}
+
+/* ---- defaults and --fields ------------------------------------------------------- */
+
+const char *import_field_default(const kind_def *kind, const field_def *f)
+{
+    const char *k = kind->name, *n = f->name;
+    if (!strcmp(n, "created"))
+        return "the time of the import";
+    if (f->type == FT_CURRENCY && strcmp(k, "rates") != 0)
+        return "the organisation's currency";
+    if (!strcmp(n, "pipeline"))
+        return "the default pipeline";
+    if (!strcmp(k, "deals") && !strcmp(n, "title"))
+        return "\"ACCOUNT – PRODUCT\", or the id";
+    if (!strcmp(k, "goals") && !strcmp(n, "scope"))
+        return "rep when a rep is given, team when a team is given, else org";
+    if ((!strcmp(k, "goals") || !strcmp(k, "expenses")) && (!strcmp(n, "from") || !strcmp(n, "to")))
+        return "from the period";
+    if (!strcmp(k, "users") && !strcmp(n, "role"))
+        return "rep";
+    if (!strcmp(n, "active"))
+        return "1";
+    if (!strcmp(k, "leads") && !strcmp(n, "status"))
+        return "new";
+    if (!strcmp(n, "discount") || !strcmp(n, "cold"))
+        return "0";
+    if (!strcmp(k, "order_lines") && !strcmp(n, "amount"))
+        return "quantity x unit_price x (1 - discount)";
+    if (!strcmp(k, "order_lines") && !strcmp(n, "total_cost"))
+        return "quantity x cost, or amount - profit";
+    return NULL;
+}
+
+static const char *required_text(const kind_def *kind, const field_def *f)
+{
+    if (!(f->flags & FF_REQUIRED))
+        return "no";
+    return import_field_default(kind, f) ? "default" : "yes";
+}
+
+void import_print_fields(const kind_def *kind, int json, FILE *out)
+{
+    arena a;
+    arena_init(&a, 0);
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < kind->nfields; i++) {
+            const field_def *f = &kind->fields[i];
+            if (!importable(f))
+                continue;
+            json_t *o = json_pack("{s:s, s:s, s:b, s:s}", "name", f->name, "type", field_type_name(f->type),
+                                  "required", (f->flags & FF_REQUIRED) && !import_field_default(kind, f), "help",
+                                  f->help ? f->help : "");
+            json_t *hdrs = json_array();
+            json_array_append_new(hdrs, json_string(f->name));
+            if (f->synonyms) {
+                char *syn = arena_strdup(&a, f->synonyms);
+                for (char *p = syn, *bar; p; p = bar) {
+                    bar = strchr(p, '|');
+                    if (bar)
+                        *bar++ = '\0';
+                    json_array_append_new(hdrs, json_string(p));
+                }
+            }
+            json_object_set_new(o, "headers", hdrs);
+            const char *def = import_field_default(kind, f);
+            json_object_set_new(o, "default", def ? json_string(def) : json_null());
+            if (f->type == FT_REF)
+                json_object_set_new(o, "references", json_string(f->ref));
+            if (f->values) {
+                json_t *vals = json_array();
+                for (const char *const *v = f->values; *v; v++)
+                    json_array_append_new(vals, json_string(*v));
+                json_object_set_new(o, "values", vals);
+            }
+            json_array_append_new(arr, o);
+        }
+        char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (text)
+            fprintf(out, "%s\n", text);
+        free(text);
+        json_decref(arr);
+    } else {
+        fprintf(out, "%s: %s\n\n%-18s %-14s %-9s %s\n", kind->name, kind->help, "FIELD", "TYPE", "REQUIRED",
+                "DESCRIPTION / ACCEPTED HEADERS");
+        for (size_t i = 0; i < kind->nfields; i++) {
+            const field_def *f = &kind->fields[i];
+            if (!importable(f))
+                continue;
+            const char *type = f->type == FT_REF ? arena_printf(&a, "-> %s", f->ref) : field_type_name(f->type);
+            fprintf(out, "%-18s %-14s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? f->help : "");
+            if (f->values) {
+                fputs("                                            values:", out);
+                for (const char *const *v = f->values; *v; v++)
+                    fprintf(out, " %s", *v);
+                fputc('\n', out);
+            }
+            const char *def = import_field_default(kind, f);
+            if (def)
+                fprintf(out, "                                            default: %s\n", def);
+            fprintf(out, "                                            headers: %s\n", headers_of(&a, f));
+        }
+        fprintf(out, "\nHeaders match ignoring case, spaces, '_' and '-'; --map FIELD=COLUMN overrides them.\n");
+    }
+    arena_release(&a);
+}

@@ -1,0 +1,378 @@
+/*
+ * import_refs.c - references of imported rows: a cache per referenced kind in
+ * front of store_record_resolve() (external id, "#id", then match fields exact,
+ * case-insensitive and normalised), records created by --create-missing, deal
+ * stages, and self-references deferred to the end of the file.
+ *
+ * --create-missing creates a minimal record named by the key (its label field).
+ * When the key looks like an identifier (no spaces and a digit in it, or short and
+ * all capitals, such as "5", "VINET" or "a8387c01"), it is also stored as the
+ * record's external id, so that importing that kind later with an id column
+ * completes the record instead of duplicating it. Users created this way have the
+ * role rep (manager when created as someone's manager). Only regions, users,
+ * teams, accounts, contacts, leads and products are created; a missing pipeline,
+ * deal, order ... is an error.
+ *
+ * Stages: --stage-map first, then the pipeline's stages by name or Spanish name
+ * (store_record_resolve), then the synonyms won/ganado/closed won/win (the
+ * pipeline's won stage) and lost/perdido/closed lost/lose (its lost stage). An
+ * unknown stage with --create-missing becomes an open stage with probability 50 %
+ * placed just before the won stage (later won/lost stages move one place down),
+ * in the order the file first names them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "io/import_internal.h"
+
+static const char *const creatable[] = {"regions", "users", "teams", "accounts", "contacts", "leads", "products",
+                                        NULL};
+
+static int is_creatable(const kind_def *k)
+{
+    for (int i = 0; creatable[i]; i++)
+        if (!strcmp(k->name, creatable[i]))
+            return 1;
+    return 0;
+}
+
+static int looks_like_id(const char *key)
+{
+    size_t n = strlen(key);
+    int digit = 0, lower = 0;
+    if (n == 0 || n > 64)
+        return 0;
+    for (const char *p = key; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c >= 0x80)
+            return 0;
+        if (c >= '0' && c <= '9')
+            digit = 1;
+        if (c >= 'a' && c <= 'z')
+            lower = 1;
+    }
+    return digit || (!lower && n <= 12);
+}
+
+static emb_code cache_put(import_job *j, int ki, const char *key, size_t len, int64_t id, int undo, emb_err *err)
+{
+    int created;
+    keymap_entry *e = keymap_put(&j->refs[ki], key, len, &created);
+    if (!e)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    e->id = id;
+    if (undo)
+        return import_note_undo(j, &j->refs[ki], key, len, ki);
+    return EMB_OK;
+}
+
+static int64_t cache_get(import_job *j, int ki, const char *key, size_t len)
+{
+    keymap_entry *e = keymap_get(&j->refs[ki], key, len);
+    return e ? e->id : 0;
+}
+
+static emb_code create_record(import_job *j, const kind_def *k, const import_field *via, const char *key,
+                              int64_t *id, emb_err *err)
+{
+    record *r = record_new(&j->row, k);
+    if (!r)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int label = kind_field_index(k, k->label);
+    record_set_text(r, label, key);
+    int ext = kind_field_index(k, "id");
+    if (ext >= 0 && ext != label && looks_like_id(key))
+        record_set_text(r, ext, key);
+    if (!strcmp(k->name, "users"))
+        record_set_text(r, kind_field_index(k, "role"), via && !strcmp(via->f->name, "manager") ? "manager" : "rep");
+    if (store_record_insert(j->st, r, &j->ctx, err))
+        return emb_err_prefix(err, "cannot create %s '%s'", k->singular, key);
+    *id = r->id;
+    j->created_refs[import_kind_index(k)]++;
+    return EMB_OK;
+}
+
+/* Shared by rows and the deferred pass: final = 1 never defers. */
+static emb_code resolve(import_job *j, const import_field *fld, const char *key, int final, int64_t *id,
+                        emb_err *err)
+{
+    const kind_def *rk = fld->ref_kind;
+    if (!strcmp(rk->name, "stages"))
+        return import_resolve_stage(j, key, 0, id, err);
+    int ki = fld->ref_index;
+    size_t klen = strlen(key);
+    if ((*id = cache_get(j, ki, key, klen)) > 0)
+        return EMB_OK;
+    emb_code rc = store_record_resolve(j->st, rk, key, 0, id, err);
+    if (rc == EMB_OK)
+        return cache_put(j, ki, key, klen, *id, 0, err);
+    if (rc != EMB_NOT_FOUND)
+        return rc;
+    if (fld->self_ref && !final) {
+        *id = 0; /* maybe further down the file */
+        return EMB_OK;
+    }
+    if (j->o->create_missing && is_creatable(rk)) {
+        if (create_record(j, rk, fld, key, id, err))
+            return err->code;
+        return cache_put(j, ki, key, klen, *id, 1, err);
+    }
+    if (is_creatable(rk))
+        return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'; import %s first or add --create-missing",
+                           rk->singular, key, rk->name);
+    return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'; import %s first", rk->singular, key, rk->name);
+}
+
+emb_code import_resolve_ref(import_job *j, const import_field *fld, const char *key, int64_t *id, emb_err *err)
+{
+    return resolve(j, fld, key, 0, id, err);
+}
+
+/* ---- pipelines and stages ----------------------------------------------------- */
+
+emb_code import_default_pipeline(import_job *j, int64_t *id, emb_err *err)
+{
+    if (j->default_pipeline) {
+        *id = j->default_pipeline;
+        return EMB_OK;
+    }
+    const kind_def *k = kind_find("pipelines");
+    store_cursor *c;
+    if (store_cursor_open(j->st, k, &c, err))
+        return err->code;
+    arena a;
+    arena_init(&a, 0);
+    record *r;
+    int rc, idef = kind_field_index(k, "default");
+    int64_t best = 0, best_default = -1;
+    while ((rc = store_cursor_next(c, &a, &r, err)) == 1) {
+        int64_t is_def = r->v[idef].state == FV_SET ? r->v[idef].i : 0;
+        if (is_def > best_default) {
+            best = r->id;
+            best_default = is_def;
+        }
+        arena_reset(&a);
+    }
+    store_cursor_close(c);
+    arena_release(&a);
+    if (rc < 0)
+        return err->code;
+    if (!best)
+        return emb_err_set(err, EMB_INVALID, "there is no pipeline; create one with `embudo pipeline add`");
+    *id = j->default_pipeline = best;
+    return EMB_OK;
+}
+
+/* The stages of a pipeline, in position order, in arena a. */
+static emb_code load_stages(import_job *j, int64_t pipeline, arena *a, record ***out, size_t *n, emb_err *err)
+{
+    const kind_def *k = kind_find("stages");
+    int ipipe = kind_field_index(k, "pipeline"), ipos = kind_field_index(k, "position");
+    store_cursor *c;
+    if (store_cursor_open(j->st, k, &c, err))
+        return err->code;
+    size_t cap = 16;
+    record **list = arena_alloc(a, cap * sizeof *list);
+    *n = 0;
+    record *r;
+    int rc;
+    while (list && (rc = store_cursor_next(c, a, &r, err)) == 1) {
+        if (r->v[ipipe].i != pipeline)
+            continue;
+        if (*n == cap) {
+            record **bigger = arena_alloc(a, 2 * cap * sizeof *list);
+            if (!bigger) {
+                list = NULL;
+                break;
+            }
+            memcpy(bigger, list, cap * sizeof *list);
+            list = bigger;
+            cap *= 2;
+        }
+        list[(*n)++] = r;
+    }
+    store_cursor_close(c);
+    if (!list)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    if (rc < 0)
+        return err->code;
+    /* Insertion sort by position: pipelines have few stages. */
+    for (size_t i = 1; i < *n; i++)
+        for (size_t k2 = i; k2 > 0 && list[k2 - 1]->v[ipos].i > list[k2]->v[ipos].i; k2--) {
+            record *t = list[k2];
+            list[k2] = list[k2 - 1];
+            list[k2 - 1] = t;
+        }
+    *out = list;
+    return EMB_OK;
+}
+
+/* "won", "lost" or NULL for the built-in synonyms of closed stages. */
+static const char *stage_synonym(const char *text)
+{
+    static const char *const won[] = {"won", "ganado", "ganada", "closedwon", "win", "cerradoganado", "gagné", NULL};
+    static const char *const lost[] = {"lost", "perdido", "perdida", "closedlost", "lose", "cerradoperdido", NULL};
+    char norm[128];
+    import_norm_header(text, norm, sizeof norm);
+    for (int i = 0; won[i]; i++)
+        if (!strcmp(norm, won[i]))
+            return "won";
+    for (int i = 0; lost[i]; i++)
+        if (!strcmp(norm, lost[i]))
+            return "lost";
+    return NULL;
+}
+
+static emb_code create_stage(import_job *j, const char *name, int64_t pipeline, record **stages, size_t n,
+                             int64_t *id, emb_err *err)
+{
+    const kind_def *k = kind_find("stages");
+    int ipos = kind_field_index(k, "position"), ikind = kind_field_index(k, "kind");
+    int64_t at = -1, last = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t pos = stages[i]->v[ipos].i;
+        if (at < 0 && !strcmp(stages[i]->v[ikind].s, "won"))
+            at = pos;
+        if (pos > last)
+            last = pos;
+    }
+    if (at < 0)
+        at = last + 1;
+    for (size_t i = n; i-- > 0;) {
+        if (stages[i]->v[ipos].i < at)
+            continue;
+        record *u = record_new(&j->row, k);
+        if (!u)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        u->id = stages[i]->id;
+        record_set_int(u, ipos, stages[i]->v[ipos].i + 1);
+        if (store_record_update(j->st, u, &j->ctx, err))
+            return err->code;
+    }
+    record *r = record_new(&j->row, k);
+    if (!r)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    record_set_int(r, kind_field_index(k, "pipeline"), pipeline);
+    record_set_int(r, ipos, at);
+    record_set_text(r, kind_field_index(k, "name"), name);
+    record_set_int(r, kind_field_index(k, "probability"), 5000);
+    record_set_text(r, ikind, "open");
+    if (store_record_insert(j->st, r, &j->ctx, err))
+        return emb_err_prefix(err, "cannot create stage '%s'", name);
+    *id = r->id;
+    j->created_refs[import_kind_index(k)]++;
+    return EMB_OK;
+}
+
+emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline, int64_t *id, emb_err *err)
+{
+    const kind_def *k = j->stage_kind;
+    int ki = j->stage_index;
+    if (!pipeline && import_default_pipeline(j, &pipeline, err))
+        return err->code;
+    const char *name = text;
+    for (size_t i = 0; i < j->o->nstage_maps; i++)
+        if (!strcasecmp(j->o->stage_maps[i].name, text)) {
+            name = j->o->stage_maps[i].value;
+            break;
+        }
+    /* Cache key: the pipeline id's bytes, then the name. */
+    size_t nlen = strlen(name);
+    char *key = arena_alloc(&j->row, sizeof pipeline + nlen + 1);
+    if (!key)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    memcpy(key, &pipeline, sizeof pipeline);
+    memcpy(key + sizeof pipeline, name, nlen + 1);
+    size_t klen = sizeof pipeline + nlen;
+    if ((*id = cache_get(j, ki, key, klen)) > 0)
+        return EMB_OK;
+    emb_code rc = store_record_resolve(j->st, k, name, pipeline, id, err);
+    if (rc == EMB_OK)
+        return cache_put(j, ki, key, klen, *id, 0, err);
+    if (rc != EMB_NOT_FOUND)
+        return rc;
+
+    arena a;
+    arena_init(&a, 0);
+    record **stages = NULL;
+    size_t n = 0;
+    if ((rc = load_stages(j, pipeline, &a, &stages, &n, err)))
+        goto done;
+    int ikind = kind_field_index(k, "kind"), iname = kind_field_index(k, "name");
+    const char *syn = stage_synonym(name);
+    if (syn) {
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(stages[i]->v[ikind].s, syn)) {
+                *id = stages[i]->id;
+                rc = cache_put(j, ki, key, klen, *id, 0, err);
+                goto done;
+            }
+    }
+    if (j->o->create_missing) {
+        if (!(rc = create_stage(j, name, pipeline, stages, n, id, err)))
+            rc = cache_put(j, ki, key, klen, *id, 1, err);
+        goto done;
+    }
+    char list[600];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", stages[i]->v[iname].s);
+    rc = emb_err_set(err, EMB_NOT_FOUND,
+                     "unknown stage '%s'; the pipeline's stages are %s; map it with --stage-map '%s=STAGE' or "
+                     "add it with --create-missing",
+                     name, list, text);
+done:
+    arena_release(&a);
+    return rc;
+}
+
+/* ---- deferred self-references --------------------------------------------------- */
+
+emb_code import_resolve_deferred(import_job *j, emb_err *err)
+{
+    for (size_t i = 0; i < j->ndeferred; i++) {
+        import_deferred *d = &j->deferred[i];
+        arena_reset(&j->row);
+        j->nundo = 0;
+        j->row_errors = NULL;
+        j->row_failed = 0;
+        j->row_no = d->row_no;
+        j->cells = d->cells;
+        j->ncells = d->ncells;
+        if (j->use_savepoints && store_savepoint(j->st, err))
+            return err->code;
+        int64_t id = 0;
+        emb_code rc = resolve(j, d->field, d->key, 1, &id, err);
+        if (rc == EMB_OK) {
+            record *u = record_new(&j->row, j->kind);
+            if (!u)
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+            u->id = d->record_id;
+            record_set_int(u, d->field->idx, id);
+            rc = store_record_update(j->st, u, &j->ctx, err);
+        }
+        if (rc == EMB_INVALID || rc == EMB_NOT_FOUND || rc == EMB_CONFLICT) {
+            import_row_error(j, d->field, d->key, err->msg);
+            if (j->use_savepoints)
+                store_savepoint_rollback(j->st);
+            /* A rejected row leaves nothing behind: drop the record it created. */
+            if (d->inserted && j->rejects && store_record_delete(j->st, j->kind, d->record_id, &j->ctx, err))
+                return err->code;
+            import_reject_row(j);
+            continue;
+        }
+        if (rc)
+            return rc;
+        if (j->use_savepoints && store_savepoint_release(j->st, err))
+            return err->code;
+    }
+    return EMB_OK;
+}
+
+void import_refs_release(import_job *j)
+{
+    for (size_t i = 0; i < IMPORT_MAX_KINDS; i++)
+        keymap_release(&j->refs[i]);
+}

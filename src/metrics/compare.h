@@ -1,0 +1,34 @@
+/*
+ * compare.h - comparisons of a result (METRICS.md): with the previous equivalent
+ * period, the same period a year earlier, or the goal, as absolute and relative
+ * change (attainment for goals).
+ *
+ * Ownership: the values returned live in the arena given.
+ */
+#ifndef EMB_COMPARE_H
+#define EMB_COMPARE_H
+
+#include "core/period.h"
+#include "metrics/engine.h"
+
+typedef enum { KPI_COMPARE_NONE, KPI_COMPARE_PREVIOUS, KPI_COMPARE_YEAR, KPI_COMPARE_GOAL } kpi_compare;
+
+/* "previous", "year", "goal" -> mode; -1 when unknown. */
+int kpi_compare_parse(const char *text);
+const char *kpi_compare_name(kpi_compare mode);
+
+/* For every row of base (the result of q over the days `days`) and every metric
+ * of q: the comparison value, in out[row * q->nmetrics + metric] (KV_NULL when
+ * there is none: no row in the other period is a zero count, no goal is null).
+ * Breakdowns by a time bucket cannot be compared (EMB_USAGE); goals exist for the
+ * organisation, reps and teams only. */
+emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode, period_range days,
+                         const kpi_result *base, arena *a, kpi_value **out, emb_err *err);
+
+/* cur - cmp, and (cur - cmp) / |cmp|, or attainment cur / cmp for goals; KV_NULL
+ * when either side has no value or the denominator is zero. Scalars, and pairs
+ * by their median; values with parts have no change. */
+kpi_value kpi_change(const kpi_value *cur, const kpi_value *cmp);
+kpi_value kpi_change_relative(const kpi_value *cur, const kpi_value *cmp);
+
+#endif

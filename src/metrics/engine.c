@@ -1,0 +1,304 @@
+/*
+ * engine.c - grouping and evaluation of metrics over the snapshot; see engine.h.
+ *
+ * Metrics are grouped in families that share one scan: a family accumulates per
+ * group (one group per combination of dimension values), and each metric of the
+ * family projects its value from the accumulators.
+ */
+#include "metrics/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/period.h"
+#include "metrics/engine_internal.h"
+
+static const char *const dim_names[] = {
+#define X(id, name, help) name,
+    KPI_DIMENSIONS(X)
+#undef X
+};
+static const char *const dim_helps[] = {
+#define X(id, name, help) help,
+    KPI_DIMENSIONS(X)
+#undef X
+};
+
+const char *kpi_dim_name(kpi_dim d) { return (unsigned)d < DIM__COUNT ? dim_names[d] : "?"; }
+const char *kpi_dim_help(kpi_dim d) { return (unsigned)d < DIM__COUNT ? dim_helps[d] : "?"; }
+
+int kpi_dim_find(const char *name)
+{
+    for (int d = 0; d < DIM__COUNT; d++)
+        if (!strcmp(dim_names[d], name))
+            return d;
+    return -1;
+}
+
+/* ---- dimension values -------------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant)
+{
+    int64_t day = floor_div(tz_utc_to_local(s->zone, instant), 86400);
+    int y, m, dd;
+    civil_from_days(day, &y, &m, &dd);
+    switch (d) {
+    case DIM_DAY:
+        return (int32_t)day;
+    case DIM_WEEK:
+        return (int32_t)(day - (weekday_of(day) - 1)); /* the ISO week's Monday */
+    case DIM_MONTH:
+        return y * 12 + (m - 1);
+    case DIM_QUARTER:
+        return y * 4 + (m - 1) / 3;
+    case DIM_YEAR:
+        return y;
+    default:
+        return SNAP_NONE;
+    }
+}
+
+int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event)
+{
+    const snap_deals *dl = &s->deals;
+    int32_t rep = dl->close_owner[i], acc = dl->account[i];
+    switch (d) {
+    case DIM_REP:
+        return rep;
+    case DIM_TEAM:
+        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+    case DIM_ACCOUNT:
+        return acc;
+    case DIM_SEGMENT:
+        return acc >= 0 ? s->accounts.segment[acc] : SNAP_NONE;
+    case DIM_INDUSTRY:
+        return acc >= 0 ? s->accounts.industry[acc] : SNAP_NONE;
+    case DIM_REGION: {
+        int32_t r = rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+        return r >= 0 ? r : acc >= 0 ? s->accounts.region[acc] : SNAP_NONE;
+    }
+    case DIM_SOURCE:
+        return dl->source[i];
+    case DIM_STAGE:
+        return dl->stage[i];
+    case DIM_PIPELINE:
+        return dl->pipeline[i];
+    case DIM_PRODUCT:
+        return dl->product[i];
+    case DIM_CATEGORY:
+        return dl->product[i] >= 0 ? s->products.category[dl->product[i]] : SNAP_NONE;
+    case DIM_LOST_REASON:
+        return dl->lost_reason[i];
+    default:
+        return eng_time_bucket(s, d, event);
+    }
+}
+
+/* ---- groups ------------------------------------------------------------------------ */
+
+static uint64_t hash_key(const int32_t *key, int n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < n; i++)
+        h = (h ^ (uint32_t)key[i]) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 29);
+}
+
+int eng_groups_init(eng_groups *g, int nby, size_t acc_size)
+{
+    memset(g, 0, sizeof *g);
+    g->nby = nby;
+    g->acc_size = acc_size;
+    g->cap = 64;
+    g->slots = malloc(g->cap * sizeof *g->slots);
+    if (!g->slots)
+        return -1;
+    memset(g->slots, 0xff, g->cap * sizeof *g->slots);
+    return 0;
+}
+
+void eng_groups_free(eng_groups *g)
+{
+    free(g->slots);
+    free(g->keys);
+    free(g->accs);
+    memset(g, 0, sizeof *g);
+}
+
+static int groups_rehash(eng_groups *g)
+{
+    size_t cap = g->cap * 2;
+    int32_t *slots = malloc(cap * sizeof *slots);
+    if (!slots)
+        return -1;
+    memset(slots, 0xff, cap * sizeof *slots);
+    for (size_t i = 0; i < g->n; i++) {
+        size_t h = hash_key(&g->keys[i * KPI_MAX_BY], g->nby) & (cap - 1);
+        while (slots[h] >= 0)
+            h = (h + 1) & (cap - 1);
+        slots[h] = (int32_t)i;
+    }
+    free(g->slots);
+    g->slots = slots;
+    g->cap = cap;
+    return 0;
+}
+
+const void *eng_group_find(const eng_groups *g, const int32_t *key)
+{
+    if (!g->cap)
+        return NULL;
+    size_t h = hash_key(key, g->nby) & (g->cap - 1);
+    while (g->slots[h] >= 0) {
+        int32_t i = g->slots[h];
+        if (!memcmp(&g->keys[(size_t)i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key))
+            return g->accs + (size_t)i * g->acc_size;
+        h = (h + 1) & (g->cap - 1);
+    }
+    return NULL;
+}
+
+void *eng_group(eng_groups *g, const int32_t *key)
+{
+    if ((g->n + 1) * 2 > g->cap && groups_rehash(g))
+        return NULL;
+    size_t h = hash_key(key, g->nby) & (g->cap - 1);
+    while (g->slots[h] >= 0) {
+        int32_t i = g->slots[h];
+        if (!memcmp(&g->keys[(size_t)i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key))
+            return g->accs + (size_t)i * g->acc_size;
+        h = (h + 1) & (g->cap - 1);
+    }
+    if (g->n == g->room) {
+        size_t room = g->room ? g->room * 2 : 16;
+        int32_t *keys = realloc(g->keys, room * KPI_MAX_BY * sizeof *keys);
+        if (!keys)
+            return NULL;
+        g->keys = keys;
+        unsigned char *accs = realloc(g->accs, room * g->acc_size);
+        if (!accs)
+            return NULL;
+        g->accs = accs;
+        g->room = room;
+    }
+    size_t i = g->n++;
+    memset(&g->keys[i * KPI_MAX_BY], 0xff, KPI_MAX_BY * sizeof *key);
+    memcpy(&g->keys[i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key);
+    memset(g->accs + i * g->acc_size, 0, g->acc_size);
+    g->slots[h] = (int32_t)i;
+    return g->accs + i * g->acc_size;
+}
+
+/* ---- filters and the run ------------------------------------------------------------ */
+
+int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event)
+{
+    for (int f = 0; f < q->nfilters; f++) {
+        const kpi_filter *flt = &q->filters[f];
+        int32_t v = eng_deal_dim(s, i, flt->dim, event);
+        int hit = 0;
+        for (int k = 0; k < flt->nvalues && !hit; k++)
+            hit = flt->values[k] == v;
+        if (!hit)
+            return 0;
+    }
+    return 1;
+}
+
+static int cmp_rows(const void *a, const void *b, void *nby_p)
+{
+    int nby = *(const int *)nby_p;
+    const kpi_row *x = a, *y = b;
+    for (int i = 0; i < nby; i++)
+        if (x->key[i] != y->key[i])
+            return x->key[i] < y->key[i] ? -1 : 1;
+    return 0;
+}
+
+emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
+{
+    memset(out, 0, sizeof *out);
+    for (int m = 0; m < q->nmetrics; m++) {
+        int need = kpi_metric_required_dim(q->metrics[m]), found = need < 0;
+        for (int b = 0; b < q->nby && !found; b++)
+            found = q->by[b] == (kpi_dim)need;
+        if (!found)
+            return emb_err_set(err, EMB_USAGE, "metric '%s' is broken down by %s: add --by %s",
+                               kpi_metric_name(q->metrics[m]), kpi_dim_name((kpi_dim)need),
+                               kpi_dim_name((kpi_dim)need));
+        for (int b = 0; b < q->nby; b++)
+            if (!kpi_metric_has_dim(q->metrics[m], q->by[b]))
+                return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be broken down by '%s'",
+                                   kpi_metric_name(q->metrics[m]), kpi_dim_name(q->by[b]));
+        for (int f = 0; f < q->nfilters; f++)
+            if (!kpi_metric_has_dim(q->metrics[m], q->filters[f].dim))
+                return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be filtered by '%s'",
+                                   kpi_metric_name(q->metrics[m]), kpi_dim_name(q->filters[f].dim));
+    }
+    /* Evaluate each family once; collect every group key seen by any family. */
+    eng_family_result fams[FAM__COUNT];
+    memset(fams, 0, sizeof fams);
+    emb_code rc = EMB_OK;
+    for (int f = 0; f < FAM__COUNT && !rc; f++) {
+        int used = 0;
+        for (int m = 0; m < q->nmetrics; m++)
+            used |= eng_metric_family(q->metrics[m]) == (eng_family)f;
+        if (used)
+            rc = eng_family_eval((eng_family)f, s, q, &fams[f], err);
+    }
+    if (rc)
+        goto done;
+    /* Union of the families' keys, one row each (with no dimension, one row). */
+    size_t total = 0;
+    for (int f = 0; f < FAM__COUNT; f++)
+        total += fams[f].groups.n;
+    out->rows = arena_calloc(a, total + 1, sizeof *out->rows);
+    eng_groups rowmap;
+    if (!out->rows || eng_groups_init(&rowmap, q->nby, sizeof(int32_t))) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    if (q->nby == 0) {
+        out->nrows = 1;
+        memset(out->rows[0].key, 0xff, sizeof out->rows[0].key);
+    }
+    for (int f = 0; f < FAM__COUNT && q->nby > 0 && !rc; f++)
+        for (size_t g = 0; g < fams[f].groups.n; g++) {
+            const int32_t *key = &fams[f].groups.keys[g * KPI_MAX_BY];
+            size_t before = rowmap.n;
+            int32_t *row = eng_group(&rowmap, key);
+            if (!row) {
+                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                break;
+            }
+            if (rowmap.n > before) {
+                *row = out->nrows;
+                memcpy(out->rows[out->nrows++].key, key, sizeof out->rows[0].key);
+            }
+        }
+    for (int r = 0; r < out->nrows && !rc; r++) {
+        out->rows[r].values = arena_calloc(a, (size_t)q->nmetrics, sizeof(kpi_value));
+        if (!out->rows[r].values)
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    for (int m = 0; m < q->nmetrics && !rc; m++) {
+        eng_family f = eng_metric_family(q->metrics[m]);
+        for (int r = 0; r < out->nrows; r++)
+            out->rows[r].values[m] = eng_metric_empty(q->metrics[m]);
+        for (size_t g = 0; g < fams[f].groups.n && !rc; g++) {
+            const int32_t *row = q->nby ? eng_group(&rowmap, &fams[f].groups.keys[g * KPI_MAX_BY]) : NULL;
+            rc = eng_metric_project(q->metrics[m], &fams[f], g, &out->rows[row ? *row : 0].values[m], err);
+        }
+    }
+    eng_groups_free(&rowmap);
+    if (!rc && out->nrows > 1) {
+        int nby = q->nby;
+        qsort_r(out->rows, (size_t)out->nrows, sizeof *out->rows, cmp_rows, &nby);
+    }
+done:
+    for (int f = 0; f < FAM__COUNT; f++)
+        eng_family_free(&fams[f]);
+    return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * engine_internal.h - what the engine's files share (src/metrics/ only): the
+ * group table, families and the metric descriptor.
+ */
+#ifndef EMB_ENGINE_INTERNAL_H
+#define EMB_ENGINE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "metrics/engine.h"
+
+/* Open-addressing map from a key of nby dimension values to a zeroed accumulator
+ * of acc_size bytes; groups are numbered 0..n-1 in order of first appearance. */
+typedef struct {
+    int nby;
+    size_t acc_size;
+    size_t n, room, cap;
+    int32_t *slots;       /* cap entries: group index or -1 */
+    int32_t *keys;        /* KPI_MAX_BY per group, unused dimensions -1 */
+    unsigned char *accs;  /* acc_size per group */
+} eng_groups;
+
+int eng_groups_init(eng_groups *g, int nby, size_t acc_size);
+void eng_groups_free(eng_groups *g);
+/* The accumulator of key, or NULL when the group does not exist. */
+const void *eng_group_find(const eng_groups *g, const int32_t *key);
+/* The accumulator of key, created zeroed when new; NULL when out of memory. */
+void *eng_group(eng_groups *g, const int32_t *key);
+
+/* Dimension value of deal i for an event at instant `event` (for time buckets). */
+int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
+int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);
+/* 1 when deal i passes every filter of q. */
+int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
+
+typedef enum {
+    FAM_CLOSED,  /* deals won or lost in the period, at close */
+    FAM_CREATED, /* deals created in the period */
+    FAM_LINES,   /* order lines of orders dated in the period */
+    FAM_OPEN_AT, /* deals open as of the query's instant */
+    FAM_WATERFALL, /* changes of the open pipeline over the period */
+    FAM_FUNNEL,  /* stages reached by the deals created in the period */
+    FAM_STAGE_EXITS, /* time spent in a stage, for stage exits in the period */
+    FAM_LEADS,   /* the cohort of leads created in the period */
+    FAM_ACT_TIME,    /* activities by completion time, else due time */
+    FAM_ACT_DONE,    /* activities completed in the period */
+    FAM_ACT_DUE,     /* tasks due in the period */
+    FAM_ACT_OVERDUE, /* tasks open and past due at the instant */
+    FAM_TOUCHES,     /* completed activities on the deals won in the period */
+    FAM_GOALS,       /* goals of the query's period and their progress */
+    FAM_STALE,       /* open deals neglected at the instant */
+    FAM_SLIPPED,     /* deals whose expected close left the period */
+    FAM__COUNT
+} eng_family;
+
+/* (group, value) pairs for medians: sorted by group then value after the scan. */
+typedef struct {
+    size_t n, cap;
+    struct eng_sample { int32_t group; int64_t value; } *v;
+} eng_samples;
+
+typedef struct {
+    const snapshot *snap; /* the snapshot evaluated, for messages */
+    const kpi_query *query;
+    eng_groups groups;
+    eng_samples won_cycles, lost_cycles; /* seconds from creation to close */
+} eng_family_result;
+
+emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
+                         emb_err *err);
+void eng_family_free(eng_family_result *r);
+
+/* Families of other files. */
+emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_activities(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
+                             emb_err *err);
+emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* Dimension value of deal i in its history row r, and the filters on it (m_pipeline.c). */
+int32_t eng_open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d);
+int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r);
+emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d);
+emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* Mean and median in days of the samples of one group (KV_NULL when none). */
+kpi_value eng_days_summary(const eng_samples *smp, int32_t group);
+int eng_push_sample(eng_samples *s, int32_t group, int64_t value);
+void eng_sort_samples(eng_samples *s);
+/* EMB_INVALID naming the currency and date of deal (index + 1) that has no rate. */
+emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err);
+emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d);
+
+eng_family eng_metric_family(const kpi_metric *m);
+/* The value of a metric for a group its family saw / for a group it did not see. */
+emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, size_t group, kpi_value *out,
+                            emb_err *err);
+kpi_value eng_metric_empty(const kpi_metric *m);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * m_deals.c - the deal families of the pipeline metrics: deals closed (won/lost)
+ * and deals created in the period, and the projections of their metrics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/period.h"
+#include "metrics/engine_internal.h"
+#include "metrics/registry.h"
+
+typedef struct {
+    int64_t won, lost, won_sum, lost_sum;
+    int64_t fx_missing_deal; /* index + 1 of a deal without exchange rate, 0 when none */
+} closed_acc;
+
+typedef struct {
+    int64_t created, created_sum;
+    int64_t fx_missing_deal;
+} created_acc;
+
+int eng_push_sample(eng_samples *s, int32_t group, int64_t value)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        struct eng_sample *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = (struct eng_sample){group, value};
+    return 0;
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+    const struct eng_sample *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return (x->value > y->value) - (x->value < y->value);
+}
+
+void eng_sort_samples(eng_samples *s)
+{
+    if (s->n)
+        qsort(s->v, s->n, sizeof *s->v, cmp_sample);
+}
+
+static void key_of(const snapshot *s, const kpi_query *q, size_t i, int64_t event, int32_t key[KPI_MAX_BY])
+{
+    for (int b = 0; b < q->nby; b++)
+        key[b] = eng_deal_dim(s, i, q->by[b], event);
+}
+
+static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_deals *d = &s->deals;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(closed_acc)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int32_t key[KPI_MAX_BY] = {0};
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->status[i] == DEAL_OPEN || d->closed[i] < q->t0 || d->closed[i] >= q->t1)
+            continue;
+        if (q->nfilters && !eng_deal_passes(s, q, i, d->closed[i]))
+            continue;
+        key_of(s, q, i, d->closed[i], key);
+        closed_acc *acc = eng_group(&out->groups, key);
+        if (!acc)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        int32_t group = (int32_t)(((unsigned char *)acc - out->groups.accs) / sizeof *acc);
+        int64_t cycle = d->closed[i] - d->created[i];
+        if (d->fx_missing[i] && !acc->fx_missing_deal)
+            acc->fx_missing_deal = (int64_t)i + 1;
+        if (d->status[i] == DEAL_WON) {
+            acc->won++;
+            acc->won_sum += d->amount[i];
+            if (eng_push_sample(&out->won_cycles, group, cycle))
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+        } else {
+            acc->lost++;
+            acc->lost_sum += d->amount[i];
+            if (eng_push_sample(&out->lost_cycles, group, cycle))
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+        }
+    }
+    eng_sort_samples(&out->won_cycles);
+    eng_sort_samples(&out->lost_cycles);
+    return EMB_OK;
+}
+
+static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_deals *d = &s->deals;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(created_acc)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int32_t key[KPI_MAX_BY] = {0};
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->created[i] < q->t0 || d->created[i] >= q->t1)
+            continue;
+        if (q->nfilters && !eng_deal_passes(s, q, i, d->created[i]))
+            continue;
+        key_of(s, q, i, d->created[i], key);
+        created_acc *acc = eng_group(&out->groups, key);
+        if (!acc)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        acc->created++;
+        acc->created_sum += d->amount[i];
+        if (d->fx_missing[i] && !acc->fx_missing_deal)
+            acc->fx_missing_deal = (int64_t)i + 1;
+    }
+    return EMB_OK;
+}
+
+emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    out->snap = s;
+    out->query = q;
+    switch (f) {
+    case FAM_CLOSED:
+        return eval_closed(s, q, out, err);
+    case FAM_CREATED:
+        return eval_created(s, q, out, err);
+    case FAM_LINES:
+        return eng_eval_lines(s, q, out, err);
+    case FAM_OPEN_AT:
+        return eng_eval_open(s, q, out, err);
+    case FAM_WATERFALL:
+        return eng_eval_waterfall(s, q, out, err);
+    case FAM_FUNNEL:
+        return eng_eval_funnel(s, q, out, err);
+    case FAM_STAGE_EXITS:
+        return eng_eval_stage_exits(s, q, out, err);
+    case FAM_LEADS:
+        return eng_eval_leads(s, q, out, err);
+    case FAM_ACT_TIME:
+    case FAM_ACT_DONE:
+    case FAM_ACT_DUE:
+    case FAM_ACT_OVERDUE:
+        return eng_eval_activities(f, s, q, out, err);
+    case FAM_TOUCHES:
+        return eng_eval_touches(s, q, out, err);
+    case FAM_GOALS:
+        return eng_eval_goals(s, q, out, err);
+    case FAM_STALE:
+        return eng_eval_stale(s, q, out, err);
+    case FAM_SLIPPED:
+        return eng_eval_slipped(s, q, out, err);
+    default:
+        return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
+    }
+}
+
+void eng_family_free(eng_family_result *r)
+{
+    eng_groups_free(&r->groups);
+    free(r->won_cycles.v);
+    free(r->lost_cycles.v);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- projections ------------------------------------------------------------------- */
+
+static kpi_value v_int(int64_t i) { return (kpi_value){.kind = KV_INT, .i = i}; }
+static kpi_value v_money(int64_t i) { return (kpi_value){.kind = KV_MONEY, .i = i}; }
+static kpi_value v_null(void) { return (kpi_value){.kind = KV_NULL}; }
+
+/* Mean and median, in days, of the samples of one group. */
+kpi_value eng_days_summary(const eng_samples *smp, int32_t group)
+{
+    size_t lo = 0, hi = smp->n;
+    while (lo < hi) { /* first sample of the group */
+        size_t mid = (lo + hi) / 2;
+        if (smp->v[mid].group < group)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < smp->n && smp->v[end].group == group)
+        end++;
+    size_t n = end - lo;
+    if (n == 0)
+        return v_null();
+    int64_t sum = 0;
+    for (size_t k = lo; k < end; k++)
+        sum += smp->v[k].value;
+    double median = n % 2 ? (double)smp->v[lo + n / 2].value
+                          : ((double)smp->v[lo + n / 2 - 1].value + (double)smp->v[lo + n / 2].value) / 2.0;
+    return (kpi_value){.kind = KV_PAIR, .mean = (double)sum / (double)n / 86400.0, .median = median / 86400.0};
+}
+
+emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err)
+{
+    size_t i = (size_t)(deal_plus_one - 1);
+    int64_t at = s->deals.closed[i] == SNAP_OPEN_INSTANT ? s->deals.created[i] : s->deals.closed[i];
+    char day[11];
+    date_format_iso(eng_time_bucket(s, DIM_DAY, at), day);
+    const char *cur = s->deals.currency[i] >= 0 ? snap_text(&s->currencies, s->deals.currency[i]) : "?";
+    return emb_err_set(err, EMB_INVALID,
+                       "no exchange rate from %s to %s for %s (deal #%lld); add one with `embudo import rates`",
+                       cur, s->currency, s->deals.status[i] == DEAL_OPEN ? "the latest date" : day,
+                       (long long)s->deals.id[i]);
+}
+
+emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
+                           const snapshot *s)
+{
+    if (id == M_DEALS_CREATED) {
+        const created_acc *c = (const created_acc *)(r->groups.accs + g * sizeof(created_acc));
+        *out = v_int(c->created);
+        return EMB_OK;
+    }
+    const closed_acc *c = (const closed_acc *)(r->groups.accs + g * sizeof(closed_acc));
+    int needs_money = id == M_REVENUE_WON || id == M_AVG_DEAL_SIZE || id == M_LOST_REASONS;
+    if (needs_money && c->fx_missing_deal)
+        return eng_fx_error(s, c->fx_missing_deal, err);
+    switch (id) {
+    case M_DEALS_WON:
+        *out = v_int(c->won);
+        break;
+    case M_DEALS_LOST:
+        *out = v_int(c->lost);
+        break;
+    case M_REVENUE_WON:
+        *out = v_money(c->won_sum);
+        break;
+    case M_WIN_RATE:
+        *out = c->won + c->lost ? (kpi_value){.kind = KV_REAL, .x = (double)c->won / (double)(c->won + c->lost)}
+                                : v_null();
+        break;
+    case M_AVG_DEAL_SIZE:
+        *out = c->won ? v_money(fx_div_round(c->won_sum, c->won)) : v_null();
+        break;
+    case M_SALES_CYCLE_DAYS:
+        *out = eng_days_summary(&r->won_cycles, (int32_t)g);
+        break;
+    case M_LOST_CYCLE_DAYS:
+        *out = eng_days_summary(&r->lost_cycles, (int32_t)g);
+        break;
+    case M_LOST_REASONS:
+        *out = (kpi_value){.kind = KV_PARTS, .part = {c->lost, c->lost_sum}};
+        break;
+    default:
+        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a deal metric", (int)id);
+    }
+    return EMB_OK;
+}

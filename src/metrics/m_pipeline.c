@@ -1,0 +1,189 @@
+/*
+ * m_pipeline.c - pipeline metrics from the deal history: the open pipeline and
+ * weighted pipeline as of an instant, and the waterfall between two instants.
+ *
+ * A deal as of T is its last history row with at <= T (rows are ordered by time,
+ * then id). The waterfall over [t0, t1) classifies every history row dated in it
+ * by the state before it: a first row that opens the deal adds to `created`; a
+ * closed deal reopened adds to `reopened`; a change of amount while open adds to
+ * `increased` or `decreased`; an open deal closing subtracts its (new) amount as
+ * `won` or `lost`. Hence, to the cent:
+ *   open_end = open_start + created + reopened + increased - decreased - won - lost
+ * where open_start/open_end are the deals open just before t0 and just before t1.
+ * Dimensions of the waterfall are the deal's attributes that do not change with
+ * its history (account, segment, industry, source, pipeline, product, category),
+ * so the identity holds in every group.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/engine_internal.h"
+#include "metrics/registry.h"
+
+typedef struct {
+    int64_t count, amount;
+    __int128 weighted; /* sum of amount x probability in bp */
+    int64_t fx_missing_deal;
+} open_acc;
+
+enum { WF_OPEN_START, WF_CREATED, WF_REOPENED, WF_INCREASED, WF_DECREASED, WF_WON, WF_LOST, WF_OPEN_END };
+
+typedef struct {
+    int64_t part[KPI_MAX_PARTS];
+    int64_t fx_missing_deal;
+} waterfall_acc;
+
+/* Dimension value of deal i in its history row r (the state as of the instant). */
+int32_t eng_open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d)
+{
+    const snap_history *h = &s->history;
+    int32_t rep = h->owner[r], acc = s->deals.account[i];
+    switch (d) {
+    case DIM_REP:
+        return rep;
+    case DIM_TEAM:
+        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+    case DIM_REGION: {
+        int32_t reg = rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+        return reg >= 0 ? reg : acc >= 0 ? s->accounts.region[acc] : SNAP_NONE;
+    }
+    case DIM_STAGE:
+        return h->stage[r];
+    case DIM_PIPELINE:
+        return h->stage[r] >= 0 ? s->stages.pipeline[h->stage[r]] : SNAP_NONE;
+    default:
+        return eng_deal_dim(s, i, d, 0); /* account, segment, industry, source, product, category */
+    }
+}
+
+int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r)
+{
+    for (int f = 0; f < q->nfilters; f++) {
+        int32_t v = eng_open_dim(s, i, r, q->filters[f].dim);
+        int hit = 0;
+        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
+            hit = q->filters[f].values[k] == v;
+        if (!hit)
+            return 0;
+    }
+    return 1;
+}
+
+/* Index of deal i's last history row with at <= t, or (size_t)-1. */
+static size_t row_at(const snap_history *h, size_t i, int64_t t)
+{
+    size_t lo = h->first[i], hi = h->first[i + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->at[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == h->first[i] ? (size_t)-1 : lo - 1;
+}
+
+emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_history *h = &s->history;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(open_acc)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int32_t key[KPI_MAX_BY] = {0};
+    for (size_t i = 0; i < s->deals.n; i++) {
+        size_t r = row_at(h, i, q->as_of);
+        if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
+            continue;
+        if (q->nfilters && !eng_open_passes(s, q, i, r))
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = eng_open_dim(s, i, r, q->by[b]);
+        open_acc *acc = eng_group(&out->groups, key);
+        if (!acc)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        int prob = s->deals.probability_bp[i] >= 0 ? s->deals.probability_bp[i]
+                   : h->stage[r] >= 0          ? s->stages.probability_bp[h->stage[r]]
+                                               : 0;
+        acc->count++;
+        acc->amount += h->amount[r];
+        acc->weighted += (__int128)h->amount[r] * prob;
+        if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
+            acc->fx_missing_deal = (int64_t)i + 1;
+    }
+    return EMB_OK;
+}
+
+emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_history *h = &s->history;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(waterfall_acc)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int32_t key[KPI_MAX_BY] = {0};
+    for (size_t i = 0; i < s->deals.n; i++) {
+        size_t first = h->first[i], end = h->first[i + 1];
+        if (first == end)
+            continue;
+        if (q->nfilters && !eng_deal_passes(s, q, i, 0))
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = eng_deal_dim(s, i, q->by[b], 0);
+        waterfall_acc *acc = eng_group(&out->groups, key);
+        if (!acc)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        int before_status = -1; /* state before the row being read; -1: no row yet */
+        int64_t before_amount = 0;
+        for (size_t r = first; r < end && h->at[r] < q->t1; r++) {
+            int st = h->status[r];
+            int64_t amt = h->amount[r];
+            if (h->at[r] >= q->t0) {
+                if (before_status == -1) {
+                    if (st == DEAL_OPEN)
+                        acc->part[WF_CREATED] += amt;
+                } else if (before_status != DEAL_OPEN) {
+                    if (st == DEAL_OPEN)
+                        acc->part[WF_REOPENED] += amt;
+                } else {
+                    if (amt > before_amount)
+                        acc->part[WF_INCREASED] += amt - before_amount;
+                    else if (amt < before_amount)
+                        acc->part[WF_DECREASED] += before_amount - amt;
+                    if (st == DEAL_WON)
+                        acc->part[WF_WON] += amt;
+                    else if (st == DEAL_LOST)
+                        acc->part[WF_LOST] += amt;
+                }
+            } else if (r + 1 == end || h->at[r + 1] >= q->t0) {
+                if (st == DEAL_OPEN) /* the last row before t0 */
+                    acc->part[WF_OPEN_START] += amt;
+            }
+            before_status = st;
+            before_amount = amt;
+        }
+        if (before_status == DEAL_OPEN)
+            acc->part[WF_OPEN_END] += before_amount;
+        if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
+            acc->fx_missing_deal = (int64_t)i + 1;
+    }
+    return EMB_OK;
+}
+
+emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
+                              const snapshot *s)
+{
+    if (id == M_PIPELINE_WATERFALL) {
+        const waterfall_acc *c = (const waterfall_acc *)(r->groups.accs + g * sizeof(waterfall_acc));
+        if (c->fx_missing_deal)
+            return eng_fx_error(s, c->fx_missing_deal, err);
+        *out = (kpi_value){.kind = KV_PARTS};
+        memcpy(out->part, c->part, sizeof c->part);
+        return EMB_OK;
+    }
+    const open_acc *c = (const open_acc *)(r->groups.accs + g * sizeof(open_acc));
+    if (c->fx_missing_deal)
+        return eng_fx_error(s, c->fx_missing_deal, err);
+    if (id == M_OPEN_PIPELINE) {
+        *out = (kpi_value){.kind = KV_PARTS, .part = {c->count, c->amount}};
+        return EMB_OK;
+    }
+    *out = (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->weighted, 10000)};
+    return EMB_OK;
+}

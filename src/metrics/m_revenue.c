@@ -1,0 +1,175 @@
+/*
+ * m_revenue.c - the order-line family: revenue, cogs, gross profit and margin,
+ * orders and average order value, for orders dated in the period.
+ *
+ * Lines without a recorded cost are left out of cogs, gross profit and gross
+ * margin (which are null when no line of the group has a cost). A line's region
+ * is its order's region, else its account's, else its rep's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/engine_internal.h"
+#include "metrics/registry.h"
+
+typedef struct {
+    int64_t revenue;      /* every line */
+    int64_t costed_revenue, cogs; /* lines with a known cost */
+    int64_t costed_lines;
+    int64_t orders;       /* distinct orders with a line in the group */
+    int64_t fx_missing_line; /* index + 1 of a line without exchange rate */
+} lines_acc;
+
+int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d)
+{
+    const snap_lines *l = &s->lines;
+    int32_t rep = l->rep[i], acc = l->account[i];
+    switch (d) {
+    case DIM_REP:
+        return rep;
+    case DIM_TEAM:
+        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+    case DIM_ACCOUNT:
+        return acc;
+    case DIM_SEGMENT:
+        return acc >= 0 ? s->accounts.segment[acc] : SNAP_NONE;
+    case DIM_INDUSTRY:
+        return acc >= 0 ? s->accounts.industry[acc] : SNAP_NONE;
+    case DIM_REGION:
+        if (l->region[i] >= 0)
+            return l->region[i];
+        if (acc >= 0 && s->accounts.region[acc] >= 0)
+            return s->accounts.region[acc];
+        return rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+    case DIM_PRODUCT:
+        return l->product[i];
+    case DIM_CATEGORY:
+        return l->product[i] >= 0 ? s->products.category[l->product[i]] : SNAP_NONE;
+    case DIM_DAY:
+    case DIM_WEEK:
+    case DIM_MONTH:
+    case DIM_QUARTER:
+    case DIM_YEAR:
+        return eng_time_bucket(s, d, l->ordered[i]);
+    default:
+        return SNAP_NONE;
+    }
+}
+
+static int line_passes(const snapshot *s, const kpi_query *q, size_t i)
+{
+    for (int f = 0; f < q->nfilters; f++) {
+        int32_t v = eng_line_dim(s, i, q->filters[f].dim);
+        int hit = 0;
+        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
+            hit = q->filters[f].values[k] == v;
+        if (!hit)
+            return 0;
+    }
+    return 1;
+}
+
+emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_lines *l = &s->lines;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(lines_acc)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    /* Groups already credited with the current order (an order counts once per group). */
+    size_t seen_n = 0, seen_cap = 16;
+    size_t *seen = malloc(seen_cap * sizeof *seen); /* group indices */
+    if (!seen)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int32_t current_order = -1;
+    int32_t key[KPI_MAX_BY] = {0};
+    emb_code rc = EMB_OK;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->ordered[i] < q->t0 || l->ordered[i] >= q->t1)
+            continue;
+        if (q->nfilters && !line_passes(s, q, i))
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = eng_line_dim(s, i, q->by[b]);
+        lines_acc *acc = eng_group(&out->groups, key);
+        if (!acc) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        if (l->order[i] != current_order) {
+            current_order = l->order[i];
+            seen_n = 0;
+        }
+        /* Accumulators move when the table grows: remember group indices, not pointers. */
+        size_t gi = (size_t)((unsigned char *)acc - out->groups.accs) / sizeof *acc;
+        int counted = 0;
+        for (size_t k = 0; k < seen_n && !counted; k++)
+            counted = seen[k] == gi;
+        if (!counted) {
+            if (seen_n == seen_cap) {
+                size_t *grown = realloc(seen, seen_cap * 2 * sizeof *seen);
+                if (!grown) {
+                    rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                    break;
+                }
+                seen = grown;
+                seen_cap *= 2;
+            }
+            seen[seen_n++] = gi;
+            acc->orders++;
+        }
+        acc->revenue += l->net[i];
+        if (l->cost_known[i]) {
+            acc->costed_revenue += l->net[i];
+            acc->cogs += l->cost[i];
+            acc->costed_lines++;
+        }
+        if (l->fx_missing[i] && !acc->fx_missing_line)
+            acc->fx_missing_line = (int64_t)i + 1;
+    }
+    free(seen);
+    return rc;
+}
+
+static emb_code fx_error(const snapshot *s, int64_t line_plus_one, emb_err *err)
+{
+    size_t i = (size_t)(line_plus_one - 1);
+    int32_t cur = s->lines.order_currency[s->lines.order[i]];
+    return emb_err_set(err, EMB_INVALID,
+                       "no exchange rate from %s to %s for order #%lld; add one with `embudo import rates`",
+                       cur >= 0 ? snap_text(&s->currencies, cur) : "?", s->currency,
+                       (long long)s->lines.order_id[s->lines.order[i]]);
+}
+
+emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
+                           const snapshot *s)
+{
+    const lines_acc *c = (const lines_acc *)(r->groups.accs + g * sizeof(lines_acc));
+    if (c->fx_missing_line && id != M_ORDERS)
+        return fx_error(s, c->fx_missing_line, err);
+    switch (id) {
+    case M_REVENUE:
+        *out = (kpi_value){.kind = KV_MONEY, .i = c->revenue};
+        break;
+    case M_COGS:
+        *out = c->costed_lines ? (kpi_value){.kind = KV_MONEY, .i = c->cogs} : (kpi_value){.kind = KV_NULL};
+        break;
+    case M_GROSS_PROFIT:
+        *out = c->costed_lines ? (kpi_value){.kind = KV_MONEY, .i = c->costed_revenue - c->cogs}
+                               : (kpi_value){.kind = KV_NULL};
+        break;
+    case M_GROSS_MARGIN:
+        *out = c->costed_revenue ? (kpi_value){.kind = KV_REAL,
+                                               .x = (double)(c->costed_revenue - c->cogs) / (double)c->costed_revenue}
+                                 : (kpi_value){.kind = KV_NULL};
+        break;
+    case M_ORDERS:
+        *out = (kpi_value){.kind = KV_INT, .i = c->orders};
+        break;
+    case M_AVG_ORDER_VALUE:
+        *out = c->orders ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->revenue, c->orders)}
+                         : (kpi_value){.kind = KV_NULL};
+        break;
+    default:
+        return emb_err_set(err, EMB_INTERNAL, "metric %d is not an order metric", (int)id);
+    }
+    return EMB_OK;
+}

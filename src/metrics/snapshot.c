@@ -1,0 +1,647 @@
+/*
+ * snapshot.c - building the analytics snapshot from SQLite (see snapshot.h).
+ *
+ * Store row ids are mapped to dense indices through arrays indexed by id (ids are
+ * dense in practice; a sparse id space only costs memory proportional to max id).
+ */
+#include "metrics/snapshot.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/period.h"
+#include "metrics/fx.h"
+
+/* ---- dictionaries ------------------------------------------------------------ */
+
+typedef struct {
+    snap_dict *dict;
+    int32_t *slots; /* open addressing, -1 empty; capacity a power of two */
+    size_t cap;
+    size_t blob_cap; /* bytes allocated for dict->blob */
+} interner;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int interner_grow(interner *in)
+{
+    size_t cap = in->cap ? in->cap * 2 : 64;
+    int32_t *slots = malloc(cap * sizeof *slots);
+    if (!slots)
+        return -1;
+    memset(slots, 0xff, cap * sizeof *slots);
+    for (size_t i = 0; i < in->dict->n; i++) {
+        size_t h = hash_str(snap_text(in->dict, (int32_t)i)) & (cap - 1);
+        while (slots[h] >= 0)
+            h = (h + 1) & (cap - 1);
+        slots[h] = (int32_t)i;
+    }
+    free(in->slots);
+    in->slots = slots;
+    in->cap = cap;
+    return 0;
+}
+
+/* Index of text in the dictionary, adding it if new; -1 for NULL, -2 on OOM. */
+static int32_t intern(interner *in, const char *text)
+{
+    if (!text)
+        return SNAP_NONE;
+    if ((in->dict->n + 1) * 2 > in->cap && interner_grow(in))
+        return -2;
+    size_t h = hash_str(text) & (in->cap - 1);
+    snap_dict *d = in->dict;
+    while (in->slots[h] >= 0) {
+        if (!strcmp(snap_text(d, in->slots[h]), text))
+            return in->slots[h];
+        h = (h + 1) & (in->cap - 1);
+    }
+    if ((d->n & (d->n - 1)) == 0) {
+        size_t cap = d->n ? d->n * 2 : 16;
+        uint32_t *o = realloc(d->offset, cap * sizeof *o);
+        if (!o)
+            return -2;
+        d->offset = o;
+    }
+    size_t len = strlen(text) + 1;
+    if (d->blob_len + len > in->blob_cap) {
+        size_t cap = in->blob_cap ? in->blob_cap * 2 : 1024;
+        while (cap < d->blob_len + len)
+            cap *= 2;
+        char *b = realloc(d->blob, cap);
+        if (!b)
+            return -2;
+        d->blob = b;
+        in->blob_cap = cap;
+    }
+    if (d->blob_len + len > UINT32_MAX)
+        return -2;
+    memcpy(d->blob + d->blob_len, text, len);
+    int32_t idx = (int32_t)d->n++;
+    d->offset[idx] = (uint32_t)d->blob_len;
+    d->blob_len += len;
+    in->slots[h] = idx;
+    return idx;
+}
+
+
+/* ---- id maps ----------------------------------------------------------------- */
+
+typedef struct {
+    int32_t *idx; /* idx[id] = dense index, -1 when absent */
+    int64_t max_id;
+} id_map;
+
+static int32_t map_get(const id_map *m, sqlite3_stmt *s, int col)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return SNAP_NONE;
+    int64_t id = sqlite3_column_int64(s, col);
+    return id >= 0 && id <= m->max_id ? m->idx[id] : SNAP_NONE;
+}
+
+typedef struct {
+    store *st;
+    emb_err *err;
+    interner names, sources, segments, industries, categories, lost_reasons, currencies, metrics;
+    id_map users, teams, regions, accounts, products, stages, pipelines, deals, leads;
+} build_ctx;
+
+static const char *col_text(sqlite3_stmt *s, int col) { return (const char *)sqlite3_column_text(s, col); }
+
+static emb_code prepare(build_ctx *b, const char *sql, sqlite3_stmt **s)
+{
+    if (sqlite3_prepare_v2(store_sqlite(b->st), sql, -1, s, NULL) != SQLITE_OK)
+        return store_sql_error(b->st, "building the analytics snapshot", b->err);
+    return EMB_OK;
+}
+
+static int64_t scalar(build_ctx *b, const char *sql)
+{
+    sqlite3_stmt *s;
+    if (prepare(b, sql, &s))
+        return -1;
+    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Allocates an id map for table and returns the row count in *n. */
+static emb_code make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+    m->max_id = scalar(b, sql);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    int64_t count = scalar(b, sql);
+    if (m->max_id < 0 || count < 0)
+        return b->err->code ? b->err->code : EMB_DB;
+    m->idx = malloc(((size_t)m->max_id + 1) * sizeof *m->idx);
+    if (!m->idx)
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory building the snapshot");
+    memset(m->idx, 0xff, ((size_t)m->max_id + 1) * sizeof *m->idx);
+    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id", table);
+    sqlite3_stmt *s;
+    if (prepare(b, sql, &s))
+        return b->err->code;
+    size_t i = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (id >= 0 && id <= m->max_id)
+            m->idx[id] = (int32_t)i;
+        i++;
+    }
+    sqlite3_finalize(s);
+    *n = (size_t)count;
+    return EMB_OK;
+}
+
+#define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof *(ptr)))
+
+/* ---- dimensions ---------------------------------------------------------------- */
+
+static emb_code load_dimensions(build_ctx *b, snapshot *snap)
+{
+    size_t n;
+    sqlite3_stmt *s;
+    if (make_map(b, "regions", &b->regions, &n))
+        return b->err->code;
+    snap->regions.n = n;
+    if (!ALLOC(snap->regions.id, n) || !ALLOC(snap->regions.name, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name FROM regions ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->regions.id[i] = sqlite3_column_int64(s, 0);
+        snap->regions.name[i] = intern(&b->names, col_text(s, 1));
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "users", &b->users, &n) || make_map(b, "teams", &b->teams, &snap->teams.n))
+        return b->err->code;
+    snap->users.n = n;
+    if (!ALLOC(snap->users.id, n) || !ALLOC(snap->users.team, n) || !ALLOC(snap->users.region, n) ||
+        !ALLOC(snap->users.name, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, team_id, region_id FROM users ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->users.id[i] = sqlite3_column_int64(s, 0);
+        snap->users.name[i] = intern(&b->names, col_text(s, 1));
+        snap->users.team[i] = map_get(&b->teams, s, 2);
+        snap->users.region[i] = map_get(&b->regions, s, 3);
+    }
+    sqlite3_finalize(s);
+
+    n = snap->teams.n;
+    if (!ALLOC(snap->teams.id, n) || !ALLOC(snap->teams.name, n) || !ALLOC(snap->teams.region, n) ||
+        !ALLOC(snap->teams.manager, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, region_id, manager_id FROM teams ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->teams.id[i] = sqlite3_column_int64(s, 0);
+        snap->teams.name[i] = intern(&b->names, col_text(s, 1));
+        snap->teams.region[i] = map_get(&b->regions, s, 2);
+        snap->teams.manager[i] = map_get(&b->users, s, 3);
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "accounts", &b->accounts, &n))
+        return b->err->code;
+    snap->accounts.n = n;
+    if (!ALLOC(snap->accounts.id, n) || !ALLOC(snap->accounts.name, n) || !ALLOC(snap->accounts.segment, n) ||
+        !ALLOC(snap->accounts.industry, n) || !ALLOC(snap->accounts.region, n) || !ALLOC(snap->accounts.owner, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, segment, industry, region_id, owner_id FROM accounts ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->accounts.id[i] = sqlite3_column_int64(s, 0);
+        snap->accounts.name[i] = intern(&b->names, col_text(s, 1));
+        snap->accounts.segment[i] = intern(&b->segments, col_text(s, 2));
+        snap->accounts.industry[i] = intern(&b->industries, col_text(s, 3));
+        snap->accounts.region[i] = map_get(&b->regions, s, 4);
+        snap->accounts.owner[i] = map_get(&b->users, s, 5);
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "products", &b->products, &n))
+        return b->err->code;
+    snap->products.n = n;
+    if (!ALLOC(snap->products.id, n) || !ALLOC(snap->products.name, n) || !ALLOC(snap->products.category, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name, category FROM products ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->products.id[i] = sqlite3_column_int64(s, 0);
+        snap->products.name[i] = intern(&b->names, col_text(s, 1));
+        snap->products.category[i] = intern(&b->categories, col_text(s, 2));
+    }
+    sqlite3_finalize(s);
+
+    if (make_map(b, "pipelines", &b->pipelines, &snap->pipelines.n))
+        return b->err->code;
+    if (!ALLOC(snap->pipelines.id, snap->pipelines.n) || !ALLOC(snap->pipelines.name, snap->pipelines.n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT id, name FROM pipelines ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->pipelines.id[i] = sqlite3_column_int64(s, 0);
+        snap->pipelines.name[i] = intern(&b->names, col_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (make_map(b, "stages", &b->stages, &n))
+        return b->err->code;
+    snap->stages.n = n;
+    if (!ALLOC(snap->stages.id, n) || !ALLOC(snap->stages.pipeline, n) || !ALLOC(snap->stages.position, n) ||
+        !ALLOC(snap->stages.probability_bp, n) || !ALLOC(snap->stages.kind, n) || !ALLOC(snap->stages.name, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b, "SELECT pipeline_id, position, probability_bp, kind, name, id FROM stages ORDER BY id", &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        snap->stages.pipeline[i] = map_get(&b->pipelines, s, 0);
+        snap->stages.position[i] = sqlite3_column_int(s, 1);
+        snap->stages.probability_bp[i] = (int16_t)sqlite3_column_int(s, 2);
+        const char *k = col_text(s, 3);
+        snap->stages.kind[i] = !strcmp(k, "won") ? DEAL_WON : !strcmp(k, "lost") ? DEAL_LOST : DEAL_OPEN;
+        snap->stages.name[i] = intern(&b->names, col_text(s, 4));
+        snap->stages.id[i] = sqlite3_column_int64(s, 5);
+    }
+    sqlite3_finalize(s);
+    size_t nleads;
+    return make_map(b, "leads", &b->leads, &nleads);
+}
+
+static uint8_t parse_status(const char *t)
+{
+    return t && !strcmp(t, "won") ? DEAL_WON : t && !strcmp(t, "lost") ? DEAL_LOST : DEAL_OPEN;
+}
+
+static int32_t day_of(const char *iso)
+{
+    int64_t d;
+    return iso && date_parse_iso(iso, &d) == 0 ? (int32_t)d : INT32_MIN;
+}
+
+/* ---- deals and history --------------------------------------------------------------- */
+
+static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
+{
+    size_t n;
+    if (make_map(b, "deals", &b->deals, &n))
+        return b->err->code;
+    snap_deals *d = &snap->deals;
+    d->n = n;
+    if (!ALLOC(d->id, n) || !ALLOC(d->currency, n) || !ALLOC(d->created, n) || !ALLOC(d->closed, n) || !ALLOC(d->status, n) || !ALLOC(d->owner, n) ||
+        !ALLOC(d->close_owner, n) || !ALLOC(d->account, n) || !ALLOC(d->pipeline, n) || !ALLOC(d->stage, n) ||
+        !ALLOC(d->source, n) || !ALLOC(d->lead, n) || !ALLOC(d->product, n) || !ALLOC(d->lost_reason, n) ||
+        !ALLOC(d->amount, n) || !ALLOC(d->amount_known, n) || !ALLOC(d->fx_missing, n) ||
+        !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT d.id, d.created, d.closed, d.status, d.owner_id, d.account_id, d.pipeline_id, d.stage_id, "
+                "d.source, d.lead_id, (SELECT p.product_id FROM deal_products p WHERE p.deal_id = d.id "
+                "ORDER BY p.id LIMIT 1), d.lost_reason, d.amount, d.currency, d.expected_close, d.probability_bp "
+                "FROM deals d ORDER BY d.id",
+                &s))
+        return b->err->code;
+    for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
+        d->id[i] = sqlite3_column_int64(s, 0);
+        d->currency[i] = intern(&b->currencies, col_text(s, 13));
+        d->created[i] = sqlite3_column_int64(s, 1);
+        d->closed[i] = sqlite3_column_type(s, 2) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, 2);
+        d->status[i] = parse_status(col_text(s, 3));
+        d->owner[i] = d->close_owner[i] = map_get(&b->users, s, 4);
+        d->account[i] = map_get(&b->accounts, s, 5);
+        d->pipeline[i] = map_get(&b->pipelines, s, 6);
+        d->stage[i] = map_get(&b->stages, s, 7);
+        d->source[i] = intern(&b->sources, col_text(s, 8));
+        d->lead[i] = map_get(&b->leads, s, 9);
+        d->product[i] = map_get(&b->products, s, 10);
+        d->lost_reason[i] = intern(&b->lost_reasons, col_text(s, 11));
+        d->amount_known[i] = sqlite3_column_type(s, 12) != SQLITE_NULL;
+        int64_t at = d->closed[i] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[i];
+        if (d->amount_known[i] &&
+            fx_convert(fx, col_text(s, 13), sqlite3_column_int64(s, 12), at, &d->amount[i]) != 0) {
+            d->fx_missing[i] = 1;
+            d->amount[i] = 0;
+        }
+        d->expected_close[i] = day_of(col_text(s, 14));
+        d->probability_bp[i] = sqlite3_column_type(s, 15) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(s, 15);
+    }
+    sqlite3_finalize(s);
+
+    snap_history *h = &snap->history;
+    int64_t count = scalar(b, "SELECT count(*) FROM deal_history");
+    if (count < 0)
+        return b->err->code;
+    h->n = (size_t)count;
+    if (!ALLOC(h->deal, h->n) || !ALLOC(h->at, h->n) || !ALLOC(h->stage, h->n) || !ALLOC(h->owner, h->n) ||
+        !ALLOC(h->status, h->n) || !ALLOC(h->amount, h->n) || !ALLOC(h->expected_close, h->n) ||
+        !ALLOC(h->first, n + 1))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    if (prepare(b,
+                "SELECT h.deal_id, h.at, h.stage_id, h.owner_id, h.status, h.amount, h.currency, h.expected_close, "
+                "d.closed FROM deal_history h JOIN deals d ON d.id = h.deal_id ORDER BY h.deal_id, h.at, h.id",
+                &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < h->n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        h->deal[i] = map_get(&b->deals, s, 0);
+        h->at[i] = sqlite3_column_int64(s, 1);
+        h->stage[i] = map_get(&b->stages, s, 2);
+        h->owner[i] = map_get(&b->users, s, 3);
+        h->status[i] = parse_status(col_text(s, 4));
+        int64_t at = sqlite3_column_type(s, 8) == SQLITE_NULL ? INT64_MAX : sqlite3_column_int64(s, 8);
+        if (sqlite3_column_type(s, 5) == SQLITE_NULL ||
+            fx_convert(fx, col_text(s, 6), sqlite3_column_int64(s, 5), at, &h->amount[i]) != 0)
+            h->amount[i] = 0;
+        h->expected_close[i] = day_of(col_text(s, 7));
+    }
+    sqlite3_finalize(s);
+    h->n = i;
+    /* first[] per deal; the owner at close is the owner of the last row at or before the close. */
+    size_t r = 0;
+    for (size_t deal = 0; deal < n; deal++) {
+        h->first[deal] = (uint32_t)r;
+        while (r < h->n && h->deal[r] == (int32_t)deal) {
+            if (d->status[deal] != DEAL_OPEN && h->at[r] <= d->closed[deal])
+                d->close_owner[deal] = h->owner[r];
+            r++;
+        }
+    }
+    h->first[n] = (uint32_t)r;
+    return EMB_OK;
+}
+
+/* ---- orders ------------------------------------------------------------------------------ */
+
+static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
+{
+    snap_lines *l = &snap->lines;
+    int64_t norders = scalar(b, "SELECT count(*) FROM orders");
+    int64_t nlines = scalar(b, "SELECT count(*) FROM order_lines");
+    if (norders < 0 || nlines < 0)
+        return b->err->code;
+    size_t n = (size_t)nlines;
+    if (!ALLOC(l->order, n) || !ALLOC(l->ordered, n) || !ALLOC(l->rep, n) || !ALLOC(l->account, n) ||
+        !ALLOC(l->region, n) || !ALLOC(l->product, n) || !ALLOC(l->net, n) || !ALLOC(l->cost, n) ||
+        !ALLOC(l->quantity, n) || !ALLOC(l->cost_known, n) || !ALLOC(l->fx_missing, n) ||
+        !ALLOC(l->order_id, (size_t)norders) || !ALLOC(l->order_currency, (size_t)norders))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT o.id, o.ordered, o.owner_id, o.account_id, o.region_id, o.currency, "
+                "l.product_id, l.net_amount, l.cost_amount, l.quantity "
+                "FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY o.id, l.id",
+                &s))
+        return b->err->code;
+    size_t i = 0;
+    int64_t last_order = -1;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        int64_t oid = sqlite3_column_int64(s, 0);
+        if (oid != last_order) {
+            l->order_id[l->norders] = oid;
+            l->order_currency[l->norders] = intern(&b->currencies, col_text(s, 5));
+            l->norders++;
+            last_order = oid;
+        }
+        l->order[i] = (int32_t)(l->norders - 1);
+        l->ordered[i] = sqlite3_column_int64(s, 1);
+        l->rep[i] = map_get(&b->users, s, 2);
+        l->account[i] = map_get(&b->accounts, s, 3);
+        l->region[i] = map_get(&b->regions, s, 4);
+        l->product[i] = map_get(&b->products, s, 6);
+        l->quantity[i] = sqlite3_column_int64(s, 9);
+        const char *cur = col_text(s, 5);
+        if (fx_convert(fx, cur, sqlite3_column_int64(s, 7), l->ordered[i], &l->net[i]) != 0)
+            l->fx_missing[i] = 1;
+        l->cost_known[i] = sqlite3_column_type(s, 8) != SQLITE_NULL;
+        if (l->cost_known[i] && fx_convert(fx, cur, sqlite3_column_int64(s, 8), l->ordered[i], &l->cost[i]) != 0)
+            l->fx_missing[i] = 1;
+    }
+    sqlite3_finalize(s);
+    l->n = i;
+    return EMB_OK;
+}
+
+/* ---- leads and activities ------------------------------------------------------------------ */
+
+static int64_t instant_or_none(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, col);
+}
+
+static emb_code load_leads(build_ctx *b, snapshot *snap)
+{
+    snap_leads *l = &snap->leads;
+    size_t n = 0;
+    for (size_t i = 0; i <= (size_t)b->leads.max_id; i++)
+        n += b->leads.idx[i] >= 0;
+    l->n = n;
+    if (!ALLOC(l->created, n) || !ALLOC(l->mql_at, n) || !ALLOC(l->sql_at, n) || !ALLOC(l->converted_at, n) ||
+        !ALLOC(l->first_touch, n) || !ALLOC(l->source, n) || !ALLOC(l->owner, n) || !ALLOC(l->won, n) ||
+        !ALLOC(l->converted, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT created, mql_at, sql_at, converted_at, NULL, source, owner_id, 0, status = 'converted' "
+                "FROM leads ORDER BY id",
+                &s))
+        return b->err->code;
+    for (size_t i = 0; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        l->created[i] = sqlite3_column_int64(s, 0);
+        l->mql_at[i] = instant_or_none(s, 1);
+        l->sql_at[i] = instant_or_none(s, 2);
+        l->converted_at[i] = instant_or_none(s, 3);
+        l->first_touch[i] = instant_or_none(s, 4);
+        l->source[i] = intern(&b->sources, col_text(s, 5));
+        l->owner[i] = map_get(&b->users, s, 6);
+        l->won[i] = (uint8_t)sqlite3_column_int(s, 7);
+        l->converted[i] = (uint8_t)sqlite3_column_int(s, 8);
+    }
+    sqlite3_finalize(s);
+    /* From the deals: a lead named by a deal became an opportunity; by a won deal, a customer. */
+    for (size_t i = 0; i < snap->deals.n; i++) {
+        int32_t lead = snap->deals.lead[i];
+        if (lead < 0)
+            continue;
+        l->converted[lead] = 1;
+        if (snap->deals.status[i] == DEAL_WON)
+            l->won[lead] = 1;
+    }
+    return EMB_OK;
+}
+
+/* The first completed call, email or meeting of each lead (after activities are loaded). */
+static void derive_first_touch(snapshot *snap)
+{
+    snap_leads *l = &snap->leads;
+    const snap_activities *a = &snap->activities;
+    for (size_t i = 0; i < l->n; i++)
+        l->first_touch[i] = SNAP_OPEN_INSTANT;
+    for (size_t i = 0; i < a->n; i++) {
+        int32_t lead = a->lead[i];
+        if (lead < 0 || a->done[i] == SNAP_OPEN_INSTANT || a->type[i] > ACT_MEETING)
+            continue;
+        if (l->first_touch[lead] == SNAP_OPEN_INSTANT || a->done[i] < l->first_touch[lead])
+            l->first_touch[lead] = a->done[i];
+    }
+}
+
+static uint8_t code_of(const char *t, const char *const *names)
+{
+    for (uint8_t i = 0; t && names[i]; i++)
+        if (!strcmp(t, names[i]))
+            return i;
+    return 0;
+}
+
+const char *const snap_activity_types[] = {"call", "email", "meeting", "task", "note", NULL};
+const char *const snap_activity_outcomes[] = {"", "connected", "no_answer", "sent", "opened", "replied",
+                                              "bounced", "scheduled", "held", "cancelled", "rejected", NULL};
+
+static emb_code load_activities(build_ctx *b, snapshot *snap)
+{
+    const char *const *types = snap_activity_types, *const *outcomes = snap_activity_outcomes;
+    snap_activities *a = &snap->activities;
+    int64_t count = scalar(b, "SELECT count(*) FROM activities");
+    if (count < 0)
+        return b->err->code;
+    size_t n = (size_t)count;
+    if (!ALLOC(a->type, n) || !ALLOC(a->outcome, n) || !ALLOC(a->cold, n) || !ALLOC(a->owner, n) ||
+        !ALLOC(a->deal, n) || !ALLOC(a->lead, n) || !ALLOC(a->account, n) || !ALLOC(a->due, n) ||
+        !ALLOC(a->done, n) || !ALLOC(a->duration, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b,
+                "SELECT type, outcome, cold, owner_id, deal_id, lead_id, account_id, due, done, duration_s "
+                "FROM activities ORDER BY id",
+                &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        a->type[i] = code_of(col_text(s, 0), types);
+        a->outcome[i] = code_of(col_text(s, 1), outcomes);
+        a->cold[i] = (uint8_t)sqlite3_column_int(s, 2);
+        a->owner[i] = map_get(&b->users, s, 3);
+        a->deal[i] = map_get(&b->deals, s, 4);
+        a->lead[i] = map_get(&b->leads, s, 5);
+        a->account[i] = map_get(&b->accounts, s, 6);
+        a->due[i] = instant_or_none(s, 7);
+        a->done[i] = instant_or_none(s, 8);
+        a->duration[i] = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 9);
+    }
+    sqlite3_finalize(s);
+    a->n = i;
+    return EMB_OK;
+}
+
+static emb_code load_goals(build_ctx *b, snapshot *snap)
+{
+    snap_goals *g = &snap->goals;
+    int64_t count = scalar(b, "SELECT count(*) FROM goals");
+    if (count < 0)
+        return b->err->code;
+    size_t n = (size_t)count;
+    if (!ALLOC(g->metric, n) || !ALLOC(g->scope, n) || !ALLOC(g->team, n) || !ALLOC(g->rep, n) ||
+        !ALLOC(g->from, n) || !ALLOC(g->to, n) || !ALLOC(g->target, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b, "SELECT metric, scope, team_id, user_id, period_from, period_to, target FROM goals ORDER BY id", &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        g->metric[i] = intern(&b->metrics, col_text(s, 0));
+        const char *scope = col_text(s, 1);
+        g->scope[i] = scope && !strcmp(scope, "rep") ? GOAL_REP : scope && !strcmp(scope, "team") ? GOAL_TEAM : GOAL_ORG;
+        g->team[i] = map_get(&b->teams, s, 2);
+        g->rep[i] = map_get(&b->users, s, 3);
+        g->from[i] = day_of(col_text(s, 4));
+        g->to[i] = day_of(col_text(s, 5));
+        g->target[i] = sqlite3_column_int64(s, 6);
+    }
+    sqlite3_finalize(s);
+    g->n = i;
+    return EMB_OK;
+}
+
+static void free_build(build_ctx *b)
+{
+    interner *ins[] = {&b->names,        &b->sources,    &b->segments, &b->industries,
+                       &b->categories,   &b->lost_reasons, &b->currencies, &b->metrics};
+    for (size_t i = 0; i < sizeof ins / sizeof *ins; i++)
+        free(ins[i]->slots);
+    id_map *maps[] = {&b->users, &b->teams, &b->regions, &b->accounts, &b->products,
+                      &b->stages, &b->pipelines, &b->deals, &b->leads};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+        free(maps[i]->idx);
+}
+
+emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
+{
+    *out = NULL;
+    snapshot *snap = calloc(1, sizeof *snap);
+    if (!snap)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    build_ctx b = {.st = st, .err = err};
+    b.names.dict = &snap->names;
+    b.sources.dict = &snap->sources;
+    b.segments.dict = &snap->segments;
+    b.industries.dict = &snap->industries;
+    b.categories.dict = &snap->categories;
+    b.lost_reasons.dict = &snap->lost_reasons;
+    b.currencies.dict = &snap->currencies;
+    b.metrics.dict = &snap->metrics;
+    const org_settings *org = store_org(st);
+    snap->currency = strdup(org->currency);
+    snap->timezone = strdup(org->timezone);
+    snap->instance = strdup(org->instance);
+    snap->fiscal_year_start = org->fiscal_year_start;
+    snap->week_start = org->week_start;
+    fx_table *fx = NULL;
+    emb_code rc = EMB_OK;
+    if (!snap->currency || !snap->timezone || !snap->instance) {
+        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    /* One read transaction: every table is seen at the same instant. */
+    if (sqlite3_exec(store_sqlite(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = store_sql_error(st, "building the analytics snapshot", err);
+        goto done;
+    }
+    snap->generation = store_generation(st);
+    if ((rc = tz_open(org->timezone, &snap->zone, err)) == EMB_OK &&
+        (rc = fx_load(st, org->currency, org->timezone, &fx, err)) == EMB_OK &&
+        (rc = load_dimensions(&b, snap)) == EMB_OK)
+        rc = load_deals(&b, snap, fx);
+    if (rc == EMB_OK)
+        rc = load_lines(&b, snap, fx);
+    if (rc == EMB_OK)
+        rc = load_leads(&b, snap);
+    if (rc == EMB_OK)
+        rc = load_activities(&b, snap);
+    if (rc == EMB_OK)
+        derive_first_touch(snap);
+    if (rc == EMB_OK)
+        rc = load_goals(&b, snap);
+    sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
+done:
+    fx_free(fx);
+    free_build(&b);
+    if (rc) {
+        snapshot_free(snap);
+        return rc;
+    }
+    *out = snap;
+    return EMB_OK;
+}

@@ -1,0 +1,183 @@
+/*
+ * snapshot.h - the analytics snapshot: the facts the KPI engine scans, as columnar
+ * arrays in memory, derived from the store (DESIGN.md). It can always be rebuilt.
+ *
+ * Every reference between facts and dimensions is a dense index (0..n-1) into the
+ * dimension's arrays, or -1 for none; instants are Unix seconds UTC; money is in
+ * the organisation's reporting currency (minor units), converted at the rate of
+ * the deal's close date (open deals: the latest rate), with a flag when no rate
+ * was found. Text dimensions (source, segment, ...) are dictionary-encoded.
+ *
+ * Ownership: snapshot_build() allocates one snapshot that snapshot_free() releases
+ * with every column. A snapshot is immutable after it is built and may be read by
+ * several threads.
+ */
+#ifndef EMB_SNAPSHOT_H
+#define EMB_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/tz.h"
+#include "store/store.h"
+
+#define SNAP_NONE (-1)
+#define SNAP_OPEN_INSTANT INT64_MIN /* closed[] of an open deal */
+
+enum deal_status { DEAL_OPEN = 0, DEAL_WON = 1, DEAL_LOST = 2 };
+
+/* A dictionary of strings: value i is the NUL-terminated blob + offset[i]. */
+typedef struct {
+    size_t n;
+    uint32_t *offset;
+    char *blob;
+    size_t blob_len; /* bytes used in blob */
+} snap_dict;
+
+static inline const char *snap_text(const snap_dict *d, int32_t i) { return d->blob + d->offset[i]; }
+
+typedef struct {
+    size_t n;
+    int64_t *id;      /* store row id */
+    int32_t *team;    /* team index */
+    int32_t *region;  /* region index */
+    int32_t *name;    /* index into names dict */
+} snap_users;
+
+typedef struct {
+    size_t n;
+    int64_t *id;           /* store row id */
+    int32_t *currency;     /* index into the currencies dict */
+    int64_t *created;
+    int64_t *closed;       /* SNAP_OPEN_INSTANT while open */
+    uint8_t *status;       /* enum deal_status */
+    int32_t *owner;        /* current owner (user index) */
+    int32_t *close_owner;  /* owner at close (from history); current owner while open */
+    int32_t *account, *pipeline, *stage, *source, *lead, *product, *lost_reason;
+    int64_t *amount;       /* reporting currency minor units; 0 when unknown */
+    uint8_t *amount_known; /* 0 when the deal has no amount */
+    uint8_t *fx_missing;   /* 1 when its currency had no rate for the conversion date */
+    int32_t *expected_close; /* day number, INT32_MIN when none */
+    int16_t *probability_bp; /* the deal's own, -1 when it uses its stage's */
+} snap_deals;
+
+typedef struct {
+    size_t n; /* rows sorted by (deal, at, id) */
+    int32_t *deal;
+    int64_t *at;
+    int32_t *stage, *owner;
+    uint8_t *status;
+    int64_t *amount; /* reporting currency minor units, 0 when unknown */
+    int32_t *expected_close;
+    uint32_t *first; /* per deal: index of its first history row (n_deals + 1 entries) */
+} snap_history;
+
+/* Order lines, sorted by order then line id. */
+typedef struct {
+    size_t n;
+    int32_t *order;        /* index of the line's order (orders are numbered 0..norders-1) */
+    int64_t *ordered;      /* the order's date */
+    int32_t *rep, *account, *region, *product;
+    int64_t *net;          /* net amount, reporting currency minor units */
+    int64_t *cost;         /* cost amount, reporting currency minor units; 0 when unknown */
+    int64_t *quantity;
+    uint8_t *cost_known;
+    uint8_t *fx_missing;
+    size_t norders;
+    int64_t *order_id;     /* store id of order k */
+    int32_t *order_currency; /* currencies dict */
+} snap_lines;
+
+/* Leads; the instants of statuses never reached are SNAP_OPEN_INSTANT. */
+typedef struct {
+    size_t n;
+    int64_t *created, *mql_at, *sql_at, *converted_at;
+    int64_t *first_touch; /* first completed call, email or meeting on the lead */
+    int32_t *source, *owner;
+    uint8_t *won;         /* 1 when a deal converted from it was won */
+    uint8_t *converted;   /* 1 when it became an opportunity (status converted or a deal names it) */
+} snap_leads;
+
+enum activity_type { ACT_CALL, ACT_EMAIL, ACT_MEETING, ACT_TASK, ACT_NOTE };
+/* Names of the codes below, as stored ("call", "connected"; "" for OUT_NONE). */
+extern const char *const snap_activity_types[];
+extern const char *const snap_activity_outcomes[];
+enum activity_outcome {
+    OUT_NONE, OUT_CONNECTED, OUT_NO_ANSWER, OUT_SENT, OUT_OPENED, OUT_REPLIED, OUT_BOUNCED,
+    OUT_SCHEDULED, OUT_HELD, OUT_CANCELLED, OUT_REJECTED
+};
+
+/* Activities. */
+typedef struct {
+    size_t n;
+    uint8_t *type, *outcome, *cold;
+    int32_t *owner, *deal, *lead, *account;
+    int64_t *due, *done;  /* SNAP_OPEN_INSTANT when absent */
+    int32_t *duration;    /* seconds, -1 when absent */
+} snap_activities;
+
+enum goal_scope { GOAL_ORG, GOAL_TEAM, GOAL_REP };
+
+/* Goals (targets per metric, scope and period). */
+typedef struct {
+    size_t n;
+    int32_t *metric;     /* index into the metrics dict (metric names as written) */
+    uint8_t *scope;      /* enum goal_scope */
+    int32_t *team, *rep; /* team / user index for team / rep goals, else -1 */
+    int32_t *from, *to;  /* day numbers, [from, to) in the organisation's zone */
+    int64_t *target;     /* in the metric's unit: minor units, a count, or bp */
+} snap_goals;
+
+typedef struct {
+    size_t n;
+    int64_t *id;
+    int32_t *pipeline, *position;
+    int16_t *probability_bp;
+    uint8_t *kind; /* enum deal_status of the stage kind */
+    int32_t *name;  /* index into names dict */
+} snap_stages;
+
+typedef struct snapshot {
+    int64_t generation;   /* store generation it was built from */
+    void *map;            /* the mapped snapshot file, NULL when built in memory */
+    size_t map_size;
+    char *currency;       /* reporting currency */
+    char *timezone;
+    char *instance;       /* the database's instance id (org_settings.instance) */
+    tz *zone;             /* opened from timezone; owned */
+    int fiscal_year_start, week_start;
+    snap_dict names;      /* user, team, region, account, product, stage names */
+    snap_dict sources, segments, industries, categories, lost_reasons, currencies, metrics;
+    snap_users users;
+    struct { size_t n; int64_t *id; int32_t *name, *region, *manager; } teams;
+    struct { size_t n; int64_t *id; int32_t *name; } regions;
+    struct { size_t n; int64_t *id; int32_t *name, *segment, *industry, *region, *owner; } accounts;
+    struct { size_t n; int64_t *id; int32_t *name, *category; } products;
+    struct { size_t n; int64_t *id; int32_t *name; } pipelines;
+    snap_stages stages;
+    snap_deals deals;
+    snap_history history;
+    snap_lines lines;
+    snap_leads leads;
+    snap_activities activities;
+    snap_goals goals;
+} snapshot;
+
+/* Builds a snapshot from the store in one read transaction. */
+emb_code snapshot_build(store *st, snapshot **out, emb_err *err);
+void snapshot_free(snapshot *s);
+
+/* The snapshot of the database at db_path: the persisted file db_path + ".snapshot"
+ * memory-mapped when its generation equals the store's, else built from the store
+ * and written to that file (atomically, best effort: a directory that cannot be
+ * written only costs the rebuild next time). *rebuilt tells which happened. */
+emb_code snapshot_open(store *st, const char *db_path, snapshot **out, int *rebuilt, emb_err *err);
+
+/* Writes s to path (via a temporary file and rename). */
+emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err);
+/* Maps the snapshot file at path; EMB_NOT_FOUND when absent, EMB_CORRUPT when it is
+ * not a valid snapshot of this format. */
+emb_code snapshot_map(const char *path, snapshot **out, emb_err *err);
+
+#endif

@@ -1,0 +1,174 @@
+/* bulk.c - the bulk-load helpers of bulk.h (SQLite backend). */
+#include "store/bulk.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    SLOT_SAVEPOINT = BULK_SLOT_FIRST,
+    SLOT_RELEASE,
+    SLOT_ROLLBACK_TO,
+    SLOT_AUDIT,
+};
+
+static emb_code step_done(store *st, sqlite3_stmt *s, const char *what, emb_err *err)
+{
+    if (!s)
+        return err ? err->code : EMB_DB;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? EMB_OK : store_sql_error(st, what, err);
+}
+
+emb_code store_savepoint(store *st, emb_err *err)
+{
+    return step_done(st, store__stmt(st, SLOT_SAVEPOINT, "SAVEPOINT emb_row", err), "savepoint", err);
+}
+
+emb_code store_savepoint_release(store *st, emb_err *err)
+{
+    return step_done(st, store__stmt(st, SLOT_RELEASE, "RELEASE emb_row", err), "savepoint", err);
+}
+
+void store_savepoint_rollback(store *st)
+{
+    step_done(st, store__stmt(st, SLOT_ROLLBACK_TO, "ROLLBACK TO emb_row", NULL), "savepoint", NULL);
+    step_done(st, store__stmt(st, SLOT_RELEASE, "RELEASE emb_row", NULL), "savepoint", NULL);
+}
+
+emb_code store_bulk_keys(store *st, const kind_def *kind, const char *field, store_key_fn fn, void *ud,
+                         emb_err *err)
+{
+    const field_def *f = kind_field(kind, field);
+    if (!f || !f->column)
+        return emb_err_set(err, EMB_INTERNAL, "%s has no stored field '%s'", kind->name, field);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s, id FROM %s WHERE %s IS NOT NULL", f->column, kind->table, f->column);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "reading keys", err);
+    int rc;
+    emb_code code = EMB_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        size_t len = (size_t)sqlite3_column_bytes(s, 0);
+        if (v && fn(ud, v, len, sqlite3_column_int64(s, 1))) {
+            code = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+    }
+    if (!code && rc != SQLITE_DONE)
+        code = store_sql_error(st, "reading keys", err);
+    sqlite3_finalize(s);
+    return code;
+}
+
+struct store_finder {
+    store *st;
+    const kind_def *kind;
+    sqlite3_stmt *s;
+    int *fields;
+    size_t n;
+};
+
+emb_code store_finder_new(store *st, const kind_def *kind, const int *fields, size_t n, store_finder **out,
+                          emb_err *err)
+{
+    *out = NULL;
+    char sql[1024];
+    size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE ", kind->table);
+    for (size_t i = 0; i < n; i++) {
+        const field_def *f = &kind->fields[fields[i]];
+        if (!f->column)
+            return emb_err_set(err, EMB_INTERNAL, "field '%s' is not stored", f->name);
+        len += (size_t)snprintf(sql + len, len < sizeof sql ? sizeof sql - len : 0, "%s%s IS ?%zu",
+                                i ? " AND " : "", f->column, i + 1);
+    }
+    if (n == 0 || len + 16 >= sizeof sql)
+        return emb_err_set(err, EMB_INTERNAL, "bad natural key for %s", kind->name);
+    snprintf(sql + len, sizeof sql - len, " LIMIT 2");
+    store_finder *fd = calloc(1, sizeof *fd);
+    if (!fd || !(fd->fields = malloc(n * sizeof *fd->fields))) {
+        free(fd);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    if (sqlite3_prepare_v3(store_sqlite(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &fd->s, NULL) != SQLITE_OK) {
+        free(fd->fields);
+        free(fd);
+        return store_sql_error(st, "lookup", err);
+    }
+    memcpy(fd->fields, fields, n * sizeof *fields);
+    fd->st = st;
+    fd->kind = kind;
+    fd->n = n;
+    *out = fd;
+    return EMB_OK;
+}
+
+emb_code store_finder_find(store_finder *fd, const record *r, int64_t *id, emb_err *err)
+{
+    *id = 0;
+    sqlite3_reset(fd->s);
+    for (size_t i = 0; i < fd->n; i++) {
+        const field_def *f = &fd->kind->fields[fd->fields[i]];
+        const field_value *v = &r->v[fd->fields[i]];
+        int pos = (int)i + 1;
+        if (v->state != FV_SET)
+            sqlite3_bind_null(fd->s, pos);
+        else if (field_is_text(f))
+            sqlite3_bind_text(fd->s, pos, v->s, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(fd->s, pos, v->i);
+    }
+    int rc, count = 0;
+    while ((rc = sqlite3_step(fd->s)) == SQLITE_ROW)
+        if (count++ == 0)
+            *id = sqlite3_column_int64(fd->s, 0);
+    sqlite3_reset(fd->s);
+    sqlite3_clear_bindings(fd->s);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(fd->st, "lookup", err);
+    if (count > 1) {
+        *id = 0;
+        return emb_err_set(err, EMB_CONFLICT, "several %s match", fd->kind->name);
+    }
+    return EMB_OK;
+}
+
+void store_finder_free(store_finder *fd)
+{
+    if (!fd)
+        return;
+    sqlite3_finalize(fd->s);
+    free(fd->fields);
+    free(fd);
+}
+
+emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, const change_ctx *ctx,
+                          const char *detail, emb_err *err)
+{
+    sqlite3_stmt *s = store__stmt(st, SLOT_AUDIT,
+                                  "INSERT INTO audit_log (at, user_id, action, kind, record_id, detail) "
+                                  "VALUES (?, ?, ?, ?, NULL, ?)",
+                                  err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, ctx->now);
+    if (ctx->author_id)
+        sqlite3_bind_int64(s, 2, ctx->author_id);
+    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, kind->name, -1, SQLITE_STATIC);
+    if (detail)
+        sqlite3_bind_text(s, 5, detail, -1, SQLITE_TRANSIENT);
+    return step_done(st, s, "audit log", err);
+}
+
+emb_code store_bulk_tune(store *st, int on, emb_err *err)
+{
+    /* 64 MiB of page cache keeps the indexes of a large load in memory. */
+    return store_exec(st, on ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"
+                             : "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT",
+                      err);
+}

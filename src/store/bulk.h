@@ -1,0 +1,58 @@
+/*
+ * bulk.h - store helpers for bulk loaders (import, demo): per-row savepoints,
+ * loading the keys of a kind in one pass, lookups by a natural key, the one audit
+ * row of a bulk load, and connection settings for the length of a load.
+ *
+ * Everything runs inside the caller's store_begin()/store_commit(). Statements
+ * are cached in the store's slots BULK_SLOT_FIRST..BULK_SLOT_LAST (store.h).
+ *
+ * Ownership: a store_finder is allocated by store_finder_new() and freed by
+ * store_finder_free() before the store is closed.
+ */
+#ifndef EMB_BULK_H
+#define EMB_BULK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/kind.h"
+#include "store/records.h"
+#include "store/store.h"
+
+enum { BULK_SLOT_FIRST = 1000, BULK_SLOT_LAST = 1007 };
+
+/* SAVEPOINT / RELEASE / ROLLBACK TO of one unnamed level ("emb_row"), so that a
+ * rejected row leaves nothing behind. Savepoints do not nest. */
+emb_code store_savepoint(store *st, emb_err *err);
+emb_code store_savepoint_release(store *st, emb_err *err);
+/* Undoes everything since store_savepoint() and releases it. Never fails. */
+void store_savepoint_rollback(store *st);
+
+/* Calls fn(ud, value, length, id) for every row of kind whose field (a stored
+ * text field, e.g. "id" for ext_id or "name") is not NULL. fn returns 0 to go
+ * on, non-zero to stop with EMB_NOMEM. */
+typedef int (*store_key_fn)(void *ud, const char *value, size_t len, int64_t id);
+emb_code store_bulk_keys(store *st, const kind_def *kind, const char *field, store_key_fn fn, void *ud,
+                         emb_err *err);
+
+/* Finds records by a natural key: the values of `fields` (indexes into the kind's
+ * fields, stored ones only) compared with IS, so an unset or null value matches
+ * NULL. */
+typedef struct store_finder store_finder;
+emb_code store_finder_new(store *st, const kind_def *kind, const int *fields, size_t n, store_finder **out,
+                          emb_err *err);
+/* *id = the match, 0 when none; EMB_CONFLICT when several rows match. */
+emb_code store_finder_find(store_finder *f, const record *r, int64_t *id, emb_err *err);
+void store_finder_free(store_finder *f);
+
+/* Appends the single audit_log row of a bulk load: action (e.g. "import") on
+ * kind, with detail (JSON text, may be NULL). */
+emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, const change_ctx *ctx,
+                          const char *detail, emb_err *err);
+
+/* on = 1: a larger page cache and in-memory temporary storage for a load;
+ * on = 0: back to the defaults. Durability of the commit is unchanged. */
+emb_code store_bulk_tune(store *st, int on, emb_err *err);
+
+#endif

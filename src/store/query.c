@@ -1,0 +1,342 @@
+/*
+ * query.c - filtered cursors, name scans and deal details; see query.h.
+ * SQL is built from the kind tables; values are always bound, never spliced in, and
+ * only column names from the static kind tables are written into the SQL text.
+ */
+#include "store/query.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQL_MAX 8192
+
+struct store_query_cursor {
+    store *st;
+    const kind_def *kind;
+    sqlite3_stmt *s;
+};
+
+static int stored(const field_def *f) { return f->column != NULL; }
+
+static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field_value *v)
+{
+    if (v->state != FV_SET)
+        sqlite3_bind_null(s, pos);
+    else if (field_is_text(f))
+        sqlite3_bind_text(s, pos, v->s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(s, pos, v->i);
+}
+
+static void read_value(sqlite3_stmt *s, int col, const field_def *f, field_value *v, arena *a)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+        *v = (field_value){FV_NULL, 0, NULL};
+    } else if (field_is_text(f)) {
+        const char *t = (const char *)sqlite3_column_text(s, col);
+        *v = (field_value){FV_SET, 0, arena_strdup(a, t ? t : "")};
+    } else {
+        *v = (field_value){FV_SET, sqlite3_column_int64(s, col), NULL};
+    }
+}
+
+/* Appends printf output to buf[*n..size); returns 1 when it does not fit. */
+__attribute__((format(printf, 4, 5))) static int append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = *n < size ? vsnprintf(buf + *n, size - *n, fmt, ap) : -1;
+    va_end(ap);
+    if (k < 0 || (size_t)k >= size - *n) {
+        *n = size;
+        return 1;
+    }
+    *n += (size_t)k;
+    return 0;
+}
+
+static const char *op_sql(query_op op)
+{
+    static const char *const ops[] = {
+        [QOP_EQ] = "=", [QOP_NE] = "<>", [QOP_LT] = "<", [QOP_LE] = "<=", [QOP_GT] = ">", [QOP_GE] = ">=",
+    };
+    return (unsigned)op < sizeof ops / sizeof ops[0] ? ops[op] : "=";
+}
+
+static int valid_field(const kind_def *kind, int i) { return i >= 0 && (size_t)i < kind->nfields && stored(&kind->fields[i]); }
+
+/* Appends " WHERE ..." for q's conditions; returns non-zero (err set) on failure. */
+static int where_clause(const kind_def *kind, const store_query *q, char *sql, size_t size, size_t *n,
+                        emb_err *err)
+{
+    int bad = 0;
+    for (size_t c = 0; c < q->nconds; c++) {
+        const query_cond *qc = &q->conds[c];
+        if (!valid_field(kind, qc->field))
+            return emb_err_set(err, EMB_INVALID, "cannot filter %s on field #%d", kind->name, qc->field);
+        const field_def *f = &kind->fields[qc->field];
+        bad |= append(sql, size, n, "%s%s", c ? " AND " : " WHERE ", f->column);
+        if (qc->value.state != FV_SET)
+            bad |= append(sql, size, n, "%s", qc->op == QOP_NE ? " IS NOT NULL" : " IS NULL");
+        else if (f->type == FT_TEXT && (qc->op == QOP_EQ || qc->op == QOP_NE))
+            bad |= append(sql, size, n, " %s ? COLLATE NOCASE", op_sql(qc->op));
+        else
+            bad |= append(sql, size, n, " %s ?", op_sql(qc->op));
+    }
+    if (bad)
+        return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
+    return 0;
+}
+
+/* Binds q's condition values from position 1; returns the next position. */
+static int bind_conds(sqlite3_stmt *s, const kind_def *kind, const store_query *q)
+{
+    int pos = 1;
+    for (size_t c = 0; c < q->nconds; c++)
+        if (q->conds[c].value.state == FV_SET)
+            bind_value(s, pos++, &kind->fields[q->conds[c].field], &q->conds[c].value);
+    return pos;
+}
+
+emb_code store_query_open(store *st, const kind_def *kind, const store_query *q, store_query_cursor **out,
+                          emb_err *err)
+{
+    char sql[SQL_MAX];
+    size_t n = 0;
+    int bad = append(sql, sizeof sql, &n, "SELECT id");
+    for (size_t i = 0; i < kind->nfields; i++)
+        if (stored(&kind->fields[i]))
+            bad |= append(sql, sizeof sql, &n, ", %s", kind->fields[i].column);
+    bad |= append(sql, sizeof sql, &n, " FROM %s", kind->table);
+    if (!bad && where_clause(kind, q, sql, sizeof sql, &n, err))
+        return err->code;
+    if (q->sort_field >= 0) {
+        if (!valid_field(kind, q->sort_field))
+            return emb_err_set(err, EMB_INVALID, "cannot sort %s on field #%d", kind->name, q->sort_field);
+        bad |= append(sql, sizeof sql, &n, " ORDER BY %s %s, id", kind->fields[q->sort_field].column,
+                      q->descending ? "DESC" : "ASC");
+    } else {
+        bad |= append(sql, sizeof sql, &n, " ORDER BY id %s", q->descending ? "DESC" : "ASC");
+    }
+    if (q->limit > 0)
+        bad |= append(sql, sizeof sql, &n, " LIMIT ?");
+    if (bad)
+        return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
+
+    store_query_cursor *cur = calloc(1, sizeof *cur);
+    if (!cur)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    cur->st = st;
+    cur->kind = kind;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &cur->s, NULL) != SQLITE_OK) {
+        free(cur);
+        return store_sql_error(st, "list", err);
+    }
+    int pos = bind_conds(cur->s, kind, q);
+    if (q->limit > 0)
+        sqlite3_bind_int64(cur->s, pos, q->limit);
+    *out = cur;
+    return EMB_OK;
+}
+
+emb_code store_query_count(store *st, const kind_def *kind, const store_query *q, int64_t *count, emb_err *err)
+{
+    char sql[SQL_MAX];
+    size_t n = 0;
+    *count = 0;
+    if (append(sql, sizeof sql, &n, "SELECT count(*) FROM %s", kind->table))
+        return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
+    if (where_clause(kind, q, sql, sizeof sql, &n, err))
+        return err->code;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "count", err);
+    bind_conds(s, kind, q);
+    emb_code rc = EMB_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *count = sqlite3_column_int64(s, 0);
+    else
+        rc = store_sql_error(st, "count", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_query_next(store_query_cursor *c, arena *a, record **out, emb_err *err)
+{
+    int rc = sqlite3_step(c->s);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW) {
+        store_sql_error(c->st, "list", err);
+        return -1;
+    }
+    record *r = record_new(a, c->kind);
+    if (!r) {
+        emb_err_set(err, EMB_NOMEM, "out of memory");
+        return -1;
+    }
+    r->id = sqlite3_column_int64(c->s, 0);
+    int col = 1;
+    for (size_t i = 0; i < c->kind->nfields; i++)
+        if (stored(&c->kind->fields[i]))
+            read_value(c->s, col++, &c->kind->fields[i], &r->v[i], a);
+    for (size_t i = 0; i < c->kind->nfields; i++)
+        if (r->v[i].s == NULL && r->v[i].state == FV_SET && field_is_text(&c->kind->fields[i])) {
+            emb_err_set(err, EMB_NOMEM, "out of memory");
+            return -1;
+        }
+    *out = r;
+    return 1;
+}
+
+void store_query_close(store_query_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->s);
+    free(c);
+}
+
+emb_code store_scan_names(store *st, const kind_def *kind, int labels, int64_t id, store_name_fn fn, void *ud,
+                          emb_err *err)
+{
+    /* Column 1: the ext id (or, for kinds without one, the label); column 2: the label. */
+    const field_def *ext = kind_field(kind, "id");
+    const field_def *label = kind->label ? kind_field(kind, kind->label) : NULL;
+    if (label && !stored(label))
+        label = NULL;
+    const char *key_col = ext ? ext->column : label ? label->column : "NULL";
+    const char *label_col = labels && label ? label->column : "NULL";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT id, %s, %s FROM %s%s", key_col, label_col, kind->table,
+             id > 0 ? " WHERE id = ?" : "");
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, kind->name, err);
+    if (id > 0)
+        sqlite3_bind_int64(s, 1, id);
+    emb_code code = EMB_OK;
+    int rc;
+    char hash[32];
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t rid = sqlite3_column_int64(s, 0);
+        const char *text = (const char *)sqlite3_column_text(s, 2);
+        if (!text || !*text)
+            text = (const char *)sqlite3_column_text(s, 1);
+        if (!text || !*text) {
+            snprintf(hash, sizeof hash, "#%lld", (long long)rid);
+            text = hash;
+        }
+        if ((code = fn(ud, rid, text, err)) != EMB_OK)
+            break;
+    }
+    if (!code && rc != SQLITE_DONE)
+        code = store_sql_error(st, kind->name, err);
+    sqlite3_finalize(s);
+    return code;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i, arena *a)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? arena_strdup(a, (const char *)t) : NULL;
+}
+
+emb_code store_deal_history(store *st, int64_t deal_id, arena *a, deal_history_row **rows, size_t *n,
+                            emb_err *err)
+{
+    sqlite3_stmt *s;
+    *rows = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(store_sqlite(st),
+                           "SELECT at, author_id, changed, stage_id, status, amount, currency, owner_id, "
+                           "expected_close, count(*) OVER () FROM deal_history WHERE deal_id = ? ORDER BY at, id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "deal history", err);
+    sqlite3_bind_int64(s, 1, deal_id);
+    emb_code code = EMB_OK;
+    int rc;
+    size_t i = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!*rows) {
+            *rows = arena_calloc(a, (size_t)sqlite3_column_int64(s, 9), sizeof **rows);
+            if (!*rows) {
+                code = emb_err_set(err, EMB_NOMEM, "out of memory");
+                break;
+            }
+        }
+        deal_history_row *h = &(*rows)[i++];
+        h->at = sqlite3_column_int64(s, 0);
+        h->author_id = sqlite3_column_int64(s, 1);
+        h->changed = col_text(s, 2, a);
+        h->stage_id = sqlite3_column_int64(s, 3);
+        h->status = col_text(s, 4, a);
+        h->amount_set = sqlite3_column_type(s, 5) != SQLITE_NULL;
+        h->amount = sqlite3_column_int64(s, 5);
+        h->currency = col_text(s, 6, a);
+        h->owner_id = sqlite3_column_int64(s, 7);
+        h->expected_close = col_text(s, 8, a);
+    }
+    if (!code && rc != SQLITE_DONE)
+        code = store_sql_error(st, "deal history", err);
+    sqlite3_finalize(s);
+    *n = code ? 0 : i;
+    return code;
+}
+
+emb_code store_deal_products(store *st, int64_t deal_id, arena *a, deal_product_row **rows, size_t *n,
+                             emb_err *err)
+{
+    sqlite3_stmt *s;
+    *rows = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(store_sqlite(st),
+                           "SELECT product_id, quantity, unit_price, discount_bp, count(*) OVER () "
+                           "FROM deal_products WHERE deal_id = ? ORDER BY id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "deal products", err);
+    sqlite3_bind_int64(s, 1, deal_id);
+    emb_code code = EMB_OK;
+    int rc;
+    size_t i = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!*rows) {
+            *rows = arena_calloc(a, (size_t)sqlite3_column_int64(s, 4), sizeof **rows);
+            if (!*rows) {
+                code = emb_err_set(err, EMB_NOMEM, "out of memory");
+                break;
+            }
+        }
+        deal_product_row *p = &(*rows)[i++];
+        p->product_id = sqlite3_column_int64(s, 0);
+        p->quantity = sqlite3_column_int64(s, 1);
+        p->unit_price_set = sqlite3_column_type(s, 2) != SQLITE_NULL;
+        p->unit_price = sqlite3_column_int64(s, 2);
+        p->discount_bp = sqlite3_column_int64(s, 3);
+    }
+    if (!code && rc != SQLITE_DONE)
+        code = store_sql_error(st, "deal products", err);
+    sqlite3_finalize(s);
+    *n = code ? 0 : i;
+    return code;
+}
+
+emb_code store_product_deal_count(store *st, int64_t product_id, int64_t *count, emb_err *err)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    if (sqlite3_prepare_v2(store_sqlite(st), "SELECT count(*) FROM deal_products WHERE product_id = ?", -1, &s,
+                           NULL) != SQLITE_OK)
+        return store_sql_error(st, "deal products", err);
+    sqlite3_bind_int64(s, 1, product_id);
+    emb_code rc = EMB_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *count = sqlite3_column_int64(s, 0);
+    else
+        rc = store_sql_error(st, "deal products", err);
+    sqlite3_finalize(s);
+    return rc;
+}

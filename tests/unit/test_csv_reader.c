@@ -1,0 +1,237 @@
+/* test_csv_reader.c - the streaming CSV reader: BOM, line ends, quoting, blank and
+ * ragged rows, record and line numbers, UTF-8 checks and limits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/csv_reader.h"
+
+/* Reads all of data into a printable dump: one line per row,
+ * "R<record>L<line>:[f1][f2]...", and "!" + message on error. */
+static char *dump_with(const char *data, size_t len, const csv_limits *lim)
+{
+    static char out[8192];
+    size_t n = 0;
+    out[0] = '\0';
+    csv_reader *r;
+    emb_err err;
+    emb_err_clear(&err);
+    assert_int_equal(csv_reader_open_mem(data, len, lim, &r, &err), EMB_OK);
+    const csv_row *row;
+    int rc;
+    while ((rc = csv_reader_next(r, &row, &err)) == 1) {
+        n += (size_t)snprintf(out + n, sizeof out - n, "R%lldL%lld%s:", (long long)row->record,
+                              (long long)row->line, row->bad_utf8 >= 0 ? "U" : "");
+        for (size_t i = 0; i < row->n; i++) {
+            assert_int_equal(strlen(row->field[i]), row->len[i]);
+            n += (size_t)snprintf(out + n, sizeof out - n, "[%s]", row->field[i]);
+        }
+        n += (size_t)snprintf(out + n, sizeof out - n, "\n");
+    }
+    if (rc < 0)
+        n += (size_t)snprintf(out + n, sizeof out - n, "!%s\n", err.msg);
+    /* Later calls repeat the end or the error. */
+    assert_int_equal(csv_reader_next(r, &row, &err), rc);
+    csv_reader_close(r);
+    return out;
+}
+
+static char *dump(const char *data) { return dump_with(data, strlen(data), NULL); }
+
+static void simple_rows(void **state)
+{
+    (void)state;
+    assert_string_equal(dump("a,b\n1,2\n"), "R1L1:[a][b]\nR2L2:[1][2]\n");
+    /* No final line end. */
+    assert_string_equal(dump("a,b\n1,2"), "R1L1:[a][b]\nR2L2:[1][2]\n");
+    assert_string_equal(dump(""), "");
+}
+
+static void bom_is_stripped(void **state)
+{
+    (void)state;
+    assert_string_equal(dump("\xEF\xBB\xBFRow ID,Sales\r\n1,2\r\n"), "R1L1:[Row ID][Sales]\nR2L2:[1][2]\n");
+    /* A BOM elsewhere is data. */
+    assert_string_equal(dump("a\n\xEF\xBB\xBFx\n"), "R1L1:[a]\nR2L2:[\xEF\xBB\xBFx]\n");
+}
+
+static void crlf_and_cr_line_ends(void **state)
+{
+    (void)state;
+    assert_string_equal(dump("a,b\r\n1,2\r\n3,4\r\n"), "R1L1:[a][b]\nR2L2:[1][2]\nR3L3:[3][4]\n");
+    assert_string_equal(dump("a\r1\r2"), "R1L1:[a]\nR2L2:[1]\nR3L3:[2]\n");
+}
+
+static void quoted_fields(void **state)
+{
+    (void)state;
+    assert_string_equal(dump("name,note\n\"Hon Deluxe, Rounded\",\"say \"\"hi\"\"\"\n"),
+                        "R1L1:[name][note]\nR2L2:[Hon Deluxe, Rounded][say \"hi\"]\n");
+    /* Spaces around unquoted fields are trimmed, inside quotes kept. */
+    assert_string_equal(dump("  x ,\" y \"\n"), "R1L1:[x][ y ]\n");
+}
+
+static void embedded_newlines_count_lines(void **state)
+{
+    (void)state;
+    /* Record 2 spans lines 2-4; record 3 starts on line 5. */
+    assert_string_equal(dump("h1,h2\n1,\"a\nb\nc\"\n2,x\n"), "R1L1:[h1][h2]\nR2L2:[1][a\nb\nc]\nR3L5:[2][x]\n");
+    /* CRLF inside a quoted field counts as one line break and is kept as data. */
+    assert_string_equal(dump("h\r\n\"a\r\nb\"\r\nz\r\n"), "R1L1:[h]\nR2L2:[a\r\nb]\nR3L4:[z]\n");
+}
+
+static void blank_lines_are_skipped_but_counted(void **state)
+{
+    (void)state;
+    assert_string_equal(dump("a\n\n1\n\r\n2\n,,\n3\n"), "R1L1:[a]\nR3L3:[1]\nR5L5:[2]\nR7L7:[3]\n");
+}
+
+static void ragged_rows(void **state)
+{
+    (void)state;
+    assert_string_equal(dump("a,b,c\n1\n1,2,3,4\n,\"\",x\n"), "R1L1:[a][b][c]\nR2L2:[1]\nR3L3:[1][2][3][4]\nR4L4:[][][x]\n");
+}
+
+static void invalid_utf8_is_flagged_per_row(void **state)
+{
+    (void)state;
+    /* Latin-1 "é" in row 2, column 1; row 3 is fine. */
+    assert_string_equal(dump("a,b\nok,caf\xE9\nx,y\n"), "R1L1:[a][b]\nR2L2U:[ok][caf\xE9]\nR3L3:[x][y]\n");
+    assert_true(csv_utf8_valid("Etapa, Fecha de creaci\xC3\xB3n", 25));
+    assert_false(csv_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    assert_false(csv_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(csv_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(csv_utf8_valid("\xE2\x82", 2));         /* truncated */
+    assert_true(csv_utf8_valid("\xF0\x9F\x98\x80 12345678", 13));
+}
+
+static void unterminated_quote_is_an_error(void **state)
+{
+    (void)state;
+    const char *out = dump("a,b\n1,2\n3,\"never\nclosed\n");
+    assert_non_null(strstr(out, "R2L2:[1][2]\n!line 3: a quoted field starting on this row is never closed"));
+}
+
+static void field_limit(void **state)
+{
+    (void)state;
+    csv_limits lim = {.max_field = 8};
+    assert_string_equal(dump_with("a,12345678\n", 11, &lim), "R1L1:[a][12345678]\n");
+    const char *out = dump_with("a\nb,123456789\n", 14, &lim);
+    assert_non_null(strstr(out, "!line 2: a field is longer than 8 bytes"));
+    /* A runaway quote over a big input stops at the limit, not at the end. */
+    size_t big = 300 * 1024;
+    char *data = malloc(big);
+    assert_non_null(data);
+    memset(data, 'x', big);
+    data[0] = '"';
+    lim.max_field = 1024;
+    out = dump_with(data, big, &lim);
+    assert_non_null(strstr(out, "!line 1: a field is longer than 1024 bytes"));
+    free(data);
+}
+
+static void column_limit(void **state)
+{
+    (void)state;
+    csv_limits lim = {.max_columns = 3};
+    assert_string_equal(dump_with("a,b,c\n", 6, &lim), "R1L1:[a][b][c]\n");
+    const char *out = dump_with("a,b,c\n1,2,3,4\n", 14, &lim);
+    assert_non_null(strstr(out, "!line 2: a row has more than 3 columns"));
+}
+
+static void semicolon_delimiter(void **state)
+{
+    (void)state;
+    csv_limits lim = {.delimiter = ';'};
+    assert_string_equal(dump_with("Importe;Etapa\n1.234,56;Ganado\n", 30, &lim),
+                        "R1L1:[Importe][Etapa]\nR2L2:[1.234,56][Ganado]\n");
+}
+
+/* Records cut by chunk boundaries come out whole, with the right numbers. */
+static void many_rows_across_chunks(void **state)
+{
+    (void)state;
+    size_t cap = 2 * 1024 * 1024, n = 0;
+    char *data = malloc(cap);
+    assert_non_null(data);
+    n += (size_t)snprintf(data + n, cap - n, "id,text\r\n");
+    for (int i = 0; i < 20000; i++)
+        n += (size_t)snprintf(data + n, cap - n, "%d,\"line %d\nsecond, part\"\r\n", i, i);
+    csv_reader *r;
+    emb_err err;
+    assert_int_equal(csv_reader_open_mem(data, n, NULL, &r, &err), EMB_OK);
+    const csv_row *row;
+    assert_int_equal(csv_reader_next(r, &row, &err), 1);
+    for (int i = 0; i < 20000; i++) {
+        assert_int_equal(csv_reader_next(r, &row, &err), 1);
+        char want[64];
+        snprintf(want, sizeof want, "%d", i);
+        assert_string_equal(row->field[0], want);
+        snprintf(want, sizeof want, "line %d\nsecond, part", i);
+        assert_string_equal(row->field[1], want);
+        assert_int_equal(row->record, i + 2);
+        assert_int_equal(row->line, 2 + 2 * i);
+    }
+    assert_int_equal(csv_reader_next(r, &row, &err), 0);
+    assert_int_equal(csv_reader_offset(r), (int64_t)n);
+    csv_reader_close(r);
+    free(data);
+}
+
+static void files(void **state)
+{
+    (void)state;
+    csv_reader *r;
+    emb_err err;
+    emb_err_clear(&err);
+    assert_int_equal(csv_reader_open("/nonexistent/x.csv", NULL, &r, &err), EMB_NOT_FOUND);
+    assert_null(r);
+    assert_string_equal(err.msg, "file '/nonexistent/x.csv' does not exist");
+    assert_int_equal(csv_reader_open("/tmp", NULL, &r, &err), EMB_IO);
+    assert_non_null(strstr(err.msg, "is a directory"));
+
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/embudo-csv-%d.csv", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\xEF\xBB\xBFh\r\nv\r\n", f);
+    fclose(f);
+    assert_int_equal(csv_reader_open(path, NULL, &r, &err), EMB_OK);
+    assert_int_equal(csv_reader_size(r), 9);
+    const csv_row *row;
+    assert_int_equal(csv_reader_next(r, &row, &err), 1);
+    assert_string_equal(row->field[0], "h");
+    assert_int_equal(csv_reader_next(r, &row, &err), 1);
+    assert_string_equal(row->field[0], "v");
+    assert_int_equal(csv_reader_next(r, &row, &err), 0);
+    csv_reader_close(r);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(simple_rows),
+        cmocka_unit_test(bom_is_stripped),
+        cmocka_unit_test(crlf_and_cr_line_ends),
+        cmocka_unit_test(quoted_fields),
+        cmocka_unit_test(embedded_newlines_count_lines),
+        cmocka_unit_test(blank_lines_are_skipped_but_counted),
+        cmocka_unit_test(ragged_rows),
+        cmocka_unit_test(invalid_utf8_is_flagged_per_row),
+        cmocka_unit_test(unterminated_quote_is_an_error),
+        cmocka_unit_test(field_limit),
+        cmocka_unit_test(column_limit),
+        cmocka_unit_test(semicolon_delimiter),
+        cmocka_unit_test(many_rows_across_chunks),
+        cmocka_unit_test(files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
