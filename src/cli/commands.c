@@ -4,10 +4,6 @@
 
 extern const cli_command cmd_init;
 extern const cli_command cmd_demo;
-
-const cli_command *const cli_commands[] = {
-    &cmd_init,
-    &cmd_demo,
 extern const cli_command cmd_kpi;
 extern const cli_command cmd_leaderboard;
 extern const cli_command cmd_dashboard;
@@ -33,6 +29,7 @@ extern const cli_command cmd_rate;
 
 const cli_command *const cli_commands[] = {
     &cmd_init,
+    &cmd_demo,
     &cmd_kpi,
     &cmd_leaderboard,
     &cmd_dashboard,
