@@ -133,7 +133,7 @@ emb_code demo_deal_activities(demo_gen *g, const demo_deal *d, emb_err *err)
             static const int w[] = {76, 14, 10};
             a.type = "meeting";
             a.subject = meeting_subjects[stage];
-            a.due = t;
+            a.due = t = t - t % 900; /* on the quarter hour */
             a.created = t - demo_rng_range(&r, 2, 10) * DAY;
             if (a.created < d->created)
                 a.created = d->created;
@@ -175,15 +175,16 @@ emb_code demo_deal_activities(demo_gen *g, const demo_deal *d, emb_err *err)
         rc = write_act(g, &a, err);
     }
     /* The next step of an open deal. */
-    if (!rc && !d->closed && demo_rng_chance(&r, 8500)) {
+    if (!rc && !d->closed && g->p->activities_per_deal > 0 && demo_rng_chance(&r, 8500)) {
         int stage = last->stage > ST_NEGOTIATION ? ST_NEGOTIATION : last->stage;
         act a = {.owner = g->reps[last->rep].user_id, .deal = d->id, .account = d->account + 1,
                  .contact = d->contact, .duration = -1};
-        a.due = demo_business(&r, g->now + demo_rng_range(&r, 1, 14) * DAY);
+        a.due = demo_business_on(&r, g->now_day + demo_rng_range(&r, 1, 14));
         a.created = g->now - demo_rng_range(&r, 0, 5 * DAY);
         if (a.created < d->created)
             a.created = d->created;
         if (demo_rng_chance(&r, 4000)) {
+            a.due -= a.due % 900;
             a.type = "meeting";
             a.subject = meeting_subjects[stage];
             a.outcome = "scheduled";

@@ -215,6 +215,8 @@ int64_t demo_from_eur(const demo_gen *g, int cur, int64_t eur, int64_t t);
 
 /* Names (demo_names.c); out buffers of the given sizes, always NUL-terminated. */
 void demo_person_name(uint64_t k, char *name, size_t nsize, char *login, size_t lsize);
+/* A random name key (first name and one or two surnames, never numbered). */
+uint64_t demo_person_any(demo_rng *r);
 /* The name key of the i-th user: distinct for distinct i, spread by base. */
 uint64_t demo_person_unique(uint64_t base, uint64_t i);
 void demo_company_name(const demo_gen *g, uint64_t k, int industry, int region, char *name, size_t nsize,

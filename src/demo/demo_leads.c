@@ -145,7 +145,7 @@ emb_code demo_write_leads(demo_gen *g, emb_err *err)
             demo_company_name(g, (uint64_t)(g->naccounts + ls->key), (int)demo_rng_below(&r, NINDUSTRIES), region,
                               company, sizeof company, domain, sizeof domain);
         }
-        demo_person_name(demo_rng_next(&r) % 1000000, name, sizeof name, login, sizeof login);
+        demo_person_name(demo_person_any(&r), name, sizeof name, login, sizeof login);
         snprintf(email, sizeof email, "%s@%s", login, domain);
         demo_phone(&r, region, phone, sizeof phone);
         bulk_int(b, id);

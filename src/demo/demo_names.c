@@ -72,6 +72,8 @@ void demo_person_name(uint64_t k, char *name, size_t nsize, char *login, size_t 
     }
 }
 
+uint64_t demo_person_any(demo_rng *r) { return demo_rng_below(r, (uint64_t)NFIRST * NSUR * (NSUR + 1)); }
+
 uint64_t demo_person_unique(uint64_t base, uint64_t i)
 {
     uint64_t n = (uint64_t)NFIRST * NSUR;

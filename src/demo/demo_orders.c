@@ -63,13 +63,13 @@ static void add_line(demo_gen *g, demo_rng *r, demo_deal *d, const demo_rep *rep
 void demo_deal_lines(demo_gen *g, demo_rng *r, demo_deal *d, const demo_rep *rep)
 {
     static const int main_w[NSEGMENTS][3] = {{50, 40, 10}, {55, 30, 15}, {50, 20, 30}};
-    static const int64_t seats[NSEGMENTS][2] = {{3, 25}, {20, 150}, {100, 1200}};
-    static const int64_t units[NSEGMENTS][2] = {{1, 12}, {8, 80}, {50, 600}};
+    static const int64_t seats[NSEGMENTS][2] = {{3, 25}, {15, 120}, {60, 600}};
+    static const int64_t units[NSEGMENTS][2] = {{1, 12}, {8, 80}, {30, 300}};
     int seg = d->segment;
     int kind = demo_rng_weighted(r, main_w[seg], 3);
     d->nlines = 0;
     if (kind == 0) {
-        static const int crm_w[NSEGMENTS][3] = {{60, 40, 0}, {0, 70, 30}, {0, 30, 70}};
+        static const int crm_w[NSEGMENTS][3] = {{60, 40, 0}, {0, 70, 30}, {0, 45, 55}};
         int p = P_CRM_S + demo_rng_weighted(r, crm_w[seg], 3);
         int64_t n = demo_rng_range(r, seats[seg][0], seats[seg][1]) * rep->size_pm / 1000;
         add_line(g, r, d, rep, p, n);
@@ -93,7 +93,7 @@ void demo_deal_lines(demo_gen *g, demo_rng *r, demo_deal *d, const demo_rep *rep
         if (demo_rng_chance(r, 2000))
             add_line(g, r, d, rep, P_IMP, demo_rng_range(r, 1, 5));
     } else {
-        static const int64_t days[NSEGMENTS][2] = {{3, 10}, {8, 30}, {20, 90}};
+        static const int64_t days[NSEGMENTS][2] = {{3, 10}, {8, 30}, {15, 60}};
         if (demo_rng_chance(r, 5000))
             add_line(g, r, d, rep, P_INT, seg == SEG_ENT ? demo_rng_range(r, 1, 3) : 1);
         else

@@ -547,7 +547,7 @@ emb_code demo_write_accounts(demo_gen *g, emb_err *err)
         int64_t until = acc->first_seen == INT64_MAX ? g->now : acc->first_seen;
         for (int c = 0; c < acc->ncontacts && !rc; c++) {
             char cname[96], login[96], email[200], phone[32];
-            demo_person_name(demo_rng_next(&r) % 1000000, cname, sizeof cname, login, sizeof login);
+            demo_person_name(demo_person_any(&r), cname, sizeof cname, login, sizeof login);
             snprintf(email, sizeof email, "%s@%s", login, domain);
             demo_phone(&r, acc->region, phone, sizeof phone);
             int64_t cc = created + (int64_t)demo_rng_below(&r, (uint64_t)(until - created));

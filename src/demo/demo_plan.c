@@ -2,9 +2,10 @@
  * demo_plan.c - the company's plan and books: goals, expenses, exchange rates,
  * the organisation's settings and the audit row of the load.
  *
- * Goals: revenue_won and deals_won per rep per month, per team per quarter and
- * for the organisation per quarter and per calendar year, from the start of the
- * history to the end of the current year. A seat's plan is its average month,
+ * Goals: revenue_won and deals_won per rep, team and organisation for every month,
+ * quarter and calendar year from the start of the history to the end of the
+ * current year (the KPI engine matches a goal whose period is exactly the one
+ * asked for). Teams' and the organisation's goals are the sums of their reps'. A seat's plan is its average month,
  * grown with the company and stretched by 10 %; new reps get half for their first
  * three months. So reps land around their goal, above or below with their skill,
  * luck and the seasons.
@@ -94,6 +95,45 @@ static void rep_plans(const demo_gen *g, plan *pl)
     }
 }
 
+/* Emits the goals of one scope (rep, team or organisation) from its monthly plan
+ * rev[k], cnt[k] (k = plan month): every month with a goal, and every quarter and
+ * calendar year that lies wholly inside the plan and has some goal. */
+static emb_code emit_scope(bulk *b, const plan *pl, const char *scope, int64_t team, int64_t user,
+                           const int64_t *rev, const int64_t *cnt, emb_err *err)
+{
+    char period[16], from[11], to[11];
+    emb_code rc = EMB_OK;
+    for (int64_t k = 0; k < pl->nplan && !rc; k++) {
+        int64_t month = pl->plan_first + k;
+        static const int spans[3] = {1, 3, 12};
+        for (int sp = 0; sp < 3 && !rc; sp++) {
+            int len = spans[sp];
+            int mon = (int)(month % 12) + 1, year = (int)(month / 12) + 1970;
+            if (mon % len != 0 || k + 1 < len)
+                continue; /* not the last month of a whole period inside the plan */
+            int64_t r = 0, c = 0;
+            for (int64_t j = k + 1 - len; j <= k; j++) {
+                r += rev[j];
+                c += cnt[j];
+            }
+            if (r == 0)
+                continue;
+            if (len == 1)
+                snprintf(period, sizeof period, "%04d-%02d", year, mon);
+            else if (len == 3)
+                snprintf(period, sizeof period, "%04d-Q%d", year, mon / 3);
+            else
+                snprintf(period, sizeof period, "%04d", year);
+            demo_date(demo_month_first_day(month + 1 - len), from);
+            demo_date(demo_month_first_day(month + 1), to);
+            rc = goal_row(b, "revenue_won", scope, team, user, period, from, to, r, err);
+            if (!rc)
+                rc = goal_row(b, "deals_won", scope, team, user, period, from, to, c, err);
+        }
+    }
+    return rc;
+}
+
 static emb_code write_goals(demo_gen *g, emb_err *err)
 {
     static const char *const cols[] = {"metric", "scope", "team_id", "user_id", "period",
@@ -102,74 +142,34 @@ static emb_code write_goals(demo_gen *g, emb_err *err)
     demo_civil_from_days(g->now_day, &y, &m, &d);
     plan pl = {.plan_first = demo_month_of_day(g->start)};
     pl.nplan = ((int64_t)y - 1970) * 12 + 12 - pl.plan_first; /* to the end of this year */
-    pl.rev = calloc((size_t)(g->nreps * pl.nplan), sizeof(int64_t));
-    pl.cnt = calloc((size_t)(g->nreps * pl.nplan), sizeof(int64_t));
-    int64_t *team_rev = calloc((size_t)g->nteams, sizeof(int64_t)), *team_cnt = calloc((size_t)g->nteams, sizeof(int64_t));
+    size_t n = (size_t)pl.nplan;
+    pl.rev = calloc((size_t)g->nreps * n, sizeof(int64_t));
+    pl.cnt = calloc((size_t)g->nreps * n, sizeof(int64_t));
+    int64_t *sum_rev = calloc((size_t)(g->nteams + 1) * n, sizeof(int64_t));
+    int64_t *sum_cnt = calloc((size_t)(g->nteams + 1) * n, sizeof(int64_t));
     bulk *b = NULL;
     emb_code rc = EMB_OK;
-    if (!pl.rev || !pl.cnt || !team_rev || !team_cnt)
+    if (!pl.rev || !pl.cnt || !sum_rev || !sum_cnt)
         rc = emb_err_set(err, EMB_NOMEM, "out of memory");
     if (!rc)
         rc = bulk_open(g->st, "goals", cols, 8, 0, &b, err);
     if (!rc)
         rep_plans(g, &pl);
-    char period[16], from[11], to[11];
+    /* Teams and the organisation (index nteams) add up their reps. */
     for (int ri = 0; ri < g->nreps && !rc; ri++)
-        for (int64_t k = 0; k < pl.nplan && !rc; k++) {
-            int64_t rev = pl.rev[(int64_t)ri * pl.nplan + k];
-            if (!rev)
-                continue;
-            month_text(pl.plan_first + k, period, sizeof period, from, to);
-            rc = goal_row(b, "revenue_won", "rep", 0, g->reps[ri].user_id, period, from, to, rev, err);
-            if (!rc)
-                rc = goal_row(b, "deals_won", "rep", 0, g->reps[ri].user_id, period, from, to,
-                              pl.cnt[(int64_t)ri * pl.nplan + k], err);
+        for (size_t k = 0; k < n; k++) {
+            size_t t = (size_t)g->reps[ri].team, o = (size_t)g->nteams;
+            sum_rev[t * n + k] += pl.rev[(size_t)ri * n + k];
+            sum_cnt[t * n + k] += pl.cnt[(size_t)ri * n + k];
+            sum_rev[o * n + k] += pl.rev[(size_t)ri * n + k];
+            sum_cnt[o * n + k] += pl.cnt[(size_t)ri * n + k];
         }
-    /* Quarters (teams and organisation) and years (organisation) made of whole months. */
-    int64_t org_year_rev = 0, org_year_cnt = 0;
-    for (int64_t k = 0; k < pl.nplan && !rc; k++) {
-        int64_t month = pl.plan_first + k;
-        for (int ri = 0; ri < g->nreps; ri++) {
-            team_rev[g->reps[ri].team] += pl.rev[(int64_t)ri * pl.nplan + k];
-            team_cnt[g->reps[ri].team] += pl.cnt[(int64_t)ri * pl.nplan + k];
-        }
-        int mon = (int)(month % 12) + 1, year = (int)(month / 12) + 1970;
-        if (mon % 3 != 0)
-            continue;
-        int quarter_complete = k >= 2;
-        snprintf(period, sizeof period, "%04d-Q%d", year, mon / 3);
-        demo_date(demo_month_first_day(month - 2), from);
-        demo_date(demo_month_first_day(month + 1), to);
-        int64_t org_rev = 0, org_cnt = 0;
-        for (int t = 0; t < g->nteams && !rc; t++) {
-            if (quarter_complete && team_rev[t]) {
-                rc = goal_row(b, "revenue_won", "team", g->teams[t].id, 0, period, from, to, team_rev[t], err);
-                if (!rc)
-                    rc = goal_row(b, "deals_won", "team", g->teams[t].id, 0, period, from, to, team_cnt[t], err);
-            }
-            org_rev += team_rev[t];
-            org_cnt += team_cnt[t];
-            team_rev[t] = team_cnt[t] = 0;
-        }
-        if (!quarter_complete || rc)
-            continue;
-        rc = goal_row(b, "revenue_won", "org", 0, 0, period, from, to, org_rev, err);
-        if (!rc)
-            rc = goal_row(b, "deals_won", "org", 0, 0, period, from, to, org_cnt, err);
-        org_year_rev += org_rev;
-        org_year_cnt += org_cnt;
-        if (mon == 12) {
-            if (k >= 11 && !rc) {
-                snprintf(period, sizeof period, "%04d", year);
-                demo_date(demo_days_from_civil(year, 1, 1), from);
-                demo_date(demo_days_from_civil(year + 1, 1, 1), to);
-                rc = goal_row(b, "revenue_won", "org", 0, 0, period, from, to, org_year_rev, err);
-                if (!rc)
-                    rc = goal_row(b, "deals_won", "org", 0, 0, period, from, to, org_year_cnt, err);
-            }
-            org_year_rev = org_year_cnt = 0;
-        }
-    }
+    for (int ri = 0; ri < g->nreps && !rc; ri++)
+        rc = emit_scope(b, &pl, "rep", 0, g->reps[ri].user_id, pl.rev + (size_t)ri * n, pl.cnt + (size_t)ri * n, err);
+    for (int t = 0; t < g->nteams && !rc; t++)
+        rc = emit_scope(b, &pl, "team", g->teams[t].id, 0, sum_rev + (size_t)t * n, sum_cnt + (size_t)t * n, err);
+    if (!rc)
+        rc = emit_scope(b, &pl, "org", 0, 0, sum_rev + (size_t)g->nteams * n, sum_cnt + (size_t)g->nteams * n, err);
     if (!rc)
         rc = bulk_flush(b, err);
     if (b)
@@ -177,8 +177,8 @@ static emb_code write_goals(demo_gen *g, emb_err *err)
     bulk_free(b);
     free(pl.rev);
     free(pl.cnt);
-    free(team_rev);
-    free(team_cnt);
+    free(sum_rev);
+    free(sum_cnt);
     return rc;
 }
 
