@@ -230,6 +230,8 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
     if (!rc)
         rc = bulk_load_end(st, err);
     store_close(st);
+    if (rc && rc != EMB_USAGE)
+        emb_err_prefix(err, "building the demo beside '%s'", path);
     if (!rc) {
         char side[4096];
         snprintf(side, sizeof side, "%s-wal", path);

@@ -2,7 +2,7 @@
  * demo.h - the demo data generator: a believable company selling software,
  * hardware and services in Spain and abroad, over a few years ending now.
  *
- * What it writes (see docs/demo.md): organisation settings, regions, teams with
+ * What it writes (`embudo demo --help`): organisation settings, regions, teams with
  * managers, reps of varied skill (some leave and are replaced), accounts and
  * contacts, leads from several sources with their status history, products with
  * different margins and yearly price changes, deals moving through the default
@@ -14,7 +14,8 @@
  * Determinism: the output depends only on demo_params (seed, counts and now): it
  * uses its own seeded generator (splitmix64 + xoshiro256**) and integer
  * arithmetic only, so the same parameters give a byte-identical logical database
- * on every machine.
+ * on every machine (all but organisation.instance, which migration 0002 makes
+ * random for every database file, by design).
  *
  * Ownership: demo_create() and demo_generate() keep nothing after they return.
  */
