@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 extern const cli_command cmd_init;
+extern const cli_command cmd_demo;
 extern const cli_command cmd_kpi;
 extern const cli_command cmd_leaderboard;
 extern const cli_command cmd_dashboard;
@@ -28,6 +29,7 @@ extern const cli_command cmd_rate;
 
 const cli_command *const cli_commands[] = {
     &cmd_init,
+    &cmd_demo,
     &cmd_kpi,
     &cmd_leaderboard,
     &cmd_dashboard,
