@@ -142,7 +142,8 @@ static emb_code print_funnel(dash *d, emb_err *err)
         char bars[128] = "";
         for (int k = 0; k < bar; k++)
             memcpy(bars + 3 * k, "\xe2\x96\x88", 4); /* U+2588 full block */
-        fprintf(o, "  %-16.16s %-30s%*s %6lld  %s\n", stage, bars, 30 - bar, "", (long long)r.rows[i].values[0].i,
+        fprintf(o, "  %s %s %6lld  %s\n", kpi_pad(stage, 16, d->a), kpi_pad(bars, 30, d->a),
+                (long long)r.rows[i].values[0].i,
                 conv->kind == KV_REAL ? arena_printf(d->a, "-> %.1f%%", conv->x * 100) : "");
     }
     fputs(d->json ? "\n],\n" : "\n", o);
@@ -172,7 +173,7 @@ static emb_code print_leaders(dash *d, emb_err *err)
         const char *change = !l[i].previous_rank            ? "new"
                              : l[i].previous_rank == l[i].rank ? "="
                              : arena_printf(d->a, "%+d", l[i].previous_rank - l[i].rank);
-        fprintf(o, "  %2d  %-24.24s %14s  %s\n", l[i].rank, name, val ? val : "-", change);
+        fprintf(o, "  %2d  %s %14s  %s\n", l[i].rank, kpi_pad(name, 24, d->a), val ? val : "-", change);
     }
     fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;

@@ -114,7 +114,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (csv)
             fprintf(o, "rank,rep,%s,attainment,previous_rank,change\r\n", metric_name);
         else
-            fprintf(o, "%-4s  %-24s  %16s  %10s  %s\n", "rank", "rep", metric_name, "attainment", "change");
+            fprintf(o, "%-4s  %s  %16s  %10s  %s\n", "rank", kpi_pad("rep", 24, &a), metric_name, "attainment",
+                    "change");
         for (int i = 0; i < n; i++) {
             const kpi_leader *l = &rows[i];
             const char *change = !l->rank ? "" : !l->previous_rank ? "new"
@@ -129,8 +130,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                         l->attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", l->attainment.x) : "",
                         l->previous_rank ? arena_printf(&a, "%d", l->previous_rank) : "", change);
             else
-                fprintf(o, "%-4s  %-24s  %16s  %10s  %s\n", l->rank ? arena_printf(&a, "%d", l->rank) : "-", name,
-                        kpi_value_table_text(snap, m, &l->value, &a), att, change);
+                fprintf(o, "%-4s  %s  %16s  %10s  %s\n", l->rank ? arena_printf(&a, "%d", l->rank) : "-",
+                        kpi_pad(name, 24, &a), kpi_value_table_text(snap, m, &l->value, &a), att, change);
         }
     }
 done:

@@ -201,6 +201,28 @@ static void compare_column(column *c, const kpi_report *rep, int m, int kind, ar
     }
 }
 
+const char *kpi_pad(const char *text, int width, arena *a)
+{
+    size_t len = strlen(text);
+    char *out = arena_alloc(a, len + (size_t)(width > 0 ? width : 0) + 1);
+    if (!out)
+        return text;
+    int cols = 0;
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p & 0xc0) != 0x80) {
+            if (cols == width)
+                break;
+            cols++;
+        }
+        out[k++] = (char)*p;
+    }
+    while (cols++ < width)
+        out[k++] = ' ';
+    out[k] = '\0';
+    return out;
+}
+
 static int display_width(const char *t)
 {
     int w = 0;

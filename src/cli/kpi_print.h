@@ -37,6 +37,10 @@ const char *kpi_csv_text(const char *s, arena *a);
 /* A scalar value in data form ("1234.50", "0.6315", "12"), NULL when it has none. */
 const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a);
 
+/* text cut and padded with spaces to `width` terminal columns (UTF-8 aware; each
+ * code point counts as one column). */
+const char *kpi_pad(const char *text, int width, arena *a);
+
 /* Text of a value as a table shows it ("61.9%", "1322.38", "12.5 (mean 20.1)", "-"). */
 const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a);
 
