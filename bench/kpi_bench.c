@@ -61,6 +61,9 @@ typedef struct {
  * engine and ref_runs times by reference SQL; prints the line. */
 static void time_query(bench *b, const char *name, const kpi_query *q, period_range days, int compare)
 {
+    const char *only = getenv("KPI_BENCH_ONLY"); /* for profiling one benchmark */
+    if (only && *only && strcmp(only, name))
+        return;
     double t[64], r[64];
     emb_err err;
     int nref = 0;
@@ -142,7 +145,12 @@ int main(int argc, char **argv)
     }
     long rss0 = rss_kb();
     double builds[8];
+    int nbuilds = getenv("KPI_BENCH_ONLY") && *getenv("KPI_BENCH_ONLY") ? 1 : 3;
     for (int i = 0; i < 3; i++) {
+        if (i >= nbuilds) {
+            builds[i] = builds[0];
+            continue;
+        }
         if (b.snap)
             snapshot_free(b.snap);
         double t0 = now_ms();

@@ -122,6 +122,7 @@ int eng_groups_init(eng_groups *g, int nby, size_t acc_size)
 
 void eng_groups_free(eng_groups *g)
 {
+    free(g->dense);
     free(g->slots);
     free(g->keys);
     free(g->accs);
@@ -147,8 +148,22 @@ static int groups_rehash(eng_groups *g)
     return 0;
 }
 
+#define DENSE_MAX (1 << 22) /* keys up to this use the direct table */
+
+/* Slot of a one-dimension key in the direct table, or -1 when it does not apply. */
+static int64_t dense_slot(const eng_groups *g, const int32_t *key)
+{
+    if (g->nby > 1)
+        return -1;
+    int64_t k = g->nby ? (int64_t)key[0] + 1 : 0;
+    return k >= 0 && k < DENSE_MAX ? k : -1;
+}
+
 const void *eng_group_find(const eng_groups *g, const int32_t *key)
 {
+    int64_t d = dense_slot(g, key);
+    if (d >= 0)
+        return (size_t)d < g->dense_n && g->dense[d] ? g->accs + (size_t)(g->dense[d] - 1) * g->acc_size : NULL;
     if (!g->cap)
         return NULL;
     size_t h = hash_key(key, g->nby) & (g->cap - 1);
@@ -161,8 +176,51 @@ const void *eng_group_find(const eng_groups *g, const int32_t *key)
     return NULL;
 }
 
+/* Appends a new group with key and returns its index, or -1 when out of memory. */
+static int64_t groups_append(eng_groups *g, const int32_t *key)
+{
+    if (g->n == g->room) {
+        size_t room = g->room ? g->room * 2 : 16;
+        int32_t *keys = realloc(g->keys, room * KPI_MAX_BY * sizeof *keys);
+        if (!keys)
+            return -1;
+        g->keys = keys;
+        unsigned char *accs = realloc(g->accs, room * g->acc_size);
+        if (!accs)
+            return -1;
+        g->accs = accs;
+        g->room = room;
+    }
+    size_t i = g->n++;
+    memset(&g->keys[i * KPI_MAX_BY], 0xff, KPI_MAX_BY * sizeof *key);
+    memcpy(&g->keys[i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key);
+    memset(g->accs + i * g->acc_size, 0, g->acc_size);
+    return (int64_t)i;
+}
+
 void *eng_group(eng_groups *g, const int32_t *key)
 {
+    int64_t d = dense_slot(g, key);
+    if (d >= 0) {
+        if ((size_t)d >= g->dense_n) {
+            size_t n = g->dense_n ? g->dense_n : 64;
+            while (n <= (size_t)d)
+                n *= 2;
+            int32_t *dense = realloc(g->dense, n * sizeof *dense);
+            if (!dense)
+                return NULL;
+            memset(dense + g->dense_n, 0, (n - g->dense_n) * sizeof *dense);
+            g->dense = dense;
+            g->dense_n = n;
+        }
+        if (!g->dense[d]) {
+            int64_t i = groups_append(g, key);
+            if (i < 0)
+                return NULL;
+            g->dense[d] = (int32_t)i + 1;
+        }
+        return g->accs + (size_t)(g->dense[d] - 1) * g->acc_size;
+    }
     if ((g->n + 1) * 2 > g->cap && groups_rehash(g))
         return NULL;
     size_t h = hash_key(key, g->nby) & (g->cap - 1);
@@ -172,24 +230,11 @@ void *eng_group(eng_groups *g, const int32_t *key)
             return g->accs + (size_t)i * g->acc_size;
         h = (h + 1) & (g->cap - 1);
     }
-    if (g->n == g->room) {
-        size_t room = g->room ? g->room * 2 : 16;
-        int32_t *keys = realloc(g->keys, room * KPI_MAX_BY * sizeof *keys);
-        if (!keys)
-            return NULL;
-        g->keys = keys;
-        unsigned char *accs = realloc(g->accs, room * g->acc_size);
-        if (!accs)
-            return NULL;
-        g->accs = accs;
-        g->room = room;
-    }
-    size_t i = g->n++;
-    memset(&g->keys[i * KPI_MAX_BY], 0xff, KPI_MAX_BY * sizeof *key);
-    memcpy(&g->keys[i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key);
-    memset(g->accs + i * g->acc_size, 0, g->acc_size);
+    int64_t i = groups_append(g, key);
+    if (i < 0)
+        return NULL;
     g->slots[h] = (int32_t)i;
-    return g->accs + i * g->acc_size;
+    return g->accs + (size_t)i * g->acc_size;
 }
 
 /* ---- filters and the run ------------------------------------------------------------ */
@@ -300,13 +345,17 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     eng_family_result fams[FAM__COUNT];
     memset(fams, 0, sizeof fams);
     emb_code rc = EMB_OK;
-    for (int f = 0; f < FAM__COUNT && !rc; f++) {
-        int used = 0;
-        for (int m = 0; m < q->nmetrics; m++)
-            used |= eng_metric_family(q->metrics[m]) == (eng_family)f;
-        if (used)
+    int used[FAM__COUNT] = {0};
+    for (int m = 0; m < q->nmetrics; m++)
+        used[eng_metric_family(q->metrics[m])] = 1;
+    int activities = 0;
+    for (int f = FAM_ACT_TIME; f <= FAM_ACT_OVERDUE; f++)
+        activities |= used[f];
+    if (activities) /* the activity families share one pass */
+        rc = eng_eval_activities(s, q, used, fams, err);
+    for (int f = 0; f < FAM__COUNT && !rc; f++)
+        if (used[f] && (f < FAM_ACT_TIME || f > FAM_ACT_OVERDUE))
             rc = eng_family_eval((eng_family)f, s, q, &fams[f], err);
-    }
     if (rc)
         goto done;
     /* Union of the families' keys, one row each (with no dimension, one row). */

@@ -18,6 +18,9 @@ typedef struct {
     int32_t *slots;       /* cap entries: group index or -1 */
     int32_t *keys;        /* KPI_MAX_BY per group, unused dimensions -1 */
     unsigned char *accs;  /* acc_size per group */
+    int32_t *dense;       /* nby <= 1: group index + 1 by key + 1 (0: none), a direct table
+                             instead of hashing for the common one-dimension case */
+    size_t dense_n;
 } eng_groups;
 
 int eng_groups_init(eng_groups *g, int nby, size_t acc_size);
@@ -74,7 +77,8 @@ void eng_family_free(eng_family_result *r);
 /* Families of other files. */
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
-emb_code eng_eval_activities(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
+/* Evaluates every activity family f with used[f] in one pass, into out[f]. */
+emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);
 emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

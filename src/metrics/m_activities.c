@@ -72,73 +72,109 @@ static int64_t *first_won_by_account(const snapshot *s)
     return first;
 }
 
-emb_code eng_eval_activities(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
+/* The instant an activity counts at for family f, or SNAP_OPEN_INSTANT when it does
+ * not count there. */
+static int64_t activity_event(const snap_activities *a, size_t i, eng_family f)
+{
+    switch (f) {
+    case FAM_ACT_TIME:
+        return a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i];
+    case FAM_ACT_DONE:
+        return a->done[i];
+    case FAM_ACT_OVERDUE:
+        return a->type[i] == ACT_TASK && a->done[i] == SNAP_OPEN_INSTANT ? a->due[i] : SNAP_OPEN_INSTANT;
+    default:
+        return a->type[i] == ACT_TASK ? a->due[i] : SNAP_OPEN_INSTANT;
+    }
+}
+
+static void accumulate(acts_acc *acc, eng_family f, const snap_activities *a, size_t i, int64_t event,
+                       const int64_t *first_won)
+{
+    uint8_t t = a->type[i], o = a->outcome[i];
+    switch (f) {
+    case FAM_ACT_TIME:
+        acc->acts++;
+        if (t == ACT_MEETING && o >= OUT_SCHEDULED)
+            acc->meet[o - OUT_SCHEDULED]++;
+        break;
+    case FAM_ACT_DONE:
+        if (t == ACT_CALL) {
+            acc->calls++;
+            if (o == OUT_CONNECTED) {
+                acc->connected++;
+                if (a->duration[i] >= 0) {
+                    acc->dur_sum += a->duration[i];
+                    acc->dur_n++;
+                }
+            }
+            int32_t account = a->account[i];
+            acc->cold_calls += a->cold[i] || (account >= 0 && first_won[account] >= event) ||
+                               (account < 0 && a->lead[i] >= 0);
+        } else if (t == ACT_EMAIL) {
+            acc->emails++;
+            acc->opened += o == OUT_OPENED || o == OUT_REPLIED;
+            acc->replied += o == OUT_REPLIED;
+        }
+        break;
+    case FAM_ACT_DUE:
+        acc->tasks_due++;
+        acc->tasks_on_time += a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= a->due[i];
+        break;
+    default:
+        acc->overdue++;
+        break;
+    }
+}
+
+emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err)
 {
     const snap_activities *a = &s->activities;
-    if (eng_groups_init(&out->groups, q->nby, sizeof(acts_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
-    int64_t *first_won = f == FAM_ACT_DONE ? first_won_by_account(s) : NULL;
-    if (f == FAM_ACT_DONE && !first_won)
+    eng_family fams[4];
+    int nf = 0, time_dims = 0;
+    for (int f = FAM_ACT_TIME; f <= FAM_ACT_OVERDUE; f++)
+        if (used[f]) {
+            fams[nf++] = (eng_family)f;
+            out[f].snap = s;
+            out[f].query = q;
+            if (eng_groups_init(&out[f].groups, q->nby, sizeof(acts_acc)))
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+        }
+    for (int b = 0; b < q->nby; b++)
+        time_dims |= q->by[b] >= DIM_DAY;
+    for (int f = 0; f < q->nfilters; f++)
+        time_dims |= q->filters[f].dim >= DIM_DAY;
+    int64_t *first_won = used[FAM_ACT_DONE] ? first_won_by_account(s) : NULL;
+    if (used[FAM_ACT_DONE] && !first_won)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
-    for (size_t i = 0; i < a->n; i++) {
-        int64_t event;
-        if (f == FAM_ACT_TIME)
-            event = a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i];
-        else if (f == FAM_ACT_DONE)
-            event = a->done[i];
-        else if (f == FAM_ACT_OVERDUE)
-            event = a->type[i] == ACT_TASK && a->done[i] == SNAP_OPEN_INSTANT ? a->due[i] : SNAP_OPEN_INSTANT;
-        else
-            event = a->type[i] == ACT_TASK ? a->due[i] : SNAP_OPEN_INSTANT;
-        if (event == SNAP_OPEN_INSTANT)
-            continue;
-        if (f == FAM_ACT_OVERDUE ? event >= q->as_of : (event < q->t0 || event >= q->t1))
-            continue;
-        if (q->nfilters && !activity_passes(s, q, i, event))
-            continue;
-        for (int b = 0; b < q->nby; b++)
-            key[b] = eng_activity_dim(s, i, q->by[b], event);
-        acts_acc *acc = eng_group(&out->groups, key);
-        if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
-            break;
-        }
-        uint8_t t = a->type[i], o = a->outcome[i];
-        switch (f) {
-        case FAM_ACT_TIME:
-            acc->acts++;
-            if (t == ACT_MEETING && o >= OUT_SCHEDULED)
-                acc->meet[o - OUT_SCHEDULED]++;
-            break;
-        case FAM_ACT_DONE:
-            if (t == ACT_CALL) {
-                acc->calls++;
-                if (o == OUT_CONNECTED) {
-                    acc->connected++;
-                    if (a->duration[i] >= 0) {
-                        acc->dur_sum += a->duration[i];
-                        acc->dur_n++;
-                    }
-                }
-                int32_t account = a->account[i];
-                acc->cold_calls += a->cold[i] || (account >= 0 && first_won[account] >= event) ||
-                                   (account < 0 && a->lead[i] >= 0);
-            } else if (t == ACT_EMAIL) {
-                acc->emails++;
-                acc->opened += o == OUT_OPENED || o == OUT_REPLIED;
-                acc->replied += o == OUT_REPLIED;
+    /* One pass for every activity family used; the key is computed once per activity
+     * unless it depends on the family's instant (time buckets). */
+    for (size_t i = 0; i < a->n && !rc; i++) {
+        int keyed = 0, passes = 1;
+        for (int k = 0; k < nf; k++) {
+            eng_family f = fams[k];
+            int64_t event = activity_event(a, i, f);
+            if (event == SNAP_OPEN_INSTANT)
+                continue;
+            if (f == FAM_ACT_OVERDUE ? event >= q->as_of : (event < q->t0 || event >= q->t1))
+                continue;
+            if (!keyed || time_dims) {
+                passes = !q->nfilters || activity_passes(s, q, i, event);
+                for (int b = 0; b < q->nby; b++)
+                    key[b] = eng_activity_dim(s, i, q->by[b], event);
+                keyed = 1;
             }
-            break;
-        case FAM_ACT_DUE:
-            acc->tasks_due++;
-            acc->tasks_on_time += a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= a->due[i];
-            break;
-        default:
-            acc->overdue++;
-            break;
+            if (!passes)
+                continue;
+            acts_acc *acc = eng_group(&out[f].groups, key);
+            if (!acc) {
+                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                break;
+            }
+            accumulate(acc, f, a, i, event, first_won);
         }
     }
     free(first_won);

@@ -134,11 +134,6 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eng_eval_stage_exits(s, q, out, err);
     case FAM_LEADS:
         return eng_eval_leads(s, q, out, err);
-    case FAM_ACT_TIME:
-    case FAM_ACT_DONE:
-    case FAM_ACT_DUE:
-    case FAM_ACT_OVERDUE:
-        return eng_eval_activities(f, s, q, out, err);
     case FAM_TOUCHES:
         return eng_eval_touches(s, q, out, err);
     case FAM_GOALS:

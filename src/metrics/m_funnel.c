@@ -132,7 +132,8 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < s->deals.n; i++) {
         size_t first = h->first[i], end = h->first[i + 1];
-        if (first == end)
+        /* Rows are in time order: skip deals whose changes all fall outside the period. */
+        if (end - first < 2 || h->at[end - 1] < q->t0 || h->at[first + 1] >= q->t1)
             continue;
         int32_t run_stage = h->stage[first];
         int64_t entered = h->at[first];
