@@ -104,7 +104,7 @@ static emb_code build_table(tz *zone, emb_err *err)
     zone->at[0] = T_START;
     zone->off[0] = off;
     zone->n = 1;
-    while (U_SUCCESS(st) && zone->n < MAX_TRANSITIONS) {
+    for (int steps = 0; U_SUCCESS(st) && zone->n < MAX_TRANSITIONS && steps < 4 * MAX_TRANSITIONS; steps++) {
         UDate next;
         if (!ucal_getTimeZoneTransitionDate(cal, UCAL_TZ_TRANSITION_NEXT, &next, &st) || U_FAILURE(st))
             break;

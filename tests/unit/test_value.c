@@ -634,6 +634,73 @@ static void superstore_is_mdy(void **state)
     free(vals);
 }
 
+/* Northwind's float-noisy prices and discounts round to the exact decimals of
+ * Microsoft's original script, line by line (2,155 lines). */
+static void northwind_noise_rounds_to_exact(void **state)
+{
+    (void)state;
+    const char *dir = getenv("DATASETS");
+    char noisy_path[512], exact_path[512];
+    snprintf(noisy_path, sizeof noisy_path, "%s/northwind/order_details.csv", dir ? dir : "../shared/datasets");
+    snprintf(exact_path, sizeof exact_path, "%s/northwind/order_details_exact.csv", dir ? dir : "../shared/datasets");
+    FILE *noisy = fopen(noisy_path, "r"), *exact = fopen(exact_path, "r");
+    if (!noisy || !exact) {
+        if (noisy)
+            fclose(noisy);
+        if (exact)
+            fclose(exact);
+        skip();
+    }
+    char a[256], b[256];
+    size_t lines = 0;
+    assert_non_null(fgets(a, sizeof a, noisy));
+    assert_non_null(fgets(b, sizeof b, exact));
+    while (fgets(a, sizeof a, noisy) && fgets(b, sizeof b, exact)) {
+        /* order_id,product_id,unit_price,quantity,discount */
+        char *fa[5], *fb[5], *pa = a, *pb = b;
+        for (int i = 0; i < 5; i++) {
+            fa[i] = pa;
+            fb[i] = pb;
+            pa += strcspn(pa, ",\r\n");
+            pb += strcspn(pb, ",\r\n");
+            *pa++ = '\0';
+            *pb++ = '\0';
+        }
+        int64_t p1, p2, d1, d2;
+        emb_err err;
+        assert_int_equal(value_parse_money(fa[2], NUM_AUTO, "USD", &p1, &err), EMB_OK);
+        assert_int_equal(value_parse_money(fb[2], NUM_AUTO, "USD", &p2, &err), EMB_OK);
+        assert_int_equal(value_parse_bp(fa[4], NUM_AUTO, &d1, &err), EMB_OK);
+        assert_int_equal(value_parse_bp(fb[4], NUM_AUTO, &d2, &err), EMB_OK);
+        if (p1 != p2 || d1 != d2)
+            fail_msg("line %zu: %s/%s vs %s/%s", lines + 2, fa[2], fa[4], fb[2], fb[4]);
+        lines++;
+    }
+    fclose(noisy);
+    fclose(exact);
+    assert_int_equal(lines, 2155);
+}
+
+static void limits_and_format_checks(void **state)
+{
+    (void)state;
+    emb_err err;
+    int64_t v;
+    assert_int_equal(value_check_date_format("%d/%m/%Y", &err), EMB_OK);
+    assert_int_equal(value_check_date_format("%d/%m/%Q", &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "unknown directive"));
+    assert_int_equal(value_check_date_format("%H:%M", &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "needs a year"));
+    /* instants keep a day of margin inside years 1..9999 */
+    assert_int_equal(value_parse_instant("9999-12-31T12:00:00Z", DATE_AUTO, NULL, NULL, &v, &err), EMB_INVALID);
+    assert_non_null(strstr(err.msg, "out of range"));
+    assert_int_equal(value_parse_instant("0001-01-01T12:00:00Z", DATE_AUTO, NULL, NULL, &v, &err), EMB_INVALID);
+    assert_int_equal(value_parse_instant("9999-12-30T12:00:00Z", DATE_AUTO, NULL, NULL, &v, &err), EMB_OK);
+    assert_int_equal(v, 253402171200LL);
+    assert_int_equal(value_parse_instant("0001-01-02", DATE_AUTO, NULL, NULL, &v, &err), EMB_OK);
+    assert_int_equal(v, -62135510400LL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +718,8 @@ int main(void)
         cmocka_unit_test(formatting_instants),
         cmocka_unit_test(date_order_detection),
         cmocka_unit_test(superstore_is_mdy),
+        cmocka_unit_test(northwind_noise_rounds_to_exact),
+        cmocka_unit_test(limits_and_format_checks),
     };
     return cmocka_run_group_tests_name("value", tests, NULL, NULL);
 }
