@@ -94,7 +94,8 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
 /* Mean and median in days of the samples of one group (KV_NULL when none). */
 kpi_value eng_days_summary(const eng_samples *smp, int32_t group);
 int eng_push_sample(eng_samples *s, int32_t group, int64_t value);
-void eng_sort_samples(eng_samples *s);
+/* Sorts by group, then value; -1 when out of memory. */
+int eng_sort_samples(eng_samples *s);
 /* EMB_INVALID naming the currency and date of deal (index + 1) that has no rate. */
 emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err);
 emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

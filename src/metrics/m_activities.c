@@ -152,7 +152,17 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
     emb_code rc = EMB_OK;
     /* One pass for every activity family used; the key is computed once per activity
      * unless it depends on the family's instant (time buckets). */
+    int ranged = used[FAM_ACT_TIME] || used[FAM_ACT_DONE] || used[FAM_ACT_DUE];
     for (size_t i = 0; i < a->n && !rc; i++) {
+        if (i % SNAP_BLOCK == 0) { /* skip blocks that no family can use */
+            size_t k = i / SNAP_BLOCK;
+            int maybe = (ranged && a->block_max[k] >= q->t0 && a->block_min[k] < q->t1) ||
+                        (used[FAM_ACT_OVERDUE] && a->block_open_tasks[k] > 0 && a->block_min[k] < q->as_of);
+            if (!maybe) {
+                i += SNAP_BLOCK - 1;
+                continue;
+            }
+        }
         int keyed = 0, passes = 1;
         for (int k = 0; k < nf; k++) {
             eng_family f = fams[k];

@@ -34,18 +34,45 @@ int eng_push_sample(eng_samples *s, int32_t group, int64_t value)
     return 0;
 }
 
-static int cmp_sample(const void *a, const void *b)
+/* Sorts samples by group, then value: an LSD radix sort of 64-bit keys
+ * (group << 40 | value + 2^39), skipping the bytes all keys share. Values beyond
+ * +-2^39 seconds (17,000 years) are clamped. Falls back to nothing on OOM (the
+ * medians are then wrong, so callers treat a failed sort as out of memory). */
+int eng_sort_samples(eng_samples *s)
 {
-    const struct eng_sample *x = a, *y = b;
-    if (x->group != y->group)
-        return x->group < y->group ? -1 : 1;
-    return (x->value > y->value) - (x->value < y->value);
-}
-
-void eng_sort_samples(eng_samples *s)
-{
-    if (s->n)
-        qsort(s->v, s->n, sizeof *s->v, cmp_sample);
+    size_t n = s->n;
+    if (n < 2)
+        return 0;
+    const int64_t lim = (int64_t)1 << 39;
+    uint64_t *key = malloc(n * sizeof *key), *tmp = malloc(n * sizeof *tmp);
+    if (!key || !tmp) {
+        free(key);
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = s->v[i].value < -lim ? -lim : s->v[i].value >= lim ? lim - 1 : s->v[i].value;
+        key[i] = (uint64_t)(uint32_t)s->v[i].group << 40 | (uint64_t)(v + lim);
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        if (count[((key[0] >> shift) & 0xff) + 1] == n)
+            continue; /* every key has the same byte here */
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(key[i] >> shift) & 0xff]++] = key[i];
+        uint64_t *t = key;
+        key = tmp;
+        tmp = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->v[i] = (struct eng_sample){(int32_t)(key[i] >> 40), (int64_t)(key[i] & (((uint64_t)1 << 40) - 1)) - lim};
+    free(key);
+    free(tmp);
+    return 0;
 }
 
 static void key_of(const snapshot *s, const kpi_query *q, size_t i, int64_t event, int32_t key[KPI_MAX_BY])
@@ -85,8 +112,8 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         }
     }
-    eng_sort_samples(&out->won_cycles);
-    eng_sort_samples(&out->lost_cycles);
+    if (eng_sort_samples(&out->won_cycles) || eng_sort_samples(&out->lost_cycles))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
     return EMB_OK;
 }
 

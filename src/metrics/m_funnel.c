@@ -155,7 +155,8 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
             entered = exit;
         }
     }
-    eng_sort_samples(&out->won_cycles);
+    if (eng_sort_samples(&out->won_cycles))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
     return EMB_OK;
 }
 

@@ -73,7 +73,8 @@ emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         }
     }
-    eng_sort_samples(&out->won_cycles);
+    if (eng_sort_samples(&out->won_cycles))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
     return EMB_OK;
 }
 

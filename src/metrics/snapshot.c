@@ -543,6 +543,26 @@ static emb_code load_activities(build_ctx *b, snapshot *snap)
     }
     sqlite3_finalize(s);
     a->n = i;
+    a->nblocks = (a->n + SNAP_BLOCK - 1) / SNAP_BLOCK;
+    if (!ALLOC(a->block_min, a->nblocks) || !ALLOC(a->block_max, a->nblocks) ||
+        !ALLOC(a->block_open_tasks, a->nblocks))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    for (size_t k = 0; k < a->nblocks; k++) {
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        int32_t open = 0;
+        for (size_t r = k * SNAP_BLOCK; r < a->n && r < (k + 1) * SNAP_BLOCK; r++) {
+            int64_t t[2] = {a->due[r], a->done[r]};
+            for (int j = 0; j < 2; j++)
+                if (t[j] != SNAP_OPEN_INSTANT) {
+                    lo = t[j] < lo ? t[j] : lo;
+                    hi = t[j] > hi ? t[j] : hi;
+                }
+            open += a->type[r] == ACT_TASK && a->done[r] == SNAP_OPEN_INSTANT;
+        }
+        a->block_min[k] = lo;
+        a->block_max[k] = hi;
+        a->block_open_tasks[k] = open;
+    }
     return EMB_OK;
 }
 

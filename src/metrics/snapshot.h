@@ -24,6 +24,7 @@
 
 #define SNAP_NONE (-1)
 #define SNAP_OPEN_INSTANT INT64_MIN /* closed[] of an open deal */
+#define SNAP_BLOCK 4096             /* rows per block of a zone map */
 
 enum deal_status { DEAL_OPEN = 0, DEAL_WON = 1, DEAL_LOST = 2 };
 
@@ -115,6 +116,12 @@ typedef struct {
     int32_t *owner, *deal, *lead, *account;
     int64_t *due, *done;  /* SNAP_OPEN_INSTANT when absent */
     int32_t *duration;    /* seconds, -1 when absent */
+    /* Zone map: per block of SNAP_BLOCK activities, the least and greatest of their
+     * due and done instants, and how many are open tasks, so scans skip blocks that
+     * cannot fall in a period. */
+    size_t nblocks;
+    int64_t *block_min, *block_max;
+    int32_t *block_open_tasks;
 } snap_activities;
 
 enum goal_scope { GOAL_ORG, GOAL_TEAM, GOAL_REP };
