@@ -153,11 +153,28 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
     /* One pass for every activity family used; the key is computed once per activity
      * unless it depends on the family's instant (time buckets). */
     int ranged = used[FAM_ACT_TIME] || used[FAM_ACT_DONE] || used[FAM_ACT_DUE];
-    for (size_t i = 0; i < a->n && !rc; i++) {
+    /* Overdue tasks come from the list of open tasks by due time. */
+    if (used[FAM_ACT_OVERDUE]) {
+        for (size_t k = 0; k < a->nopen_tasks && !rc; k++) {
+            size_t i = a->open_tasks[k];
+            if (a->due[i] >= q->as_of)
+                break;
+            if (q->nfilters && !activity_passes(s, q, i, a->due[i]))
+                continue;
+            for (int b = 0; b < q->nby; b++)
+                key[b] = eng_activity_dim(s, i, q->by[b], a->due[i]);
+            acts_acc *acc = eng_group(&out[FAM_ACT_OVERDUE].groups, key);
+            if (!acc)
+                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            else
+                acc->overdue++;
+        }
+        nf -= fams[nf - 1] == FAM_ACT_OVERDUE; /* the scan below leaves it out */
+    }
+    for (size_t i = 0; i < a->n && ranged && !rc; i++) {
         if (i % SNAP_BLOCK == 0) { /* skip blocks that no family can use */
             size_t k = i / SNAP_BLOCK;
-            int maybe = (ranged && a->block_max[k] >= q->t0 && a->block_min[k] < q->t1) ||
-                        (used[FAM_ACT_OVERDUE] && a->block_open_tasks[k] > 0 && a->block_min[k] < q->as_of);
+            int maybe = a->block_max[k] >= q->t0 && a->block_min[k] < q->t1;
             if (!maybe) {
                 i += SNAP_BLOCK - 1;
                 continue;

@@ -122,6 +122,9 @@ typedef struct {
     size_t nblocks;
     int64_t *block_min, *block_max;
     int32_t *block_open_tasks;
+    /* Positions of the tasks not done, by due time (for overdue_tasks). */
+    size_t nopen_tasks;
+    uint32_t *open_tasks;
 } snap_activities;
 
 enum goal_scope { GOAL_ORG, GOAL_TEAM, GOAL_REP };

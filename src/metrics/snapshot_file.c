@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 4u
+#define SNAP_VERSION 5u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -94,7 +94,7 @@ static const column_desc columns[] = {
     COL(activities.account, activities.n, 0), COL(activities.due, activities.n, 0),
     COL(activities.done, activities.n, 0), COL(activities.duration, activities.n, 0),
     COL(activities.block_min, activities.nblocks, 0), COL(activities.block_max, activities.nblocks, 0),
-    COL(activities.block_open_tasks, activities.nblocks, 0),
+    COL(activities.block_open_tasks, activities.nblocks, 0), COL(activities.open_tasks, activities.nopen_tasks, 0),
     COL(goals.metric, goals.n, 0), COL(goals.scope, goals.n, 0), COL(goals.team, goals.n, 0),
     COL(goals.rep, goals.n, 0), COL(goals.from, goals.n, 0), COL(goals.to, goals.n, 0),
     COL(goals.target, goals.n, 0),
