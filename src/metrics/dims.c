@@ -6,8 +6,9 @@
 
 #include "core/period.h"
 #include "metrics/engine.h"
+#include "metrics/engine_internal.h"
 
-static const snap_dict *text_dict(const snapshot *s, kpi_dim d)
+const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d)
 {
     switch (d) {
     case DIM_SEGMENT:
@@ -64,7 +65,7 @@ const char *kpi_dim_label(const snapshot *s, kpi_dim d, int32_t code, arena *a)
         return code >= 0 && code <= ACT_NOTE ? snap_activity_types[code] : "?";
     if (d == DIM_OUTCOME)
         return code > OUT_NONE && code <= OUT_REJECTED ? snap_activity_outcomes[code] : "?";
-    const snap_dict *dict = text_dict(s, d);
+    const snap_dict *dict = eng_dim_dict(s, d);
     if (dict)
         return code >= 0 && (size_t)code < dict->n ? snap_text(dict, (int32_t)code) : "?";
     size_t n;
@@ -110,7 +111,7 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
             }
         return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'", kpi_dim_name(d), text);
     }
-    const snap_dict *dict = text_dict(s, d);
+    const snap_dict *dict = eng_dim_dict(s, d);
     if (dict) {
         for (size_t i = 0; i < dict->n; i++)
             if (!strcasecmp(snap_text(dict, (int32_t)i), text)) {

@@ -30,6 +30,10 @@ const void *eng_group_find(const eng_groups *g, const int32_t *key);
 /* The accumulator of key, created zeroed when new; NULL when out of memory. */
 void *eng_group(eng_groups *g, const int32_t *key);
 
+/* The dictionary behind a text dimension (segment, industry, source, category,
+ * lost_reason), NULL for the others (dims.c). */
+const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d);
+
 /* Dimension value of deal i for an event at instant `event` (for time buckets). */
 int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
 int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);

@@ -143,24 +143,6 @@ static int dim_is_text(kpi_dim d)
     return d == DIM_SEGMENT || d == DIM_INDUSTRY || d == DIM_SOURCE || d == DIM_CATEGORY || d == DIM_LOST_REASON;
 }
 
-static const snap_dict *dim_dict(const snapshot *s, kpi_dim d)
-{
-    switch (d) {
-    case DIM_SEGMENT:
-        return &s->segments;
-    case DIM_INDUSTRY:
-        return &s->industries;
-    case DIM_SOURCE:
-        return &s->sources;
-    case DIM_CATEGORY:
-        return &s->categories;
-    case DIM_LOST_REASON:
-        return &s->lost_reasons;
-    default:
-        return NULL;
-    }
-}
-
 /* Store ids of an entity dimension, ascending (NULL for other dimensions). */
 static const int64_t *dim_ids(const snapshot *s, kpi_dim d, size_t *n)
 {
@@ -206,7 +188,7 @@ static const char *code_literal(const snapshot *s, kpi_dim d, int32_t code, aren
     if (enum_names(d))
         return arena_printf(a, "'%s'", enum_names(d)[code]);
     if (dim_is_text(d)) {
-        char *q = sqlite3_mprintf("%Q", snap_text(dim_dict(s, d), code));
+        char *q = sqlite3_mprintf("%Q", snap_text(eng_dim_dict(s, d), code));
         const char *r = arena_strdup(a, q ? q : "NULL");
         sqlite3_free(q);
         return r;
@@ -336,7 +318,7 @@ static int32_t code_of_column(const snapshot *s, kpi_dim d, sqlite3_stmt *st, in
         return -2;
     }
     if (dim_is_text(d)) {
-        const snap_dict *dict = dim_dict(s, d);
+        const snap_dict *dict = eng_dim_dict(s, d);
         const char *t = (const char *)sqlite3_column_text(st, col);
         for (size_t i = 0; i < dict->n; i++)
             if (!strcmp(snap_text(dict, (int32_t)i), t))

@@ -4,6 +4,7 @@
  * only column names from the static kind tables are written into the SQL text.
  */
 #include "store/query.h"
+#include "store/store_internal.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -31,17 +32,6 @@ static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field
         sqlite3_bind_int64(s, pos, v->i);
 }
 
-static void read_value(sqlite3_stmt *s, int col, const field_def *f, field_value *v, arena *a)
-{
-    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
-        *v = (field_value){FV_NULL, 0, NULL};
-    } else if (field_is_text(f)) {
-        const char *t = (const char *)sqlite3_column_text(s, col);
-        *v = (field_value){FV_SET, 0, arena_strdup(a, t ? t : "")};
-    } else {
-        *v = (field_value){FV_SET, sqlite3_column_int64(s, col), NULL};
-    }
-}
 
 /* Appends printf output to buf[*n..size); returns 1 when it does not fit. */
 __attribute__((format(printf, 4, 5))) static int append(char *buf, size_t size, size_t *n, const char *fmt, ...)
@@ -173,22 +163,10 @@ int store_query_next(store_query_cursor *c, arena *a, record **out, emb_err *err
         store_sql_error(c->st, "list", err);
         return -1;
     }
-    record *r = record_new(a, c->kind);
-    if (!r) {
+    if (!(*out = store__read_record(c->s, c->kind, a))) {
         emb_err_set(err, EMB_NOMEM, "out of memory");
         return -1;
     }
-    r->id = sqlite3_column_int64(c->s, 0);
-    int col = 1;
-    for (size_t i = 0; i < c->kind->nfields; i++)
-        if (stored(&c->kind->fields[i]))
-            read_value(c->s, col++, &c->kind->fields[i], &r->v[i], a);
-    for (size_t i = 0; i < c->kind->nfields; i++)
-        if (r->v[i].s == NULL && r->v[i].state == FV_SET && field_is_text(&c->kind->fields[i])) {
-            emb_err_set(err, EMB_NOMEM, "out of memory");
-            return -1;
-        }
-    *out = r;
     return 1;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/kind.h"
+#include "store/store_internal.h"
 
 enum {
     SLOTS_PER_KIND = 48,
@@ -98,7 +99,7 @@ static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field
         sqlite3_bind_int64(s, pos, v->i);
 }
 
-static void read_value(sqlite3_stmt *s, int col, const field_def *f, field_value *v, arena *a)
+void store__read_value(sqlite3_stmt *s, int col, const field_def *f, field_value *v, arena *a)
 {
     if (sqlite3_column_type(s, col) == SQLITE_NULL) {
         *v = (field_value){FV_NULL, 0, NULL};
@@ -586,7 +587,7 @@ emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a,
     int col = 0;
     for (size_t i = 0; i < kind->nfields; i++)
         if (stored(&kind->fields[i]))
-            read_value(s, col++, &kind->fields[i], &r->v[i], a);
+            store__read_value(s, col++, &kind->fields[i], &r->v[i], a);
     sqlite3_reset(s);
     *out = r;
     return EMB_OK;
@@ -769,6 +770,23 @@ emb_code store_cursor_open(store *st, const kind_def *kind, store_cursor **out, 
     return EMB_OK;
 }
 
+record *store__read_record(sqlite3_stmt *s, const kind_def *kind, arena *a)
+{
+    record *r = record_new(a, kind);
+    if (!r)
+        return NULL;
+    r->id = sqlite3_column_int64(s, 0);
+    int col = 1;
+    for (size_t i = 0; i < kind->nfields; i++) {
+        if (!stored(&kind->fields[i]))
+            continue;
+        store__read_value(s, col++, &kind->fields[i], &r->v[i], a);
+        if (r->v[i].state == FV_SET && field_is_text(&kind->fields[i]) && !r->v[i].s)
+            return NULL;
+    }
+    return r;
+}
+
 int store_cursor_next(store_cursor *c, arena *a, record **out, emb_err *err)
 {
     int rc = sqlite3_step(c->s);
@@ -778,17 +796,10 @@ int store_cursor_next(store_cursor *c, arena *a, record **out, emb_err *err)
         store_sql_error(c->st, "list", err);
         return -1;
     }
-    record *r = record_new(a, c->kind);
-    if (!r) {
+    if (!(*out = store__read_record(c->s, c->kind, a))) {
         emb_err_set(err, EMB_NOMEM, "out of memory");
         return -1;
     }
-    r->id = sqlite3_column_int64(c->s, 0);
-    int col = 1;
-    for (size_t i = 0; i < c->kind->nfields; i++)
-        if (stored(&c->kind->fields[i]))
-            read_value(c->s, col++, &c->kind->fields[i], &r->v[i], a);
-    *out = r;
     return 1;
 }
 
