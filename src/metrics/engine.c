@@ -61,21 +61,36 @@ int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant)
     }
 }
 
+int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out)
+{
+    switch (d) {
+    case DIM_REP:
+        *out = rep;
+        return 1;
+    case DIM_TEAM:
+        *out = rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+        return 1;
+    case DIM_ACCOUNT:
+        *out = acc;
+        return 1;
+    case DIM_SEGMENT:
+        *out = acc >= 0 ? s->accounts.segment[acc] : SNAP_NONE;
+        return 1;
+    case DIM_INDUSTRY:
+        *out = acc >= 0 ? s->accounts.industry[acc] : SNAP_NONE;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event)
 {
     const snap_deals *dl = &s->deals;
-    int32_t rep = dl->close_owner[i], acc = dl->account[i];
+    int32_t rep = dl->close_owner[i], acc = dl->account[i], v;
+    if (eng_party_dim(s, rep, acc, d, &v))
+        return v;
     switch (d) {
-    case DIM_REP:
-        return rep;
-    case DIM_TEAM:
-        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
-    case DIM_ACCOUNT:
-        return acc;
-    case DIM_SEGMENT:
-        return acc >= 0 ? s->accounts.segment[acc] : SNAP_NONE;
-    case DIM_INDUSTRY:
-        return acc >= 0 ? s->accounts.industry[acc] : SNAP_NONE;
     case DIM_REGION: {
         int32_t r = rep >= 0 ? s->users.region[rep] : SNAP_NONE;
         return r >= 0 ? r : acc >= 0 ? s->accounts.region[acc] : SNAP_NONE;

@@ -34,6 +34,10 @@ void *eng_group(eng_groups *g, const int32_t *key);
  * lost_reason), NULL for the others (dims.c). */
 const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d);
 
+/* The rep, team, account, segment and industry of a fact with this rep and account
+ * (user and account indices, -1 for none): 1 and *out set when d is one of those. */
+int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out);
+
 /* Dimension value of deal i for an event at instant `event` (for time buckets). */
 int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
 int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);

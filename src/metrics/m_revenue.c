@@ -23,18 +23,10 @@ typedef struct {
 int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d)
 {
     const snap_lines *l = &s->lines;
-    int32_t rep = l->rep[i], acc = l->account[i];
+    int32_t rep = l->rep[i], acc = l->account[i], v;
+    if (eng_party_dim(s, rep, acc, d, &v))
+        return v;
     switch (d) {
-    case DIM_REP:
-        return rep;
-    case DIM_TEAM:
-        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
-    case DIM_ACCOUNT:
-        return acc;
-    case DIM_SEGMENT:
-        return acc >= 0 ? s->accounts.segment[acc] : SNAP_NONE;
-    case DIM_INDUSTRY:
-        return acc >= 0 ? s->accounts.industry[acc] : SNAP_NONE;
     case DIM_REGION:
         if (l->region[i] >= 0)
             return l->region[i];

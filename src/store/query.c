@@ -156,18 +156,7 @@ emb_code store_query_count(store *st, const kind_def *kind, const store_query *q
 
 int store_query_next(store_query_cursor *c, arena *a, record **out, emb_err *err)
 {
-    int rc = sqlite3_step(c->s);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc != SQLITE_ROW) {
-        store_sql_error(c->st, "list", err);
-        return -1;
-    }
-    if (!(*out = store__read_record(c->s, c->kind, a))) {
-        emb_err_set(err, EMB_NOMEM, "out of memory");
-        return -1;
-    }
-    return 1;
+    return store__step_record(c->st, c->s, c->kind, a, out, err);
 }
 
 void store_query_close(store_query_cursor *c)

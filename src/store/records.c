@@ -787,20 +787,25 @@ record *store__read_record(sqlite3_stmt *s, const kind_def *kind, arena *a)
     return r;
 }
 
-int store_cursor_next(store_cursor *c, arena *a, record **out, emb_err *err)
+int store__step_record(store *st, sqlite3_stmt *s, const kind_def *kind, arena *a, record **out, emb_err *err)
 {
-    int rc = sqlite3_step(c->s);
+    int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE)
         return 0;
     if (rc != SQLITE_ROW) {
-        store_sql_error(c->st, "list", err);
+        store_sql_error(st, "list", err);
         return -1;
     }
-    if (!(*out = store__read_record(c->s, c->kind, a))) {
+    if (!(*out = store__read_record(s, kind, a))) {
         emb_err_set(err, EMB_NOMEM, "out of memory");
         return -1;
     }
     return 1;
+}
+
+int store_cursor_next(store_cursor *c, arena *a, record **out, emb_err *err)
+{
+    return store__step_record(c->st, c->s, c->kind, a, out, err);
 }
 
 void store_cursor_close(store_cursor *c)

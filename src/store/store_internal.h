@@ -17,4 +17,8 @@ void store__read_value(sqlite3_stmt *s, int col, const field_def *f, field_value
  * ones the stored fields in field order. NULL when a is out of memory. */
 record *store__read_record(sqlite3_stmt *s, const kind_def *kind, arena *a);
 
+/* Steps s and reads its row as a record of kind (see store__read_record): 1 with
+ * *out, 0 at the end, -1 with err set. */
+int store__step_record(store *st, sqlite3_stmt *s, const kind_def *kind, arena *a, record **out, emb_err *err);
+
 #endif
