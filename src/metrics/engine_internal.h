@@ -62,6 +62,8 @@ typedef enum {
     FAM_STALE,       /* open deals neglected at the instant */
     FAM_SLIPPED,     /* deals whose expected close left the period */
     FAM_DERIVED,     /* computed from other metrics of the row (m_derived.c) */
+    FAM_SPEND,       /* expenses prorated to the period */
+    FAM_NEW_CUSTOMERS, /* accounts whose first won deal closes in the period */
     FAM__COUNT
 } eng_family;
 
@@ -88,6 +90,8 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
 /* Evaluates every activity family f with used[f] in one pass, into out[f]. */
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);
+emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 /* Dimension value of deal i in its history row r, and the filters on it (m_pipeline.c). */

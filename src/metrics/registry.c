@@ -98,6 +98,26 @@ static const char *const meeting_parts[] = {"scheduled", "held", "cancelled", "r
 static const kpi_unit four_counts[] = {UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_COUNT};
 
 #define GOAL_DIMS ((1u << DIM_REP) | (1u << DIM_TEAM))
+/* Expenses with the days they share with [?1, ?2), prorated (rounded half away from
+ * zero per expense), converted at the rate of their first day. */
+#define SPEND_FROM                                                                                              \
+    "(SELECT category, channel AS source, amount_rc, days, "                                                    \
+    "  max(0, CAST(julianday(min(period_to, emb_local_date(?2))) - "                                           \
+    "              julianday(max(period_from, emb_local_date(?1))) AS INTEGER)) AS overlap "                    \
+    " FROM (SELECT e.*, CAST(julianday(e.period_to) - julianday(e.period_from) AS INTEGER) AS days, "           \
+    "  CASE WHEN e.currency = (SELECT currency FROM organisation WHERE id = 1) THEN e.amount "                  \
+    "  ELSE (SELECT CASE WHEN e.amount >= 0 THEN (e.amount * r.rate_e9 + 500000000) / 1000000000 "             \
+    "               ELSE -((-e.amount * r.rate_e9 + 500000000) / 1000000000) END FROM exchange_rates r "        \
+    "        WHERE r.currency = e.currency AND r.date <= e.period_from ORDER BY r.date DESC LIMIT 1) END "      \
+    "  AS amount_rc FROM expenses e)) AS ref_spend"
+#define PRORATED                                                                                                \
+    "CASE WHEN amount_rc >= 0 THEN (2 * amount_rc * overlap + days) / (2 * days) "                             \
+    "ELSE -((-2 * amount_rc * overlap + days) / (2 * days)) END"
+#define NEW_CUSTOMERS_FROM                                                                                      \
+    "(SELECT a.id AS account, a.segment, a.industry, a.region_id AS region, "                                   \
+    "  (SELECT min(d.closed) FROM deals d WHERE d.account_id = a.id AND d.status = 'won') AS first_won "        \
+    " FROM accounts a) AS ref_new"
+
 static const char *const pacing_parts[] = {"target", "actual", "elapsed_share", "pacing", "projected",
                                            "needed_per_day", NULL};
 static const kpi_unit pacing_units[] = {UNIT_MONEY, UNIT_MONEY, UNIT_RATE, UNIT_RATE, UNIT_MONEY, UNIT_MONEY};
@@ -409,6 +429,35 @@ static const struct kpi_metric metrics[] = {
      .description_en = "open pipeline expected to close in the period / (goal of revenue_won for the period - revenue "
                        "won so far); null without a goal or once it is reached",
      .description_es = "cartera abierta con cierre previsto en el periodo / (objetivo de ingresos - ingresos ganados)"},
+    {.id = M_MARKETING_SPEND, .name = "marketing_spend", .unit = UNIT_MONEY, .family = FAM_SPEND,
+     .dims = 1u << DIM_SOURCE,
+     .description_en = "marketing expenses in the period (an expense counts for the days it shares with the "
+                       "period); by source = the expense's channel",
+     .description_es = "gasto de marketing del periodo (cada gasto por los días que comparte con él)",
+     .sql_from = SPEND_FROM, .sql_rows = "overlap > 0 AND days > 0 AND category IN ('marketing', 'sales')",
+     .sql_agg = "coalesce(sum(" PRORATED ") FILTER (WHERE category = 'marketing'), 0)"},
+    {.id = M_SALES_SPEND, .name = "sales_spend", .unit = UNIT_MONEY, .family = FAM_SPEND, .dims = 1u << DIM_SOURCE,
+     .description_en = "sales expenses (salaries, travel, tools) in the period, prorated by days",
+     .description_es = "gasto comercial del periodo (sueldos, viajes, herramientas), prorrateado por días",
+     .sql_from = SPEND_FROM, .sql_rows = "overlap > 0 AND days > 0 AND category IN ('marketing', 'sales')",
+     .sql_agg = "coalesce(sum(" PRORATED ") FILTER (WHERE category = 'sales'), 0)"},
+    {.id = M_NEW_CUSTOMERS, .name = "new_customers", .unit = UNIT_COUNT, .family = FAM_NEW_CUSTOMERS,
+     .dims = (1u << DIM_ACCOUNT) | (1u << DIM_SEGMENT) | (1u << DIM_INDUSTRY) | (1u << DIM_REGION),
+     .description_en = "accounts whose first won deal closes in the period",
+     .description_es = "cuentas cuya primera venta ganada se cierra en el periodo",
+     .sql_from = NEW_CUSTOMERS_FROM, .sql_event = "first_won", .sql_rows = "1", .sql_agg = "count(*)"},
+    {.id = M_COST_PER_LEAD, .name = "cost_per_lead", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+     .dims = 1u << DIM_SOURCE,
+     .description_en = "marketing_spend / leads_created; by source, the spend of that channel per lead from it",
+     .description_es = "gasto de marketing / leads creados; por origen, el gasto de ese canal por lead"},
+    {.id = M_CAC, .name = "cac", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+     .description_en = "customer acquisition cost: (marketing_spend + sales_spend) / new_customers",
+     .description_es = "coste de adquisición de clientes: (gasto de marketing + comercial) / clientes nuevos"},
+    {.id = M_COST_PER_SALE, .name = "cost_per_sale", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+     .description_en = "sales_spend / deals_won", .description_es = "gasto comercial / oportunidades ganadas"},
+    {.id = M_SALES_ROI, .name = "sales_roi", .unit = UNIT_RATE, .family = FAM_DERIVED,
+     .description_en = "(gross_profit - sales_spend) / sales_spend", .description_es =
+     "(beneficio bruto - gasto comercial) / gasto comercial"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -420,7 +469,8 @@ static const kpi_metric *const metric_list[] = {
     &metrics[21], &metrics[22], &metrics[23], &metrics[24], &metrics[25], &metrics[26], &metrics[27],
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
     &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], &metrics[41],
-    &metrics[42], &metrics[43], NULL,
+    &metrics[42], &metrics[43], &metrics[44], &metrics[45], &metrics[46], &metrics[47], &metrics[48],
+    &metrics[49], &metrics[50], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -458,6 +508,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
         return reg_project_leads(m->id, r, group, out, err);
     if (m->family == FAM_GOALS)
         return reg_project_goals(m->id, r, group, out, err);
+    if (m->family == FAM_SPEND || m->family == FAM_NEW_CUSTOMERS)
+        return reg_project_spend(m->id, r, group, out, err);
     if (m->family == FAM_STALE || m->family == FAM_SLIPPED)
         return reg_project_hygiene(r, group, out, err);
     if (m->family >= FAM_ACT_TIME && m->family <= FAM_TOUCHES)
@@ -490,6 +542,7 @@ kpi_value eng_metric_empty(const kpi_metric *m)
         return (kpi_value){.kind = KV_MONEY, .i = 0};
     case M_STAGE_REACHED:
     case M_LEADS_CREATED:
+    case M_NEW_CUSTOMERS:
     case M_ACTIVITIES:
     case M_CALLS:
     case M_COLD_CALLS:
@@ -497,6 +550,8 @@ kpi_value eng_metric_empty(const kpi_metric *m)
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_REVENUE_WON:
     case M_REVENUE:
+    case M_MARKETING_SPEND:
+    case M_SALES_SPEND:
         return (kpi_value){.kind = KV_MONEY, .i = 0};
     default:
         return (kpi_value){.kind = KV_NULL};

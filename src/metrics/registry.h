@@ -58,6 +58,13 @@ typedef enum {
     M_PIPELINE_EXPECTED,
     M_SALES_VELOCITY,
     M_PIPELINE_COVERAGE,
+    M_MARKETING_SPEND,
+    M_SALES_SPEND,
+    M_NEW_CUSTOMERS,
+    M_COST_PER_LEAD,
+    M_CAC,
+    M_COST_PER_SALE,
+    M_SALES_ROI,
     M__COUNT
 } metric_id;
 
@@ -91,6 +98,7 @@ kpi_value reg_derive(const kpi_metric *m, const kpi_value *components, const sna
                      const int32_t *key);
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_hygiene(const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t group, kpi_value *out,

@@ -685,6 +685,38 @@ static emb_code load_goals(build_ctx *b, snapshot *snap)
     return EMB_OK;
 }
 
+static emb_code load_expenses(build_ctx *b, snapshot *snap, const fx_table *fx)
+{
+    snap_expenses *e = &snap->expenses;
+    int64_t count = scalar(b, "SELECT count(*) FROM expenses");
+    if (count < 0)
+        return b->err->code;
+    size_t n = (size_t)count;
+    if (!ALLOC(e->category, n) || !ALLOC(e->channel, n) || !ALLOC(e->from, n) || !ALLOC(e->to, n) ||
+        !ALLOC(e->amount, n) || !ALLOC(e->fx_missing, n))
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    sqlite3_stmt *s;
+    if (prepare(b, "SELECT category, channel, period_from, period_to, amount, currency FROM expenses ORDER BY id", &s))
+        return b->err->code;
+    size_t i = 0;
+    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
+        const char *cat = col_text(s, 0);
+        e->category[i] = cat && !strcmp(cat, "marketing") ? EXP_MARKETING : cat && !strcmp(cat, "sales") ? EXP_SALES
+                                                                                                      : EXP_OTHER;
+        e->channel[i] = intern(&b->sources, col_text(s, 1));
+        e->from[i] = day_of(col_text(s, 2));
+        e->to[i] = day_of(col_text(s, 3));
+        int64_t at = tz_local_to_utc(snap->zone, (int64_t)e->from[i] * 86400);
+        if (fx_convert(fx, col_text(s, 5), sqlite3_column_int64(s, 4), at, &e->amount[i]) != 0) {
+            e->fx_missing[i] = 1;
+            e->amount[i] = 0;
+        }
+    }
+    sqlite3_finalize(s);
+    e->n = i;
+    return EMB_OK;
+}
+
 static void free_build(build_ctx *b)
 {
     interner *ins[] = {&b->names,        &b->sources,    &b->segments, &b->industries,
@@ -744,6 +776,8 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
         derive_first_touch(snap);
     if (rc == EMB_OK)
         rc = load_goals(&b, snap);
+    if (rc == EMB_OK)
+        rc = load_expenses(&b, snap, fx);
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:
     fx_free(fx);

@@ -127,6 +127,18 @@ typedef struct {
     uint32_t *open_tasks;
 } snap_activities;
 
+/* Expenses (marketing and sales spend), in the reporting currency at the rate of
+ * their first day. */
+enum expense_category { EXP_MARKETING, EXP_SALES, EXP_OTHER };
+typedef struct {
+    size_t n;
+    uint8_t *category;  /* enum expense_category */
+    int32_t *channel;   /* sources dict (matched with lead sources), -1 when none */
+    int32_t *from, *to; /* day numbers, [from, to) */
+    int64_t *amount;
+    uint8_t *fx_missing;
+} snap_expenses;
+
 enum goal_scope { GOAL_ORG, GOAL_TEAM, GOAL_REP };
 
 /* Goals (targets per metric, scope and period). */
@@ -172,6 +184,7 @@ typedef struct snapshot {
     snap_leads leads;
     snap_activities activities;
     snap_goals goals;
+    snap_expenses expenses;
 } snapshot;
 
 /* Builds a snapshot from the store in one read transaction. */

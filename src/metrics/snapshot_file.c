@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 5u
+#define SNAP_VERSION 6u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -98,6 +98,8 @@ static const column_desc columns[] = {
     COL(goals.metric, goals.n, 0), COL(goals.scope, goals.n, 0), COL(goals.team, goals.n, 0),
     COL(goals.rep, goals.n, 0), COL(goals.from, goals.n, 0), COL(goals.to, goals.n, 0),
     COL(goals.target, goals.n, 0),
+    COL(expenses.category, expenses.n, 0), COL(expenses.channel, expenses.n, 0), COL(expenses.from, expenses.n, 0),
+    COL(expenses.to, expenses.n, 0), COL(expenses.amount, expenses.n, 0), COL(expenses.fx_missing, expenses.n, 0),
 };
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 

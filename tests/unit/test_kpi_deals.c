@@ -30,6 +30,9 @@
  * so far 592.00 (D5 Ana 92.00, D2 Ben 500.00 at that very second) -> attainment
  * 0.592, pacing 592 / (1000 x 10/22) = 1.3024, projected 1302.40, needed per
  * remaining day (1000 - 592) / 12 = 34.00; Ana 0.46; Ben 1.25, needed -8.33.
+ * Spend: marketing 310.00 for March (web), sales 300.00 for 2026-02-15..03-17, 16 of
+ * its 30 days in March -> 160.00; one lead from the web in March -> cost_per_lead
+ * 310.00; cost_per_sale = 160.00 / 2 = 80.00; no accounts -> no new customers, cac null.
  * Stage exits in March, all from Prospecting: D3 19.375 days, D5 8 1/3, D2 42.5 ->
  * median 19.375, mean 23.402777...
  */
@@ -106,6 +109,14 @@ static int setup(void **state)
     record_set_int(u, kind_field_index(k, "owner"), ana);
     ctx.now = at("2026-03-20");
     assert_int_equal(store_record_update(st, u, &ctx, &err), EMB_OK);
+    kt_insert(st, &a, "expenses", &ctx, 6, (const char *[]){"category", "channel", "from", "to", "amount", "currency"},
+              (int64_t[]){0, 0, 0, 0, 31000, 0},
+              (const char *[]){"marketing", "web", "2026-03-01", "2026-04-01", NULL, "EUR"});
+    kt_insert(st, &a, "expenses", &ctx, 6, (const char *[]){"category", "channel", "from", "to", "amount", "currency"},
+              (int64_t[]){0, 0, 0, 0, 30000, 0},
+              (const char *[]){"sales", "web", "2026-02-15", "2026-03-17", NULL, "EUR"});
+    kt_insert(st, &a, "leads", &ctx, 4, (const char *[]){"name", "created", "source", "status"},
+              (int64_t[]){0, at("2026-03-05"), 0, 0}, (const char *[]){"L1", NULL, "web", "new"});
     const char *goal_fields[] = {"metric", "scope", "rep", "period", "from", "to", "target"};
     kt_insert(st, &a, "goals", &ctx, 7, goal_fields, (int64_t[]){0, 0, INT64_MIN, 0, 0, 0, 100000},
               (const char *[]){"revenue_won", "org", NULL, "2026-03", "2026-03-01", "2026-04-01", NULL});
@@ -351,6 +362,28 @@ static void derived_velocity_and_coverage(void **state)
     arena_release(&a);
 }
 
+static void spend_metrics(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    kpi_query q;
+    kpi_result r = run(&a, "marketing_spend,sales_spend,cost_per_sale,cac,new_customers,sales_roi", 3, -1, &q);
+    kpi_value *v = r.rows[0].values;
+    assert_int_equal(v[0].i, 31000);
+    assert_int_equal(v[1].i, 16000);
+    assert_int_equal(v[2].kind, KV_MONEY);
+    assert_int_equal(v[2].i, 8000);
+    assert_int_equal(v[3].kind, KV_NULL);
+    assert_int_equal(v[4].i, 0);
+    assert_int_equal(v[5].kind, KV_NULL);
+    r = run(&a, "cost_per_lead", 3, DIM_SOURCE, &q);
+    assert_int_equal(r.nrows, 1);
+    assert_string_equal(kpi_dim_label(snap, DIM_SOURCE, r.rows[0].key[0], &a), "web");
+    assert_int_equal(r.rows[0].values[0].i, 31000);
+    arena_release(&a);
+}
+
 static void missing_rate_is_an_error_naming_currency_and_date(void **state)
 {
     (void)state;
@@ -388,6 +421,7 @@ int main(void)
         cmocka_unit_test(funnel_and_time_in_stage),
         cmocka_unit_test(goals_attainment_and_pacing),
         cmocka_unit_test(derived_velocity_and_coverage),
+        cmocka_unit_test(spend_metrics),
         cmocka_unit_test(missing_rate_is_an_error_naming_currency_and_date),
     };
     return cmocka_run_group_tests_name("kpi_deals", tests, setup, teardown);

@@ -232,6 +232,18 @@ static int generate(store *st, rng *r)
                               lead, deal, account},
                   (const char *[]){types[t], NULL, NULL, NULL, NULL, outcome, NULL, NULL, NULL, NULL});
     }
+    static const char *const exp_categories[] = {"marketing", "sales", "other"};
+    static const char *const channels[] = {"web", "referral", "event", NULL};
+    int nexpenses = 5 + (int)below(r, 20);
+    for (int i = 0; i < nexpenses; i++) {
+        arena_reset(&a);
+        int64_t from = BASE + below(r, 900) * DAY, to = from + (1 + below(r, 90)) * DAY;
+        const char *channel = pick(r, channels, 4);
+        kt_insert(st, &a, "expenses", &ctx, 6, (const char *[]){"category", "channel", "from", "to", "amount", "currency"},
+                  (int64_t[]){0, channel ? 0 : INT64_MIN, 0, 0, below(r, 5000000), 0},
+                  (const char *[]){pick(r, exp_categories, 3), channel, day_text(&a, from), day_text(&a, to), NULL,
+                                   below(r, 4) ? "EUR" : "USD"});
+    }
     int norders = 10 + (int)below(r, 40);
     for (int i = 0; i < norders; i++) {
         arena_reset(&a);

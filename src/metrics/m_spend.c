@@ -1,0 +1,147 @@
+/*
+ * m_spend.c - spend and new customers, the inputs of cost_per_lead, cac,
+ * cost_per_sale and sales_roi (m_derived.c).
+ *
+ * marketing_spend / sales_spend: expenses of that category in the period; an
+ * expense covering [from, to) counts in proportion to the days it shares with the
+ * period (rounded half away from zero to the cent, per expense). Its channel is
+ * the `source` dimension, so marketing spend meets the leads of that source.
+ * new_customers: accounts whose first won deal closes in the period.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/period.h"
+#include "metrics/engine_internal.h"
+#include "metrics/registry.h"
+
+typedef struct {
+    int64_t marketing, sales, customers;
+    int64_t fx_missing_expense; /* index + 1 */
+} spend_acc;
+
+static int64_t floor_day(const snapshot *s, int64_t instant)
+{
+    int64_t local = tz_utc_to_local(s->zone, instant);
+    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+}
+
+static int passes(const kpi_query *q, kpi_dim d, int32_t v)
+{
+    for (int f = 0; f < q->nfilters; f++) {
+        if (q->filters[f].dim != d)
+            continue;
+        int hit = 0;
+        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
+            hit = q->filters[f].values[k] == v;
+        if (!hit)
+            return 0;
+    }
+    return 1;
+}
+
+emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_expenses *e = &s->expenses;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(spend_acc)))
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    int64_t from = q->t0 == INT64_MIN ? INT64_MIN : floor_day(s, q->t0);
+    int64_t to = q->t1 == INT64_MAX ? INT64_MAX : floor_day(s, q->t1);
+    int32_t key[KPI_MAX_BY] = {0};
+    for (size_t i = 0; i < e->n; i++) {
+        int64_t lo = e->from[i] > from ? e->from[i] : from, hi = e->to[i] < to ? e->to[i] : to;
+        int64_t days = (int64_t)e->to[i] - e->from[i];
+        if (hi <= lo || days <= 0 || e->category[i] == EXP_OTHER || !passes(q, DIM_SOURCE, e->channel[i]))
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = e->channel[i]; /* the only dimension of spend is its channel */
+        spend_acc *acc = eng_group(&out->groups, key);
+        if (!acc)
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        int64_t part = fx_div_round((__int128)e->amount[i] * (hi - lo), days);
+        if (e->category[i] == EXP_MARKETING)
+            acc->marketing += part;
+        else
+            acc->sales += part;
+        if (e->fx_missing[i] && !acc->fx_missing_expense)
+            acc->fx_missing_expense = (int64_t)i + 1;
+    }
+    return EMB_OK;
+}
+
+static int32_t account_dim(const snapshot *s, int32_t acc, kpi_dim d)
+{
+    switch (d) {
+    case DIM_ACCOUNT:
+        return acc;
+    case DIM_SEGMENT:
+        return s->accounts.segment[acc];
+    case DIM_INDUSTRY:
+        return s->accounts.industry[acc];
+    default: /* DIM_REGION */
+        return s->accounts.region[acc];
+    }
+}
+
+emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    size_t n = s->accounts.n;
+    int64_t *first = malloc((n ? n : 1) * sizeof *first);
+    if (!first || eng_groups_init(&out->groups, q->nby, sizeof(spend_acc))) {
+        free(first);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    for (size_t a = 0; a < n; a++)
+        first[a] = INT64_MAX;
+    for (size_t i = 0; i < s->deals.n; i++) {
+        int32_t a = s->deals.account[i];
+        if (a >= 0 && s->deals.status[i] == DEAL_WON && s->deals.closed[i] < first[a])
+            first[a] = s->deals.closed[i];
+    }
+    int32_t key[KPI_MAX_BY] = {0};
+    emb_code rc = EMB_OK;
+    for (size_t a = 0; a < n; a++) {
+        if (first[a] == INT64_MAX || first[a] < q->t0 || first[a] >= q->t1)
+            continue;
+        int pass = 1;
+        for (int f = 0; f < q->nfilters && pass; f++)
+            pass = passes(q, q->filters[f].dim, account_dim(s, (int32_t)a, q->filters[f].dim));
+        if (!pass)
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = account_dim(s, (int32_t)a, q->by[b]);
+        spend_acc *acc = eng_group(&out->groups, key);
+        if (!acc) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        acc->customers++;
+    }
+    free(first);
+    return rc;
+}
+
+emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
+{
+    const spend_acc *c = (const spend_acc *)(r->groups.accs + g * sizeof(spend_acc));
+    if (c->fx_missing_expense) {
+        const snap_expenses *e = &r->snap->expenses;
+        char day[11];
+        date_format_iso(e->from[c->fx_missing_expense - 1], day);
+        return emb_err_set(err, EMB_INVALID, "no exchange rate to %s for an expense of %s; add one with "
+                                             "`embudo import rates`", r->snap->currency, day);
+    }
+    switch (id) {
+    case M_MARKETING_SPEND:
+        *out = (kpi_value){.kind = KV_MONEY, .i = c->marketing};
+        return EMB_OK;
+    case M_SALES_SPEND:
+        *out = (kpi_value){.kind = KV_MONEY, .i = c->sales};
+        return EMB_OK;
+    case M_NEW_CUSTOMERS:
+        *out = (kpi_value){.kind = KV_INT, .i = c->customers};
+        return EMB_OK;
+    default:
+        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a spend metric", (int)id);
+    }
+}
