@@ -78,6 +78,7 @@ typedef struct {
     const kpi_query *query;
     eng_groups groups;
     eng_samples won_cycles, lost_cycles; /* seconds from creation to close */
+    int64_t total;        /* the order-line family: revenue of every line of the query */
 } eng_family_result;
 
 emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,

@@ -3,7 +3,10 @@
  * orders and average order value, for orders dated in the period.
  *
  * Lines without a recorded cost are left out of cogs, gross profit and gross
- * margin (which are null when no line of the group has a cost). A line's region
+ * margin (which are null when no line of the group has a cost). units: sum of
+ * quantities; avg_selling_price = revenue / units; avg_discount = 1 - net / (quantity
+ * x unit price) over the lines with a unit price (a revenue-weighted discount);
+ * revenue_share = the group's revenue / the revenue of every line of the query. A line's region
  * is its order's region, else its account's, else its rep's.
  */
 #include <stdlib.h>
@@ -17,6 +20,8 @@ typedef struct {
     int64_t costed_revenue, cogs; /* lines with a known cost */
     int64_t costed_lines;
     int64_t orders;       /* distinct orders with a line in the group */
+    int64_t units;
+    int64_t priced_revenue, gross; /* lines with a unit price: net and quantity x price */
     int64_t fx_missing_line; /* index + 1 of a line without exchange rate */
 } lines_acc;
 
@@ -109,6 +114,12 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
             acc->orders++;
         }
         acc->revenue += l->net[i];
+        acc->units += l->quantity[i];
+        out->total += l->net[i];
+        if (l->gross[i]) {
+            acc->priced_revenue += l->net[i];
+            acc->gross += l->gross[i];
+        }
         if (l->cost_known[i]) {
             acc->costed_revenue += l->net[i];
             acc->cogs += l->cost[i];
@@ -155,6 +166,21 @@ emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, k
         break;
     case M_ORDERS:
         *out = (kpi_value){.kind = KV_INT, .i = c->orders};
+        break;
+    case M_UNITS:
+        *out = (kpi_value){.kind = KV_INT, .i = c->units};
+        break;
+    case M_AVG_SELLING_PRICE:
+        *out = c->units ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->revenue, c->units)}
+                        : (kpi_value){.kind = KV_NULL};
+        break;
+    case M_AVG_DISCOUNT:
+        *out = c->gross ? (kpi_value){.kind = KV_REAL, .x = 1.0 - (double)c->priced_revenue / (double)c->gross}
+                        : (kpi_value){.kind = KV_NULL};
+        break;
+    case M_REVENUE_SHARE:
+        *out = r->total ? (kpi_value){.kind = KV_REAL, .x = (double)c->revenue / (double)r->total}
+                        : (kpi_value){.kind = KV_NULL};
         break;
     case M_AVG_ORDER_VALUE:
         *out = c->orders ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->revenue, c->orders)}

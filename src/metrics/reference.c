@@ -54,6 +54,7 @@ static const char ref_lines_view[] =
     "SELECT l.id, o.id AS order_id, o.ordered, "
     "  " TO_REPORTING("l.net_amount", "o.currency", "o.ordered") " AS net_rc, "
     "  " TO_REPORTING("l.cost_amount", "o.currency", "o.ordered") " AS cost_rc, "
+    "  " TO_REPORTING("(l.quantity * l.unit_price)", "o.currency", "o.ordered") " AS gross_rc, l.quantity, "
     "  o.owner_id AS rep, u.team_id AS team, o.account_id AS account, a.segment, a.industry, "
     "  coalesce(o.region_id, a.region_id, u.region_id) AS region, l.product_id AS product, p.category "
     "FROM order_lines l JOIN orders o ON o.id = l.order_id "

@@ -458,6 +458,27 @@ static const struct kpi_metric metrics[] = {
     {.id = M_SALES_ROI, .name = "sales_roi", .unit = UNIT_RATE, .family = FAM_DERIVED,
      .description_en = "(gross_profit - sales_spend) / sales_spend", .description_es =
      "(beneficio bruto - gasto comercial) / gasto comercial"},
+    {.id = M_UNITS, .name = "units", .unit = UNIT_COUNT, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "units sold on the order lines of the period", .description_es = "unidades vendidas",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1", .sql_agg = "coalesce(sum(quantity), 0)"},
+    {.id = M_AVG_SELLING_PRICE, .name = "avg_selling_price", .unit = UNIT_MONEY, .family = FAM_LINES,
+     .dims = LINE_DIMS, .description_en = "revenue / units, rounded half away from zero to the cent",
+     .description_es = "ingresos / unidades",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_agg = "CASE WHEN sum(quantity) = 0 THEN NULL WHEN sum(net_rc) >= 0 THEN (2 * sum(net_rc) + sum(quantity)) "
+                "/ (2 * sum(quantity)) ELSE -((-2 * sum(net_rc) + sum(quantity)) / (2 * sum(quantity))) END"},
+    {.id = M_AVG_DISCOUNT, .name = "avg_discount", .unit = UNIT_RATE, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "1 - net / (quantity x unit price) over the lines with a unit price: the discount weighted "
+                       "by value",
+     .description_es = "1 - neto / (cantidad x precio) en las líneas con precio: descuento ponderado por valor",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_agg = "1.0 - CAST(sum(net_rc) FILTER (WHERE gross_rc) AS REAL) / nullif(sum(gross_rc), 0)"},
+    {.id = M_REVENUE_SHARE, .name = "revenue_share", .unit = UNIT_RATE, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "the group's share of the revenue of the whole query (use --by product or category)",
+     .description_es = "parte de los ingresos del total de la consulta",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_custom = "SELECT $DIMS_IN CAST(sum(net_rc) AS REAL) / nullif((SELECT sum(net_rc) FROM $FROM "
+                   "WHERE $WHERE), 0) FROM $FROM WHERE $WHERE $GROUP_BY"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -470,7 +491,7 @@ static const kpi_metric *const metric_list[] = {
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
     &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], &metrics[41],
     &metrics[42], &metrics[43], &metrics[44], &metrics[45], &metrics[46], &metrics[47], &metrics[48],
-    &metrics[49], &metrics[50], NULL,
+    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -529,6 +550,7 @@ kpi_value eng_metric_empty(const kpi_metric *m)
     case M_DEALS_LOST:
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_ORDERS:
+    case M_UNITS:
         return (kpi_value){.kind = KV_INT, .i = 0};
     case M_OPEN_PIPELINE:
     case M_PIPELINE_EXPECTED:

@@ -65,6 +65,10 @@ typedef enum {
     M_CAC,
     M_COST_PER_SALE,
     M_SALES_ROI,
+    M_UNITS,
+    M_AVG_SELLING_PRICE,
+    M_AVG_DISCOUNT,
+    M_REVENUE_SHARE,
     M__COUNT
 } metric_id;
 

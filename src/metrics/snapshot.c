@@ -395,13 +395,13 @@ static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
     size_t n = (size_t)nlines;
     if (!ALLOC(l->order, n) || !ALLOC(l->ordered, n) || !ALLOC(l->rep, n) || !ALLOC(l->account, n) ||
         !ALLOC(l->region, n) || !ALLOC(l->product, n) || !ALLOC(l->net, n) || !ALLOC(l->cost, n) ||
-        !ALLOC(l->quantity, n) || !ALLOC(l->cost_known, n) || !ALLOC(l->fx_missing, n) ||
+        !ALLOC(l->quantity, n) || !ALLOC(l->gross, n) || !ALLOC(l->cost_known, n) || !ALLOC(l->fx_missing, n) ||
         !ALLOC(l->order_id, (size_t)norders) || !ALLOC(l->order_currency, (size_t)norders))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
     if (prepare(b,
                 "SELECT o.id, o.ordered, o.owner_id, o.account_id, o.region_id, o.currency, "
-                "l.product_id, l.net_amount, l.cost_amount, l.quantity "
+                "l.product_id, l.net_amount, l.cost_amount, l.quantity, l.quantity * l.unit_price "
                 "FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY o.id, l.id",
                 &s))
         return b->err->code;
@@ -423,6 +423,9 @@ static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
         l->product[i] = map_get(&b->products, s, 6);
         l->quantity[i] = sqlite3_column_int64(s, 9);
         const char *cur = col_text(s, 5);
+        if (sqlite3_column_type(s, 10) != SQLITE_NULL &&
+            fx_convert(fx, cur, sqlite3_column_int64(s, 10), l->ordered[i], &l->gross[i]) != 0)
+            l->gross[i] = 0;
         if (fx_convert(fx, cur, sqlite3_column_int64(s, 7), l->ordered[i], &l->net[i]) != 0)
             l->fx_missing[i] = 1;
         l->cost_known[i] = sqlite3_column_type(s, 8) != SQLITE_NULL;

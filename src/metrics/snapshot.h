@@ -83,6 +83,7 @@ typedef struct {
     int64_t *net;          /* net amount, reporting currency minor units */
     int64_t *cost;         /* cost amount, reporting currency minor units; 0 when unknown */
     int64_t *quantity;
+    int64_t *gross;        /* quantity x unit price, reporting currency; 0 when the line has no price */
     uint8_t *cost_known;
     uint8_t *fx_missing;
     size_t norders;

@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 6u
+#define SNAP_VERSION 7u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -82,7 +82,7 @@ static const column_desc columns[] = {
     COL(history.expected_close, history.n, 0), COL(history.first, deals.n, 1),
     COL(lines.order, lines.n, 0), COL(lines.ordered, lines.n, 0), COL(lines.rep, lines.n, 0),
     COL(lines.account, lines.n, 0), COL(lines.region, lines.n, 0), COL(lines.product, lines.n, 0),
-    COL(lines.net, lines.n, 0), COL(lines.cost, lines.n, 0), COL(lines.quantity, lines.n, 0),
+    COL(lines.net, lines.n, 0), COL(lines.cost, lines.n, 0), COL(lines.quantity, lines.n, 0), COL(lines.gross, lines.n, 0),
     COL(lines.cost_known, lines.n, 0), COL(lines.fx_missing, lines.n, 0), COL(lines.order_id, lines.norders, 0),
     COL(lines.order_currency, lines.norders, 0),
     COL(leads.created, leads.n, 0), COL(leads.mql_at, leads.n, 0), COL(leads.sql_at, leads.n, 0),

@@ -261,8 +261,10 @@ static int generate(store *st, rng *r)
             int64_t net = below(r, 500000);
             int64_t cost = below(r, 4) == 0 ? INT64_MIN : net - below(r, 200000);
             int64_t product = below(r, 6) == 0 ? INT64_MIN : products[below(r, 4)];
-            kt_insert(st, &a, "order_lines", &ctx, 5, (const char *[]){"order", "product", "quantity", "amount", "total_cost"},
-                      (int64_t[]){order, product, 1 + below(r, 9), net, cost}, NULL);
+            int64_t qty = 1 + below(r, 9), price = below(r, 3) ? net / qty + below(r, 5000) : INT64_MIN;
+            kt_insert(st, &a, "order_lines", &ctx, 6,
+                      (const char *[]){"order", "product", "quantity", "amount", "total_cost", "unit_price"},
+                      (int64_t[]){order, product, qty, net, cost, price}, NULL);
         }
     }
     arena_release(&a);
