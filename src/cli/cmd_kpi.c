@@ -32,6 +32,7 @@ const cli_command cmd_kpi = {
              "  --where F      keep only rows whose dimension has one of the values, e.g.\n"
              "                 --where team=North,source=web|referral\n"
              "  --series S     adds a time dimension (same as --by S)\n"
+             "  --cumulative   with --series: running totals of counts and amounts along the series\n"
              "  --as-of T      instant of open_pipeline and weighted_pipeline (a date means its end);\n"
              "                 default: the end of the period if it is past, else now\n"
              "  --compare C    previous (period), year (a year earlier) or goal: adds the other value,\n"
@@ -106,6 +107,23 @@ static int cmp_row_index(const void *x, const void *y, void *arg)
     return 0;
 }
 
+/* Replaces counts and amounts by their running totals along the series (the last
+ * dimension), restarting for each combination of the other dimensions; rows must be
+ * sorted (sort_rows). Rates and other values are left as they are. */
+static void accumulate_series(const kpi_query *q, kpi_result *r)
+{
+    for (int i = 1; i < r->nrows; i++) {
+        if (memcmp(r->rows[i].key, r->rows[i - 1].key, (size_t)(q->nby - 1) * sizeof(int32_t)))
+            continue; /* a new group starts */
+        for (int m = 0; m < q->nmetrics; m++) {
+            kpi_value *v = &r->rows[i].values[m];
+            const kpi_value *before = &r->rows[i - 1].values[m];
+            if ((v->kind == KV_INT || v->kind == KV_MONEY) && before->kind == v->kind)
+                v->i += before->i;
+        }
+    }
+}
+
 static void sort_rows(const snapshot *s, const kpi_query *q, kpi_result *r, kpi_value **other, arena *a)
 {
     int n = r->nrows;
@@ -133,6 +151,7 @@ static void sort_rows(const snapshot *s, const kpi_query *q, kpi_result *r, kpi_
 
 typedef struct {
     char *metrics, *period, *from, *to, *by, *where, *series, *as_of, *goal_metric, *compare;
+    int cumulative;
     int list;
 } kpi_args;
 
@@ -144,6 +163,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         {"where", required_argument, NULL, 'w'},  {"series", required_argument, NULL, 's'},
         {"list", no_argument, NULL, 'l'},         {"as-of", required_argument, NULL, 'a'},
         {"goal-metric", required_argument, NULL, 'g'}, {"compare", required_argument, NULL, 'c'},
+        {"cumulative", no_argument, NULL, 'C'},
         CLI_COMMON_OPTIONS,
         {0},
     };
@@ -165,6 +185,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         case 'l': args->list = 1; break;
         case 'a': args->as_of = optarg; break;
         case 'g': args->goal_metric = optarg; break;
+        case 'C': args->cumulative = 1; break;
         case 'c':
             if (kpi_compare_parse(optarg) < 0)
                 return cli_usage_error(ctx, cmd, "--compare '%s' must be previous, year or goal", optarg);
@@ -183,6 +204,8 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         return cli_usage_error(ctx, cmd, "give either --period or --from/--to, not both");
     if (!args->from != !args->to)
         return cli_usage_error(ctx, cmd, "--from and --to go together");
+    if (args->cumulative && (!args->series || args->compare))
+        return cli_usage_error(ctx, cmd, "--cumulative needs --series (and no --compare)");
     return 0;
 }
 
@@ -291,6 +314,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     }
     if (r.nrows > 1)
         sort_rows(snap, &q, &r, &other, &a);
+    if (args.cumulative)
+        accumulate_series(&q, &r);
     rep.compare = args.compare ? (kpi_compare)kpi_compare_parse(args.compare) : KPI_COMPARE_NONE;
     rep.other = other;
     kpi_print(ctx, &rep, &a);

@@ -145,3 +145,71 @@ emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t g, k
         return emb_err_set(err, EMB_INTERNAL, "metric %d is not a spend metric", (int)id);
     }
 }
+
+/* accounts_per_rep at the instant: accounts owned, and those active (an order or a
+ * won deal in the 90 days up to the instant), by the account owner. */
+#define ACTIVE_DAYS 90
+
+typedef struct {
+    int64_t accounts, active;
+} accounts_acc;
+
+static int32_t owned_dim(const snapshot *s, int32_t acc, kpi_dim d)
+{
+    int32_t rep = s->accounts.owner[acc];
+    switch (d) {
+    case DIM_REP:
+        return rep;
+    case DIM_TEAM:
+        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+    case DIM_REGION:
+        return rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+    default:
+        return account_dim(s, acc, d); /* segment, industry */
+    }
+}
+
+emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    size_t n = s->accounts.n;
+    uint8_t *active = calloc(n ? n : 1, 1);
+    if (!active || eng_groups_init(&out->groups, q->nby, sizeof(accounts_acc))) {
+        free(active);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    int64_t since = q->as_of - ACTIVE_DAYS * 86400;
+    for (size_t i = 0; i < s->lines.n; i++)
+        if (s->lines.account[i] >= 0 && s->lines.ordered[i] <= q->as_of && s->lines.ordered[i] > since)
+            active[s->lines.account[i]] = 1;
+    for (size_t i = 0; i < s->deals.n; i++)
+        if (s->deals.account[i] >= 0 && s->deals.status[i] == DEAL_WON && s->deals.closed[i] <= q->as_of &&
+            s->deals.closed[i] > since)
+            active[s->deals.account[i]] = 1;
+    int32_t key[KPI_MAX_BY] = {0};
+    emb_code rc = EMB_OK;
+    for (size_t a = 0; a < n; a++) {
+        int pass = 1;
+        for (int f = 0; f < q->nfilters && pass; f++)
+            pass = passes(q, q->filters[f].dim, owned_dim(s, (int32_t)a, q->filters[f].dim));
+        if (!pass)
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = owned_dim(s, (int32_t)a, q->by[b]);
+        accounts_acc *acc = eng_group(&out->groups, key);
+        if (!acc) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        acc->accounts++;
+        acc->active += active[a];
+    }
+    free(active);
+    return rc;
+}
+
+emb_code reg_project_accounts(const eng_family_result *r, size_t g, kpi_value *out)
+{
+    const accounts_acc *c = (const accounts_acc *)(r->groups.accs + g * sizeof(accounts_acc));
+    *out = (kpi_value){.kind = KV_PARTS, .part = {c->accounts, c->active}};
+    return EMB_OK;
+}

@@ -118,6 +118,16 @@ static const kpi_unit four_counts[] = {UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_
     "  (SELECT min(d.closed) FROM deals d WHERE d.account_id = a.id AND d.status = 'won') AS first_won "        \
     " FROM accounts a) AS ref_new"
 
+#define ACCOUNTS_FROM                                                                                           \
+    "(SELECT a.id, a.owner_id AS rep, u.team_id AS team, u.region_id AS region, a.segment, a.industry, "       \
+    "  (EXISTS (SELECT 1 FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.account_id = a.id "     \
+    "           AND o.ordered <= ?3 AND o.ordered > ?3 - 7776000) "                                             \
+    "   OR EXISTS (SELECT 1 FROM deals d WHERE d.account_id = a.id AND d.status = 'won' "                       \
+    "           AND d.closed <= ?3 AND d.closed > ?3 - 7776000)) AS active "                                    \
+    " FROM accounts a LEFT JOIN users u ON u.id = a.owner_id) AS ref_accounts"
+static const char *const accounts_parts[] = {"accounts", "active", NULL};
+static const kpi_unit two_counts[] = {UNIT_COUNT, UNIT_COUNT};
+
 static const char *const pacing_parts[] = {"target", "actual", "elapsed_share", "pacing", "projected",
                                            "needed_per_day", NULL};
 static const kpi_unit pacing_units[] = {UNIT_MONEY, UNIT_MONEY, UNIT_RATE, UNIT_RATE, UNIT_MONEY, UNIT_MONEY};
@@ -479,6 +489,13 @@ static const struct kpi_metric metrics[] = {
      .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
      .sql_custom = "SELECT $DIMS_IN CAST(sum(net_rc) AS REAL) / nullif((SELECT sum(net_rc) FROM $FROM "
                    "WHERE $WHERE), 0) FROM $FROM WHERE $WHERE $GROUP_BY"},
+    {.id = M_ACCOUNTS_PER_REP, .name = "accounts_per_rep", .unit = UNIT_COUNT, .family = FAM_ACCOUNTS,
+     .dims = (1u << DIM_REP) | (1u << DIM_TEAM) | (1u << DIM_REGION) | (1u << DIM_SEGMENT) | (1u << DIM_INDUSTRY),
+     .instant = 1, .parts = accounts_parts, .part_units = two_counts,
+     .description_en = "accounts owned, and those active (an order or a won deal in the 90 days up to the "
+                       "instant); use --by rep",
+     .description_es = "cuentas asignadas, y las activas (un pedido o una venta ganada en los 90 días previos)",
+     .sql_from = ACCOUNTS_FROM, .sql_rows = "1", .sql_agg = "count(*), count(*) FILTER (WHERE active)"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -491,7 +508,7 @@ static const kpi_metric *const metric_list[] = {
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
     &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], &metrics[41],
     &metrics[42], &metrics[43], &metrics[44], &metrics[45], &metrics[46], &metrics[47], &metrics[48],
-    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], NULL,
+    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], &metrics[55], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -529,6 +546,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
         return reg_project_leads(m->id, r, group, out, err);
     if (m->family == FAM_GOALS)
         return reg_project_goals(m->id, r, group, out, err);
+    if (m->family == FAM_ACCOUNTS)
+        return reg_project_accounts(r, group, out);
     if (m->family == FAM_SPEND || m->family == FAM_NEW_CUSTOMERS)
         return reg_project_spend(m->id, r, group, out, err);
     if (m->family == FAM_STALE || m->family == FAM_SLIPPED)
@@ -556,6 +575,7 @@ kpi_value eng_metric_empty(const kpi_metric *m)
     case M_PIPELINE_EXPECTED:
     case M_PIPELINE_WATERFALL:
     case M_MEETINGS:
+    case M_ACCOUNTS_PER_REP:
     case M_LOST_REASONS:
     case M_STALE_DEALS:
     case M_SLIPPED_DEALS:

@@ -69,6 +69,7 @@ typedef enum {
     M_AVG_SELLING_PRICE,
     M_AVG_DISCOUNT,
     M_REVENUE_SHARE,
+    M_ACCOUNTS_PER_REP,
     M__COUNT
 } metric_id;
 
@@ -102,6 +103,7 @@ kpi_value reg_derive(const kpi_metric *m, const kpi_value *components, const sna
                      const int32_t *key);
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_accounts(const eng_family_result *r, size_t group, kpi_value *out);
 emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_hygiene(const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);

@@ -57,6 +57,9 @@ expect_eq "open pipeline at the end of March" "1 300.0 150.0" \
 $E kpi win_rate --period 2025 --format json >"$TMP/out"
 expect_eq "no closed deals: null, not 0" None "$(json_get "j['rows'][0]['win_rate']")"
 
+$E kpi revenue_won,win_rate --from 2026-02-01 --to 2026-04-01 --series month --cumulative --format csv >"$TMP/out"
+expect_eq "cumulative revenue (Feb 800.00, Mar +1500.00), rates unchanged" \
+    "month,revenue_won,win_rate|2026-02,800.00,1|2026-03,2300.00,0.6666666667" "$(tr -d '\r' <"$TMP/out" | paste -sd'|')"
 $E leaderboard --period 2026-03 --format csv >"$TMP/out"
 expect_eq "leaderboard" "1,Ana,1000.00,,1,=|2,Ben,500.00,,,new" "$(tail -n +2 "$TMP/out" | tr -d '\r' | paste -sd'|')"
 $E dashboard --period 2026-03 --format json >"$TMP/out"

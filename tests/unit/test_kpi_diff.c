@@ -107,10 +107,12 @@ static int generate(store *st, rng *r)
     static const char *const segments[] = {"SMB", "Enterprise", NULL};
     static const char *const industries[] = {"retail", "health", NULL};
     for (int i = 0; i < 8; i++)
-        accounts[i] = kt_insert(st, &a, "accounts", &ctx, 4, (const char *[]){"name", "segment", "industry", "region"},
-                                (int64_t[]){0, INT64_MIN, INT64_MIN, below(r, 3) ? regions[below(r, 2)] : INT64_MIN},
+        accounts[i] = kt_insert(st, &a, "accounts", &ctx, 5,
+                                (const char *[]){"name", "segment", "industry", "region", "owner"},
+                                (int64_t[]){0, INT64_MIN, INT64_MIN, below(r, 3) ? regions[below(r, 2)] : INT64_MIN,
+                                            below(r, 4) ? users[below(r, 5)] : INT64_MIN},
                                 (const char *[]){arena_printf(&a, "Account %d", i), pick(r, segments, 3),
-                                                 pick(r, industries, 3), NULL});
+                                                 pick(r, industries, 3), NULL, NULL});
     static const char *const categories[] = {"Hardware", "Services", NULL};
     for (int i = 0; i < 4; i++)
         products[i] = kt_insert(st, &a, "products", &ctx, 2, (const char *[]){"name", "category"}, (int64_t[]){0, INT64_MIN},
