@@ -112,6 +112,10 @@ emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode
     q2.t1 = tz_local_to_utc(s->zone, other.to * 86400);
     /* The instant keeps its place relative to the end of the period. */
     q2.as_of = q->as_of >= q->t1 - 1 ? q2.t1 - 1 : q2.t0 + (q->as_of - q->t0);
+    /* A period in progress is compared to date: with as much of the other period as
+     * has elapsed of this one. */
+    if (q->as_of >= q->t0 && q->as_of < q->t1 - 1 && q2.t0 + (q->as_of + 1 - q->t0) < q2.t1)
+        q2.t1 = q2.t0 + (q->as_of + 1 - q->t0);
     kpi_result r2;
     emb_code rc = kpi_run(s, &q2, a, &r2, err);
     if (rc)

@@ -20,6 +20,9 @@ const char *kpi_compare_name(kpi_compare mode);
 /* For every row of base (the result of q over the days `days`) and every metric
  * of q: the comparison value, in out[row * q->nmetrics + metric] (KV_NULL when
  * there is none: no row in the other period is a zero count, no goal is null).
+ * When the period is still in progress (q->as_of inside it), the other period is
+ * cut to the same elapsed time: month to date against the same days of the month
+ * before.
  * Breakdowns by a time bucket cannot be compared (EMB_USAGE); goals exist for the
  * organisation, reps and teams only. */
 emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode, period_range days,

@@ -48,6 +48,11 @@ expect_eq "filter by team (csv)" "team,deals_won|South,1" "$(tr -d '\r' <"$TMP/o
 $E kpi revenue_won --period 2026-03 --compare previous --format json >"$TMP/out"
 expect_eq "previous period" "800.0 700.0 0.875" \
     "$(json_get "'%s %s %s' % (j['rows'][0]['revenue_won_previous'], j['rows'][0]['revenue_won_change'], j['rows'][0]['revenue_won_change_rel'])")"
+# April is in progress on 2026-04-15 12:00: it is compared with March up to the
+# same elapsed time (1 to 16 March 13:00 UTC): D1 only, 1000.00.
+$E kpi revenue_won --period this-month --compare previous --format json >"$TMP/out"
+expect_eq "month to date against the same days of the month before" "0.0 1000.0" \
+    "$(json_get "'%s %s' % (j['rows'][0]['revenue_won'], j['rows'][0]['revenue_won_previous'])")"
 $E kpi revenue_won --period 2026-03 --compare goal --format json >"$TMP/out"
 expect_eq "goal attainment" "2000.0 0.75" \
     "$(json_get "'%s %s' % (j['rows'][0]['revenue_won_goal'], j['rows'][0]['revenue_won_attainment'])")"
