@@ -96,8 +96,16 @@ static const char *part_data(const snapshot *s, const kpi_metric *m, const kpi_v
     return arena_printf(a, "%lld", (long long)v->part[k]);
 }
 
+static const char *class_letter(const kpi_value *v)
+{
+    static const char *const letters[] = {"?", "A", "B", "C"};
+    return v->i >= 1 && v->i <= 3 ? letters[v->i] : "?";
+}
+
 const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a)
 {
+    if (v->kind == KV_INT && kpi_metric_unit(m) == UNIT_CLASS)
+        return class_letter(v);
     switch (v->kind) {
     case KV_NULL:
         return "-";
@@ -158,6 +166,9 @@ static void metric_column(column *c, const kpi_report *rep, int m, arena *a)
                 obj = arena_printf(a, "%s%s%s: %s", obj, k ? ", " : "", json_quote(parts[k], a), d ? d : "null");
             }
             c->json[i] = arena_printf(a, "%s}", obj);
+        } else if (v->kind == KV_INT && kpi_metric_unit(metric) == UNIT_CLASS) {
+            cells[0] = class_letter(v);
+            c->json[i] = arena_printf(a, "\"%s\"", cells[0]);
         } else {
             const char *d = scalar_data(rep->snap, v, a);
             for (int k = 0; k < c->nsub; k++)

@@ -53,7 +53,10 @@ const char *kpi_dim_help(kpi_dim d);
 /* -1 when name is not a dimension. */
 int kpi_dim_find(const char *name);
 
-typedef enum { UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_HOURS, UNIT_MINUTES, UNIT_MONEY_PER_DAY } kpi_unit;
+typedef enum {
+    UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_HOURS, UNIT_MINUTES, UNIT_MONEY_PER_DAY,
+    UNIT_CLASS, /* KV_INT 1, 2, 3 shown as A, B, C */
+} kpi_unit;
 
 typedef struct kpi_metric kpi_metric;
 /* All metrics, NULL-terminated, and lookup by name (NULL when unknown). */

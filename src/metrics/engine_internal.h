@@ -80,6 +80,7 @@ typedef struct {
     eng_groups groups;
     eng_samples won_cycles, lost_cycles; /* seconds from creation to close */
     int64_t total;        /* the order-line family: revenue of every line of the query */
+    uint8_t *abc;         /* the order-line family: ABC class (1..3) per group, 0 when none */
 } eng_family_result;
 
 emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,

@@ -185,6 +185,7 @@ void eng_family_free(eng_family_result *r)
     eng_groups_free(&r->groups);
     free(r->won_cycles.v);
     free(r->lost_cycles.v);
+    free(r->abc);
     memset(r, 0, sizeof *r);
 }
 

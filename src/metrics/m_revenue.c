@@ -129,7 +129,31 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
             acc->fx_missing_line = (int64_t)i + 1;
     }
     free(seen);
-    return rc;
+    if (rc)
+        return rc;
+    /* ABC classes of the groups by revenue: A while the revenue of the groups earning
+     * strictly more is below 80 % of the total, B below 95 %, else C. */
+    size_t n = out->groups.n;
+    out->abc = calloc(n ? n : 1, 1);
+    int64_t *rev = malloc((n ? n : 1) * sizeof *rev);
+    if (!out->abc || !rev) {
+        free(rev);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    int64_t total = 0;
+    for (size_t g = 0; g < n; g++) {
+        rev[g] = ((const lines_acc *)(out->groups.accs + g * sizeof(lines_acc)))->revenue;
+        total += rev[g];
+    }
+    for (size_t g = 0; g < n && total > 0; g++) {
+        __int128 above = 0;
+        for (size_t k = 0; k < n; k++)
+            if (rev[k] > rev[g])
+                above += rev[k];
+        out->abc[g] = above * 100 < (__int128)total * 80 ? 1 : above * 100 < (__int128)total * 95 ? 2 : 3;
+    }
+    free(rev);
+    return EMB_OK;
 }
 
 static emb_code fx_error(const snapshot *s, int64_t line_plus_one, emb_err *err)
@@ -177,6 +201,9 @@ emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, k
     case M_AVG_DISCOUNT:
         *out = c->gross ? (kpi_value){.kind = KV_REAL, .x = 1.0 - (double)c->priced_revenue / (double)c->gross}
                         : (kpi_value){.kind = KV_NULL};
+        break;
+    case M_ABC_CLASS:
+        *out = r->abc && r->abc[g] ? (kpi_value){.kind = KV_INT, .i = r->abc[g]} : (kpi_value){.kind = KV_NULL};
         break;
     case M_REVENUE_SHARE:
         *out = r->total ? (kpi_value){.kind = KV_REAL, .x = (double)c->revenue / (double)r->total}

@@ -496,6 +496,17 @@ static const struct kpi_metric metrics[] = {
                        "instant); use --by rep",
      .description_es = "cuentas asignadas, y las activas (un pedido o una venta ganada en los 90 días previos)",
      .sql_from = ACCOUNTS_FROM, .sql_rows = "1", .sql_agg = "count(*), count(*) FILTER (WHERE active)"},
+    {.id = M_ABC_CLASS, .name = "abc_class", .unit = UNIT_CLASS, .family = FAM_LINES, .dims = LINE_DIMS,
+     .description_en = "ABC class of each group by revenue (use --by product): A while the groups earning more "
+                       "make less than 80 % of the revenue, B below 95 %, else C",
+     .description_es = "clase ABC de cada grupo por ingresos (con --by product): A hasta el 80 %, B hasta el 95 %, C",
+     .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
+     .sql_custom = "WITH g AS (SELECT $DIMS_IN sum(net_rc) AS rev FROM $FROM WHERE $WHERE $GROUP_BY), "
+                   "t AS (SELECT sum(rev) AS total FROM g) "
+                   "SELECT $DIMS_OUT CASE WHEN t.total IS NULL OR t.total <= 0 OR g.rev IS NULL THEN NULL "
+                   "WHEN 100 * (SELECT coalesce(sum(g2.rev), 0) FROM g g2 WHERE g2.rev > g.rev) < 80 * t.total THEN 1 "
+                   "WHEN 100 * (SELECT coalesce(sum(g2.rev), 0) FROM g g2 WHERE g2.rev > g.rev) < 95 * t.total THEN 2 "
+                   "ELSE 3 END FROM g, t"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -508,7 +519,7 @@ static const kpi_metric *const metric_list[] = {
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
     &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], &metrics[41],
     &metrics[42], &metrics[43], &metrics[44], &metrics[45], &metrics[46], &metrics[47], &metrics[48],
-    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], &metrics[55], NULL,
+    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], &metrics[55], &metrics[56], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }

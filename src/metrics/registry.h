@@ -70,6 +70,7 @@ typedef enum {
     M_AVG_DISCOUNT,
     M_REVENUE_SHARE,
     M_ACCOUNTS_PER_REP,
+    M_ABC_CLASS,
     M__COUNT
 } metric_id;
 

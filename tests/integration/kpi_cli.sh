@@ -65,6 +65,14 @@ expect_eq "no closed deals: null, not 0" None "$(json_get "j['rows'][0]['win_rat
 $E kpi revenue_won,win_rate --from 2026-02-01 --to 2026-04-01 --series month --cumulative --format csv >"$TMP/out"
 expect_eq "cumulative revenue (Feb 800.00, Mar +1500.00), rates unchanged" \
     "month,revenue_won,win_rate|2026-02,800.00,1|2026-03,2300.00,0.6666666667" "$(tr -d '\r' <"$TMP/out" | paste -sd'|')"
+# ABC classes of three products with revenue 700, 200 and 100 in May: P700 has nothing
+# above it -> A; P200 has 700 (70 % < 80 %) above -> A; P100 has 900 (90 % < 95 %) -> B.
+$E product add --name P700 >/dev/null && $E product add --name P200 >/dev/null && $E product add --name P100 >/dev/null
+$E order add --id O1 --date 2026-05-04 >/dev/null
+for p in 700 200 100; do $E order_line add --order O1 --product P$p --quantity 1 --unit_price $p >/dev/null; done
+$E kpi revenue,abc_class --period 2026-05 --by product --format csv >"$TMP/out"
+expect_eq "abc classes" "product,revenue,abc_class|P100,100.00,B|P200,200.00,A|P700,700.00,A" \
+    "$(tr -d '\r' <"$TMP/out" | paste -sd'|')"
 $E leaderboard --period 2026-03 --format csv >"$TMP/out"
 expect_eq "leaderboard" "1,Ana,1000.00,,1,=|2,Ben,500.00,,,new" "$(tail -n +2 "$TMP/out" | tr -d '\r' | paste -sd'|')"
 $E dashboard --period 2026-03 --format json >"$TMP/out"
