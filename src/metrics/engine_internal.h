@@ -65,6 +65,7 @@ typedef enum {
     FAM_SPEND,       /* expenses prorated to the period */
     FAM_NEW_CUSTOMERS, /* accounts whose first won deal closes in the period */
     FAM_ACCOUNTS,    /* accounts owned and active at the instant */
+    FAM_TOUCH,       /* last and next activity of each account at the instant */
     FAM__COUNT
 } eng_family;
 
@@ -94,6 +95,7 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);
 emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

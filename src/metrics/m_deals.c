@@ -175,6 +175,8 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
         return eng_eval_new_customers(s, q, out, err);
     case FAM_ACCOUNTS:
         return eng_eval_accounts(s, q, out, err);
+    case FAM_TOUCH:
+        return eng_eval_touches_by_account(s, q, out, err);
     default:
         return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
     }

@@ -213,3 +213,80 @@ emb_code reg_project_accounts(const eng_family_result *r, size_t g, kpi_value *o
     *out = (kpi_value){.kind = KV_PARTS, .part = {c->accounts, c->active}};
     return EMB_OK;
 }
+
+/* last_touch at the instant, per account: days since its last completed activity
+ * and days to its next scheduled one (activities on the account or on its deals). */
+typedef struct {
+    int64_t last_done, next_due; /* INT64_MIN / INT64_MAX when none */
+} touch_acc;
+
+static void touch(int64_t *last, int64_t *next, int32_t acc, const snap_activities *a, size_t i, int64_t as_of)
+{
+    if (a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= as_of && a->done[i] > last[acc])
+        last[acc] = a->done[i];
+    if (a->due[i] != SNAP_OPEN_INSTANT && a->due[i] >= as_of &&
+        (a->done[i] == SNAP_OPEN_INSTANT || a->done[i] > as_of) && a->due[i] < next[acc])
+        next[acc] = a->due[i];
+}
+
+emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    size_t n = s->accounts.n;
+    int64_t *last = malloc((n ? n : 1) * sizeof *last), *next = malloc((n ? n : 1) * sizeof *next);
+    if (!last || !next || eng_groups_init(&out->groups, q->nby, sizeof(touch_acc))) {
+        free(last);
+        free(next);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        last[k] = INT64_MIN;
+        next[k] = INT64_MAX;
+    }
+    const snap_activities *a = &s->activities;
+    for (size_t i = 0; i < a->n; i++) {
+        int32_t acc = a->account[i], via_deal = a->deal[i] >= 0 ? s->deals.account[a->deal[i]] : -1;
+        if (acc >= 0)
+            touch(last, next, acc, a, i, q->as_of);
+        if (via_deal >= 0 && via_deal != acc)
+            touch(last, next, via_deal, a, i, q->as_of);
+    }
+    int32_t key[KPI_MAX_BY] = {0};
+    emb_code rc = EMB_OK;
+    for (size_t k = 0; k < n; k++) {
+        int pass = 1;
+        for (int f = 0; f < q->nfilters && pass; f++)
+            pass = passes(q, q->filters[f].dim, account_dim(s, (int32_t)k, q->filters[f].dim));
+        if (!pass)
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = account_dim(s, (int32_t)k, q->by[b]);
+        touch_acc *t = eng_group(&out->groups, key);
+        if (!t) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        t->last_done = last[k];
+        t->next_due = next[k];
+    }
+    free(last);
+    free(next);
+    return rc;
+}
+
+emb_code reg_project_touch(const eng_family_result *r, size_t g, kpi_value *out)
+{
+    const touch_acc *t = (const touch_acc *)(r->groups.accs + g * sizeof(touch_acc));
+    int64_t as_of = r->query->as_of;
+    *out = (kpi_value){.kind = KV_PARTS};
+    if (t->last_done == INT64_MIN)
+        out->part_null |= 1u;
+    else
+        out->xpart[0] = (double)(as_of - t->last_done) / 86400.0;
+    if (t->next_due == INT64_MAX)
+        out->part_null |= 2u;
+    else
+        out->xpart[1] = (double)(t->next_due - as_of) / 86400.0;
+    if (out->part_null == 3u) /* no activity at all */
+        *out = (kpi_value){.kind = KV_NULL};
+    return EMB_OK;
+}

@@ -125,6 +125,15 @@ static const kpi_unit four_counts[] = {UNIT_COUNT, UNIT_COUNT, UNIT_COUNT, UNIT_
     "   OR EXISTS (SELECT 1 FROM deals d WHERE d.account_id = a.id AND d.status = 'won' "                       \
     "           AND d.closed <= ?3 AND d.closed > ?3 - 7776000)) AS active "                                    \
     " FROM accounts a LEFT JOIN users u ON u.id = a.owner_id) AS ref_accounts"
+#define TOUCH_FROM                                                                                              \
+    "(SELECT a.id AS account, "                                                                                 \
+    "  (SELECT max(x.done) FROM activities x LEFT JOIN deals d ON d.id = x.deal_id "                            \
+    "   WHERE (x.account_id = a.id OR d.account_id = a.id) AND x.done IS NOT NULL AND x.done <= ?3) AS last_done, " \
+    "  (SELECT min(x.due) FROM activities x LEFT JOIN deals d ON d.id = x.deal_id "                             \
+    "   WHERE (x.account_id = a.id OR d.account_id = a.id) AND x.due >= ?3 "                                    \
+    "   AND (x.done IS NULL OR x.done > ?3)) AS next_due FROM accounts a) AS ref_touch"
+static const char *const touch_parts[] = {"days_since_last", "days_to_next", NULL};
+static const kpi_unit two_days[] = {UNIT_DAYS, UNIT_DAYS};
 static const char *const accounts_parts[] = {"accounts", "active", NULL};
 static const kpi_unit two_counts[] = {UNIT_COUNT, UNIT_COUNT};
 
@@ -507,6 +516,13 @@ static const struct kpi_metric metrics[] = {
                    "WHEN 100 * (SELECT coalesce(sum(g2.rev), 0) FROM g g2 WHERE g2.rev > g.rev) < 80 * t.total THEN 1 "
                    "WHEN 100 * (SELECT coalesce(sum(g2.rev), 0) FROM g g2 WHERE g2.rev > g.rev) < 95 * t.total THEN 2 "
                    "ELSE 3 END FROM g, t"},
+    {.id = M_LAST_TOUCH, .name = "last_touch", .unit = UNIT_DAYS, .family = FAM_TOUCH, .dims = 1u << DIM_ACCOUNT,
+     .instant = 1, .by_account = 1, .parts = touch_parts, .part_units = two_days,
+     .description_en = "per account at the instant: days since its last completed activity and days to its next "
+                       "scheduled one (activities on the account or its deals); needs --by account",
+     .description_es = "por cuenta: días desde la última actividad hecha y hasta la próxima programada",
+     .sql_from = TOUCH_FROM, .sql_rows = "1",
+     .sql_agg = "(?3 - max(last_done)) / 86400.0, (min(next_due) - ?3) / 86400.0"},
 };
 
 _Static_assert(sizeof metrics / sizeof *metrics == M__COUNT, "every metric_id has an entry");
@@ -519,7 +535,7 @@ static const kpi_metric *const metric_list[] = {
     &metrics[28], &metrics[29], &metrics[30], &metrics[31], &metrics[32], &metrics[33], &metrics[34],
     &metrics[35], &metrics[36], &metrics[37], &metrics[38], &metrics[39], &metrics[40], &metrics[41],
     &metrics[42], &metrics[43], &metrics[44], &metrics[45], &metrics[46], &metrics[47], &metrics[48],
-    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], &metrics[55], &metrics[56], NULL,
+    &metrics[49], &metrics[50], &metrics[51], &metrics[52], &metrics[53], &metrics[54], &metrics[55], &metrics[56], &metrics[57], NULL,
 };
 
 const kpi_metric *const *kpi_metrics(void) { return metric_list; }
@@ -544,7 +560,10 @@ kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part) { return m->part_un
 int kpi_metric_has_reference(const kpi_metric *m) { return m->sql_from != NULL; }
 int kpi_metric_is_derived(const kpi_metric *m) { return m->family == FAM_DERIVED; }
 int kpi_metric_is_instant(const kpi_metric *m) { return m->instant; }
-int kpi_metric_required_dim(const kpi_metric *m) { return m->by_stage ? DIM_STAGE : -1; }
+int kpi_metric_required_dim(const kpi_metric *m)
+{
+    return m->by_stage ? DIM_STAGE : m->by_account ? DIM_ACCOUNT : -1;
+}
 const char *kpi_metric_sql(const kpi_metric *m) { return m->sql_agg ? m->sql_agg : m->sql_value; }
 eng_family eng_metric_family(const kpi_metric *m) { return m->family; }
 
@@ -559,6 +578,8 @@ emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, siz
         return reg_project_goals(m->id, r, group, out, err);
     if (m->family == FAM_ACCOUNTS)
         return reg_project_accounts(r, group, out);
+    if (m->family == FAM_TOUCH)
+        return reg_project_touch(r, group, out);
     if (m->family == FAM_SPEND || m->family == FAM_NEW_CUSTOMERS)
         return reg_project_spend(m->id, r, group, out, err);
     if (m->family == FAM_STALE || m->family == FAM_SLIPPED)

@@ -71,6 +71,7 @@ typedef enum {
     M_REVENUE_SHARE,
     M_ACCOUNTS_PER_REP,
     M_ABC_CLASS,
+    M_LAST_TOUCH,
     M__COUNT
 } metric_id;
 
@@ -93,6 +94,7 @@ struct kpi_metric {
     int instant;                /* measured at kpi_query.as_of (sql: ?3), not over the period */
     int by_stage;               /* must be broken down by stage; sql_agg is then the count of
                                    a funnel whose conversion reference.c derives */
+    int by_account;             /* must be broken down by account */
     const char *sql_custom;     /* a whole query with $DIMS_IN, $DIMS_OUT, $PARTITION, $GROUP_BY,
                                    $FROM and $WHERE (see reference.c), instead of sql_agg */
 };
@@ -104,6 +106,7 @@ kpi_value reg_derive(const kpi_metric *m, const kpi_value *components, const sna
                      const int32_t *key);
 
 /* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
+emb_code reg_project_touch(const eng_family_result *r, size_t group, kpi_value *out);
 emb_code reg_project_accounts(const eng_family_result *r, size_t group, kpi_value *out);
 emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_hygiene(const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
