@@ -556,6 +556,23 @@ static emb_code open_rejects(import_job *j, emb_err *err)
     return EMB_OK;
 }
 
+/* Whether the load may go without the plain indexes of its table (bulk.h): only when
+ * it never queries that table by other columns than the id and the external id, i.e.
+ * rows are not matched by a natural key (store_finder) and the kind has no reference
+ * to itself (resolved by name in SQL): without an index such queries would scan the
+ * table once per row. */
+static int may_drop_indexes(const import_job *j)
+{
+    if (j->key_mode == KEY_NATURAL)
+        return 0;
+    for (size_t i = 0; i < j->kind->nfields; i++) {
+        const field_def *f = &j->kind->fields[i];
+        if (f->type == FT_REF && f->ref && !strcmp(f->ref, j->kind->name))
+            return 0;
+    }
+    return 1;
+}
+
 emb_code import_run(import_job *j, store *st, emb_err *err)
 {
     import_summary *s = j->sum;
@@ -577,7 +594,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     if ((rc = open_rejects(j, err)) || (rc = store_begin(st, err)))
         goto fail_early;
     if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)) ||
-        (rc = store_bulk_indexes_drop(st, j->kind->table, &j->perm, &j->index_sql, &j->nindex, err)))
+        (may_drop_indexes(j) &&
+         (rc = store_bulk_indexes_drop(st, j->kind->table, &j->perm, &j->index_sql, &j->nindex, err))))
         goto fail;
     const csv_row *row;
     int got;
