@@ -61,7 +61,9 @@ emb_code store_bulk_tune(store *st, int on, emb_err *err);
  * update row by row in random order, so that store_bulk_indexes_restore() rebuilds
  * each in one sort before the commit. Sets *sqls to their CREATE statements (in
  * arena a) and *n to their count: 0, with nothing dropped, when the table has rows.
- * The caller's transaction keeps the change atomic: a rollback brings them back. */
+ * The caller's transaction keeps the change atomic: a rollback brings them back.
+ * Only for loads that query the table by id or UNIQUE columns alone: any other query
+ * scans the whole table while its indexes are gone. */
 emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const char ***sqls, size_t *n,
                                  emb_err *err);
 /* Recreates the indexes store_bulk_indexes_drop() dropped. */
