@@ -556,6 +556,23 @@ static emb_code open_rejects(import_job *j, emb_err *err)
     return EMB_OK;
 }
 
+/* Whether the load may go without the plain indexes of its table (bulk.h): only when
+ * it never queries that table by other columns than the id and the external id, i.e.
+ * rows are not matched by a natural key (store_finder) and the kind has no reference
+ * to itself (resolved by name in SQL): without an index such queries would scan the
+ * table once per row. */
+static int may_drop_indexes(const import_job *j)
+{
+    if (j->key_mode == KEY_NATURAL)
+        return 0;
+    for (size_t i = 0; i < j->kind->nfields; i++) {
+        const field_def *f = &j->kind->fields[i];
+        if (f->type == FT_REF && f->ref && !strcmp(f->ref, j->kind->name))
+            return 0;
+    }
+    return 1;
+}
+
 emb_code import_run(import_job *j, store *st, emb_err *err)
 {
     import_summary *s = j->sum;
@@ -567,7 +584,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     j->cal = (period_calendar){org->fiscal_year_start, org->week_start};
     j->popts.calendar = &j->cal;
     j->popts.now = o->now;
-    j->ctx = (change_ctx){.now = o->now, .author_id = o->author_id, .bulk = 1};
+    j->memo = (store_deal_memo){0};
+    j->ctx = (change_ctx){.now = o->now, .author_id = o->author_id, .bulk = 1, .memo = &j->memo};
     j->use_savepoints = o->rejects_path != NULL;
     emb_code rc = tz_open(org->timezone, &j->zone, err);
     if (rc)
@@ -575,7 +593,9 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     j->popts.zone = j->zone;
     if ((rc = open_rejects(j, err)) || (rc = store_begin(st, err)))
         goto fail_early;
-    if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)))
+    if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)) ||
+        (may_drop_indexes(j) &&
+         (rc = store_bulk_indexes_drop(st, j->kind->table, &j->perm, &j->index_sql, &j->nindex, err))))
         goto fail;
     const csv_row *row;
     int got;
@@ -601,6 +621,12 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
                          (long long)s->rejected, (long long)s->rows);
         goto fail;
     }
+    /* The default cache sorts the rebuilt indexes faster than the load's large one
+     * (measured: 0.3 s against 0.65 s for 3 indexes of 300,000 deals). */
+    if (!o->dry_run && j->nindex && (rc = store_bulk_tune(st, 0, err)))
+        goto fail;
+    if (!o->dry_run && (rc = store_bulk_indexes_restore(st, j->index_sql, j->nindex, err)))
+        goto fail;
     if ((rc = write_audit(j, err)))
         goto fail;
     store_bulk_tune(st, 0, NULL);

@@ -103,6 +103,9 @@ typedef struct import_job {
     tz *zone;
     period_calendar cal;
     change_ctx ctx;
+    store_deal_memo memo; /* ctx.memo: stages and pipelines read once per import */
+    const char **index_sql; /* the indexes dropped for a load into an empty table (bulk.h) */
+    size_t nindex;
     int dates_checked; /* the pre-pass over date columns has run */
 
     /* Keys of the imported kind. */

@@ -172,3 +172,76 @@ emb_code store_bulk_tune(store *st, int on, emb_err *err)
                              : "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT",
                       err);
 }
+
+emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const char ***sqls, size_t *n,
+                                 emb_err *err)
+{
+    *sqls = NULL;
+    *n = 0;
+    sqlite3 *db = store_sqlite(st);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", table);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "reading indexes", err);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc == SQLITE_ROW)
+        return EMB_OK; /* not empty: rebuilding its indexes would cost more than it saves */
+    if (rc != SQLITE_DONE)
+        return store_sql_error(st, "reading indexes", err);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.name, m.sql FROM pragma_index_list(?1) AS il JOIN sqlite_master AS m "
+                           "ON m.name = il.name AND m.type = 'index' "
+                           "WHERE il.\"unique\" = 0 AND il.origin = 'c' AND il.partial = 0 AND m.sql IS NOT NULL "
+                           "ORDER BY m.name",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "reading indexes", err);
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+    size_t cap = 0, count = 0;
+    const char **names = NULL, **out = NULL;
+    emb_code code = EMB_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (count == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            const char **nn = arena_alloc(a, ncap * sizeof *nn), **no = arena_alloc(a, ncap * sizeof *no);
+            if (!nn || !no) {
+                code = emb_err_set(err, EMB_NOMEM, "out of memory");
+                break;
+            }
+            if (count) {
+                memcpy(nn, names, count * sizeof *nn);
+                memcpy(no, out, count * sizeof *no);
+            }
+            names = nn;
+            out = no;
+            cap = ncap;
+        }
+        names[count] = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
+        out[count] = arena_strdup(a, (const char *)sqlite3_column_text(s, 1));
+        if (!names[count] || !out[count]) {
+            code = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        count++;
+    }
+    if (!code && rc != SQLITE_DONE)
+        code = store_sql_error(st, "reading indexes", err);
+    sqlite3_finalize(s);
+    for (size_t i = 0; !code && i < count; i++) {
+        snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", names[i]);
+        if ((code = store_exec(st, sql, err)))
+            break;
+        *n = i + 1; /* the ones dropped so far are restored by the caller */
+    }
+    *sqls = out;
+    return code;
+}
+
+emb_code store_bulk_indexes_restore(store *st, const char *const *sqls, size_t n, emb_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (store_exec(st, sqls[i], err))
+            return err->code;
+    return EMB_OK;
+}

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/kind.h"
 #include "store/records.h"
@@ -54,5 +55,18 @@ emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, c
 /* on = 1: a larger page cache and in-memory temporary storage for a load;
  * on = 0: back to the defaults. Durability of the commit is unchanged. */
 emb_code store_bulk_tune(store *st, int on, emb_err *err);
+
+/* For a load into an empty table: drops the table's plain indexes (made by CREATE
+ * INDEX, not UNIQUE: none of them can refuse a row), which the load would otherwise
+ * update row by row in random order, so that store_bulk_indexes_restore() rebuilds
+ * each in one sort before the commit. Sets *sqls to their CREATE statements (in
+ * arena a) and *n to their count: 0, with nothing dropped, when the table has rows.
+ * The caller's transaction keeps the change atomic: a rollback brings them back.
+ * Only for loads that query the table by id or UNIQUE columns alone: any other query
+ * scans the whole table while its indexes are gone. */
+emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const char ***sqls, size_t *n,
+                                 emb_err *err);
+/* Recreates the indexes store_bulk_indexes_drop() dropped. */
+emb_code store_bulk_indexes_restore(store *st, const char *const *sqls, size_t n, emb_err *err);
 
 #endif

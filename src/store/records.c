@@ -181,6 +181,71 @@ static emb_code first_open_stage(store *st, int64_t pipeline_id, int64_t *stage_
     return EMB_OK;
 }
 
+/* default_pipeline, stage_info and first_open_stage through ctx->memo when the
+ * caller keeps one (bulk loads): each answer is read once per load. */
+static emb_code memo_default_pipeline(store *st, const change_ctx *ctx, int64_t *id, emb_err *err)
+{
+    store_deal_memo *m = ctx ? ctx->memo : NULL;
+    if (m && m->default_pipeline) {
+        *id = m->default_pipeline;
+        return EMB_OK;
+    }
+    if (default_pipeline(st, id, err))
+        return err->code;
+    if (m)
+        m->default_pipeline = *id;
+    return EMB_OK;
+}
+
+static emb_code memo_stage_info(store *st, const change_ctx *ctx, int64_t stage_id, int64_t *pipeline_id,
+                                char kind[8], emb_err *err)
+{
+    store_deal_memo *m = ctx ? ctx->memo : NULL;
+    if (m)
+        for (size_t i = 0; i < m->nstages; i++)
+            if (m->stage[i].id == stage_id) {
+                *pipeline_id = m->stage[i].pipeline;
+                memcpy(kind, m->stage[i].kind, 8);
+                return EMB_OK;
+            }
+    if (stage_info(st, stage_id, pipeline_id, kind, err))
+        return err->code;
+    if (m && m->nstages < STORE_MEMO_STAGES) {
+        m->stage[m->nstages].id = stage_id;
+        m->stage[m->nstages].pipeline = *pipeline_id;
+        memcpy(m->stage[m->nstages].kind, kind, 8);
+        m->nstages++;
+    }
+    return EMB_OK;
+}
+
+static emb_code memo_first_open_stage(store *st, const change_ctx *ctx, int64_t pipeline_id, int64_t *stage_id,
+                                      emb_err *err)
+{
+    store_deal_memo *m = ctx ? ctx->memo : NULL;
+    if (m)
+        for (size_t i = 0; i < m->npipelines; i++)
+            if (m->pipeline[i].pipeline == pipeline_id) {
+                *stage_id = m->pipeline[i].first_open;
+                return EMB_OK;
+            }
+    if (first_open_stage(st, pipeline_id, stage_id, err))
+        return err->code;
+    if (m && m->npipelines < STORE_MEMO_PIPELINES) {
+        m->pipeline[m->npipelines].pipeline = pipeline_id;
+        m->pipeline[m->npipelines].first_open = *stage_id;
+        m->npipelines++;
+    }
+    return EMB_OK;
+}
+
+/* A change to a stage or a pipeline forgets what ctx->memo remembers. */
+static void memo_forget(const kind_def *k, const change_ctx *ctx)
+{
+    if (ctx && ctx->memo && (!strcmp(k->name, "stages") || !strcmp(k->name, "pipelines")))
+        memset(ctx->memo, 0, sizeof *ctx->memo);
+}
+
 static void set_default_int(record *r, const char *name, int64_t value)
 {
     int i = kind_field_index(r->kind, name);
@@ -261,7 +326,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     int icreated = kind_field_index(r->kind, "created");
     if (r->v[ipipe].state != FV_SET && !before) {
         int64_t p = 0;
-        if (default_pipeline(st, &p, err))
+        if (memo_default_pipeline(st, ctx, &p, err))
             return err->code;
         record_set_int(r, ipipe, p);
     }
@@ -270,7 +335,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
         return emb_err_set(err, EMB_INVALID, "deal needs a stage");
     int64_t stage_pipe = 0;
     char kind[8];
-    if (stage_info(st, stage->i, &stage_pipe, kind, err))
+    if (memo_stage_info(st, ctx, stage->i, &stage_pipe, kind, err))
         return err->code;
     const field_value *pipe = r->v[ipipe].state != FV_UNSET ? &r->v[ipipe] : before ? &before->v[ipipe] : NULL;
     if (pipe && pipe->state == FV_SET && pipe->i != stage_pipe) {
@@ -404,6 +469,7 @@ static emb_code audit(store *st, const char *action, const kind_def *kind, int64
 emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
 {
     const kind_def *k = r->kind;
+    memo_forget(k, ctx);
     apply_insert_defaults(st, r, ctx);
     if (!strcmp(k->name, "deals") && deal_rules(st, r, NULL, ctx, err))
         return err->code;
@@ -448,7 +514,7 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
             emb_code rc = open_state ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
             int64_t first_stage = 0;
             if (!rc)
-                rc = first_open_stage(st, record_get(r, "pipeline")->i, &first_stage, err);
+                rc = memo_first_open_stage(st, ctx, record_get(r, "pipeline")->i, &first_stage, err);
             if (!rc) {
                 memcpy(open_state->v, r->v, k->nfields * sizeof *r->v);
                 record_set_text(open_state, kind_field_index(k, "status"), "open");
@@ -472,6 +538,7 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
 emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_err *err)
 {
     const kind_def *k = r->kind;
+    memo_forget(k, ctx);
     arena tmp;
     arena_init(&tmp, 4096);
     record *before = NULL;
@@ -595,6 +662,7 @@ emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a,
 
 emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const change_ctx *ctx, emb_err *err)
 {
+    memo_forget(kind, ctx);
     char sql[256];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", kind->table);
     sqlite3_stmt *s;

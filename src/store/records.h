@@ -56,11 +56,30 @@ void record_set_null(record *r, int idx);
 /* The value of field name, or NULL when the kind has no such field. */
 field_value *record_get(record *r, const char *name);
 
+/* What the deal rules read about stages and pipelines, remembered over a bulk load
+ * so that each deal does not query it again (see change_ctx.memo). Zero it before
+ * use; store_record_insert/update/delete clear it when they change a stage or a
+ * pipeline through the same change_ctx. Owned by the caller. */
+enum { STORE_MEMO_STAGES = 32, STORE_MEMO_PIPELINES = 8 };
+typedef struct {
+    int64_t default_pipeline; /* 0: not known yet */
+    size_t nstages, npipelines;
+    struct {
+        int64_t id, pipeline;
+        char kind[8];
+    } stage[STORE_MEMO_STAGES];
+    struct {
+        int64_t pipeline, first_open;
+    } pipeline[STORE_MEMO_PIPELINES];
+} store_deal_memo;
+
 typedef struct {
     int64_t now;       /* time of the change, Unix seconds UTC */
     int64_t author_id; /* user making the change, 0 when unknown (imports, CLI without login) */
     int bulk;          /* 1 for bulk loads (import, demo): the caller writes one audit row for
                           the whole load instead of one per record */
+    store_deal_memo *memo; /* NULL, or the caller's memo of stages for a bulk load: every
+                              change to stages and pipelines must then go through this ctx */
 } change_ctx;
 
 /* Inserts r (r->id must be 0), applying defaults and domain rules; sets r->id.

@@ -1,0 +1,55 @@
+#!/bin/sh
+# import_bulk: the fast path of a load into an empty table through the real binary.
+# The plain indexes of the table are dropped for the load and rebuilt before the
+# commit (store_bulk_indexes_drop): they must be back, complete and usable after an
+# import, untouched by a dry run or a refused import, and the deal rules that the
+# import remembers per load (stages, first open stage) must give the same history.
+. "$SRCDIR/tests/integration/lib.sh"
+db="$TMP/b.db"
+q() { sqlite3 "$db" "$1"; }
+export EMBUDO_NOW=2026-01-15T12:00:00Z
+"$EMBUDO" --db "$db" init --currency EUR >/dev/null
+idx() { q "select name from sqlite_master where type='index' and tbl_name='deals' and sql is not null order by name" | paste -sd';'; }
+dump() { sqlite3 "$db" .dump | md5sum; }
+before=$(dump)
+
+cat >"$TMP/deals.csv" <<'CSV'
+id,title,account,owner,stage,amount,currency,created,closed,expected_close
+B1,One,Acme,Ana Ruiz,Won,100.00,EUR,2025-01-10,2025-02-01,
+B2,Two,Beta,Ana Ruiz,Prospecting,50,EUR,2025-01-11,,2025-03-01
+B3,Three,Acme,Luis Gil,Lost,20,EUR,2025-01-12,2025-01-20,
+CSV
+sed 's/^B3,Three,Acme,Luis Gil,Lost,20/B3,Three,Acme,Luis Gil,Lost,abc/' "$TMP/deals.csv" >"$TMP/bad.csv"
+
+# A refused import and a dry run leave the database as it was, indexes included.
+expect_status 1 "$EMBUDO" --db "$db" import deals "$TMP/bad.csv" --create-missing
+grep -qF "row 4, column 'amount'" "$TMP/err"; check "bad amount named with its row"
+expect_eq "refused import: database unchanged" "$before" "$(dump)"
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/deals.csv" --create-missing --dry-run
+expect_eq "dry run: database unchanged" "$before" "$(dump)"
+
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/deals.csv" --create-missing
+expect_eq "indexes rebuilt" "deals_account;deals_created;deals_owner" "$(idx)"
+expect_eq "integrity" "ok" "$(q "pragma integrity_check")"
+expect_eq "deals of Ana Ruiz through deals_owner" "B1;B2" \
+    "$(q "select ext_id from deals indexed by deals_owner where owner_id = (select id from users where name = 'Ana Ruiz') order by ext_id" | paste -sd';')"
+expect_eq "deals of Acme through deals_account" "B1;B3" \
+    "$(q "select ext_id from deals indexed by deals_account where account_id = (select id from accounts where name = 'Acme') order by ext_id" | paste -sd';')"
+expect_eq "created in 2025-01-11 or later through deals_created" "B2;B3" \
+    "$(q "select ext_id from deals indexed by deals_created where created >= 1736553600 order by ext_id" | paste -sd';')"
+# Closed deals: created open in the pipeline's first open stage, then closed.
+expect_eq "history" "B1|created|Prospecting|open;B1|status|Won|won;B2|created|Prospecting|open;B3|created|Prospecting|open;B3|status|Lost|lost" \
+    "$(q "select d.ext_id, h.changed, s.name, h.status from deal_history h join deals d on d.id = h.deal_id
+          join stages s on s.id = h.stage_id order by d.ext_id, h.at" | paste -sd';')"
+
+# Into a table that has rows the indexes stay in place, and the result is the same.
+cat >"$TMP/more.csv" <<'CSV'
+id,title,account,owner,stage,amount,currency,created,closed,expected_close
+B4,Four,Beta,Luis Gil,Won,10,EUR,2025-02-01,2025-02-03,
+CSV
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/more.csv"
+expect_eq "indexes kept" "deals_account;deals_created;deals_owner" "$(idx)"
+expect_eq "deals of Luis Gil through deals_owner" "B3;B4" \
+    "$(q "select ext_id from deals indexed by deals_owner where owner_id = (select id from users where name = 'Luis Gil') order by ext_id" | paste -sd';')"
+expect_eq "integrity after the second import" "ok" "$(q "pragma integrity_check")"
+finish
