@@ -259,9 +259,7 @@ int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t eve
     for (int f = 0; f < q->nfilters; f++) {
         const kpi_filter *flt = &q->filters[f];
         int32_t v = eng_deal_dim(s, i, flt->dim, event);
-        int hit = 0;
-        for (int k = 0; k < flt->nvalues && !hit; k++)
-            hit = flt->values[k] == v;
+        int hit = eng_filter_has(flt, v);
         if (!hit)
             return 0;
     }

@@ -41,6 +41,15 @@ int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_
 /* Dimension value of deal i for an event at instant `event` (for time buckets). */
 int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
 int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);
+/* 1 when the filter accepts value v. */
+static inline int eng_filter_has(const kpi_filter *f, int32_t v)
+{
+    for (int k = 0; k < f->nvalues; k++)
+        if (f->values[k] == v)
+            return 1;
+    return 0;
+}
+
 /* 1 when deal i passes every filter of q. */
 int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
 

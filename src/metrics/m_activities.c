@@ -49,9 +49,7 @@ static int activity_passes(const snapshot *s, const kpi_query *q, size_t i, int6
 {
     for (int f = 0; f < q->nfilters; f++) {
         int32_t v = eng_activity_dim(s, i, q->filters[f].dim, event);
-        int hit = 0;
-        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
-            hit = q->filters[f].values[k] == v;
+        int hit = eng_filter_has(&q->filters[f], v);
         if (!hit)
             return 0;
     }

@@ -59,9 +59,7 @@ static int passes_except_stage(const snapshot *s, const kpi_query *q, size_t i, 
         if (q->filters[f].dim == DIM_STAGE)
             continue;
         int32_t v = eng_deal_dim(s, i, q->filters[f].dim, event);
-        int hit = 0;
-        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
-            hit = q->filters[f].values[k] == v;
+        int hit = eng_filter_has(&q->filters[f], v);
         if (!hit)
             return 0;
     }
@@ -73,9 +71,7 @@ static int stage_passes(const kpi_query *q, int32_t stage)
     for (int f = 0; f < q->nfilters; f++) {
         if (q->filters[f].dim != DIM_STAGE)
             continue;
-        int hit = 0;
-        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
-            hit = q->filters[f].values[k] == stage;
+        int hit = eng_filter_has(&q->filters[f], stage);
         if (!hit)
             return 0;
     }

@@ -61,9 +61,7 @@ int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r)
 {
     for (int f = 0; f < q->nfilters; f++) {
         int32_t v = eng_open_dim(s, i, r, q->filters[f].dim);
-        int hit = 0;
-        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
-            hit = q->filters[f].values[k] == v;
+        int hit = eng_filter_has(&q->filters[f], v);
         if (!hit)
             return 0;
     }

@@ -57,9 +57,7 @@ static int line_passes(const snapshot *s, const kpi_query *q, size_t i)
 {
     for (int f = 0; f < q->nfilters; f++) {
         int32_t v = eng_line_dim(s, i, q->filters[f].dim);
-        int hit = 0;
-        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
-            hit = q->filters[f].values[k] == v;
+        int hit = eng_filter_has(&q->filters[f], v);
         if (!hit)
             return 0;
     }

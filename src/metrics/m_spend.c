@@ -31,9 +31,7 @@ static int passes(const kpi_query *q, kpi_dim d, int32_t v)
     for (int f = 0; f < q->nfilters; f++) {
         if (q->filters[f].dim != d)
             continue;
-        int hit = 0;
-        for (int k = 0; k < q->filters[f].nvalues && !hit; k++)
-            hit = q->filters[f].values[k] == v;
+        int hit = eng_filter_has(&q->filters[f], v);
         if (!hit)
             return 0;
     }

@@ -111,3 +111,14 @@ EOF2
         [ "$missing" -eq 0 ]; check "$doc gives the $1 commands exactly as tested"
     done
 }
+
+# kpi_check NAME DIM CHECK...: runs `embudo --db "$db" kpi $KPI --format csv` and
+# compares it with tests/datasets/expected/$DS.tsv through kpi_check.py (one TAP line).
+kpi_check() {
+    name=$1; shift
+    # shellcheck disable=SC2086
+    "$EMBUDO" --db "$db" kpi $KPI --format csv >"$TMP/$name.csv" 2>"$TMP/$name.err" || { not_ok "embudo kpi $KPI"; return; }
+    if python3 "$SRCDIR/tests/datasets/kpi_check.py" "$SRCDIR/tests/datasets/expected/$DS.tsv" "$TMP/$name.csv" "$@" \
+        >"$TMP/$name.tap"; then ok "$(tail -1 "$TMP/$name.tap" | sed 's/^ok [0-9]* - //')"
+    else not_ok "kpi $name differs from the raw files"; grep '^not ok' "$TMP/$name.tap" | head -5 | sed 's/^/#   /'; fi
+}
