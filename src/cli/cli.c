@@ -41,6 +41,18 @@ int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char 
     }
 }
 
+void cli_options_begin(void)
+{
+    optind = 0;
+    opterr = 0;
+}
+
+int cli_option_error(cli_ctx *ctx, const cli_command *cmd, char **argv)
+{
+    const char *what = optind > 0 ? argv[optind - 1] : "?";
+    return cli_usage_error(ctx, cmd, "option '%s' is unknown or needs a value", what);
+}
+
 int cli_fail(cli_ctx *ctx, const emb_err *err)
 {
     fprintf(ctx->err, "embudo: error: %s\n", err->msg[0] ? err->msg : emb_code_message(err->code));

@@ -54,6 +54,13 @@ enum { OPT_DB = 1000, OPT_FORMAT, OPT_HELP };
  * *help_shown. */
 int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char *arg, int *help_shown);
 
+/* Starts parsing a command's options with getopt_long: from its first argument,
+ * with getopt's own messages off (cli_option_error reports refused options). */
+void cli_options_begin(void);
+/* The usage error for the option getopt_long just refused, naming it as typed;
+ * returns 2. */
+int cli_option_error(cli_ctx *ctx, const cli_command *cmd, char **argv);
+
 /* Prints "embudo: error: MSG" and returns the exit status of err->code. */
 int cli_fail(cli_ctx *ctx, const emb_err *err);
 /* Prints a usage error naming the command and returns 2. */

@@ -39,8 +39,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {0},
     };
     int help = 0, force = 0, opt;
-    optind = 0;
-    opterr = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
         if (c < 0)
@@ -50,7 +49,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (opt == 'f')
             force = 1;
         else
-            return cli_usage_error(ctx, cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_option_error(ctx, cmd, argv);
     }
     if (help)
         return 0;

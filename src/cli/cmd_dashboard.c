@@ -234,7 +234,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     const char *period = NULL, *from = NULL, *to = NULL;
     char *team = NULL;
     int help = 0, opt;
-    optind = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
         if (c < 0)
@@ -246,7 +246,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case 'f': from = optarg; break;
         case 't': to = optarg; break;
         case 'T': team = optarg; break;
-        default: return cli_usage_error(ctx, cmd, "unknown option");
+        default: return cli_option_error(ctx, cmd, argv);
         }
     }
     if (help)

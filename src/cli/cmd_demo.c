@@ -134,8 +134,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     demo_params_default(&p);
     int force = 0, help = 0, opt;
     long long v;
-    optind = 0;
-    opterr = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
         if (c < 0)
@@ -185,10 +184,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case OPT_FORCE:
             force = 1;
             break;
-        case ':':
-            return cli_usage_error(ctx, cmd, "option '%s' needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error(ctx, cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_option_error(ctx, cmd, argv);
         }
     }
     if (help)

@@ -74,8 +74,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     };
     const char *output = NULL;
     int help = 0, opt;
-    optind = 0;
-    opterr = 0;
+    cli_options_begin();
     /* GNU getopt moves the kind after the options, wherever it was typed. */
     while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
@@ -85,10 +84,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             continue;
         if (opt == 'o')
             output = optarg;
-        else if (opt == ':' || (opt == '?' && optopt))
-            return cli_usage_error(ctx, cmd, "option '-%c' needs a value or is unknown", optopt);
         else
-            return cli_usage_error(ctx, cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return cli_option_error(ctx, cmd, argv);
     }
     if (help)
         return 0;

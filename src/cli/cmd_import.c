@@ -169,7 +169,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     emb_err err;
     emb_err_clear(&err);
     int help = 0, fields = 0, opt, status = 0;
-    optind = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
         if (c < 0) {
@@ -218,7 +218,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             fields = 1;
             break;
         default:
-            status = cli_usage_error(ctx, cmd, "unknown option");
+            status = cli_option_error(ctx, cmd, argv);
             goto done;
         }
         if (rc) {

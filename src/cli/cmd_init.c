@@ -67,7 +67,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     };
     const char *name = NULL, *currency = NULL, *timezone = NULL, *locale = NULL;
     int fiscal = 0, week = 0, help = 0, opt;
-    optind = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
         if (c < 0)
@@ -103,7 +103,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             locale = optarg;
             break;
         default:
-            return cli_usage_error(ctx, cmd, "unknown option");
+            return cli_option_error(ctx, cmd, argv);
         }
     }
     if (help)

@@ -168,7 +168,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         {0},
     };
     int opt;
-    optind = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, help);
         if (c < 0)
@@ -191,7 +191,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
                 return cli_usage_error(ctx, cmd, "--compare '%s' must be previous, year or goal", optarg);
             args->compare = optarg;
             break;
-        default: return cli_usage_error(ctx, cmd, "unknown option");
+        default: return cli_option_error(ctx, cmd, argv);
         }
     }
     if (*help || args->list)

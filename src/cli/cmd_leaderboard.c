@@ -34,7 +34,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     char *team = NULL;
     long limit = 0;
     int help = 0, opt;
-    optind = 0;
+    cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
         if (c < 0)
@@ -54,7 +54,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(ctx, cmd, "--limit '%s' must be a positive number", optarg);
             break;
         default:
-            return cli_usage_error(ctx, cmd, "unknown option");
+            return cli_option_error(ctx, cmd, argv);
         }
     }
     if (help)

@@ -19,4 +19,10 @@ mkdir "$TMP/dir.db"
 expect_status 1 "$EMBUDO" --db "$TMP/dir.db" init
 expect_status 0 env EMBUDO_DB="$TMP/env.db" "$EMBUDO" init
 [ -f "$TMP/env.db" ]; check "EMBUDO_DB names the database"
+# A refused option is named once, by embudo (getopt's own message is off).
+for c in init kpi leaderboard dashboard import export backup demo; do
+    expect_status 2 "$EMBUDO" --db "$db" $c --no-such-option
+    [ "$(grep -c "no-such-option" "$TMP/err")" = 1 ] && grep -q "option '--no-such-option' is unknown" "$TMP/err"
+    check "$c names the unknown option once"
+done
 finish
