@@ -5,8 +5,9 @@
  * dense in practice; a sparse id space only costs memory proportional to max id).
  */
 #include "metrics/snapshot.h"
+#include "metrics/snapshot_build.h"
 
-#include <sqlite3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,6 @@
 #include "metrics/fx.h"
 
 /* ---- dictionaries ------------------------------------------------------------ */
-
-typedef struct {
-    snap_dict *dict;
-    int32_t *slots; /* open addressing, -1 empty; capacity a power of two */
-    size_t cap;
-    size_t blob_cap; /* bytes allocated for dict->blob */
-} interner;
 
 static uint64_t hash_str(const char *s)
 {
@@ -95,39 +89,17 @@ static int32_t intern(interner *in, const char *text)
 
 /* ---- id maps ----------------------------------------------------------------- */
 
-typedef struct {
-    int32_t *idx; /* idx[id] = dense index, -1 when absent */
-    int64_t max_id;
-} id_map;
-
-static int32_t map_get(const id_map *m, sqlite3_stmt *s, int col)
-{
-    if (sqlite3_column_type(s, col) == SQLITE_NULL)
-        return SNAP_NONE;
-    int64_t id = sqlite3_column_int64(s, col);
-    return id >= 0 && id <= m->max_id ? m->idx[id] : SNAP_NONE;
-}
-
-typedef struct {
-    store *st;
-    emb_err *err;
-    interner names, sources, segments, industries, categories, lost_reasons, currencies, metrics;
-    id_map users, teams, regions, accounts, products, stages, pipelines, deals, leads;
-} build_ctx;
-
-static const char *col_text(sqlite3_stmt *s, int col) { return (const char *)sqlite3_column_text(s, col); }
-
-static emb_code prepare(build_ctx *b, const char *sql, sqlite3_stmt **s)
+emb_code build_prepare(build_ctx *b, const char *sql, sqlite3_stmt **s)
 {
     if (sqlite3_prepare_v2(store_sqlite(b->st), sql, -1, s, NULL) != SQLITE_OK)
         return store_sql_error(b->st, "building the analytics snapshot", b->err);
     return EMB_OK;
 }
 
-static int64_t scalar(build_ctx *b, const char *sql)
+int64_t build_scalar(build_ctx *b, const char *sql)
 {
     sqlite3_stmt *s;
-    if (prepare(b, sql, &s))
+    if (build_prepare(b, sql, &s))
         return -1;
     int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_finalize(s);
@@ -139,10 +111,8 @@ static emb_code make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
-    m->max_id = scalar(b, sql);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-    int64_t count = scalar(b, sql);
-    if (m->max_id < 0 || count < 0)
+    m->max_id = build_scalar(b, sql);
+    if (m->max_id < 0)
         return b->err->code ? b->err->code : EMB_DB;
     m->idx = malloc(((size_t)m->max_id + 1) * sizeof *m->idx);
     if (!m->idx)
@@ -150,17 +120,20 @@ static emb_code make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
     memset(m->idx, 0xff, ((size_t)m->max_id + 1) * sizeof *m->idx);
     snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id", table);
     sqlite3_stmt *s;
-    if (prepare(b, sql, &s))
+    if (build_prepare(b, sql, &s))
         return b->err->code;
     size_t i = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         if (id >= 0 && id <= m->max_id)
             m->idx[id] = (int32_t)i;
         i++;
     }
     sqlite3_finalize(s);
-    *n = (size_t)count;
+    if (rc != SQLITE_DONE)
+        return store_sql_error(b->st, "building the analytics snapshot", b->err);
+    *n = i;
     return EMB_OK;
 }
 
@@ -177,11 +150,11 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     snap->regions.n = n;
     if (!ALLOC(snap->regions.id, n) || !ALLOC(snap->regions.name, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT id, name FROM regions ORDER BY id", &s))
+    if (build_prepare(b, "SELECT id, name FROM regions ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->regions.id[i] = sqlite3_column_int64(s, 0);
-        snap->regions.name[i] = intern(&b->names, col_text(s, 1));
+        snap->regions.name[i] = intern(&b->names, build_col_text(s, 1));
     }
     sqlite3_finalize(s);
 
@@ -191,13 +164,13 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     if (!ALLOC(snap->users.id, n) || !ALLOC(snap->users.team, n) || !ALLOC(snap->users.region, n) ||
         !ALLOC(snap->users.name, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT id, name, team_id, region_id FROM users ORDER BY id", &s))
+    if (build_prepare(b, "SELECT id, name, team_id, region_id FROM users ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->users.id[i] = sqlite3_column_int64(s, 0);
-        snap->users.name[i] = intern(&b->names, col_text(s, 1));
-        snap->users.team[i] = map_get(&b->teams, s, 2);
-        snap->users.region[i] = map_get(&b->regions, s, 3);
+        snap->users.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->users.team[i] = build_map_get(&b->teams, s, 2);
+        snap->users.region[i] = build_map_get(&b->regions, s, 3);
     }
     sqlite3_finalize(s);
 
@@ -205,13 +178,13 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     if (!ALLOC(snap->teams.id, n) || !ALLOC(snap->teams.name, n) || !ALLOC(snap->teams.region, n) ||
         !ALLOC(snap->teams.manager, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT id, name, region_id, manager_id FROM teams ORDER BY id", &s))
+    if (build_prepare(b, "SELECT id, name, region_id, manager_id FROM teams ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->teams.id[i] = sqlite3_column_int64(s, 0);
-        snap->teams.name[i] = intern(&b->names, col_text(s, 1));
-        snap->teams.region[i] = map_get(&b->regions, s, 2);
-        snap->teams.manager[i] = map_get(&b->users, s, 3);
+        snap->teams.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->teams.region[i] = build_map_get(&b->regions, s, 2);
+        snap->teams.manager[i] = build_map_get(&b->users, s, 3);
     }
     sqlite3_finalize(s);
 
@@ -221,15 +194,15 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     if (!ALLOC(snap->accounts.id, n) || !ALLOC(snap->accounts.name, n) || !ALLOC(snap->accounts.segment, n) ||
         !ALLOC(snap->accounts.industry, n) || !ALLOC(snap->accounts.region, n) || !ALLOC(snap->accounts.owner, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT id, name, segment, industry, region_id, owner_id FROM accounts ORDER BY id", &s))
+    if (build_prepare(b, "SELECT id, name, segment, industry, region_id, owner_id FROM accounts ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->accounts.id[i] = sqlite3_column_int64(s, 0);
-        snap->accounts.name[i] = intern(&b->names, col_text(s, 1));
-        snap->accounts.segment[i] = intern(&b->segments, col_text(s, 2));
-        snap->accounts.industry[i] = intern(&b->industries, col_text(s, 3));
-        snap->accounts.region[i] = map_get(&b->regions, s, 4);
-        snap->accounts.owner[i] = map_get(&b->users, s, 5);
+        snap->accounts.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->accounts.segment[i] = intern(&b->segments, build_col_text(s, 2));
+        snap->accounts.industry[i] = intern(&b->industries, build_col_text(s, 3));
+        snap->accounts.region[i] = build_map_get(&b->regions, s, 4);
+        snap->accounts.owner[i] = build_map_get(&b->users, s, 5);
     }
     sqlite3_finalize(s);
 
@@ -238,12 +211,12 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     snap->products.n = n;
     if (!ALLOC(snap->products.id, n) || !ALLOC(snap->products.name, n) || !ALLOC(snap->products.category, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT id, name, category FROM products ORDER BY id", &s))
+    if (build_prepare(b, "SELECT id, name, category FROM products ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->products.id[i] = sqlite3_column_int64(s, 0);
-        snap->products.name[i] = intern(&b->names, col_text(s, 1));
-        snap->products.category[i] = intern(&b->categories, col_text(s, 2));
+        snap->products.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->products.category[i] = intern(&b->categories, build_col_text(s, 2));
     }
     sqlite3_finalize(s);
 
@@ -251,11 +224,11 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     if (!ALLOC(snap->pipelines.id, snap->pipelines.n) || !ALLOC(snap->pipelines.name, snap->pipelines.n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT id, name FROM pipelines ORDER BY id", &s))
+    if (build_prepare(b, "SELECT id, name FROM pipelines ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->pipelines.id[i] = sqlite3_column_int64(s, 0);
-        snap->pipelines.name[i] = intern(&b->names, col_text(s, 1));
+        snap->pipelines.name[i] = intern(&b->names, build_col_text(s, 1));
     }
     sqlite3_finalize(s);
     if (make_map(b, "stages", &b->stages, &n))
@@ -264,20 +237,22 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     if (!ALLOC(snap->stages.id, n) || !ALLOC(snap->stages.pipeline, n) || !ALLOC(snap->stages.position, n) ||
         !ALLOC(snap->stages.probability_bp, n) || !ALLOC(snap->stages.kind, n) || !ALLOC(snap->stages.name, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b, "SELECT pipeline_id, position, probability_bp, kind, name, id FROM stages ORDER BY id", &s))
+    if (build_prepare(b, "SELECT pipeline_id, position, probability_bp, kind, name, id FROM stages ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
-        snap->stages.pipeline[i] = map_get(&b->pipelines, s, 0);
+        snap->stages.pipeline[i] = build_map_get(&b->pipelines, s, 0);
         snap->stages.position[i] = sqlite3_column_int(s, 1);
         snap->stages.probability_bp[i] = (int16_t)sqlite3_column_int(s, 2);
-        const char *k = col_text(s, 3);
+        const char *k = build_col_text(s, 3);
         snap->stages.kind[i] = !strcmp(k, "won") ? DEAL_WON : !strcmp(k, "lost") ? DEAL_LOST : DEAL_OPEN;
-        snap->stages.name[i] = intern(&b->names, col_text(s, 4));
+        snap->stages.name[i] = intern(&b->names, build_col_text(s, 4));
         snap->stages.id[i] = sqlite3_column_int64(s, 5);
     }
     sqlite3_finalize(s);
     size_t nleads;
-    return make_map(b, "leads", &b->leads, &nleads);
+    if (make_map(b, "leads", &b->leads, &nleads))
+        return b->err->code;
+    return make_map(b, "deals", &b->deals, &b->ndeals);
 }
 
 static uint8_t parse_status(const char *t)
@@ -293,11 +268,61 @@ static int32_t day_of(const char *iso)
 
 /* ---- deals and history --------------------------------------------------------------- */
 
+/* Sorts the history rows, read in id order, by (deal, at) keeping id order among
+ * equals: a counting sort by deal, then an insertion sort by instant within each
+ * deal (its rows are nearly always already in time order). */
+static emb_code sort_history(build_ctx *b, snap_history *h, size_t ndeals)
+{
+    size_t n = h->n;
+    uint32_t *start = calloc(ndeals + 1, sizeof *start);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    void *tmp = malloc((n ? n : 1) * sizeof(int64_t));
+    emb_code rc = EMB_OK;
+    if (!start || !order || !tmp || n > UINT32_MAX) {
+        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[h->deal[i] + 1]++;
+    for (size_t k = 0; k < ndeals; k++)
+        start[k + 1] += start[k];
+    for (size_t i = 0; i < n; i++)
+        order[start[h->deal[i]]++] = (uint32_t)i;
+    /* start[k] is now the end of deal k's rows; order within a deal is id order. */
+    for (size_t k = 0, lo = 0; k < ndeals; lo = start[k++]) {
+        for (size_t r = lo + 1; r < start[k]; r++) {
+            uint32_t v = order[r];
+            size_t j = r;
+            for (; j > lo && h->at[order[j - 1]] > h->at[v]; j--)
+                order[j] = order[j - 1];
+            order[j] = v;
+        }
+    }
+#define PERMUTE(col)                                                                                           \
+    do {                                                                                                       \
+        __typeof__(h->col[0]) *t = tmp;                                                                        \
+        for (size_t i = 0; i < n; i++)                                                                         \
+            t[i] = h->col[order[i]];                                                                           \
+        memcpy(h->col, t, n * sizeof *t);                                                                      \
+    } while (0)
+    PERMUTE(deal);
+    PERMUTE(at);
+    PERMUTE(stage);
+    PERMUTE(owner);
+    PERMUTE(status);
+    PERMUTE(amount);
+    PERMUTE(expected_close);
+#undef PERMUTE
+done:
+    free(start);
+    free(order);
+    free(tmp);
+    return rc;
+}
+
 static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
 {
-    size_t n;
-    if (make_map(b, "deals", &b->deals, &n))
-        return b->err->code;
+    size_t n = b->ndeals;
     snap_deals *d = &snap->deals;
     d->n = n;
     if (!ALLOC(d->id, n) || !ALLOC(d->currency, n) || !ALLOC(d->created, n) || !ALLOC(d->closed, n) || !ALLOC(d->status, n) || !ALLOC(d->owner, n) ||
@@ -307,41 +332,49 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
-    if (prepare(b,
+    if (build_prepare(b,
                 "SELECT d.id, d.created, d.closed, d.status, d.owner_id, d.account_id, d.pipeline_id, d.stage_id, "
-                "d.source, d.lead_id, (SELECT p.product_id FROM deal_products p WHERE p.deal_id = d.id "
-                "ORDER BY p.id LIMIT 1), d.lost_reason, d.amount, d.currency, d.expected_close, d.probability_bp "
+                "d.source, d.lead_id, d.lost_reason, d.amount, d.currency, d.expected_close, d.probability_bp "
                 "FROM deals d ORDER BY d.id",
                 &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         d->id[i] = sqlite3_column_int64(s, 0);
-        d->currency[i] = intern(&b->currencies, col_text(s, 13));
+        d->currency[i] = intern(&b->currencies, build_col_text(s, 12));
         d->created[i] = sqlite3_column_int64(s, 1);
         d->closed[i] = sqlite3_column_type(s, 2) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, 2);
-        d->status[i] = parse_status(col_text(s, 3));
-        d->owner[i] = d->close_owner[i] = map_get(&b->users, s, 4);
-        d->account[i] = map_get(&b->accounts, s, 5);
-        d->pipeline[i] = map_get(&b->pipelines, s, 6);
-        d->stage[i] = map_get(&b->stages, s, 7);
-        d->source[i] = intern(&b->sources, col_text(s, 8));
-        d->lead[i] = map_get(&b->leads, s, 9);
-        d->product[i] = map_get(&b->products, s, 10);
-        d->lost_reason[i] = intern(&b->lost_reasons, col_text(s, 11));
-        d->amount_known[i] = sqlite3_column_type(s, 12) != SQLITE_NULL;
+        d->status[i] = parse_status(build_col_text(s, 3));
+        d->owner[i] = d->close_owner[i] = build_map_get(&b->users, s, 4);
+        d->account[i] = build_map_get(&b->accounts, s, 5);
+        d->pipeline[i] = build_map_get(&b->pipelines, s, 6);
+        d->stage[i] = build_map_get(&b->stages, s, 7);
+        d->source[i] = intern(&b->sources, build_col_text(s, 8));
+        d->lead[i] = build_map_get(&b->leads, s, 9);
+        d->product[i] = SNAP_NONE;
+        d->lost_reason[i] = intern(&b->lost_reasons, build_col_text(s, 10));
+        d->amount_known[i] = sqlite3_column_type(s, 11) != SQLITE_NULL;
         int64_t at = d->closed[i] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[i];
         if (d->amount_known[i] &&
-            fx_convert(fx, col_text(s, 13), sqlite3_column_int64(s, 12), at, &d->amount[i]) != 0) {
+            fx_convert(fx, build_col_text(s, 12), sqlite3_column_int64(s, 11), at, &d->amount[i]) != 0) {
             d->fx_missing[i] = 1;
             d->amount[i] = 0;
         }
-        d->expected_close[i] = day_of(col_text(s, 14));
-        d->probability_bp[i] = sqlite3_column_type(s, 15) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(s, 15);
+        d->expected_close[i] = day_of(build_col_text(s, 13));
+        d->probability_bp[i] = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(s, 14);
+    }
+    sqlite3_finalize(s);
+    /* A deal's product is its first linked product (lowest link id). */
+    if (build_prepare(b, "SELECT deal_id, product_id FROM deal_products ORDER BY id", &s))
+        return b->err->code;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int32_t deal = build_map_get(&b->deals, s, 0);
+        if (deal >= 0 && d->product[deal] == SNAP_NONE)
+            d->product[deal] = build_map_get(&b->products, s, 1);
     }
     sqlite3_finalize(s);
 
     snap_history *h = &snap->history;
-    int64_t count = scalar(b, "SELECT count(*) FROM deal_history");
+    int64_t count = build_scalar(b, "SELECT count(*) FROM deal_history");
     if (count < 0)
         return b->err->code;
     h->n = (size_t)count;
@@ -349,26 +382,34 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(h->status, h->n) || !ALLOC(h->amount, h->n) || !ALLOC(h->expected_close, h->n) ||
         !ALLOC(h->first, n + 1))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    if (prepare(b,
-                "SELECT h.deal_id, h.at, h.stage_id, h.owner_id, h.status, h.amount, h.currency, h.expected_close, "
-                "d.closed FROM deal_history h JOIN deals d ON d.id = h.deal_id ORDER BY h.deal_id, h.at, h.id",
+    /* Read in rowid order (sequential pages, no join), then sort by (deal, at, id)
+     * in memory: rowid order is id order, so a stable sort by (deal, at) suffices. */
+    if (build_prepare(b,
+                "SELECT deal_id, at, stage_id, owner_id, status, amount, currency, expected_close "
+                "FROM deal_history ORDER BY id",
                 &s))
         return b->err->code;
     size_t i = 0;
-    for (; i < h->n && sqlite3_step(s) == SQLITE_ROW; i++) {
-        h->deal[i] = map_get(&b->deals, s, 0);
+    while (i < h->n && sqlite3_step(s) == SQLITE_ROW) {
+        int32_t deal = build_map_get(&b->deals, s, 0);
+        if (deal < 0)
+            continue; /* no such deal: not part of any deal's history */
+        h->deal[i] = deal;
         h->at[i] = sqlite3_column_int64(s, 1);
-        h->stage[i] = map_get(&b->stages, s, 2);
-        h->owner[i] = map_get(&b->users, s, 3);
-        h->status[i] = parse_status(col_text(s, 4));
-        int64_t at = sqlite3_column_type(s, 8) == SQLITE_NULL ? INT64_MAX : sqlite3_column_int64(s, 8);
+        h->stage[i] = build_map_get(&b->stages, s, 2);
+        h->owner[i] = build_map_get(&b->users, s, 3);
+        h->status[i] = parse_status(build_col_text(s, 4));
+        int64_t at = d->closed[deal] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[deal];
         if (sqlite3_column_type(s, 5) == SQLITE_NULL ||
-            fx_convert(fx, col_text(s, 6), sqlite3_column_int64(s, 5), at, &h->amount[i]) != 0)
+            fx_convert(fx, build_col_text(s, 6), sqlite3_column_int64(s, 5), at, &h->amount[i]) != 0)
             h->amount[i] = 0;
-        h->expected_close[i] = day_of(col_text(s, 7));
+        h->expected_close[i] = day_of(build_col_text(s, 7));
+        i++;
     }
     sqlite3_finalize(s);
     h->n = i;
+    if (sort_history(b, h, n))
+        return b->err->code;
     /* first[] per deal; the owner at close is the owner of the last row at or before the close. */
     size_t r = 0;
     for (size_t deal = 0; deal < n; deal++) {
@@ -388,8 +429,8 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
 static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
 {
     snap_lines *l = &snap->lines;
-    int64_t norders = scalar(b, "SELECT count(*) FROM orders");
-    int64_t nlines = scalar(b, "SELECT count(*) FROM order_lines");
+    int64_t norders = build_scalar(b, "SELECT count(*) FROM orders");
+    int64_t nlines = build_scalar(b, "SELECT count(*) FROM order_lines");
     if (norders < 0 || nlines < 0)
         return b->err->code;
     size_t n = (size_t)nlines;
@@ -399,7 +440,7 @@ static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(l->order_id, (size_t)norders) || !ALLOC(l->order_currency, (size_t)norders))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
-    if (prepare(b,
+    if (build_prepare(b,
                 "SELECT o.id, o.ordered, o.owner_id, o.account_id, o.region_id, o.currency, "
                 "l.product_id, l.net_amount, l.cost_amount, l.quantity, l.quantity * l.unit_price "
                 "FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY o.id, l.id",
@@ -411,18 +452,18 @@ static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
         int64_t oid = sqlite3_column_int64(s, 0);
         if (oid != last_order) {
             l->order_id[l->norders] = oid;
-            l->order_currency[l->norders] = intern(&b->currencies, col_text(s, 5));
+            l->order_currency[l->norders] = intern(&b->currencies, build_col_text(s, 5));
             l->norders++;
             last_order = oid;
         }
         l->order[i] = (int32_t)(l->norders - 1);
         l->ordered[i] = sqlite3_column_int64(s, 1);
-        l->rep[i] = map_get(&b->users, s, 2);
-        l->account[i] = map_get(&b->accounts, s, 3);
-        l->region[i] = map_get(&b->regions, s, 4);
-        l->product[i] = map_get(&b->products, s, 6);
+        l->rep[i] = build_map_get(&b->users, s, 2);
+        l->account[i] = build_map_get(&b->accounts, s, 3);
+        l->region[i] = build_map_get(&b->regions, s, 4);
+        l->product[i] = build_map_get(&b->products, s, 6);
         l->quantity[i] = sqlite3_column_int64(s, 9);
-        const char *cur = col_text(s, 5);
+        const char *cur = build_col_text(s, 5);
         if (sqlite3_column_type(s, 10) != SQLITE_NULL &&
             fx_convert(fx, cur, sqlite3_column_int64(s, 10), l->ordered[i], &l->gross[i]) != 0)
             l->gross[i] = 0;
@@ -439,11 +480,6 @@ static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
 
 /* ---- leads and activities ------------------------------------------------------------------ */
 
-static int64_t instant_or_none(sqlite3_stmt *s, int col)
-{
-    return sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, col);
-}
-
 static emb_code load_leads(build_ctx *b, snapshot *snap)
 {
     snap_leads *l = &snap->leads;
@@ -456,19 +492,19 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
         !ALLOC(l->converted, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
-    if (prepare(b,
+    if (build_prepare(b,
                 "SELECT created, mql_at, sql_at, converted_at, NULL, source, owner_id, 0, status = 'converted' "
                 "FROM leads ORDER BY id",
                 &s))
         return b->err->code;
     for (size_t i = 0; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
         l->created[i] = sqlite3_column_int64(s, 0);
-        l->mql_at[i] = instant_or_none(s, 1);
-        l->sql_at[i] = instant_or_none(s, 2);
-        l->converted_at[i] = instant_or_none(s, 3);
-        l->first_touch[i] = instant_or_none(s, 4);
-        l->source[i] = intern(&b->sources, col_text(s, 5));
-        l->owner[i] = map_get(&b->users, s, 6);
+        l->mql_at[i] = build_instant_or_none(s, 1);
+        l->sql_at[i] = build_instant_or_none(s, 2);
+        l->converted_at[i] = build_instant_or_none(s, 3);
+        l->first_touch[i] = build_instant_or_none(s, 4);
+        l->source[i] = intern(&b->sources, build_col_text(s, 5));
+        l->owner[i] = build_map_get(&b->users, s, 6);
         l->won[i] = (uint8_t)sqlite3_column_int(s, 7);
         l->converted[i] = (uint8_t)sqlite3_column_int(s, 8);
     }
@@ -501,168 +537,10 @@ static void derive_first_touch(snapshot *snap)
     }
 }
 
-static uint8_t code_of(const char *t, const char *const *names)
-{
-    for (uint8_t i = 0; t && names[i]; i++)
-        if (!strcmp(t, names[i]))
-            return i;
-    return 0;
-}
-
-const char *const snap_activity_types[] = {"call", "email", "meeting", "task", "note", NULL};
-const char *const snap_activity_outcomes[] = {"", "connected", "no_answer", "sent", "opened", "replied",
-                                              "bounced", "scheduled", "held", "cancelled", "rejected", NULL};
-
-/* Reorders every column of the activities by day of their instant (done, else due;
- * activities with neither go first), a stable counting sort, so that the zone map of
- * each block is tight and period scans skip most blocks. Order carries no meaning
- * in the snapshot: nothing refers to activities by position. */
-static emb_code sort_activities_by_day(build_ctx *b, snap_activities *a)
-{
-    size_t n = a->n;
-    if (n < 2)
-        return EMB_OK;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < n; i++) {
-        int64_t t = a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i];
-        if (t == SNAP_OPEN_INSTANT)
-            continue;
-        int64_t d = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-        lo = d < lo ? d : lo;
-        hi = d > hi ? d : hi;
-    }
-    if (lo > hi || hi - lo > 200000) /* no instants, or centuries apart: leave the order */
-        return EMB_OK;
-    size_t buckets = (size_t)(hi - lo) + 2;
-    size_t *start = calloc(buckets + 1, sizeof *start);
-    uint32_t *order = malloc(n * sizeof *order);
-    void *tmp = malloc(n * sizeof(int64_t));
-    emb_code rc = EMB_OK;
-    if (!start || !order || !tmp) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
-        goto done;
-    }
-#define ACT_BUCKET(i)                                                                                          \
-    (a->done[i] != SNAP_OPEN_INSTANT || a->due[i] != SNAP_OPEN_INSTANT                                         \
-         ? (size_t)((a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i]) >= 0                             \
-                        ? (a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i]) / 86400 - lo + 1           \
-                        : -((-(a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i]) + 86399) / 86400) - lo + 1) \
-         : 0)
-    for (size_t i = 0; i < n; i++)
-        start[ACT_BUCKET(i) + 1]++;
-    for (size_t k = 0; k < buckets; k++)
-        start[k + 1] += start[k];
-    for (size_t i = 0; i < n; i++)
-        order[start[ACT_BUCKET(i)]++] = (uint32_t)i;
-#undef ACT_BUCKET
-    /* Apply the permutation to every column. */
-#define PERMUTE(col)                                                                                           \
-    do {                                                                                                       \
-        __typeof__(a->col[0]) *t = tmp;                                                                        \
-        for (size_t i = 0; i < n; i++)                                                                         \
-            t[i] = a->col[order[i]];                                                                           \
-        memcpy(a->col, t, n * sizeof *t);                                                                      \
-    } while (0)
-    PERMUTE(type);
-    PERMUTE(outcome);
-    PERMUTE(cold);
-    PERMUTE(owner);
-    PERMUTE(deal);
-    PERMUTE(lead);
-    PERMUTE(account);
-    PERMUTE(due);
-    PERMUTE(done);
-    PERMUTE(duration);
-#undef PERMUTE
-done:
-    free(start);
-    free(order);
-    free(tmp);
-    return rc;
-}
-
-static int cmp_task_due(const void *x, const void *y, void *arg)
-{
-    const snap_activities *a = arg;
-    int64_t p = a->due[*(const uint32_t *)x], q = a->due[*(const uint32_t *)y];
-    if (p != q)
-        return p < q ? -1 : 1;
-    return (*(const uint32_t *)x > *(const uint32_t *)y) - (*(const uint32_t *)x < *(const uint32_t *)y);
-}
-
-static emb_code load_activities(build_ctx *b, snapshot *snap)
-{
-    const char *const *types = snap_activity_types, *const *outcomes = snap_activity_outcomes;
-    snap_activities *a = &snap->activities;
-    int64_t count = scalar(b, "SELECT count(*) FROM activities");
-    if (count < 0)
-        return b->err->code;
-    size_t n = (size_t)count;
-    if (!ALLOC(a->type, n) || !ALLOC(a->outcome, n) || !ALLOC(a->cold, n) || !ALLOC(a->owner, n) ||
-        !ALLOC(a->deal, n) || !ALLOC(a->lead, n) || !ALLOC(a->account, n) || !ALLOC(a->due, n) ||
-        !ALLOC(a->done, n) || !ALLOC(a->duration, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    sqlite3_stmt *s;
-    if (prepare(b,
-                "SELECT type, outcome, cold, owner_id, deal_id, lead_id, account_id, due, done, duration_s "
-                "FROM activities ORDER BY id",
-                &s))
-        return b->err->code;
-    size_t i = 0;
-    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
-        a->type[i] = code_of(col_text(s, 0), types);
-        a->outcome[i] = code_of(col_text(s, 1), outcomes);
-        a->cold[i] = (uint8_t)sqlite3_column_int(s, 2);
-        a->owner[i] = map_get(&b->users, s, 3);
-        a->deal[i] = map_get(&b->deals, s, 4);
-        a->lead[i] = map_get(&b->leads, s, 5);
-        a->account[i] = map_get(&b->accounts, s, 6);
-        a->due[i] = instant_or_none(s, 7);
-        a->done[i] = instant_or_none(s, 8);
-        a->duration[i] = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 9);
-    }
-    sqlite3_finalize(s);
-    a->n = i;
-    emb_code rc = sort_activities_by_day(b, a);
-    if (rc)
-        return rc;
-    a->nblocks = (a->n + SNAP_BLOCK - 1) / SNAP_BLOCK;
-    if (!ALLOC(a->block_min, a->nblocks) || !ALLOC(a->block_max, a->nblocks) ||
-        !ALLOC(a->block_open_tasks, a->nblocks))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    for (size_t k = 0; k < a->nblocks; k++) {
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
-        int32_t open = 0;
-        for (size_t r = k * SNAP_BLOCK; r < a->n && r < (k + 1) * SNAP_BLOCK; r++) {
-            int64_t t[2] = {a->due[r], a->done[r]};
-            for (int j = 0; j < 2; j++)
-                if (t[j] != SNAP_OPEN_INSTANT) {
-                    lo = t[j] < lo ? t[j] : lo;
-                    hi = t[j] > hi ? t[j] : hi;
-                }
-            open += a->type[r] == ACT_TASK && a->done[r] == SNAP_OPEN_INSTANT;
-        }
-        a->block_min[k] = lo;
-        a->block_max[k] = hi;
-        a->block_open_tasks[k] = open;
-        a->nopen_tasks += (size_t)open;
-    }
-    /* Open tasks by due time: positions in day order, then sorted within equal days. */
-    if (!ALLOC(a->open_tasks, a->nopen_tasks))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t r = 0; r < a->n; r++)
-        if (a->type[r] == ACT_TASK && a->done[r] == SNAP_OPEN_INSTANT)
-            a->open_tasks[k++] = (uint32_t)r;
-    if (k > 1)
-        qsort_r(a->open_tasks, k, sizeof *a->open_tasks, cmp_task_due, a);
-    return EMB_OK;
-}
-
 static emb_code load_goals(build_ctx *b, snapshot *snap)
 {
     snap_goals *g = &snap->goals;
-    int64_t count = scalar(b, "SELECT count(*) FROM goals");
+    int64_t count = build_scalar(b, "SELECT count(*) FROM goals");
     if (count < 0)
         return b->err->code;
     size_t n = (size_t)count;
@@ -670,17 +548,17 @@ static emb_code load_goals(build_ctx *b, snapshot *snap)
         !ALLOC(g->from, n) || !ALLOC(g->to, n) || !ALLOC(g->target, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
-    if (prepare(b, "SELECT metric, scope, team_id, user_id, period_from, period_to, target FROM goals ORDER BY id", &s))
+    if (build_prepare(b, "SELECT metric, scope, team_id, user_id, period_from, period_to, target FROM goals ORDER BY id", &s))
         return b->err->code;
     size_t i = 0;
     for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
-        g->metric[i] = intern(&b->metrics, col_text(s, 0));
-        const char *scope = col_text(s, 1);
+        g->metric[i] = intern(&b->metrics, build_col_text(s, 0));
+        const char *scope = build_col_text(s, 1);
         g->scope[i] = scope && !strcmp(scope, "rep") ? GOAL_REP : scope && !strcmp(scope, "team") ? GOAL_TEAM : GOAL_ORG;
-        g->team[i] = map_get(&b->teams, s, 2);
-        g->rep[i] = map_get(&b->users, s, 3);
-        g->from[i] = day_of(col_text(s, 4));
-        g->to[i] = day_of(col_text(s, 5));
+        g->team[i] = build_map_get(&b->teams, s, 2);
+        g->rep[i] = build_map_get(&b->users, s, 3);
+        g->from[i] = day_of(build_col_text(s, 4));
+        g->to[i] = day_of(build_col_text(s, 5));
         g->target[i] = sqlite3_column_int64(s, 6);
     }
     sqlite3_finalize(s);
@@ -691,7 +569,7 @@ static emb_code load_goals(build_ctx *b, snapshot *snap)
 static emb_code load_expenses(build_ctx *b, snapshot *snap, const fx_table *fx)
 {
     snap_expenses *e = &snap->expenses;
-    int64_t count = scalar(b, "SELECT count(*) FROM expenses");
+    int64_t count = build_scalar(b, "SELECT count(*) FROM expenses");
     if (count < 0)
         return b->err->code;
     size_t n = (size_t)count;
@@ -699,18 +577,18 @@ static emb_code load_expenses(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(e->amount, n) || !ALLOC(e->fx_missing, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
-    if (prepare(b, "SELECT category, channel, period_from, period_to, amount, currency FROM expenses ORDER BY id", &s))
+    if (build_prepare(b, "SELECT category, channel, period_from, period_to, amount, currency FROM expenses ORDER BY id", &s))
         return b->err->code;
     size_t i = 0;
     for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
-        const char *cat = col_text(s, 0);
+        const char *cat = build_col_text(s, 0);
         e->category[i] = cat && !strcmp(cat, "marketing") ? EXP_MARKETING : cat && !strcmp(cat, "sales") ? EXP_SALES
                                                                                                       : EXP_OTHER;
-        e->channel[i] = intern(&b->sources, col_text(s, 1));
-        e->from[i] = day_of(col_text(s, 2));
-        e->to[i] = day_of(col_text(s, 3));
+        e->channel[i] = intern(&b->sources, build_col_text(s, 1));
+        e->from[i] = day_of(build_col_text(s, 2));
+        e->to[i] = day_of(build_col_text(s, 3));
         int64_t at = tz_local_to_utc(snap->zone, (int64_t)e->from[i] * 86400);
-        if (fx_convert(fx, col_text(s, 5), sqlite3_column_int64(s, 4), at, &e->amount[i]) != 0) {
+        if (fx_convert(fx, build_col_text(s, 5), sqlite3_column_int64(s, 4), at, &e->amount[i]) != 0) {
             e->fx_missing[i] = 1;
             e->amount[i] = 0;
         }
@@ -732,7 +610,50 @@ static void free_build(build_ctx *b)
         free(maps[i]->idx);
 }
 
+/* A second thread reading activities through its own read-only connection while
+ * the calling thread loads the rest (then joins in). */
+typedef struct {
+    build_ctx b;
+    act_loader *loader;
+    emb_err err;
+    emb_code rc;
+} activity_job;
+
+static void *activity_thread(void *arg)
+{
+    activity_job *job = arg;
+    job->rc = build_activities_work(&job->b, job->loader);
+    return NULL;
+}
+
+/* Opens a second connection to the main one's file, in a read transaction that
+ * sees the same database state (the same generation: every write transaction
+ * bumps it). NULL when there is none to be had (an in-memory database, a writer
+ * committed in between, ...): the caller then loads everything itself. */
+static store *open_twin(store *st, int64_t generation)
+{
+    const char *path = sqlite3_db_filename(store_sqlite(st), "main");
+    if (!path || !*path)
+        return NULL;
+    store *twin;
+    emb_err ignored;
+    if (store_open(path, STORE_READONLY, &twin, &ignored))
+        return NULL;
+    if (sqlite3_exec(store_sqlite(twin), "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        store_generation(twin) != generation) {
+        store_close(twin);
+        return NULL;
+    }
+    return twin;
+}
+
 emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
+{
+    return snapshot_build_with(st, SNAP_BUILD_PARALLEL, out, err);
+}
+
+emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, emb_err *err)
+
 {
     *out = NULL;
     snapshot *snap = calloc(1, sizeof *snap);
@@ -767,20 +688,47 @@ emb_code snapshot_build(store *st, snapshot **out, emb_err *err)
     snap->generation = store_generation(st);
     if ((rc = tz_open(org->timezone, &snap->zone, err)) == EMB_OK &&
         (rc = fx_load(st, org->currency, org->timezone, &fx, err)) == EMB_OK &&
-        (rc = load_dimensions(&b, snap)) == EMB_OK)
-        rc = load_deals(&b, snap, fx);
-    if (rc == EMB_OK)
-        rc = load_lines(&b, snap, fx);
-    if (rc == EMB_OK)
-        rc = load_leads(&b, snap);
-    if (rc == EMB_OK)
-        rc = load_activities(&b, snap);
-    if (rc == EMB_OK)
-        derive_first_touch(snap);
-    if (rc == EMB_OK)
-        rc = load_goals(&b, snap);
-    if (rc == EMB_OK)
-        rc = load_expenses(&b, snap, fx);
+        (rc = load_dimensions(&b, snap)) == EMB_OK) {
+        /* The activities (the largest table) are shared with a second thread when
+         * possible; the calling thread joins in once it has loaded the rest. */
+        act_loader *acts = NULL;
+        rc = build_activities_begin(&b, &acts);
+        activity_job job = {.loader = acts};
+        store *twin = rc == EMB_OK && mode == SNAP_BUILD_PARALLEL ? open_twin(st, snap->generation) : NULL;
+        pthread_t thread;
+        int threaded = 0;
+        if (twin) {
+            job.b = (build_ctx){.st = twin, .err = &job.err, .users = b.users, .deals = b.deals,
+                                .leads = b.leads, .accounts = b.accounts};
+            threaded = pthread_create(&thread, NULL, activity_thread, &job) == 0;
+        }
+        if (rc == EMB_OK)
+            rc = load_deals(&b, snap, fx);
+        if (rc == EMB_OK)
+            rc = load_lines(&b, snap, fx);
+        if (rc == EMB_OK)
+            rc = load_leads(&b, snap);
+        if (rc == EMB_OK)
+            rc = load_goals(&b, snap);
+        if (rc == EMB_OK)
+            rc = load_expenses(&b, snap, fx);
+        if (rc == EMB_OK)
+            rc = build_activities_work(&b, acts);
+        if (threaded) {
+            pthread_join(thread, NULL);
+            if (job.rc && rc == EMB_OK) {
+                *err = job.err;
+                rc = job.rc;
+            }
+        }
+        if (twin)
+            store_close(twin);
+        if (rc == EMB_OK)
+            rc = build_activities_finish(&b, acts, snap);
+        build_activities_free(acts);
+        if (rc == EMB_OK)
+            derive_first_touch(snap);
+    }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:
     fx_free(fx);

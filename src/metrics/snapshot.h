@@ -188,8 +188,14 @@ typedef struct snapshot {
     snap_expenses expenses;
 } snapshot;
 
-/* Builds a snapshot from the store in one read transaction. */
-emb_code snapshot_build(store *st, snapshot **out, emb_err *err);
+/* Builds a snapshot from the store in one read transaction. The activities are
+ * read by a second thread through a second read-only connection that sees the same
+ * database state, when one can be opened (a database file, no commit in between);
+ * otherwise, or with SNAP_BUILD_SERIAL, everything is read by the calling thread.
+ * Both give the same snapshot. st must not be inside a transaction. */
+typedef enum { SNAP_BUILD_PARALLEL, SNAP_BUILD_SERIAL } snap_build_mode;
+emb_code snapshot_build(store *st, snapshot **out, emb_err *err); /* SNAP_BUILD_PARALLEL */
+emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, emb_err *err);
 void snapshot_free(snapshot *s);
 
 /* The snapshot of the database at db_path: the persisted file db_path + ".snapshot"

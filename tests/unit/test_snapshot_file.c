@@ -8,10 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "demo/demo.h"
 #include "kpi_testlib.h"
 #include "metrics/snapshot.h"
 
@@ -142,11 +145,79 @@ static void damaged_files_are_refused_and_rebuilt(void **state)
     store_close(st);
 }
 
+static char *slurp(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)*size + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)*size, f), (size_t)*size);
+    fclose(f);
+    return buf;
+}
+
+/* The activities are read in chunks of the id space shared by two threads; the
+ * snapshot must not depend on it. Activity ids are spread (negative to large, most
+ * chunks empty, some with one row) so that many chunks are read. */
+static void parallel_and_serial_builds_agree(void **state)
+{
+    (void)state;
+    demo_params p;
+    demo_params_default(&p);
+    p.deals = 600;
+    p.now = 1767225600; /* 2026-01-01 */
+    emb_err err;
+    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
+    demo_stats stats;
+    assert_int_equal(demo_create(db, &p, 1, &stats, &err), EMB_OK);
+    assert_true(stats.activities > 1000);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE activities SET id = (id - 500) * 100003", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    store *st;
+    assert_int_equal(store_open(db, 0, &st, &err), EMB_OK);
+    snapshot *serial, *parallel;
+    assert_int_equal(snapshot_build_with(st, SNAP_BUILD_SERIAL, &serial, &err), EMB_OK);
+    assert_int_equal(snapshot_build_with(st, SNAP_BUILD_PARALLEL, &parallel, &err), EMB_OK);
+    assert_int_equal(parallel->activities.n, (size_t)stats.activities);
+    char other[200];
+    snprintf(other, sizeof other, "%s.serial", snap_path);
+    assert_int_equal(snapshot_write(serial, other, &err), EMB_OK);
+    assert_int_equal(snapshot_write(parallel, snap_path, &err), EMB_OK);
+    long n1, n2;
+    char *a = slurp(other, &n1), *b = slurp(snap_path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, (size_t)n1);
+    free(a);
+    free(b);
+    unlink(other);
+    /* Day order: the instant each activity sorts by never decreases. */
+    const snap_activities *acts = &parallel->activities;
+    int64_t last_day = INT64_MIN;
+    for (size_t i = 0; i < acts->n; i++) {
+        int64_t t = acts->done[i] != SNAP_OPEN_INSTANT ? acts->done[i] : acts->due[i];
+        if (t == SNAP_OPEN_INSTANT)
+            continue;
+        int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        assert_true(day >= last_day);
+        last_day = day;
+    }
+    snapshot_free(serial);
+    snapshot_free(parallel);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_maps_then_notices_staleness, setup, teardown),
         cmocka_unit_test_setup_teardown(damaged_files_are_refused_and_rebuilt, setup, teardown),
+        cmocka_unit_test_setup_teardown(parallel_and_serial_builds_agree, setup, teardown),
     };
     return cmocka_run_group_tests_name("snapshot_file", tests, NULL, NULL);
 }

@@ -1,0 +1,75 @@
+/*
+ * snapshot_build.h - internal to the snapshot builder (snapshot.c and the loaders
+ * split from it): the build context and the helpers the loaders share.
+ *
+ * A build context belongs to one thread and reads through its own store
+ * connection (b->st), inside a read transaction the caller opened. The id maps are
+ * filled before any loader that reads them runs and are read-only afterwards, so
+ * a second thread may share them; the interners are written by the loaders of the
+ * thread that owns the context only.
+ */
+#ifndef EMB_SNAPSHOT_BUILD_H
+#define EMB_SNAPSHOT_BUILD_H
+
+#include <sqlite3.h>
+
+#include "metrics/snapshot.h"
+
+typedef struct {
+    snap_dict *dict;
+    int32_t *slots; /* open addressing, -1 empty; capacity a power of two */
+    size_t cap;
+    size_t blob_cap; /* bytes allocated for dict->blob */
+} interner;
+
+typedef struct {
+    int32_t *idx; /* idx[id] = dense index, -1 when absent */
+    int64_t max_id;
+} id_map;
+
+typedef struct {
+    store *st;
+    emb_err *err;
+    interner names, sources, segments, industries, categories, lost_reasons, currencies, metrics;
+    id_map users, teams, regions, accounts, products, stages, pipelines, deals, leads;
+    size_t ndeals; /* rows in deals */
+} build_ctx;
+
+/* The dense index of the id in column col, SNAP_NONE when NULL or unknown. */
+static inline int32_t build_map_get(const id_map *m, sqlite3_stmt *s, int col)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return SNAP_NONE;
+    int64_t id = sqlite3_column_int64(s, col);
+    return id >= 0 && id <= m->max_id ? m->idx[id] : SNAP_NONE;
+}
+
+static inline const char *build_col_text(sqlite3_stmt *s, int col)
+{
+    return (const char *)sqlite3_column_text(s, col);
+}
+
+static inline int64_t build_instant_or_none(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, col);
+}
+
+/* Prepares sql on the context's connection; the error is set in b->err. */
+emb_code build_prepare(build_ctx *b, const char *sql, sqlite3_stmt **s);
+/* The first column of the first row of sql; -1 on error (b->err set). */
+int64_t build_scalar(build_ctx *b, const char *sql);
+
+/* The activities (snapshot_activities.c), read in chunks that several threads may
+ * share: build_activities_begin() (on any context) makes the loader; each thread
+ * calls build_activities_work() with its own context (which needs the users,
+ * deals, leads and accounts maps) until no chunk is left; once every worker has
+ * returned EMB_OK, build_activities_finish() fills snap->activities (and nothing
+ * else). build_activities_free() releases the loader (NULL is fine). A worker that
+ * fails stops the others at their next chunk. */
+typedef struct act_loader act_loader;
+emb_code build_activities_begin(build_ctx *b, act_loader **out);
+emb_code build_activities_work(build_ctx *b, act_loader *l);
+emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap);
+void build_activities_free(act_loader *l);
+
+#endif
