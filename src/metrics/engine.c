@@ -7,6 +7,8 @@
  */
 #include "metrics/engine.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,7 +215,7 @@ static int64_t groups_append(eng_groups *g, const int32_t *key)
     return (int64_t)i;
 }
 
-void *eng_group(eng_groups *g, const int32_t *key)
+void *eng_group_slow(eng_groups *g, const int32_t *key)
 {
     int64_t d = dense_slot(g, key);
     if (d >= 0) {
@@ -331,6 +333,77 @@ static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi
     return EMB_OK;
 }
 
+/* ---- the families of a query, on two threads ------------------------------------------ */
+
+#define TASK_ACTIVITIES (-1) /* the one pass of every activity family */
+
+/* The families of one query as tasks that the calling thread and a helper thread
+ * claim in turn; each task writes only its own families' results. */
+typedef struct {
+    const snapshot *s;
+    const kpi_query *q;
+    const int *used;
+    eng_family_result *fams;
+    int tasks[FAM__COUNT];
+    int ntasks;
+    atomic_int next, failed;
+    emb_code rc[2];
+    emb_err err[2];
+} family_pool;
+
+static void pool_work(family_pool *p, int worker)
+{
+    for (;;) {
+        int t = atomic_fetch_add(&p->next, 1);
+        if (t >= p->ntasks || atomic_load(&p->failed))
+            return;
+        int f = p->tasks[t];
+        emb_code rc = f == TASK_ACTIVITIES ? eng_eval_activities(p->s, p->q, p->used, p->fams, &p->err[worker])
+                                           : eng_family_eval((eng_family)f, p->s, p->q, &p->fams[f], &p->err[worker]);
+        if (rc) {
+            p->rc[worker] = rc;
+            atomic_store(&p->failed, 1);
+            return;
+        }
+    }
+}
+
+static void *pool_thread(void *arg)
+{
+    pool_work(arg, 1);
+    return NULL;
+}
+
+/* Evaluates every family with used[f] into fams[f]. The activity pass (usually the
+ * longest) is claimed first; with two tasks or more a second thread shares them
+ * (without one, if it cannot be started, the calling thread does them all). */
+static emb_code eval_families(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *fams,
+                              emb_err *err)
+{
+    family_pool p = {.s = s, .q = q, .used = used, .fams = fams};
+    atomic_init(&p.next, 0);
+    atomic_init(&p.failed, 0);
+    int activities = 0;
+    for (int f = FAM_ACT_TIME; f <= FAM_ACT_OVERDUE; f++)
+        activities |= used[f];
+    if (activities)
+        p.tasks[p.ntasks++] = TASK_ACTIVITIES;
+    for (int f = 0; f < FAM__COUNT; f++)
+        if (used[f] && (f < FAM_ACT_TIME || f > FAM_ACT_OVERDUE))
+            p.tasks[p.ntasks++] = f;
+    pthread_t helper;
+    int threaded = p.ntasks > 1 && pthread_create(&helper, NULL, pool_thread, &p) == 0;
+    pool_work(&p, 0);
+    if (threaded)
+        pthread_join(helper, NULL);
+    for (int w = 0; w < 2; w++)
+        if (p.rc[w]) {
+            *err = p.err[w];
+            return p.rc[w];
+        }
+    return EMB_OK;
+}
+
 emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -361,15 +434,7 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     int used[FAM__COUNT] = {0};
     for (int m = 0; m < q->nmetrics; m++)
         used[eng_metric_family(q->metrics[m])] = 1;
-    int activities = 0;
-    for (int f = FAM_ACT_TIME; f <= FAM_ACT_OVERDUE; f++)
-        activities |= used[f];
-    if (activities) /* the activity families share one pass */
-        rc = eng_eval_activities(s, q, used, fams, err);
-    for (int f = 0; f < FAM__COUNT && !rc; f++)
-        if (used[f] && (f < FAM_ACT_TIME || f > FAM_ACT_OVERDUE))
-            rc = eng_family_eval((eng_family)f, s, q, &fams[f], err);
-    if (rc)
+    if ((rc = eval_families(s, q, used, fams, err)))
         goto done;
     /* Union of the families' keys, one row each (with no dimension, one row). */
     size_t total = 0;

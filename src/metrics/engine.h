@@ -85,7 +85,7 @@ int kpi_metric_is_derived(const kpi_metric *m);
 const char *kpi_metric_sql(const kpi_metric *m);
 
 #define KPI_MAX_BY 4
-#define KPI_MAX_METRICS 32
+#define KPI_MAX_METRICS 64 /* more than the registry holds: every metric fits in one query */
 #define KPI_MAX_FILTER_VALUES 64
 
 typedef struct {

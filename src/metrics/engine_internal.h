@@ -28,7 +28,17 @@ void eng_groups_free(eng_groups *g);
 /* The accumulator of key, or NULL when the group does not exist. */
 const void *eng_group_find(const eng_groups *g, const int32_t *key);
 /* The accumulator of key, created zeroed when new; NULL when out of memory. */
-void *eng_group(eng_groups *g, const int32_t *key);
+void *eng_group_slow(eng_groups *g, const int32_t *key);
+/* The same, with the lookup of a group already in the direct table inlined. */
+static inline void *eng_group(eng_groups *g, const int32_t *key)
+{
+    if (g->nby <= 1) {
+        size_t k = g->nby ? (size_t)((int64_t)key[0] + 1) : 0; /* key -1 (none) is slot 0 */
+        if (k < g->dense_n && g->dense[k])
+            return g->accs + (size_t)(g->dense[k] - 1) * g->acc_size;
+    }
+    return eng_group_slow(g, key);
+}
 
 /* The dictionary behind a text dimension (segment, industry, source, category,
  * lost_reason), NULL for the others (dims.c). */
@@ -48,6 +58,35 @@ static inline int eng_filter_has(const kpi_filter *f, int32_t v)
         if (f->values[k] == v)
             return 1;
     return 0;
+}
+
+/* Index of deal i's last history row with at <= t, or (size_t)-1 when none. */
+static inline size_t eng_row_at(const snap_history *h, size_t i, int64_t t)
+{
+    size_t lo = h->first[i], hi = h->first[i + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->at[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == h->first[i] ? (size_t)-1 : lo - 1;
+}
+
+/* Index of the first open span (snap_history) that ends after t: the deals open at
+ * t are those of the spans from there on that start at or before t, each once. */
+static inline size_t eng_first_span_after(const snap_history *h, int64_t t)
+{
+    size_t lo = 0, hi = h->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->span_to[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* 1 when deal i passes every filter of q. */

@@ -212,12 +212,6 @@ emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_resu
     const snap_deals *d = &s->deals;
     if (eng_groups_init(&out->groups, q->nby, sizeof(acts_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    int64_t *touches = calloc(d->n ? d->n : 1, sizeof *touches);
-    if (!touches)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
-    for (size_t i = 0; i < s->activities.n; i++)
-        if (s->activities.deal[i] >= 0 && s->activities.done[i] != SNAP_OPEN_INSTANT)
-            touches[s->activities.deal[i]]++;
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < d->n; i++) {
@@ -233,9 +227,8 @@ emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_resu
             break;
         }
         acc->deals_won++;
-        acc->touches += touches[i];
+        acc->touches += d->done_activities[i];
     }
-    free(touches);
     return rc;
 }
 

@@ -41,7 +41,14 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     int64_t since = q->as_of - STALE_DAYS * 86400;
+    /* Both kinds of activity have an instant after `since`: blocks whose instants
+     * all lie at or before it are skipped (activities are in day order, so these
+     * are most of them). */
     for (size_t i = 0; i < a->n; i++) {
+        if (i % SNAP_BLOCK == 0 && a->block_max[i / SNAP_BLOCK] <= since) {
+            i += SNAP_BLOCK - 1;
+            continue;
+        }
         int32_t d = a->deal[i];
         if (d < 0)
             continue;
@@ -53,21 +60,15 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
     }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (recent[i] && scheduled[i])
+    /* The deals open at the instant (their state then: the last history row at or
+     * before it), from the open spans. */
+    for (size_t k = eng_first_span_after(h, q->as_of); k < h->nspans; k++) {
+        size_t i = (size_t)h->span_deal[k];
+        if (h->span_from[k] > q->as_of || (recent[i] && scheduled[i]))
             continue;
-        /* The state as of the instant: the last history row at or before it. */
-        size_t lo = h->first[i], hi = h->first[i + 1];
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (h->at[mid] <= q->as_of)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo == h->first[i] || h->status[lo - 1] != DEAL_OPEN)
-            continue;
-        size_t r = lo - 1;
+        size_t r = eng_row_at(h, i, q->as_of);
+        if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
+            continue; /* cannot happen: the span holds the instant */
         if (q->nfilters && !eng_open_passes(s, q, i, r))
             continue;
         for (int b = 0; b < q->nby; b++)
@@ -79,12 +80,18 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
         }
         acc->count++;
         acc->amount += h->amount[r];
-        if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
+        if (s->deals.fx_missing[i] && (!acc->fx_missing_deal || (int64_t)i + 1 < acc->fx_missing_deal))
             acc->fx_missing_deal = (int64_t)i + 1;
     }
     free(recent);
     free(scheduled);
     return rc;
+}
+
+static int cmp_int32(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
 }
 
 emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
@@ -94,26 +101,55 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int64_t from = q->t0 == INT64_MIN ? INT64_MIN : floor_day(s, q->t0);
     int64_t to = q->t1 == INT64_MAX ? INT64_MAX : floor_day(s, q->t1);
-    int32_t key[KPI_MAX_BY] = {0};
-    for (size_t i = 0; i < s->deals.n; i++) {
-        int slipped = 0;
-        for (size_t r = h->first[i] + 1; r < h->first[i + 1] && !slipped; r++) {
-            int32_t before = h->expected_close[r - 1], after = h->expected_close[r];
-            slipped = before != INT32_MIN && after != INT32_MIN && before >= from && before < to && after >= to;
+    /* The moves from a day of the period to a day after it (moves are sorted by the
+     * day moved from); each deal once, in deal order. */
+    size_t lo = 0, hi = h->nmoves;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->move_from[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0, cap = 64;
+    int32_t *deals = malloc(cap * sizeof *deals);
+    if (!deals)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    for (size_t k = lo; k < h->nmoves && h->move_from[k] < to; k++) {
+        if (h->move_to[k] < to)
+            continue;
+        if (n == cap) {
+            int32_t *more = realloc(deals, 2 * cap * sizeof *deals);
+            if (!more) {
+                free(deals);
+                return emb_err_set(err, EMB_NOMEM, "out of memory");
+            }
+            deals = more;
+            cap *= 2;
         }
-        if (!slipped || (q->nfilters && !eng_deal_passes(s, q, i, 0)))
+        deals[n++] = h->move_deal[k];
+    }
+    qsort(deals, n, sizeof *deals, cmp_int32);
+    int32_t key[KPI_MAX_BY] = {0};
+    emb_code rc = EMB_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t i = (size_t)deals[k];
+        if ((k > 0 && deals[k - 1] == deals[k]) || (q->nfilters && !eng_deal_passes(s, q, i, 0)))
             continue;
         for (int b = 0; b < q->nby; b++)
             key[b] = eng_deal_dim(s, i, q->by[b], 0);
         count_amount_acc *acc = eng_group(&out->groups, key);
-        if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+        if (!acc) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
         acc->count++;
         acc->amount += s->deals.amount[i];
         if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
             acc->fx_missing_deal = (int64_t)i + 1;
     }
-    return EMB_OK;
+    free(deals);
+    return rc;
 }
 
 emb_code reg_project_hygiene(const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)

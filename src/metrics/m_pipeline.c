@@ -68,20 +68,6 @@ int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r)
     return 1;
 }
 
-/* Index of deal i's last history row with at <= t, or (size_t)-1. */
-static size_t row_at(const snap_history *h, size_t i, int64_t t)
-{
-    size_t lo = h->first[i], hi = h->first[i + 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->at[mid] <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo == h->first[i] ? (size_t)-1 : lo - 1;
-}
-
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_history *h = &s->history;
@@ -94,10 +80,15 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
         from_day = f >= 0 ? f / 86400 : -((-f + 86399) / 86400);
         to_day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     }
-    for (size_t i = 0; i < s->deals.n; i++) {
-        size_t r = row_at(h, i, q->as_of);
-        if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
+    /* The deals open at the instant, from the open spans (in their order: the sums
+     * do not depend on it, and fx_missing_deal keeps the least deal). */
+    for (size_t k = eng_first_span_after(h, q->as_of); k < h->nspans; k++) {
+        if (h->span_from[k] > q->as_of)
             continue;
+        size_t i = (size_t)h->span_deal[k];
+        size_t r = eng_row_at(h, i, q->as_of);
+        if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
+            continue; /* cannot happen: the span holds the instant */
         if (q->nfilters && !eng_open_passes(s, q, i, r))
             continue;
         for (int b = 0; b < q->nby; b++)
@@ -116,7 +107,7 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
             acc->expected_count++;
             acc->expected_amount += h->amount[r];
         }
-        if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
+        if (s->deals.fx_missing[i] && (!acc->fx_missing_deal || (int64_t)i + 1 < acc->fx_missing_deal))
             acc->fx_missing_deal = (int64_t)i + 1;
     }
     return EMB_OK;

@@ -329,7 +329,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(d->close_owner, n) || !ALLOC(d->account, n) || !ALLOC(d->pipeline, n) || !ALLOC(d->stage, n) ||
         !ALLOC(d->source, n) || !ALLOC(d->lead, n) || !ALLOC(d->product, n) || !ALLOC(d->lost_reason, n) ||
         !ALLOC(d->amount, n) || !ALLOC(d->amount_known, n) || !ALLOC(d->fx_missing, n) ||
-        !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n))
+        !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n) || !ALLOC(d->done_activities, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
     if (build_prepare(b,
@@ -421,7 +421,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         }
     }
     h->first[n] = (uint32_t)r;
-    return EMB_OK;
+    return build_spans_and_moves(b, snap);
 }
 
 /* ---- orders ------------------------------------------------------------------------------ */
@@ -519,22 +519,6 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
             l->won[lead] = 1;
     }
     return EMB_OK;
-}
-
-/* The first completed call, email or meeting of each lead (after activities are loaded). */
-static void derive_first_touch(snapshot *snap)
-{
-    snap_leads *l = &snap->leads;
-    const snap_activities *a = &snap->activities;
-    for (size_t i = 0; i < l->n; i++)
-        l->first_touch[i] = SNAP_OPEN_INSTANT;
-    for (size_t i = 0; i < a->n; i++) {
-        int32_t lead = a->lead[i];
-        if (lead < 0 || a->done[i] == SNAP_OPEN_INSTANT || a->type[i] > ACT_MEETING)
-            continue;
-        if (l->first_touch[lead] == SNAP_OPEN_INSTANT || a->done[i] < l->first_touch[lead])
-            l->first_touch[lead] = a->done[i];
-    }
 }
 
 static emb_code load_goals(build_ctx *b, snapshot *snap)
@@ -727,7 +711,7 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
             rc = build_activities_finish(&b, acts, snap);
         build_activities_free(acts);
         if (rc == EMB_OK)
-            derive_first_touch(snap);
+            build_derive_from_activities(snap);
     }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:

@@ -61,6 +61,7 @@ typedef struct {
     uint8_t *fx_missing;   /* 1 when its currency had no rate for the conversion date */
     int32_t *expected_close; /* day number, INT32_MIN when none */
     int16_t *probability_bp; /* the deal's own, -1 when it uses its stage's */
+    int32_t *done_activities; /* completed activities linked to the deal, at any time */
 } snap_deals;
 
 typedef struct {
@@ -72,6 +73,17 @@ typedef struct {
     int64_t *amount; /* reporting currency minor units, 0 when unknown */
     int32_t *expected_close;
     uint32_t *first; /* per deal: index of its first history row (n_deals + 1 entries) */
+    /* Open spans: [span_from, span_to) is a stretch of a deal's history during which
+     * it was open (span_to INT64_MAX: open to date); a deal is open at t exactly when
+     * one of its spans holds t. Sorted by span_to, then deal: the deals open at t are
+     * among the spans from the first with span_to > t. */
+    size_t nspans;
+    int32_t *span_deal;
+    int64_t *span_from, *span_to;
+    /* Moves of a deal's expected close date to a later day, from one history row to
+     * the next (both set): days move_from -> move_to, sorted by move_from, then deal. */
+    size_t nmoves;
+    int32_t *move_deal, *move_from, *move_to;
 } snap_history;
 
 /* Order lines, sorted by order then line id. */

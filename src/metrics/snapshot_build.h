@@ -72,4 +72,11 @@ emb_code build_activities_work(build_ctx *b, act_loader *l);
 emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap);
 void build_activities_free(act_loader *l);
 
+/* From the sorted history (with first[]): the open spans and expected-close moves
+ * of snap->history (snapshot_derive.c). */
+emb_code build_spans_and_moves(build_ctx *b, snapshot *snap);
+/* Once the leads, deals and activities are loaded: the leads' first touch and the
+ * deals' completed activities. */
+void build_derive_from_activities(snapshot *snap);
+
 #endif
