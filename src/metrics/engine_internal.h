@@ -89,6 +89,21 @@ static inline size_t eng_first_span_after(const snap_history *h, int64_t t)
     return lo;
 }
 
+/* The first position p of order (n indices into instants, sorted by instant) with
+ * instants[order[p]] >= t. */
+static inline size_t eng_order_from(const uint32_t *order, size_t n, const int64_t *instants, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (instants[order[mid]] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* 1 when deal i passes every filter of q. */
 int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
 

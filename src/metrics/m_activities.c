@@ -56,20 +56,6 @@ static int activity_passes(const snapshot *s, const kpi_query *q, size_t i, int6
     return 1;
 }
 
-/* First won close per account (INT64_MAX when never won), for cold calls. */
-static int64_t *first_won_by_account(const snapshot *s)
-{
-    int64_t *first = malloc((s->accounts.n ? s->accounts.n : 1) * sizeof *first);
-    if (!first)
-        return NULL;
-    for (size_t k = 0; k < s->accounts.n; k++)
-        first[k] = INT64_MAX;
-    for (size_t i = 0; i < s->deals.n; i++)
-        if (s->deals.status[i] == DEAL_WON && s->deals.account[i] >= 0 && s->deals.closed[i] < first[s->deals.account[i]])
-            first[s->deals.account[i]] = s->deals.closed[i];
-    return first;
-}
-
 /* The instant an activity counts at for family f, or SNAP_OPEN_INSTANT when it does
  * not count there. */
 static int64_t activity_event(const snap_activities *a, size_t i, eng_family f)
@@ -86,8 +72,7 @@ static int64_t activity_event(const snap_activities *a, size_t i, eng_family f)
     }
 }
 
-static void accumulate(acts_acc *acc, eng_family f, const snap_activities *a, size_t i, int64_t event,
-                       const int64_t *first_won)
+static void accumulate(acts_acc *acc, eng_family f, const snap_activities *a, size_t i)
 {
     uint8_t t = a->type[i], o = a->outcome[i];
     switch (f) {
@@ -106,9 +91,7 @@ static void accumulate(acts_acc *acc, eng_family f, const snap_activities *a, si
                     acc->dur_n++;
                 }
             }
-            int32_t account = a->account[i];
-            acc->cold_calls += a->cold[i] || (account >= 0 && first_won[account] >= event) ||
-                               (account < 0 && a->lead[i] >= 0);
+            acc->cold_calls += a->cold[i]; /* at its completion: snapshot.h */
         } else if (t == ACT_EMAIL) {
             acc->emails++;
             acc->opened += o == OUT_OPENED || o == OUT_REPLIED;
@@ -143,9 +126,6 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
         time_dims |= q->by[b] >= DIM_DAY;
     for (int f = 0; f < q->nfilters; f++)
         time_dims |= q->filters[f].dim >= DIM_DAY;
-    int64_t *first_won = used[FAM_ACT_DONE] ? first_won_by_account(s) : NULL;
-    if (used[FAM_ACT_DONE] && !first_won)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     /* One pass for every activity family used; the key is computed once per activity
@@ -199,10 +179,9 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
                 rc = emb_err_set(err, EMB_NOMEM, "out of memory");
                 break;
             }
-            accumulate(acc, f, a, i, event, first_won);
+            accumulate(acc, f, a, i);
         }
     }
-    free(first_won);
     return rc;
 }
 
@@ -214,8 +193,11 @@ emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_resu
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->status[i] != DEAL_WON || d->closed[i] < q->t0 || d->closed[i] >= q->t1)
+    for (size_t k = eng_order_from(d->by_closed, d->nclosed, d->closed, q->t0); k < d->nclosed; k++) {
+        size_t i = d->by_closed[k];
+        if (d->closed[i] >= q->t1)
+            break;
+        if (d->status[i] != DEAL_WON)
             continue;
         if (q->nfilters && !eng_deal_passes(s, q, i, d->closed[i]))
             continue;

@@ -87,9 +87,12 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
     if (eng_groups_init(&out->groups, q->nby, sizeof(closed_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->status[i] == DEAL_OPEN || d->closed[i] < q->t0 || d->closed[i] >= q->t1)
-            continue;
+    /* The deals closed in the period, in close order (sums and sorted samples do not
+     * depend on it; fx_missing_deal keeps the least deal). */
+    for (size_t k = eng_order_from(d->by_closed, d->nclosed, d->closed, q->t0); k < d->nclosed; k++) {
+        size_t i = d->by_closed[k];
+        if (d->closed[i] >= q->t1)
+            break;
         if (q->nfilters && !eng_deal_passes(s, q, i, d->closed[i]))
             continue;
         key_of(s, q, i, d->closed[i], key);
@@ -98,7 +101,7 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
             return emb_err_set(err, EMB_NOMEM, "out of memory");
         int32_t group = (int32_t)(((unsigned char *)acc - out->groups.accs) / sizeof *acc);
         int64_t cycle = d->closed[i] - d->created[i];
-        if (d->fx_missing[i] && !acc->fx_missing_deal)
+        if (d->fx_missing[i] && (!acc->fx_missing_deal || (int64_t)i + 1 < acc->fx_missing_deal))
             acc->fx_missing_deal = (int64_t)i + 1;
         if (d->status[i] == DEAL_WON) {
             acc->won++;
@@ -123,9 +126,10 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
     if (eng_groups_init(&out->groups, q->nby, sizeof(created_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->created[i] < q->t0 || d->created[i] >= q->t1)
-            continue;
+    for (size_t k = eng_order_from(d->by_created, d->n, d->created, q->t0); k < d->n; k++) {
+        size_t i = d->by_created[k];
+        if (d->created[i] >= q->t1)
+            break;
         if (q->nfilters && !eng_deal_passes(s, q, i, d->created[i]))
             continue;
         key_of(s, q, i, d->created[i], key);
@@ -134,7 +138,7 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
             return emb_err_set(err, EMB_NOMEM, "out of memory");
         acc->created++;
         acc->created_sum += d->amount[i];
-        if (d->fx_missing[i] && !acc->fx_missing_deal)
+        if (d->fx_missing[i] && (!acc->fx_missing_deal || (int64_t)i + 1 < acc->fx_missing_deal))
             acc->fx_missing_deal = (int64_t)i + 1;
     }
     return EMB_OK;

@@ -126,30 +126,28 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int sb = stage_dim_index(q);
     int32_t key[KPI_MAX_BY] = {0};
-    for (size_t i = 0; i < s->deals.n; i++) {
-        size_t first = h->first[i], end = h->first[i + 1];
-        /* Rows are in time order: skip deals whose changes all fall outside the period. */
-        if (end - first < 2 || h->at[end - 1] < q->t0 || h->at[first + 1] >= q->t1)
+    /* The stage exits of the period, in time order (the samples are sorted after). */
+    size_t lo = 0, hi = h->nexits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->exit_at[mid] < q->t0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t e = lo; e < h->nexits && h->exit_at[e] < q->t1; e++) {
+        size_t i = (size_t)h->exit_deal[e];
+        int32_t run_stage = h->exit_stage[e];
+        int64_t exit = h->exit_at[e];
+        if (!stage_passes(q, run_stage) || (q->nfilters && !passes_except_stage(s, q, i, exit)))
             continue;
-        int32_t run_stage = h->stage[first];
-        int64_t entered = h->at[first];
-        for (size_t r = first + 1; r < end; r++) {
-            if (h->stage[r] == run_stage)
-                continue;
-            int64_t exit = h->at[r];
-            if (exit >= q->t0 && exit < q->t1 && stage_passes(q, run_stage) &&
-                (!q->nfilters || passes_except_stage(s, q, i, exit))) {
-                for (int b = 0; b < q->nby; b++)
-                    key[b] = eng_deal_dim(s, i, q->by[b], exit);
-                if (sb >= 0)
-                    key[sb] = run_stage;
-                unsigned char *acc = eng_group(&out->groups, key);
-                if (!acc || eng_push_sample(&out->won_cycles, (int32_t)(acc - out->groups.accs), exit - entered))
-                    return emb_err_set(err, EMB_NOMEM, "out of memory");
-            }
-            run_stage = h->stage[r];
-            entered = exit;
-        }
+        for (int b = 0; b < q->nby; b++)
+            key[b] = eng_deal_dim(s, i, q->by[b], exit);
+        if (sb >= 0)
+            key[sb] = run_stage;
+        unsigned char *acc = eng_group(&out->groups, key);
+        if (!acc || eng_push_sample(&out->won_cycles, (int32_t)(acc - out->groups.accs), exit - h->exit_entered[e]))
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     if (eng_sort_samples(&out->won_cycles))
         return emb_err_set(err, EMB_NOMEM, "out of memory");

@@ -421,7 +421,9 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         }
     }
     h->first[n] = (uint32_t)r;
-    return build_spans_and_moves(b, snap);
+    if (build_spans_and_moves(b, snap))
+        return b->err->code;
+    return build_time_orders(b, snap);
 }
 
 /* ---- orders ------------------------------------------------------------------------------ */
@@ -711,7 +713,7 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
             rc = build_activities_finish(&b, acts, snap);
         build_activities_free(acts);
         if (rc == EMB_OK)
-            build_derive_from_activities(snap);
+            rc = build_derive_from_activities(&b, snap);
     }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:

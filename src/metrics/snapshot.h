@@ -62,6 +62,11 @@ typedef struct {
     int32_t *expected_close; /* day number, INT32_MIN when none */
     int16_t *probability_bp; /* the deal's own, -1 when it uses its stage's */
     int32_t *done_activities; /* completed activities linked to the deal, at any time */
+    /* Time orders (ties by index): the deals by creation (n entries), and the won
+     * and lost deals by close (nclosed entries). */
+    uint32_t *by_created;
+    size_t nclosed;
+    uint32_t *by_closed;
 } snap_deals;
 
 typedef struct {
@@ -84,6 +89,12 @@ typedef struct {
      * the next (both set): days move_from -> move_to, sorted by move_from, then deal. */
     size_t nmoves;
     int32_t *move_deal, *move_from, *move_to;
+    /* Stage exits: a deal left stage exit_stage at exit_at, having entered it at
+     * exit_entered (a run of rows in one stage is one stay); sorted by exit_at,
+     * then deal. */
+    size_t nexits;
+    int32_t *exit_deal, *exit_stage;
+    int64_t *exit_at, *exit_entered;
 } snap_history;
 
 /* Order lines, sorted by order then line id. */
@@ -125,7 +136,9 @@ enum activity_outcome {
 /* Activities. */
 typedef struct {
     size_t n;
-    uint8_t *type, *outcome, *cold;
+    uint8_t *type, *outcome;
+    uint8_t *cold;        /* 1: cold at its completion, as cold_calls counts it (flagged, or to
+                             an account with no deal won before, or to a lead without one) */
     int32_t *owner, *deal, *lead, *account;
     int64_t *due, *done;  /* SNAP_OPEN_INSTANT when absent */
     int32_t *duration;    /* seconds, -1 when absent */

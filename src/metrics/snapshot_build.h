@@ -75,8 +75,12 @@ void build_activities_free(act_loader *l);
 /* From the sorted history (with first[]): the open spans and expected-close moves
  * of snap->history (snapshot_derive.c). */
 emb_code build_spans_and_moves(build_ctx *b, snapshot *snap);
-/* Once the leads, deals and activities are loaded: the leads' first touch and the
- * deals' completed activities. */
-void build_derive_from_activities(snapshot *snap);
+/* From the deals and the sorted history: the deals by creation and by close, and
+ * the stage exits (snapshot_derive.c). */
+emb_code build_time_orders(build_ctx *b, snapshot *snap);
+/* Once the accounts, leads, deals and activities are loaded: the leads' first
+ * touch, the deals' completed activities and the activities' cold flags (read as
+ * stored, made the flags of cold_calls). */
+emb_code build_derive_from_activities(build_ctx *b, snapshot *snap);
 
 #endif

@@ -100,12 +100,156 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
     return rc;
 }
 
+/* Sorts n (key, value) pairs by key, stably: an LSD radix sort that skips the
+ * bytes every key shares. -1 when out of memory (the pairs are then unchanged). */
+static int radix_sort_pairs(uint64_t *key, uint32_t *val, size_t n)
+{
+    if (n < 2)
+        return 0;
+    uint64_t *tk = malloc(n * sizeof *tk);
+    uint32_t *tv = malloc(n * sizeof *tv);
+    if (!tk || !tv) {
+        free(tk);
+        free(tv);
+        return -1;
+    }
+    uint64_t *k0 = key;
+    uint32_t *v0 = val;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        if (count[((key[0] >> shift) & 0xff) + 1] == n)
+            continue;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++) {
+            size_t to = count[(key[i] >> shift) & 0xff]++;
+            tk[to] = key[i];
+            tv[to] = val[i];
+        }
+        uint64_t *sk = key;
+        key = tk;
+        tk = sk;
+        uint32_t *sv = val;
+        val = tv;
+        tv = sv;
+    }
+    if (key != k0) { /* an odd number of passes: the result is in the scratch arrays */
+        memcpy(k0, key, n * sizeof *key);
+        memcpy(v0, val, n * sizeof *val);
+        tk = key;
+        tv = val;
+    }
+    free(tk);
+    free(tv);
+    return 0;
+}
+
+/* An instant as a key that sorts as unsigned. */
+static uint64_t instant_key(int64_t t) { return (uint64_t)t ^ ((uint64_t)1 << 63); }
+
+emb_code build_time_orders(build_ctx *b, snapshot *snap)
+{
+    snap_deals *d = &snap->deals;
+    snap_history *h = &snap->history;
+    size_t n = d->n, nexits = 0;
+    for (size_t i = 0; i < n; i++) {
+        d->nclosed += d->status[i] != DEAL_OPEN;
+        for (size_t r = h->first[i] + 1; r < h->first[i + 1]; r++)
+            nexits += h->stage[r] != h->stage[r - 1] ? 1 : 0;
+    }
+    /* Stays: a run of rows in one stage; an exit where the stage changes. */
+    size_t most = n > nexits ? n : nexits;
+    uint64_t *key = malloc((most ? most : 1) * sizeof *key);
+    uint32_t *val = malloc((most ? most : 1) * sizeof *val);
+    emb_code rc = EMB_OK;
+#define ALLOC(ptr, count) ((ptr) = calloc((count) ? (count) : 1, sizeof *(ptr)))
+    if (!key || !val || most > UINT32_MAX || !ALLOC(d->by_created, n) || !ALLOC(d->by_closed, d->nclosed) ||
+        !ALLOC(h->exit_deal, nexits) || !ALLOC(h->exit_stage, nexits) || !ALLOC(h->exit_at, nexits) ||
+        !ALLOC(h->exit_entered, nexits)) {
+        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+#undef ALLOC
+    h->nexits = nexits;
+    for (size_t i = 0; i < n; i++) {
+        key[i] = instant_key(d->created[i]);
+        val[i] = (uint32_t)i;
+    }
+    if (radix_sort_pairs(key, val, n)) {
+        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(d->by_created, val, n * sizeof *val);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d->status[i] != DEAL_OPEN) {
+            key[k] = instant_key(d->closed[i]);
+            val[k++] = (uint32_t)i;
+        }
+    if (radix_sort_pairs(key, val, k)) {
+        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(d->by_closed, val, k * sizeof *val);
+    /* The exits in deal order first (into the exit arrays), then permuted by time. */
+    int32_t *deal = malloc((nexits ? nexits : 1) * sizeof *deal), *stage = malloc((nexits ? nexits : 1) * sizeof *stage);
+    int64_t *entered = malloc((nexits ? nexits : 1) * sizeof *entered);
+    if (!deal || !stage || !entered) {
+        free(deal);
+        free(stage);
+        free(entered);
+        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        goto done;
+    }
+    k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t first = h->first[i], end = h->first[i + 1];
+        if (end - first < 2)
+            continue;
+        int32_t run_stage = h->stage[first];
+        int64_t since = h->at[first];
+        for (size_t r = first + 1; r < end; r++) {
+            if (h->stage[r] == run_stage)
+                continue;
+            deal[k] = (int32_t)i;
+            stage[k] = run_stage;
+            entered[k] = since;
+            key[k] = instant_key(h->at[r]);
+            val[k] = (uint32_t)k;
+            k++;
+            run_stage = h->stage[r];
+            since = h->at[r];
+        }
+    }
+    if (radix_sort_pairs(key, val, k)) {
+        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    } else {
+        for (size_t e = 0; e < k; e++) {
+            h->exit_deal[e] = deal[val[e]];
+            h->exit_stage[e] = stage[val[e]];
+            h->exit_entered[e] = entered[val[e]];
+            h->exit_at[e] = (int64_t)(key[e] ^ ((uint64_t)1 << 63));
+        }
+    }
+    free(deal);
+    free(stage);
+    free(entered);
+done:
+    free(key);
+    free(val);
+    return rc;
+}
+
 /* After the activities are loaded: the first completed call, email or meeting of
- * each lead, and the completed activities of each deal. */
-void build_derive_from_activities(snapshot *snap)
+ * each lead, the completed activities of each deal, and whether each activity is
+ * cold at its completion. */
+emb_code build_derive_from_activities(build_ctx *b, snapshot *snap)
 {
     snap_leads *l = &snap->leads;
-    const snap_activities *a = &snap->activities;
+    snap_activities *a = &snap->activities;
+    const snap_deals *d = &snap->deals;
     for (size_t i = 0; i < l->n; i++)
         l->first_touch[i] = SNAP_OPEN_INSTANT;
     for (size_t i = 0; i < a->n; i++) {
@@ -115,10 +259,27 @@ void build_derive_from_activities(snapshot *snap)
         if (l->first_touch[lead] == SNAP_OPEN_INSTANT || a->done[i] < l->first_touch[lead])
             l->first_touch[lead] = a->done[i];
     }
-    for (size_t i = 0; i < snap->deals.n; i++)
-        snap->deals.done_activities[i] = 0;
+    for (size_t i = 0; i < d->n; i++)
+        d->done_activities[i] = 0;
     for (size_t i = 0; i < a->n; i++)
         if (a->deal[i] >= 0 && a->done[i] != SNAP_OPEN_INSTANT)
-            snap->deals.done_activities[a->deal[i]]++;
+            d->done_activities[a->deal[i]]++;
+    /* Cold (METRICS.md): flagged, or to an account with no deal won before it, or to
+     * a lead without an account. */
+    size_t naccounts = snap->accounts.n;
+    int64_t *first_won = malloc((naccounts ? naccounts : 1) * sizeof *first_won);
+    if (!first_won)
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    for (size_t k = 0; k < naccounts; k++)
+        first_won[k] = INT64_MAX;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->status[i] == DEAL_WON && d->account[i] >= 0 && d->closed[i] < first_won[d->account[i]])
+            first_won[d->account[i]] = d->closed[i];
+    for (size_t i = 0; i < a->n; i++) {
+        int32_t account = a->account[i];
+        a->cold[i] = a->cold[i] || (account >= 0 && first_won[account] >= a->done[i]) ||
+                     (account < 0 && a->lead[i] >= 0);
+    }
+    free(first_won);
+    return EMB_OK;
 }
-

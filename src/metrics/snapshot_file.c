@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 8u
+#define SNAP_VERSION 10u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -77,12 +77,15 @@ static const column_desc columns[] = {
     COL(deals.product, deals.n, 0), COL(deals.lost_reason, deals.n, 0), COL(deals.amount, deals.n, 0),
     COL(deals.amount_known, deals.n, 0), COL(deals.fx_missing, deals.n, 0), COL(deals.expected_close, deals.n, 0),
     COL(deals.probability_bp, deals.n, 0), COL(deals.done_activities, deals.n, 0),
+    COL(deals.by_created, deals.n, 0), COL(deals.by_closed, deals.nclosed, 0),
     COL(history.deal, history.n, 0), COL(history.at, history.n, 0), COL(history.stage, history.n, 0),
     COL(history.owner, history.n, 0), COL(history.status, history.n, 0), COL(history.amount, history.n, 0),
     COL(history.expected_close, history.n, 0), COL(history.first, deals.n, 1),
     COL(history.span_deal, history.nspans, 0), COL(history.span_from, history.nspans, 0),
     COL(history.span_to, history.nspans, 0), COL(history.move_deal, history.nmoves, 0),
     COL(history.move_from, history.nmoves, 0), COL(history.move_to, history.nmoves, 0),
+    COL(history.exit_deal, history.nexits, 0), COL(history.exit_stage, history.nexits, 0),
+    COL(history.exit_at, history.nexits, 0), COL(history.exit_entered, history.nexits, 0),
     COL(lines.order, lines.n, 0), COL(lines.ordered, lines.n, 0), COL(lines.rep, lines.n, 0),
     COL(lines.account, lines.n, 0), COL(lines.region, lines.n, 0), COL(lines.product, lines.n, 0),
     COL(lines.net, lines.n, 0), COL(lines.cost, lines.n, 0), COL(lines.quantity, lines.n, 0), COL(lines.gross, lines.n, 0),
