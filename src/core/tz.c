@@ -206,6 +206,19 @@ int32_t tz_offset_at(const tz *zone, int64_t utc)
     return icu_offset(zone, utc);
 }
 
+int32_t tz_offset_span(const tz *zone, int64_t utc, int64_t *from, int64_t *to)
+{
+    if (utc >= T_START && utc < T_END) {
+        size_t i = find(zone, utc);
+        *from = zone->at[i];
+        *to = i + 1 < zone->n ? zone->at[i + 1] : T_END;
+        return zone->off[i];
+    }
+    *from = utc;
+    *to = utc == INT64_MAX ? utc : utc + 1;
+    return tz_offset_at(zone, utc);
+}
+
 int64_t tz_utc_to_local(const tz *zone, int64_t utc)
 {
     int64_t local;

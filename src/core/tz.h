@@ -22,6 +22,9 @@ const char *tz_name(const tz *zone);
 
 /* Offset from UTC, in seconds, in force at the UTC instant. */
 int32_t tz_offset_at(const tz *zone, int64_t utc);
+/* The offset in force at utc, and the instants [*from, *to) over which it stays
+ * the same (outside the zone's table, 1900-2200, only [utc, utc + 1)). */
+int32_t tz_offset_span(const tz *zone, int64_t utc, int64_t *from, int64_t *to);
 /* Local wall-clock seconds (as if the local time were UTC) of a UTC instant. */
 int64_t tz_utc_to_local(const tz *zone, int64_t utc);
 /* The UTC instant of a local wall-clock time. In a gap (spring forward) the time

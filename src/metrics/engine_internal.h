@@ -154,6 +154,10 @@ void eng_family_free(eng_family_result *r);
 /* Families of other files. */
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* Adds activity i to the counters c (enum roll_counter) of family f (FAM_ACT_TIME,
+ * FAM_ACT_DONE or FAM_ACT_DUE) at which it counts: the one rule of the scans and
+ * of the snapshot's day rollups (m_activities.c). */
+void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size_t i);
 /* Evaluates every activity family f with used[f] in one pass, into out[f]. */
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);

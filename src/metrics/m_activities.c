@@ -18,11 +18,8 @@
 #include "metrics/registry.h"
 
 typedef struct {
-    int64_t acts, calls, connected, dur_sum, dur_n, cold_calls;
-    int64_t emails, opened, replied;
-    int64_t meet[4]; /* scheduled, held, cancelled, rejected */
-    int64_t tasks_due, tasks_on_time, overdue;
-    int64_t touches, deals_won;
+    int64_t c[ROLL_WIDTH]; /* enum roll_counter */
+    int64_t overdue, touches, deals_won;
 } acts_acc;
 
 int32_t eng_activity_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event)
@@ -72,40 +69,106 @@ static int64_t activity_event(const snap_activities *a, size_t i, eng_family f)
     }
 }
 
-static void accumulate(acts_acc *acc, eng_family f, const snap_activities *a, size_t i)
+void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size_t i)
 {
     uint8_t t = a->type[i], o = a->outcome[i];
     switch (f) {
     case FAM_ACT_TIME:
-        acc->acts++;
+        c[ROLL_ACTS]++;
         if (t == ACT_MEETING && o >= OUT_SCHEDULED)
-            acc->meet[o - OUT_SCHEDULED]++;
+            c[ROLL_MEET_SCHEDULED + (o - OUT_SCHEDULED)]++;
         break;
     case FAM_ACT_DONE:
+        c[ROLL_DONE]++;
         if (t == ACT_CALL) {
-            acc->calls++;
+            c[ROLL_CALLS]++;
             if (o == OUT_CONNECTED) {
-                acc->connected++;
+                c[ROLL_CONNECTED]++;
                 if (a->duration[i] >= 0) {
-                    acc->dur_sum += a->duration[i];
-                    acc->dur_n++;
+                    c[ROLL_DUR_SUM] += a->duration[i];
+                    c[ROLL_DUR_N]++;
                 }
             }
-            acc->cold_calls += a->cold[i]; /* at its completion: snapshot.h */
+            c[ROLL_COLD_CALLS] += a->cold[i]; /* at its completion: snapshot.h */
         } else if (t == ACT_EMAIL) {
-            acc->emails++;
-            acc->opened += o == OUT_OPENED || o == OUT_REPLIED;
-            acc->replied += o == OUT_REPLIED;
+            c[ROLL_EMAILS]++;
+            c[ROLL_OPENED] += o == OUT_OPENED || o == OUT_REPLIED;
+            c[ROLL_REPLIED] += o == OUT_REPLIED;
         }
         break;
-    case FAM_ACT_DUE:
-        acc->tasks_due++;
-        acc->tasks_on_time += a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= a->due[i];
-        break;
-    default:
-        acc->overdue++;
+    default: /* FAM_ACT_DUE */
+        c[ROLL_TASKS_DUE]++;
+        c[ROLL_TASKS_ON_TIME] += a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= a->due[i];
         break;
     }
+}
+
+/* The first instant of a local day that no offset change comes near, so that an
+ * instant lies in [t0, t1) exactly when its local day lies in the days between: 1
+ * and *day set when t is such a midnight. */
+static int clean_midnight(const snapshot *s, int64_t t, int64_t *day)
+{
+    int64_t from, to;
+    tz_offset_span(s->zone, t, &from, &to);
+    if (t - from < 2 * 86400 || to - t < 2 * 86400)
+        return 0;
+    int64_t local = tz_utc_to_local(s->zone, t);
+    if (local % 86400 != 0)
+        return 0;
+    *day = local / 86400;
+    return 1;
+}
+
+/* The activity families of q from the day rollups, when they answer it exactly:
+ * at most one dimension among rep, team and region, no filter, a period of whole
+ * days. 1 when done (rc set), 0 when the scan must answer. */
+static int from_rollups(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
+                        emb_code *rc, emb_err *err)
+{
+    const snap_activities *a = &s->activities;
+    if (!a->nroll_ok || !a->roll_ok[0] || q->nfilters || q->nby > 1 ||
+        (q->nby == 1 && q->by[0] != DIM_REP && q->by[0] != DIM_TEAM && q->by[0] != DIM_REGION))
+        return 0;
+    int64_t d0 = INT64_MIN, d1 = INT64_MAX;
+    if ((q->t0 != INT64_MIN && !clean_midnight(s, q->t0, &d0)) ||
+        (q->t1 != INT64_MAX && !clean_midnight(s, q->t1, &d1)))
+        return 0;
+    static const eng_family fams[] = {FAM_ACT_TIME, FAM_ACT_DONE, FAM_ACT_DUE};
+    static const int presence[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
+    static const int first[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
+    static const int last[] = {ROLL_MEET_REJECTED, ROLL_REPLIED, ROLL_TASKS_ON_TIME};
+    size_t lo = 0, hi = a->nroll_days;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->roll_days[mid] < d0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int32_t key[KPI_MAX_BY] = {0};
+    *rc = EMB_OK;
+    for (size_t k = lo; k < a->nroll_days && a->roll_days[k] < d1; k++)
+        for (size_t cell = a->roll_first[k]; cell < a->roll_first[k + 1]; cell++) {
+            int32_t owner = a->roll_owner[cell];
+            if (q->nby)
+                key[0] = q->by[0] == DIM_REP ? owner
+                         : owner < 0         ? SNAP_NONE
+                         : q->by[0] == DIM_TEAM ? s->users.team[owner]
+                                                : s->users.region[owner];
+            const int64_t *c = &a->roll_values[cell * ROLL_WIDTH];
+            for (int f = 0; f < 3; f++) {
+                if (!used[fams[f]] || !c[presence[f]])
+                    continue;
+                acts_acc *acc = eng_group(&out[fams[f]].groups, key);
+                if (!acc) {
+                    *rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                    return 1;
+                }
+                for (int j = first[f]; j <= last[f]; j++)
+                    acc->c[j] += c[j];
+            }
+        }
+    return 1;
 }
 
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
@@ -149,6 +212,8 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
         }
         nf -= fams[nf - 1] == FAM_ACT_OVERDUE; /* the scan below leaves it out */
     }
+    if (ranged && !rc && from_rollups(s, q, used, out, &rc, err))
+        ranged = 0;
     for (size_t i = 0; i < a->n && ranged && !rc; i++) {
         if (i % SNAP_BLOCK == 0) { /* skip blocks that no family can use */
             size_t k = i / SNAP_BLOCK;
@@ -179,7 +244,10 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
                 rc = emb_err_set(err, EMB_NOMEM, "out of memory");
                 break;
             }
-            accumulate(acc, f, a, i);
+            if (f == FAM_ACT_OVERDUE)
+                acc->overdue++;
+            else
+                eng_activity_count(acc->c, f, a, i);
         }
     }
     return rc;
@@ -224,35 +292,35 @@ emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t
     const acts_acc *c = (const acts_acc *)(r->groups.accs + g * sizeof(acts_acc));
     switch (id) {
     case M_ACTIVITIES:
-        *out = (kpi_value){.kind = KV_INT, .i = c->acts};
+        *out = (kpi_value){.kind = KV_INT, .i = c->c[ROLL_ACTS]};
         break;
     case M_CALLS:
-        *out = (kpi_value){.kind = KV_INT, .i = c->calls};
+        *out = (kpi_value){.kind = KV_INT, .i = c->c[ROLL_CALLS]};
         break;
     case M_COLD_CALLS:
-        *out = (kpi_value){.kind = KV_INT, .i = c->cold_calls};
+        *out = (kpi_value){.kind = KV_INT, .i = c->c[ROLL_COLD_CALLS]};
         break;
     case M_CALL_CONNECT_RATE:
-        *out = ratio(c->connected, c->calls);
+        *out = ratio(c->c[ROLL_CONNECTED], c->c[ROLL_CALLS]);
         break;
     case M_AVG_CALL_DURATION:
-        *out = c->dur_n ? (kpi_value){.kind = KV_REAL, .x = (double)c->dur_sum / (double)c->dur_n / 60.0}
+        *out = c->c[ROLL_DUR_N] ? (kpi_value){.kind = KV_REAL, .x = (double)c->c[ROLL_DUR_SUM] / (double)c->c[ROLL_DUR_N] / 60.0}
                         : (kpi_value){.kind = KV_NULL};
         break;
     case M_EMAIL_OPEN_RATE:
-        *out = ratio(c->opened, c->emails);
+        *out = ratio(c->c[ROLL_OPENED], c->c[ROLL_EMAILS]);
         break;
     case M_EMAIL_REPLY_RATE:
-        *out = ratio(c->replied, c->emails);
+        *out = ratio(c->c[ROLL_REPLIED], c->c[ROLL_EMAILS]);
         break;
     case M_MEETINGS:
-        *out = (kpi_value){.kind = KV_PARTS, .part = {c->meet[0], c->meet[1], c->meet[2], c->meet[3]}};
+        *out = (kpi_value){.kind = KV_PARTS, .part = {c->c[ROLL_MEET_SCHEDULED], c->c[ROLL_MEET_HELD], c->c[ROLL_MEET_CANCELLED], c->c[ROLL_MEET_REJECTED]}};
         break;
     case M_MEETING_HELD_RATE:
-        *out = ratio(c->meet[1], c->meet[1] + c->meet[2] + c->meet[3]);
+        *out = ratio(c->c[ROLL_MEET_HELD], c->c[ROLL_MEET_HELD] + c->c[ROLL_MEET_CANCELLED] + c->c[ROLL_MEET_REJECTED]);
         break;
     case M_TASK_COMPLETION:
-        *out = ratio(c->tasks_on_time, c->tasks_due);
+        *out = ratio(c->c[ROLL_TASKS_ON_TIME], c->c[ROLL_TASKS_DUE]);
         break;
     case M_OVERDUE_TASKS:
         *out = (kpi_value){.kind = KV_INT, .i = c->overdue};

@@ -714,6 +714,8 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
         build_activities_free(acts);
         if (rc == EMB_OK)
             rc = build_derive_from_activities(&b, snap);
+        if (rc == EMB_OK)
+            rc = build_activity_rollups(&b, snap);
     }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:

@@ -133,6 +133,13 @@ enum activity_outcome {
     OUT_SCHEDULED, OUT_HELD, OUT_CANCELLED, OUT_REJECTED
 };
 
+/* The counters of the activity metrics (their definitions: m_activities.c). */
+enum roll_counter {
+    ROLL_ACTS, ROLL_MEET_SCHEDULED, ROLL_MEET_HELD, ROLL_MEET_CANCELLED, ROLL_MEET_REJECTED,
+    ROLL_DONE, ROLL_CALLS, ROLL_CONNECTED, ROLL_DUR_SUM, ROLL_DUR_N, ROLL_COLD_CALLS,
+    ROLL_EMAILS, ROLL_OPENED, ROLL_REPLIED, ROLL_TASKS_DUE, ROLL_TASKS_ON_TIME, ROLL_WIDTH
+};
+
 /* Activities. */
 typedef struct {
     size_t n;
@@ -148,6 +155,22 @@ typedef struct {
     size_t nblocks;
     int64_t *block_min, *block_max;
     int32_t *block_open_tasks;
+    /* Day rollups of the activity counters (enum roll_counter), for queries over
+     * whole days by rep, team or region without filters: one cell per local day and
+     * owner (-1: none) that has activities attributed to that day, by completion
+     * else due time (ROLL_ACTS, meetings), by completion (ROLL_DONE to ROLL_REPLIED)
+     * and by due time for tasks (ROLL_TASKS_*). Cells are sorted by day, then owner;
+     * roll_days are the days that have cells, roll_first[k] the first cell of
+     * roll_days[k] (nroll_days + 1 entries). With activities but no rollups
+     * (roll_ok 0: too many days and owners to index), metrics scan instead. */
+    size_t nroll_days;
+    int32_t *roll_days;
+    uint32_t *roll_first;
+    size_t nroll, nroll_values;
+    int32_t *roll_owner;
+    int64_t *roll_values; /* ROLL_WIDTH counters per cell */
+    size_t nroll_ok;      /* 1 entry */
+    uint8_t *roll_ok;     /* roll_ok[0]: 1 when the rollups cover every activity */
     /* Positions of the tasks not done, by due time (for overdue_tasks). */
     size_t nopen_tasks;
     uint32_t *open_tasks;

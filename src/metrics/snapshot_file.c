@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 10u
+#define SNAP_VERSION 11u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -101,6 +101,9 @@ static const column_desc columns[] = {
     COL(activities.done, activities.n, 0), COL(activities.duration, activities.n, 0),
     COL(activities.block_min, activities.nblocks, 0), COL(activities.block_max, activities.nblocks, 0),
     COL(activities.block_open_tasks, activities.nblocks, 0), COL(activities.open_tasks, activities.nopen_tasks, 0),
+    COL(activities.roll_days, activities.nroll_days, 0), COL(activities.roll_first, activities.nroll_days, 1),
+    COL(activities.roll_owner, activities.nroll, 0), COL(activities.roll_values, activities.nroll_values, 0),
+    COL(activities.roll_ok, activities.nroll_ok, 0),
     COL(goals.metric, goals.n, 0), COL(goals.scope, goals.n, 0), COL(goals.team, goals.n, 0),
     COL(goals.rep, goals.n, 0), COL(goals.from, goals.n, 0), COL(goals.to, goals.n, 0),
     COL(goals.target, goals.n, 0),

@@ -71,6 +71,17 @@ static void madrid_offsets_and_transitions(void **state)
     assert_int_equal(tz_offset_at(z, 10430683200LL), 7200);
     /* 1850: local mean time of Madrid, -0:14:44 */
     assert_int_equal(tz_offset_at(z, -3771187200LL), -884);
+    /* The span of an offset: summer 2026 runs from the spring transition to the fall one. */
+    int64_t from, to;
+    assert_int_equal(tz_offset_span(z, 1784116800, &from, &to), 7200);
+    assert_int_equal(from, 1774746000);
+    assert_int_equal(to, 1792890000);
+    assert_int_equal(tz_offset_span(z, 1792890000, &from, &to), 3600); /* starts at its own first instant */
+    assert_int_equal(from, 1792890000);
+    /* Beyond the table: a span of one second. */
+    assert_int_equal(tz_offset_span(z, 10430683200LL, &from, &to), 7200);
+    assert_int_equal(from, 10430683200LL);
+    assert_int_equal(to, 10430683201LL);
     tz_close(z);
 }
 
