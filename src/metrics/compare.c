@@ -63,8 +63,17 @@ static kpi_value goal_of(const snapshot *s, const kpi_query *q, const kpi_metric
     }
     int found = 0;
     int64_t target = 0;
-    for (size_t g = 0; g < s->goals.n; g++) {
-        const snap_goals *gl = &s->goals;
+    /* The goals of exactly these days (they are sorted by period). */
+    const snap_goals *gl = &s->goals;
+    size_t lo = 0, hi = gl->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (gl->from[mid] < days.from || (gl->from[mid] == days.from && gl->to[mid] < days.to))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t g = lo; g < gl->n && gl->from[g] == days.from && gl->to[g] == days.to; g++) {
         int32_t gwho = scope == GOAL_REP ? gl->rep[g] : scope == GOAL_TEAM ? gl->team[g] : -1;
         if (gl->scope[g] != scope || gwho != who || gl->from[g] != days.from || gl->to[g] != days.to ||
             strcmp(snap_text(&s->metrics, gl->metric[g]), kpi_metric_name(m)))

@@ -33,30 +33,24 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
     const snap_activities *a = &s->activities;
     const snap_history *h = &s->history;
     size_t n = s->deals.n;
-    /* Per deal: a recent completed activity; a scheduled one. */
-    uint8_t *recent = calloc(n ? n : 1, 1), *scheduled = calloc(n ? n : 1, 1);
-    if (!recent || !scheduled || eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc))) {
+    /* Per deal: a completed activity in the 14 days up to the instant (those are in
+     * the blocks of those days: activities are in day order of done, else due);
+     * one scheduled from the instant on, from sched_until (snapshot.h). */
+    uint8_t *recent = calloc(n ? n : 1, 1);
+    if (!recent || eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc))) {
         free(recent);
-        free(scheduled);
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     int64_t since = q->as_of - STALE_DAYS * 86400;
-    /* Both kinds of activity have an instant after `since`: blocks whose instants
-     * all lie at or before it are skipped (activities are in day order, so these
-     * are most of them). */
-    for (size_t i = 0; i < a->n; i++) {
-        if (i % SNAP_BLOCK == 0 && a->block_max[i / SNAP_BLOCK] <= since) {
-            i += SNAP_BLOCK - 1;
+    for (size_t k = 0; k < a->nblocks; k++) {
+        if (a->block_max[k] <= since || a->block_min[k] > q->as_of)
             continue;
+        size_t end = (k + 1) * SNAP_BLOCK < a->n ? (k + 1) * SNAP_BLOCK : a->n;
+        for (size_t i = k * SNAP_BLOCK; i < end; i++) {
+            int64_t done = a->done[i];
+            if (a->deal[i] >= 0 && done != SNAP_OPEN_INSTANT && done <= q->as_of && done > since)
+                recent[a->deal[i]] = 1;
         }
-        int32_t d = a->deal[i];
-        if (d < 0)
-            continue;
-        int64_t done = a->done[i];
-        if (done != SNAP_OPEN_INSTANT && done <= q->as_of && done > since)
-            recent[d] = 1;
-        if (a->due[i] != SNAP_OPEN_INSTANT && a->due[i] >= q->as_of && (done == SNAP_OPEN_INSTANT || done > q->as_of))
-            scheduled[d] = 1;
     }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
@@ -64,7 +58,7 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
      * before it), from the open spans. */
     for (size_t k = eng_first_span_after(h, q->as_of); k < h->nspans; k++) {
         size_t i = (size_t)h->span_deal[k];
-        if (h->span_from[k] > q->as_of || (recent[i] && scheduled[i]))
+        if (h->span_from[k] > q->as_of || (recent[i] && s->deals.sched_until[i] >= q->as_of))
             continue;
         size_t r = eng_row_at(h, i, q->as_of);
         if (r == (size_t)-1 || h->status[r] != DEAL_OPEN)
@@ -84,7 +78,6 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
             acc->fx_missing_deal = (int64_t)i + 1;
     }
     free(recent);
-    free(scheduled);
     return rc;
 }
 

@@ -176,13 +176,24 @@ emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_res
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     int64_t since = q->as_of - ACTIVE_DAYS * 86400;
-    for (size_t i = 0; i < s->lines.n; i++)
-        if (s->lines.account[i] >= 0 && s->lines.ordered[i] <= q->as_of && s->lines.ordered[i] > since)
-            active[s->lines.account[i]] = 1;
-    for (size_t i = 0; i < s->deals.n; i++)
-        if (s->deals.account[i] >= 0 && s->deals.status[i] == DEAL_WON && s->deals.closed[i] <= q->as_of &&
-            s->deals.closed[i] > since)
-            active[s->deals.account[i]] = 1;
+    /* Lines and won deals in (since, as_of], from their time orders. */
+    const snap_lines *l = &s->lines;
+    int64_t after = since == INT64_MAX ? since : since + 1;
+    for (size_t k = eng_order_from(l->by_ordered, l->n, l->ordered, after); k < l->n; k++) {
+        size_t i = l->by_ordered[k];
+        if (l->ordered[i] > q->as_of)
+            break;
+        if (l->account[i] >= 0)
+            active[l->account[i]] = 1;
+    }
+    const snap_deals *d = &s->deals;
+    for (size_t k = eng_order_from(d->by_closed, d->nclosed, d->closed, after); k < d->nclosed; k++) {
+        size_t i = d->by_closed[k];
+        if (d->closed[i] > q->as_of)
+            break;
+        if (d->account[i] >= 0 && d->status[i] == DEAL_WON)
+            active[d->account[i]] = 1;
+    }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     for (size_t a = 0; a < n; a++) {

@@ -329,7 +329,8 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(d->close_owner, n) || !ALLOC(d->account, n) || !ALLOC(d->pipeline, n) || !ALLOC(d->stage, n) ||
         !ALLOC(d->source, n) || !ALLOC(d->lead, n) || !ALLOC(d->product, n) || !ALLOC(d->lost_reason, n) ||
         !ALLOC(d->amount, n) || !ALLOC(d->amount_known, n) || !ALLOC(d->fx_missing, n) ||
-        !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n) || !ALLOC(d->done_activities, n))
+        !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n) || !ALLOC(d->done_activities, n) ||
+        !ALLOC(d->sched_until, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     sqlite3_stmt *s;
     if (build_prepare(b,
@@ -523,6 +524,52 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
     return EMB_OK;
 }
 
+static int cmp_goal(const void *x, const void *y, void *arg)
+{
+    const snap_goals *g = arg;
+    uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+    if (g->from[i] != g->from[j])
+        return g->from[i] < g->from[j] ? -1 : 1;
+    if (g->to[i] != g->to[j])
+        return g->to[i] < g->to[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* Orders the goals by period (from, to), then id: the goals of a period are then
+ * found by a binary search (snapshot.h). */
+static emb_code sort_goals(build_ctx *b, snap_goals *g)
+{
+    size_t n = g->n;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    int64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!order || !tmp || n > UINT32_MAX) {
+        free(order);
+        free(tmp);
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, cmp_goal, g);
+#define PERMUTE(col)                                                                                           \
+    do {                                                                                                       \
+        __typeof__(g->col[0]) *t = (void *)tmp;                                                                \
+        for (size_t i = 0; i < n; i++)                                                                         \
+            t[i] = g->col[order[i]];                                                                           \
+        memcpy(g->col, t, n * sizeof *t);                                                                      \
+    } while (0)
+    PERMUTE(metric);
+    PERMUTE(scope);
+    PERMUTE(team);
+    PERMUTE(rep);
+    PERMUTE(from);
+    PERMUTE(to);
+    PERMUTE(target);
+#undef PERMUTE
+    free(order);
+    free(tmp);
+    return EMB_OK;
+}
+
 static emb_code load_goals(build_ctx *b, snapshot *snap)
 {
     snap_goals *g = &snap->goals;
@@ -549,7 +596,7 @@ static emb_code load_goals(build_ctx *b, snapshot *snap)
     }
     sqlite3_finalize(s);
     g->n = i;
-    return EMB_OK;
+    return sort_goals(b, g);
 }
 
 static emb_code load_expenses(build_ctx *b, snapshot *snap, const fx_table *fx)
@@ -692,6 +739,8 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
             rc = load_deals(&b, snap, fx);
         if (rc == EMB_OK)
             rc = load_lines(&b, snap, fx);
+        if (rc == EMB_OK)
+            rc = build_line_order(&b, snap);
         if (rc == EMB_OK)
             rc = load_leads(&b, snap);
         if (rc == EMB_OK)

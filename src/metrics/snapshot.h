@@ -67,6 +67,11 @@ typedef struct {
     uint32_t *by_created;
     size_t nclosed;
     uint32_t *by_closed;
+    /* The last instant at which the deal has an activity scheduled (due then or
+     * later and not done by then): the greatest min(due, done - 1) of its
+     * activities with a due time (done: INT64_MAX while not done); INT64_MIN when
+     * none. A deal has one scheduled at t exactly when t <= sched_until. */
+    int64_t *sched_until;
 } snap_deals;
 
 typedef struct {
@@ -112,6 +117,7 @@ typedef struct {
     size_t norders;
     int64_t *order_id;     /* store id of order k */
     int32_t *order_currency; /* currencies dict */
+    uint32_t *by_ordered;  /* the lines by order date, ties in line order (n entries) */
 } snap_lines;
 
 /* Leads; the instants of statuses never reached are SNAP_OPEN_INSTANT. */
@@ -190,7 +196,7 @@ typedef struct {
 
 enum goal_scope { GOAL_ORG, GOAL_TEAM, GOAL_REP };
 
-/* Goals (targets per metric, scope and period). */
+/* Goals (targets per metric, scope and period), sorted by (from, to), then id. */
 typedef struct {
     size_t n;
     int32_t *metric;     /* index into the metrics dict (metric names as written) */

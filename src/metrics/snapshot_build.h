@@ -78,6 +78,8 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap);
 /* From the deals and the sorted history: the deals by creation and by close, and
  * the stage exits (snapshot_derive.c). */
 emb_code build_time_orders(build_ctx *b, snapshot *snap);
+/* From the order lines: their order by date (snapshot_derive.c). */
+emb_code build_line_order(build_ctx *b, snapshot *snap);
 /* Once the activities are complete (cold flags included): their day rollups
  * (snapshot_rollup.c). */
 emb_code build_activity_rollups(build_ctx *b, snapshot *snap);

@@ -242,6 +242,25 @@ done:
     return rc;
 }
 
+emb_code build_line_order(build_ctx *b, snapshot *snap)
+{
+    snap_lines *l = &snap->lines;
+    size_t n = l->n;
+    uint64_t *key = malloc((n ? n : 1) * sizeof *key);
+    l->by_ordered = malloc((n ? n : 1) * sizeof *l->by_ordered);
+    if (!key || !l->by_ordered || n > UINT32_MAX) {
+        free(key);
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        key[i] = instant_key(l->ordered[i]);
+        l->by_ordered[i] = (uint32_t)i;
+    }
+    int failed = radix_sort_pairs(key, l->by_ordered, n);
+    free(key);
+    return failed ? emb_err_set(b->err, EMB_NOMEM, "out of memory") : EMB_OK;
+}
+
 /* After the activities are loaded: the first completed call, email or meeting of
  * each lead, the completed activities of each deal, and whether each activity is
  * cold at its completion. */
@@ -249,7 +268,7 @@ emb_code build_derive_from_activities(build_ctx *b, snapshot *snap)
 {
     snap_leads *l = &snap->leads;
     snap_activities *a = &snap->activities;
-    const snap_deals *d = &snap->deals;
+    snap_deals *d = &snap->deals;
     for (size_t i = 0; i < l->n; i++)
         l->first_touch[i] = SNAP_OPEN_INSTANT;
     for (size_t i = 0; i < a->n; i++) {
@@ -259,11 +278,22 @@ emb_code build_derive_from_activities(build_ctx *b, snapshot *snap)
         if (l->first_touch[lead] == SNAP_OPEN_INSTANT || a->done[i] < l->first_touch[lead])
             l->first_touch[lead] = a->done[i];
     }
-    for (size_t i = 0; i < d->n; i++)
+    for (size_t i = 0; i < d->n; i++) {
         d->done_activities[i] = 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (a->deal[i] >= 0 && a->done[i] != SNAP_OPEN_INSTANT)
-            d->done_activities[a->deal[i]]++;
+        d->sched_until[i] = INT64_MIN;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        int32_t deal = a->deal[i];
+        if (deal < 0)
+            continue;
+        if (a->done[i] != SNAP_OPEN_INSTANT)
+            d->done_activities[deal]++;
+        if (a->due[i] != SNAP_OPEN_INSTANT) {
+            int64_t until = a->done[i] == SNAP_OPEN_INSTANT || a->done[i] - 1 > a->due[i] ? a->due[i] : a->done[i] - 1;
+            if (until > d->sched_until[deal])
+                d->sched_until[deal] = until;
+        }
+    }
     /* Cold (METRICS.md): flagged, or to an account with no deal won before it, or to
      * a lead without an account. */
     size_t naccounts = snap->accounts.n;

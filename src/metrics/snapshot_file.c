@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 11u
+#define SNAP_VERSION 13u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -77,7 +77,7 @@ static const column_desc columns[] = {
     COL(deals.product, deals.n, 0), COL(deals.lost_reason, deals.n, 0), COL(deals.amount, deals.n, 0),
     COL(deals.amount_known, deals.n, 0), COL(deals.fx_missing, deals.n, 0), COL(deals.expected_close, deals.n, 0),
     COL(deals.probability_bp, deals.n, 0), COL(deals.done_activities, deals.n, 0),
-    COL(deals.by_created, deals.n, 0), COL(deals.by_closed, deals.nclosed, 0),
+    COL(deals.by_created, deals.n, 0), COL(deals.by_closed, deals.nclosed, 0), COL(deals.sched_until, deals.n, 0),
     COL(history.deal, history.n, 0), COL(history.at, history.n, 0), COL(history.stage, history.n, 0),
     COL(history.owner, history.n, 0), COL(history.status, history.n, 0), COL(history.amount, history.n, 0),
     COL(history.expected_close, history.n, 0), COL(history.first, deals.n, 1),
@@ -90,7 +90,7 @@ static const column_desc columns[] = {
     COL(lines.account, lines.n, 0), COL(lines.region, lines.n, 0), COL(lines.product, lines.n, 0),
     COL(lines.net, lines.n, 0), COL(lines.cost, lines.n, 0), COL(lines.quantity, lines.n, 0), COL(lines.gross, lines.n, 0),
     COL(lines.cost_known, lines.n, 0), COL(lines.fx_missing, lines.n, 0), COL(lines.order_id, lines.norders, 0),
-    COL(lines.order_currency, lines.norders, 0),
+    COL(lines.order_currency, lines.norders, 0), COL(lines.by_ordered, lines.n, 0),
     COL(leads.created, leads.n, 0), COL(leads.mql_at, leads.n, 0), COL(leads.sql_at, leads.n, 0),
     COL(leads.converted_at, leads.n, 0), COL(leads.first_touch, leads.n, 0), COL(leads.source, leads.n, 0),
     COL(leads.owner, leads.n, 0), COL(leads.won, leads.n, 0), COL(leads.converted, leads.n, 0),

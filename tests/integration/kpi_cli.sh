@@ -56,6 +56,14 @@ expect_eq "month to date against the same days of the month before" "0.0 1000.0"
 $E kpi revenue_won --period 2026-03 --compare goal --format json >"$TMP/out"
 expect_eq "goal attainment" "2000.0 0.75" \
     "$(json_get "'%s %s' % (j['rows'][0]['revenue_won_goal'], j['rows'][0]['revenue_won_attainment'])")"
+# Goals of periods that start on the same day (January, the first quarter, the
+# year): each period finds its own. Q1 revenue won 2300.00 against 3000.00.
+$E goal add --metric revenue_won --period 2026-01 --target 100 >/dev/null
+$E goal add --metric revenue_won --period 2026 --target 9000 >/dev/null
+$E goal add --metric revenue_won --period 2026-Q1 --target 3000 >/dev/null
+$E kpi revenue_won --period 2026-Q1 --compare goal --format json >"$TMP/out"
+expect_eq "goal of the quarter among goals starting the same day" "3000.0 0.7667" \
+    "$(json_get "'%s %s' % (j['rows'][0]['revenue_won_goal'], round(j['rows'][0]['revenue_won_attainment'], 4))")"
 $E kpi open_pipeline,weighted_pipeline --period 2026-03 --format json >"$TMP/out"
 expect_eq "open pipeline at the end of March" "1 300.0 150.0" \
     "$(json_get "'%s %s %s' % (j['rows'][0]['open_pipeline']['count'], j['rows'][0]['open_pipeline']['amount'], j['rows'][0]['weighted_pipeline'])")"
