@@ -257,7 +257,9 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
 
 static uint8_t parse_status(const char *t)
 {
-    return t && !strcmp(t, "won") ? DEAL_WON : t && !strcmp(t, "lost") ? DEAL_LOST : DEAL_OPEN;
+    if (!t)
+        return DEAL_OPEN;
+    return t[0] == 'w' && !strcmp(t, "won") ? DEAL_WON : t[0] == 'l' && !strcmp(t, "lost") ? DEAL_LOST : DEAL_OPEN;
 }
 
 static int32_t day_of(const char *iso)

@@ -16,7 +16,7 @@
 static uint8_t code_of(const char *t, const char *const *names)
 {
     for (uint8_t i = 0; t && names[i]; i++)
-        if (!strcmp(t, names[i]))
+        if (t[0] == names[i][0] && !strcmp(t, names[i]))
             return i;
     return 0;
 }

@@ -38,9 +38,9 @@ typedef struct {
 /* The dense index of the id in column col, SNAP_NONE when NULL or unknown. */
 static inline int32_t build_map_get(const id_map *m, sqlite3_stmt *s, int col)
 {
-    if (sqlite3_column_type(s, col) == SQLITE_NULL)
-        return SNAP_NONE;
     int64_t id = sqlite3_column_int64(s, col);
+    if (id == 0 && sqlite3_column_type(s, col) == SQLITE_NULL) /* NULL reads as 0 */
+        return SNAP_NONE;
     return id >= 0 && id <= m->max_id ? m->idx[id] : SNAP_NONE;
 }
 
@@ -51,7 +51,8 @@ static inline const char *build_col_text(sqlite3_stmt *s, int col)
 
 static inline int64_t build_instant_or_none(sqlite3_stmt *s, int col)
 {
-    return sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, col);
+    int64_t t = sqlite3_column_int64(s, col);
+    return t == 0 && sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : t;
 }
 
 /* Prepares sql on the context's connection; the error is set in b->err. */

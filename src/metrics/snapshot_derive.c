@@ -15,14 +15,80 @@ typedef struct {
     int32_t deal, val;
 } sort_item;
 
-static int cmp_item(const void *x, const void *y)
+/* Sorts n (key, value) pairs by key, stably: an LSD radix sort that skips the
+ * bytes every key shares. -1 when out of memory (the pairs are then unchanged). */
+static int radix_sort_pairs(uint64_t *key, uint32_t *val, size_t n)
 {
-    const sort_item *a = x, *b = y;
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    if (a->deal != b->deal)
-        return a->deal < b->deal ? -1 : 1;
-    return (a->val > b->val) - (a->val < b->val);
+    if (n < 2)
+        return 0;
+    uint64_t *tk = malloc(n * sizeof *tk);
+    uint32_t *tv = malloc(n * sizeof *tv);
+    if (!tk || !tv) {
+        free(tk);
+        free(tv);
+        return -1;
+    }
+    uint64_t *k0 = key;
+    uint32_t *v0 = val;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        if (count[((key[0] >> shift) & 0xff) + 1] == n)
+            continue;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++) {
+            size_t to = count[(key[i] >> shift) & 0xff]++;
+            tk[to] = key[i];
+            tv[to] = val[i];
+        }
+        uint64_t *sk = key;
+        key = tk;
+        tk = sk;
+        uint32_t *sv = val;
+        val = tv;
+        tv = sv;
+    }
+    if (key != k0) { /* an odd number of passes: the result is in the scratch arrays */
+        memcpy(k0, key, n * sizeof *key);
+        memcpy(v0, val, n * sizeof *val);
+        tk = key;
+        tv = val;
+    }
+    free(tk);
+    free(tv);
+    return 0;
+}
+
+/* An instant as a key that sorts as unsigned. */
+static uint64_t instant_key(int64_t t) { return (uint64_t)t ^ ((uint64_t)1 << 63); }
+
+/* Sorts items by key, stably (radix_sort_pairs over their positions). */
+static int sort_items(sort_item *items, size_t n)
+{
+    if (n < 2)
+        return 0;
+    uint64_t *key = malloc(n * sizeof *key);
+    uint32_t *pos = malloc(n * sizeof *pos);
+    sort_item *out = malloc(n * sizeof *out);
+    int rc = -1;
+    if (key && pos && out && n <= UINT32_MAX) {
+        for (size_t i = 0; i < n; i++) {
+            key[i] = instant_key(items[i].key);
+            pos[i] = (uint32_t)i;
+        }
+        if (radix_sort_pairs(key, pos, n) == 0) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = items[pos[i]];
+            memcpy(items, out, n * sizeof *out);
+            rc = 0;
+        }
+    }
+    free(key);
+    free(pos);
+    free(out);
+    return rc;
 }
 
 emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
@@ -72,8 +138,13 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
             }
         }
     }
-    qsort(spans, ns, sizeof *spans, cmp_item);
-    qsort(moves, nm, sizeof *moves, cmp_item);
+    /* Sorted by key; found in deal order, so a stable sort leaves ties by deal. */
+    if (sort_items(spans, ns) || sort_items(moves, nm)) {
+        free(spans);
+        free(moves);
+        free(from);
+        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+    }
     h->nspans = ns;
     h->nmoves = nm;
     emb_code rc = EMB_OK;
@@ -99,55 +170,6 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
     free(from);
     return rc;
 }
-
-/* Sorts n (key, value) pairs by key, stably: an LSD radix sort that skips the
- * bytes every key shares. -1 when out of memory (the pairs are then unchanged). */
-static int radix_sort_pairs(uint64_t *key, uint32_t *val, size_t n)
-{
-    if (n < 2)
-        return 0;
-    uint64_t *tk = malloc(n * sizeof *tk);
-    uint32_t *tv = malloc(n * sizeof *tv);
-    if (!tk || !tv) {
-        free(tk);
-        free(tv);
-        return -1;
-    }
-    uint64_t *k0 = key;
-    uint32_t *v0 = val;
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((key[i] >> shift) & 0xff) + 1]++;
-        if (count[((key[0] >> shift) & 0xff) + 1] == n)
-            continue;
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++) {
-            size_t to = count[(key[i] >> shift) & 0xff]++;
-            tk[to] = key[i];
-            tv[to] = val[i];
-        }
-        uint64_t *sk = key;
-        key = tk;
-        tk = sk;
-        uint32_t *sv = val;
-        val = tv;
-        tv = sv;
-    }
-    if (key != k0) { /* an odd number of passes: the result is in the scratch arrays */
-        memcpy(k0, key, n * sizeof *key);
-        memcpy(v0, val, n * sizeof *val);
-        tk = key;
-        tv = val;
-    }
-    free(tk);
-    free(tv);
-    return 0;
-}
-
-/* An instant as a key that sorts as unsigned. */
-static uint64_t instant_key(int64_t t) { return (uint64_t)t ^ ((uint64_t)1 << 63); }
 
 emb_code build_time_orders(build_ctx *b, snapshot *snap)
 {
