@@ -190,7 +190,9 @@ int main(int argc, char **argv)
     date_format_iso(days.to, to);
     printf("period: [%s, %s)\n", from, to);
 
-    /* The dashboard: every metric that breaks down by rep, by rep, with the previous period. */
+    /* The dashboard: every metric that breaks down by rep (all of them but those that
+     * need another breakdown, such as stage conversion by stage), by rep, with the
+     * previous period. */
     kpi_query dash = q;
     dash.nby = 1;
     dash.by[0] = DIM_REP;
