@@ -261,10 +261,10 @@ emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_resu
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
-    for (size_t k = eng_order_from(d->by_closed, d->nclosed, d->closed, q->t0); k < d->nclosed; k++) {
-        size_t i = d->by_closed[k];
-        if (d->closed[i] >= q->t1)
-            break;
+    eng_period_iter it;
+    eng_period_begin(&it, d->by_closed, d->nclosed, d->closed, d->n, q->t0, q->t1);
+    size_t i;
+    while (eng_period_next(&it, &i)) {
         if (d->status[i] != DEAL_WON)
             continue;
         if (q->nfilters && !eng_deal_passes(s, q, i, d->closed[i]))

@@ -87,12 +87,14 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
     if (eng_groups_init(&out->groups, q->nby, sizeof(closed_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
-    /* The deals closed in the period, in close order (sums and sorted samples do not
-     * depend on it; fx_missing_deal keeps the least deal). */
-    for (size_t k = eng_order_from(d->by_closed, d->nclosed, d->closed, q->t0); k < d->nclosed; k++) {
-        size_t i = d->by_closed[k];
-        if (d->closed[i] >= q->t1)
-            break;
+    /* The deals closed in the period (in close order or index order: sums and sorted
+     * samples do not depend on it, and fx_missing_deal keeps the least deal). */
+    eng_period_iter it;
+    eng_period_begin(&it, d->by_closed, d->nclosed, d->closed, d->n, q->t0, q->t1);
+    size_t i;
+    while (eng_period_next(&it, &i)) {
+        if (d->status[i] == DEAL_OPEN) /* a scan meets the open deals too */
+            continue;
         if (q->nfilters && !eng_deal_passes(s, q, i, d->closed[i]))
             continue;
         key_of(s, q, i, d->closed[i], key);
@@ -126,10 +128,10 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
     if (eng_groups_init(&out->groups, q->nby, sizeof(created_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
-    for (size_t k = eng_order_from(d->by_created, d->n, d->created, q->t0); k < d->n; k++) {
-        size_t i = d->by_created[k];
-        if (d->created[i] >= q->t1)
-            break;
+    eng_period_iter it;
+    eng_period_begin(&it, d->by_created, d->n, d->created, d->n, q->t0, q->t1);
+    size_t i;
+    while (eng_period_next(&it, &i)) {
         if (q->nfilters && !eng_deal_passes(s, q, i, d->created[i]))
             continue;
         key_of(s, q, i, d->created[i], key);

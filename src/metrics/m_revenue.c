@@ -77,12 +77,12 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
     int32_t current_order = -1;
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
-    /* The lines of the period by date; the lines of an order stay together (same
-     * date, line order among ties). */
-    for (size_t pos = eng_order_from(l->by_ordered, l->n, l->ordered, q->t0); pos < l->n; pos++) {
-        size_t i = l->by_ordered[pos];
-        if (l->ordered[i] >= q->t1)
-            break;
+    /* The lines of the period, by date or in line order; either way the lines of an
+     * order stay together (same date, line order among ties). */
+    eng_period_iter it;
+    eng_period_begin(&it, l->by_ordered, l->n, l->ordered, l->n, q->t0, q->t1);
+    size_t i;
+    while (eng_period_next(&it, &i)) {
         if (q->nfilters && !line_passes(s, q, i))
             continue;
         for (int b = 0; b < q->nby; b++)
