@@ -16,7 +16,7 @@ const cli_command cmd_demo = {
     .name = "demo",
     .summary = "create a database with demo data: a company's sales over three years",
     .usage = "usage: embudo demo [--deals N] [--seed S] [--years Y] [--reps R] [--teams T]\n"
-             "                   [--activities-per-deal A] [--force]\n"
+             "                   [--activities-per-deal A] [--reorders O] [--force]\n"
              "\n"
              "Writes a new database (--db PATH, $EMBUDO_DB or ./embudo.db) with a made-up\n"
              "company, Solano Tecnología S.L. (EUR, Europe/Madrid): regions, teams and\n"
@@ -33,6 +33,9 @@ const cli_command cmd_demo = {
              "  --teams T                sales teams, each with a manager (default: reps / 5,\n"
              "                           or reps / 10 beyond 20 reps)\n"
              "  --activities-per-deal A  mean activities logged per deal, 0-50 (default 5)\n"
+             "  --reorders O             mean repeat orders of a customer after each won\n"
+             "                           deal, 0-20 (default 0: renewals and one hardware\n"
+             "                           reorder only)\n"
              "  --force                  replace a database that already holds data\n"
              "  --format table|json|csv  how to print the summary\n"
              "A database that holds records is never touched without --force; one made by\n"
@@ -118,7 +121,7 @@ static void print_summary(cli_ctx *ctx, const demo_params *p, const demo_stats *
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
-    enum { OPT_DEALS = 1, OPT_SEED, OPT_YEARS, OPT_REPS, OPT_TEAMS, OPT_ACTS, OPT_FORCE };
+    enum { OPT_DEALS = 1, OPT_SEED, OPT_YEARS, OPT_REPS, OPT_TEAMS, OPT_ACTS, OPT_REORDERS, OPT_FORCE };
     static const struct option opts[] = {
         {"deals", required_argument, NULL, OPT_DEALS},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -126,6 +129,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"reps", required_argument, NULL, OPT_REPS},
         {"teams", required_argument, NULL, OPT_TEAMS},
         {"activities-per-deal", required_argument, NULL, OPT_ACTS},
+        {"reorders", required_argument, NULL, OPT_REORDERS},
         {"force", no_argument, NULL, OPT_FORCE},
         CLI_COMMON_OPTIONS,
         {0},
@@ -180,6 +184,11 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(ctx, cmd, "--activities-per-deal '%s' must be a whole number from 0 to 50",
                                        optarg);
             p.activities_per_deal = (int)v;
+            break;
+        case OPT_REORDERS:
+            if (parse_int(optarg, 0, 20, &v))
+                return cli_usage_error(ctx, cmd, "--reorders '%s' must be a whole number from 0 to 20", optarg);
+            p.reorders = (int)v;
             break;
         case OPT_FORCE:
             force = 1;

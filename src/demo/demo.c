@@ -37,6 +37,8 @@ emb_code demo_params_resolve(demo_params *p, emb_err *err)
     if (p->activities_per_deal > 50)
         return emb_err_set(err, EMB_USAGE, "--activities-per-deal '%d' must be between 0 and 50",
                            p->activities_per_deal);
+    if (p->reorders < 0 || p->reorders > 20)
+        return emb_err_set(err, EMB_USAGE, "--reorders '%d' must be between 0 and 20", p->reorders);
     if (p->reps < 0 || p->reps > DEMO_MAX_REPS)
         return emb_err_set(err, EMB_USAGE, "--reps '%d' must be between 1 and %d", p->reps, DEMO_MAX_REPS);
     if (p->reps == 0) {

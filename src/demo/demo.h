@@ -36,6 +36,7 @@ typedef struct {
     int reps;                /* sales seats (active reps at the end); 0: scale with deals */
     int teams;               /* 0: scale with reps */
     int activities_per_deal; /* mean activities logged per deal, 0 .. 50; -1: default */
+    int reorders;            /* mean repeat orders after each won deal, 0 .. 20 (0: none) */
     int64_t now;             /* end of the history, Unix seconds UTC */
     demo_progress_fn progress; /* optional, called now and then during the build */
     void *progress_user;

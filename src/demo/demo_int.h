@@ -34,7 +34,7 @@ typedef struct {
 /* Streams: one per kind of record, so adding draws to one kind leaves the others alone. */
 enum {
     RS_SETUP = 1, RS_REPS, RS_ACCOUNTS, RS_PRODUCTS, RS_RATES, RS_SKELETON, RS_LEAD_TIMES, RS_LEAD,
-    RS_DEAL, RS_DEAL_ACTIVITIES, RS_ORDERS, RS_CONTACTS, RS_PLAN,
+    RS_DEAL, RS_DEAL_ACTIVITIES, RS_ORDERS, RS_CONTACTS, RS_PLAN, RS_REORDERS,
 };
 
 void demo_rng_init(demo_rng *r, uint64_t seed, uint64_t stream, uint64_t index);

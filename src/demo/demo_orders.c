@@ -7,7 +7,9 @@
  * created (converted for USD and GBP accounts), discounts follow the rep's habit.
  * A won deal becomes one order whose lines are the deal's final lines, so the
  * order's total equals the deal's amount to the cent. Later, software and support
- * renew every year (most customers stay) and hardware customers reorder.
+ * renew every year (most customers stay) and hardware customers reorder; with
+ * --reorders, customers also order part of the deal again now and then over the
+ * following years (a stream of their own, so other data does not change).
  * Net amounts follow METRICS.md: quantity x unit price x (1 - discount), rounded
  * half away from zero per line.
  */
@@ -189,6 +191,25 @@ emb_code demo_deal_orders(demo_gen *g, const demo_deal *d, emb_err *err)
         rc = order_row(g, id, d, 0, owner < 0 ? last->rep : owner, t, 0, err);
         for (int i = 0; i < nrenew && !rc; i++) {
             demo_line l = repriced(g, &r, d, &renew[i], t);
+            rc = line_row(g, id, &l, err);
+        }
+    }
+    /* Repeat orders (--reorders): part of the deal's lines again, at that day's prices. */
+    demo_rng rr;
+    demo_rng_init(&rr, g->seed, RS_REORDERS, (uint64_t)d->id);
+    int nre = g->p->reorders && d->nlines ? (int)demo_rng_range(&rr, 0, 2 * g->p->reorders) : 0;
+    for (int k = 0; k < nre && !rc; k++) {
+        int64_t t = demo_business(&rr, ordered + demo_rng_range(&rr, 30, 3 * 365) * DAY);
+        if (t > g->now)
+            continue;
+        int owner = demo_seat_holder(g, seat, t);
+        id = g->next_order_id++;
+        rc = order_row(g, id, d, 0, owner < 0 ? last->rep : owner, t, ship_time(g, &rr, t), err);
+        int first = (int)demo_rng_range(&rr, 0, d->nlines - 1);
+        for (int i = first; i < d->nlines && !rc; i++) {
+            demo_line l = repriced(g, &rr, d, &d->lines[i], t);
+            int q = l.quantity * (int)demo_rng_range(&rr, 10, 60) / 100;
+            l.quantity = q < 1 ? 1 : q;
             rc = line_row(g, id, &l, err);
         }
     }

@@ -48,6 +48,24 @@ expect_eq "same seed, same dump" "$da" "$db"
 [ "$da" != "$dd" ]; check "another count, another dump"
 expect_eq "default run is deterministic too" "$(digest "$TMP/default.db")" \
     "$("$EMBUDO" --db "$TMP/default2.db" demo >/dev/null && digest "$TMP/default2.db")"
+# --reorders adds repeat orders and changes nothing else: the same deals, history
+# and activities (their own random stream), more orders and lines, each a part of
+# an earlier won deal's products, after it, priced and checked like any other.
+"$EMBUDO" --db "$TMP/r.db" demo --deals 400 --seed 5 --reorders 4 >/dev/null
+same() { q "$1" "SELECT count(*), max(id) FROM $2"; }
+for t in deals deal_history activities leads; do
+    expect_eq "--reorders leaves $t alone" "$(same "$TMP/a.db" $t)" "$(same "$TMP/r.db" $t)"
+done
+expect_eq "--reorders leaves the deals' amounts alone" "$(q "$TMP/a.db" "SELECT sum(amount) FROM deals")" \
+    "$(q "$TMP/r.db" "SELECT sum(amount) FROM deals")"
+[ "$(q "$TMP/r.db" "SELECT count(*) FROM order_lines")" -gt "$(q "$TMP/a.db" "SELECT count(*) FROM order_lines")" ]
+check "--reorders adds order lines"
+expect_eq "repeat orders keep the ledger sound" "ok|" \
+    "$(q "$TMP/r.db" "PRAGMA integrity_check")|$(q "$TMP/r.db" "PRAGMA foreign_key_check")"
+expect_eq "--reorders is deterministic" "$(digest "$TMP/r.db")" \
+    "$("$EMBUDO" --db "$TMP/r2.db" demo --deals 400 --seed 5 --reorders 4 >/dev/null && digest "$TMP/r2.db")"
+expect_status 2 "$EMBUDO" --db "$TMP/bad.db" demo --reorders 21
+expect_stderr_contains "--reorders '21'" "$EMBUDO" --db "$TMP/bad.db" demo --reorders 21
 # EMBUDO_NOW moves the whole history.
 EMBUDO_NOW=2025-01-10T09:00:00Z "$EMBUDO" --db "$TMP/early.db" demo --deals 200 >/dev/null
 expect_eq "history ends at EMBUDO_NOW" 1 "$(q "$TMP/early.db" "SELECT max(at) <= 1736499600 AND max(at) > 1736499600 - 30 * 86400 FROM deal_history")"
