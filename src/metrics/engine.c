@@ -63,6 +63,30 @@ int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant)
     }
 }
 
+/* The first instant of a local day that no offset change comes near, so that an
+ * instant lies in [t0, t1) exactly when its local day lies in the days between: 1
+ * and *day set when t is such a midnight. */
+static int clean_midnight(const snapshot *s, int64_t t, int64_t *day)
+{
+    int64_t from, to;
+    tz_offset_span(s->zone, t, &from, &to);
+    if (t - from < 2 * 86400 || to - t < 2 * 86400)
+        return 0;
+    int64_t local = tz_utc_to_local(s->zone, t);
+    if (local % 86400 != 0)
+        return 0;
+    *day = local / 86400;
+    return 1;
+}
+
+
+int eng_whole_days(const snapshot *s, int64_t t0, int64_t t1, int64_t *d0, int64_t *d1)
+{
+    *d0 = INT64_MIN;
+    *d1 = INT64_MAX;
+    return (t0 == INT64_MIN || clean_midnight(s, t0, d0)) && (t1 == INT64_MAX || clean_midnight(s, t1, d1));
+}
+
 int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out)
 {
     switch (d) {

@@ -199,6 +199,14 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
  * FAM_ACT_DONE or FAM_ACT_DUE) at which it counts: the one rule of the scans and
  * of the snapshot's day rollups (m_activities.c). */
 void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size_t i);
+/* Adds order line i to the line counters c (enum line_counter); new_order: the
+ * line is the first of its order met for c (m_revenue.c). */
+void eng_line_count(int64_t *c, const snap_lines *l, size_t i, int new_order);
+/* The local days [*d0, *d1) of a query period [t0, t1) when it is made of whole
+ * days with no change of offset near its ends (an instant then lies in it exactly
+ * when its local day does); either end may be open (INT64_MIN, INT64_MAX). 1 when
+ * so, 0 when not (engine.c). */
+int eng_whole_days(const snapshot *s, int64_t t0, int64_t t1, int64_t *d0, int64_t *d1);
 /* Evaluates every activity family f with used[f] in one pass, into out[f]. */
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);

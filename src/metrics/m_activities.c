@@ -103,59 +103,41 @@ void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size
     }
 }
 
-/* The first instant of a local day that no offset change comes near, so that an
- * instant lies in [t0, t1) exactly when its local day lies in the days between: 1
- * and *day set when t is such a midnight. */
-static int clean_midnight(const snapshot *s, int64_t t, int64_t *day)
-{
-    int64_t from, to;
-    tz_offset_span(s->zone, t, &from, &to);
-    if (t - from < 2 * 86400 || to - t < 2 * 86400)
-        return 0;
-    int64_t local = tz_utc_to_local(s->zone, t);
-    if (local % 86400 != 0)
-        return 0;
-    *day = local / 86400;
-    return 1;
-}
-
 /* The activity families of q from the day rollups, when they answer it exactly:
  * at most one dimension among rep, team and region, no filter, a period of whole
  * days. 1 when done (rc set), 0 when the scan must answer. */
 static int from_rollups(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                         emb_code *rc, emb_err *err)
 {
-    const snap_activities *a = &s->activities;
-    if (!a->nroll_ok || !a->roll_ok[0] || q->nfilters || q->nby > 1 ||
-        (q->nby == 1 && q->by[0] != DIM_REP && q->by[0] != DIM_TEAM && q->by[0] != DIM_REGION))
-        return 0;
-    int64_t d0 = INT64_MIN, d1 = INT64_MAX;
-    if ((q->t0 != INT64_MIN && !clean_midnight(s, q->t0, &d0)) ||
-        (q->t1 != INT64_MAX && !clean_midnight(s, q->t1, &d1)))
+    const snap_rollup *roll = &s->activities.roll;
+    int64_t d0, d1;
+    if (!roll->nok || !roll->ok[0] || q->nfilters || q->nby > 1 ||
+        (q->nby == 1 && q->by[0] != DIM_REP && q->by[0] != DIM_TEAM && q->by[0] != DIM_REGION) ||
+        !eng_whole_days(s, q->t0, q->t1, &d0, &d1))
         return 0;
     static const eng_family fams[] = {FAM_ACT_TIME, FAM_ACT_DONE, FAM_ACT_DUE};
     static const int presence[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
     static const int first[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
     static const int last[] = {ROLL_MEET_REJECTED, ROLL_REPLIED, ROLL_TASKS_ON_TIME};
-    size_t lo = 0, hi = a->nroll_days;
+    size_t lo = 0, hi = roll->ndays;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (a->roll_days[mid] < d0)
+        if (roll->days[mid] < d0)
             lo = mid + 1;
         else
             hi = mid;
     }
     int32_t key[KPI_MAX_BY] = {0};
     *rc = EMB_OK;
-    for (size_t k = lo; k < a->nroll_days && a->roll_days[k] < d1; k++)
-        for (size_t cell = a->roll_first[k]; cell < a->roll_first[k + 1]; cell++) {
-            int32_t owner = a->roll_owner[cell];
+    for (size_t k = lo; k < roll->ndays && roll->days[k] < d1; k++)
+        for (size_t cell = roll->first[k]; cell < roll->first[k + 1]; cell++) {
+            int32_t owner = roll->owner[cell];
             if (q->nby)
                 key[0] = q->by[0] == DIM_REP ? owner
                          : owner < 0         ? SNAP_NONE
                          : q->by[0] == DIM_TEAM ? s->users.team[owner]
                                                 : s->users.region[owner];
-            const int64_t *c = &a->roll_values[cell * ROLL_WIDTH];
+            const int64_t *c = &roll->values[cell * ROLL_WIDTH];
             for (int f = 0; f < 3; f++) {
                 if (!used[fams[f]] || !c[presence[f]])
                     continue;

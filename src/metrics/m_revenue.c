@@ -16,18 +16,35 @@
 #include "metrics/registry.h"
 
 typedef struct {
-    int64_t revenue;      /* every line */
-    int64_t costed_revenue, cogs; /* lines with a known cost */
-    int64_t costed_lines;
-    int64_t orders;       /* distinct orders with a line in the group */
-    int64_t units;
-    int64_t priced_revenue, gross; /* lines with a unit price: net and quantity x price */
-    int64_t fx_missing_line; /* index + 1 of a line without exchange rate */
+    int64_t c[LINE_WIDTH]; /* enum line_counter; LINE_ORDERS: distinct orders with a line in the group;
+                              LINE_FX_MISSING: the least index + 1 of a line without exchange rate */
 } lines_acc;
+
+void eng_line_count(int64_t *c, const snap_lines *l, size_t i, int new_order)
+{
+    c[LINE_REVENUE] += l->net[i];
+    c[LINE_UNITS] += l->quantity[i];
+    c[LINE_ORDERS] += new_order;
+    if (l->gross[i]) {
+        c[LINE_PRICED_REVENUE] += l->net[i];
+        c[LINE_GROSS] += l->gross[i];
+    }
+    if (l->cost_known[i]) {
+        c[LINE_COSTED_REVENUE] += l->net[i];
+        c[LINE_COGS] += l->cost[i];
+        c[LINE_COSTED_LINES]++;
+    }
+    if (l->fx_missing[i] && (!c[LINE_FX_MISSING] || (int64_t)i + 1 < c[LINE_FX_MISSING]))
+        c[LINE_FX_MISSING] = (int64_t)i + 1;
+}
 
 int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d)
 {
     const snap_lines *l = &s->lines;
+    if (d == DIM_PRODUCT) /* the common ones first */
+        return l->product[i];
+    if (d == DIM_REP)
+        return l->rep[i];
     int32_t rep = l->rep[i], acc = l->account[i], v;
     if (eng_party_dim(s, rep, acc, d, &v))
         return v;
@@ -64,11 +81,60 @@ static int line_passes(const snapshot *s, const kpi_query *q, size_t i)
     return 1;
 }
 
+static emb_code lines_abc(eng_family_result *out, emb_err *err);
+
+/* The lines of q from the day rollups, when they answer it exactly: by rep or team
+ * (or nothing), no filter, a period of whole days. 1 when done (rc set), 0 when the
+ * lines must be scanned. */
+static int from_rollups(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_code *rc, emb_err *err)
+{
+    const snap_rollup *roll = &s->lines.roll;
+    int64_t d0, d1;
+    if (!roll->nok || !roll->ok[0] || q->nfilters || q->nby > 1 ||
+        (q->nby == 1 && q->by[0] != DIM_REP && q->by[0] != DIM_TEAM) || !eng_whole_days(s, q->t0, q->t1, &d0, &d1))
+        return 0;
+    size_t lo = 0, hi = roll->ndays;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (roll->days[mid] < d0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int32_t key[KPI_MAX_BY] = {0};
+    *rc = EMB_OK;
+    for (size_t k = lo; k < roll->ndays && roll->days[k] < d1; k++)
+        for (size_t cell = roll->first[k]; cell < roll->first[k + 1]; cell++) {
+            int32_t rep = roll->owner[cell];
+            if (q->nby)
+                key[0] = q->by[0] == DIM_REP ? rep : rep < 0 ? SNAP_NONE : s->users.team[rep];
+            const int64_t *c = &roll->values[cell * LINE_WIDTH];
+            lines_acc *acc = eng_group(&out->groups, key);
+            if (!acc) {
+                *rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                return 1;
+            }
+            for (int j = 0; j < LINE_WIDTH; j++)
+                if (j != LINE_FX_MISSING)
+                    acc->c[j] += c[j];
+            if (c[LINE_FX_MISSING] && (!acc->c[LINE_FX_MISSING] || c[LINE_FX_MISSING] < acc->c[LINE_FX_MISSING]))
+                acc->c[LINE_FX_MISSING] = c[LINE_FX_MISSING];
+            out->total += c[LINE_REVENUE];
+        }
+    return 1;
+}
+
 emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_lines *l = &s->lines;
     if (eng_groups_init(&out->groups, q->nby, sizeof(lines_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
+    emb_code rolled;
+    if (from_rollups(s, q, out, &rolled, err)) {
+        if (rolled)
+            return rolled;
+        return lines_abc(out, err);
+    }
     /* Groups already credited with the current order (an order counts once per group). */
     size_t seen_n = 0, seen_cap = 16;
     size_t *seen = malloc(seen_cap * sizeof *seen); /* group indices */
@@ -112,28 +178,18 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
                 seen_cap *= 2;
             }
             seen[seen_n++] = gi;
-            acc->orders++;
         }
-        acc->revenue += l->net[i];
-        acc->units += l->quantity[i];
+        eng_line_count(acc->c, l, i, !counted);
         out->total += l->net[i];
-        if (l->gross[i]) {
-            acc->priced_revenue += l->net[i];
-            acc->gross += l->gross[i];
-        }
-        if (l->cost_known[i]) {
-            acc->costed_revenue += l->net[i];
-            acc->cogs += l->cost[i];
-            acc->costed_lines++;
-        }
-        if (l->fx_missing[i] && !acc->fx_missing_line)
-            acc->fx_missing_line = (int64_t)i + 1;
     }
     free(seen);
-    if (rc)
-        return rc;
-    /* ABC classes of the groups by revenue: A while the revenue of the groups earning
-     * strictly more is below 80 % of the total, B below 95 %, else C. */
+    return rc ? rc : lines_abc(out, err);
+}
+
+/* ABC classes of the groups by revenue: A while the revenue of the groups earning
+ * strictly more is below 80 % of the total, B below 95 %, else C. */
+static emb_code lines_abc(eng_family_result *out, emb_err *err)
+{
     size_t n = out->groups.n;
     out->abc = calloc(n ? n : 1, 1);
     int64_t *rev = malloc((n ? n : 1) * sizeof *rev);
@@ -143,7 +199,7 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
     }
     int64_t total = 0;
     for (size_t g = 0; g < n; g++) {
-        rev[g] = ((const lines_acc *)(out->groups.accs + g * sizeof(lines_acc)))->revenue;
+        rev[g] = ((const lines_acc *)(out->groups.accs + g * sizeof(lines_acc)))->c[LINE_REVENUE];
         total += rev[g];
     }
     for (size_t g = 0; g < n && total > 0; g++) {
@@ -171,47 +227,47 @@ emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, k
                            const snapshot *s)
 {
     const lines_acc *c = (const lines_acc *)(r->groups.accs + g * sizeof(lines_acc));
-    if (c->fx_missing_line && id != M_ORDERS)
-        return fx_error(s, c->fx_missing_line, err);
+    if (c->c[LINE_FX_MISSING] && id != M_ORDERS)
+        return fx_error(s, c->c[LINE_FX_MISSING], err);
     switch (id) {
     case M_REVENUE:
-        *out = (kpi_value){.kind = KV_MONEY, .i = c->revenue};
+        *out = (kpi_value){.kind = KV_MONEY, .i = c->c[LINE_REVENUE]};
         break;
     case M_COGS:
-        *out = c->costed_lines ? (kpi_value){.kind = KV_MONEY, .i = c->cogs} : (kpi_value){.kind = KV_NULL};
+        *out = c->c[LINE_COSTED_LINES] ? (kpi_value){.kind = KV_MONEY, .i = c->c[LINE_COGS]} : (kpi_value){.kind = KV_NULL};
         break;
     case M_GROSS_PROFIT:
-        *out = c->costed_lines ? (kpi_value){.kind = KV_MONEY, .i = c->costed_revenue - c->cogs}
+        *out = c->c[LINE_COSTED_LINES] ? (kpi_value){.kind = KV_MONEY, .i = c->c[LINE_COSTED_REVENUE] - c->c[LINE_COGS]}
                                : (kpi_value){.kind = KV_NULL};
         break;
     case M_GROSS_MARGIN:
-        *out = c->costed_revenue ? (kpi_value){.kind = KV_REAL,
-                                               .x = (double)(c->costed_revenue - c->cogs) / (double)c->costed_revenue}
+        *out = c->c[LINE_COSTED_REVENUE] ? (kpi_value){.kind = KV_REAL,
+                                               .x = (double)(c->c[LINE_COSTED_REVENUE] - c->c[LINE_COGS]) / (double)c->c[LINE_COSTED_REVENUE]}
                                  : (kpi_value){.kind = KV_NULL};
         break;
     case M_ORDERS:
-        *out = (kpi_value){.kind = KV_INT, .i = c->orders};
+        *out = (kpi_value){.kind = KV_INT, .i = c->c[LINE_ORDERS]};
         break;
     case M_UNITS:
-        *out = (kpi_value){.kind = KV_INT, .i = c->units};
+        *out = (kpi_value){.kind = KV_INT, .i = c->c[LINE_UNITS]};
         break;
     case M_AVG_SELLING_PRICE:
-        *out = c->units ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->revenue, c->units)}
+        *out = c->c[LINE_UNITS] ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->c[LINE_REVENUE], c->c[LINE_UNITS])}
                         : (kpi_value){.kind = KV_NULL};
         break;
     case M_AVG_DISCOUNT:
-        *out = c->gross ? (kpi_value){.kind = KV_REAL, .x = 1.0 - (double)c->priced_revenue / (double)c->gross}
+        *out = c->c[LINE_GROSS] ? (kpi_value){.kind = KV_REAL, .x = 1.0 - (double)c->c[LINE_PRICED_REVENUE] / (double)c->c[LINE_GROSS]}
                         : (kpi_value){.kind = KV_NULL};
         break;
     case M_ABC_CLASS:
         *out = r->abc && r->abc[g] ? (kpi_value){.kind = KV_INT, .i = r->abc[g]} : (kpi_value){.kind = KV_NULL};
         break;
     case M_REVENUE_SHARE:
-        *out = r->total ? (kpi_value){.kind = KV_REAL, .x = (double)c->revenue / (double)r->total}
+        *out = r->total ? (kpi_value){.kind = KV_REAL, .x = (double)c->c[LINE_REVENUE] / (double)r->total}
                         : (kpi_value){.kind = KV_NULL};
         break;
     case M_AVG_ORDER_VALUE:
-        *out = c->orders ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->revenue, c->orders)}
+        *out = c->c[LINE_ORDERS] ? (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->c[LINE_REVENUE], c->c[LINE_ORDERS])}
                          : (kpi_value){.kind = KV_NULL};
         break;
     default:

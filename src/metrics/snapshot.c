@@ -45,7 +45,7 @@ static int interner_grow(interner *in)
 }
 
 /* Index of text in the dictionary, adding it if new; -1 for NULL, -2 on OOM. */
-static int32_t intern(interner *in, const char *text)
+int32_t build_intern(interner *in, const char *text)
 {
     if (!text)
         return SNAP_NONE;
@@ -107,7 +107,7 @@ int64_t build_scalar(build_ctx *b, const char *sql)
 }
 
 /* Allocates an id map for table and returns the row count in *n. */
-static emb_code make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
+emb_code build_make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
@@ -145,7 +145,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
 {
     size_t n;
     sqlite3_stmt *s;
-    if (make_map(b, "regions", &b->regions, &n))
+    if (build_make_map(b, "regions", &b->regions, &n))
         return b->err->code;
     snap->regions.n = n;
     if (!ALLOC(snap->regions.id, n) || !ALLOC(snap->regions.name, n))
@@ -154,11 +154,11 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->regions.id[i] = sqlite3_column_int64(s, 0);
-        snap->regions.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->regions.name[i] = build_intern(&b->names, build_col_text(s, 1));
     }
     sqlite3_finalize(s);
 
-    if (make_map(b, "users", &b->users, &n) || make_map(b, "teams", &b->teams, &snap->teams.n))
+    if (build_make_map(b, "users", &b->users, &n) || build_make_map(b, "teams", &b->teams, &snap->teams.n))
         return b->err->code;
     snap->users.n = n;
     if (!ALLOC(snap->users.id, n) || !ALLOC(snap->users.team, n) || !ALLOC(snap->users.region, n) ||
@@ -168,7 +168,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->users.id[i] = sqlite3_column_int64(s, 0);
-        snap->users.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->users.name[i] = build_intern(&b->names, build_col_text(s, 1));
         snap->users.team[i] = build_map_get(&b->teams, s, 2);
         snap->users.region[i] = build_map_get(&b->regions, s, 3);
     }
@@ -182,13 +182,13 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->teams.id[i] = sqlite3_column_int64(s, 0);
-        snap->teams.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->teams.name[i] = build_intern(&b->names, build_col_text(s, 1));
         snap->teams.region[i] = build_map_get(&b->regions, s, 2);
         snap->teams.manager[i] = build_map_get(&b->users, s, 3);
     }
     sqlite3_finalize(s);
 
-    if (make_map(b, "accounts", &b->accounts, &n))
+    if (build_make_map(b, "accounts", &b->accounts, &n))
         return b->err->code;
     snap->accounts.n = n;
     if (!ALLOC(snap->accounts.id, n) || !ALLOC(snap->accounts.name, n) || !ALLOC(snap->accounts.segment, n) ||
@@ -198,15 +198,15 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->accounts.id[i] = sqlite3_column_int64(s, 0);
-        snap->accounts.name[i] = intern(&b->names, build_col_text(s, 1));
-        snap->accounts.segment[i] = intern(&b->segments, build_col_text(s, 2));
-        snap->accounts.industry[i] = intern(&b->industries, build_col_text(s, 3));
+        snap->accounts.name[i] = build_intern(&b->names, build_col_text(s, 1));
+        snap->accounts.segment[i] = build_intern(&b->segments, build_col_text(s, 2));
+        snap->accounts.industry[i] = build_intern(&b->industries, build_col_text(s, 3));
         snap->accounts.region[i] = build_map_get(&b->regions, s, 4);
         snap->accounts.owner[i] = build_map_get(&b->users, s, 5);
     }
     sqlite3_finalize(s);
 
-    if (make_map(b, "products", &b->products, &n))
+    if (build_make_map(b, "products", &b->products, &n))
         return b->err->code;
     snap->products.n = n;
     if (!ALLOC(snap->products.id, n) || !ALLOC(snap->products.name, n) || !ALLOC(snap->products.category, n))
@@ -215,12 +215,12 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->products.id[i] = sqlite3_column_int64(s, 0);
-        snap->products.name[i] = intern(&b->names, build_col_text(s, 1));
-        snap->products.category[i] = intern(&b->categories, build_col_text(s, 2));
+        snap->products.name[i] = build_intern(&b->names, build_col_text(s, 1));
+        snap->products.category[i] = build_intern(&b->categories, build_col_text(s, 2));
     }
     sqlite3_finalize(s);
 
-    if (make_map(b, "pipelines", &b->pipelines, &snap->pipelines.n))
+    if (build_make_map(b, "pipelines", &b->pipelines, &snap->pipelines.n))
         return b->err->code;
     if (!ALLOC(snap->pipelines.id, snap->pipelines.n) || !ALLOC(snap->pipelines.name, snap->pipelines.n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
@@ -228,10 +228,10 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         snap->pipelines.id[i] = sqlite3_column_int64(s, 0);
-        snap->pipelines.name[i] = intern(&b->names, build_col_text(s, 1));
+        snap->pipelines.name[i] = build_intern(&b->names, build_col_text(s, 1));
     }
     sqlite3_finalize(s);
-    if (make_map(b, "stages", &b->stages, &n))
+    if (build_make_map(b, "stages", &b->stages, &n))
         return b->err->code;
     snap->stages.n = n;
     if (!ALLOC(snap->stages.id, n) || !ALLOC(snap->stages.pipeline, n) || !ALLOC(snap->stages.position, n) ||
@@ -245,14 +245,14 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         snap->stages.probability_bp[i] = (int16_t)sqlite3_column_int(s, 2);
         const char *k = build_col_text(s, 3);
         snap->stages.kind[i] = !strcmp(k, "won") ? DEAL_WON : !strcmp(k, "lost") ? DEAL_LOST : DEAL_OPEN;
-        snap->stages.name[i] = intern(&b->names, build_col_text(s, 4));
+        snap->stages.name[i] = build_intern(&b->names, build_col_text(s, 4));
         snap->stages.id[i] = sqlite3_column_int64(s, 5);
     }
     sqlite3_finalize(s);
     size_t nleads;
-    if (make_map(b, "leads", &b->leads, &nleads))
+    if (build_make_map(b, "leads", &b->leads, &nleads))
         return b->err->code;
-    return make_map(b, "deals", &b->deals, &b->ndeals);
+    return build_make_map(b, "deals", &b->deals, &b->ndeals);
 }
 
 static uint8_t parse_status(const char *t)
@@ -343,7 +343,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
         d->id[i] = sqlite3_column_int64(s, 0);
-        d->currency[i] = intern(&b->currencies, build_col_text(s, 12));
+        d->currency[i] = build_intern(&b->currencies, build_col_text(s, 12));
         d->created[i] = sqlite3_column_int64(s, 1);
         d->closed[i] = sqlite3_column_type(s, 2) == SQLITE_NULL ? SNAP_OPEN_INSTANT : sqlite3_column_int64(s, 2);
         d->status[i] = parse_status(build_col_text(s, 3));
@@ -351,10 +351,10 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         d->account[i] = build_map_get(&b->accounts, s, 5);
         d->pipeline[i] = build_map_get(&b->pipelines, s, 6);
         d->stage[i] = build_map_get(&b->stages, s, 7);
-        d->source[i] = intern(&b->sources, build_col_text(s, 8));
+        d->source[i] = build_intern(&b->sources, build_col_text(s, 8));
         d->lead[i] = build_map_get(&b->leads, s, 9);
         d->product[i] = SNAP_NONE;
-        d->lost_reason[i] = intern(&b->lost_reasons, build_col_text(s, 10));
+        d->lost_reason[i] = build_intern(&b->lost_reasons, build_col_text(s, 10));
         d->amount_known[i] = sqlite3_column_type(s, 11) != SQLITE_NULL;
         int64_t at = d->closed[i] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[i];
         if (d->amount_known[i] &&
@@ -431,58 +431,6 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
 
 /* ---- orders ------------------------------------------------------------------------------ */
 
-static emb_code load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
-{
-    snap_lines *l = &snap->lines;
-    int64_t norders = build_scalar(b, "SELECT count(*) FROM orders");
-    int64_t nlines = build_scalar(b, "SELECT count(*) FROM order_lines");
-    if (norders < 0 || nlines < 0)
-        return b->err->code;
-    size_t n = (size_t)nlines;
-    if (!ALLOC(l->order, n) || !ALLOC(l->ordered, n) || !ALLOC(l->rep, n) || !ALLOC(l->account, n) ||
-        !ALLOC(l->region, n) || !ALLOC(l->product, n) || !ALLOC(l->net, n) || !ALLOC(l->cost, n) ||
-        !ALLOC(l->quantity, n) || !ALLOC(l->gross, n) || !ALLOC(l->cost_known, n) || !ALLOC(l->fx_missing, n) ||
-        !ALLOC(l->order_id, (size_t)norders) || !ALLOC(l->order_currency, (size_t)norders))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    sqlite3_stmt *s;
-    if (build_prepare(b,
-                "SELECT o.id, o.ordered, o.owner_id, o.account_id, o.region_id, o.currency, "
-                "l.product_id, l.net_amount, l.cost_amount, l.quantity, l.quantity * l.unit_price "
-                "FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY o.id, l.id",
-                &s))
-        return b->err->code;
-    size_t i = 0;
-    int64_t last_order = -1;
-    for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
-        int64_t oid = sqlite3_column_int64(s, 0);
-        if (oid != last_order) {
-            l->order_id[l->norders] = oid;
-            l->order_currency[l->norders] = intern(&b->currencies, build_col_text(s, 5));
-            l->norders++;
-            last_order = oid;
-        }
-        l->order[i] = (int32_t)(l->norders - 1);
-        l->ordered[i] = sqlite3_column_int64(s, 1);
-        l->rep[i] = build_map_get(&b->users, s, 2);
-        l->account[i] = build_map_get(&b->accounts, s, 3);
-        l->region[i] = build_map_get(&b->regions, s, 4);
-        l->product[i] = build_map_get(&b->products, s, 6);
-        l->quantity[i] = sqlite3_column_int64(s, 9);
-        const char *cur = build_col_text(s, 5);
-        if (sqlite3_column_type(s, 10) != SQLITE_NULL &&
-            fx_convert(fx, cur, sqlite3_column_int64(s, 10), l->ordered[i], &l->gross[i]) != 0)
-            l->gross[i] = 0;
-        if (fx_convert(fx, cur, sqlite3_column_int64(s, 7), l->ordered[i], &l->net[i]) != 0)
-            l->fx_missing[i] = 1;
-        l->cost_known[i] = sqlite3_column_type(s, 8) != SQLITE_NULL;
-        if (l->cost_known[i] && fx_convert(fx, cur, sqlite3_column_int64(s, 8), l->ordered[i], &l->cost[i]) != 0)
-            l->fx_missing[i] = 1;
-    }
-    sqlite3_finalize(s);
-    l->n = i;
-    return EMB_OK;
-}
-
 /* ---- leads and activities ------------------------------------------------------------------ */
 
 static emb_code load_leads(build_ctx *b, snapshot *snap)
@@ -508,7 +456,7 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
         l->sql_at[i] = build_instant_or_none(s, 2);
         l->converted_at[i] = build_instant_or_none(s, 3);
         l->first_touch[i] = build_instant_or_none(s, 4);
-        l->source[i] = intern(&b->sources, build_col_text(s, 5));
+        l->source[i] = build_intern(&b->sources, build_col_text(s, 5));
         l->owner[i] = build_map_get(&b->users, s, 6);
         l->won[i] = (uint8_t)sqlite3_column_int(s, 7);
         l->converted[i] = (uint8_t)sqlite3_column_int(s, 8);
@@ -587,7 +535,7 @@ static emb_code load_goals(build_ctx *b, snapshot *snap)
         return b->err->code;
     size_t i = 0;
     for (; i < n && sqlite3_step(s) == SQLITE_ROW; i++) {
-        g->metric[i] = intern(&b->metrics, build_col_text(s, 0));
+        g->metric[i] = build_intern(&b->metrics, build_col_text(s, 0));
         const char *scope = build_col_text(s, 1);
         g->scope[i] = scope && !strcmp(scope, "rep") ? GOAL_REP : scope && !strcmp(scope, "team") ? GOAL_TEAM : GOAL_ORG;
         g->team[i] = build_map_get(&b->teams, s, 2);
@@ -619,7 +567,7 @@ static emb_code load_expenses(build_ctx *b, snapshot *snap, const fx_table *fx)
         const char *cat = build_col_text(s, 0);
         e->category[i] = cat && !strcmp(cat, "marketing") ? EXP_MARKETING : cat && !strcmp(cat, "sales") ? EXP_SALES
                                                                                                       : EXP_OTHER;
-        e->channel[i] = intern(&b->sources, build_col_text(s, 1));
+        e->channel[i] = build_intern(&b->sources, build_col_text(s, 1));
         e->from[i] = day_of(build_col_text(s, 2));
         e->to[i] = day_of(build_col_text(s, 3));
         int64_t at = tz_local_to_utc(snap->zone, (int64_t)e->from[i] * 86400);
@@ -740,9 +688,11 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
         if (rc == EMB_OK)
             rc = load_deals(&b, snap, fx);
         if (rc == EMB_OK)
-            rc = load_lines(&b, snap, fx);
+            rc = build_load_lines(&b, snap, fx);
         if (rc == EMB_OK)
             rc = build_line_order(&b, snap);
+        if (rc == EMB_OK)
+            rc = build_line_rollups(&b, snap);
         if (rc == EMB_OK)
             rc = load_leads(&b, snap);
         if (rc == EMB_OK)

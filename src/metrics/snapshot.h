@@ -102,6 +102,30 @@ typedef struct {
     int64_t *exit_at, *exit_entered;
 } snap_history;
 
+/* Day rollups: counters added up per local day and owner (user index, -1 for
+ * none), for queries by rep or team (or none) over whole days without filters. One
+ * cell per day and owner that has facts that day, cells sorted by day, then owner;
+ * days[k] is a day with cells and first[k] its first cell (ndays + 1 entries);
+ * values holds the counters of each cell in turn. ok[0] is 1 when the rollup
+ * covers every fact, 0 when it was not made (too many days and owners to index):
+ * the metrics then scan. */
+typedef struct {
+    size_t ndays;
+    int32_t *days;
+    uint32_t *first;
+    size_t n, nvalues;
+    int32_t *owner;
+    int64_t *values;
+    size_t nok;
+    uint8_t *ok;
+} snap_rollup;
+
+/* The counters of the order-line metrics (their definitions: m_revenue.c). */
+enum line_counter {
+    LINE_REVENUE, LINE_COSTED_REVENUE, LINE_COGS, LINE_COSTED_LINES, LINE_ORDERS, LINE_UNITS,
+    LINE_PRICED_REVENUE, LINE_GROSS, LINE_FX_MISSING, LINE_WIDTH
+};
+
 /* Order lines, sorted by order then line id. */
 typedef struct {
     size_t n;
@@ -118,6 +142,7 @@ typedef struct {
     int64_t *order_id;     /* store id of order k */
     int32_t *order_currency; /* currencies dict */
     uint32_t *by_ordered;  /* the lines by order date, ties in line order (n entries) */
+    snap_rollup roll;      /* enum line_counter per day of the order and its rep */
 } snap_lines;
 
 /* Leads; the instants of statuses never reached are SNAP_OPEN_INSTANT. */
@@ -161,22 +186,10 @@ typedef struct {
     size_t nblocks;
     int64_t *block_min, *block_max;
     int32_t *block_open_tasks;
-    /* Day rollups of the activity counters (enum roll_counter), for queries over
-     * whole days by rep, team or region without filters: one cell per local day and
-     * owner (-1: none) that has activities attributed to that day, by completion
-     * else due time (ROLL_ACTS, meetings), by completion (ROLL_DONE to ROLL_REPLIED)
-     * and by due time for tasks (ROLL_TASKS_*). Cells are sorted by day, then owner;
-     * roll_days are the days that have cells, roll_first[k] the first cell of
-     * roll_days[k] (nroll_days + 1 entries). With activities but no rollups
-     * (roll_ok 0: too many days and owners to index), metrics scan instead. */
-    size_t nroll_days;
-    int32_t *roll_days;
-    uint32_t *roll_first;
-    size_t nroll, nroll_values;
-    int32_t *roll_owner;
-    int64_t *roll_values; /* ROLL_WIDTH counters per cell */
-    size_t nroll_ok;      /* 1 entry */
-    uint8_t *roll_ok;     /* roll_ok[0]: 1 when the rollups cover every activity */
+    /* Day rollups of the activity counters (enum roll_counter): by completion else
+     * due time (ROLL_ACTS, meetings), by completion (ROLL_DONE to ROLL_REPLIED) and
+     * by due time for tasks (ROLL_TASKS_*); the owner is the activity's. */
+    snap_rollup roll;
     /* Positions of the tasks not done, by due time (for overdue_tasks). */
     size_t nopen_tasks;
     uint32_t *open_tasks;

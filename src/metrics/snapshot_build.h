@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "metrics/fx.h"
 #include "metrics/snapshot.h"
 
 typedef struct {
@@ -55,6 +56,11 @@ static inline int64_t build_instant_or_none(sqlite3_stmt *s, int col)
     return t == 0 && sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : t;
 }
 
+/* Index of text in the interner's dictionary, adding it if new; SNAP_NONE for
+ * NULL, -2 when out of memory (snapshot.c). */
+int32_t build_intern(interner *in, const char *text);
+/* An id map of table's rows (by id) and their count in *n (snapshot.c). */
+emb_code build_make_map(build_ctx *b, const char *table, id_map *m, size_t *n);
 /* Prepares sql on the context's connection; the error is set in b->err. */
 emb_code build_prepare(build_ctx *b, const char *sql, sqlite3_stmt **s);
 /* The first column of the first row of sql; -1 on error (b->err set). */
@@ -79,11 +85,14 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap);
 /* From the deals and the sorted history: the deals by creation and by close, and
  * the stage exits (snapshot_derive.c). */
 emb_code build_time_orders(build_ctx *b, snapshot *snap);
+/* The order lines, in order then line id, money converted by fx (snapshot_lines.c). */
+emb_code build_load_lines(build_ctx *b, snapshot *snap, const fx_table *fx);
 /* From the order lines: their order by date (snapshot_derive.c). */
 emb_code build_line_order(build_ctx *b, snapshot *snap);
-/* Once the activities are complete (cold flags included): their day rollups
- * (snapshot_rollup.c). */
+/* Once the activities are complete (cold flags included): their day rollups; once
+ * the lines and their order by date are: theirs (snapshot_rollup.c). */
 emb_code build_activity_rollups(build_ctx *b, snapshot *snap);
+emb_code build_line_rollups(build_ctx *b, snapshot *snap);
 /* Once the accounts, leads, deals and activities are loaded: the leads' first
  * touch, the deals' completed activities and the activities' cold flags (read as
  * stored, made the flags of cold_calls). */

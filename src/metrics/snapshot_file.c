@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 13u
+#define SNAP_VERSION 14u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -55,6 +55,9 @@ typedef struct {
 #define COL(member, countmember, extra)                                                                  \
     {offsetof(snapshot, member), offsetof(snapshot, countmember), extra, sizeof(*((snapshot *)0)->member)}
 #define DICT(d) COL(d.offset, d.n, 0), COL(d.blob, d.blob_len, 0)
+#define ROLLUP(r)                                                                                        \
+    COL(r.days, r.ndays, 0), COL(r.first, r.ndays, 1), COL(r.owner, r.n, 0), COL(r.values, r.nvalues, 0), \
+        COL(r.ok, r.nok, 0)
 
 static const column_desc columns[] = {
     DICT(names), DICT(sources), DICT(segments), DICT(industries), DICT(categories), DICT(lost_reasons),
@@ -101,9 +104,7 @@ static const column_desc columns[] = {
     COL(activities.done, activities.n, 0), COL(activities.duration, activities.n, 0),
     COL(activities.block_min, activities.nblocks, 0), COL(activities.block_max, activities.nblocks, 0),
     COL(activities.block_open_tasks, activities.nblocks, 0), COL(activities.open_tasks, activities.nopen_tasks, 0),
-    COL(activities.roll_days, activities.nroll_days, 0), COL(activities.roll_first, activities.nroll_days, 1),
-    COL(activities.roll_owner, activities.nroll, 0), COL(activities.roll_values, activities.nroll_values, 0),
-    COL(activities.roll_ok, activities.nroll_ok, 0),
+    ROLLUP(activities.roll), ROLLUP(lines.roll),
     COL(goals.metric, goals.n, 0), COL(goals.scope, goals.n, 0), COL(goals.team, goals.n, 0),
     COL(goals.rep, goals.n, 0), COL(goals.from, goals.n, 0), COL(goals.to, goals.n, 0),
     COL(goals.target, goals.n, 0),
