@@ -87,6 +87,12 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
     if (eng_groups_init(&out->groups, q->nby, sizeof(closed_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     int32_t key[KPI_MAX_BY] = {0};
+    /* The cycle samples only when a metric of the query takes their median. */
+    int won_cycles = 0, lost_cycles = 0;
+    for (int m = 0; m < q->nmetrics; m++) {
+        won_cycles |= q->metrics[m]->id == M_SALES_CYCLE_DAYS;
+        lost_cycles |= q->metrics[m]->id == M_LOST_CYCLE_DAYS;
+    }
     /* The deals closed in the period (in close order or index order: sums and sorted
      * samples do not depend on it, and fx_missing_deal keeps the least deal). */
     eng_period_iter it;
@@ -108,12 +114,12 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
         if (d->status[i] == DEAL_WON) {
             acc->won++;
             acc->won_sum += d->amount[i];
-            if (eng_push_sample(&out->won_cycles, group, cycle))
+            if (won_cycles && eng_push_sample(&out->won_cycles, group, cycle))
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         } else {
             acc->lost++;
             acc->lost_sum += d->amount[i];
-            if (eng_push_sample(&out->lost_cycles, group, cycle))
+            if (lost_cycles && eng_push_sample(&out->lost_cycles, group, cycle))
                 return emb_err_set(err, EMB_NOMEM, "out of memory");
         }
     }
