@@ -145,6 +145,20 @@ static inline int eng_period_next(eng_period_iter *it, size_t *i)
     return 0;
 }
 
+/* The first day of the rollup at or after day (r->ndays when none). */
+static inline size_t eng_rollup_from(const snap_rollup *r, int64_t day)
+{
+    size_t lo = 0, hi = r->ndays;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->days[mid] < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* 1 when deal i passes every filter of q. */
 int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
 

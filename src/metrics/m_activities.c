@@ -119,14 +119,7 @@ static int from_rollups(const snapshot *s, const kpi_query *q, const int *used, 
     static const int presence[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
     static const int first[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
     static const int last[] = {ROLL_MEET_REJECTED, ROLL_REPLIED, ROLL_TASKS_ON_TIME};
-    size_t lo = 0, hi = roll->ndays;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (roll->days[mid] < d0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = eng_rollup_from(roll, d0);
     int32_t key[KPI_MAX_BY] = {0};
     *rc = EMB_OK;
     for (size_t k = lo; k < roll->ndays && roll->days[k] < d1; k++)

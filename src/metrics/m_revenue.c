@@ -93,14 +93,7 @@ static int from_rollups(const snapshot *s, const kpi_query *q, eng_family_result
     if (!roll->nok || !roll->ok[0] || q->nfilters || q->nby > 1 ||
         (q->nby == 1 && q->by[0] != DIM_REP && q->by[0] != DIM_TEAM) || !eng_whole_days(s, q->t0, q->t1, &d0, &d1))
         return 0;
-    size_t lo = 0, hi = roll->ndays;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (roll->days[mid] < d0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = eng_rollup_from(roll, d0);
     int32_t key[KPI_MAX_BY] = {0};
     *rc = EMB_OK;
     for (size_t k = lo; k < roll->ndays && roll->days[k] < d1; k++)

@@ -300,21 +300,13 @@ static emb_code sort_history(build_ctx *b, snap_history *h, size_t ndeals)
             order[j] = v;
         }
     }
-#define PERMUTE(col)                                                                                           \
-    do {                                                                                                       \
-        __typeof__(h->col[0]) *t = tmp;                                                                        \
-        for (size_t i = 0; i < n; i++)                                                                         \
-            t[i] = h->col[order[i]];                                                                           \
-        memcpy(h->col, t, n * sizeof *t);                                                                      \
-    } while (0)
-    PERMUTE(deal);
-    PERMUTE(at);
-    PERMUTE(stage);
-    PERMUTE(owner);
-    PERMUTE(status);
-    PERMUTE(amount);
-    PERMUTE(expected_close);
-#undef PERMUTE
+    BUILD_PERMUTE(h->deal, order, n, tmp);
+    BUILD_PERMUTE(h->at, order, n, tmp);
+    BUILD_PERMUTE(h->stage, order, n, tmp);
+    BUILD_PERMUTE(h->owner, order, n, tmp);
+    BUILD_PERMUTE(h->status, order, n, tmp);
+    BUILD_PERMUTE(h->amount, order, n, tmp);
+    BUILD_PERMUTE(h->expected_close, order, n, tmp);
 done:
     free(start);
     free(order);
@@ -500,21 +492,13 @@ static emb_code sort_goals(build_ctx *b, snap_goals *g)
     for (size_t i = 0; i < n; i++)
         order[i] = (uint32_t)i;
     qsort_r(order, n, sizeof *order, cmp_goal, g);
-#define PERMUTE(col)                                                                                           \
-    do {                                                                                                       \
-        __typeof__(g->col[0]) *t = (void *)tmp;                                                                \
-        for (size_t i = 0; i < n; i++)                                                                         \
-            t[i] = g->col[order[i]];                                                                           \
-        memcpy(g->col, t, n * sizeof *t);                                                                      \
-    } while (0)
-    PERMUTE(metric);
-    PERMUTE(scope);
-    PERMUTE(team);
-    PERMUTE(rep);
-    PERMUTE(from);
-    PERMUTE(to);
-    PERMUTE(target);
-#undef PERMUTE
+    BUILD_PERMUTE(g->metric, order, n, tmp);
+    BUILD_PERMUTE(g->scope, order, n, tmp);
+    BUILD_PERMUTE(g->team, order, n, tmp);
+    BUILD_PERMUTE(g->rep, order, n, tmp);
+    BUILD_PERMUTE(g->from, order, n, tmp);
+    BUILD_PERMUTE(g->to, order, n, tmp);
+    BUILD_PERMUTE(g->target, order, n, tmp);
     free(order);
     free(tmp);
     return EMB_OK;

@@ -12,6 +12,7 @@
 #define EMB_SNAPSHOT_BUILD_H
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "metrics/fx.h"
 #include "metrics/snapshot.h"
@@ -55,6 +56,16 @@ static inline int64_t build_instant_or_none(sqlite3_stmt *s, int col)
     int64_t t = sqlite3_column_int64(s, col);
     return t == 0 && sqlite3_column_type(s, col) == SQLITE_NULL ? SNAP_OPEN_INSTANT : t;
 }
+
+/* Reorders the n elements of the array col: col[i] becomes the old col[order[i]],
+ * through tmp, which has room for n elements of the widest column. */
+#define BUILD_PERMUTE(col, order, n, tmp)                                                                     \
+    do {                                                                                                       \
+        __typeof__((col)[0]) *permuted_ = (void *)(tmp);                                                       \
+        for (size_t i_ = 0; i_ < (n); i_++)                                                                    \
+            permuted_[i_] = (col)[(order)[i_]];                                                                \
+        memcpy((col), permuted_, (n) * sizeof *permuted_);                                                     \
+    } while (0)
 
 /* Index of text in the interner's dictionary, adding it if new; SNAP_NONE for
  * NULL, -2 when out of memory (snapshot.c). */

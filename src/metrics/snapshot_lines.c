@@ -85,21 +85,13 @@ emb_code build_load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
         start[k + 1] += start[k];
     for (i = 0; i < n; i++)
         perm[start[line_order[i]]++] = (uint32_t)i;
-#define PERMUTE(col)                                                                                           \
-    do {                                                                                                       \
-        __typeof__(l->col[0]) *t = tmp;                                                                        \
-        for (size_t j = 0; j < n; j++)                                                                         \
-            t[j] = l->col[perm[j]];                                                                            \
-        memcpy(l->col, t, n * sizeof *t);                                                                      \
-    } while (0)
-    PERMUTE(product);
-    PERMUTE(quantity);
-    PERMUTE(gross);
-    PERMUTE(net);
-    PERMUTE(cost);
-    PERMUTE(cost_known);
-    PERMUTE(fx_missing);
-#undef PERMUTE
+    BUILD_PERMUTE(l->product, perm, n, tmp);
+    BUILD_PERMUTE(l->quantity, perm, n, tmp);
+    BUILD_PERMUTE(l->gross, perm, n, tmp);
+    BUILD_PERMUTE(l->net, perm, n, tmp);
+    BUILD_PERMUTE(l->cost, perm, n, tmp);
+    BUILD_PERMUTE(l->cost_known, perm, n, tmp);
+    BUILD_PERMUTE(l->fx_missing, perm, n, tmp);
     /* The order's own columns, and the orders that have lines numbered in turn. */
     int32_t last = -1;
     for (i = 0; i < n; i++) {
