@@ -9,7 +9,8 @@
  * the last whole quarter before the newest deal; the engine runs on a snapshot
  * built in this process (the CLI maps the persisted one instead).
  * Environment: KPI_BENCH_ONLY=NAME runs one benchmark (for profiling);
- * KPI_BENCH_NO_REF="NAME ..." skips those benchmarks' reference SQL.
+ * KPI_BENCH_NO_REF="NAME ..." skips those benchmarks' reference SQL;
+ * KPI_BENCH_REF_SKIP="metric,..." leaves those metrics out of every reference run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,11 +87,20 @@ static void time_query(bench *b, const char *name, const kpi_query *q, period_ra
     }
     const char *no_ref = getenv("KPI_BENCH_NO_REF"); /* names whose reference SQL is too slow to wait for */
     int ref_runs = no_ref && strstr(no_ref, name) ? 0 : b->ref_runs;
+    /* KPI_BENCH_REF_SKIP="name,...": metrics left out of the reference run (their SQL
+     * takes too long at this size); the line says how many of the query's ran. */
+    const char *skip = getenv("KPI_BENCH_REF_SKIP");
     kpi_query refq = *q;
     refq.nmetrics = 0;
-    for (int m = 0; m < q->nmetrics; m++)
-        if (kpi_metric_has_reference(q->metrics[m]))
+    for (int m = 0; m < q->nmetrics; m++) {
+        const char *mname = kpi_metric_name(q->metrics[m]);
+        size_t len = strlen(mname);
+        int skipped = 0;
+        for (const char *p = skip; p && *p && !skipped; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+            skipped = !strncmp(p, mname, len) && (p[len] == ',' || p[len] == '\0');
+        if (kpi_metric_has_reference(q->metrics[m]) && !skipped)
             refq.metrics[refq.nmetrics++] = q->metrics[m];
+    }
     for (int i = 0; i < ref_runs; i++, nref++) {
         arena a;
         arena_init(&a, 0);
@@ -117,7 +127,8 @@ static void time_query(bench *b, const char *name, const kpi_query *q, period_ra
         printf(" %.2f", t[i]);
     if (nref) {
         double mr = median(r, nref);
-        printf("), reference median %.0f ms (%d runs), ratio %.0f\n", mr, nref, mr / (me > 0 ? me : 1e-3));
+        printf("), reference median %.0f ms (%d runs, %d of the %d metrics), ratio %.0f\n", mr, nref, refq.nmetrics,
+               q->nmetrics, mr / (me > 0 ? me : 1e-3));
     } else {
         printf("), no reference run\n");
     }
