@@ -84,18 +84,9 @@ static int32_t account_dim(const snapshot *s, int32_t acc, kpi_dim d)
 emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     size_t n = s->accounts.n;
-    int64_t *first = malloc((n ? n : 1) * sizeof *first);
-    if (!first || eng_groups_init(&out->groups, q->nby, sizeof(spend_acc))) {
-        free(first);
+    const int64_t *first = s->accounts.first_won;
+    if (eng_groups_init(&out->groups, q->nby, sizeof(spend_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    }
-    for (size_t a = 0; a < n; a++)
-        first[a] = INT64_MAX;
-    for (size_t i = 0; i < s->deals.n; i++) {
-        int32_t a = s->deals.account[i];
-        if (a >= 0 && s->deals.status[i] == DEAL_WON && s->deals.closed[i] < first[a])
-            first[a] = s->deals.closed[i];
-    }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     for (size_t a = 0; a < n; a++) {
@@ -115,7 +106,6 @@ emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_famil
         }
         acc->customers++;
     }
-    free(first);
     return rc;
 }
 

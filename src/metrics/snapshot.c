@@ -192,7 +192,8 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     snap->accounts.n = n;
     if (!ALLOC(snap->accounts.id, n) || !ALLOC(snap->accounts.name, n) || !ALLOC(snap->accounts.segment, n) ||
-        !ALLOC(snap->accounts.industry, n) || !ALLOC(snap->accounts.region, n) || !ALLOC(snap->accounts.owner, n))
+        !ALLOC(snap->accounts.industry, n) || !ALLOC(snap->accounts.region, n) || !ALLOC(snap->accounts.owner, n) ||
+        !ALLOC(snap->accounts.first_won, n))
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     if (build_prepare(b, "SELECT id, name, segment, industry, region_id, owner_id FROM accounts ORDER BY id", &s))
         return b->err->code;
@@ -698,7 +699,7 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
             rc = build_activities_finish(&b, acts, snap);
         build_activities_free(acts);
         if (rc == EMB_OK)
-            rc = build_derive_from_activities(&b, snap);
+            build_derive_from_activities(snap);
         if (rc == EMB_OK)
             rc = build_activity_rollups(&b, snap);
     }

@@ -242,7 +242,12 @@ typedef struct snapshot {
     snap_users users;
     struct { size_t n; int64_t *id; int32_t *name, *region, *manager; } teams;
     struct { size_t n; int64_t *id; int32_t *name; } regions;
-    struct { size_t n; int64_t *id; int32_t *name, *segment, *industry, *region, *owner; } accounts;
+    struct {
+        size_t n;
+        int64_t *id;
+        int32_t *name, *segment, *industry, *region, *owner;
+        int64_t *first_won; /* close of the account's first won deal, INT64_MAX when none */
+    } accounts;
     struct { size_t n; int64_t *id; int32_t *name, *category; } products;
     struct { size_t n; int64_t *id; int32_t *name; } pipelines;
     snap_stages stages;

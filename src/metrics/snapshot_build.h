@@ -93,8 +93,8 @@ void build_activities_free(act_loader *l);
 /* From the sorted history (with first[]): the open spans and expected-close moves
  * of snap->history (snapshot_derive.c). */
 emb_code build_spans_and_moves(build_ctx *b, snapshot *snap);
-/* From the deals and the sorted history: the deals by creation and by close, and
- * the stage exits (snapshot_derive.c). */
+/* From the deals and the sorted history: the deals by creation and by close, the
+ * stage exits, and each account's first won deal (snapshot_derive.c). */
 emb_code build_time_orders(build_ctx *b, snapshot *snap);
 /* The order lines, in order then line id, money converted by fx (snapshot_lines.c). */
 emb_code build_load_lines(build_ctx *b, snapshot *snap, const fx_table *fx);
@@ -104,9 +104,10 @@ emb_code build_line_order(build_ctx *b, snapshot *snap);
  * the lines and their order by date are: theirs (snapshot_rollup.c). */
 emb_code build_activity_rollups(build_ctx *b, snapshot *snap);
 emb_code build_line_rollups(build_ctx *b, snapshot *snap);
-/* Once the accounts, leads, deals and activities are loaded: the leads' first
- * touch, the deals' completed activities and the activities' cold flags (read as
- * stored, made the flags of cold_calls). */
-emb_code build_derive_from_activities(build_ctx *b, snapshot *snap);
+/* Once the leads, deals and activities are loaded and build_time_orders has run:
+ * the leads' first touch, the deals' completed activities and last scheduled
+ * instant, and the activities' cold flags (read as stored, made the flags of
+ * cold_calls). */
+void build_derive_from_activities(snapshot *snap);
 
 #endif

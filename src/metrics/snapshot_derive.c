@@ -176,6 +176,13 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
     snap_deals *d = &snap->deals;
     snap_history *h = &snap->history;
     size_t n = d->n, nexits = 0;
+    /* Each account's first won deal. */
+    int64_t *first_won = snap->accounts.first_won;
+    for (size_t k = 0; k < snap->accounts.n; k++)
+        first_won[k] = INT64_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (d->status[i] == DEAL_WON && d->account[i] >= 0 && d->closed[i] < first_won[d->account[i]])
+            first_won[d->account[i]] = d->closed[i];
     for (size_t i = 0; i < n; i++) {
         d->nclosed += d->status[i] != DEAL_OPEN;
         for (size_t r = h->first[i] + 1; r < h->first[i + 1]; r++)
@@ -286,7 +293,7 @@ emb_code build_line_order(build_ctx *b, snapshot *snap)
 /* After the activities are loaded: the first completed call, email or meeting of
  * each lead, the completed activities of each deal, and whether each activity is
  * cold at its completion. */
-emb_code build_derive_from_activities(build_ctx *b, snapshot *snap)
+void build_derive_from_activities(snapshot *snap)
 {
     snap_leads *l = &snap->leads;
     snap_activities *a = &snap->activities;
@@ -318,20 +325,10 @@ emb_code build_derive_from_activities(build_ctx *b, snapshot *snap)
     }
     /* Cold (METRICS.md): flagged, or to an account with no deal won before it, or to
      * a lead without an account. */
-    size_t naccounts = snap->accounts.n;
-    int64_t *first_won = malloc((naccounts ? naccounts : 1) * sizeof *first_won);
-    if (!first_won)
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
-    for (size_t k = 0; k < naccounts; k++)
-        first_won[k] = INT64_MAX;
-    for (size_t i = 0; i < d->n; i++)
-        if (d->status[i] == DEAL_WON && d->account[i] >= 0 && d->closed[i] < first_won[d->account[i]])
-            first_won[d->account[i]] = d->closed[i];
+    const int64_t *first_won = snap->accounts.first_won;
     for (size_t i = 0; i < a->n; i++) {
         int32_t account = a->account[i];
         a->cold[i] = a->cold[i] || (account >= 0 && first_won[account] >= a->done[i]) ||
                      (account < 0 && a->lead[i] >= 0);
     }
-    free(first_won);
-    return EMB_OK;
 }

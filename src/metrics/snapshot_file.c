@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 14u
+#define SNAP_VERSION 15u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -69,6 +69,7 @@ static const column_desc columns[] = {
     COL(regions.id, regions.n, 0), COL(regions.name, regions.n, 0),
     COL(accounts.id, accounts.n, 0), COL(accounts.name, accounts.n, 0), COL(accounts.segment, accounts.n, 0),
     COL(accounts.industry, accounts.n, 0), COL(accounts.region, accounts.n, 0), COL(accounts.owner, accounts.n, 0),
+    COL(accounts.first_won, accounts.n, 0),
     COL(products.id, products.n, 0), COL(products.name, products.n, 0), COL(products.category, products.n, 0),
     COL(pipelines.id, pipelines.n, 0), COL(pipelines.name, pipelines.n, 0),
     COL(stages.id, stages.n, 0), COL(stages.pipeline, stages.n, 0), COL(stages.position, stages.n, 0),
