@@ -10,8 +10,7 @@ int kpi_cli_period(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, cons
     emb_err err;
     emb_err_clear(&err);
     period_calendar cal = {.fiscal_year_start = s->fiscal_year_start, .week_start = s->week_start};
-    int64_t today = tz_utc_to_local(s->zone, ctx->now);
-    today = today >= 0 ? today / 86400 : -((-today + 86399) / 86400);
+    int64_t today = tz_local_day(s->zone, ctx->now);
     period_range r;
     from_text[0] = to_text[0] = '\0';
     if (as_of) {

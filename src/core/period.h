@@ -37,6 +37,8 @@ int date_parse_iso(const char *s, int64_t *days);
 void date_format_iso(int64_t days, char out[11]);
 /* 1 = Monday .. 7 = Sunday. */
 int weekday_of(int64_t days);
+/* The day number holding second s counted from 1970-01-01 (floor of s / 86400). */
+static inline int64_t day_of_seconds(int64_t s) { return s >= 0 ? s / 86400 : -((-s + 86399) / 86400); }
 
 /* Parses a period: 2026, 2026-Q3, 2026-07, 2026-W27 (ISO week), 2026-07-14, FY2026,
  * FY2026-Q1, and the relative words today, yesterday, this-week, last-week,

@@ -11,6 +11,8 @@
  */
 #include "core/tz.h"
 
+#include "core/period.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -226,6 +228,8 @@ int64_t tz_utc_to_local(const tz *zone, int64_t utc)
         return utc;
     return local;
 }
+
+int64_t tz_local_day(const tz *zone, int64_t utc) { return day_of_seconds(tz_utc_to_local(zone, utc)); }
 
 int64_t tz_local_to_utc(const tz *zone, int64_t local)
 {

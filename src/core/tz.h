@@ -27,6 +27,8 @@ int32_t tz_offset_at(const tz *zone, int64_t utc);
 int32_t tz_offset_span(const tz *zone, int64_t utc, int64_t *from, int64_t *to);
 /* Local wall-clock seconds (as if the local time were UTC) of a UTC instant. */
 int64_t tz_utc_to_local(const tz *zone, int64_t utc);
+/* The local day (period.h day number) of a UTC instant. */
+int64_t tz_local_day(const tz *zone, int64_t utc);
 /* The UTC instant of a local wall-clock time. In a gap (spring forward) the time
  * is moved forward by the gap; in an overlap (fall back) the earlier instant wins. */
 int64_t tz_local_to_utc(const tz *zone, int64_t local);

@@ -129,8 +129,7 @@ int fx_convert(const fx_table *fx, const char *currency, int64_t amount, int64_t
     if (at == INT64_MAX) {
         k = c->n - 1;
     } else {
-        int64_t local = tz_utc_to_local(fx->zone, at);
-        int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+        int64_t day = tz_local_day(fx->zone, at);
         size_t lo = 0, hi = c->n; /* first index with day[i] > day */
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;

@@ -78,9 +78,7 @@ kpi_value reg_derive(const kpi_metric *m, const kpi_value *c, const snapshot *s,
         kpi_query gq = *q;
         gq.nmetrics = 1;
         gq.metrics[0] = kpi_metric_find("revenue_won");
-        int64_t from = tz_utc_to_local(s->zone, q->t0), to = tz_utc_to_local(s->zone, q->t1);
-        period_range days = {from >= 0 ? from / 86400 : -((-from + 86399) / 86400),
-                             to >= 0 ? to / 86400 : -((-to + 86399) / 86400)};
+        period_range days = {tz_local_day(s->zone, q->t0), tz_local_day(s->zone, q->t1)};
         kpi_row row = {.values = (kpi_value *)&c[1]};
         memcpy(row.key, key, sizeof row.key);
         kpi_result one = {.nrows = 1, .rows = &row};

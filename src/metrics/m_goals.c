@@ -35,12 +35,6 @@ static int64_t business_days(int64_t from, int64_t to)
     return days;
 }
 
-static int64_t floor_day(const snapshot *s, int64_t instant)
-{
-    int64_t local = tz_utc_to_local(s->zone, instant);
-    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-}
-
 emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const char *metric_name = q->goal_metric ? q->goal_metric : "revenue_won";
@@ -56,7 +50,7 @@ emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result
         return emb_err_set(err, EMB_USAGE, "goals need a period, such as --period 2026-Q3");
     if (eng_groups_init(&out->groups, q->nby, sizeof(goal_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    int64_t from = floor_day(s, q->t0), to = floor_day(s, q->t1);
+    int64_t from = tz_local_day(s->zone, q->t0), to = tz_local_day(s->zone, q->t1);
     enum goal_scope scope = q->nby == 0 ? GOAL_ORG : q->by[0] == DIM_REP ? GOAL_REP : GOAL_TEAM;
 
     /* Actual so far: the metric over [t0, min(as_of + 1 s, t1)), with the query's filters. */
@@ -69,7 +63,7 @@ emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result
     arena_init(&a, 0);
     kpi_result actual;
     emb_code rc = kpi_run(s, &sub, &a, &actual, err);
-    int64_t today = floor_day(s, q->as_of);
+    int64_t today = tz_local_day(s->zone, q->as_of);
     int64_t elapsed = business_days(from, today + 1 < to ? today + 1 : to);
     int64_t total = business_days(from, to);
     for (size_t g = 0; g < s->goals.n && !rc; g++) {

@@ -22,12 +22,6 @@ typedef struct {
     int64_t fx_missing_deal;
 } count_amount_acc;
 
-static int64_t floor_day(const snapshot *s, int64_t instant)
-{
-    int64_t local = tz_utc_to_local(s->zone, instant);
-    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-}
-
 emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_activities *a = &s->activities;
@@ -92,8 +86,8 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
     const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    int64_t from = q->t0 == INT64_MIN ? INT64_MIN : floor_day(s, q->t0);
-    int64_t to = q->t1 == INT64_MAX ? INT64_MAX : floor_day(s, q->t1);
+    int64_t from = q->t0 == INT64_MIN ? INT64_MIN : tz_local_day(s->zone, q->t0);
+    int64_t to = q->t1 == INT64_MAX ? INT64_MAX : tz_local_day(s->zone, q->t1);
     /* The moves from a day of the period to a day after it (moves are sorted by the
      * day moved from); each deal once, in deal order. */
     size_t lo = 0, hi = h->nmoves;

@@ -76,9 +76,8 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
     int32_t key[KPI_MAX_BY] = {0};
     int64_t from_day = INT64_MIN, to_day = INT64_MAX;
     if (q->t0 != INT64_MIN && q->t1 != INT64_MAX) {
-        int64_t f = tz_utc_to_local(s->zone, q->t0), t = tz_utc_to_local(s->zone, q->t1);
-        from_day = f >= 0 ? f / 86400 : -((-f + 86399) / 86400);
-        to_day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        from_day = tz_local_day(s->zone, q->t0);
+        to_day = tz_local_day(s->zone, q->t1);
     }
     /* The deals open at the instant, from the open spans (in their order: the sums
      * do not depend on it, and fx_missing_deal keeps the least deal). */

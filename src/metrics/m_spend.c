@@ -20,12 +20,6 @@ typedef struct {
     int64_t fx_missing_expense; /* index + 1 */
 } spend_acc;
 
-static int64_t floor_day(const snapshot *s, int64_t instant)
-{
-    int64_t local = tz_utc_to_local(s->zone, instant);
-    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-}
-
 static int passes(const kpi_query *q, kpi_dim d, int32_t v)
 {
     for (int f = 0; f < q->nfilters; f++) {
@@ -43,8 +37,8 @@ emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result
     const snap_expenses *e = &s->expenses;
     if (eng_groups_init(&out->groups, q->nby, sizeof(spend_acc)))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    int64_t from = q->t0 == INT64_MIN ? INT64_MIN : floor_day(s, q->t0);
-    int64_t to = q->t1 == INT64_MAX ? INT64_MAX : floor_day(s, q->t1);
+    int64_t from = q->t0 == INT64_MIN ? INT64_MIN : tz_local_day(s->zone, q->t0);
+    int64_t to = q->t1 == INT64_MAX ? INT64_MAX : tz_local_day(s->zone, q->t1);
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < e->n; i++) {
         int64_t lo = e->from[i] > from ? e->from[i] : from, hi = e->to[i] < to ? e->to[i] : to;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/period.h"
 #include "metrics/snapshot_build.h"
 
 #define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof *(ptr)))
@@ -192,8 +193,7 @@ static size_t day_bucket(int64_t due, int64_t done, int64_t lo)
     int64_t t = done != SNAP_OPEN_INSTANT ? done : due;
     if (t == SNAP_OPEN_INSTANT)
         return 0;
-    int64_t d = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    return (size_t)(d - lo + 1);
+    return (size_t)(day_of_seconds(t) - lo + 1);
 }
 
 emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap)
@@ -208,7 +208,7 @@ emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap)
             int64_t t = c->done[i] != SNAP_OPEN_INSTANT ? c->done[i] : c->due[i];
             if (t == SNAP_OPEN_INSTANT)
                 continue;
-            int64_t d = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+            int64_t d = day_of_seconds(t);
             first_day = d < first_day ? d : first_day;
             last_day = d > last_day ? d : last_day;
         }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/period.h"
 #include "metrics/engine_internal.h"
 #include "metrics/snapshot_build.h"
 
@@ -29,7 +30,7 @@ static int64_t local_day(day_cursor *c, int64_t utc)
     int64_t local;
     if (__builtin_add_overflow(utc, (int64_t)c->off, &local))
         local = utc;
-    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    return day_of_seconds(local);
 }
 
 /* Cells being filled: slot[(day - day0) * owners + owner + 1] = cell + 1. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/period.h"
 #include "core/tz.h"
 
 static tz *open_zone(const char *name)
@@ -78,6 +79,12 @@ static void madrid_offsets_and_transitions(void **state)
     assert_int_equal(to, 1792890000);
     assert_int_equal(tz_offset_span(z, 1792890000, &from, &to), 3600); /* starts at its own first instant */
     assert_int_equal(from, 1792890000);
+    /* The local day of an instant: 2026-03-31T22:30Z is already April 1st in Madrid. */
+    assert_int_equal(tz_local_day(z, 1774996200), days_from_civil(2026, 4, 1));
+    assert_int_equal(tz_local_day(z, 1774996200 - 3600), days_from_civil(2026, 3, 31));
+    assert_int_equal(day_of_seconds(-1), -1);
+    assert_int_equal(day_of_seconds(-86400), -1);
+    assert_int_equal(day_of_seconds(86399), 0);
     /* Beyond the table: a span of one second. */
     assert_int_equal(tz_offset_span(z, 10430683200LL, &from, &to), 7200);
     assert_int_equal(from, 10430683200LL);
