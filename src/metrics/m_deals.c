@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/period.h"
+#include "core/radix.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -34,44 +35,30 @@ int eng_push_sample(eng_samples *s, int32_t group, int64_t value)
     return 0;
 }
 
-/* Sorts samples by group, then value: an LSD radix sort of 64-bit keys
- * (group << 40 | value + 2^39), skipping the bytes all keys share. Values beyond
- * +-2^39 seconds (17,000 years) are clamped. Falls back to nothing on OOM (the
- * medians are then wrong, so callers treat a failed sort as out of memory). */
+/* Sorts samples by group, then value, through 64-bit keys (group << 40 | value +
+ * 2^39) sorted by radix_sort_u64. Values beyond +-2^39 seconds (17,000 years) are
+ * clamped. -1 when out of memory (the medians would then be wrong, so callers treat
+ * a failed sort as out of memory). */
 int eng_sort_samples(eng_samples *s)
 {
     size_t n = s->n;
     if (n < 2)
         return 0;
     const int64_t lim = (int64_t)1 << 39;
-    uint64_t *key = malloc(n * sizeof *key), *tmp = malloc(n * sizeof *tmp);
-    if (!key || !tmp) {
-        free(key);
-        free(tmp);
+    uint64_t *key = malloc(n * sizeof *key);
+    if (!key)
         return -1;
-    }
     for (size_t i = 0; i < n; i++) {
         int64_t v = s->v[i].value < -lim ? -lim : s->v[i].value >= lim ? lim - 1 : s->v[i].value;
         key[i] = (uint64_t)(uint32_t)s->v[i].group << 40 | (uint64_t)(v + lim);
     }
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((key[i] >> shift) & 0xff) + 1]++;
-        if (count[((key[0] >> shift) & 0xff) + 1] == n)
-            continue; /* every key has the same byte here */
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++)
-            tmp[count[(key[i] >> shift) & 0xff]++] = key[i];
-        uint64_t *t = key;
-        key = tmp;
-        tmp = t;
+    if (radix_sort_u64(key, NULL, n)) {
+        free(key);
+        return -1;
     }
     for (size_t i = 0; i < n; i++)
         s->v[i] = (struct eng_sample){(int32_t)(key[i] >> 40), (int64_t)(key[i] & (((uint64_t)1 << 40) - 1)) - lim};
     free(key);
-    free(tmp);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/radix.h"
 #include "metrics/snapshot_build.h"
 
 /* A span (key: its end; val: its index in the order found) or a move (key: the
@@ -15,56 +16,7 @@ typedef struct {
     int32_t deal, val;
 } sort_item;
 
-/* Sorts n (key, value) pairs by key, stably: an LSD radix sort that skips the
- * bytes every key shares. -1 when out of memory (the pairs are then unchanged). */
-static int radix_sort_pairs(uint64_t *key, uint32_t *val, size_t n)
-{
-    if (n < 2)
-        return 0;
-    uint64_t *tk = malloc(n * sizeof *tk);
-    uint32_t *tv = malloc(n * sizeof *tv);
-    if (!tk || !tv) {
-        free(tk);
-        free(tv);
-        return -1;
-    }
-    uint64_t *k0 = key;
-    uint32_t *v0 = val;
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((key[i] >> shift) & 0xff) + 1]++;
-        if (count[((key[0] >> shift) & 0xff) + 1] == n)
-            continue;
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++) {
-            size_t to = count[(key[i] >> shift) & 0xff]++;
-            tk[to] = key[i];
-            tv[to] = val[i];
-        }
-        uint64_t *sk = key;
-        key = tk;
-        tk = sk;
-        uint32_t *sv = val;
-        val = tv;
-        tv = sv;
-    }
-    if (key != k0) { /* an odd number of passes: the result is in the scratch arrays */
-        memcpy(k0, key, n * sizeof *key);
-        memcpy(v0, val, n * sizeof *val);
-        tk = key;
-        tv = val;
-    }
-    free(tk);
-    free(tv);
-    return 0;
-}
-
-/* An instant as a key that sorts as unsigned. */
-static uint64_t instant_key(int64_t t) { return (uint64_t)t ^ ((uint64_t)1 << 63); }
-
-/* Sorts items by key, stably (radix_sort_pairs over their positions). */
+/* Sorts items by key, stably (radix_sort_u64 over their positions). */
 static int sort_items(sort_item *items, size_t n)
 {
     if (n < 2)
@@ -75,10 +27,10 @@ static int sort_items(sort_item *items, size_t n)
     int rc = -1;
     if (key && pos && out && n <= UINT32_MAX) {
         for (size_t i = 0; i < n; i++) {
-            key[i] = instant_key(items[i].key);
+            key[i] = radix_key_i64(items[i].key);
             pos[i] = (uint32_t)i;
         }
-        if (radix_sort_pairs(key, pos, n) == 0) {
+        if (radix_sort_u64(key, pos, n) == 0) {
             for (size_t i = 0; i < n; i++)
                 out[i] = items[pos[i]];
             memcpy(items, out, n * sizeof *out);
@@ -203,10 +155,10 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
 #undef ALLOC
     h->nexits = nexits;
     for (size_t i = 0; i < n; i++) {
-        key[i] = instant_key(d->created[i]);
+        key[i] = radix_key_i64(d->created[i]);
         val[i] = (uint32_t)i;
     }
-    if (radix_sort_pairs(key, val, n)) {
+    if (radix_sort_u64(key, val, n)) {
         rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
         goto done;
     }
@@ -214,10 +166,10 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (d->status[i] != DEAL_OPEN) {
-            key[k] = instant_key(d->closed[i]);
+            key[k] = radix_key_i64(d->closed[i]);
             val[k++] = (uint32_t)i;
         }
-    if (radix_sort_pairs(key, val, k)) {
+    if (radix_sort_u64(key, val, k)) {
         rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
         goto done;
     }
@@ -245,21 +197,21 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
             deal[k] = (int32_t)i;
             stage[k] = run_stage;
             entered[k] = since;
-            key[k] = instant_key(h->at[r]);
+            key[k] = radix_key_i64(h->at[r]);
             val[k] = (uint32_t)k;
             k++;
             run_stage = h->stage[r];
             since = h->at[r];
         }
     }
-    if (radix_sort_pairs(key, val, k)) {
+    if (radix_sort_u64(key, val, k)) {
         rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
     } else {
         for (size_t e = 0; e < k; e++) {
             h->exit_deal[e] = deal[val[e]];
             h->exit_stage[e] = stage[val[e]];
             h->exit_entered[e] = entered[val[e]];
-            h->exit_at[e] = (int64_t)(key[e] ^ ((uint64_t)1 << 63));
+            h->exit_at[e] = radix_i64(key[e]);
         }
     }
     free(deal);
@@ -282,10 +234,10 @@ emb_code build_line_order(build_ctx *b, snapshot *snap)
         return emb_err_set(b->err, EMB_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
-        key[i] = instant_key(l->ordered[i]);
+        key[i] = radix_key_i64(l->ordered[i]);
         l->by_ordered[i] = (uint32_t)i;
     }
-    int failed = radix_sort_pairs(key, l->by_ordered, n);
+    int failed = radix_sort_u64(key, l->by_ordered, n);
     free(key);
     return failed ? emb_err_set(b->err, EMB_NOMEM, "out of memory") : EMB_OK;
 }
