@@ -116,7 +116,8 @@ static int from_rollups(const snapshot *s, const kpi_query *q, const int *used, 
         !eng_whole_days(s, q->t0, q->t1, &d0, &d1))
         return 0;
     static const eng_family fams[] = {FAM_ACT_TIME, FAM_ACT_DONE, FAM_ACT_DUE};
-    static const int presence[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
+    /* Each family's counters run from first[f] to last[f]; the first counts every
+     * activity of the family, so a cell the family saw has it non-zero. */
     static const int first[] = {ROLL_ACTS, ROLL_DONE, ROLL_TASKS_DUE};
     static const int last[] = {ROLL_MEET_REJECTED, ROLL_REPLIED, ROLL_TASKS_ON_TIME};
     size_t lo = eng_rollup_from(roll, d0);
@@ -132,7 +133,7 @@ static int from_rollups(const snapshot *s, const kpi_query *q, const int *used, 
                                                 : s->users.region[owner];
             const int64_t *c = &roll->values[cell * ROLL_WIDTH];
             for (int f = 0; f < 3; f++) {
-                if (!used[fams[f]] || !c[presence[f]])
+                if (!used[fams[f]] || !c[first[f]])
                     continue;
                 acts_acc *acc = eng_group(&out[fams[f]].groups, key);
                 if (!acc) {
