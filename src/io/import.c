@@ -319,8 +319,42 @@ static emb_code push_deferred(import_job *j, int64_t id, int inserted, emb_err *
     return EMB_OK;
 }
 
+emb_code import_flush(import_job *j, emb_err *err) { return j->batch ? record_batch_flush(j->batch, err) : EMB_OK; }
+
+/* A queued row that SQLite refused when its batch was written (record_batch.h),
+ * while a later row may be current: reported under its own row number. Without a
+ * rejects file (batches are only used then) the import fails at the end. */
+static void batch_rejected(void *ud, int64_t row_no, const emb_err *why)
+{
+    import_job *j = ud;
+    int64_t current = j->row_no;
+    char *errors = j->row_errors;
+    int failed = j->row_failed;
+    j->row_no = row_no;
+    import_row_error(j, NULL, NULL, why->msg);
+    j->row_no = current;
+    j->row_errors = errors;
+    j->row_failed = failed;
+    j->sum->created--;
+    j->sum->rejected++;
+    j->use_savepoints = 1; /* as after any rejected row: later rows are written one by one */
+}
+
+/* Stops batching (before the first row written with a savepoint: a rollback to
+ * it must not take earlier rows' writes with it). */
+static emb_code stop_batching(import_job *j, emb_err *err)
+{
+    emb_code rc = import_flush(j, err);
+    record_batch_free(j->batch);
+    j->batch = NULL;
+    return rc;
+}
+
 static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
 {
+    emb_code rc;
+    if (j->batch && j->use_savepoints && (rc = stop_batching(j, err)))
+        return rc;
     arena_reset(&j->row);
     j->nundo = 0;
     j->row_errors = NULL;
@@ -332,7 +366,6 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     int sp = j->use_savepoints;
     if (sp && store_savepoint(j->st, err))
         return err->code;
-    emb_code rc;
     if (row->bad_utf8 >= 0) {
         import_field col = {.label = (size_t)row->bad_utf8 < j->ncols ? j->cols[row->bad_utf8] : "?"};
         import_row_error(j, &col, NULL,
@@ -376,7 +409,11 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         return rc;
     if (existing) {
         r->id = existing;
+        if ((rc = import_flush(j, err)))
+            return rc;
         rc = store_record_update(j->st, r, &j->ctx, err);
+    } else if (j->batch) {
+        rc = record_batch_add(j->batch, r, j->row_no, err);
     } else {
         rc = store_record_insert(j->st, r, &j->ctx, err);
     }
@@ -556,12 +593,13 @@ static emb_code open_rejects(import_job *j, emb_err *err)
     return EMB_OK;
 }
 
-/* Whether the load may go without the plain indexes of its table (bulk.h): only when
- * it never queries that table by other columns than the id and the external id, i.e.
- * rows are not matched by a natural key (store_finder) and the kind has no reference
- * to itself (resolved by name in SQL): without an index such queries would scan the
- * table once per row. */
-static int may_drop_indexes(const import_job *j)
+/* Whether the load never queries its table by other columns than the id and the
+ * external id, i.e. rows are not matched by a natural key (store_finder) and the
+ * kind has no reference to itself (resolved by name in SQL). Only then may it go
+ * without the plain indexes of the table (bulk.h: without an index such queries
+ * would scan the table once per row), and queue new records in a batch (which
+ * such queries would not see). */
+static int queries_only_by_key(const import_job *j)
 {
     if (j->key_mode == KEY_NATURAL)
         return 0;
@@ -594,8 +632,11 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     if ((rc = open_rejects(j, err)) || (rc = store_begin(st, err)))
         goto fail_early;
     if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)) ||
-        (may_drop_indexes(j) &&
+        (queries_only_by_key(j) &&
          (rc = store_bulk_indexes_drop(st, j->kind->table, &j->perm, &j->index_sql, &j->nindex, err))))
+        goto fail;
+    if (!j->use_savepoints && queries_only_by_key(j) &&
+        (rc = record_batch_open(st, j->kind, &j->ctx, batch_rejected, j, &j->batch, err)))
         goto fail;
     const csv_row *row;
     int got;
@@ -609,6 +650,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         rc = emb_err_prefix(err, "file '%s'", o->path);
         goto fail;
     }
+    if ((rc = stop_batching(j, err)))
+        goto fail;
     if ((rc = import_resolve_deferred(j, err)))
         goto fail;
     for (size_t k = 0; k < IMPORT_MAX_KINDS && kind_all()[k]; k++)
@@ -645,6 +688,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     s->seconds = now_seconds() - start;
     return rc;
 fail:
+    record_batch_free(j->batch);
+    j->batch = NULL;
     store_rollback(st);
     store_bulk_tune(st, 0, NULL);
 fail_early:
@@ -666,6 +711,7 @@ void import_close(import_job *j)
     if (j->rejects)
         fclose(j->rejects);
     store_finder_free(j->finder);
+    record_batch_free(j->batch);
     for (size_t i = 0; i < IMPORT_MAX_KEYS; i++) {
         keymap_release(&j->keys[i]);
         keymap_release(&j->norm_keys[i]);

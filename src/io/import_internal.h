@@ -23,6 +23,7 @@
 #include "io/import.h"
 #include "io/import_keymap.h"
 #include "store/bulk.h"
+#include "store/record_batch.h"
 #include "store/records.h"
 
 #define IMPORT_MAX_JOIN 8  /* columns one field may join with '+' */
@@ -153,6 +154,12 @@ typedef struct import_job {
     const import_field *defer_field;
     const char *defer_key;
 
+    /* New records queued for multi-row inserts (record_batch.h), or NULL when each
+     * row is written on its own (rejects kept with savepoints, rows matched by a
+     * natural key, a kind that refers to itself). Flushed before anything reads or
+     * updates the imported table: import_flush(). */
+    record_batch *batch;
+
     /* Errors and rejects. */
     int use_savepoints;
     FILE *rejects;
@@ -166,6 +173,8 @@ void import_row_error(import_job *j, const import_field *fld, const char *value,
 /* Rejects the current row: forgets its cache entries, counts it, writes it to the
  * rejects file with its reasons. The caller has rolled back its writes. */
 void import_reject_row(import_job *j);
+/* Writes the records queued in j->batch, if any. */
+emb_code import_flush(import_job *j, emb_err *err);
 /* Remembers a cache entry to forget if the current row is rolled back. */
 emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t len, int kind_index);
 /* Index of kind in kind_all(). */

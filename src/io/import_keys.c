@@ -133,7 +133,9 @@ static emb_code internal_id(import_job *j, record *r, const char *key, size_t le
     if (key[1] < '0' || key[1] > '9' || *end || n <= 0)
         return EMB_OK;
     record *stored;
-    emb_code rc = store_record_get(j->st, j->kind, n, &j->row, &stored, err);
+    emb_code rc = import_flush(j, err); /* N may be a queued record */
+    if (!rc)
+        rc = store_record_get(j->st, j->kind, n, &j->row, &stored, err);
     if (rc == EMB_NOT_FOUND)
         return EMB_OK;
     if (rc)

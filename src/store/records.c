@@ -89,7 +89,7 @@ static unsigned global_slot(unsigned op) { return op; }
 
 static int stored(const field_def *f) { return f->column != NULL; }
 
-static void bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field_value *v)
+void records__bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field_value *v)
 {
     if (v->state != FV_SET)
         sqlite3_bind_null(s, pos);
@@ -123,7 +123,7 @@ static void column_list(const kind_def *kind, char *buf, size_t size)
     }
 }
 
-static emb_code constraint_error(store *st, const kind_def *kind, emb_err *err)
+emb_code records__constraint_error(store *st, const kind_def *kind, emb_err *err)
 {
     const char *msg = sqlite3_errmsg(store_sqlite(st));
     int ext = sqlite3_extended_errcode(store_sqlite(st));
@@ -377,36 +377,41 @@ static int value_equal(const field_def *f, const field_value *a, const field_val
     return field_is_text(f) ? strcmp(a->s, b->s) == 0 : a->i == b->i;
 }
 
+void records__bind_history(sqlite3_stmt *s, int pos, int64_t deal_id, int64_t at, const char *changed,
+                           const record *state, const change_ctx *ctx)
+{
+    const kind_def *k = state->kind;
+    sqlite3_bind_int64(s, pos, deal_id);
+    sqlite3_bind_int64(s, pos + 1, at);
+    if (ctx->author_id)
+        sqlite3_bind_int64(s, pos + 2, ctx->author_id);
+    else
+        sqlite3_bind_null(s, pos + 2);
+    sqlite3_bind_text(s, pos + 3, changed, -1, SQLITE_STATIC);
+    static const char *const cols[] = {"stage", "status", "amount", "currency", "owner", "expected_close"};
+    for (int i = 0; i < 6; i++) {
+        int idx = kind_field_index(k, cols[i]);
+        records__bind_value(s, pos + 4 + i, &k->fields[idx], &state->v[idx]);
+    }
+}
+
 /* Appends one deal_history row with the state `now` (merged record), at `at`. */
 static emb_code append_history(store *st, int64_t deal_id, int64_t at, const char *changed, const record *state,
                                const change_ctx *ctx, emb_err *err)
 {
     const kind_def *k = state->kind;
-    sqlite3_stmt *s = store__stmt(st, slot(k, OP_HISTORY),
-                                  "INSERT INTO deal_history (deal_id, at, author_id, changed, stage_id, status, "
-                                  "amount, currency, owner_id, expected_close) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                  err);
+    sqlite3_stmt *s = store__stmt(st, slot(k, OP_HISTORY), "INSERT INTO deal_history " RECORDS_HISTORY_COLUMNS
+                                  " VALUES (?,?,?,?,?,?,?,?,?,?)", err);
     if (!s)
         return err->code;
-    sqlite3_bind_int64(s, 1, deal_id);
-    sqlite3_bind_int64(s, 2, at);
-    if (ctx->author_id)
-        sqlite3_bind_int64(s, 3, ctx->author_id);
-    else
-        sqlite3_bind_null(s, 3);
-    sqlite3_bind_text(s, 4, changed, -1, SQLITE_TRANSIENT);
-    static const char *const cols[] = {"stage", "status", "amount", "currency", "owner", "expected_close"};
-    for (int i = 0; i < 6; i++) {
-        int idx = kind_field_index(k, cols[i]);
-        bind_value(s, 5 + i, &k->fields[idx], &state->v[idx]);
-    }
+    records__bind_history(s, 1, deal_id, at, changed, state, ctx);
     if (sqlite3_step(s) != SQLITE_DONE)
-        return constraint_error(st, k, err);
+        return records__constraint_error(st, k, err);
     return EMB_OK;
 }
 
 /* Adds a product to a deal (the deal kind's virtual field "product"). */
-static emb_code add_deal_product(store *st, const record *r, emb_err *err)
+emb_code records__add_deal_product(store *st, const record *r, emb_err *err)
 {
     const field_value *p = record_get((record *)r, "product");
     if (!p || p->state != FV_SET)
@@ -426,7 +431,7 @@ static emb_code add_deal_product(store *st, const record *r, emb_err *err)
     else
         sqlite3_bind_null(s, 3);
     if (sqlite3_step(s) != SQLITE_DONE)
-        return constraint_error(st, r->kind, err);
+        return records__constraint_error(st, r->kind, err);
     return EMB_OK;
 }
 
@@ -466,7 +471,7 @@ static emb_code audit(store *st, const char *action, const kind_def *kind, int64
 
 /* ---- operations ------------------------------------------------------------ */
 
-emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
+emb_code records__prepare_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
 {
     const kind_def *k = r->kind;
     memo_forget(k, ctx);
@@ -475,9 +480,42 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
         return err->code;
     if (!strcmp(k->name, "leads"))
         lead_rules(r);
-    if (check_required(r, err))
-        return err->code;
+    return check_required(r, err);
+}
 
+emb_code records__implied_history(store *st, const record *r, const change_ctx *ctx, arena *a,
+                                  records_history h[2], int *n, emb_err *err)
+{
+    const kind_def *k = r->kind;
+    int istatus = kind_field_index(k, "status");
+    int64_t created = r->v[kind_field_index(k, "created")].i;
+    if (!strcmp(r->v[istatus].s, "open")) {
+        h[0] = (records_history){created, "created", r};
+        *n = 1;
+        return EMB_OK;
+    }
+    /* Only the dates are known: open in the pipeline's first stage from creation,
+     * then closed in its stage at the close time. */
+    int64_t first_stage = 0;
+    if (memo_first_open_stage(st, ctx, r->v[kind_field_index(k, "pipeline")].i, &first_stage, err))
+        return err->code;
+    record *open_state = record_new(a, k);
+    if (!open_state)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    memcpy(open_state->v, r->v, k->nfields * sizeof *r->v);
+    record_set_text(open_state, istatus, "open");
+    record_set_int(open_state, kind_field_index(k, "stage"), first_stage);
+    h[0] = (records_history){created, "created", open_state};
+    h[1] = (records_history){r->v[kind_field_index(k, "closed")].i, "status", r};
+    *n = 2;
+    return EMB_OK;
+}
+
+emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
+{
+    const kind_def *k = r->kind;
+    if (records__prepare_insert(st, r, ctx, err))
+        return err->code;
     sqlite3_stmt *s = store__stmt(st, slot(k, OP_INSERT), NULL, NULL); /* the SQL is built once */
     if (!s) {
         char cols[SQL_MAX], sql[SQL_MAX];
@@ -494,42 +532,23 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
     int pos = 1;
     for (size_t i = 0; i < k->nfields; i++)
         if (stored(&k->fields[i]))
-            bind_value(s, pos++, &k->fields[i], &r->v[i]);
+            records__bind_value(s, pos++, &k->fields[i], &r->v[i]);
     if (sqlite3_step(s) != SQLITE_DONE)
-        return constraint_error(st, k, err);
+        return records__constraint_error(st, k, err);
     r->id = sqlite3_last_insert_rowid(store_sqlite(st));
 
     if (!strcmp(k->name, "deals")) {
-        /* The history its dates imply: as created, then the close if closed. */
-        record *at_create = r;
-        const field_value *status = record_get(r, "status");
-        const field_value *closed = record_get(r, "closed");
-        int64_t created = record_get(r, "created")->i;
-        if (strcmp(status->s, "open") != 0) {
-            /* Only the dates are known: open in the pipeline's first stage from
-             * creation, then closed in its stage at the close time. */
-            arena tmp;
-            arena_init(&tmp, 1024);
-            record *open_state = record_new(&tmp, k);
-            emb_code rc = open_state ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
-            int64_t first_stage = 0;
-            if (!rc)
-                rc = memo_first_open_stage(st, ctx, record_get(r, "pipeline")->i, &first_stage, err);
-            if (!rc) {
-                memcpy(open_state->v, r->v, k->nfields * sizeof *r->v);
-                record_set_text(open_state, kind_field_index(k, "status"), "open");
-                record_set_int(open_state, kind_field_index(k, "stage"), first_stage);
-                rc = append_history(st, r->id, created, "created", open_state, ctx, err);
-            }
-            if (!rc)
-                rc = append_history(st, r->id, closed->i, "status", r, ctx, err);
-            arena_release(&tmp);
-            if (rc)
-                return rc;
-        } else if (append_history(st, r->id, created, "created", at_create, ctx, err)) {
-            return err->code;
-        }
-        if (add_deal_product(st, r, err))
+        arena tmp;
+        arena_init(&tmp, 1024);
+        records_history h[2];
+        int nh = 0;
+        emb_code rc = records__implied_history(st, r, ctx, &tmp, h, &nh, err);
+        for (int i = 0; !rc && i < nh; i++)
+            rc = append_history(st, r->id, h[i].at, h[i].changed, h[i].state, ctx, err);
+        arena_release(&tmp);
+        if (rc)
+            return rc;
+        if (records__add_deal_product(st, r, err))
             return err->code;
     }
     return audit(st, "insert", k, r->id, ctx, err);
@@ -597,11 +616,11 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
         int pos = 1;
         for (size_t i = 0; i < k->nfields; i++)
             if (stored(&k->fields[i]) && r->v[i].state != FV_UNSET)
-                bind_value(s, pos++, &k->fields[i], &r->v[i]);
+                records__bind_value(s, pos++, &k->fields[i], &r->v[i]);
         sqlite3_bind_int64(s, pos, r->id);
         int step = sqlite3_step(s);
         if (step != SQLITE_DONE)
-            rc = constraint_error(st, k, err);
+            rc = records__constraint_error(st, k, err);
         sqlite3_finalize(s);
         if (rc)
             goto done;
@@ -624,7 +643,7 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
             if ((rc = append_history(st, r->id, at, changed, merged, ctx, err)))
                 goto done;
         }
-        if ((rc = add_deal_product(st, merged, err)))
+        if ((rc = records__add_deal_product(st, merged, err)))
             goto done;
     }
     rc = audit(st, "update", k, r->id, ctx, err);
@@ -672,7 +691,7 @@ emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const 
     int rc = sqlite3_step(s);
     emb_code code = EMB_OK;
     if (rc != SQLITE_DONE)
-        code = constraint_error(st, kind, err);
+        code = records__constraint_error(st, kind, err);
     else if (sqlite3_changes(store_sqlite(st)) == 0)
         code = emb_err_set(err, EMB_NOT_FOUND, "no %s #%lld", kind->singular, (long long)id);
     sqlite3_finalize(s);

@@ -21,4 +21,44 @@ record *store__read_record(sqlite3_stmt *s, const kind_def *kind, arena *a);
  * *out, 0 at the end, -1 with err set. */
 int store__step_record(store *st, sqlite3_stmt *s, const kind_def *kind, arena *a, record **out, emb_err *err);
 
+/* ---- shared by records.c and record_batch.c ---- */
+
+/* The columns of a deal_history row, in the order records__bind_history binds them. */
+#define RECORDS_HISTORY_COLUMNS \
+    "(deal_id, at, author_id, changed, stage_id, status, amount, currency, owner_id, expected_close)"
+
+/* Binds v (NULL unless FV_SET) to parameter pos of s; text is bound without a copy,
+ * so v->s must outlive the step. */
+void records__bind_value(sqlite3_stmt *s, int pos, const field_def *f, const field_value *v);
+
+/* What store_record_insert does before writing: defaults, the domain rules (deal,
+ * lead) and the required fields. EMB_INVALID names the field. */
+emb_code records__prepare_insert(store *st, record *r, const change_ctx *ctx, emb_err *err);
+
+/* One deal_history row: the deal's state right after the change at `at`. */
+typedef struct {
+    int64_t at;
+    const char *changed; /* a literal */
+    const record *state;
+} records_history;
+
+/* The history the dates of a new deal r (after records__prepare_insert) imply: *n = 1
+ * (created, as r) for an open deal, 2 for a closed one (created in the pipeline's
+ * first open stage, then r at its close). A state other than r is allocated in a
+ * and shares r's strings. */
+emb_code records__implied_history(store *st, const record *r, const change_ctx *ctx, arena *a,
+                                  records_history h[2], int *n, emb_err *err);
+
+/* Binds the 10 values of one deal_history row (RECORDS_HISTORY_COLUMNS) from
+ * parameter pos on; text without a copy. */
+void records__bind_history(sqlite3_stmt *s, int pos, int64_t deal_id, int64_t at, const char *changed,
+                           const record *state, const change_ctx *ctx);
+
+/* Links the deal r->id to its product (virtual field "product"), when set. */
+emb_code records__add_deal_product(store *st, const record *r, emb_err *err);
+
+/* The error of a failed write of a kind's row: EMB_CONFLICT for a duplicate or a
+ * foreign key, EMB_INVALID for another constraint, else the SQLite error. */
+emb_code records__constraint_error(store *st, const kind_def *kind, emb_err *err);
+
 #endif

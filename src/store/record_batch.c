@@ -1,0 +1,308 @@
+/*
+ * record_batch.c - multi-row inserts of new records under the store's rules; see
+ * record_batch.h.
+ *
+ * Invariants: q[0 .. n) are the queued records, copied with their text into mem
+ * (reset after each flush) and numbered with consecutive ids from next_id - n;
+ * rows_stmt[k] / hist_stmt[k], when prepared, insert k rows.
+ */
+#include "store/record_batch.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+enum {
+    BATCH_ROWS = 64, /* rows per statement: measured best between 32 and 128 */
+    HISTORY_COLUMNS = 10,
+};
+
+typedef struct {
+    record *r;
+    int64_t tag;
+    records_history h[2];
+    int nh;
+    int refused;
+} queued;
+
+typedef struct {
+    queued *q; /* the deal */
+    const records_history *h;
+} history_row;
+
+struct record_batch {
+    store *st;
+    sqlite3 *db;
+    const kind_def *kind;
+    const change_ctx *ctx;
+    record_batch_reject on_reject;
+    void *ud;
+    int is_deal;
+    int *stored;  /* field indexes of the stored fields, in field order */
+    int nstored;
+    char *columns; /* "(id, col, ...)" */
+    int64_t next_id;
+    arena mem;
+    queued q[BATCH_ROWS];
+    size_t n;
+    sqlite3_stmt *rows_stmt[BATCH_ROWS + 1];
+    sqlite3_stmt *hist_stmt[BATCH_ROWS + 1];
+};
+
+/* "INSERT INTO table columns VALUES (?,...),..." for rows rows of ncols values. */
+static sqlite3_stmt *prepare_rows(record_batch *b, const char *table, const char *columns, int ncols, int rows,
+                                  emb_err *err)
+{
+    size_t size = strlen(table) + strlen(columns) + 32 + (size_t)rows * ((size_t)ncols * 2 + 3);
+    char *sql = malloc(size);
+    if (!sql) {
+        emb_err_set(err, EMB_NOMEM, "out of memory");
+        return NULL;
+    }
+    size_t n = (size_t)snprintf(sql, size, "INSERT INTO %s %s VALUES ", table, columns);
+    for (int r = 0; r < rows; r++) {
+        sql[n++] = r ? ',' : ' ';
+        sql[n++] = '(';
+        for (int c = 0; c < ncols; c++) {
+            if (c)
+                sql[n++] = ',';
+            sql[n++] = '?';
+        }
+        sql[n++] = ')';
+    }
+    sql[n] = '\0';
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+        store_sql_error(b->st, table, err);
+    free(sql);
+    return s;
+}
+
+static sqlite3_stmt *rows_stmt(record_batch *b, int rows, emb_err *err)
+{
+    if (!b->rows_stmt[rows])
+        b->rows_stmt[rows] = prepare_rows(b, b->kind->table, b->columns, b->nstored + 1, rows, err);
+    return b->rows_stmt[rows];
+}
+
+static sqlite3_stmt *hist_stmt(record_batch *b, int rows, emb_err *err)
+{
+    if (!b->hist_stmt[rows])
+        b->hist_stmt[rows] = prepare_rows(b, "deal_history", RECORDS_HISTORY_COLUMNS, HISTORY_COLUMNS, rows, err);
+    return b->hist_stmt[rows];
+}
+
+emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ctx, record_batch_reject on_reject,
+                           void *ud, record_batch **out, emb_err *err)
+{
+    *out = NULL;
+    if (!ctx->bulk)
+        return emb_err_set(err, EMB_INTERNAL, "a record batch needs a bulk change context");
+    record_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    *b = (record_batch){.st = st, .db = store_sqlite(st), .kind = kind, .ctx = ctx, .on_reject = on_reject,
+                        .ud = ud, .is_deal = !strcmp(kind->name, "deals")};
+    arena_init(&b->mem, 64 * 1024);
+    size_t len = 8;
+    b->stored = malloc(kind->nfields * sizeof *b->stored);
+    for (size_t i = 0; i < kind->nfields; i++)
+        if (kind->fields[i].column) {
+            if (b->stored)
+                b->stored[b->nstored++] = (int)i;
+            len += strlen(kind->fields[i].column) + 2;
+        }
+    b->columns = malloc(len);
+    if (!b->stored || !b->columns) {
+        record_batch_free(b);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    size_t n = (size_t)snprintf(b->columns, len, "(id");
+    for (int i = 0; i < b->nstored; i++)
+        n += (size_t)snprintf(b->columns + n, len - n, ", %s", kind->fields[b->stored[i]].column);
+    snprintf(b->columns + n, len - n, ")");
+
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", kind->table);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(b->db, sql, -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+        emb_code rc = store_sql_error(st, kind->table, err);
+        sqlite3_finalize(s);
+        record_batch_free(b);
+        return rc;
+    }
+    b->next_id = sqlite3_column_int64(s, 0) + 1;
+    sqlite3_finalize(s);
+    *out = b;
+    return EMB_OK;
+}
+
+void record_batch_free(record_batch *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i <= BATCH_ROWS; i++) {
+        sqlite3_finalize(b->rows_stmt[i]);
+        sqlite3_finalize(b->hist_stmt[i]);
+    }
+    arena_release(&b->mem);
+    free(b->stored);
+    free(b->columns);
+    free(b);
+}
+
+size_t record_batch_pending(const record_batch *b) { return b->n; }
+
+/* A copy of r whose text lives in a; NULL when out of memory. */
+static record *copy_record(arena *a, const record *r)
+{
+    record *c = record_new(a, r->kind);
+    if (!c)
+        return NULL;
+    c->id = r->id;
+    for (size_t i = 0; i < r->kind->nfields; i++) {
+        c->v[i] = r->v[i];
+        if (r->v[i].state == FV_SET && r->v[i].s && !(c->v[i].s = arena_strdup(a, r->v[i].s)))
+            return NULL;
+    }
+    return c;
+}
+
+emb_code record_batch_add(record_batch *b, record *r, int64_t tag, emb_err *err)
+{
+    if (r->id)
+        return emb_err_set(err, EMB_INTERNAL, "a batched %s already has an id", b->kind->singular);
+    if (records__prepare_insert(b->st, r, b->ctx, err))
+        return err->code;
+    queued *q = &b->q[b->n];
+    *q = (queued){.r = copy_record(&b->mem, r), .tag = tag};
+    if (!q->r)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    q->r->id = b->next_id;
+    if (b->is_deal && records__implied_history(b->st, q->r, b->ctx, &b->mem, q->h, &q->nh, err))
+        return err->code;
+    r->id = b->next_id++;
+    if (++b->n == BATCH_ROWS)
+        return record_batch_flush(b, err);
+    return EMB_OK;
+}
+
+/* Steps s (its parameters bound). 0 when done, 1 when SQLite refused the rows (a
+ * constraint; *why says which, as store_record_insert would), -1 with err set for
+ * any other failure. */
+static int run(record_batch *b, sqlite3_stmt *s, emb_err *why, emb_err *err)
+{
+    int rc = sqlite3_step(s);
+    int refused = rc != SQLITE_DONE && (rc & 0xff) == SQLITE_CONSTRAINT;
+    if (refused)
+        records__constraint_error(b->st, b->kind, why);
+    else if (rc != SQLITE_DONE)
+        store_sql_error(b->st, b->kind->table, err);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : refused ? 1 : -1;
+}
+
+static void bind_row(const record_batch *b, sqlite3_stmt *s, int pos, const record *r)
+{
+    sqlite3_bind_int64(s, pos++, r->id);
+    for (int i = 0; i < b->nstored; i++) {
+        int f = b->stored[i];
+        records__bind_value(s, pos++, &b->kind->fields[f], &r->v[f]);
+    }
+}
+
+static void refuse(record_batch *b, queued *q, const emb_err *why)
+{
+    q->refused = 1;
+    if (b->on_reject)
+        b->on_reject(b->ud, q->tag, why);
+}
+
+/* Writes the queued records in one statement, else one by one. */
+static emb_code write_records(record_batch *b, emb_err *err)
+{
+    int per_row = b->nstored + 1;
+    sqlite3_stmt *s = rows_stmt(b, (int)b->n, err);
+    if (!s)
+        return err->code;
+    for (size_t i = 0; i < b->n; i++)
+        bind_row(b, s, 1 + (int)i * per_row, b->q[i].r);
+    emb_err why;
+    int rc = run(b, s, &why, err);
+    if (rc <= 0)
+        return rc ? err->code : EMB_OK;
+    if (!(s = rows_stmt(b, 1, err)))
+        return err->code;
+    for (size_t i = 0; i < b->n; i++) {
+        bind_row(b, s, 1, b->q[i].r);
+        if ((rc = run(b, s, &why, err)) < 0)
+            return err->code;
+        if (rc)
+            refuse(b, &b->q[i], &why);
+    }
+    return EMB_OK;
+}
+
+/* Writes the history rows of the written deals, BATCH_ROWS per statement; a
+ * statement refused is written again one row at a time. */
+static emb_code write_history(record_batch *b, emb_err *err)
+{
+    history_row rows[2 * BATCH_ROWS];
+    int n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        for (int k = 0; !b->q[i].refused && k < b->q[i].nh; k++)
+            rows[n++] = (history_row){&b->q[i], &b->q[i].h[k]};
+    for (int from = 0; from < n; from += BATCH_ROWS) {
+        int count = n - from < BATCH_ROWS ? n - from : BATCH_ROWS;
+        sqlite3_stmt *s = hist_stmt(b, count, err);
+        if (!s)
+            return err->code;
+        for (int i = 0; i < count; i++) {
+            const records_history *h = rows[from + i].h;
+            records__bind_history(s, 1 + i * HISTORY_COLUMNS, rows[from + i].q->r->id, h->at, h->changed, h->state,
+                                  b->ctx);
+        }
+        emb_err why;
+        int rc = run(b, s, &why, err);
+        if (rc < 0)
+            return err->code;
+        if (!rc)
+            continue;
+        if (!(s = hist_stmt(b, 1, err)))
+            return err->code;
+        for (int i = 0; i < count; i++) {
+            const records_history *h = rows[from + i].h;
+            records__bind_history(s, 1, rows[from + i].q->r->id, h->at, h->changed, h->state, b->ctx);
+            if ((rc = run(b, s, &why, err)) < 0)
+                return err->code;
+            if (rc)
+                refuse(b, rows[from + i].q, &why);
+        }
+    }
+    return EMB_OK;
+}
+
+emb_code record_batch_flush(record_batch *b, emb_err *err)
+{
+    if (!b->n)
+        return EMB_OK;
+    emb_code rc = write_records(b, err);
+    if (!rc && b->is_deal)
+        rc = write_history(b, err);
+    for (size_t i = 0; !rc && b->is_deal && i < b->n; i++) {
+        if (b->q[i].refused)
+            continue;
+        emb_err why;
+        emb_code prc = records__add_deal_product(b->st, b->q[i].r, &why);
+        if (prc == EMB_CONFLICT || prc == EMB_INVALID)
+            refuse(b, &b->q[i], &why);
+        else if (prc)
+            rc = emb_err_set(err, prc, "%s", why.msg);
+    }
+    b->n = 0;
+    arena_reset(&b->mem);
+    return rc;
+}
