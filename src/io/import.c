@@ -593,6 +593,15 @@ static emb_code open_rejects(import_job *j, emb_err *err)
     return EMB_OK;
 }
 
+/* Back to SQLite's own checks of foreign keys (outside the transaction). */
+static void enforce_foreign_keys(import_job *j)
+{
+    if (j->fk_off)
+        store_bulk_fk_enforce(j->st, 1, NULL);
+    j->fk_off = 0;
+    j->fk_mark = NULL;
+}
+
 /* Whether the load never queries its table by other columns than the id and the
  * external id, i.e. rows are not matched by a natural key (store_finder) and the
  * kind has no reference to itself (resolved by name in SQL). Only then may it go
@@ -609,6 +618,35 @@ static int queries_only_by_key(const import_job *j)
             return 0;
     }
     return 1;
+}
+
+/* Begins the load's transaction. A load that batches its new records into a table
+ * that is empty (so that every row it writes there is new) goes without SQLite's
+ * row-by-row foreign-key checks, which cost about as much as writing the rows: the
+ * references are the importer's own resolutions, and store_bulk_fk_check() checks
+ * every row added before the commit (measured at a million deals: 0.9 s saved,
+ * 0.4 s for the check). A table with rows keeps the checks, as its rows may be
+ * updated. */
+static emb_code begin_load(import_job *j, emb_err *err)
+{
+    store *st = j->st;
+    int unchecked = !j->use_savepoints && queries_only_by_key(j);
+    if (unchecked && store_bulk_fk_enforce(st, 0, err))
+        return err->code;
+    j->fk_off = unchecked;
+    if (store_begin(st, err))
+        return err->code;
+    if (!unchecked)
+        return EMB_OK;
+    int empty = 0;
+    emb_code rc = store_bulk_is_empty(st, j->kind->table, &empty, err);
+    if (!rc && empty)
+        rc = store_bulk_fk_mark(st, &j->perm, &j->fk_mark, err);
+    if (rc || empty)
+        return rc;
+    store_rollback(st);
+    enforce_foreign_keys(j);
+    return store_begin(st, err);
 }
 
 emb_code import_run(import_job *j, store *st, emb_err *err)
@@ -629,7 +667,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     if (rc)
         return emb_err_prefix(err, "the organisation's time zone");
     j->popts.zone = j->zone;
-    if ((rc = open_rejects(j, err)) || (rc = store_begin(st, err)))
+    if ((rc = open_rejects(j, err)) || (rc = begin_load(j, err)))
         goto fail_early;
     if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)) ||
         (queries_only_by_key(j) &&
@@ -664,6 +702,10 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
                          (long long)s->rejected, (long long)s->rows);
         goto fail;
     }
+    if (j->fk_mark && (rc = store_bulk_fk_check(st, j->fk_mark, err))) {
+        rc = emb_err_prefix(err, "the import went wrong (please report it) and nothing was imported");
+        goto fail;
+    }
     /* The default cache sorts the rebuilt indexes faster than the load's large one
      * (measured: 0.3 s against 0.65 s for 3 indexes of 300,000 deals). */
     if (!o->dry_run && j->nindex && (rc = store_bulk_tune(st, 0, err)))
@@ -680,6 +722,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
             goto fail_early;
         s->committed = 1;
     }
+    enforce_foreign_keys(j);
     if (j->rejects && fclose(j->rejects) != 0) {
         j->rejects = NULL;
         rc = emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", o->rejects_path);
@@ -693,6 +736,7 @@ fail:
     store_rollback(st);
     store_bulk_tune(st, 0, NULL);
 fail_early:
+    enforce_foreign_keys(j);
     if (j->rejects) {
         fclose(j->rejects);
         j->rejects = NULL;

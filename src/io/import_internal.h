@@ -159,6 +159,8 @@ typedef struct import_job {
      * natural key, a kind that refers to itself). Flushed before anything reads or
      * updates the imported table: import_flush(). */
     record_batch *batch;
+    int fk_off;              /* SQLite's foreign-key checks are off for the load ... */
+    store_fk_mark *fk_mark;  /* ... and the rows added after this mark are checked at the end */
 
     /* Errors and rejects. */
     int use_savepoints;

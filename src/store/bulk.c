@@ -173,23 +173,33 @@ emb_code store_bulk_tune(store *st, int on, emb_err *err)
                       err);
 }
 
+emb_code store_bulk_is_empty(store *st, const char *table, int *empty, emb_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", table);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, table, err);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    *empty = rc == SQLITE_DONE;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EMB_OK : store_sql_error(st, table, err);
+}
+
 emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const char ***sqls, size_t *n,
                                  emb_err *err)
 {
     *sqls = NULL;
     *n = 0;
     sqlite3 *db = store_sqlite(st);
+    int empty;
+    if (store_bulk_is_empty(st, table, &empty, err))
+        return err->code;
+    if (!empty)
+        return EMB_OK; /* rebuilding its indexes would cost more than it saves */
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", table);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "reading indexes", err);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc == SQLITE_ROW)
-        return EMB_OK; /* not empty: rebuilding its indexes would cost more than it saves */
-    if (rc != SQLITE_DONE)
-        return store_sql_error(st, "reading indexes", err);
+    int rc;
     if (sqlite3_prepare_v2(db,
                            "SELECT m.name, m.sql FROM pragma_index_list(?1) AS il JOIN sqlite_master AS m "
                            "ON m.name = il.name AND m.type = 'index' "

@@ -56,6 +56,9 @@ emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, c
  * on = 0: back to the defaults. Durability of the commit is unchanged. */
 emb_code store_bulk_tune(store *st, int on, emb_err *err);
 
+/* *empty = whether table has no row. */
+emb_code store_bulk_is_empty(store *st, const char *table, int *empty, emb_err *err);
+
 /* For a load into an empty table: drops the table's plain indexes (made by CREATE
  * INDEX, not UNIQUE: none of them can refuse a row), which the load would otherwise
  * update row by row in random order, so that store_bulk_indexes_restore() rebuilds
@@ -68,5 +71,24 @@ emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const c
                                  emb_err *err);
 /* Recreates the indexes store_bulk_indexes_drop() dropped. */
 emb_code store_bulk_indexes_restore(store *st, const char *const *sqls, size_t n, emb_err *err);
+
+/* Foreign keys checked once per load (bulk_fk.c). SQLite checks a reference by
+ * seeking its parent row for every row written; a loader that resolves every
+ * reference itself may turn that off and check the rows it added in one query per
+ * table instead:
+ *   store_bulk_fk_enforce(st, 0, ...)   outside a transaction (SQLite ignores it inside)
+ *   store_begin; store_bulk_fk_mark     before writing: each table's largest rowid
+ *   ... the load ...
+ *   store_bulk_fk_check                 before the commit
+ *   store_commit or store_rollback; store_bulk_fk_enforce(st, 1, ...)
+ * Only rows added after the mark are checked, so such a load must not change the
+ * references of older rows, nor delete rows (no ON DELETE action runs meanwhile).
+ * The mark lives in arena a. */
+typedef struct store_fk_mark store_fk_mark;
+emb_code store_bulk_fk_enforce(store *st, int on, emb_err *err);
+emb_code store_bulk_fk_mark(store *st, arena *a, store_fk_mark **out, emb_err *err);
+/* EMB_INTERNAL naming the table, row, column and value of the first added row
+ * whose reference names no row. */
+emb_code store_bulk_fk_check(store *st, const store_fk_mark *m, emb_err *err);
 
 #endif

@@ -1,6 +1,8 @@
-/* test_record_batch.c - multi-row inserts (store/record_batch.h) write exactly what
- * store_record_insert writes, their ids continue the table's, and rows SQLite
- * refuses are reported one by one while the others are written. */
+/* test_record_batch.c - the fast paths of bulk loads: multi-row inserts
+ * (store/record_batch.h) write exactly what store_record_insert writes, their ids
+ * continue the table's, and rows SQLite refuses are reported one by one while the
+ * others are written; with foreign keys off, the check of the rows added after a
+ * mark (store/bulk.h) finds a dangling reference. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/bulk.h"
 #include "store/record_batch.h"
 #include "store/records.h"
 #include "store/store.h"
@@ -293,12 +296,65 @@ static void rule_errors_come_back_from_add(void **state)
     arena_release(&a);
 }
 
+static void exec_ok(store *st, const char *sql)
+{
+    emb_err err;
+    assert_int_equal(store_exec(st, sql, &err), EMB_OK);
+}
+
+/* Rows added after the mark are checked, in every table that grew; older rows
+ * are not (the contract: such a load never changes them). */
+static void foreign_keys_checked_after_the_mark(void **state)
+{
+    (void)state;
+    store *st;
+    emb_err err;
+    arena a;
+    arena_init(&a, 0);
+    assert_int_equal(store_open(db_a, STORE_CREATE, &st, &err), EMB_OK);
+    assert_int_equal(store_bulk_fk_enforce(st, 0, &err), EMB_OK);
+    assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 0);
+    assert_int_equal(store_begin(st, &err), EMB_OK);
+    /* A dangling reference written before the mark is not the load's. */
+    exec_ok(st, "INSERT INTO deals (id, title, pipeline_id, stage_id, status, currency, created, owner_id) "
+                "VALUES (1, 'old', 1, 1, 'open', 'EUR', 0, 77)");
+    store_fk_mark *m;
+    assert_int_equal(store_bulk_fk_mark(st, &a, &m, &err), EMB_OK);
+    exec_ok(st, "INSERT INTO users (id, name, role, active, created) VALUES (50, 'Ana', 'rep', 1, 0)");
+    exec_ok(st, "INSERT INTO deals (id, title, pipeline_id, stage_id, status, currency, created, owner_id) "
+                "VALUES (2, 'new', 1, 1, 'open', 'EUR', 0, 50)");
+    exec_ok(st, "INSERT INTO deal_history (deal_id, at, changed, stage_id, status, currency) "
+                "VALUES (2, 0, 'created', 1, 'open', 'EUR')");
+    assert_int_equal(store_bulk_fk_check(st, m, &err), EMB_OK);
+    /* A new history row of a deal that does not exist. */
+    exec_ok(st, "INSERT INTO deal_history (deal_id, at, changed, stage_id, status, currency) "
+                "VALUES (9, 0, 'created', 1, 'open', 'EUR')");
+    assert_int_equal(store_bulk_fk_check(st, m, &err), EMB_INTERNAL);
+    assert_non_null(strstr(err.msg, "deal_history"));
+    assert_non_null(strstr(err.msg, "deal_id"));
+    assert_non_null(strstr(err.msg, " 9,"));
+    exec_ok(st, "DELETE FROM deal_history WHERE deal_id = 9");
+    /* A new deal whose account does not exist (NULL references are fine). */
+    exec_ok(st, "INSERT INTO deals (id, title, pipeline_id, stage_id, status, currency, created, account_id) "
+                "VALUES (3, 'new', 1, 1, 'open', 'EUR', 0, 4242)");
+    assert_int_equal(store_bulk_fk_check(st, m, &err), EMB_INTERNAL);
+    assert_non_null(strstr(err.msg, "row 3 of deals"));
+    assert_non_null(strstr(err.msg, "account_id"));
+    assert_non_null(strstr(err.msg, "4242"));
+    store_rollback(st);
+    assert_int_equal(store_bulk_fk_enforce(st, 1, &err), EMB_OK);
+    assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
+    store_close(st);
+    arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(batch_writes_what_insert_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(refused_rows_are_reported_one_by_one, setup, teardown),
         cmocka_unit_test_setup_teardown(rule_errors_come_back_from_add, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreign_keys_checked_after_the_mark, setup, teardown),
     };
     return cmocka_run_group_tests_name("record_batch", tests, NULL, NULL);
 }
