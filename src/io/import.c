@@ -559,7 +559,8 @@ static void progress(import_job *j, double start, double *last)
     if (t - *last < 0.1)
         return;
     *last = t;
-    import_progress p = {j->sum->rows, csv_reader_offset(j->reader), csv_reader_size(j->reader), t - start};
+    import_progress p = {j->sum->rows, j->prefetch ? csv_prefetch_offset(j->prefetch) : csv_reader_offset(j->reader),
+                         csv_reader_size(j->reader), t - start};
     j->o->progress(j->o->progress_ud, &p);
 }
 
@@ -676,14 +677,19 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     if (!j->use_savepoints && queries_only_by_key(j) &&
         (rc = record_batch_open(st, j->kind, &j->ctx, batch_rejected, j, &j->batch, err)))
         goto fail;
+    /* The file is read on a second thread, overlapping the rows' work here. */
+    if ((rc = csv_prefetch_start(j->reader, &j->prefetch, err)))
+        goto fail;
     const csv_row *row;
     int got;
-    while ((got = csv_reader_next(j->reader, &row, err)) == 1) {
+    while ((got = csv_prefetch_next(j->prefetch, &row, err)) == 1) {
         if ((rc = process_row(j, row, err)))
             goto fail;
         if ((s->rows & 255) == 0)
             progress(j, start, &last);
     }
+    csv_prefetch_stop(j->prefetch);
+    j->prefetch = NULL;
     if (got < 0) {
         rc = emb_err_prefix(err, "file '%s'", o->path);
         goto fail;
@@ -731,6 +737,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     s->seconds = now_seconds() - start;
     return rc;
 fail:
+    csv_prefetch_stop(j->prefetch);
+    j->prefetch = NULL;
     record_batch_free(j->batch);
     j->batch = NULL;
     store_rollback(st);
@@ -751,6 +759,7 @@ void import_close(import_job *j)
 {
     if (!j)
         return;
+    csv_prefetch_stop(j->prefetch);
     csv_reader_close(j->reader);
     if (j->rejects)
         fclose(j->rejects);

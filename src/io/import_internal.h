@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "core/period.h"
+#include "io/csv_prefetch.h"
 #include "io/import.h"
 #include "io/import_keymap.h"
 #include "store/bulk.h"
@@ -159,6 +160,7 @@ typedef struct import_job {
      * natural key, a kind that refers to itself). Flushed before anything reads or
      * updates the imported table: import_flush(). */
     record_batch *batch;
+    csv_prefetch *prefetch; /* reads j->reader during the loop over the rows */
     int fk_off;              /* SQLite's foreign-key checks are off for the load ... */
     store_fk_mark *fk_mark;  /* ... and the rows added after this mark are checked at the end */
 

@@ -1,5 +1,6 @@
 /* test_csv_reader.c - the streaming CSV reader: BOM, line ends, quoting, blank and
- * ragged rows, record and line numbers, UTF-8 checks and limits. */
+ * ragged rows, record and line numbers, UTF-8 checks and limits; and the reading
+ * thread of csv_prefetch.h, which must hand out the very same rows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/csv_prefetch.h"
 #include "io/csv_reader.h"
 
 /* Reads all of data into a printable dump: one line per row,
@@ -215,6 +217,77 @@ static void files(void **state)
     unlink(path);
 }
 
+/* Reads data with a plain reader and through a prefetcher side by side: the same
+ * rows, numbers, UTF-8 flags and end (or error, with the same message). Returns
+ * the number of rows. */
+static size_t prefetch_matches(const char *data, size_t len)
+{
+    csv_reader *plain, *ahead;
+    csv_prefetch *p;
+    emb_err e1, e2;
+    emb_err_clear(&e1);
+    emb_err_clear(&e2);
+    assert_int_equal(csv_reader_open_mem(data, len, NULL, &plain, &e1), EMB_OK);
+    assert_int_equal(csv_reader_open_mem(data, len, NULL, &ahead, &e2), EMB_OK);
+    assert_int_equal(csv_prefetch_start(ahead, &p, &e2), EMB_OK);
+    const csv_row *a, *b;
+    int ra, rb;
+    size_t rows = 0;
+    while ((ra = csv_reader_next(plain, &a, &e1)) == 1) {
+        rb = csv_prefetch_next(p, &b, &e2);
+        assert_int_equal(rb, 1);
+        assert_int_equal(a->n, b->n);
+        assert_int_equal(a->record, b->record);
+        assert_int_equal(a->line, b->line);
+        assert_int_equal(a->bad_utf8, b->bad_utf8);
+        for (size_t i = 0; i < a->n; i++) {
+            assert_int_equal(a->len[i], b->len[i]);
+            assert_memory_equal(a->field[i], b->field[i], a->len[i] + 1);
+        }
+        rows++;
+    }
+    rb = csv_prefetch_next(p, &b, &e2);
+    assert_int_equal(ra, rb);
+    if (ra < 0)
+        assert_string_equal(e1.msg, e2.msg);
+    assert_int_equal(csv_prefetch_next(p, &b, &e2), rb); /* the end again */
+    assert_true(csv_prefetch_offset(p) > 0 || len == 0);
+    csv_prefetch_stop(p);
+    csv_reader_close(plain);
+    csv_reader_close(ahead);
+    return rows;
+}
+
+static void prefetch_gives_the_same_rows(void **state)
+{
+    (void)state;
+    assert_int_equal(prefetch_matches("", 0), 0);
+    assert_int_equal(prefetch_matches("a,b\n1,2\n", 8), 2);
+    /* 30,000 rows: the chunks of rows are reused several times over. */
+    size_t cap = 30000 * 40, n = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    for (int i = 0; i < 30000; i++)
+        n += (size_t)snprintf(big + n, cap - n, i % 997 ? "%d,\"x,%d\",caf\xc3\xa9\r\n" : "%d,\xff%d,\n", i, i);
+    assert_int_equal(prefetch_matches(big, n), 30000);
+    /* An unterminated quote at the end: the rows before it, then the error. */
+    n += (size_t)snprintf(big + n, cap - n, "\"open");
+    assert_int_equal(prefetch_matches(big, n), 30000);
+    /* Stopped in the middle, while the thread waits for a chunk to be freed. */
+    csv_reader *r;
+    csv_prefetch *p;
+    emb_err err;
+    assert_int_equal(csv_reader_open_mem(big, n, NULL, &r, &err), EMB_OK);
+    assert_int_equal(csv_prefetch_start(r, &p, &err), EMB_OK);
+    const csv_row *row;
+    assert_int_equal(csv_prefetch_next(p, &row, &err), 1);
+    assert_string_equal(row->field[0], "0");
+    usleep(20000);
+    csv_prefetch_stop(p);
+    csv_reader_close(r);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +305,7 @@ int main(void)
         cmocka_unit_test(semicolon_delimiter),
         cmocka_unit_test(many_rows_across_chunks),
         cmocka_unit_test(files),
+        cmocka_unit_test(prefetch_gives_the_same_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
