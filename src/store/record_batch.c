@@ -18,7 +18,22 @@
 enum {
     BATCH_ROWS = 64, /* rows per statement: measured best between 32 and 128 */
     HISTORY_COLUMNS = 10,
+    MAX_REFS = 16,
 };
+
+/* The ids of one parent table (column `to`) known to exist: a set of positive
+ * ids (open addressing, 0 = free), filled by looking each new value up once. */
+typedef struct {
+    char *table, *column;
+    sqlite3_stmt *probe;
+    int64_t *slots;
+    size_t cap, count;
+} id_set;
+
+typedef struct {
+    int field;      /* the kind's field */
+    id_set *parent; /* in parents[] */
+} fk_ref;
 
 typedef struct {
     record *r;
@@ -45,6 +60,10 @@ struct record_batch {
     int nstored;
     char *columns; /* "(id, col, ...)" */
     int64_t next_id;
+    fk_ref refs[MAX_REFS];
+    int nrefs;
+    id_set parents[MAX_REFS];
+    int nparents;
     arena mem;
     queued q[BATCH_ROWS];
     size_t n;
@@ -95,6 +114,147 @@ static sqlite3_stmt *hist_stmt(record_batch *b, int rows, emb_err *err)
     return b->hist_stmt[rows];
 }
 
+static int set_has(const id_set *p, int64_t id)
+{
+    if (!p->cap)
+        return 0;
+    for (size_t i = (size_t)id * 0x9E3779B97F4A7C15u & (p->cap - 1);; i = (i + 1) & (p->cap - 1)) {
+        if (p->slots[i] == id)
+            return 1;
+        if (!p->slots[i])
+            return 0;
+    }
+}
+
+static int set_add(id_set *p, int64_t id)
+{
+    if ((p->count + 1) * 2 > p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        int64_t *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < p->cap; i++) {
+            if (!p->slots[i])
+                continue;
+            size_t j = (size_t)p->slots[i] * 0x9E3779B97F4A7C15u & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = p->slots[i];
+        }
+        free(p->slots);
+        p->slots = slots;
+        p->cap = cap;
+    }
+    size_t i = (size_t)id * 0x9E3779B97F4A7C15u & (p->cap - 1);
+    while (p->slots[i] && p->slots[i] != id)
+        i = (i + 1) & (p->cap - 1);
+    if (!p->slots[i])
+        p->count++;
+    p->slots[i] = id;
+    return 0;
+}
+
+/* Whether id is a row of the parent table: 1 yes, 0 no, -1 with err set. */
+static int parent_exists(record_batch *b, id_set *p, int64_t id, emb_err *err)
+{
+    if (id > 0 && set_has(p, id))
+        return 1;
+    sqlite3_bind_int64(p->probe, 1, id);
+    int rc = sqlite3_step(p->probe);
+    sqlite3_reset(p->probe);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        store_sql_error(b->st, p->table, err);
+        return -1;
+    }
+    if (rc == SQLITE_ROW && id > 0 && set_add(p, id)) {
+        emb_err_set(err, EMB_NOMEM, "out of memory");
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+static id_set *parent_of(record_batch *b, const char *table, const char *column, emb_err *err)
+{
+    for (int i = 0; i < b->nparents; i++)
+        if (!strcmp(b->parents[i].table, table) && !strcmp(b->parents[i].column, column))
+            return &b->parents[i];
+    if (b->nparents == MAX_REFS) {
+        emb_err_set(err, EMB_INTERNAL, "%s refers to too many tables", b->kind->table);
+        return NULL;
+    }
+    id_set *p = &b->parents[b->nparents];
+    *p = (id_set){.table = strdup(table), .column = strdup(column)};
+    if (!p->table || !p->column) {
+        free(p->table);
+        free(p->column);
+        emb_err_set(err, EMB_NOMEM, "out of memory");
+        return NULL;
+    }
+    b->nparents++;
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?", table, column);
+    if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &p->probe, NULL) != SQLITE_OK) {
+        store_sql_error(b->st, table, err);
+        return NULL;
+    }
+    return p;
+}
+
+/* The references of the kind's table (its foreign keys onto fields of the kind),
+ * and for deals the product their virtual field names. */
+static emb_code load_refs(record_batch *b, emb_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(b->db, "SELECT \"from\", \"table\", coalesce(\"to\", 'rowid') FROM "
+                                  "pragma_foreign_key_list(?1)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(b->st, b->kind->table, err);
+    sqlite3_bind_text(s, 1, b->kind->table, -1, SQLITE_STATIC);
+    emb_code rc = EMB_OK;
+    while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+        const char *from = (const char *)sqlite3_column_text(s, 0);
+        for (size_t f = 0; f < b->kind->nfields; f++) {
+            const char *col = b->kind->fields[f].column;
+            if (!col || strcmp(col, from))
+                continue;
+            id_set *p = parent_of(b, (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2), err);
+            if (!p || b->nrefs == MAX_REFS) {
+                rc = p ? emb_err_set(err, EMB_INTERNAL, "%s has too many references", b->kind->table) : err->code;
+                break;
+            }
+            b->refs[b->nrefs++] = (fk_ref){(int)f, p};
+        }
+    }
+    sqlite3_finalize(s);
+    int product = kind_field_index(b->kind, "product");
+    if (!rc && b->is_deal && product >= 0) {
+        id_set *p = parent_of(b, "products", "id", err);
+        if (!p)
+            return err->code;
+        b->refs[b->nrefs++] = (fk_ref){product, p};
+    }
+    return rc;
+}
+
+/* Checks r's references against their parent tables, as SQLite's foreign-key
+ * checks would (the batch's rows are written with them off: bulk.h). */
+static emb_code check_refs(record_batch *b, const record *r, emb_err *err)
+{
+    for (int i = 0; i < b->nrefs; i++) {
+        const field_value *v = &r->v[b->refs[i].field];
+        if (v->state != FV_SET)
+            continue;
+        int ok = parent_exists(b, b->refs[i].parent, v->i, err);
+        if (ok < 0)
+            return err->code;
+        if (!ok)
+            return emb_err_set(err, EMB_INVALID, "field '%s' of the %s refers to row %lld of %s, which does not exist",
+                               b->kind->fields[b->refs[i].field].name, b->kind->singular, (long long)v->i,
+                               b->refs[i].parent->table);
+    }
+    return EMB_OK;
+}
+
 emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ctx, record_batch_reject on_reject,
                            void *ud, record_batch **out, emb_err *err)
 {
@@ -136,6 +296,19 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
     }
     b->next_id = sqlite3_column_int64(s, 0) + 1;
     sqlite3_finalize(s);
+    emb_code rc = load_refs(b, err);
+    if (!rc && b->is_deal && ctx->author_id) { /* the author of every history row */
+        id_set *users = parent_of(b, "users", "id", err);
+        int ok = users ? parent_exists(b, users, ctx->author_id, err) : -1;
+        if (!ok)
+            rc = emb_err_set(err, EMB_INVALID, "user #%lld does not exist", (long long)ctx->author_id);
+        else if (ok < 0)
+            rc = err->code;
+    }
+    if (rc) {
+        record_batch_free(b);
+        return rc;
+    }
     *out = b;
     return EMB_OK;
 }
@@ -147,6 +320,12 @@ void record_batch_free(record_batch *b)
     for (int i = 0; i <= BATCH_ROWS; i++) {
         sqlite3_finalize(b->rows_stmt[i]);
         sqlite3_finalize(b->hist_stmt[i]);
+    }
+    for (int i = 0; i < b->nparents; i++) {
+        sqlite3_finalize(b->parents[i].probe);
+        free(b->parents[i].table);
+        free(b->parents[i].column);
+        free(b->parents[i].slots);
     }
     arena_release(&b->mem);
     free(b->stored);
@@ -175,7 +354,7 @@ emb_code record_batch_add(record_batch *b, record *r, int64_t tag, emb_err *err)
 {
     if (r->id)
         return emb_err_set(err, EMB_INTERNAL, "a batched %s already has an id", b->kind->singular);
-    if (records__prepare_insert(b->st, r, b->ctx, err))
+    if (records__prepare_insert(b->st, r, b->ctx, err) || check_refs(b, r, err))
         return err->code;
     queued *q = &b->q[b->n];
     *q = (queued){.r = copy_record(&b->mem, r), .tag = tag};

@@ -14,6 +14,13 @@
  * flush the batch first: the caller's duty (the caller's write transaction keeps
  * other connections out).
  *
+ * The batch checks the references of its rows itself, as SQLite's foreign keys
+ * would (each distinct id is looked up once in its parent table), so that a load
+ * may write them with SQLite's checks off (bulk.h): a record naming a missing row
+ * is refused by record_batch_add() with EMB_INVALID. The history and products it
+ * writes for deals refer to the deal it wrote, to the context's author (checked
+ * when the batch opens) and to the product it checked.
+ *
  * When a multi-row statement is refused (a constraint: SQLite undoes the whole
  * statement), its rows are written again one at a time: each refused row is
  * reported to the reject callback with the caller's tag for it and the error, and

@@ -282,15 +282,29 @@ static void rule_errors_come_back_from_add(void **state)
     assert_non_null(strstr(err.msg, "close date"));
     assert_int_equal(record_batch_pending(b), 0);
     assert_int_equal(r->id, 0);
+    /* References are checked by the batch: a missing owner or product is refused. */
+    record *orphan = make_deal(&a, &sg, 2, "P");
+    record_set_int(orphan, kind_field_index(kind_find("deals"), "owner"), 999);
+    assert_int_equal(record_batch_add(b, orphan, 1, &err), EMB_INVALID);
+    assert_non_null(strstr(err.msg, "field 'owner'"));
+    assert_non_null(strstr(err.msg, "row 999 of users"));
+    orphan = make_deal(&a, &sg, 10, "Q"); /* with the product */
+    record_set_int(orphan, kind_field_index(kind_find("deals"), "product"), sg.product + 1);
+    assert_int_equal(record_batch_add(b, orphan, 1, &err), EMB_INVALID);
+    assert_non_null(strstr(err.msg, "field 'product'"));
+    assert_int_equal(record_batch_pending(b), 0);
     record *ok = make_deal(&a, &sg, 2, "O");
     assert_int_equal(record_batch_add(b, ok, 2, &err), EMB_OK);
     assert_int_equal(ok->id, 1);
     assert_int_equal(record_batch_flush(b, &err), EMB_OK);
     assert_int_equal(query_int(st, "SELECT count(*) FROM deals"), 1);
     record_batch_free(b);
-    /* Without a bulk context a batch is refused. */
+    /* Without a bulk context a batch is refused, and so is an author who does not exist. */
     change_ctx single = {.now = 1700000000};
     assert_int_equal(record_batch_open(st, kind_find("deals"), &single, NULL, NULL, &b, &err), EMB_INTERNAL);
+    change_ctx ghost = {.now = 1700000000, .bulk = 1, .author_id = 4242};
+    assert_int_equal(record_batch_open(st, kind_find("deals"), &ghost, NULL, NULL, &b, &err), EMB_INVALID);
+    assert_non_null(strstr(err.msg, "4242"));
     store_rollback(st);
     store_close(st);
     arena_release(&a);
