@@ -16,20 +16,11 @@
 #include "demo/demo.h"
 #include "demo/demo_int.h"
 #include "store/store.h"
+#include "store_testlib.h"
 
 #define NOW 1773576000 /* 2026-03-15T12:00:00Z */
 
 static char db_path[256];
-
-static void remove_db(const char *path)
-{
-    char p[300];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
 
 static int64_t q(sqlite3 *db, const char *sql)
 {
@@ -306,7 +297,7 @@ static void generate(const char *path, int64_t deals, uint64_t seed, demo_stats 
     p.seed = seed;
     p.now = NOW;
     assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
-    remove_db(path);
+    st_remove_db(path);
     if (demo_create(path, &p, 0, stats, &err) != EMB_OK)
         fail_msg("demo_create: %s", err.msg);
 }
@@ -361,7 +352,7 @@ static void generated_database_keeps_every_invariant(void **state)
      * optimisation, which would copy without checking). */
     char fresh[300];
     snprintf(fresh, sizeof fresh, "%s-fresh.db", db_path);
-    remove_db(fresh);
+    st_remove_db(fresh);
     store *fs;
     emb_err ferr;
     assert_int_equal(store_open(fresh, STORE_CREATE, &fs, &ferr), EMB_OK);
@@ -388,7 +379,7 @@ static void generated_database_keeps_every_invariant(void **state)
     assert_true(tables >= 20);
     assert_int_equal(q(f, "SELECT count(*) FROM main.deals"), 3000);
     store_close(fs);
-    remove_db(fresh);
+    st_remove_db(fresh);
     /* The store opens it like any other. */
     store *stp;
     emb_err err;
@@ -527,6 +518,6 @@ int main(void)
         cmocka_unit_test(distributions_follow_the_parameters),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    remove_db(db_path);
+    st_remove_db(db_path);
     return rc;
 }

@@ -18,45 +18,26 @@
 #include "store/record_batch.h"
 #include "store/records.h"
 #include "store/store.h"
+#include "store_testlib.h"
 
 static char db_a[256], db_b[256];
-
-static void remove_db(const char *path)
-{
-    char p[300];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
 
 static int setup(void **state)
 {
     (void)state;
     snprintf(db_a, sizeof db_a, "/tmp/embudo-test-batch-a-%d.db", (int)getpid());
     snprintf(db_b, sizeof db_b, "/tmp/embudo-test-batch-b-%d.db", (int)getpid());
-    remove_db(db_a);
-    remove_db(db_b);
+    st_remove_db(db_a);
+    st_remove_db(db_b);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    remove_db(db_a);
-    remove_db(db_b);
+    st_remove_db(db_a);
+    st_remove_db(db_b);
     return 0;
-}
-
-static int64_t query_int(store *st, const char *sql)
-{
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
 }
 
 /* Every row of table, in id order, as text (malloc'ed). */
@@ -187,10 +168,10 @@ static void batch_writes_what_insert_writes(void **state)
             assert_int_equal(rj.calls, 0);
             record_batch_free(b);
         }
-        assert_int_equal(query_int(st, "SELECT count(*) FROM deals"), N);
+        assert_int_equal(st_query_int(st, "SELECT count(*) FROM deals"), N);
         /* 100 closed deals have two history rows, 50 open ones one. */
-        assert_int_equal(query_int(st, "SELECT count(*) FROM deal_history"), 250);
-        assert_int_equal(query_int(st, "SELECT count(*) FROM deal_products"), 15);
+        assert_int_equal(st_query_int(st, "SELECT count(*) FROM deal_history"), 250);
+        assert_int_equal(st_query_int(st, "SELECT count(*) FROM deal_products"), 15);
         for (int t = 0; t < 3; t++)
             tables[way][t] = dump(st, names[t]);
         assert_int_equal(store_commit(st, &err), EMB_OK);
@@ -246,16 +227,16 @@ static void refused_rows_are_reported_one_by_one(void **state)
     assert_int_equal(rj.tags[1], 166);
     record_batch_free(b);
 
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deals"), 1 + 70 - 2);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deals WHERE id IN (6, 68)"), 0);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deal_history WHERE deal_id IN (6, 68)"), 0);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deal_products WHERE deal_id IN (6, 68)"), 0);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deals"), 1 + 70 - 2);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deals WHERE id IN (6, 68)"), 0);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deal_history WHERE deal_id IN (6, 68)"), 0);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deal_products WHERE deal_id IN (6, 68)"), 0);
     /* Every written deal has its history: 2 rows when closed, 1 when open. */
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deals d WHERE (SELECT count(*) FROM deal_history h "
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deals d WHERE (SELECT count(*) FROM deal_history h "
                                    "WHERE h.deal_id = d.id) != CASE d.status WHEN 'open' THEN 1 ELSE 2 END"),
                      0);
-    assert_int_equal(query_int(st, "SELECT id FROM deals WHERE ext_id = 'D069'"), 71);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(st_query_int(st, "SELECT id FROM deals WHERE ext_id = 'D069'"), 71);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     store_rollback(st);
     store_close(st);
     arena_release(&a);
@@ -297,7 +278,7 @@ static void rule_errors_come_back_from_add(void **state)
     assert_int_equal(record_batch_add(b, ok, 2, &err), EMB_OK);
     assert_int_equal(ok->id, 1);
     assert_int_equal(record_batch_flush(b, &err), EMB_OK);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deals"), 1);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deals"), 1);
     record_batch_free(b);
     /* Without a bulk context a batch is refused, and so is an author who does not exist. */
     change_ctx single = {.now = 1700000000};
@@ -327,7 +308,7 @@ static void foreign_keys_checked_after_the_mark(void **state)
     arena_init(&a, 0);
     assert_int_equal(store_open(db_a, STORE_CREATE, &st, &err), EMB_OK);
     assert_int_equal(store_bulk_fk_enforce(st, 0, &err), EMB_OK);
-    assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 0);
+    assert_int_equal(st_query_int(st, "PRAGMA foreign_keys"), 0);
     assert_int_equal(store_begin(st, &err), EMB_OK);
     /* A dangling reference written before the mark is not the load's. */
     exec_ok(st, "INSERT INTO deals (id, title, pipeline_id, stage_id, status, currency, created, owner_id) "
@@ -357,7 +338,7 @@ static void foreign_keys_checked_after_the_mark(void **state)
     assert_non_null(strstr(err.msg, "4242"));
     store_rollback(st);
     assert_int_equal(store_bulk_fk_enforce(st, 1, &err), EMB_OK);
-    assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(st_query_int(st, "PRAGMA foreign_keys"), 1);
     store_close(st);
     arena_release(&a);
 }

@@ -13,6 +13,7 @@
 #include "core/embedded.h"
 #include "store/records.h"
 #include "store/store.h"
+#include "store_testlib.h"
 
 static char db_path[256];
 
@@ -27,23 +28,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char p[300];
-    unlink(db_path);
-    snprintf(p, sizeof p, "%s-wal", db_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db_path);
-    unlink(p);
+    st_remove_db(db_path);
     return 0;
-}
-
-static int64_t query_int(store *st, const char *sql)
-{
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
 }
 
 static void open_missing_without_create_fails(void **state)
@@ -65,8 +51,8 @@ static void create_applies_schema(void **state)
     assert_int_equal(store_open(db_path, STORE_CREATE, &st, &err), EMB_OK);
     assert_int_equal(store_schema_version(st), store_schema_version_supported());
     assert_true(store_schema_version_supported() >= 1);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM stages WHERE pipeline_id = 1"), 6);
-    assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM stages WHERE pipeline_id = 1"), 6);
+    assert_int_equal(st_query_int(st, "PRAGMA foreign_keys"), 1);
     assert_string_equal(store_org(st)->currency, "EUR");
     store_close(st);
 }
@@ -165,9 +151,9 @@ static void deal_history_follows_changes(void **state)
     assert_int_equal(store_record_insert(st, r, &ctx, &err), EMB_INVALID); /* closes before created */
     record_set_int(r, kind_field_index(deals, "closed"), 1610000000);
     assert_int_equal(store_record_insert(st, r, &ctx, &err), EMB_OK);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deal_history"), 2);
-    assert_int_equal(query_int(st, "SELECT at FROM deal_history WHERE status = 'won'"), 1610000000);
-    assert_int_equal(query_int(st, "SELECT stage_id FROM deal_history WHERE status = 'open'"), 1);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deal_history"), 2);
+    assert_int_equal(st_query_int(st, "SELECT at FROM deal_history WHERE status = 'won'"), 1610000000);
+    assert_int_equal(st_query_int(st, "SELECT stage_id FROM deal_history WHERE status = 'open'"), 1);
 
     record *o = record_new(&a, deals);
     record_set_text(o, kind_field_index(deals, "title"), "Small one");
@@ -181,18 +167,18 @@ static void deal_history_follows_changes(void **state)
     assert_int_equal(store_record_update(st, u, &ctx, &err), EMB_OK);
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM deal_history WHERE deal_id = %lld", (long long)o->id);
-    assert_int_equal(query_int(st, sql), 2);
+    assert_int_equal(st_query_int(st, sql), 2);
     /* The same values again change nothing. */
     assert_int_equal(store_record_update(st, u, &ctx, &err), EMB_OK);
-    assert_int_equal(query_int(st, sql), 2);
+    assert_int_equal(st_query_int(st, sql), 2);
     /* Winning it sets the close time to now and records status. */
     record_set_int(u, kind_field_index(deals, "stage"), won_stage);
     ctx.now = 1700000100;
     assert_int_equal(store_record_update(st, u, &ctx, &err), EMB_OK);
-    assert_int_equal(query_int(st, sql), 3);
+    assert_int_equal(st_query_int(st, sql), 3);
     snprintf(sql, sizeof sql, "SELECT closed FROM deals WHERE id = %lld", (long long)o->id);
-    assert_int_equal(query_int(st, sql), 1700000100);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM deal_history WHERE changed = 'stage,status'"), 1);
+    assert_int_equal(st_query_int(st, sql), 1700000100);
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deal_history WHERE changed = 'stage,status'"), 1);
     /* History rows cannot be edited. */
     assert_int_not_equal(sqlite3_exec(store_sqlite(st), "UPDATE deal_history SET amount = 1", NULL, NULL, NULL),
                          SQLITE_OK);
