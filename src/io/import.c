@@ -353,8 +353,11 @@ static emb_code stop_batching(import_job *j, emb_err *err)
 static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
 {
     emb_code rc;
-    if (j->batch && j->use_savepoints && (rc = stop_batching(j, err)))
-        return rc;
+    if (j->batch && j->use_savepoints) {
+        j->all_batched = 0;
+        if ((rc = stop_batching(j, err)))
+            return rc;
+    }
     arena_reset(&j->row);
     j->nundo = 0;
     j->row_errors = NULL;
@@ -611,7 +614,7 @@ static void enforce_foreign_keys(import_job *j)
  * such queries would not see). */
 static int queries_only_by_key(const import_job *j)
 {
-    if (j->key_mode == KEY_NATURAL)
+    if (import_key_mode(j) == KEY_NATURAL)
         return 0;
     for (size_t i = 0; i < j->kind->nfields; i++) {
         const field_def *f = &j->kind->fields[i];
@@ -624,10 +627,9 @@ static int queries_only_by_key(const import_job *j)
 /* Begins the load's transaction. A load that batches its new records into a table
  * that is empty (so that every row it writes there is new) goes without SQLite's
  * row-by-row foreign-key checks, which cost about as much as writing the rows: the
- * references are the importer's own resolutions, and store_bulk_fk_check() checks
- * every row added before the commit (measured at a million deals: 0.9 s saved,
- * 0.4 s for the check). A table with rows keeps the checks, as its rows may be
- * updated. */
+ * batch checks the references of its records itself (record_batch.h), and
+ * store_bulk_fk_check() the other rows added before the commit. A table with rows
+ * keeps SQLite's checks, as its rows may be updated. */
 static emb_code begin_load(import_job *j, emb_err *err)
 {
     store *st = j->st;
@@ -643,11 +645,11 @@ static emb_code begin_load(import_job *j, emb_err *err)
     emb_code rc = store_bulk_is_empty(st, j->kind->table, &empty, err);
     if (!rc && empty)
         rc = store_bulk_fk_mark(st, &j->perm, &j->fk_mark, err);
-    if (rc || empty)
-        return rc;
+    if (!rc && empty)
+        return EMB_OK;
     store_rollback(st);
     enforce_foreign_keys(j);
-    return store_begin(st, err);
+    return rc ? rc : store_begin(st, err);
 }
 
 emb_code import_run(import_job *j, store *st, emb_err *err)
@@ -674,9 +676,11 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         (queries_only_by_key(j) &&
          (rc = store_bulk_indexes_drop(st, j->kind->table, &j->perm, &j->index_sql, &j->nindex, err))))
         goto fail;
-    if (!j->use_savepoints && queries_only_by_key(j) &&
-        (rc = record_batch_open(st, j->kind, &j->ctx, batch_rejected, j, &j->batch, err)))
-        goto fail;
+    if (!j->use_savepoints && queries_only_by_key(j)) {
+        if ((rc = record_batch_open(st, j->kind, &j->ctx, batch_rejected, j, &j->batch, err)))
+            goto fail;
+        j->all_batched = 1;
+    }
     /* The file is read on a second thread, overlapping the rows' work here. */
     if ((rc = csv_prefetch_start(j->reader, &j->prefetch, err)))
         goto fail;
@@ -698,7 +702,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         goto fail;
     /* Without updates, every row of the table and its history was written, and its
      * references checked, by the batch (record_batch.h). */
-    if (j->fk_mark && !s->updated && !s->repeated && !s->rejected)
+    if (j->fk_mark && j->all_batched && !s->updated && !s->repeated && !s->rejected)
         for (const char *const *t = (const char *const[]){j->kind->table, "deal_history", "deal_products", NULL}; *t;
              t++)
             store_bulk_fk_verified(j->fk_mark, *t);

@@ -161,6 +161,7 @@ typedef struct import_job {
      * updates the imported table: import_flush(). */
     record_batch *batch;
     csv_prefetch *prefetch; /* reads j->reader during the loop over the rows */
+    int all_batched;         /* every row of the load went through batch */
     int fk_off;              /* SQLite's foreign-key checks are off for the load ... */
     store_fk_mark *fk_mark;  /* ... and the rows added after this mark are checked at the end */
 
@@ -185,8 +186,10 @@ emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t le
 int import_kind_index(const kind_def *kind);
 
 /* ---- import_keys.c ---- */
-/* Chooses how rows are keyed (external id, match field, natural key) and loads
- * the existing keys of the kind. */
+/* How the mapping keys rows (KEY_EXT, KEY_MATCH, KEY_NATURAL or KEY_NONE), without
+ * reading the database. */
+int import_key_mode(const import_job *j);
+/* Sets j->key_mode (import_key_mode) and loads the existing keys of the kind. */
 emb_code import_keys_setup(import_job *j, emb_err *err);
 /* Finds the stored record the row names: *id (0: none) and its key entry, whose
  * tag tells that an earlier row of the file wrote it. Reports row errors. */

@@ -73,39 +73,16 @@ static int load_key(void *ud, const char *value, size_t len, int64_t id)
     return rc;
 }
 
-static int field_given(import_job *j, int idx) { return idx >= 0 && j->slot[idx] >= 0; }
+static int field_given(const import_job *j, int idx) { return idx >= 0 && j->slot[idx] >= 0; }
 
-emb_code import_keys_setup(import_job *j, emb_err *err)
+/* The natural key of the kind that the mapping gives: its field indexes in idx,
+ * their count returned (0: none). */
+static size_t natural_key(const import_job *j, int idx[10])
 {
     const kind_def *k = j->kind;
-    int iid = kind_field_index(k, "id");
-    if (iid >= 0 && field_given(j, iid) && j->fields[j->slot[iid]].ncols) {
-        j->key_mode = KEY_EXT;
-        j->key_fields[0] = iid;
-        j->nkey_fields = 1;
-        key_load kl = {&j->keys[0], NULL};
-        return store_bulk_keys(j->st, k, "id", load_key, &kl, err);
-    }
-    for (size_t m = 0; m < sizeof match_keys / sizeof match_keys[0]; m++) {
-        if (strcmp(match_keys[m][0], k->name))
-            continue;
-        j->key_mode = KEY_MATCH;
-        for (int i = 1; i < 3 && match_keys[m][i]; i++) {
-            int idx = kind_field_index(k, match_keys[m][i]);
-            if (!field_given(j, idx))
-                continue;
-            size_t n = j->nkey_fields++;
-            j->key_fields[n] = idx;
-            key_load kl = {&j->keys[n], &j->norm_keys[n]};
-            if (store_bulk_keys(j->st, k, match_keys[m][i], load_key, &kl, err))
-                return err->code;
-        }
-        return EMB_OK;
-    }
     for (size_t m = 0; m < sizeof natural_keys / sizeof natural_keys[0]; m++) {
         if (strcmp(natural_keys[m][0], k->name))
             continue;
-        int idx[10];
         size_t n = 0;
         for (int i = 1; i < 11 && natural_keys[m][i]; i++) {
             const char *name = natural_keys[m][i];
@@ -114,9 +91,54 @@ emb_code import_keys_setup(import_job *j, emb_err *err)
             if (fi >= 0 && (always || field_given(j, fi)) && k->fields[fi].column)
                 idx[n++] = fi;
         }
-        if (!n)
-            return EMB_OK;
-        j->key_mode = KEY_NATURAL;
+        return n;
+    }
+    return 0;
+}
+
+int import_key_mode(const import_job *j)
+{
+    const kind_def *k = j->kind;
+    int iid = kind_field_index(k, "id");
+    if (iid >= 0 && field_given(j, iid) && j->fields[j->slot[iid]].ncols)
+        return KEY_EXT;
+    for (size_t m = 0; m < sizeof match_keys / sizeof match_keys[0]; m++)
+        if (!strcmp(match_keys[m][0], k->name))
+            return KEY_MATCH;
+    int idx[10];
+    return natural_key(j, idx) ? KEY_NATURAL : KEY_NONE;
+}
+
+emb_code import_keys_setup(import_job *j, emb_err *err)
+{
+    const kind_def *k = j->kind;
+    j->key_mode = import_key_mode(j);
+    if (j->key_mode == KEY_EXT) {
+        j->key_fields[0] = kind_field_index(k, "id");
+        j->nkey_fields = 1;
+        key_load kl = {&j->keys[0], NULL};
+        return store_bulk_keys(j->st, k, "id", load_key, &kl, err);
+    }
+    if (j->key_mode == KEY_MATCH) {
+        for (size_t m = 0; m < sizeof match_keys / sizeof match_keys[0]; m++) {
+            if (strcmp(match_keys[m][0], k->name))
+                continue;
+            for (int i = 1; i < 3 && match_keys[m][i]; i++) {
+                int idx = kind_field_index(k, match_keys[m][i]);
+                if (!field_given(j, idx))
+                    continue;
+                size_t n = j->nkey_fields++;
+                j->key_fields[n] = idx;
+                key_load kl = {&j->keys[n], &j->norm_keys[n]};
+                if (store_bulk_keys(j->st, k, match_keys[m][i], load_key, &kl, err))
+                    return err->code;
+            }
+        }
+        return EMB_OK;
+    }
+    if (j->key_mode == KEY_NATURAL) {
+        int idx[10];
+        size_t n = natural_key(j, idx);
         return store_finder_new(j->st, k, idx, n, &j->finder, err);
     }
     return EMB_OK;
