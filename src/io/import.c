@@ -698,14 +698,14 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         rc = emb_err_prefix(err, "file '%s'", o->path);
         goto fail;
     }
+    if ((rc = import_flush(j, err)))
+        goto fail;
+    /* Without updates, every row of the table was written, and its references
+     * checked, by the batch. */
+    if (j->fk_mark && j->all_batched && !s->updated && !s->repeated && !s->rejected)
+        record_batch_verified(j->batch, j->fk_mark);
     if ((rc = stop_batching(j, err)))
         goto fail;
-    /* Without updates, every row of the table and its history was written, and its
-     * references checked, by the batch (record_batch.h). */
-    if (j->fk_mark && j->all_batched && !s->updated && !s->repeated && !s->rejected)
-        for (const char *const *t = (const char *const[]){j->kind->table, "deal_history", "deal_products", NULL}; *t;
-             t++)
-            store_bulk_fk_verified(j->fk_mark, *t);
     if ((rc = import_resolve_deferred(j, err)))
         goto fail;
     for (size_t k = 0; k < IMPORT_MAX_KINDS && kind_all()[k]; k++)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/bulk.h"
+#include "store/store_internal.h"
 
 struct store_fk_mark {
     size_t n;
@@ -28,7 +29,7 @@ emb_code store_bulk_fk_enforce(store *st, int on, emb_err *err)
     return store_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", err);
 }
 
-static emb_code max_rowid(store *st, const char *table, int64_t *out, emb_err *err)
+emb_code store__max_rowid(store *st, const char *table, int64_t *out, emb_err *err)
 {
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT coalesce(max(rowid), 0) FROM \"%s\"", table);
@@ -67,7 +68,7 @@ emb_code store_bulk_fk_mark(store *st, arena *a, store_fk_mark **out, emb_err *e
         char *name = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
         if (!name)
             rc = emb_err_set(err, EMB_NOMEM, "out of memory");
-        else if (!(rc = max_rowid(st, name, &m->t[m->n].max_rowid, err))) {
+        else if (!(rc = store__max_rowid(st, name, &m->t[m->n].max_rowid, err))) {
             m->t[m->n].verified = 0;
             m->t[m->n++].table = name;
         }
@@ -137,7 +138,7 @@ emb_code store_bulk_fk_check(store *st, const store_fk_mark *m, emb_err *err)
         if (m->t[i].verified)
             continue;
         int64_t now;
-        if (max_rowid(st, m->t[i].table, &now, err))
+        if (store__max_rowid(st, m->t[i].table, &now, err))
             return err->code;
         if (now <= m->t[i].max_rowid)
             continue;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_internal.h"
+
 enum { CELL_NULL, CELL_INT, CELL_TEXT };
 
 typedef struct {
@@ -43,18 +45,20 @@ struct bulk {
     int64_t count;
 };
 
-static char *sql_insert(const bulk *b, int rows)
+sqlite3_stmt *store__prepare_insert_rows(store *st, const char *table, const char *columns, int ncols, int rows,
+                                        emb_err *err)
 {
-    size_t row_len = (size_t)b->ncols * 2 + 3;
-    size_t size = strlen(b->table) + strlen(b->columns) + 32 + row_len * (size_t)rows;
+    size_t size = strlen(table) + strlen(columns) + 32 + (size_t)rows * ((size_t)ncols * 2 + 3);
     char *sql = malloc(size);
-    if (!sql)
+    if (!sql) {
+        emb_err_set(err, EMB_NOMEM, "out of memory");
         return NULL;
-    size_t n = (size_t)snprintf(sql, size, "INSERT INTO %s (%s) VALUES ", b->table, b->columns);
+    }
+    size_t n = (size_t)snprintf(sql, size, "INSERT INTO %s (%s) VALUES ", table, columns);
     for (int r = 0; r < rows; r++) {
         sql[n++] = r ? ',' : ' ';
         sql[n++] = '(';
-        for (int c = 0; c < b->ncols; c++) {
+        for (int c = 0; c < ncols; c++) {
             if (c)
                 sql[n++] = ',';
             sql[n++] = '?';
@@ -62,21 +66,16 @@ static char *sql_insert(const bulk *b, int rows)
         sql[n++] = ')';
     }
     sql[n] = '\0';
-    return sql;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v3(store_sqlite(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+        store_sql_error(st, table, err);
+    free(sql);
+    return s;
 }
 
 static sqlite3_stmt *prepare_rows(bulk *b, int rows, emb_err *err)
 {
-    char *sql = sql_insert(b, rows);
-    if (!sql) {
-        emb_err_set(err, EMB_NOMEM, "out of memory");
-        return NULL;
-    }
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
-        store_sql_error(b->st, b->table, err);
-    free(sql);
-    return s;
+    return store__prepare_insert_rows(b->st, b->table, b->columns, b->ncols, rows, err);
 }
 
 static emb_code bulk_init(bulk *b, store *st, const char *table, const char *const *columns, int ncols,

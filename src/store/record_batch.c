@@ -58,7 +58,7 @@ struct record_batch {
     int is_deal;
     int *stored;  /* field indexes of the stored fields, in field order */
     int nstored;
-    char *columns; /* "(id, col, ...)" */
+    char *columns; /* "id, col, ..." */
     int64_t next_id;
     fk_ref refs[MAX_REFS];
     int nrefs;
@@ -71,46 +71,18 @@ struct record_batch {
     sqlite3_stmt *hist_stmt[BATCH_ROWS + 1];
 };
 
-/* "INSERT INTO table columns VALUES (?,...),..." for rows rows of ncols values. */
-static sqlite3_stmt *prepare_rows(record_batch *b, const char *table, const char *columns, int ncols, int rows,
-                                  emb_err *err)
-{
-    size_t size = strlen(table) + strlen(columns) + 32 + (size_t)rows * ((size_t)ncols * 2 + 3);
-    char *sql = malloc(size);
-    if (!sql) {
-        emb_err_set(err, EMB_NOMEM, "out of memory");
-        return NULL;
-    }
-    size_t n = (size_t)snprintf(sql, size, "INSERT INTO %s %s VALUES ", table, columns);
-    for (int r = 0; r < rows; r++) {
-        sql[n++] = r ? ',' : ' ';
-        sql[n++] = '(';
-        for (int c = 0; c < ncols; c++) {
-            if (c)
-                sql[n++] = ',';
-            sql[n++] = '?';
-        }
-        sql[n++] = ')';
-    }
-    sql[n] = '\0';
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
-        store_sql_error(b->st, table, err);
-    free(sql);
-    return s;
-}
-
 static sqlite3_stmt *rows_stmt(record_batch *b, int rows, emb_err *err)
 {
     if (!b->rows_stmt[rows])
-        b->rows_stmt[rows] = prepare_rows(b, b->kind->table, b->columns, b->nstored + 1, rows, err);
+        b->rows_stmt[rows] = store__prepare_insert_rows(b->st, b->kind->table, b->columns, b->nstored + 1, rows, err);
     return b->rows_stmt[rows];
 }
 
 static sqlite3_stmt *hist_stmt(record_batch *b, int rows, emb_err *err)
 {
     if (!b->hist_stmt[rows])
-        b->hist_stmt[rows] = prepare_rows(b, "deal_history", RECORDS_HISTORY_COLUMNS, HISTORY_COLUMNS, rows, err);
+        b->hist_stmt[rows] = store__prepare_insert_rows(b->st, "deal_history", RECORDS_HISTORY_COLUMNS, HISTORY_COLUMNS,
+                                                      rows, err);
     return b->hist_stmt[rows];
 }
 
@@ -280,23 +252,14 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
         record_batch_free(b);
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
-    size_t n = (size_t)snprintf(b->columns, len, "(id");
+    size_t n = (size_t)snprintf(b->columns, len, "id");
     for (int i = 0; i < b->nstored; i++)
         n += (size_t)snprintf(b->columns + n, len - n, ", %s", kind->fields[b->stored[i]].column);
-    snprintf(b->columns + n, len - n, ")");
 
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", kind->table);
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(b->db, sql, -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
-        emb_code rc = store_sql_error(st, kind->table, err);
-        sqlite3_finalize(s);
-        record_batch_free(b);
-        return rc;
-    }
-    b->next_id = sqlite3_column_int64(s, 0) + 1;
-    sqlite3_finalize(s);
-    emb_code rc = load_refs(b, err);
+    emb_code rc = store__max_rowid(st, kind->table, &b->next_id, err);
+    b->next_id++;
+    if (!rc)
+        rc = load_refs(b, err);
     if (!rc && b->is_deal && ctx->author_id) { /* the author of every history row */
         id_set *users = parent_of(b, "users", "id", err);
         int ok = users ? parent_exists(b, users, ctx->author_id, err) : -1;
@@ -334,6 +297,15 @@ void record_batch_free(record_batch *b)
 }
 
 size_t record_batch_pending(const record_batch *b) { return b->n; }
+
+void record_batch_verified(const record_batch *b, store_fk_mark *m)
+{
+    store_bulk_fk_verified(m, b->kind->table);
+    if (b->is_deal) {
+        store_bulk_fk_verified(m, "deal_history");
+        store_bulk_fk_verified(m, "deal_products");
+    }
+}
 
 /* A copy of r whose text lives in a; NULL when out of memory. */
 static record *copy_record(arena *a, const record *r)

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "store/bulk.h"
 #include "store/records.h"
 #include "store/store.h"
 
@@ -60,6 +61,11 @@ emb_code record_batch_add(record_batch *b, record *r, int64_t tag, emb_err *err)
 /* Writes the queued rows. Refused rows go to the reject callback and are not an
  * error; other failures (I/O, memory) are. */
 emb_code record_batch_flush(record_batch *b, emb_err *err);
+
+/* Leaves the tables the batch writes (its kind's; for deals also deal_history and
+ * deal_products) out of store_bulk_fk_check(m), for a load whose rows of those
+ * tables all went through this batch. */
+void record_batch_verified(const record_batch *b, store_fk_mark *m);
 
 /* Number of rows queued and not yet written. */
 size_t record_batch_pending(const record_batch *b);

@@ -400,8 +400,8 @@ static emb_code append_history(store *st, int64_t deal_id, int64_t at, const cha
                                const change_ctx *ctx, emb_err *err)
 {
     const kind_def *k = state->kind;
-    sqlite3_stmt *s = store__stmt(st, slot(k, OP_HISTORY), "INSERT INTO deal_history " RECORDS_HISTORY_COLUMNS
-                                  " VALUES (?,?,?,?,?,?,?,?,?,?)", err);
+    sqlite3_stmt *s = store__stmt(st, slot(k, OP_HISTORY), "INSERT INTO deal_history (" RECORDS_HISTORY_COLUMNS
+                                  ") VALUES (?,?,?,?,?,?,?,?,?,?)", err);
     if (!s)
         return err->code;
     records__bind_history(s, 1, deal_id, at, changed, state, ctx);

@@ -21,11 +21,19 @@ record *store__read_record(sqlite3_stmt *s, const kind_def *kind, arena *a);
  * *out, 0 at the end, -1 with err set. */
 int store__step_record(store *st, sqlite3_stmt *s, const kind_def *kind, arena *a, record **out, emb_err *err);
 
+/* Prepares (persistent) "INSERT INTO table (columns) VALUES (?,...),..." for rows
+ * rows of ncols values; NULL with err set on failure (bulk_insert.c). */
+sqlite3_stmt *store__prepare_insert_rows(store *st, const char *table, const char *columns, int ncols, int rows,
+                                        emb_err *err);
+
+/* *out = the largest rowid of table, 0 when it is empty (bulk_fk.c). */
+emb_code store__max_rowid(store *st, const char *table, int64_t *out, emb_err *err);
+
 /* ---- shared by records.c and record_batch.c ---- */
 
 /* The columns of a deal_history row, in the order records__bind_history binds them. */
 #define RECORDS_HISTORY_COLUMNS \
-    "(deal_id, at, author_id, changed, stage_id, status, amount, currency, owner_id, expected_close)"
+    "deal_id, at, author_id, changed, stage_id, status, amount, currency, owner_id, expected_close"
 
 /* Binds v (NULL unless FV_SET) to parameter pos of s; text is bound without a copy,
  * so v->s must outlive the step. */
