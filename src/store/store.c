@@ -275,7 +275,7 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_create_function(st->db, "emb_norm", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_norm, NULL, NULL);
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 
     emb_code rc = EMB_OK;
     /* Reading the schema is the first real I/O: it tells a database from garbage. */
@@ -329,6 +329,16 @@ void store_close(store *st)
     free(st);
 }
 
+/* Resets every cached statement, so that none left on a row keeps a read
+ * transaction open once a write ends (it would pin the WAL's snapshot, so that no
+ * checkpoint could go past it, and forbid a change of journal mode). */
+static void reset_cached_statements(store *st)
+{
+    for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+        if (st->stmts[i])
+            sqlite3_reset(st->stmts[i]);
+}
+
 emb_code store_begin(store *st, emb_err *err)
 {
     if (st->in_tx)
@@ -356,6 +366,7 @@ emb_code store_commit(store *st, emb_err *err)
         return err->code;
     }
     st->in_tx = 0;
+    reset_cached_statements(st);
     return EMB_OK;
 }
 
@@ -364,6 +375,7 @@ void store_rollback(store *st)
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = 0;
+    reset_cached_statements(st);
 }
 
 int64_t store_generation(store *st)

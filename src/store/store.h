@@ -22,6 +22,9 @@ enum store_open_flags {
     STORE_READONLY = 1u << 1, /* open for reading only (export, list, kpi) */
 };
 
+/* How long a store waits for another process's lock before failing with EMB_BUSY. */
+enum { STORE_BUSY_TIMEOUT_MS = 5000 };
+
 /* Opens (and, with STORE_CREATE, creates) the database at path, applies pending
  * migrations in one transaction, and refuses files written by a newer schema
  * (EMB_SCHEMA_NEWER), files that are not databases (EMB_CORRUPT), missing files
@@ -56,7 +59,8 @@ sqlite3 *store_sqlite(store *st);
 
 /* A prepared statement cached in slot (0..STORE_STMT_SLOTS-1) for the life of the
  * store, prepared from sql on first use and reset on every later call. The store
- * owns it; callers bind, step and leave it. NULL with err set when sql fails.
+ * owns it; callers bind, step and leave it (the end of every transaction resets
+ * it, so that it holds no read open). NULL with err set when sql fails.
  * With sql NULL it only returns a statement already cached (NULL, no error, when
  * none), so callers can build costly SQL text once. */
 #define STORE_STMT_SLOTS 1024

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/embedded.h"
+#include "store/bulk.h"
 #include "store/records.h"
 #include "store/store.h"
 #include "store_testlib.h"
@@ -187,6 +188,95 @@ static void deal_history_follows_changes(void **state)
     arena_release(&a);
 }
 
+/* The number of the connection's statements that are still running (on a row). */
+static int busy_statements(store *st)
+{
+    int n = 0;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(store_sqlite(st), NULL); s; s = sqlite3_next_stmt(store_sqlite(st), s))
+        n += sqlite3_stmt_busy(s) != 0;
+    return n;
+}
+
+/* Inserting a deal reads its stage through cached statements that stop on their
+ * row; the end of the transaction resets them, so no read stays open. */
+static void no_statement_runs_after_a_transaction(void **state)
+{
+    (void)state;
+    store *st;
+    emb_err err;
+    arena a;
+    arena_init(&a, 0);
+    assert_int_equal(store_open(db_path, STORE_CREATE, &st, &err), EMB_OK);
+    const kind_def *deals = kind_find("deal");
+    change_ctx ctx = {.now = 1700000000};
+    for (int commit = 0; commit < 2; commit++) {
+        assert_int_equal(store_begin(st, &err), EMB_OK);
+        record *r = record_new(&a, deals);
+        record_set_text(r, kind_field_index(deals, "title"), "One");
+        record_set_int(r, kind_field_index(deals, "stage"), 1);
+        record_set_int(r, kind_field_index(deals, "created"), 1600000000);
+        assert_int_equal(store_record_insert(st, r, &ctx, &err), EMB_OK);
+        assert_true(busy_statements(st) > 0);
+        if (commit)
+            assert_int_equal(store_commit(st, &err), EMB_OK);
+        else
+            store_rollback(st);
+        assert_int_equal(busy_statements(st), 0);
+    }
+    assert_int_equal(st_query_int(st, "SELECT count(*) FROM deals"), 1);
+    store_close(st);
+    arena_release(&a);
+}
+
+static void journal_is(store *st, const char *want)
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), want);
+    sqlite3_finalize(s);
+}
+
+/* A load writes without the WAL (rollback journal, synchronous=FULL) only while no
+ * other connection has the file open, and goes back to WAL after. */
+static void bulk_journal_direct_only_when_alone(void **state)
+{
+    (void)state;
+    store *st;
+    emb_err err;
+    assert_int_equal(store_open(db_path, STORE_CREATE, &st, &err), EMB_OK);
+    int direct = -1;
+    assert_int_equal(store_bulk_journal_direct(st, &direct, &err), EMB_OK);
+    assert_int_equal(direct, 1);
+    journal_is(st, "delete");
+    assert_int_equal(st_query_int(st, "PRAGMA synchronous"), 2);
+    assert_int_equal(store_begin(st, &err), EMB_OK);
+    assert_int_equal(store_exec(st, "INSERT INTO teams (name) VALUES ('Norte')", &err), EMB_OK);
+    assert_int_equal(store_commit(st, &err), EMB_OK);
+    store_bulk_journal_wal(st, &direct);
+    assert_int_equal(direct, 0);
+    journal_is(st, "wal");
+    assert_int_equal(st_query_int(st, "PRAGMA synchronous"), 1);
+
+    /* Another connection that has read the file keeps it in WAL, without waiting. */
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open_v2(db_path, &other, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(other, "SELECT count(*) FROM teams", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 1);
+    sqlite3_finalize(s);
+    assert_int_equal(store_bulk_journal_direct(st, &direct, &err), EMB_OK);
+    assert_int_equal(direct, 0);
+    journal_is(st, "wal");
+    assert_int_equal(st_query_int(st, "PRAGMA synchronous"), 1);
+    assert_int_equal(st_query_int(st, "PRAGMA busy_timeout"), STORE_BUSY_TIMEOUT_MS);
+    store_bulk_journal_wal(st, &direct); /* nothing to undo */
+    journal_is(st, "wal");
+    sqlite3_close(other);
+    store_close(st);
+}
+
 static void resolve_by_ext_id_name_and_normalised_name(void **state)
 {
     (void)state;
@@ -228,6 +318,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(commit_bumps_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(deal_history_follows_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(resolve_by_ext_id_name_and_normalised_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_statement_runs_after_a_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_journal_direct_only_when_alone, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
