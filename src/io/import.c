@@ -201,9 +201,8 @@ static emb_code detect_dates(import_job *j, emb_err *err)
             break;
         }
         size_t n = 0;
-        for (size_t s = 0; s < seen[i].cap; s++)
-            if (seen[i].slots[s].key)
-                values[n++] = seen[i].slots[s].key;
+        for (size_t s = 0; s < seen[i].count; s++)
+            values[n++] = seen[i].entries[s].key;
         date_order order;
         if ((rc = value_detect_date_order(values, n, &order, err)))
             emb_err_prefix(err, "column '%s'", fld->label);
@@ -598,12 +597,15 @@ static emb_code open_rejects(import_job *j, emb_err *err)
 }
 
 /* Back to SQLite's own checks of foreign keys (outside the transaction). */
-static void enforce_foreign_keys(import_job *j)
+/* Back to the connection's usual settings after a load: SQLite's foreign-key
+ * checks, the WAL. */
+static void end_load(import_job *j)
 {
     if (j->fk_off)
         store_bulk_fk_enforce(j->st, 1, NULL);
     j->fk_off = 0;
     j->fk_mark = NULL;
+    store_bulk_journal_wal(j->st, &j->direct);
 }
 
 /* Whether the load never queries its table by other columns than the id and the
@@ -630,6 +632,10 @@ static int queries_only_by_key(const import_job *j)
  * batch checks the references of its records itself (record_batch.h), and
  * store_bulk_fk_check() the other rows added before the commit. A table with rows
  * keeps SQLite's checks, as its rows may be updated. */
+/* Begins the load's transaction. A load into an empty table by key (the first
+ * import of a kind) goes without SQLite's foreign-key checks (the batch checks
+ * references, bulk.h) and, when the process has the file to itself, without the
+ * WAL; other loads are written as usual. */
 static emb_code begin_load(import_job *j, emb_err *err)
 {
     store *st = j->st;
@@ -637,6 +643,8 @@ static emb_code begin_load(import_job *j, emb_err *err)
     if (unchecked && store_bulk_fk_enforce(st, 0, err))
         return err->code;
     j->fk_off = unchecked;
+    if (unchecked && !j->o->dry_run && store_bulk_journal_direct(st, &j->direct, err))
+        return err->code;
     if (store_begin(st, err))
         return err->code;
     if (!unchecked)
@@ -648,7 +656,7 @@ static emb_code begin_load(import_job *j, emb_err *err)
     if (!rc && empty)
         return EMB_OK;
     store_rollback(st);
-    enforce_foreign_keys(j);
+    end_load(j);
     return rc ? rc : store_begin(st, err);
 }
 
@@ -738,7 +746,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
             goto fail_early;
         s->committed = 1;
     }
-    enforce_foreign_keys(j);
+    end_load(j);
     if (j->rejects && fclose(j->rejects) != 0) {
         j->rejects = NULL;
         rc = emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", o->rejects_path);
@@ -754,7 +762,7 @@ fail:
     store_rollback(st);
     store_bulk_tune(st, 0, NULL);
 fail_early:
-    enforce_foreign_keys(j);
+    end_load(j);
     if (j->rejects) {
         fclose(j->rejects);
         j->rejects = NULL;

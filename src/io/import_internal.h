@@ -164,6 +164,7 @@ typedef struct import_job {
     int all_batched;         /* every row of the load went through batch */
     int fk_off;              /* SQLite's foreign-key checks are off for the load ... */
     store_fk_mark *fk_mark;  /* ... and the rows added after this mark are checked at the end */
+    int direct;              /* written with a rollback journal, not the WAL (bulk.h) */
 
     /* Errors and rejects. */
     int use_savepoints;

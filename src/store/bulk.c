@@ -176,6 +176,49 @@ emb_code store_bulk_tune(store *st, int on, emb_err *err)
                       err);
 }
 
+/* The journal mode PRAGMA journal_mode = mode leaves: "wal", "delete" ... ("" when
+ * the statement fails). */
+static void set_journal_mode(sqlite3 *db, const char *mode, char out[16])
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+    out[0] = '\0';
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+}
+
+emb_code store_bulk_journal_direct(store *st, int *direct, emb_err *err)
+{
+    *direct = 0;
+    sqlite3 *db = store_sqlite(st);
+    char mode[16];
+    sqlite3_busy_timeout(db, 0); /* another connection: stay in WAL at once */
+    set_journal_mode(db, "DELETE", mode);
+    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    if (strcmp(mode, "delete") != 0)
+        return EMB_OK;
+    *direct = 1;
+    if (store_exec(st, "PRAGMA synchronous = FULL", err)) {
+        store_bulk_journal_wal(st, direct);
+        return err->code;
+    }
+    return EMB_OK;
+}
+
+void store_bulk_journal_wal(store *st, int *direct)
+{
+    if (!*direct)
+        return;
+    char mode[16];
+    set_journal_mode(store_sqlite(st), "WAL", mode);
+    if (strcmp(mode, "wal") == 0 && sqlite3_exec(store_sqlite(st), "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) == SQLITE_OK)
+        *direct = 0;
+}
+
 emb_code store_bulk_is_empty(store *st, const char *table, int *empty, emb_err *err)
 {
     char sql[256];

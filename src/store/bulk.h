@@ -56,6 +56,25 @@ emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, c
  * on = 0: back to the defaults. Durability of the commit is unchanged. */
 emb_code store_bulk_tune(store *st, int on, emb_err *err);
 
+/* Writes without the WAL, for a load by a process that has the database file to
+ * itself. In WAL mode every page a load writes goes to the WAL at the commit and is
+ * copied into the database file by the checkpoint that follows; with a rollback
+ * journal the new pages go once to the file (for a million deals, 270 MB written
+ * once instead of twice: 7 % of the import).
+ *
+ * store_bulk_journal_direct() is called outside a transaction. It asks, without
+ * waiting, for the rollback journal (journal_mode=DELETE) with synchronous=FULL
+ * (the journal is synced before the file is written, so a crash or power loss
+ * leaves the database as it was before the load). When another connection has the
+ * file open, SQLite refuses: the load goes on in WAL mode and *direct = 0, which is
+ * not an error. While direct, processes that open the file read it as it was
+ * before the load and wait (their busy timeout) while the commit writes it.
+ * store_bulk_journal_wal() goes back to WAL with synchronous=NORMAL after the
+ * commit or rollback; if readers keep it from doing so, the next open of the file
+ * does it (store_open), and *direct stays set. */
+emb_code store_bulk_journal_direct(store *st, int *direct, emb_err *err);
+void store_bulk_journal_wal(store *st, int *direct);
+
 /* *empty = whether table has no row. */
 emb_code store_bulk_is_empty(store *st, const char *table, int *empty, emb_err *err);
 

@@ -6,7 +6,10 @@
 # import remembers per load (stages, first open stage) must give the same history.
 # New records are written in multi-row statements (record_batch.h) with SQLite's
 # foreign-key checks off and one check of the added rows before the commit: rows
-# that update a record still queued must find it.
+# that update a record still queued must find it. A process that has the file to
+# itself writes the load with a rollback journal instead of the WAL (bulk.h): the
+# file must be back in WAL mode after, whatever the outcome, and a load killed
+# half-way must leave the database as it was.
 . "$SRCDIR/tests/integration/lib.sh"
 db="$TMP/b.db"
 q() { sqlite3 "$db" "$1"; }
@@ -28,11 +31,14 @@ sed 's/^B3,Three,Acme,Luis Gil,Lost,20/B3,Three,Acme,Luis Gil,Lost,abc/' "$TMP/d
 expect_status 1 "$EMBUDO" --db "$db" import deals "$TMP/bad.csv" --create-missing
 grep -qF "row 4, column 'amount'" "$TMP/err"; check "bad amount named with its row"
 expect_eq "refused import: database unchanged" "$before" "$(dump)"
+expect_eq "refused import: back in WAL mode" "wal" "$(q "pragma journal_mode")"
 expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/deals.csv" --create-missing --dry-run
 expect_eq "dry run: database unchanged" "$before" "$(dump)"
 
 expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/deals.csv" --create-missing
 expect_eq "indexes rebuilt" "deals_account;deals_created;deals_owner" "$(idx)"
+expect_eq "back in WAL mode" "wal" "$(q "pragma journal_mode")"
+ls "$TMP" | grep -q -e '-journal$'; [ $? -ne 0 ]; check "no rollback journal left"
 expect_eq "integrity" "ok" "$(q "pragma integrity_check")"
 expect_eq "foreign keys" "" "$(q "pragma foreign_key_check")"
 expect_eq "deals of Ana Ruiz through deals_owner" "B1;B2" \
@@ -81,4 +87,44 @@ expect_eq "every deal has its history" "0" \
           case when d.status = 'open' then 1 else 2 end")"
 expect_eq "foreign keys of the batched load" "" "$(q "pragma foreign_key_check")"
 expect_eq "owners made on the way" "4" "$(q "select count(*) from users where name like 'Rep %'")"
+
+# With another process holding the file open (an sqlite3 shell that has read it and
+# waits on its input), the load stays in WAL mode and the reader is not disturbed.
+db="$TMP/h.db"
+"$EMBUDO" --db "$db" init --currency EUR >/dev/null
+mkfifo "$TMP/reader.in"
+sqlite3 "$db" <"$TMP/reader.in" >"$TMP/reader.out" 2>&1 &
+reader=$!
+exec 3>"$TMP/reader.in"
+echo "select count(*) from deals;" >&3
+i=0; while [ ! -s "$TMP/reader.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/g.csv" --create-missing
+echo "select count(*) from deals;" >&3
+exec 3>&-
+wait "$reader"
+expect_eq "the reader saw no deals, then all of them" "0;148" "$(paste -sd';' "$TMP/reader.out")"
+expect_eq "still in WAL mode" "wal" "$(q "pragma journal_mode")"
+
+# A load killed half-way: the next open finds the database as it was before it
+# (whatever the moment of the kill, never part of the rows); the next write puts it
+# back in WAL mode (a reader cannot).
+db="$TMP/k.db"
+"$EMBUDO" --db "$db" init --currency EUR >/dev/null
+awk 'BEGIN { print "id,title,owner,stage,amount,created"
+             for (i = 1; i <= 200000; i++) print "K" i ",Deal " i ",Rep " (i % 7) ",Proposal," i ",2025-01-10" }'     >"$TMP/k.csv"
+"$EMBUDO" --db "$db" import deals "$TMP/k.csv" --create-missing >/dev/null 2>&1 &
+loader=$!
+sleep 1
+kill -9 "$loader" 2>/dev/null
+wait "$loader" 2>/dev/null
+expect_status 0 "$EMBUDO" --db "$db" deal list --limit 1
+n=$(q "select count(*) from deals")
+[ "$n" = 0 ] || [ "$n" = 200000 ]; check "after the kill: none or all of the deals ($n)"
+expect_eq "after the kill: integrity" "ok" "$(q "pragma integrity_check")"
+if [ "$n" = 0 ]; then
+    expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/k.csv" --create-missing
+    expect_eq "imported again after the kill" "200000" "$(q "select count(*) from deals")"
+fi
+expect_eq "after the next write: WAL mode again" "wal" "$(q "pragma journal_mode")"
+ls "$TMP" | grep -q -e '-journal$'; [ $? -ne 0 ]; check "after the next write: no rollback journal left"
 finish
