@@ -3,7 +3,8 @@
  * caches (external ids of the imported kind, names, references already resolved).
  *
  * Open addressing with linear probing; grows at 50 % load. Each entry carries an
- * id and a small tag the caller uses freely (e.g. "seen in this file").
+ * id and a small tag the caller uses freely (e.g. "seen in this file"). Entries
+ * are kept in insertion order in entries[0..count), which callers may walk.
  *
  * Ownership: the map owns copies of its keys (in its own arena) and its table;
  * keymap_release() frees both. Not thread-safe.
@@ -17,16 +18,21 @@
 #include "core/arena.h"
 
 typedef struct {
-    const char *key; /* NULL: empty slot */
+    const char *key;
     uint32_t len;
-    uint32_t hash;
-    int64_t id;
     int tag;
+    int64_t id;
 } keymap_entry;
 
 typedef struct {
-    keymap_entry *slots;
-    size_t cap;   /* power of two, 0 before the first insert */
+    uint32_t hash;
+    uint32_t entry; /* 1 + index into entries, 0: empty */
+} keymap_slot;
+
+typedef struct {
+    keymap_slot *slots;    /* cap of them */
+    keymap_entry *entries; /* count used, room for cap / 2 */
+    size_t cap;            /* power of two, 0 before the first insert */
     size_t count;
     arena keys;
 } keymap;

@@ -202,6 +202,11 @@ static void keymap_ops(void **state)
         e->id = i + 1;
     }
     assert_int_equal(m.count, 1000);
+    for (int i = 0; i < 1000; i++) { /* found after every growth, kept in insertion order */
+        int n = snprintf(key, sizeof key, "k%d", i);
+        assert_int_equal(keymap_get(&m, key, (size_t)n)->id, i + 1);
+        assert_string_equal(m.entries[i].key, key);
+    }
     assert_int_equal(keymap_get(&m, "k517", 4)->id, 518);
     assert_null(keymap_get(&m, "k1000", 5));
     assert_null(keymap_get(&m, "k5", 1)); /* "k", a prefix */
@@ -211,6 +216,15 @@ static void keymap_ops(void **state)
     int64_t id = 256;
     keymap_put(&m, (const char *)&id, sizeof id, &created)->id = 9;
     assert_int_equal(keymap_get(&m, (const char *)&id, sizeof id)->id, 9);
+    /* Keys longer than a word that differ only after it, or only in length. */
+    const char *longs[] = {"abcdefgh", "abcdefgh1", "abcdefgh2", "abcdefghijklmnop", "abcdefghijklmnoq",
+                           "abcdefghijklmnopq"};
+    for (int i = 0; i < 6; i++)
+        keymap_put(&m, longs[i], strlen(longs[i]), &created)->id = 2000 + i;
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(keymap_get(&m, longs[i], strlen(longs[i]))->id, 2000 + i);
+    assert_null(keymap_get(&m, "abcdefgh3", 9));
+    assert_null(keymap_get(&m, "abcdefgh1\0", 10));
     keymap_release(&m);
     char out[32];
     assert_int_equal(keymap_norm("GTX Pro", 7, out), 6);
