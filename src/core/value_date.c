@@ -377,7 +377,17 @@ emb_code value_parse_date(const char *s, date_order order, const char *format, c
     emb_code rc = parse_datetime(s, order, format, &dt, &t, &len, err);
     if (rc != EMB_OK)
         return rc;
-    snprintf(out, 11, "%04d-%02d-%02d", dt.y, dt.mo, dt.d);
+    /* "YYYY-MM-DD" (parse_datetime checked year 1..9999, month, day) */
+    const int parts[3][2] = {{dt.y, 4}, {dt.mo, 2}, {dt.d, 2}};
+    char *p = out;
+    for (int i = 0; i < 3; i++) {
+        if (i)
+            *p++ = '-';
+        for (int k = parts[i][1] - 1, v = parts[i][0]; k >= 0; k--, v /= 10)
+            p[k] = (char)('0' + v % 10);
+        p += parts[i][1];
+    }
+    *p = '\0';
     return EMB_OK;
 }
 

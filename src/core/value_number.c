@@ -120,6 +120,8 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
  * copying it to cur (codes upper-cased), or 0. */
 static size_t currency_at(const char *s, size_t len, int at_end, char cur[8])
 {
+    if (len > 0 && is_digit(at_end ? s[len - 1] : s[0]))
+        return 0; /* no symbol or code begins or ends with a digit */
     for (const char *const *sym = symbols; *sym; sym++) {
         size_t k = strlen(*sym);
         if (k <= len && !memcmp(at_end ? s + len - k : s, *sym, k)) {

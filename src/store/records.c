@@ -317,13 +317,38 @@ static void lead_rules(record *r)
         record_set_int(r, kind_field_index(r->kind, "disqualified_at"), at);
 }
 
+/* The deal kind's field indexes: from ctx->memo when the caller keeps one, else
+ * looked up into *local. */
+static const store_deal_fields *deal_fields(const kind_def *k, const change_ctx *ctx, store_deal_fields *local)
+{
+    store_deal_memo *m = ctx ? ctx->memo : NULL;
+    if (m && m->have_fields)
+        return &m->fields;
+    store_deal_fields *f = m ? &m->fields : local;
+    *f = (store_deal_fields){
+        .pipeline = kind_field_index(k, "pipeline"),
+        .stage = kind_field_index(k, "stage"),
+        .status = kind_field_index(k, "status"),
+        .closed = kind_field_index(k, "closed"),
+        .created = kind_field_index(k, "created"),
+        .amount = kind_field_index(k, "amount"),
+        .currency = kind_field_index(k, "currency"),
+        .owner = kind_field_index(k, "owner"),
+        .expected_close = kind_field_index(k, "expected_close"),
+    };
+    if (m)
+        m->have_fields = 1;
+    return f;
+}
+
 /* Deal: pipeline, status from stage, close time. `before` is the stored row on
  * update (NULL on insert). */
 static emb_code deal_rules(store *st, record *r, const record *before, const change_ctx *ctx, emb_err *err)
 {
-    int ipipe = kind_field_index(r->kind, "pipeline"), istage = kind_field_index(r->kind, "stage");
-    int istatus = kind_field_index(r->kind, "status"), iclosed = kind_field_index(r->kind, "closed");
-    int icreated = kind_field_index(r->kind, "created");
+    store_deal_fields local;
+    const store_deal_fields *df = deal_fields(r->kind, ctx, &local);
+    int ipipe = df->pipeline, istage = df->stage, istatus = df->status, iclosed = df->closed;
+    int icreated = df->created;
     if (r->v[ipipe].state != FV_SET && !before) {
         int64_t p = 0;
         if (memo_default_pipeline(st, ctx, &p, err))
@@ -388,11 +413,11 @@ void records__bind_history(sqlite3_stmt *s, int pos, int64_t deal_id, int64_t at
     else
         sqlite3_bind_null(s, pos + 2);
     sqlite3_bind_text(s, pos + 3, changed, -1, SQLITE_STATIC);
-    static const char *const cols[] = {"stage", "status", "amount", "currency", "owner", "expected_close"};
-    for (int i = 0; i < 6; i++) {
-        int idx = kind_field_index(k, cols[i]);
-        records__bind_value(s, pos + 4 + i, &k->fields[idx], &state->v[idx]);
-    }
+    store_deal_fields local;
+    const store_deal_fields *df = deal_fields(k, ctx, &local);
+    const int cols[] = {df->stage, df->status, df->amount, df->currency, df->owner, df->expected_close};
+    for (int i = 0; i < 6; i++)
+        records__bind_value(s, pos + 4 + i, &k->fields[cols[i]], &state->v[cols[i]]);
 }
 
 /* Appends one deal_history row with the state `now` (merged record), at `at`. */
@@ -487,8 +512,10 @@ emb_code records__implied_history(store *st, const record *r, const change_ctx *
                                   records_history h[2], int *n, emb_err *err)
 {
     const kind_def *k = r->kind;
-    int istatus = kind_field_index(k, "status");
-    int64_t created = r->v[kind_field_index(k, "created")].i;
+    store_deal_fields local;
+    const store_deal_fields *df = deal_fields(k, ctx, &local);
+    int istatus = df->status;
+    int64_t created = r->v[df->created].i;
     if (!strcmp(r->v[istatus].s, "open")) {
         h[0] = (records_history){created, "created", r};
         *n = 1;
@@ -497,16 +524,16 @@ emb_code records__implied_history(store *st, const record *r, const change_ctx *
     /* Only the dates are known: open in the pipeline's first stage from creation,
      * then closed in its stage at the close time. */
     int64_t first_stage = 0;
-    if (memo_first_open_stage(st, ctx, r->v[kind_field_index(k, "pipeline")].i, &first_stage, err))
+    if (memo_first_open_stage(st, ctx, r->v[df->pipeline].i, &first_stage, err))
         return err->code;
     record *open_state = record_new(a, k);
     if (!open_state)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     memcpy(open_state->v, r->v, k->nfields * sizeof *r->v);
     record_set_text(open_state, istatus, "open");
-    record_set_int(open_state, kind_field_index(k, "stage"), first_stage);
+    record_set_int(open_state, df->stage, first_stage);
     h[0] = (records_history){created, "created", open_state};
-    h[1] = (records_history){r->v[kind_field_index(k, "closed")].i, "status", r};
+    h[1] = (records_history){r->v[df->closed].i, "status", r};
     *n = 2;
     return EMB_OK;
 }

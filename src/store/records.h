@@ -56,12 +56,21 @@ void record_set_null(record *r, int idx);
 /* The value of field name, or NULL when the kind has no such field. */
 field_value *record_get(record *r, const char *name);
 
-/* What the deal rules read about stages and pipelines, remembered over a bulk load
+/* What the deal rules read about stages, pipelines and the deal kind, remembered over a bulk load
  * so that each deal does not query it again (see change_ctx.memo). Zero it before
  * use; store_record_insert/update/delete clear it when they change a stage or a
  * pipeline through the same change_ctx. Owned by the caller. */
 enum { STORE_MEMO_STAGES = 32, STORE_MEMO_PIPELINES = 8 };
+
+/* Where the deal kind keeps the fields that its rules and its history read (found
+ * by name once, not for every deal). */
 typedef struct {
+    int pipeline, stage, status, closed, created, amount, currency, owner, expected_close;
+} store_deal_fields;
+
+typedef struct {
+    int have_fields;           /* fields below is filled */
+    store_deal_fields fields;
     int64_t default_pipeline; /* 0: not known yet */
     size_t nstages, npipelines;
     struct {
