@@ -68,7 +68,10 @@ emb_code store_bulk_tune(store *st, int on, emb_err *err);
  * leaves the database as it was before the load). When another connection has the
  * file open, SQLite refuses: the load goes on in WAL mode and *direct = 0, which is
  * not an error. While direct, processes that open the file read it as it was
- * before the load and wait (their busy timeout) while the commit writes it.
+ * before the load; the commit waits (busy timeout) for the reads running then to
+ * end, and new ones wait while it writes. A process stopped during the commit
+ * leaves a hot journal, which the next open plays back (store_open, read-only
+ * ones included).
  * store_bulk_journal_wal() goes back to WAL with synchronous=NORMAL after the
  * commit or rollback; if readers keep it from doing so, the next open of the file
  * does it (store_open), and *direct stays set. */

@@ -241,6 +241,26 @@ emb_code store_reload_org(store *st, emb_err *err)
 
 const org_settings *store_org(store *st) { return &st->org; }
 
+/* A process that stopped in the middle of a commit in rollback-journal mode (a
+ * bulk load, bulk.h) leaves a hot journal, which a read-only connection cannot
+ * play back: a read-write connection opened for the moment does it. */
+static emb_code roll_back_hot_journal(const char *path, emb_err *err)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+        rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    }
+    sqlite3_close_v2(db);
+    if (rc == SQLITE_OK)
+        return EMB_OK;
+    return emb_err_set(err, EMB_READONLY,
+                       "'%s' was left in the middle of a write by a process that stopped; it needs write "
+                       "access once so that SQLite can undo that write from '%s-journal'",
+                       path, path);
+}
+
 emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
 {
     *out = NULL;
@@ -280,7 +300,13 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     emb_code rc = EMB_OK;
     /* Reading the schema is the first real I/O: it tells a database from garbage. */
     int64_t tables = 0;
-    if (pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables) != 0) {
+    int read = pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
+    if (read != 0 && st->readonly && sqlite3_extended_errcode(st->db) == SQLITE_READONLY_ROLLBACK) {
+        if ((rc = roll_back_hot_journal(path, err)))
+            goto fail;
+        read = pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
+    }
+    if (read != 0) {
         rc = store_sql_error(st, "cannot read database", err);
         if (rc == EMB_CORRUPT || rc == EMB_DB)
             emb_err_set(err, EMB_CORRUPT, "'%s' is not an embudo database or is corrupt: %s", path,

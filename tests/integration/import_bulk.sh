@@ -127,4 +127,36 @@ if [ "$n" = 0 ]; then
 fi
 expect_eq "after the next write: WAL mode again" "wal" "$(q "pragma journal_mode")"
 ls "$TMP" | grep -q -e '-journal$'; [ $? -ne 0 ]; check "after the next write: no rollback journal left"
+
+# A process stopped in the middle of a commit in rollback-journal mode leaves a
+# hot journal: the file holds part of the new pages and the journal the old ones.
+# Made here by copying both while an sqlite3 shell holds such a write half done
+# (its small cache has spilled changed pages to the file). Even a read-only
+# command (deal list) plays the journal back and sees the database as before.
+db="$TMP/g.db"
+mkfifo "$TMP/writer.in"
+sqlite3 "$db" <"$TMP/writer.in" >"$TMP/writer.out" 2>&1 &
+writer=$!
+exec 3>"$TMP/writer.in"
+cat >&3 <<'SQL'
+PRAGMA journal_mode = DELETE;
+PRAGMA cache_size = 5;
+PRAGMA synchronous = FULL;
+BEGIN;
+UPDATE deals SET title = 'changed';
+CREATE TABLE filler (x);
+INSERT INTO filler SELECT randomblob(1000) FROM generate_series(1, 2000);
+SELECT 'ready';
+SQL
+i=0; while ! grep -q ready "$TMP/writer.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cp "$db" "$TMP/hot.db"; cp "$db-journal" "$TMP/hot.db-journal"
+exec 3>&-
+wait "$writer"
+grep -q changed "$TMP/hot.db"; check "the copied file holds changed pages"
+db="$TMP/hot.db"
+expect_status 0 "$EMBUDO" --db "$db" deal list --format csv
+grep -q changed "$TMP/out"; [ $? -ne 0 ]; check "a reader sees the deals as before the half-done write"
+expect_eq "the half-done write is undone" "0|0" \
+    "$(q "select count(*) from deals where title = 'changed'; select count(*) from sqlite_master where name = 'filler'" | paste -sd'|')"
+[ ! -e "$db-journal" ]; check "the hot journal was played back and removed"
 finish
