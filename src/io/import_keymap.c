@@ -64,6 +64,12 @@ static keymap_slot *find_slot(const keymap *m, const char *key, size_t len, uint
     }
 }
 
+void keymap_prefetch(const keymap *m, const char *key, size_t len)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[hash_of(key, len) & (m->cap - 1)]);
+}
+
 keymap_entry *keymap_get(const keymap *m, const char *key, size_t len)
 {
     if (!m->cap)

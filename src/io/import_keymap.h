@@ -40,6 +40,9 @@ typedef struct {
 void keymap_init(keymap *m);
 void keymap_release(keymap *m);
 
+/* Asks the processor to bring in the slot where key would be, for a lookup a
+ * little later (it has no other effect). */
+void keymap_prefetch(const keymap *m, const char *key, size_t len);
 /* The entry of key[0..len), or NULL. */
 keymap_entry *keymap_get(const keymap *m, const char *key, size_t len);
 /* The entry of key, created with id 0 and tag 0 when absent (*created = 1); NULL

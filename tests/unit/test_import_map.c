@@ -192,6 +192,8 @@ static void keymap_ops(void **state)
     (void)state;
     keymap m;
     keymap_init(&m);
+    keymap_prefetch(&m, "k1", 2); /* an empty map has no slots: nothing to fetch */
+    assert_null(keymap_get(&m, "k1", 2));
     int created;
     char key[32];
     for (int i = 0; i < 1000; i++) {
@@ -202,6 +204,7 @@ static void keymap_ops(void **state)
         e->id = i + 1;
     }
     assert_int_equal(m.count, 1000);
+    keymap_prefetch(&m, "k517", 4); /* a hint only: the map is the same after it */
     for (int i = 0; i < 1000; i++) { /* found after every growth, kept in insertion order */
         int n = snprintf(key, sizeof key, "k%d", i);
         assert_int_equal(keymap_get(&m, key, (size_t)n)->id, i + 1);
