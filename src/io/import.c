@@ -609,9 +609,8 @@ static emb_code open_rejects(import_job *j, emb_err *err)
     return EMB_OK;
 }
 
-/* Back to SQLite's own checks of foreign keys (outside the transaction). */
-/* Back to the connection's usual settings after a load: SQLite's foreign-key
- * checks, the WAL. */
+/* Back to the connection's usual settings after a load (outside the transaction):
+ * SQLite's own checks of foreign keys, the WAL. */
 static void end_load(import_job *j)
 {
     if (j->fk_off)
@@ -644,11 +643,9 @@ static int queries_only_by_key(const import_job *j)
  * row-by-row foreign-key checks, which cost about as much as writing the rows: the
  * batch checks the references of its records itself (record_batch.h), and
  * store_bulk_fk_check() the other rows added before the commit. A table with rows
- * keeps SQLite's checks, as its rows may be updated. */
-/* Begins the load's transaction. A load into an empty table by key (the first
- * import of a kind) goes without SQLite's foreign-key checks (the batch checks
- * references, bulk.h) and, when the process has the file to itself, without the
- * WAL; other loads are written as usual. */
+ * keeps SQLite's checks, as its rows may be updated. Such a load is also written
+ * without the WAL when the process has the file to itself (bulk.h), unless it is a
+ * dry run. */
 static emb_code begin_load(import_job *j, emb_err *err)
 {
     store *st = j->st;

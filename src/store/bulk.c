@@ -213,9 +213,10 @@ void store_bulk_journal_wal(store *st, int *direct)
 {
     if (!*direct)
         return;
+    sqlite3 *db = store_sqlite(st);
     char mode[16];
-    set_journal_mode(store_sqlite(st), "WAL", mode);
-    if (strcmp(mode, "wal") == 0 && sqlite3_exec(store_sqlite(st), "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) == SQLITE_OK)
+    set_journal_mode(db, "WAL", mode);
+    if (strcmp(mode, "wal") == 0 && sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) == SQLITE_OK)
         *direct = 0;
 }
 
