@@ -1,7 +1,9 @@
 /* cli.c - helpers shared by the subcommands; see cli.h. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -58,6 +60,17 @@ int cli_fail(cli_ctx *ctx, const emb_err *err)
     fprintf(ctx->err, "embudo: error: %s\n", err->msg[0] ? err->msg : emb_code_message(err->code));
     int status = emb_exit_status(err->code);
     return status ? status : 1;
+}
+
+int cli_parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 int cli_usage_error(cli_ctx *ctx, const cli_command *cmd, const char *fmt, ...)

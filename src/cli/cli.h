@@ -67,6 +67,10 @@ int cli_fail(cli_ctx *ctx, const emb_err *err);
 int cli_usage_error(cli_ctx *ctx, const cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Parses a whole number for an option: decimal digits with an optional sign, nothing
+ * else, within lo..hi. 0, or -1 when s is not such a number. */
+int cli_parse_int(const char *s, long long lo, long long hi, long long *out);
+
 /* Opens ctx->db_path with flags (store.h); prints the error and returns its exit
  * status (non-zero) on failure. */
 int cli_open_store(cli_ctx *ctx, unsigned flags, store **out);

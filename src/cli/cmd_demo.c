@@ -45,17 +45,6 @@ const cli_command cmd_demo = {
     .run = run,
 };
 
-static int parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end || errno || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 typedef struct {
     FILE *err;
     const char *last_phase;
@@ -147,7 +136,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             continue;
         switch (opt) {
         case OPT_DEALS:
-            if (parse_int(optarg, 1, DEMO_MAX_DEALS, &v))
+            if (cli_parse_int(optarg, 1, DEMO_MAX_DEALS, &v))
                 return cli_usage_error(ctx, cmd, "--deals '%s' must be a whole number from 1 to %d", optarg,
                                        DEMO_MAX_DEALS);
             p.deals = v;
@@ -163,30 +152,30 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             break;
         }
         case OPT_YEARS:
-            if (parse_int(optarg, 1, 10, &v))
+            if (cli_parse_int(optarg, 1, 10, &v))
                 return cli_usage_error(ctx, cmd, "--years '%s' must be a whole number from 1 to 10", optarg);
             p.years = (int)v;
             break;
         case OPT_REPS:
-            if (parse_int(optarg, 1, DEMO_MAX_REPS, &v))
+            if (cli_parse_int(optarg, 1, DEMO_MAX_REPS, &v))
                 return cli_usage_error(ctx, cmd, "--reps '%s' must be a whole number from 1 to %d", optarg,
                                        DEMO_MAX_REPS);
             p.reps = (int)v;
             break;
         case OPT_TEAMS:
-            if (parse_int(optarg, 1, DEMO_MAX_REPS, &v))
+            if (cli_parse_int(optarg, 1, DEMO_MAX_REPS, &v))
                 return cli_usage_error(ctx, cmd, "--teams '%s' must be a whole number from 1 to %d", optarg,
                                        DEMO_MAX_REPS);
             p.teams = (int)v;
             break;
         case OPT_ACTS:
-            if (parse_int(optarg, 0, 50, &v))
+            if (cli_parse_int(optarg, 0, 50, &v))
                 return cli_usage_error(ctx, cmd, "--activities-per-deal '%s' must be a whole number from 0 to 50",
                                        optarg);
             p.activities_per_deal = (int)v;
             break;
         case OPT_REORDERS:
-            if (parse_int(optarg, 0, 20, &v))
+            if (cli_parse_int(optarg, 0, 20, &v))
                 return cli_usage_error(ctx, cmd, "--reorders '%s' must be a whole number from 0 to 20", optarg);
             p.reorders = (int)v;
             break;

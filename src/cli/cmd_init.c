@@ -47,16 +47,6 @@ static int valid_timezone(const char *s)
     return access(path, R_OK) == 0;
 }
 
-static int parse_small(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -66,7 +56,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         CLI_COMMON_OPTIONS,                            {0},
     };
     const char *name = NULL, *currency = NULL, *timezone = NULL, *locale = NULL;
-    int fiscal = 0, week = 0, help = 0, opt;
+    long long fiscal = 0, week = 0;
+    int help = 0, opt;
     cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int c = cli_common_option(cmd, ctx, opt, optarg, &help);
@@ -90,11 +81,11 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                                        optarg);
             break;
         case 'f':
-            if (parse_small(optarg, 1, 12, &fiscal))
+            if (cli_parse_int(optarg, 1, 12, &fiscal))
                 return cli_usage_error(ctx, cmd, "--fiscal-year-start '%s' must be a month number 1-12", optarg);
             break;
         case 'w':
-            if (parse_small(optarg, 1, 7, &week))
+            if (cli_parse_int(optarg, 1, 7, &week))
                 return cli_usage_error(ctx, cmd, "--week-start '%s' must be 1 (Monday) to 7 (Sunday)", optarg);
             break;
         case 'l':
@@ -135,9 +126,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (texts[i])
             sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
     if (fiscal)
-        sqlite3_bind_int(s, 4, fiscal);
+        sqlite3_bind_int64(s, 4, fiscal);
     if (week)
-        sqlite3_bind_int(s, 5, week);
+        sqlite3_bind_int64(s, 5, week);
     if (locale)
         sqlite3_bind_text(s, 6, locale, -1, SQLITE_STATIC);
     int rc = sqlite3_step(s);

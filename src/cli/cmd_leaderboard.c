@@ -1,4 +1,5 @@
 /* cmd_leaderboard.c - `embudo leaderboard`: reps ranked by a metric for a period. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     };
     const char *metric_name = "revenue_won", *period = NULL, *from = NULL, *to = NULL;
     char *team = NULL;
-    long limit = 0;
+    long long limit = 0;
     int help = 0, opt;
     cli_options_begin();
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -41,7 +42,6 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             return 2;
         if (c > 0)
             continue;
-        char *end;
         switch (opt) {
         case 'm': metric_name = optarg; break;
         case 'p': period = optarg; break;
@@ -49,8 +49,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case 't': to = optarg; break;
         case 'T': team = optarg; break;
         case 'n':
-            limit = strtol(optarg, &end, 10);
-            if (*end || limit <= 0)
+            if (cli_parse_int(optarg, 1, INT_MAX, &limit))
                 return cli_usage_error(ctx, cmd, "--limit '%s' must be a positive number", optarg);
             break;
         default:

@@ -7,6 +7,7 @@
  * a terminal), and refuses a record that other records still reference unless
  * --force is given (they are then unlinked, or deleted where the schema cascades).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,16 +128,6 @@ static int is_opt(const char *name, size_t len, const char *want)
     return strlen(want) == len && !strncmp(name, want, len);
 }
 
-static int parse_limit(const char *s, int64_t *out)
-{
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Parses argv after the action; returns 0, or an exit status after printing. */
 static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind, int argc, char **argv,
                       rec_args *ra)
@@ -199,8 +190,10 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
             } else if (is_opt(name, len, "sort")) {
                 ra->sort = value;
             } else if (is_opt(name, len, "limit")) {
-                if (parse_limit(value, &ra->limit))
+                long long limit;
+                if (cli_parse_int(value, 0, INT64_MAX, &limit))
                     return cli_usage_error(ctx, cmd, "--limit '%s' must be a whole number (0: all)", value);
+                ra->limit = limit;
             } else {
                 return cli_usage_error(ctx, cmd, "unknown option '--%.*s' for list", (int)len, name);
             }

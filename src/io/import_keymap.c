@@ -129,6 +129,37 @@ keymap_entry *keymap_put(keymap *m, const char *key, size_t len, int *created)
     return e;
 }
 
+int keymap_put_record(keymap *m, const char *key, size_t len, int64_t id)
+{
+    int created;
+    keymap_entry *e = keymap_put(m, key, len, &created);
+    if (!e)
+        return -1;
+    if (created || e->id == 0)
+        e->id = id;
+    else if (e->id != id)
+        e->id = -1;
+    return 0;
+}
+
+int keymap_pair_put(void *pair, const char *value, size_t len, int64_t id)
+{
+    const keymap_pair *p = pair;
+    if (keymap_put_record(p->exact, value, len, id))
+        return -1;
+    if (!p->norm)
+        return 0;
+    char small[256];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf)
+        return -1;
+    size_t n = keymap_norm(value, len, buf);
+    int rc = n ? keymap_put_record(p->norm, buf, n, id) : 0;
+    if (buf != small)
+        free(buf);
+    return rc;
+}
+
 size_t keymap_norm(const char *s, size_t len, char *out)
 {
     size_t k = 0;

@@ -49,6 +49,22 @@ keymap_entry *keymap_get(const keymap *m, const char *key, size_t len);
  * when out of memory. Pointers to entries are valid until the next insertion. */
 keymap_entry *keymap_put(keymap *m, const char *key, size_t len, int *created);
 
+/* Records that key names record id: the entry takes id when new or without a record
+ * (id 0), and becomes -1 ("several records") when it names another one. 0, or -1
+ * when out of memory. */
+int keymap_put_record(keymap *m, const char *key, size_t len, int64_t id);
+
+/* An exact map and, optionally (norm may be NULL), one of the normalised keys
+ * (keymap_norm) for loose matching. */
+typedef struct {
+    keymap *exact, *norm;
+} keymap_pair;
+
+/* keymap_put_record of value[0..len) into pair->exact and of its normalised form
+ * into pair->norm; pair is a keymap_pair. The shape of store_bulk_keys()'s callback,
+ * to load the keys of stored records. */
+int keymap_pair_put(void *pair, const char *value, size_t len, int64_t id);
+
 /* Writes to out (at least len + 1 bytes) the normalised form of s[0..len) used for
  * loose name matching, the same as the store's emb_norm(): ASCII letters lower-cased,
  * ASCII characters other than letters and digits dropped, other bytes kept

@@ -38,41 +38,6 @@ static const char *const natural_keys[][11] = {
     {"rates", "currency", "date"},
 };
 
-typedef struct {
-    keymap *exact, *norm;
-} key_load;
-
-static int put_key(keymap *m, const char *key, size_t len, int64_t id)
-{
-    int created;
-    keymap_entry *e = keymap_put(m, key, len, &created);
-    if (!e)
-        return -1;
-    if (created)
-        e->id = id;
-    else if (e->id != id)
-        e->id = -1; /* several records share it */
-    return 0;
-}
-
-static int load_key(void *ud, const char *value, size_t len, int64_t id)
-{
-    key_load *kl = ud;
-    if (put_key(kl->exact, value, len, id))
-        return -1;
-    if (!kl->norm)
-        return 0;
-    char small[256];
-    char *buf = len < sizeof small ? small : malloc(len + 1);
-    if (!buf)
-        return -1;
-    size_t n = keymap_norm(value, len, buf);
-    int rc = n ? put_key(kl->norm, buf, n, id) : 0;
-    if (buf != small)
-        free(buf);
-    return rc;
-}
-
 static int field_given(const import_job *j, int idx) { return idx >= 0 && j->slot[idx] >= 0; }
 
 /* The natural key of the kind that the mapping gives: its field indexes in idx,
@@ -116,8 +81,8 @@ emb_code import_keys_setup(import_job *j, emb_err *err)
     if (j->key_mode == KEY_EXT) {
         j->key_fields[0] = kind_field_index(k, "id");
         j->nkey_fields = 1;
-        key_load kl = {&j->keys[0], NULL};
-        return store_bulk_keys(j->st, k, "id", load_key, &kl, err);
+        keymap_pair kl = {&j->keys[0], NULL};
+        return store_bulk_keys(j->st, k, "id", keymap_pair_put, &kl, err);
     }
     if (j->key_mode == KEY_MATCH) {
         for (size_t m = 0; m < sizeof match_keys / sizeof match_keys[0]; m++) {
@@ -129,8 +94,8 @@ emb_code import_keys_setup(import_job *j, emb_err *err)
                     continue;
                 size_t n = j->nkey_fields++;
                 j->key_fields[n] = idx;
-                key_load kl = {&j->keys[n], &j->norm_keys[n]};
-                if (store_bulk_keys(j->st, k, match_keys[m][i], load_key, &kl, err))
+                keymap_pair kl = {&j->keys[n], &j->norm_keys[n]};
+                if (store_bulk_keys(j->st, k, match_keys[m][i], keymap_pair_put, &kl, err))
                     return err->code;
             }
         }

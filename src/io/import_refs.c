@@ -98,39 +98,6 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
 
 /* ---- names of referenced records ------------------------------------------------ */
 
-static int put_name(keymap *m, const char *key, size_t len, int64_t id)
-{
-    int created;
-    keymap_entry *e = keymap_put(m, key, len, &created);
-    if (!e)
-        return -1;
-    if (created || e->id == 0)
-        e->id = id;
-    else if (e->id != id)
-        e->id = -1; /* several records */
-    return 0;
-}
-
-typedef struct {
-    keymap *exact, *norm;
-} name_load;
-
-static int load_name(void *ud, const char *value, size_t len, int64_t id)
-{
-    name_load *nl = ud;
-    if (put_name(nl->exact, value, len, id))
-        return -1;
-    char small[256];
-    char *buf = len < sizeof small ? small : malloc(len + 1);
-    if (!buf)
-        return -1;
-    size_t n = keymap_norm(value, len, buf);
-    int rc = n ? put_name(nl->norm, buf, n, id) : 0;
-    if (buf != small)
-        free(buf);
-    return rc;
-}
-
 /* Loads the match-field values of every stored record of kind k, once: a scan of
  * the table instead of one scan per name that is not an external id. */
 static emb_code names_load(import_job *j, int ki, const kind_def *k, emb_err *err)
@@ -147,8 +114,8 @@ static emb_code names_load(import_job *j, int ki, const kind_def *k, emb_err *er
         nm->fields[n] = (int)i;
         keymap_init(&nm->exact[n]);
         keymap_init(&nm->norm[n]);
-        name_load nl = {&nm->exact[n], &nm->norm[n]};
-        if (store_bulk_keys(j->st, k, f->name, load_name, &nl, err))
+        keymap_pair nl = {&nm->exact[n], &nm->norm[n]};
+        if (store_bulk_keys(j->st, k, f->name, keymap_pair_put, &nl, err))
             return err->code;
     }
     return EMB_OK;
@@ -201,11 +168,11 @@ static emb_code names_add(import_job *j, int ki, const kind_def *k, const char *
             continue;
         size_t len = strlen(name);
         char *norm = arena_alloc(&j->row, len + 1);
-        if (!norm || put_name(&nm->exact[i], name, len, id) ||
+        if (!norm || keymap_put_record(&nm->exact[i], name, len, id) ||
             import_note_undo(j, &nm->exact[i], name, len, -1))
             return emb_err_set(err, EMB_NOMEM, "out of memory");
         size_t nlen = keymap_norm(name, len, norm);
-        if (nlen && (put_name(&nm->norm[i], norm, nlen, id) || import_note_undo(j, &nm->norm[i], norm, nlen, -1)))
+        if (nlen && (keymap_put_record(&nm->norm[i], norm, nlen, id) || import_note_undo(j, &nm->norm[i], norm, nlen, -1)))
             return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     return EMB_OK;

@@ -156,6 +156,19 @@ static emb_code deal_title(import_job *j, record *r)
     return EMB_OK;
 }
 
+/* A record (deal, stage) without a pipeline goes to the default one. */
+static emb_code default_pipeline(import_job *j, record *r, emb_err *err)
+{
+    int ip = kind_field_index(r->kind, "pipeline");
+    if (set(r, ip))
+        return EMB_OK;
+    int64_t p;
+    if (import_default_pipeline(j, &p, err))
+        return err->code;
+    record_set_int(r, ip, p);
+    return EMB_OK;
+}
+
 /* Deals, only for a new record: defaults must not overwrite stored values. */
 static emb_code deal_insert_rules(import_job *j, record *r, emb_err *err)
 {
@@ -170,14 +183,7 @@ static emb_code deal_insert_rules(import_job *j, record *r, emb_err *err)
         if (!rc && record_get(lead, "created")->state == FV_SET)
             record_set_int(r, ic, record_get(lead, "created")->i);
     }
-    int ip = kind_field_index(k, "pipeline");
-    if (!set(r, ip)) {
-        int64_t p;
-        if (import_default_pipeline(j, &p, err))
-            return err->code;
-        record_set_int(r, ip, p);
-    }
-    return EMB_OK;
+    return default_pipeline(j, r, err);
 }
 
 static void set_period(import_job *j, record *r, int force)
@@ -251,14 +257,7 @@ emb_code import_apply_rules(import_job *j, record *r, emb_err *err)
         return goal_rules(j, r, err);
     if (!strcmp(k, "expenses"))
         set_period(j, r, 0);
-    if (!strcmp(k, "stages")) {
-        int ip = kind_field_index(r->kind, "pipeline");
-        if (!set(r, ip)) {
-            int64_t p;
-            if (import_default_pipeline(j, &p, err))
-                return err->code;
-            record_set_int(r, ip, p);
-        }
-    }
+    if (!strcmp(k, "stages"))
+        return default_pipeline(j, r, err);
     return EMB_OK;
 }

@@ -87,6 +87,23 @@ int eng_whole_days(const snapshot *s, int64_t t0, int64_t t1, int64_t *d0, int64
     return (t0 == INT64_MIN || clean_midnight(s, t0, d0)) && (t1 == INT64_MAX || clean_midnight(s, t1, d1));
 }
 
+int eng_rep_dim(const snapshot *s, int32_t rep, kpi_dim d, int32_t *out)
+{
+    switch (d) {
+    case DIM_REP:
+        *out = rep;
+        return 1;
+    case DIM_TEAM:
+        *out = rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+        return 1;
+    case DIM_REGION:
+        *out = rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out)
 {
     switch (d) {
@@ -200,6 +217,17 @@ static int64_t dense_slot(const eng_groups *g, const int32_t *key)
     return k >= 0 && k < DENSE_MAX ? k : -1;
 }
 
+/* The hash slot of key (g->cap > 0): the one holding its group, or the empty one
+ * where it would go. */
+static size_t probe(const eng_groups *g, const int32_t *key)
+{
+    size_t h = hash_key(key, g->nby) & (g->cap - 1);
+    while (g->slots[h] >= 0 &&
+           memcmp(&g->keys[(size_t)g->slots[h] * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key) != 0)
+        h = (h + 1) & (g->cap - 1);
+    return h;
+}
+
 const void *eng_group_find(const eng_groups *g, const int32_t *key)
 {
     int64_t d = dense_slot(g, key);
@@ -207,14 +235,8 @@ const void *eng_group_find(const eng_groups *g, const int32_t *key)
         return (size_t)d < g->dense_n && g->dense[d] ? g->accs + (size_t)(g->dense[d] - 1) * g->acc_size : NULL;
     if (!g->cap)
         return NULL;
-    size_t h = hash_key(key, g->nby) & (g->cap - 1);
-    while (g->slots[h] >= 0) {
-        int32_t i = g->slots[h];
-        if (!memcmp(&g->keys[(size_t)i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key))
-            return g->accs + (size_t)i * g->acc_size;
-        h = (h + 1) & (g->cap - 1);
-    }
-    return NULL;
+    int32_t i = g->slots[probe(g, key)];
+    return i >= 0 ? g->accs + (size_t)i * g->acc_size : NULL;
 }
 
 /* Appends a new group with key and returns its index, or -1 when out of memory. */
@@ -264,13 +286,9 @@ void *eng_group_slow(eng_groups *g, const int32_t *key)
     }
     if ((g->n + 1) * 2 > g->cap && groups_rehash(g))
         return NULL;
-    size_t h = hash_key(key, g->nby) & (g->cap - 1);
-    while (g->slots[h] >= 0) {
-        int32_t i = g->slots[h];
-        if (!memcmp(&g->keys[(size_t)i * KPI_MAX_BY], key, (size_t)g->nby * sizeof *key))
-            return g->accs + (size_t)i * g->acc_size;
-        h = (h + 1) & (g->cap - 1);
-    }
+    size_t h = probe(g, key);
+    if (g->slots[h] >= 0)
+        return g->accs + (size_t)g->slots[h] * g->acc_size;
     int64_t i = groups_append(g, key);
     if (i < 0)
         return NULL;

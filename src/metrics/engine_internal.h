@@ -48,6 +48,10 @@ const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d);
  * (user and account indices, -1 for none): 1 and *out set when d is one of those. */
 int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out);
 
+/* The rep, team and region of a fact owned by rep (user index, -1 for none), the
+ * region being the rep's: 1 and *out set when d is one of those. */
+int eng_rep_dim(const snapshot *s, int32_t rep, kpi_dim d, int32_t *out);
+
 /* Dimension value of deal i for an event at instant `event` (for time buckets). */
 int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
 int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);

@@ -25,14 +25,10 @@ typedef struct {
 int32_t eng_activity_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event)
 {
     const snap_activities *a = &s->activities;
-    int32_t rep = a->owner[i];
+    int32_t v;
+    if (eng_rep_dim(s, a->owner[i], d, &v))
+        return v;
     switch (d) {
-    case DIM_REP:
-        return rep;
-    case DIM_TEAM:
-        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
-    case DIM_REGION:
-        return rep >= 0 ? s->users.region[rep] : SNAP_NONE;
     case DIM_ACTIVITY_TYPE:
         return a->type[i];
     case DIM_OUTCOME:

@@ -23,19 +23,10 @@ typedef struct {
 int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d)
 {
     const snap_leads *l = &s->leads;
-    int32_t rep = l->owner[i];
-    switch (d) {
-    case DIM_REP:
-        return rep;
-    case DIM_TEAM:
-        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
-    case DIM_REGION:
-        return rep >= 0 ? s->users.region[rep] : SNAP_NONE;
-    case DIM_SOURCE:
-        return l->source[i];
-    default:
-        return eng_time_bucket(s, d, l->created[i]);
-    }
+    int32_t v;
+    if (eng_rep_dim(s, l->owner[i], d, &v))
+        return v;
+    return d == DIM_SOURCE ? l->source[i] : eng_time_bucket(s, d, l->created[i]);
 }
 
 emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)

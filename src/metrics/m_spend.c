@@ -138,17 +138,8 @@ typedef struct {
 
 static int32_t owned_dim(const snapshot *s, int32_t acc, kpi_dim d)
 {
-    int32_t rep = s->accounts.owner[acc];
-    switch (d) {
-    case DIM_REP:
-        return rep;
-    case DIM_TEAM:
-        return rep >= 0 ? s->users.team[rep] : SNAP_NONE;
-    case DIM_REGION:
-        return rep >= 0 ? s->users.region[rep] : SNAP_NONE;
-    default:
-        return account_dim(s, acc, d); /* segment, industry */
-    }
+    int32_t v;
+    return eng_rep_dim(s, s->accounts.owner[acc], d, &v) ? v : account_dim(s, acc, d); /* segment, industry */
 }
 
 emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)

@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_internal.h"
+
 enum {
     SLOT_SAVEPOINT = BULK_SLOT_FIRST,
     SLOT_RELEASE,
     SLOT_ROLLBACK_TO,
-    SLOT_AUDIT,
 };
 
 static emb_code step_done(store *st, sqlite3_stmt *s, const char *what, emb_err *err)
@@ -149,20 +150,7 @@ void store_finder_free(store_finder *fd)
 emb_code store_bulk_audit(store *st, const kind_def *kind, const char *action, const change_ctx *ctx,
                           const char *detail, emb_err *err)
 {
-    sqlite3_stmt *s = store__stmt(st, SLOT_AUDIT,
-                                  "INSERT INTO audit_log (at, user_id, action, kind, record_id, detail) "
-                                  "VALUES (?, ?, ?, ?, NULL, ?)",
-                                  err);
-    if (!s)
-        return err->code;
-    sqlite3_bind_int64(s, 1, ctx->now);
-    if (ctx->author_id)
-        sqlite3_bind_int64(s, 2, ctx->author_id);
-    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, kind->name, -1, SQLITE_STATIC);
-    if (detail)
-        sqlite3_bind_text(s, 5, detail, -1, SQLITE_TRANSIENT);
-    return step_done(st, s, "audit log", err);
+    return records__audit(st, kind, action, 0, detail, ctx, err);
 }
 
 emb_code store_bulk_tune(store *st, int on, emb_err *err)

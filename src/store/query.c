@@ -212,82 +212,88 @@ static const char *col_text(sqlite3_stmt *s, int i, arena *a)
     return t ? arena_strdup(a, (const char *)t) : NULL;
 }
 
-emb_code store_deal_history(store *st, int64_t deal_id, arena *a, deal_history_row **rows, size_t *n,
-                            emb_err *err)
+/* Reads one row of a deal's rows into out. */
+typedef void (*deal_row_fn)(sqlite3_stmt *s, arena *a, void *out);
+
+/* Runs sql (the deal id bound to ?, the row count in its last column, ncols) and
+ * fills an arena array of elem_size-byte rows with read_row; *rows NULL when none. */
+static emb_code read_deal_rows(store *st, const char *sql, const char *what, int ncols, int64_t deal_id,
+                               size_t elem_size, deal_row_fn read_row, arena *a, void **rows, size_t *n,
+                               emb_err *err)
 {
     sqlite3_stmt *s;
     *rows = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(store_sqlite(st),
-                           "SELECT at, author_id, changed, stage_id, status, amount, currency, owner_id, "
-                           "expected_close, count(*) OVER () FROM deal_history WHERE deal_id = ? ORDER BY at, id",
-                           -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "deal history", err);
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, what, err);
     sqlite3_bind_int64(s, 1, deal_id);
     emb_code code = EMB_OK;
     int rc;
     size_t i = 0;
+    char *out = NULL;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (!*rows) {
-            *rows = arena_calloc(a, (size_t)sqlite3_column_int64(s, 9), sizeof **rows);
-            if (!*rows) {
-                code = emb_err_set(err, EMB_NOMEM, "out of memory");
-                break;
-            }
+        if (!out && !(out = arena_calloc(a, (size_t)sqlite3_column_int64(s, ncols - 1), elem_size))) {
+            code = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
         }
-        deal_history_row *h = &(*rows)[i++];
-        h->at = sqlite3_column_int64(s, 0);
-        h->author_id = sqlite3_column_int64(s, 1);
-        h->changed = col_text(s, 2, a);
-        h->stage_id = sqlite3_column_int64(s, 3);
-        h->status = col_text(s, 4, a);
-        h->amount_set = sqlite3_column_type(s, 5) != SQLITE_NULL;
-        h->amount = sqlite3_column_int64(s, 5);
-        h->currency = col_text(s, 6, a);
-        h->owner_id = sqlite3_column_int64(s, 7);
-        h->expected_close = col_text(s, 8, a);
+        read_row(s, a, out + i++ * elem_size);
     }
     if (!code && rc != SQLITE_DONE)
-        code = store_sql_error(st, "deal history", err);
+        code = store_sql_error(st, what, err);
     sqlite3_finalize(s);
+    *rows = out;
     *n = code ? 0 : i;
     return code;
+}
+
+static void read_history_row(sqlite3_stmt *s, arena *a, void *out)
+{
+    deal_history_row *h = out;
+    h->at = sqlite3_column_int64(s, 0);
+    h->author_id = sqlite3_column_int64(s, 1);
+    h->changed = col_text(s, 2, a);
+    h->stage_id = sqlite3_column_int64(s, 3);
+    h->status = col_text(s, 4, a);
+    h->amount_set = sqlite3_column_type(s, 5) != SQLITE_NULL;
+    h->amount = sqlite3_column_int64(s, 5);
+    h->currency = col_text(s, 6, a);
+    h->owner_id = sqlite3_column_int64(s, 7);
+    h->expected_close = col_text(s, 8, a);
+}
+
+emb_code store_deal_history(store *st, int64_t deal_id, arena *a, deal_history_row **rows, size_t *n,
+                            emb_err *err)
+{
+    void *out;
+    emb_code code = read_deal_rows(st,
+                                   "SELECT at, author_id, changed, stage_id, status, amount, currency, owner_id, "
+                                   "expected_close, count(*) OVER () FROM deal_history WHERE deal_id = ? "
+                                   "ORDER BY at, id",
+                                   "deal history", 10, deal_id, sizeof **rows, read_history_row, a, &out, n, err);
+    *rows = out;
+    return code;
+}
+
+static void read_product_row(sqlite3_stmt *s, arena *a, void *out)
+{
+    (void)a;
+    deal_product_row *p = out;
+    p->product_id = sqlite3_column_int64(s, 0);
+    p->quantity = sqlite3_column_int64(s, 1);
+    p->unit_price_set = sqlite3_column_type(s, 2) != SQLITE_NULL;
+    p->unit_price = sqlite3_column_int64(s, 2);
+    p->discount_bp = sqlite3_column_int64(s, 3);
 }
 
 emb_code store_deal_products(store *st, int64_t deal_id, arena *a, deal_product_row **rows, size_t *n,
                              emb_err *err)
 {
-    sqlite3_stmt *s;
-    *rows = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(store_sqlite(st),
-                           "SELECT product_id, quantity, unit_price, discount_bp, count(*) OVER () "
-                           "FROM deal_products WHERE deal_id = ? ORDER BY id",
-                           -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "deal products", err);
-    sqlite3_bind_int64(s, 1, deal_id);
-    emb_code code = EMB_OK;
-    int rc;
-    size_t i = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (!*rows) {
-            *rows = arena_calloc(a, (size_t)sqlite3_column_int64(s, 4), sizeof **rows);
-            if (!*rows) {
-                code = emb_err_set(err, EMB_NOMEM, "out of memory");
-                break;
-            }
-        }
-        deal_product_row *p = &(*rows)[i++];
-        p->product_id = sqlite3_column_int64(s, 0);
-        p->quantity = sqlite3_column_int64(s, 1);
-        p->unit_price_set = sqlite3_column_type(s, 2) != SQLITE_NULL;
-        p->unit_price = sqlite3_column_int64(s, 2);
-        p->discount_bp = sqlite3_column_int64(s, 3);
-    }
-    if (!code && rc != SQLITE_DONE)
-        code = store_sql_error(st, "deal products", err);
-    sqlite3_finalize(s);
-    *n = code ? 0 : i;
+    void *out;
+    emb_code code = read_deal_rows(st,
+                                   "SELECT product_id, quantity, unit_price, discount_bp, count(*) OVER () "
+                                   "FROM deal_products WHERE deal_id = ? ORDER BY id",
+                                   "deal products", 5, deal_id, sizeof **rows, read_product_row, a, &out, n, err);
+    *rows = out;
     return code;
 }
 

@@ -471,27 +471,34 @@ static emb_code check_required(const record *r, emb_err *err)
     return EMB_OK;
 }
 
-static emb_code audit(store *st, const char *action, const kind_def *kind, int64_t id, const change_ctx *ctx,
-                      emb_err *err)
+emb_code records__audit(store *st, const kind_def *kind, const char *action, int64_t record_id,
+                        const char *detail, const change_ctx *ctx, emb_err *err)
 {
-    if (ctx->bulk)
-        return EMB_OK;
     sqlite3_stmt *s = store__stmt(st, slot(kind, OP_AUDIT),
-                                  "INSERT INTO audit_log (at, user_id, action, kind, record_id) VALUES (?,?,?,?,?)",
+                                  "INSERT INTO audit_log (at, user_id, action, kind, record_id, detail) "
+                                  "VALUES (?,?,?,?,?,?)",
                                   err);
     if (!s)
         return err->code;
     sqlite3_bind_int64(s, 1, ctx->now);
     if (ctx->author_id)
         sqlite3_bind_int64(s, 2, ctx->author_id);
-    else
-        sqlite3_bind_null(s, 2);
     sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 5, id);
+    if (record_id)
+        sqlite3_bind_int64(s, 5, record_id);
+    if (detail)
+        sqlite3_bind_text(s, 6, detail, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_sql_error(st, "audit log", err);
     return EMB_OK;
+}
+
+/* The audit row of one record's change; a bulk load writes one for the whole load. */
+static emb_code audit(store *st, const char *action, const kind_def *kind, int64_t id, const change_ctx *ctx,
+                      emb_err *err)
+{
+    return ctx->bulk ? EMB_OK : records__audit(st, kind, action, id, NULL, ctx, err);
 }
 
 /* ---- operations ------------------------------------------------------------ */

@@ -65,6 +65,11 @@ void records__bind_history(sqlite3_stmt *s, int pos, int64_t deal_id, int64_t at
 /* Links the deal r->id to its product (virtual field "product"), when set. */
 emb_code records__add_deal_product(store *st, const record *r, emb_err *err);
 
+/* Appends an audit_log row: action on kind by ctx's author at ctx->now, about
+ * record_id (0: none, e.g. a whole import) with detail (JSON text, may be NULL). */
+emb_code records__audit(store *st, const kind_def *kind, const char *action, int64_t record_id,
+                        const char *detail, const change_ctx *ctx, emb_err *err);
+
 /* The error of a failed write of a kind's row: EMB_CONFLICT for a duplicate or a
  * foreign key, EMB_INVALID for another constraint, else the SQLite error. */
 emb_code records__constraint_error(store *st, const kind_def *kind, emb_err *err);

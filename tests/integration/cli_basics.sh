@@ -10,6 +10,10 @@ expect_status 2 "$EMBUDO" frobnicate
 expect_stderr_contains "unknown command 'frobnicate'" "$EMBUDO" frobnicate
 expect_status 2 "$EMBUDO" init --currency euros
 expect_status 2 "$EMBUDO" init --timezone Mars/Olympus
+expect_status 2 "$EMBUDO" --db "$db" init --week-start 8
+expect_status 2 "$EMBUDO" --db "$db" init --fiscal-year-start 3x
+expect_status 0 "$EMBUDO" --db "$db" init --fiscal-year-start 4 --week-start 7
+expect_eq "fiscal year and week start set" "4|7" "$(sqlite3 "$db" "select fiscal_year_start, week_start from organisation")"
 expect_status 0 "$EMBUDO" init --help
 printf 'garbage%.0s' $(seq 1 300) > "$TMP/bad.db"
 expect_status 1 "$EMBUDO" --db "$TMP/bad.db" init

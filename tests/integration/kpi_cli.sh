@@ -83,6 +83,10 @@ expect_eq "abc classes" "product,revenue,abc_class|P100,100.00,B|P200,200.00,A|P
     "$(tr -d '\r' <"$TMP/out" | paste -sd'|')"
 $E leaderboard --period 2026-03 --format csv >"$TMP/out"
 expect_eq "leaderboard" "1,Ana,1000.00,,1,=|2,Ben,500.00,,,new" "$(tail -n +2 "$TMP/out" | tr -d '\r' | paste -sd'|')"
+$E leaderboard --period 2026-03 --limit 1 --format csv >"$TMP/out"
+expect_eq "leaderboard --limit 1" "1,Ana,1000.00,,1,=" "$(tail -n +2 "$TMP/out" | tr -d '\r' | paste -sd'|')"
+expect_status 2 $E leaderboard --period 2026-03 --limit 0
+expect_status 2 $E leaderboard --period 2026-03 --limit 5x
 $E dashboard --period 2026-03 --format json >"$TMP/out"
 expect_eq "dashboard headline" "revenue_won 1500.0 0.75" \
     "$(json_get "'%s %s %s' % (j['headline'][0]['metric'], j['headline'][0]['value'], j['headline'][0]['attainment'])")"

@@ -54,6 +54,7 @@ expect_status 2 E deal list --where amount
 expect_status 1 E deal list --where amount=abc
 expect_status 2 E deal list --sort colour
 expect_status 2 E deal list --limit -3
+expect_status 2 E deal list --limit 99999999999999999999
 expect_status 2 E deal list --format xml
 # delete of a referenced record: refused with who refers to it
 expect_status 1 E account delete A1 --yes

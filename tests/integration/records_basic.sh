@@ -55,6 +55,9 @@ EMBUDO_NOW=2026-03-10T09:00:00Z E deal update D1 --stage Negotiation --amount 15
 check "update stage and amount"
 EMBUDO_NOW=2026-04-02T08:30:00Z E deal update D1 --stage Won >/dev/null
 check "update to Won"
+expect_eq "one audit row per change of D1, no detail" "insert|deals|;update|deals|;update|deals|" \
+    "$(sqlite3 "$db" "select action, kind, coalesce(detail, '') from audit_log
+                       where kind = 'deals' and record_id = (select id from deals where ext_id = 'D1') order by id" | paste -sd';')"
 E deal show D1 --format json >"$TMP/d1.json"
 expect_eq "status won" "won" "$(jq_get "$TMP/d1.json" 'd["status"]')"
 expect_eq "closed at update time, Madrid summer time" "2026-04-02T10:30:00+02:00" "$(jq_get "$TMP/d1.json" 'd["closed"]')"

@@ -229,6 +229,27 @@ static void keymap_ops(void **state)
     assert_null(keymap_get(&m, "abcdefgh3", 9));
     assert_null(keymap_get(&m, "abcdefgh1\0", 10));
     keymap_release(&m);
+
+    /* Names of stored records: the same name for two records is ambiguous (-1);
+     * the normalised map matches "GTX Pro" as "gtx-pro". */
+    keymap exact, norm;
+    keymap_init(&exact);
+    keymap_init(&norm);
+    keymap_pair pair = {&exact, &norm};
+    assert_int_equal(keymap_pair_put(&pair, "GTX Pro", 7, 5), 0);
+    assert_int_equal(keymap_pair_put(&pair, "GTX Pro", 7, 5), 0); /* the same record again */
+    assert_int_equal(keymap_get(&exact, "GTX Pro", 7)->id, 5);
+    assert_int_equal(keymap_pair_put(&pair, "gtx-pro", 7, 6), 0);
+    assert_int_equal(keymap_get(&exact, "gtx-pro", 7)->id, 6);
+    assert_int_equal(keymap_get(&norm, "gtxpro", 6)->id, -1);
+    keymap_get(&exact, "GTX Pro", 7)->id = 0; /* an entry without a record takes the next one */
+    assert_int_equal(keymap_put_record(&exact, "GTX Pro", 7, 9), 0);
+    assert_int_equal(keymap_get(&exact, "GTX Pro", 7)->id, 9);
+    keymap_pair only_exact = {&exact, NULL};
+    assert_int_equal(keymap_pair_put(&only_exact, "Solo", 4, 3), 0);
+    assert_null(keymap_get(&norm, "solo", 4));
+    keymap_release(&exact);
+    keymap_release(&norm);
     char out[32];
     assert_int_equal(keymap_norm("GTX Pro", 7, out), 6);
     assert_string_equal(out, "gtxpro");
