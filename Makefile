@@ -29,7 +29,7 @@ build-clang/build.ninja:
 	CC=clang meson setup build-clang --buildtype=debug -Dwerror=true $(MESON_OPTS)
 
 # The whole suite under ASan+UBSan, after checking that clang builds it too with
-# -Werror (gcc builds the tested binaries); ends with "N passed, N failed".
+# -Werror (gcc builds the tested binaries); ends with "N passed, N failed, N skipped".
 test: deps $(TESTBUILD)/build.ninja build-clang/build.ninja
 	@ninja -C build-clang
 	@ninja -C $(TESTBUILD)

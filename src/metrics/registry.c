@@ -1,6 +1,6 @@
 /*
- * registry.c - the catalogue of metrics (keep in agreement with docs/metrics.md
- * and ../shared/METRICS.md).
+ * registry.c - the catalogue of metrics (keep in agreement with docs/metrics.md,
+ * whose definitions it follows).
  */
 #include "metrics/registry.h"
 

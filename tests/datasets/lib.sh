@@ -9,11 +9,13 @@
 DS_DIR="$SRCDIR/tests/datasets"
 TAB=$(printf '\t')
 
-# ds_require SUBDIR: skips the whole test when the dataset is not there.
+# ds_require SUBDIR: the dataset is part of the repository (data/); a missing one
+# fails the whole test.
 ds_require() {
     if [ ! -d "${DATASETS:-}/$1" ]; then
-        echo "1..0 # SKIP dataset '$1' not found under DATASETS='${DATASETS:-}'"
-        exit 0
+        echo "not ok 1 - dataset '$1' not found under DATASETS='${DATASETS:-}' (it belongs in data/)"
+        echo "1..1"
+        exit 1
     fi
 }
 

@@ -46,8 +46,12 @@ fi
 ) &
 writer=$!
 ok_count=0
+# Backup n starts once the writer has added 3n deals (a bounded wait, not a sleep
+# that must outrun the writer), so each copy is taken in the middle of the writes.
+written_now() { sqlite3 -cmd '.timeout 5000' "$db" "SELECT count(*) FROM deals WHERE ext_id LIKE 'W%'" 2>/dev/null || echo 0; }
 for n in 1 2 3 4 5; do
-    sleep 0.3
+    i=0
+    while [ "$(written_now)" -lt $((n * 3)) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
     if E backup "$TMP/live$n.db" 2>>"$TMP/backup.err" &&
         [ "$(sqlite3 "$TMP/live$n.db" 'PRAGMA integrity_check')" = ok ]; then
         ok_count=$((ok_count + 1))

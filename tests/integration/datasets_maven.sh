@@ -1,5 +1,5 @@
 #!/bin/sh
-# datasets_maven: imports Maven CRM (../shared/datasets/maven-crm) with the documented
+# datasets_maven: imports Maven CRM (data/maven-crm) with the documented
 # commands (tests/datasets/maven.commands) into a fresh database, checks its figures
 # against those tests/datasets/expected.py derives from the raw CSV files, then runs
 # the import again and checks that nothing changed.

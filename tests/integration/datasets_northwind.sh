@@ -1,5 +1,5 @@
 #!/bin/sh
-# datasets_northwind: imports Northwind (../shared/datasets/northwind) with the
+# datasets_northwind: imports Northwind (data/northwind) with the
 # documented commands (tests/datasets/northwind.commands) into a fresh database and
 # checks its figures (revenue with exact decimals, per employee and category) against
 # tests/datasets/expected.py; then the float-noise file order_details.csv, into a fresh

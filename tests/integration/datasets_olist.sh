@@ -1,5 +1,5 @@
 #!/bin/sh
-# datasets_olist: imports the Olist marketing funnel (../shared/datasets/olist-funnel)
+# datasets_olist: imports the Olist marketing funnel (data/olist-funnel)
 # with the documented commands (tests/datasets/olist.commands) into a fresh database
 # in America/Sao_Paulo, checks leads per origin, the 842 won deals linked to their
 # leads and the conversions per origin against tests/datasets/expected.py;

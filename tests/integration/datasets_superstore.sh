@@ -1,5 +1,5 @@
 #!/bin/sh
-# datasets_superstore: imports Tableau's Superstore (../shared/datasets/superstore; UTF-8
+# datasets_superstore: imports Tableau's Superstore (data/superstore; UTF-8
 # with a byte-order mark, CRLF, m/d/Y dates) with the documented commands
 # (tests/datasets/superstore.commands) into a fresh database, checks sales and profit
 # overall and per segment, region and category, orders per year, against

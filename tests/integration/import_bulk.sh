@@ -114,7 +114,8 @@ awk 'BEGIN { print "id,title,owner,stage,amount,created"
              for (i = 1; i <= 200000; i++) print "K" i ",Deal " i ",Rep " (i % 7) ",Proposal," i ",2025-01-10" }'     >"$TMP/k.csv"
 "$EMBUDO" --db "$db" import deals "$TMP/k.csv" --create-missing >/dev/null 2>&1 &
 loader=$!
-sleep 1
+# killed once its write has begun (the rollback journal exists), or after 10 s at most
+i=0; while [ ! -e "$db-journal" ] && kill -0 "$loader" 2>/dev/null && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
 kill -9 "$loader" 2>/dev/null
 wait "$loader" 2>/dev/null
 expect_status 0 "$EMBUDO" --db "$db" deal list --limit 1

@@ -7,8 +7,18 @@ cd "$TMP" || exit 1
 N=0
 FAILED=0
 
-ok() { N=$((N + 1)); echo "ok $N - $1"; }
-not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; }
+# A description is one TAP line: newlines in it (a multi-line value) become " / ".
+tap_line() {
+    case $1 in
+    *"
+"*) printf '%s\n' "$1" | awk 'NR > 1 { printf " / " } { printf "%s", $0 } END { print "" }' ;;
+    *) printf '%s\n' "$1" ;;
+    esac
+}
+ok() { N=$((N + 1)); tap_line "ok $N - $1"; }
+not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); tap_line "not ok $N - $1"; }
+# skip REASON: a check that cannot run here; counted as skipped, never as passed.
+skip() { N=$((N + 1)); tap_line "ok $N # SKIP $1"; }
 
 # check DESCRIPTION: records the status of the previous command.
 check() { if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi; }

@@ -603,9 +603,9 @@ static void superstore_is_mdy(void **state)
     (void)state;
     const char *dir = getenv("DATASETS");
     char path[512];
-    snprintf(path, sizeof path, "%s/superstore/superstore.csv", dir ? dir : "../shared/datasets");
+    snprintf(path, sizeof path, "%s/superstore/superstore.csv", dir ? dir : "data");
     FILE *f = fopen(path, "r");
-    if (!f) /* the datasets sit in ../shared beside the checkout, in CI as here */
+    if (!f) /* the datasets are in the repository, under data/ */
         fail_msg("cannot read %s: the public datasets are missing", path);
     enum { MAX = 20000 };
     char **vals = calloc(MAX, sizeof *vals);
@@ -641,8 +641,8 @@ static void northwind_noise_rounds_to_exact(void **state)
     (void)state;
     const char *dir = getenv("DATASETS");
     char noisy_path[512], exact_path[512];
-    snprintf(noisy_path, sizeof noisy_path, "%s/northwind/order_details.csv", dir ? dir : "../shared/datasets");
-    snprintf(exact_path, sizeof exact_path, "%s/northwind/order_details_exact.csv", dir ? dir : "../shared/datasets");
+    snprintf(noisy_path, sizeof noisy_path, "%s/northwind/order_details.csv", dir ? dir : "data");
+    snprintf(exact_path, sizeof exact_path, "%s/northwind/order_details_exact.csv", dir ? dir : "data");
     FILE *noisy = fopen(noisy_path, "r"), *exact = fopen(exact_path, "r");
     if (!noisy || !exact) {
         if (noisy)
