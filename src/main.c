@@ -9,14 +9,16 @@
 
 static void print_help(FILE *out)
 {
-    fputs("usage: embudo [--db PATH] COMMAND [ARGS...]\n\n"
-          "Embudo: sales tracking. Commands:\n",
+    fputs(_("usage: embudo [--db PATH] [--lang en|es] COMMAND [ARGS...]\n\n"
+            "Embudo: sales tracking. Commands:\n"),
           out);
     for (const cli_command *const *c = cli_commands; *c; c++)
-        fprintf(out, "  %-12s %s\n", (*c)->name, (*c)->summary);
-    fputs("\nEvery command takes --help, --db PATH (or $EMBUDO_DB; default ./embudo.db)\n"
-          "and, where it prints data, --format table|json|csv.\n"
-          "Exit status: 0 ok, 1 failure, 2 usage error.\n",
+        fprintf(out, "  %-12s %s\n", (*c)->name, _((*c)->summary));
+    fputs(_("\nEvery command takes --help, --db PATH (or $EMBUDO_DB; default ./embudo.db)\n"
+            "and, where it prints data, --format table|json|csv.\n"
+            "Messages are in the language of --lang en|es, else of the organisation's\n"
+            "locale, else of LC_ALL, LC_MESSAGES or LANG.\n"
+            "Exit status: 0 ok, 1 failure, 2 usage error.\n"),
           out);
 }
 
@@ -29,10 +31,12 @@ int main(int argc, char **argv)
         .err = stderr,
         .now = (int64_t)time(NULL),
         .stdout_is_tty = isatty(STDOUT_FILENO),
+        .lang = i18n_lang_from_env(),
     };
+    i18n_use(ctx.lang);
     const char *now = getenv("EMBUDO_NOW");
     if (now && *now && cli_parse_instant(now, &ctx.now) != 0) {
-        fprintf(stderr, "embudo: EMBUDO_NOW '%s' is not an ISO date-time such as 2026-01-31T12:00:00Z\n", now);
+        fprintf(stderr, _("embudo: EMBUDO_NOW '%s' is not an ISO date-time such as 2026-01-31T12:00:00Z\n"), now);
         return 2;
     }
     int i = 1;
@@ -47,23 +51,30 @@ int main(int argc, char **argv)
             ctx.db_path = argv[++i];
         } else if (!strncmp(argv[i], "--db=", 5)) {
             ctx.db_path = argv[i] + 5;
+        } else if (!strcmp(argv[i], "--lang") || !strncmp(argv[i], "--lang=", 7)) {
+            const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";
+            if (cli_set_lang(&ctx, v)) {
+                fprintf(stderr, _("embudo: unknown language '%s'; use en or es\n"), v);
+                return 2;
+            }
         } else {
-            fprintf(stderr, "embudo: unknown option '%s'\n(see `embudo --help`)\n", argv[i]);
+            fprintf(stderr, _("embudo: unknown option '%s'\n(see `embudo --help`)\n"), argv[i]);
             return 2;
         }
     }
+    cli_peek_org_locale(&ctx);
     if (i >= argc) {
         print_help(stderr);
         return 2;
     }
     const cli_command *cmd = cli_find(argv[i]);
     if (!cmd) {
-        fprintf(stderr, "embudo: unknown command '%s'\n(see `embudo --help` for the list)\n", argv[i]);
+        fprintf(stderr, _("embudo: unknown command '%s'\n(see `embudo --help` for the list)\n"), argv[i]);
         return 2;
     }
     int status = cmd->run(cmd, &ctx, argc - i, argv + i);
     if (fflush(stdout) != 0 && status == 0) {
-        fprintf(stderr, "embudo: error: cannot write output\n");
+        fputs(_("embudo: error: cannot write output\n"), stderr);
         status = 1;
     }
     return status;

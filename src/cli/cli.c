@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,17 @@ const cli_command *cli_find(const char *name)
         if (!strcmp((*c)->name, name))
             return *c;
     return NULL;
+}
+
+int cli_set_lang(cli_ctx *ctx, const char *value)
+{
+    i18n_lang lang;
+    if (i18n_lang_parse(value, &lang))
+        return -1;
+    ctx->lang = lang;
+    ctx->lang_given = 1;
+    i18n_use(lang);
+    return 0;
 }
 
 int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char *arg, int *help_shown)
@@ -29,13 +42,19 @@ int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char 
         else if (!strcmp(arg, "csv"))
             ctx->format = FORMAT_CSV;
         else {
-            fprintf(ctx->err, "embudo %s: unknown format '%s'; use table, json or csv\n", cmd->name, arg);
+            fprintf(ctx->err, _("embudo %s: unknown format '%s'; use table, json or csv\n"), cmd->name, arg);
             return -1;
         }
         ctx->format_given = 1;
         return 1;
+    case OPT_LANG:
+        if (cli_set_lang(ctx, arg)) {
+            fprintf(ctx->err, _("embudo %s: unknown language '%s'; use en or es\n"), cmd->name, arg);
+            return -1;
+        }
+        return 1;
     case 'h':
-        fputs(cmd->usage, ctx->out);
+        fputs(_(cmd->usage), ctx->out);
         *help_shown = 1;
         return 1;
     default:
@@ -52,12 +71,12 @@ void cli_options_begin(void)
 int cli_option_error(cli_ctx *ctx, const cli_command *cmd, char **argv)
 {
     const char *what = optind > 0 ? argv[optind - 1] : "?";
-    return cli_usage_error(ctx, cmd, "option '%s' is unknown or needs a value", what);
+    return cli_usage_error(ctx, cmd, _("option '%s' is unknown or needs a value"), what);
 }
 
 int cli_fail(cli_ctx *ctx, const emb_err *err)
 {
-    fprintf(ctx->err, "embudo: error: %s\n", err->msg[0] ? err->msg : emb_code_message(err->code));
+    fprintf(ctx->err, _("embudo: error: %s\n"), err->msg[0] ? err->msg : emb_code_message(err->code));
     int status = emb_exit_status(err->code);
     return status ? status : 1;
 }
@@ -79,9 +98,33 @@ int cli_usage_error(cli_ctx *ctx, const cli_command *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(ctx->err, "embudo %s: ", cmd->name);
     vfprintf(ctx->err, fmt, ap);
-    fprintf(ctx->err, "\n(see `embudo %s --help`)\n", cmd->name);
+    fprintf(ctx->err, _("\n(see `embudo %s --help`)\n"), cmd->name);
     va_end(ap);
     return 2;
+}
+
+void cli_follow_locale(cli_ctx *ctx, const char *locale)
+{
+    i18n_lang lang;
+    if (!ctx->lang_given && !i18n_lang_parse(locale, &lang) && lang != ctx->lang) {
+        ctx->lang = lang;
+        i18n_use(lang);
+    }
+}
+
+void cli_peek_org_locale(cli_ctx *ctx)
+{
+    struct stat sb;
+    if (ctx->lang_given || stat(ctx->db_path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+        return;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_open_v2(ctx->db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT locale FROM organisation WHERE id = 1", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        cli_follow_locale(ctx, (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
 }
 
 int cli_open_store(cli_ctx *ctx, unsigned flags, store **out)
@@ -90,6 +133,7 @@ int cli_open_store(cli_ctx *ctx, unsigned flags, store **out)
     emb_err_clear(&err);
     if (store_open(ctx->db_path, flags, out, &err) != EMB_OK)
         return cli_fail(ctx, &err);
+    cli_follow_locale(ctx, store_org(*out)->locale);
     return 0;
 }
 

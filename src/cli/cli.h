@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/i18n.h"
 #include "store/store.h"
 
 typedef enum { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV } output_format;
@@ -28,6 +29,9 @@ typedef struct cli_ctx {
     FILE *err;            /* messages for people */
     int64_t now;          /* current time, Unix seconds UTC ($EMBUDO_NOW overrides, for tests) */
     int stdout_is_tty;    /* 1 when out is a terminal (progress bars, colours) */
+    i18n_lang lang;       /* language of messages: --lang, else the organisation's
+                           * locale once a database is open, else the environment */
+    int lang_given;       /* 1 when --lang was on the command line */
 } cli_ctx;
 
 typedef struct cli_command {
@@ -44,10 +48,14 @@ const cli_command *cli_find(const char *name);
 
 /* Options every command accepts; append to a command's own getopt_long table with
  * CLI_COMMON_OPTIONS and handle with cli_common_option(). */
-enum { OPT_DB = 1000, OPT_FORMAT, OPT_HELP };
+enum { OPT_DB = 1000, OPT_FORMAT, OPT_HELP, OPT_LANG };
 #define CLI_COMMON_OPTIONS                                                                   \
     {"db", required_argument, NULL, OPT_DB}, {"format", required_argument, NULL, OPT_FORMAT}, \
-        {"help", no_argument, NULL, 'h'}
+        {"lang", required_argument, NULL, OPT_LANG}, {"help", no_argument, NULL, 'h'}
+
+/* Sets the language of messages from --lang VALUE (en or es) and marks it given;
+ * -1 for another value. */
+int cli_set_lang(cli_ctx *ctx, const char *value);
 
 /* Handles a common option; returns 1 if handled, 0 if not common, -1 on a bad
  * value (message printed). For 'h' it prints cmd->usage and returns 1 and sets
@@ -72,8 +80,17 @@ int cli_usage_error(cli_ctx *ctx, const cli_command *cmd, const char *fmt, ...)
 int cli_parse_int(const char *s, long long lo, long long hi, long long *out);
 
 /* Opens ctx->db_path with flags (store.h); prints the error and returns its exit
- * status (non-zero) on failure. */
+ * status (non-zero) on failure. Without --lang, messages follow the organisation's
+ * locale from then on. */
 int cli_open_store(cli_ctx *ctx, unsigned flags, store **out);
+
+/* Without --lang, makes messages follow an organisation's locale ("en", "es"). */
+void cli_follow_locale(cli_ctx *ctx, const char *locale);
+/* Without --lang, makes messages follow the locale of the organisation in
+ * ctx->db_path when it is a regular file that holds one (read-only, nothing
+ * created; any failure leaves the language as it is), so that usage errors and
+ * help before a command opens the store speak the organisation's language. */
+void cli_peek_org_locale(cli_ctx *ctx);
 
 /* Parses "2026-07-14" or "2026-07-14T10:00:00Z" style instants for options
  * (strict ISO 8601, UTC unless an offset is given). */

@@ -11,8 +11,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_backup = {
     .name = "backup",
-    .summary = "copy the database to a file, safely while others write",
-    .usage = "usage: embudo backup FILE [--force]\n"
+    .summary = N_("copy the database to a file, safely while others write"),
+    .usage = N_("usage: embudo backup FILE [--force]\n"
              "\n"
              "Copies the database (--db PATH, $EMBUDO_DB or ./embudo.db) to FILE with\n"
              "SQLite's online backup API: the copy is one consistent snapshot even while\n"
@@ -20,7 +20,7 @@ const cli_command cmd_backup = {
              "FILE is written whole or not at all (a temporary FILE.partial is renamed at\n"
              "the end). The copy is a normal embudo database: open it with --db FILE.\n"
              "\n"
-             "  --force   replace FILE if it exists (never the database itself)\n",
+             "  --force   replace FILE if it exists (never the database itself)\n"),
     .run = run,
 };
 
@@ -54,18 +54,18 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (help)
         return 0;
     if (optind >= argc || !*argv[optind])
-        return cli_usage_error(ctx, cmd, "name the backup FILE");
+        return cli_usage_error(ctx, cmd, _("name the backup FILE"));
     if (argc - optind > 1)
-        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind + 1]);
+        return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind + 1]);
     const char *dest = argv[optind];
     if (same_file(dest, ctx->db_path))
-        return cli_usage_error(ctx, cmd, "'%s' is the database itself; name another file", dest);
+        return cli_usage_error(ctx, cmd, _("'%s' is the database itself; name another file"), dest);
     struct stat sb;
     if (stat(dest, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
-            return cli_usage_error(ctx, cmd, "'%s' is a directory; name a file", dest);
+            return cli_usage_error(ctx, cmd, _("'%s' is a directory; name a file"), dest);
         if (!force)
-            return cli_usage_error(ctx, cmd, "'%s' exists; add --force to replace it", dest);
+            return cli_usage_error(ctx, cmd, _("'%s' exists; add --force to replace it"), dest);
     }
     store *st;
     int status = cli_open_store(ctx, STORE_READONLY, &st);
@@ -77,7 +77,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         status = cli_fail(ctx, &err);
     } else {
         stat(dest, &sb);
-        fprintf(ctx->err, "backed up %s to %s (%lld bytes)\n", ctx->db_path, dest, (long long)sb.st_size);
+        fprintf(ctx->err, _("backed up %s to %s (%lld bytes)\n"), ctx->db_path, dest, (long long)sb.st_size);
     }
     store_close(st);
     return status;

@@ -16,14 +16,14 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_dashboard = {
     .name = "dashboard",
-    .summary = "headline KPIs, funnel, leaderboard and revenue trend for a period",
-    .usage = "usage: embudo dashboard [--period P | --from D --to D] [--team T] [--format table|json]\n"
+    .summary = N_("headline KPIs, funnel, leaderboard and revenue trend for a period"),
+    .usage = N_("usage: embudo dashboard [--period P | --from D --to D] [--team T] [--format table|json]\n"
              "\n"
              "Shows for the period (default this-month): revenue won, deals won, win rate, average\n"
              "deal size, sales cycle, open and weighted pipeline and new leads, each with its change\n"
              "against the previous period and its goal attainment (the organisation's goals, or the\n"
              "team's with --team); the funnel of the deals created in the period; the top 10 reps by\n"
-             "revenue won; and the monthly revenue won over the 12 months ending with the period.\n",
+             "revenue won; and the monthly revenue won over the 12 months ending with the period.\n"),
     .run = run,
 };
 

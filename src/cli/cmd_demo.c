@@ -14,9 +14,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_demo = {
     .name = "demo",
-    .summary = "create a database with demo data: a company's sales over three years",
-    .usage = "usage: embudo demo [--deals N] [--seed S] [--years Y] [--reps R] [--teams T]\n"
-             "                   [--activities-per-deal A] [--reorders O] [--force]\n"
+    .summary = N_("create a database with demo data: a company's sales over three years"),
+    .usage = N_("usage: embudo demo [--deals N] [--seed S] [--years Y] [--reps R] [--teams T]\n"
+             "                   [--activities-per-deal A] [--reorders O] [--locale en|es] [--force]\n"
              "\n"
              "Writes a new database (--db PATH, $EMBUDO_DB or ./embudo.db) with a made-up\n"
              "company, Solano Tecnología S.L. (EUR, Europe/Madrid): regions, teams and\n"
@@ -36,12 +36,15 @@ const cli_command cmd_demo = {
              "  --reorders O             mean repeat orders of a customer after each won\n"
              "                           deal, 0-20 (default 0: renewals and one hardware\n"
              "                           reorder only)\n"
+             "  --locale en|es           the organisation's locale; es names the stages in\n"
+             "                           Spanish (default: the language of messages, --lang\n"
+             "                           or LANG)\n"
              "  --force                  replace a database that already holds data\n"
              "  --format table|json|csv  how to print the summary\n"
              "A database that holds records is never touched without --force; one made by\n"
              "`embudo init` alone is replaced. The new file is built beside the old one and\n"
              "renamed into place, so a failed run leaves the old file as it was. Do not run\n"
-             "it while other embudo processes use the file.\n",
+             "it while other embudo processes use the file.\n"),
     .run = run,
 };
 
@@ -59,7 +62,8 @@ static void progress(void *user, const char *phase, int64_t done, int64_t total)
         return;
     ps->last_phase = phase;
     ps->last_pc = pc;
-    fprintf(ps->err, "\rgenerating %s: %3d%%", phase, pc);
+    fputc('\r', ps->err);
+    fprintf(ps->err, _("generating %s: %3d%%"), phase, pc);
     fflush(ps->err);
 }
 
@@ -94,12 +98,12 @@ static void print_summary(cli_ctx *ctx, const demo_params *p, const demo_stats *
             fprintf(ctx->out, "%s,%lld\r\n", rows[i].name, (long long)rows[i].value);
     } else {
         fprintf(ctx->out,
-                "created %s: Solano Tecnología S.L. (EUR, Europe/Madrid), %d years of history, seed %llu\n"
+                _("created %s: Solano Tecnología S.L. (EUR, Europe/Madrid), %d years of history, seed %llu\n"
                 "  %lld deals: %lld won, %lld lost, %lld open; %lld history rows\n"
                 "  %lld reps (%lld active) in %lld teams, %lld accounts, %lld contacts, %lld leads\n"
                 "  %lld activities, %lld products, %lld orders with %lld lines\n"
                 "  %lld goals, %lld expense rows, %lld exchange rates\n"
-                "  in %.1f s\n",
+                "  in %.1f s\n"),
                 ctx->db_path, p->years, (unsigned long long)p->seed, (long long)s->deals, (long long)s->deals_won,
                 (long long)s->deals_lost, (long long)s->deals_open, (long long)s->history, (long long)s->reps,
                 (long long)p->reps, (long long)s->teams, (long long)s->accounts, (long long)s->contacts,
@@ -110,7 +114,7 @@ static void print_summary(cli_ctx *ctx, const demo_params *p, const demo_stats *
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
-    enum { OPT_DEALS = 1, OPT_SEED, OPT_YEARS, OPT_REPS, OPT_TEAMS, OPT_ACTS, OPT_REORDERS, OPT_FORCE };
+    enum { OPT_DEALS = 1, OPT_SEED, OPT_YEARS, OPT_REPS, OPT_TEAMS, OPT_ACTS, OPT_REORDERS, OPT_FORCE, OPT_LOCALE };
     static const struct option opts[] = {
         {"deals", required_argument, NULL, OPT_DEALS},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -120,6 +124,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"activities-per-deal", required_argument, NULL, OPT_ACTS},
         {"reorders", required_argument, NULL, OPT_REORDERS},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"locale", required_argument, NULL, OPT_LOCALE},
         CLI_COMMON_OPTIONS,
         {0},
     };
@@ -137,7 +142,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         switch (opt) {
         case OPT_DEALS:
             if (cli_parse_int(optarg, 1, DEMO_MAX_DEALS, &v))
-                return cli_usage_error(ctx, cmd, "--deals '%s' must be a whole number from 1 to %d", optarg,
+                return cli_usage_error(ctx, cmd, _("--deals '%s' must be a whole number from 1 to %d"), optarg,
                                        DEMO_MAX_DEALS);
             p.deals = v;
             break;
@@ -146,41 +151,46 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             errno = 0;
             unsigned long long s = strtoull(optarg, &end, 10);
             if (!*optarg || *end || errno || optarg[0] == '-')
-                return cli_usage_error(ctx, cmd, "--seed '%s' must be a whole number from 0 to %llu", optarg,
+                return cli_usage_error(ctx, cmd, _("--seed '%s' must be a whole number from 0 to %llu"), optarg,
                                        (unsigned long long)UINT64_MAX);
             p.seed = s;
             break;
         }
         case OPT_YEARS:
             if (cli_parse_int(optarg, 1, 10, &v))
-                return cli_usage_error(ctx, cmd, "--years '%s' must be a whole number from 1 to 10", optarg);
+                return cli_usage_error(ctx, cmd, _("--years '%s' must be a whole number from 1 to 10"), optarg);
             p.years = (int)v;
             break;
         case OPT_REPS:
             if (cli_parse_int(optarg, 1, DEMO_MAX_REPS, &v))
-                return cli_usage_error(ctx, cmd, "--reps '%s' must be a whole number from 1 to %d", optarg,
+                return cli_usage_error(ctx, cmd, _("--reps '%s' must be a whole number from 1 to %d"), optarg,
                                        DEMO_MAX_REPS);
             p.reps = (int)v;
             break;
         case OPT_TEAMS:
             if (cli_parse_int(optarg, 1, DEMO_MAX_REPS, &v))
-                return cli_usage_error(ctx, cmd, "--teams '%s' must be a whole number from 1 to %d", optarg,
+                return cli_usage_error(ctx, cmd, _("--teams '%s' must be a whole number from 1 to %d"), optarg,
                                        DEMO_MAX_REPS);
             p.teams = (int)v;
             break;
         case OPT_ACTS:
             if (cli_parse_int(optarg, 0, 50, &v))
-                return cli_usage_error(ctx, cmd, "--activities-per-deal '%s' must be a whole number from 0 to 50",
+                return cli_usage_error(ctx, cmd, _("--activities-per-deal '%s' must be a whole number from 0 to 50"),
                                        optarg);
             p.activities_per_deal = (int)v;
             break;
         case OPT_REORDERS:
             if (cli_parse_int(optarg, 0, 20, &v))
-                return cli_usage_error(ctx, cmd, "--reorders '%s' must be a whole number from 0 to 20", optarg);
+                return cli_usage_error(ctx, cmd, _("--reorders '%s' must be a whole number from 0 to 20"), optarg);
             p.reorders = (int)v;
             break;
         case OPT_FORCE:
             force = 1;
+            break;
+        case OPT_LOCALE:
+            if (strcmp(optarg, "en") && strcmp(optarg, "es"))
+                return cli_usage_error(ctx, cmd, _("--locale '%s' must be en or es"), optarg);
+            p.locale = optarg;
             break;
         default:
             return cli_option_error(ctx, cmd, argv);
@@ -189,8 +199,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (help)
         return 0;
     if (optind < argc)
-        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
     p.now = ctx->now;
+    if (!p.locale)
+        p.locale = i18n_code(ctx->lang);
     emb_err err;
     emb_err_clear(&err);
     if (demo_params_resolve(&p, &err))
@@ -208,6 +220,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         fputs("\r                                  \r", ctx->err);
     if (rc)
         return cli_fail(ctx, &err);
+    cli_follow_locale(ctx, p.locale);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_summary(ctx, &p, &stats, secs);

@@ -6,13 +6,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/org.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_init = {
     .name = "init",
-    .summary = "create a database or change the organisation's settings",
-    .usage = "usage: embudo init [--name NAME] [--currency CODE] [--timezone ZONE]\n"
+    .summary = N_("create a database or change the organisation's settings"),
+    .usage = N_("usage: embudo init [--name NAME] [--currency CODE] [--timezone ZONE]\n"
              "                   [--fiscal-year-start MONTH] [--week-start DAY] [--locale en|es]\n"
              "\n"
              "Creates the database (--db PATH, $EMBUDO_DB or ./embudo.db) with the default\n"
@@ -22,7 +23,10 @@ const cli_command cmd_init = {
              "  --timezone ZONE          IANA time zone for reports (default UTC)\n"
              "  --fiscal-year-start M    first month of the fiscal year, 1-12 (default 1)\n"
              "  --week-start D           first day of the week, 1 = Monday .. 7 = Sunday (default 1)\n"
-             "  --locale en|es           language of labels (default en)\n",
+             "  --locale en|es           language of messages and stage names, and style of\n"
+             "                           numbers, money and dates (a new database: the\n"
+             "                           language of --lang, else LANG; es names the default\n"
+             "                           pipeline's stages in Spanish)\n"),
     .run = run,
 };
 
@@ -72,25 +76,25 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case 'c':
             currency = optarg;
             if (!valid_currency(currency))
-                return cli_usage_error(ctx, cmd, "currency '%s' is not an ISO 4217 code such as EUR or USD", optarg);
+                return cli_usage_error(ctx, cmd, _("currency '%s' is not an ISO 4217 code such as EUR or USD"), optarg);
             break;
         case 't':
             timezone = optarg;
             if (!valid_timezone(timezone))
-                return cli_usage_error(ctx, cmd, "time zone '%s' is unknown; use an IANA name such as Europe/Madrid",
+                return cli_usage_error(ctx, cmd, _("time zone '%s' is unknown; use an IANA name such as Europe/Madrid"),
                                        optarg);
             break;
         case 'f':
             if (cli_parse_int(optarg, 1, 12, &fiscal))
-                return cli_usage_error(ctx, cmd, "--fiscal-year-start '%s' must be a month number 1-12", optarg);
+                return cli_usage_error(ctx, cmd, _("--fiscal-year-start '%s' must be a month number 1-12"), optarg);
             break;
         case 'w':
             if (cli_parse_int(optarg, 1, 7, &week))
-                return cli_usage_error(ctx, cmd, "--week-start '%s' must be 1 (Monday) to 7 (Sunday)", optarg);
+                return cli_usage_error(ctx, cmd, _("--week-start '%s' must be 1 (Monday) to 7 (Sunday)"), optarg);
             break;
         case 'l':
             if (strcmp(optarg, "en") && strcmp(optarg, "es"))
-                return cli_usage_error(ctx, cmd, "--locale '%s' must be en or es", optarg);
+                return cli_usage_error(ctx, cmd, _("--locale '%s' must be en or es"), optarg);
             locale = optarg;
             break;
         default:
@@ -100,9 +104,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (help)
         return 0;
     if (optind < argc)
-        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
 
     int existed = access(ctx->db_path, F_OK) == 0;
+    const char *lang_code = i18n_code(ctx->lang); /* before the store's locale applies */
     store *st;
     int status = cli_open_store(ctx, STORE_CREATE, &st);
     if (status)
@@ -115,7 +120,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (sqlite3_prepare_v2(store_sqlite(st),
                            "UPDATE organisation SET name = coalesce(?1, name), currency = coalesce(?2, currency), "
                            "timezone = coalesce(?3, timezone), fiscal_year_start = coalesce(?4, fiscal_year_start), "
-                           "week_start = coalesce(?5, week_start), locale = coalesce(?6, locale) WHERE id = 1",
+                           "week_start = coalesce(?5, week_start) WHERE id = 1",
                            -1, &s, NULL) != SQLITE_OK) {
         store_sql_error(st, "settings", &err);
         store_rollback(st);
@@ -129,8 +134,6 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         sqlite3_bind_int64(s, 4, fiscal);
     if (week)
         sqlite3_bind_int64(s, 5, week);
-    if (locale)
-        sqlite3_bind_text(s, 6, locale, -1, SQLITE_STATIC);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
@@ -138,12 +141,27 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         store_rollback(st);
         goto fail;
     }
+    if (!locale && !existed)
+        locale = lang_code;
+    int renamed = 0;
+    if (locale && store_org_set_locale(st, locale, &renamed, &err)) {
+        store_rollback(st);
+        goto fail;
+    }
     if (store_commit(st, &err) || store_reload_org(st, &err))
         goto fail;
     const org_settings *org = store_org(st);
-    fprintf(ctx->out, "%s %s: %s, currency %s, time zone %s, fiscal year from month %d, schema version %d\n",
-            existed ? "updated" : "created", ctx->db_path, org->name, org->currency, org->timezone,
-            org->fiscal_year_start, store_schema_version(st));
+    cli_follow_locale(ctx, org->locale);
+    const char *language = !strcmp(org->locale, "es") ? _("Spanish") : _("English");
+    fprintf(ctx->out,
+            existed ? _("updated %s: %s, currency %s, time zone %s, locale %s (messages in %s), fiscal year from "
+                        "month %d, schema version %d\n")
+                    : _("created %s: %s, currency %s, time zone %s, locale %s (messages in %s), fiscal year from "
+                        "month %d, schema version %d\n"),
+            ctx->db_path, org->name, org->currency, org->timezone, org->locale, language, org->fiscal_year_start,
+            store_schema_version(st));
+    if (renamed)
+        fprintf(ctx->out, _("the default pipeline's stages now have their Spanish names (%d renamed)\n"), renamed);
     store_close(st);
     return 0;
 fail:

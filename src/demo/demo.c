@@ -30,6 +30,8 @@ emb_code demo_params_resolve(demo_params *p, emb_err *err)
     if (p->deals < 1 || p->deals > DEMO_MAX_DEALS)
         return emb_err_set(err, EMB_USAGE, "--deals '%lld' must be between 1 and %d", (long long)p->deals,
                            DEMO_MAX_DEALS);
+    if (p->locale && strcmp(p->locale, "en") && strcmp(p->locale, "es"))
+        return emb_err_set(err, EMB_USAGE, "--locale '%s' must be en or es", p->locale);
     if (p->years < 1 || p->years > 10)
         return emb_err_set(err, EMB_USAGE, "--years '%d' must be between 1 and 10", p->years);
     if (p->activities_per_deal < 0)

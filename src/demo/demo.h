@@ -38,6 +38,8 @@ typedef struct {
     int activities_per_deal; /* mean activities logged per deal, 0 .. 50; -1: default */
     int reorders;            /* mean repeat orders after each won deal, 0 .. 20 (0: none) */
     int64_t now;             /* end of the history, Unix seconds UTC */
+    const char *locale;      /* the organisation's locale, "en" or "es" (Spanish stage
+                              * names); NULL: "en" */
     demo_progress_fn progress; /* optional, called now and then during the build */
     void *progress_user;
 } demo_params;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "demo/demo_int.h"
+#include "store/org.h"
 
 static void month_text(int64_t month, char *period, size_t psize, char from[11], char to[11])
 {
@@ -271,7 +272,7 @@ static emb_code write_org(demo_gen *g, emb_err *err)
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(g->st),
                            "UPDATE organisation SET name = 'Solano Tecnología S.L.', currency = 'EUR', "
-                           "timezone = 'Europe/Madrid', fiscal_year_start = 1, week_start = 1, locale = 'en' "
+                           "timezone = 'Europe/Madrid', fiscal_year_start = 1, week_start = 1 "
                            "WHERE id = 1",
                            -1, &s, NULL) != SQLITE_OK)
         return store_sql_error(g->st, "organisation", err);
@@ -279,6 +280,8 @@ static emb_code write_org(demo_gen *g, emb_err *err)
     sqlite3_finalize(s);
     if (step != SQLITE_DONE)
         return store_sql_error(g->st, "organisation", err);
+    if (store_org_set_locale(g->st, g->p->locale ? g->p->locale : "en", NULL, err))
+        return err->code;
     char detail[256];
     snprintf(detail, sizeof detail, "{\"source\":\"demo\",\"seed\":%llu,\"deals\":%lld,\"years\":%d,\"reps\":%d}",
              (unsigned long long)g->p->seed, (long long)g->p->deals, g->p->years, g->p->reps);
