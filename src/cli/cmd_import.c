@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_import_log.h"
 #include "io/import.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
@@ -15,6 +16,8 @@ const cli_command cmd_import = {
     .usage =
         "usage: embudo import KIND FILE [options]\n"
         "       embudo import --fields KIND\n"
+        "       embudo import list            every import: file, hash, options, counts, who, when\n"
+        "       embudo import undo [ID]       take import ID (default: the latest in effect) back\n"
         "\n"
         "Imports records of KIND (deals, leads, accounts, contacts, users, teams, regions,\n"
         "products, orders, order_lines, activities, goals, expenses, rates, pipelines,\n"
@@ -22,7 +25,11 @@ const cli_command cmd_import = {
         "or tab separated, any line ends. Columns are matched to fields by name or by\n"
         "English and Spanish synonyms (`embudo import --fields KIND` lists them). The\n"
         "import is one transaction: every row or none. Importing the same file again\n"
-        "updates what it created and never duplicates (rows are keyed by their id).\n"
+        "updates what it created and never duplicates (rows are keyed by their id);\n"
+        "rows whose record already holds their values are counted as unchanged and\n"
+        "write nothing. Every import that writes is recorded and can be undone: undo\n"
+        "deletes what it created and restores what it changed, unless later changes\n"
+        "touched the same records (it then names one and changes nothing).\n"
         "\n"
         "  --map FIELD=COLUMN,...     take FIELD from COLUMN; join columns with '+'\n"
         "                             (--map name=first_name+last_name); FIELD= leaves the\n"
@@ -81,8 +88,13 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
     fprintf(out, "%s %lld rows of %s from %s in %.2f s (%.0f rows/s)%s\n",
             o->dry_run ? "checked" : "imported", (long long)s->rows, o->kind->name, base_name(o->path), s->seconds,
             rate, o->dry_run ? "; dry run: nothing was written" : "");
-    fprintf(out, "  created %lld, updated %lld, repeated %lld, rejected %lld\n", (long long)s->created,
-            (long long)s->updated, (long long)s->repeated, (long long)s->rejected);
+    fprintf(out, "  created %lld, updated %lld, repeated %lld, rejected %lld, unchanged %lld\n", (long long)s->created,
+            (long long)s->updated, (long long)s->repeated, (long long)s->rejected, (long long)s->unchanged);
+    if (s->import_id)
+        fprintf(out, "  recorded as import %lld (undo it with `embudo import undo %lld`)\n", (long long)s->import_id,
+                (long long)s->import_id);
+    else if (!o->dry_run)
+        fputs("  nothing changed: nothing was written\n", out);
     if (s->rejected && o->rejects_path && !o->dry_run)
         fprintf(out, "  rejected rows written to %s\n", o->rejects_path);
     if (s->nrefs_created) {
@@ -114,10 +126,12 @@ static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary 
         json_array_append_new(errs, json_string(s->errors[i]));
     for (size_t i = 0; i < s->nrefs_created; i++)
         json_object_set_new(refs, s->refs_created[i].kind, json_integer(s->refs_created[i].count));
-    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:f, s:f}", "kind",
-                          o->kind->name, "file", o->path, "dry_run", o->dry_run, "committed", s->committed, "rows",
-                          (json_int_t)s->rows, "created", (json_int_t)s->created, "updated", (json_int_t)s->updated,
-                          "repeated", (json_int_t)s->repeated, "rejected", (json_int_t)s->rejected, "columns", map,
+    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:f, s:f}",
+                          "kind", o->kind->name, "file", o->path, "dry_run", o->dry_run, "committed", s->committed,
+                          "import", (json_int_t)s->import_id, "rows", (json_int_t)s->rows, "created",
+                          (json_int_t)s->created, "updated", (json_int_t)s->updated, "unchanged",
+                          (json_int_t)s->unchanged, "repeated", (json_int_t)s->repeated, "rejected",
+                          (json_int_t)s->rejected, "columns", map,
                           "ignored_columns", ign, "created_references", refs, "errors", errs, "seconds", s->seconds,
                           "rows_per_second", s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
     char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
@@ -162,6 +176,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         CLI_COMMON_OPTIONS,
         {0},
     };
+    if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "undo")))
+        return cmd_import_log(cmd, ctx, argc - 1, argv + 1);
     import_opts o = {.now = ctx->now};
     import_pair *maps = NULL, *sets = NULL, *stage_maps = NULL, *value_maps = NULL;
     arena a;
@@ -252,6 +268,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         goto done;
     }
     o.path = argv[optind + 1];
+    o.log_options = (const char *const *)argv + 1; /* getopt_long moved the options first */
+    o.nlog_options = (size_t)(optind - 1);
     o.maps = maps;
     o.sets = sets;
     o.stage_maps = stage_maps;

@@ -419,14 +419,14 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         return rc;
     if (j->row_failed)
         goto reject;
-    int repeated = entry && entry->tag;
+    int repeated = entry && entry->tag, changed = 1;
     if (!existing && (rc = import_apply_insert_rules(j, r, err)))
         return rc;
     if (existing) {
         r->id = existing;
         if ((rc = import_flush(j, err)))
             return rc;
-        rc = store_record_update(j->st, r, &j->ctx, err);
+        rc = store_record_change(j->st, r, &j->ctx, &changed, err);
     } else if (j->batch) {
         rc = record_batch_add(j->batch, r, j->row_no, err);
     } else {
@@ -448,6 +448,8 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         j->sum->created++;
     else if (repeated)
         j->sum->repeated++;
+    else if (!changed)
+        j->sum->unchanged++;
     else
         j->sum->updated++;
     return EMB_OK;
@@ -649,7 +651,12 @@ static int queries_only_by_key(const import_job *j)
 static emb_code begin_load(import_job *j, emb_err *err)
 {
     store *st = j->st;
-    int unchecked = !j->use_savepoints && queries_only_by_key(j);
+    int unchecked = !j->use_savepoints && queries_only_by_key(j), empty = 0;
+    /* A table with rows is not switched out of the WAL: that would rewrite the file
+     * even for a load that changes nothing. Checked again inside the transaction. */
+    if (unchecked && store_bulk_is_empty(st, j->kind->table, &empty, err))
+        return err->code;
+    unchecked = unchecked && empty;
     if (unchecked && store_bulk_fk_enforce(st, 0, err))
         return err->code;
     j->fk_off = unchecked;
@@ -659,7 +666,6 @@ static emb_code begin_load(import_job *j, emb_err *err)
         return err->code;
     if (!unchecked)
         return EMB_OK;
-    int empty = 0;
     emb_code rc = store_bulk_is_empty(st, j->kind->table, &empty, err);
     if (!rc && empty)
         rc = store_bulk_fk_mark(st, &j->perm, &j->fk_mark, err);
@@ -690,6 +696,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     j->popts.zone = j->zone;
     if ((rc = open_rejects(j, err)) || (rc = begin_load(j, err)))
         goto fail_early;
+    if ((rc = import_record_begin(j, err)))
+        goto fail;
     if ((rc = store_bulk_tune(st, 1, err)) || (rc = import_keys_setup(j, err)) ||
         (queries_only_by_key(j) &&
          (rc = store_bulk_indexes_drop(st, j->kind->table, &j->perm, &j->index_sql, &j->nindex, err))))
@@ -746,16 +754,20 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         goto fail;
     if (!o->dry_run && (rc = store_bulk_indexes_restore(st, j->index_sql, j->nindex, err)))
         goto fail;
-    if ((rc = write_audit(j, err)))
+    /* An import that changed nothing writes nothing, not even its log entry. */
+    int wrote = import_record_wrote(j);
+    if (wrote && ((rc = write_audit(j, err)) || (rc = import_record_end(j, err))))
         goto fail;
     store_bulk_tune(st, 0, NULL);
-    if (o->dry_run) {
+    if (o->dry_run || !wrote) {
         store_rollback(st);
+        s->import_id = 0;
     } else {
         if ((rc = store_commit(st, err)))
             goto fail_early;
         s->committed = 1;
     }
+    import_record_release(j);
     end_load(j);
     if (j->rejects && fclose(j->rejects) != 0) {
         j->rejects = NULL;
@@ -772,13 +784,15 @@ fail:
     store_rollback(st);
     store_bulk_tune(st, 0, NULL);
 fail_early:
+    import_record_release(j);
     end_load(j);
     if (j->rejects) {
         fclose(j->rejects);
         j->rejects = NULL;
         remove(o->rejects_path);
     }
-    s->created = s->updated = s->repeated = 0;
+    s->created = s->updated = s->repeated = s->unchanged = 0;
+    s->import_id = 0;
     s->seconds = now_seconds() - start;
     return rc;
 }

@@ -9,7 +9,10 @@
  * generic record layer (records.h), inside one transaction: all rows or none,
  * unless rejected rows are written to a rejects file. Importing the same file
  * again updates the records it created (keyed by `id`, or by a natural key; see
- * docs/import.md). One audit_log row records the whole import.
+ * docs/import.md); a row whose record already holds its values is counted as
+ * unchanged and writes nothing, and an import that changes nothing writes nothing
+ * at all. One audit_log row and the import log (store/import_log.h: what it
+ * created and changed, so that it can be undone) record the whole import.
  *
  * Use: import_open() reads the header and maps the columns without touching any
  * database (so a wrong --map or a missing file changes nothing); import_run()
@@ -69,6 +72,8 @@ typedef struct {
     int64_t now;               /* time of the import, Unix seconds UTC */
     int64_t author_id;         /* user importing, 0 when unknown */
     csv_limits limits;         /* reader limits; zeros pick the defaults */
+    const char *const *log_options; /* the options as typed, recorded in the import log */
+    size_t nlog_options;
     /* Called about every tenth of a second while rows are read, when set. */
     void (*progress)(void *ud, const import_progress *p);
     void *progress_ud;
@@ -83,6 +88,7 @@ typedef struct {
     int64_t rows;          /* data rows read */
     int64_t created;       /* records inserted */
     int64_t updated;       /* existing records updated */
+    int64_t unchanged;     /* rows matching a record that already held their values (nothing written) */
     int64_t repeated;      /* rows whose key repeats an earlier row of the file (merged into it) */
     int64_t rejected;      /* invalid rows (written to the rejects file, or failing the import) */
     const char **ignored;  /* columns no field uses, nignored of them */
@@ -94,7 +100,8 @@ typedef struct {
     const char **errors;   /* up to max_errors messages "row N, column 'X': ..." */
     size_t nerrors;
     int64_t errors_total;  /* errors found, shown or not */
-    int committed;         /* 1 when the rows were written (not a dry run, not failed) */
+    int committed;         /* 1 when the rows were written (not a dry run, not failed, not all unchanged) */
+    int64_t import_id;     /* its id in the import log (store/import_log.h), 0 when not recorded */
     double seconds;
     arena arena;           /* owns the strings above */
 } import_summary;

@@ -9,6 +9,7 @@
  *   import_keys.c   keys of the imported kind (external id, names, natural keys)
  *   import_rules.c  kind-specific derivations (deal titles, order-line amounts ...)
  *   import_keymap.c the text-to-id hash map behind the caches
+ *   import_record.c the import's entry in the import log (undo)
  *
  * Ownership: the job owns its arenas, maps, finder and rejects file; everything
  * allocated for the whole import lives in job->perm, everything for one row in
@@ -165,6 +166,7 @@ typedef struct import_job {
     int fk_off;              /* SQLite's foreign-key checks are off for the load ... */
     store_fk_mark *fk_mark;  /* ... and the rows added after this mark are checked at the end */
     int direct;              /* written with a rollback journal, not the WAL (bulk.h) */
+    struct import_recorder *recorder; /* the import's entry in the import log (import_record.c) */
 
     /* Errors and rejects. */
     int use_savepoints;
@@ -185,6 +187,17 @@ emb_code import_flush(import_job *j, emb_err *err);
 emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t len, int kind_index);
 /* Index of kind in kind_all(). */
 int import_kind_index(const kind_def *kind);
+
+/* ---- import_record.c: the import log (store/import_log.h) ---- */
+/* Inside the load's transaction, before its first write: the log entry, the
+ * file's hash started; sets j->ctx.log. */
+emb_code import_record_begin(import_job *j, emb_err *err);
+/* Whether the import wrote anything (else it is rolled back, unrecorded). */
+int import_record_wrote(const import_job *j);
+/* After the last write: created ranges, counts, hash; sets sum->import_id. */
+emb_code import_record_end(import_job *j, emb_err *err);
+/* Frees the recorder (its statements: before the store is closed). */
+void import_record_release(import_job *j);
 
 /* ---- import_keys.c ---- */
 /* How the mapping keys rows (KEY_EXT, KEY_MATCH, KEY_NATURAL or KEY_NONE), without

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/kind.h"
+#include "store/import_log.h"
 #include "store/store_internal.h"
 
 enum {
@@ -27,6 +28,8 @@ enum {
     OP_DEFAULT_PIPELINE,
     OP_AUDIT,
     OP_FIRST_STAGE,
+    OP_UPDATE,
+    OP_PRODUCT_GET,
     OP_MATCH = 16, /* + field index, exact match */
 };
 
@@ -588,10 +591,88 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
     return audit(st, "insert", k, r->id, ctx, err);
 }
 
+/* Whether deal r's product link (virtual field "product") is stored as r would
+ * write it: *same = 1 when r names no product or the link holds r's amount;
+ * *link = the id of the existing link row, 0 when none. */
+static emb_code deal_product_same(store *st, const record *r, int *same, int64_t *link, emb_err *err)
+{
+    *same = 1;
+    *link = 0;
+    const field_value *p = record_get((record *)r, "product");
+    if (!p || p->state != FV_SET)
+        return EMB_OK;
+    sqlite3_stmt *s = store__stmt(st, slot(r->kind, OP_PRODUCT_GET),
+                                  "SELECT id, unit_price FROM deal_products WHERE deal_id = ? AND product_id = ?", err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int64(s, 1, r->id);
+    sqlite3_bind_int64(s, 2, p->i);
+    int rc = sqlite3_step(s);
+    *same = 0;
+    if (rc == SQLITE_ROW) {
+        *link = sqlite3_column_int64(s, 0);
+        const field_value *amount = record_get((record *)r, "amount");
+        int null = sqlite3_column_type(s, 1) == SQLITE_NULL;
+        *same = amount->state == FV_SET ? !null && sqlite3_column_int64(s, 1) == amount->i : null;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EMB_OK : store_sql_error(st, "deal products", err);
+}
+
+/* Writes every stored field of r (the merged row) with one statement per kind,
+ * prepared once. */
+static emb_code update_row(store *st, const record *r, emb_err *err)
+{
+    const kind_def *k = r->kind;
+    sqlite3_stmt *s = store__stmt(st, slot(k, OP_UPDATE), NULL, NULL);
+    if (!s) {
+        char sql[SQL_MAX];
+        size_t n = (size_t)snprintf(sql, sizeof sql, "UPDATE %s SET ", k->table);
+        int nset = 0;
+        for (size_t i = 0; i < k->nfields; i++)
+            if (stored(&k->fields[i]))
+                n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s = ?", nset++ ? ", " : "", k->fields[i].column);
+        snprintf(sql + n, sizeof sql - n, " WHERE id = ?");
+        if (!(s = store__stmt(st, slot(k, OP_UPDATE), sql, err)))
+            return err->code;
+    }
+    int pos = 1;
+    for (size_t i = 0; i < k->nfields; i++)
+        if (stored(&k->fields[i]))
+            records__bind_value(s, pos++, &k->fields[i], &r->v[i]);
+    sqlite3_bind_int64(s, pos, r->id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return records__constraint_error(st, k, err);
+    sqlite3_reset(s);
+    return EMB_OK;
+}
+
+/* The comma list of the tracked deal fields that differ between a and b, in
+ * changed[size]; 0 when none. */
+static size_t tracked_changes(const record *a, const record *b, char *changed, size_t size)
+{
+    const kind_def *k = a->kind;
+    size_t cn = 0;
+    changed[0] = '\0';
+    for (int t = 0; tracked[t]; t++) {
+        int i = kind_field_index(k, tracked[t]);
+        if (!value_equal(&k->fields[i], &a->v[i], &b->v[i]))
+            cn += (size_t)snprintf(changed + cn, size - cn, "%s%s", cn ? "," : "", tracked[t]);
+    }
+    return cn;
+}
+
 emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_err *err)
+{
+    return store_record_change(st, r, ctx, NULL, err);
+}
+
+emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *changed_out, emb_err *err)
 {
     const kind_def *k = r->kind;
     memo_forget(k, ctx);
+    if (changed_out)
+        *changed_out = 0;
     arena tmp;
     arena_init(&tmp, 4096);
     record *before = NULL;
@@ -614,7 +695,8 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
     }
     r->id = given->id;
     memcpy(r->v, given->v, k->nfields * sizeof *r->v);
-    if (!strcmp(k->name, "deals") && (rc = deal_rules(st, r, before, ctx, err)))
+    int is_deal = !strcmp(k->name, "deals");
+    if (is_deal && (rc = deal_rules(st, r, before, ctx, err)))
         goto done;
     if (!strcmp(k->name, "leads")) {
         field_value *created = record_get(r, "created");
@@ -634,40 +716,23 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
     if ((rc = check_required(merged, err)))
         goto done;
 
-    char sql[SQL_MAX];
-    size_t n = (size_t)snprintf(sql, sizeof sql, "UPDATE %s SET ", k->table);
-    int nset = 0;
-    for (size_t i = 0; i < k->nfields; i++)
-        if (stored(&k->fields[i]) && r->v[i].state != FV_UNSET)
-            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s = ?", nset++ ? ", " : "", k->fields[i].column);
-    if (nset) {
-        snprintf(sql + n, sizeof sql - n, " WHERE id = ?");
-        sqlite3_stmt *s;
-        if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK) {
-            rc = store_sql_error(st, "update", err);
-            goto done;
-        }
-        int pos = 1;
-        for (size_t i = 0; i < k->nfields; i++)
-            if (stored(&k->fields[i]) && r->v[i].state != FV_UNSET)
-                records__bind_value(s, pos++, &k->fields[i], &r->v[i]);
-        sqlite3_bind_int64(s, pos, r->id);
-        int step = sqlite3_step(s);
-        if (step != SQLITE_DONE)
-            rc = records__constraint_error(st, k, err);
-        sqlite3_finalize(s);
-        if (rc)
-            goto done;
-    }
-    if (!strcmp(k->name, "deals")) {
-        char changed[128] = "";
-        size_t cn = 0;
-        for (int t = 0; tracked[t]; t++) {
-            int i = kind_field_index(k, tracked[t]);
-            if (!value_equal(&k->fields[i], &before->v[i], &merged->v[i]))
-                cn += (size_t)snprintf(changed + cn, sizeof changed - cn, "%s%s", cn ? "," : "", tracked[t]);
-        }
-        if (cn) {
+    /* Nothing is written for a row that holds every value already. */
+    int row_same = 1, product_same = 1;
+    int64_t link = 0;
+    for (size_t i = 0; i < k->nfields && row_same; i++)
+        if (stored(&k->fields[i]) && !value_equal(&k->fields[i], &before->v[i], &merged->v[i]))
+            row_same = 0;
+    if (is_deal && (rc = deal_product_same(st, merged, &product_same, &link, err)))
+        goto done;
+    if (row_same && product_same)
+        goto done;
+    if (changed_out)
+        *changed_out = 1;
+    if (!row_same && ((rc = import_log_save(ctx->log, k->table, r->id, err)) || (rc = update_row(st, merged, err))))
+        goto done;
+    if (is_deal) {
+        char changed[128];
+        if (tracked_changes(before, merged, changed, sizeof changed)) {
             const field_value *closed = record_get(merged, "closed");
             const field_value *status = record_get(merged, "status");
             /* A close is dated by its close time; other changes by the time of the change. */
@@ -677,13 +742,25 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
             if ((rc = append_history(st, r->id, at, changed, merged, ctx, err)))
                 goto done;
         }
-        if ((rc = records__add_deal_product(st, merged, err)))
+        if (!product_same && ((link && (rc = import_log_save(ctx->log, "deal_products", link, err))) ||
+                              (rc = records__add_deal_product(st, merged, err))))
             goto done;
     }
     rc = audit(st, "update", k, r->id, ctx, err);
 done:
     arena_release(&tmp);
     return rc;
+}
+
+emb_code store_deal_history_change(store *st, const record *before, const record *after, const change_ctx *ctx,
+                                   int *appended, emb_err *err)
+{
+    char changed[128];
+    *appended = 0;
+    if (!tracked_changes(before, after, changed, sizeof changed))
+        return EMB_OK;
+    *appended = 1;
+    return append_history(st, after->id, ctx->now, changed, after, ctx, err);
 }
 
 emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a, record **out, emb_err *err)

@@ -82,6 +82,8 @@ typedef struct {
     } pipeline[STORE_MEMO_PIPELINES];
 } store_deal_memo;
 
+struct import_log; /* store/import_log.h */
+
 typedef struct {
     int64_t now;       /* time of the change, Unix seconds UTC */
     int64_t author_id; /* user making the change, 0 when unknown (imports, CLI without login) */
@@ -89,6 +91,8 @@ typedef struct {
                           the whole load instead of one per record */
     store_deal_memo *memo; /* NULL, or the caller's memo of stages for a bulk load: every
                               change to stages and pipelines must then go through this ctx */
+    struct import_log *log; /* NULL, or the running import's log: each row an update really
+                               changes is saved there first (import_log_save) */
 } change_ctx;
 
 /* Inserts r (r->id must be 0), applying defaults and domain rules; sets r->id.
@@ -99,6 +103,17 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
 /* Updates the fields of r that are set or null (r->id names the row), applying the
  * domain rules; unchanged tracked deal fields append no history. */
 emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_err *err);
+
+/* store_record_update() that says whether anything changed: when the row (and a
+ * deal's product link) already holds every value, the rules still check r but
+ * nothing is written, no history and no audit row, and *changed = 0. */
+emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *changed, emb_err *err);
+
+/* For a deal changed other than by store_record_update (an import's undo writes
+ * rows back): appends the deal_history row of the change from before to after,
+ * dated ctx->now, when a tracked field differs; *appended = 1 then, else 0. */
+emb_code store_deal_history_change(store *st, const record *before, const record *after, const change_ctx *ctx,
+                                   int *appended, emb_err *err);
 
 /* Reads a whole record; EMB_NOT_FOUND when no row has that id. */
 emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a, record **out, emb_err *err);

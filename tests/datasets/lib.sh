@@ -93,10 +93,11 @@ ds_compare() {
     fi
 }
 
-# ds_snapshot DB FILE: every row of DB but the audit log and the organisation row
-# (whose generation counter every write bumps), as SQL text.
+# ds_snapshot DB FILE: every row of DB but the audit log, the import log and the
+# organisation row (whose generation counter every write bumps), as SQL text.
 ds_snapshot() {
-    sqlite3 "$1" .dump | grep -v -e '^INSERT INTO audit_log' -e '^INSERT INTO organisation' >"$2"
+    sqlite3 "$1" .dump | grep -v -e '^INSERT INTO audit_log' -e '^INSERT INTO organisation' \
+        -e '^INSERT INTO imports' -e '^INSERT INTO import_created' -e '^INSERT INTO import_changed' >"$2"
 }
 
 # ds_documented NAME: every command of NAME.commands appears, as written, in the

@@ -19,7 +19,7 @@ expect_eq "O1 Gadget" "7|1445|500||9609|" "$(line O1 Gadget)"
 # 1 x 0.25 x 0.5 = 0.125 -> 0.13 (half away from zero)
 expect_eq "O2 Widget" "1|25|5000|10|13|10" "$(line O2 Widget)"
 expect_eq "O2 Gizmo" "2|1000|0||2000|" "$(line O2 Gizmo)"
-expect_output_contains "created 0, updated 4" "$EMBUDO" --db "$db" import order_lines "$D/order_lines.csv"
+expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 4" "$EMBUDO" --db "$db" import order_lines "$D/order_lines.csv"
 expect_eq "4 lines after re-import" "4" "$(q "select count(*) from order_lines")"
 # Amount and profit, no unit price: cost = amount - profit.
 expect_status 0 "$EMBUDO" --db "$db" import order_lines "$D/order_lines_profit.csv" --create-missing

@@ -47,7 +47,7 @@ expect_eq "parents" "Child Co|Parent Co;Parent Co|Grand Co;Grand Co|" \
 expect_status 0 "$EMBUDO" --db "$db" import users "$D/employees.csv" --map name=first_name+last_name
 expect_eq "employees" "1|Nancy Davolio|Andrew Fuller;2|Andrew Fuller|;3|Janet Leverling|Andrew Fuller" \
     "$(q "select u.ext_id, u.name, ifnull(m.name,'') from users u left join users m on m.id=u.manager_id where u.ext_id is not null order by u.ext_id" | paste -sd';')"
-expect_output_contains "created 0, updated 3" "$EMBUDO" --db "$db" import users "$D/employees.csv" --map name=first_name+last_name
+expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 3" "$EMBUDO" --db "$db" import users "$D/employees.csv" --map name=first_name+last_name
 
 # --value-map turns codes into names before parsing.
 expect_status 0 "$EMBUDO" --db "$db" import products "$D/categories_products.csv" --map category=category_id \
@@ -71,6 +71,6 @@ expect_eq "leads" "L1|L1|social|1517443200;L2|Shop Two|paid_search|1520208000" \
 expect_status 0 "$EMBUDO" --db "$db" import stages "$D/stages.csv"
 expect_eq "stage updated in place" "8|2500" "$(q "select count(*), (select probability_bp from stages where name='Qualification') from stages")"
 printf 'id,name,default\n#1,Sales,1\n' > "$TMP/p.csv"
-expect_output_contains "created 0, updated 1" "$EMBUDO" --db "$db" import pipelines "$TMP/p.csv"
+expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 1" "$EMBUDO" --db "$db" import pipelines "$TMP/p.csv"
 expect_eq "pipeline 1 keeps no external id" "1|" "$(q "select count(*), ifnull(ext_id,'') from pipelines")"
 finish

@@ -32,9 +32,9 @@ expect_eq "users created as reps" "rep|2" "$(q "select role, count(*) from users
 expect_eq "one audit row for the import" "import|deals|4" \
     "$(q "select action, kind, json_extract(detail, '\$.created') from audit_log")"
 
-# Importing again updates: same counts, no new history.
+# Importing again finds every row unchanged: nothing written, no new history.
 sum1=$(sqlite3 "$db" "select * from deals; select * from deal_history" | md5sum)
-expect_output_contains "created 0, updated 4" "$EMBUDO" --db "$db" import deals "$D/deals_es.csv" --create-missing
+expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 4" "$EMBUDO" --db "$db" import deals "$D/deals_es.csv" --create-missing
 sum2=$(sqlite3 "$db" "select * from deals; select * from deal_history" | md5sum)
 expect_eq "re-import leaves deals and history as they were" "$sum1" "$sum2"
 expect_eq "still 4 deals, 3 accounts, 2 users" "4|3|2" \
@@ -52,7 +52,7 @@ expect_eq "count goal" "2025-03-01|2025-04-01|12" \
 expect_status 0 "$EMBUDO" --db "$db" import expenses "$D/expenses.csv"
 expect_eq "expenses" "marketing|google ads|2025-01-01|2025-02-01|150000;sales||2025-01-01|2025-04-01|200050" \
     "$(q "select category, channel, period_from, period_to, amount from expenses order by id" | paste -sd';')"
-expect_output_contains "created 0, updated 2" "$EMBUDO" --db "$db" import expenses "$D/expenses.csv"
+expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 2" "$EMBUDO" --db "$db" import expenses "$D/expenses.csv"
 
 # deals_us.csv: m/d/Y decided per column, $1,234.56, 2,000, quoted newline, Closed Won.
 db="$TMP/us.db"
