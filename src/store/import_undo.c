@@ -6,14 +6,14 @@
  * index on their reference; the checks below stand in for them):
  *   1. the import exists and is in effect;
  *   2. no later change forbids it: a later import in effect saved a row this one
- *      created or changed; a later edit (audit_log update/delete) touched one; a row
- *      outside this import refers to a record it created (deal_history aside: the
- *      history of a deleted deal goes with it);
+ *      created or changed; a later edit (audit_log update/delete) touched one;
  *   3. the rows it changed are written back from their saved images; a deal whose
  *      tracked fields come back gets a deal_history row; the restored tables must
  *      still satisfy their foreign keys;
- *   4. the rows it created are deleted by range, a created deal's history and
- *      products with it;
+ *   4. no row outside the import's ranges refers to a record it created (checked
+ *      after 3, which takes back the references the import itself made; deal_history
+ *      aside: the history of a deleted deal goes with it); then the rows it created
+ *      are deleted by range, a created deal's history and products with it;
  *   5. the import is marked undone, and one audit row records the undo.
  */
 #include <jansson.h>
@@ -41,6 +41,11 @@ typedef struct {
     int64_t audit_id;
     undo_range *r;
     size_t nr;
+    struct {
+        char table[64];
+        sqlite3_stmt *s; /* restore_sql of the table, prepared at its first row */
+    } restore[16];
+    size_t nrestore;
 } undo_job;
 
 static const kind_def *kind_of_table(const char *table)
@@ -223,7 +228,8 @@ static emb_code check_later_edits(undo_job *u, emb_err *err)
     return rc;
 }
 
-/* 2c. A row this import did not create refers to a record it created. */
+/* 4a. After the restore: a row this import did not create refers to a record it
+ * created. */
 static emb_code check_references(undo_job *u, emb_err *err)
 {
     sqlite3_stmt *fk;
@@ -307,18 +313,27 @@ static emb_code restore_row(undo_job *u, const char *table, int64_t id, const ch
     arena_init(&a, 2048);
     record *before = NULL, *after = NULL;
     emb_code rc = is_deal ? store_record_get(st, k, id, &a, &before, err) : EMB_OK;
-    char *sql = rc ? NULL : restore_sql(st, table, err);
-    sqlite3_stmt *s = NULL;
-    if (!rc && !sql)
-        rc = err->code;
-    if (!rc && !(rc = prepare(st, sql, &s, err))) {
+    size_t t = 0;
+    while (t < u->nrestore && strcmp(u->restore[t].table, table) != 0)
+        t++;
+    if (!rc && t == u->nrestore) {
+        char *sql = t < 16 ? restore_sql(st, table, err) : NULL;
+        if (t == 16)
+            rc = emb_err_set(err, EMB_INTERNAL, "an import changed rows of more than 16 tables");
+        else if (!sql)
+            rc = err->code;
+        else if (!(rc = prepare(st, sql, &u->restore[t].s, err)))
+            snprintf(u->restore[u->nrestore++].table, sizeof u->restore[0].table, "%s", table);
+        free(sql);
+    }
+    if (!rc) {
+        sqlite3_stmt *s = u->restore[t].s;
         sqlite3_bind_text(s, 1, image, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, id);
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = store_sql_error(st, "undo", err);
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
-    free(sql);
     int appended = 0;
     if (!rc && is_deal && !(rc = store_record_get(st, k, id, &a, &after, err)))
         rc = store_deal_history_change(st, before, after, ctx, &appended, err);
@@ -371,7 +386,7 @@ static emb_code restore_changed(undo_job *u, const change_ctx *ctx, import_undo_
     return rc;
 }
 
-/* 4. The rows it created: the records of each range, a created deal's history and
+/* 4b. The rows it created: the records of each range, a created deal's history and
  * products with it. */
 static emb_code delete_created(undo_job *u, import_undo_result *res, emb_err *err)
 {
@@ -442,14 +457,16 @@ emb_code import_log_undo(store *st, int64_t id, const change_ctx *ctx, import_un
         return rc;
     }
     if (!(rc = load_import(&u, id, err)) && !(rc = check_later_imports(&u, err)) &&
-        !(rc = check_later_edits(&u, err)) && !(rc = check_references(&u, err)) &&
-        !(rc = restore_changed(&u, ctx, res, err)) && !(rc = delete_created(&u, res, err)) &&
+        !(rc = check_later_edits(&u, err)) && !(rc = restore_changed(&u, ctx, res, err)) &&
+        !(rc = check_references(&u, err)) && !(rc = delete_created(&u, res, err)) &&
         !(rc = mark_undone(&u, ctx, res, err)))
         rc = store_commit(st, err);
     else
         store_rollback(st);
     res->id = u.id;
     free(u.r);
+    for (size_t t = 0; t < u.nrestore; t++)
+        sqlite3_finalize(u.restore[t].s);
     store_bulk_fk_enforce(st, 1, NULL);
     return rc;
 }

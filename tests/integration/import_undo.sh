@@ -154,6 +154,44 @@ expect_eq "both undone: empty again" "0|0|0|0|0" \
     "$(sqlite3 "$db2" "select (select count(*) from deals), (select count(*) from accounts), (select count(*) from users),
                           (select count(*) from activities), (select count(*) from deal_history)")"
 
+# ---- records of other kinds, and a deal's product ---------------------------------------
+db4="$TMP/a.db"
+"$EMBUDO" --db "$db4" init --currency EUR >/dev/null
+printf 'id,name,segment,city\nA1,Acme,SMB,Madrid\nA2,Beta,Enterprise,Lima\n' >"$TMP/acc.csv"
+printf 'id,name,segment,city\nA1,Acme,Enterprise,Madrid\nA2,Beta,Enterprise,\nA3,Gamma,SMB,Quito\n' >"$TMP/acc2.csv"
+printf 'id,title,account,stage,amount,created,product\nP1,Kit,A1,Proposal,10,2025-01-10,Widget\n' >"$TMP/pd.csv"
+printf 'id,title,account,stage,amount,created,product\nP1,Kit,A1,Proposal,12,2025-01-10,Widget\n' >"$TMP/pd2.csv"
+"$EMBUDO" --db "$db4" import accounts "$TMP/acc.csv" >/dev/null
+"$EMBUDO" --db "$db4" import deals "$TMP/pd.csv" --create-missing >/dev/null
+acc() { sqlite3 "$db4" "select ext_id, name, segment, coalesce(city, '') from accounts order by id" | paste -sd';'; }
+prod() { sqlite3 "$db4" "select d.ext_id, d.amount, p.name, dp.unit_price from deal_products dp join deals d on d.id = dp.deal_id
+                         join products p on p.id = dp.product_id order by dp.id" | paste -sd';'; }
+expect_eq "accounts before" "A1|Acme|SMB|Madrid;A2|Beta|Enterprise|Lima" "$(acc)"
+expect_eq "product link before" "P1|1000|Widget|1000" "$(prod)"
+expect_status 0 "$EMBUDO" --db "$db4" import accounts "$TMP/acc2.csv"
+grep -qF "created 1, updated 1, repeated 0, rejected 0, unchanged 1" "$TMP/out"; check "accounts: an empty cell changes nothing"
+expect_status 0 "$EMBUDO" --db "$db4" import deals "$TMP/pd2.csv"
+expect_eq "product link changed" "P1|1200|Widget|1200" "$(prod)"
+expect_eq "deal and its product link saved" "deal_products|1;deals|1" \
+    "$(sqlite3 "$db4" "select tbl, record_id from import_changed where import_id = 4 order by tbl" | paste -sd';')"
+# An import that points a stored deal to an account it creates: the undo takes the
+# reference back before deleting the account.
+printf 'id,title,account,stage,amount,created\nP1,Kit,Zeta,Proposal,12,2025-01-10\n' >"$TMP/pd3.csv"
+expect_status 0 "$EMBUDO" --db "$db4" import deals "$TMP/pd3.csv" --create-missing
+expect_eq "P1 moved to Zeta" "Zeta" "$(sqlite3 "$db4" "select a.name from deals d join accounts a on a.id = d.account_id")"
+expect_status 0 "$EMBUDO" --db "$db4" import undo
+expect_eq "P1 back at Acme, Zeta gone" "Acme|3" \
+    "$(sqlite3 "$db4" "select a.name, (select count(*) from accounts) from deals d join accounts a on a.id = d.account_id")"
+expect_status 0 "$EMBUDO" --db "$db4" import undo
+expect_eq "product link restored" "P1|1000|Widget|1000" "$(prod)"
+expect_status 0 "$EMBUDO" --db "$db4" import undo
+expect_eq "accounts restored, Gamma gone" "A1|Acme|SMB|Madrid;A2|Beta|Enterprise|Lima" "$(acc)"
+expect_status 0 "$EMBUDO" --db "$db4" import undo
+expect_eq "deal and the product --create-missing made gone" "0|0|0|0" \
+    "$(sqlite3 "$db4" "select (select count(*) from deals), (select count(*) from products), (select count(*) from deal_products),
+                           (select count(*) from deal_history)")"
+expect_eq "the first accounts stay" "2" "$(sqlite3 "$db4" "select count(*) from accounts")"
+
 # ---- a killed undo leaves all or nothing ---------------------------------------------------
 db3="$TMP/k.db"
 awk 'BEGIN { print "id,title,account,owner,stage,amount,created,closed"
