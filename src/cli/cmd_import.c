@@ -21,8 +21,9 @@ const cli_command cmd_import = {
         "\n"
         "Imports records of KIND (deals, leads, accounts, contacts, users, teams, regions,\n"
         "products, orders, order_lines, activities, goals, expenses, rates, pipelines,\n"
-        "stages) from a CSV file: UTF-8 with or without a byte-order mark, comma, semicolon\n"
-        "or tab separated, any line ends. Columns are matched to fields by name or by\n"
+        "stages) from a CSV file: UTF-8 with or without a byte-order mark (windows-1252,\n"
+        "latin1 and UTF-16 are detected and converted), comma, semicolon or tab separated,\n"
+        "any line ends. Columns are matched to fields by name or by\n"
         "English and Spanish synonyms (`embudo import --fields KIND` lists them). The\n"
         "import is one transaction: every row or none. Importing the same file again\n"
         "updates what it created and never duplicates (rows are keyed by their id);\n"
@@ -42,6 +43,8 @@ const cli_command cmd_import = {
         "                             (default: ISO, or detected over each whole column)\n"
         "  --decimal dot|comma        decimal separator of numbers (default: per value,\n"
         "                             1.234,56 and 1,234.56 both work)\n"
+        "  --encoding ENC             the file's encoding: utf-8, windows-1252, latin1 or\n"
+        "                             utf-16 (default: detected, and refused when unclear)\n"
         "  --create-missing           create referenced accounts, users, products, stages ...\n"
         "                             that do not exist yet, instead of reporting them\n"
         "  --dry-run                  check every row and report, writing nothing\n"
@@ -55,7 +58,7 @@ const cli_command cmd_import = {
     .run = run,
 };
 
-enum { OPT_MAP = 1, OPT_SET, OPT_STAGE_MAP, OPT_VALUE_MAP, OPT_DATE_FORMAT, OPT_DECIMAL, OPT_CREATE, OPT_DRY, OPT_SKIP, OPT_FIELDS };
+enum { OPT_MAP = 1, OPT_SET, OPT_STAGE_MAP, OPT_VALUE_MAP, OPT_DATE_FORMAT, OPT_DECIMAL, OPT_CREATE, OPT_DRY, OPT_SKIP, OPT_FIELDS, OPT_ENCODING };
 
 typedef struct {
     FILE *err;
@@ -103,6 +106,8 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
             fprintf(out, "%s %lld %s", i ? "," : "", (long long)s->refs_created[i].count, s->refs_created[i].kind);
         fputc('\n', out);
     }
+    if (s->encoding)
+        fprintf(out, "  encoding: %s (detected; --encoding chooses another)\n", s->encoding);
     fputs("  columns:", out);
     for (size_t i = 0; i < s->nmapping; i++)
         fprintf(out, "%s %s", i ? "," : "", s->mapping[i]);
@@ -134,6 +139,8 @@ static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary 
                           (json_int_t)s->rejected, "columns", map,
                           "ignored_columns", ign, "created_references", refs, "errors", errs, "seconds", s->seconds,
                           "rows_per_second", s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
+    if (j && s->encoding)
+        json_object_set_new(j, "encoding", json_string(s->encoding));
     char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         fprintf(ctx->out, "%s\n", text);
@@ -173,6 +180,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"dry-run", no_argument, NULL, OPT_DRY},
         {"skip-invalid", required_argument, NULL, OPT_SKIP},
         {"fields", no_argument, NULL, OPT_FIELDS},
+        {"encoding", required_argument, NULL, OPT_ENCODING},
         CLI_COMMON_OPTIONS,
         {0},
     };
@@ -232,6 +240,12 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             break;
         case OPT_FIELDS:
             fields = 1;
+            break;
+        case OPT_ENCODING:
+            if (charset_parse(optarg, &o.limits.encoding)) {
+                status = cli_usage_error(ctx, cmd, "--encoding '%s': use %s", optarg, CHARSET_OPTION_NAMES);
+                goto done;
+            }
             break;
         default:
             status = cli_option_error(ctx, cmd, argv);

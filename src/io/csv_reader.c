@@ -10,6 +10,11 @@
  * also blank lines; a record ended by CR followed at once by an empty LF record
  * is one CRLF line end. Line breaks inside quoted fields are counted from the
  * field bytes ('\n' only, so CRLF inside a field counts once).
+ *
+ * Encodings: the first chunk is read raw and charset_decide() looks at it; UTF-8
+ * is parsed straight from the chunk as it is read, anything else is read into a
+ * raw buffer and converted into the chunk (next_chunk). NUL bytes: a memchr per
+ * chunk sets a sticky flag, and only then does each field look for one.
  */
 #include "io/csv_reader.h"
 
@@ -48,6 +53,17 @@ struct csv_reader {
     unsigned char *chunk;
     int started, done, failed;
     emb_err fail_err;
+
+    charset_choice enc;  /* decided when the first chunk is read */
+    charset_conv *conv;  /* NULL for UTF-8 */
+    char *raw;           /* input not yet converted: raw[0..raw_len) */
+    size_t raw_len;
+    int raw_eof;         /* the input is read to its end */
+    int conv_failed;     /* conv_err waits for the text before it to be parsed */
+    emb_err conv_err;
+    int nul;             /* a NUL byte was seen in the input */
+    char *hdr;           /* the header's fields, each NUL-terminated, for messages */
+    size_t hdr_n;
 
     char *data; /* field bytes, each followed by a NUL */
     size_t data_len, data_cap;
@@ -155,6 +171,52 @@ __attribute__((format(printf, 3, 4))) static void fail(csv_reader *r, emb_code c
     va_end(ap);
 }
 
+/* The header of column c, or NULL. */
+static const char *header_of(const csv_reader *r, size_t c)
+{
+    const char *h = r->hdr;
+    if (!h || c >= r->hdr_n)
+        return NULL;
+    while (c--)
+        h += strlen(h) + 1;
+    return h;
+}
+
+static void nul_in_field(csv_reader *r, const char *s, size_t len)
+{
+    size_t col = r->cur_n + 1, at = (size_t)((const char *)memchr(s, '\0', len) - s);
+    const char *name = header_of(r, r->cur_n);
+    char where[160];
+    if (!r->hdr)
+        snprintf(where, sizeof where, "the header, column %zu", col);
+    else if (name && *name)
+        snprintf(where, sizeof where, "row %lld, column %zu ('%.80s')", (long long)r->record + 1, col, name);
+    else
+        snprintf(where, sizeof where, "row %lld, column %zu", (long long)r->record + 1, col);
+    fail(r, EMB_INVALID,
+         "%s: the cell holds a NUL byte after '%.40s', which text never has; remove it, or if the file is UTF-16 "
+         "give --encoding utf-16",
+         where, at ? s : "");
+}
+
+/* Keeps a copy of the header (the first row) for messages. */
+static void save_header(csv_reader *r)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < r->cur_n; i++)
+        bytes += r->flds[r->cur_first + i].len + 1;
+    r->hdr = malloc(bytes ? bytes : 1);
+    if (!r->hdr)
+        return; /* messages without header names */
+    char *p = r->hdr;
+    for (size_t i = 0; i < r->cur_n; i++) {
+        const field_ent *f = &r->flds[r->cur_first + i];
+        memcpy(p, r->data + f->off, f->len + 1);
+        p += f->len + 1;
+    }
+    r->hdr_n = r->cur_n;
+}
+
 static void on_field(void *s, size_t len, void *ud)
 {
     csv_reader *r = ud;
@@ -177,6 +239,10 @@ static void on_field(void *s, size_t len, void *ud)
         fail(r, EMB_INVALID,
              "line %lld: a field is longer than %zu bytes (an unclosed quote?); fix the file or split the field",
              (long long)r->cur_line, r->lim.max_field);
+        return;
+    }
+    if (r->nul && memchr(s, '\0', len)) {
+        nul_in_field(r, (const char *)s, len);
         return;
     }
     const char *p = s, *end = p + len;
@@ -225,6 +291,8 @@ static void on_record(int c, void *ud)
             return;
         }
         r->rows[r->nrows++] = (row_ent){r->cur_first, r->cur_n, r->record, r->cur_line, r->cur_bad};
+        if (!r->hdr)
+            save_header(r);
     } else {
         /* A row of empty fields (",,,"), as spreadsheets leave at the end: skipped. */
         r->nflds = r->cur_first;
@@ -282,6 +350,8 @@ static ssize_t read_some(csv_reader *r, unsigned char *buf, size_t cap)
 
 static void parse_chunk(csv_reader *r, const unsigned char *buf, size_t n)
 {
+    if (!r->nul && memchr(buf, '\0', n))
+        r->nul = 1;
     if (csv_parse(&r->p, buf, n, on_field, on_record, r) != n) {
         int e = csv_error(&r->p);
         fail(r, e == CSV_ENOMEM || e == CSV_ETOOBIG ? EMB_NOMEM : EMB_INVALID,
@@ -292,6 +362,81 @@ static void parse_chunk(csv_reader *r, const unsigned char *buf, size_t n)
         fail(r, EMB_INVALID,
              "line %lld: a field is longer than %zu bytes (an unclosed quote?); fix the file or split the field",
              (long long)(r->cur_n ? r->cur_line : r->line), r->lim.max_field);
+}
+
+static int read_failed(csv_reader *r)
+{
+    fail(r, EMB_IO, "cannot read the file near line %lld: %s", (long long)r->line, strerror(errno));
+    return -1;
+}
+
+/* Converts raw input into the chunk: *n bytes of UTF-8, 0 at the end. */
+static int convert(csv_reader *r, size_t *n)
+{
+    if (r->conv_failed) {
+        fail(r, r->conv_err.code, "line %lld: %s", (long long)r->line, r->conv_err.msg);
+        return -1;
+    }
+    for (;;) {
+        if (!r->raw_eof && r->raw_len < CHUNK_SIZE) {
+            ssize_t got = read_some(r, (unsigned char *)r->raw + r->raw_len, CHUNK_SIZE - r->raw_len);
+            if (got < 0)
+                return read_failed(r);
+            r->offset += got;
+            r->raw_len += (size_t)got;
+            r->raw_eof = got == 0;
+        }
+        const char *src = r->raw;
+        char *dst = (char *)r->chunk;
+        emb_code rc = charset_conv_run(r->conv, &src, r->raw + r->raw_len, &dst, (char *)r->chunk + CHUNK_SIZE,
+                                       r->raw_eof, &r->conv_err);
+        r->raw_len -= (size_t)(src - r->raw);
+        memmove(r->raw, src, r->raw_len);
+        *n = (size_t)(dst - (char *)r->chunk);
+        if (rc) {
+            r->conv_failed = 1; /* reported once the text before it is parsed */
+            if (*n)
+                return 0;
+            return convert(r, n);
+        }
+        if (*n || (r->raw_eof && !r->raw_len))
+            return 0;
+    }
+}
+
+/* The next piece of UTF-8 text to parse: *buf[0..*n), *n == 0 at the end; -1 when
+ * the reader failed. The first call decides the encoding. */
+static int next_chunk(csv_reader *r, const unsigned char **buf, size_t *n)
+{
+    *buf = r->chunk;
+    if (r->started && r->conv)
+        return convert(r, n);
+    ssize_t got = read_some(r, r->chunk, CHUNK_SIZE);
+    if (got < 0)
+        return read_failed(r);
+    r->offset += got;
+    *n = (size_t)got;
+    if (r->started)
+        return 0;
+    r->started = 1;
+    emb_err e;
+    if (charset_decide(r->lim.encoding, r->chunk, *n, *n < CHUNK_SIZE, &r->enc, &e)) {
+        fail(r, e.code, "%s", e.msg);
+        return -1;
+    }
+    *buf += r->enc.bom;
+    *n -= r->enc.bom;
+    if (r->enc.id == CHARSET_UTF8)
+        return 0;
+    if (charset_conv_open(r->enc.id, &r->conv, &e) || !(r->raw = malloc(CHUNK_SIZE))) {
+        fail(r, r->conv ? EMB_NOMEM : e.code, "%s", r->conv ? "out of memory" : e.msg);
+        return -1;
+    }
+    memcpy(r->raw, *buf, *n);
+    r->raw_len = *n;
+    r->raw_eof = got < CHUNK_SIZE;
+    *buf = r->chunk;
+    return convert(r, n);
 }
 
 static void finish(csv_reader *r)
@@ -336,22 +481,14 @@ int csv_reader_next(csv_reader *r, const csv_row **row, emb_err *err)
         if (r->done)
             return 0;
         compact(r);
-        size_t skip = 0;
-        ssize_t n = read_some(r, r->chunk, CHUNK_SIZE);
-        if (n < 0) {
-            fail(r, EMB_IO, "cannot read the file near line %lld: %s", (long long)r->line, strerror(errno));
+        const unsigned char *buf;
+        size_t n;
+        if (next_chunk(r, &buf, &n))
             continue;
-        }
-        if (!r->started) {
-            r->started = 1;
-            if (n >= 3 && r->chunk[0] == 0xEF && r->chunk[1] == 0xBB && r->chunk[2] == 0xBF)
-                skip = 3;
-        }
-        r->offset += n;
         if (n == 0)
             finish(r);
         else
-            parse_chunk(r, r->chunk + skip, (size_t)n - skip);
+            parse_chunk(r, buf, n);
     }
 }
 
@@ -435,7 +572,17 @@ void csv_reader_close(csv_reader *r)
     free(r->rows);
     free(r->ptrs);
     free(r->lens);
+    free(r->raw);
+    free(r->hdr);
+    charset_conv_close(r->conv);
     free(r);
+}
+
+const char *csv_reader_encoding(const csv_reader *r, int *detected)
+{
+    if (detected)
+        *detected = r->enc.detected;
+    return charset_name(r->started ? r->enc.id : CHARSET_UTF8);
 }
 
 int64_t csv_reader_offset(const csv_reader *r) { return r->offset; }

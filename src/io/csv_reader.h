@@ -7,6 +7,13 @@
  * of any length (ragged rows are the caller's business). Blank lines are skipped.
  * Spaces around unquoted fields are trimmed (libcsv's rule).
  *
+ * Encodings (io/charset.h): the reader decides the input's encoding from its first
+ * chunk (or obeys csv_limits.encoding) and converts anything but UTF-8 to UTF-8
+ * before parsing; a start that is not UTF-8 and whose encoding ICU cannot tell
+ * with confidence stops the reader at once with EMB_INVALID. UTF-8 input is parsed
+ * as it is read, as before. A NUL byte in a field stops the reader with
+ * EMB_INVALID naming the row, the column and its header (text never holds one).
+ *
  * Limits are given at creation: a field longer than max_field bytes or a record
  * with more than max_columns fields stops the reader with EMB_INVALID naming the
  * line; memory stays bounded by max_field plus one chunk. A field that is not
@@ -25,11 +32,13 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "io/charset.h"
 
 typedef struct {
     size_t max_field;   /* bytes per field; 0 picks CSV_DEFAULT_MAX_FIELD */
     size_t max_columns; /* fields per record; 0 picks CSV_DEFAULT_MAX_COLUMNS */
     char delimiter;     /* 0 picks ',' */
+    charset_id encoding; /* CHARSET_AUTO (0) detects */
 } csv_limits;
 
 #define CSV_DEFAULT_MAX_FIELD (1u << 20)
@@ -63,6 +72,11 @@ int csv_reader_next(csv_reader *r, const csv_row **row, emb_err *err);
  * progress reports. */
 int64_t csv_reader_offset(const csv_reader *r);
 int64_t csv_reader_size(const csv_reader *r);
+
+/* The input's encoding, once the first record has been asked for: its name
+ * ("UTF-8", "windows-1252" ...) and *detected (may be NULL) 1 when detection chose
+ * a conversion (not given, not plain UTF-8). */
+const char *csv_reader_encoding(const csv_reader *r, int *detected);
 
 /* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int csv_utf8_valid(const char *s, size_t len);

@@ -383,7 +383,8 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     if (row->bad_utf8 >= 0) {
         import_field col = {.label = (size_t)row->bad_utf8 < j->ncols ? j->cols[row->bad_utf8] : "?"};
         import_row_error(j, &col, NULL,
-                         "is not valid UTF-8 text; save the file as UTF-8 (for example with iconv -f latin1 -t utf-8)");
+                         "is not valid UTF-8 text; give the file's --encoding (windows-1252, latin1, utf-16) or save "
+                         "it as UTF-8");
         goto reject;
     }
     for (size_t c = j->ncols; c < row->n; c++)
@@ -539,6 +540,9 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
                          o->path);
     if (rc)
         goto fail;
+    int detected;
+    const char *enc = csv_reader_encoding(j->reader, &detected);
+    sum->encoding = detected ? enc : NULL;
     j->ncols = hdr->n;
     j->cols = arena_alloc(&j->perm, j->ncols * sizeof *j->cols);
     if (!j->cols) {

@@ -102,6 +102,7 @@ typedef struct {
     int64_t errors_total;  /* errors found, shown or not */
     int committed;         /* 1 when the rows were written (not a dry run, not failed, not all unchanged) */
     int64_t import_id;     /* its id in the import log (store/import_log.h), 0 when not recorded */
+    const char *encoding;  /* the file's encoding when detected and converted ("windows-1252"), else NULL */
     double seconds;
     arena arena;           /* owns the strings above */
 } import_summary;

@@ -204,6 +204,8 @@ static const char *column_list(import_job *j)
     return s;
 }
 
+/* A column by its header (exactly, then normalised), else "#N" as the N-th column
+ * (how a column is picked among several with the same header). */
 static int find_column(import_job *j, const char *name)
 {
     for (size_t i = 0; i < j->ncols; i++)
@@ -215,6 +217,12 @@ static int find_column(import_job *j, const char *name)
         import_norm_header(j->cols[i], have, sizeof have);
         if (!strcmp(want, have))
             return (int)i;
+    }
+    if (name[0] == '#' && name[1] >= '1' && name[1] <= '9') {
+        char *end;
+        unsigned long long n = strtoull(name + 1, &end, 10);
+        if (!*end && n <= j->ncols)
+            return (int)n - 1;
     }
     return -1;
 }
@@ -344,6 +352,33 @@ static int field_open(import_job *j, int idx)
     return !j->excluded[idx] && !(j->slot[idx] >= 0 && j->fields[j->slot[idx]].ncols);
 }
 
+/* Two columns with the same header (as matched: normalised) that would feed a
+ * field not given by --map make the file ambiguous: refused, asking for
+ * --map FIELD=#N. Duplicates that match no field are only ignored columns. */
+static emb_code duplicate_headers(import_job *j, emb_err *err)
+{
+    char h[NORM_MAX], other[NORM_MAX];
+    for (size_t c = 0; c < j->ncols; c++) {
+        import_norm_header(j->cols[c], h, sizeof h);
+        for (size_t d = c + 1; h[0] && d < j->ncols; d++) {
+            import_norm_header(j->cols[d], other, sizeof other);
+            if (strcmp(h, other))
+                continue;
+            for (size_t i = 0; i < j->kind->nfields; i++) {
+                const field_def *f = &j->kind->fields[i];
+                if (!importable(f) || !field_open(j, (int)i) ||
+                    (match_score(f, h) < 0 && id_score(j->kind, f, h) < 0))
+                    continue;
+                return emb_err_set(err, EMB_USAGE,
+                                   "columns %zu and %zu have the same header '%s'; choose the one that is field "
+                                   "'%s' with --map %s=#%zu or --map %s=#%zu (or rename one in the file)",
+                                   c + 1, d + 1, j->cols[d], f->name, f->name, c + 1, f->name, d + 1);
+            }
+        }
+    }
+    return EMB_OK;
+}
+
 static emb_code auto_match(import_job *j, emb_err *err)
 {
     size_t cap = j->ncols * j->kind->nfields + 1;
@@ -444,7 +479,7 @@ emb_code import_map_build(import_job *j, emb_err *err)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     for (size_t i = 0; i < k->nfields; i++)
         j->slot[i] = -1;
-    if (apply_maps(j, err) || auto_match(j, err))
+    if (apply_maps(j, err) || duplicate_headers(j, err) || auto_match(j, err))
         return err->code;
     for (size_t i = 0; i < j->nfields; i++)
         if (!j->fields[i].ncols)

@@ -54,7 +54,7 @@ expect_stderr_contains "is empty; it needs a header row" "$EMBUDO" --db "$db" im
 printf 'id,title,stage\nZ1,"never closed,Won\n' > "$TMP/quote.csv"
 expect_stderr_contains "line 2: a quoted field starting on this row is never closed" "$EMBUDO" --db "$db" import deals "$TMP/quote.csv"
 printf 'id,title,stage\nZ1,caf\351,Prospecting\n' > "$TMP/latin1.csv"
-expect_stderr_contains "row 2, column 'title': is not valid UTF-8" "$EMBUDO" --db "$db" import deals "$TMP/latin1.csv"
+expect_stderr_contains "row 2, column 'title': is not valid UTF-8" "$EMBUDO" --db "$db" import deals "$TMP/latin1.csv" --encoding utf-8
 if [ "$(id -u)" -ne 0 ]; then
     printf 'id,title,stage\n' > "$TMP/unreadable.csv"; chmod 000 "$TMP/unreadable.csv"
     expect_stderr_contains "cannot open" "$EMBUDO" --db "$db" import deals "$TMP/unreadable.csv"

@@ -104,7 +104,9 @@ static void invalid_utf8_is_flagged_per_row(void **state)
 {
     (void)state;
     /* Latin-1 "é" in row 2, column 1; row 3 is fine. */
-    assert_string_equal(dump("a,b\nok,caf\xE9\nx,y\n"), "R1L1:[a][b]\nR2L2U:[ok][caf\xE9]\nR3L3:[x][y]\n");
+    const csv_limits utf8 = {.encoding = CHARSET_UTF8}; /* else detected as windows-1252 */
+    const char *latin = "a,b\nok,caf\xE9\nx,y\n";
+    assert_string_equal(dump_with(latin, strlen(latin), &utf8), "R1L1:[a][b]\nR2L2U:[ok][caf\xE9]\nR3L3:[x][y]\n");
     assert_true(csv_utf8_valid("Etapa, Fecha de creaci\xC3\xB3n", 25));
     assert_false(csv_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
     assert_false(csv_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
@@ -288,6 +290,83 @@ static void prefetch_gives_the_same_rows(void **state)
     free(big);
 }
 
+
+/* Big inputs in windows-1252 and UTF-16 (both orders), 50,000 rows, so that the
+ * conversion is cut at every kind of place by the reader's chunks: every row comes
+ * back as the UTF-8 text it was made from. */
+static void converted_across_chunks(void **state)
+{
+    (void)state;
+    enum { ROWS = 50000 };
+    const char *utf8_word = "Pe\xC3\xB1" "a\xE2\x82\xAC"; /* "Peña€" */
+    for (int mode = 0; mode < 3; mode++) {
+        size_t cap = (size_t)ROWS * 64, n = 0;
+        unsigned char *buf = malloc(cap);
+        assert_non_null(buf);
+        if (mode == 1) { buf[n++] = 0xFF; buf[n++] = 0xFE; }
+        if (mode == 2) { buf[n++] = 0xFE; buf[n++] = 0xFF; }
+        for (int i = 0; i < ROWS; i++) {
+            char line[64];
+            int len = snprintf(line, sizeof line, "%d,Pe#a$\r\n", i); /* # for ñ, $ for € */
+            for (int k = 0; k < len; k++) {
+                unsigned c = (unsigned char)line[k];
+                unsigned cp = c == '#' ? 0xF1 : c == '$' ? 0x20AC : c;
+                if (mode == 0) {
+                    buf[n++] = (unsigned char)(cp == 0x20AC ? 0x80 : cp);
+                } else if (mode == 1) {
+                    buf[n++] = (unsigned char)(cp & 0xFF);
+                    buf[n++] = (unsigned char)(cp >> 8);
+                } else {
+                    buf[n++] = (unsigned char)(cp >> 8);
+                    buf[n++] = (unsigned char)(cp & 0xFF);
+                }
+            }
+        }
+        csv_limits lim = {.encoding = mode == 0 ? CHARSET_WINDOWS_1252 : CHARSET_AUTO};
+        csv_reader *r;
+        emb_err err;
+        assert_int_equal(csv_reader_open_mem((const char *)buf, n, &lim, &r, &err), EMB_OK);
+        const csv_row *row;
+        int i = 0, rc;
+        while ((rc = csv_reader_next(r, &row, &err)) == 1) {
+            char want[16];
+            snprintf(want, sizeof want, "%d", i);
+            assert_int_equal(row->n, 2);
+            assert_string_equal(row->field[0], want);
+            assert_string_equal(row->field[1], utf8_word);
+            assert_int_equal(row->line, i + 1);
+            i++;
+        }
+        assert_int_equal(rc, 0);
+        assert_int_equal(i, ROWS);
+        assert_string_equal(csv_reader_encoding(r, NULL),
+                            mode == 0 ? "windows-1252" : mode == 1 ? "UTF-16LE" : "UTF-16BE");
+        csv_reader_close(r);
+        free(buf);
+    }
+}
+
+/* A character cut by the end of a UTF-16 file, and an unpaired surrogate: errors
+ * naming the line. */
+static void broken_utf16(void **state)
+{
+    (void)state;
+    assert_string_equal(dump_with("\xFF\xFE" "a\0,\0b\0\n\0c\0", 11, NULL),
+                        "R1L1:[a][b]\n!line 2: the file ends in the middle of a UTF-16LE character\n");
+    const char surrogate[] = "\xFF\xFE" "a\0\n\0" "\x00\xD8" "b\0\n\0";
+    const char *got = dump_with(surrogate, sizeof surrogate - 1, NULL);
+    assert_non_null(strstr(got, "R1L1:[a]\n!line 2: bytes that are not UTF-16LE text"));
+}
+
+/* NUL bytes stop the reader naming row, column and header. */
+static void nul_bytes(void **state)
+{
+    (void)state;
+    assert_string_equal(dump_with("id,name\n1,a\0b\n", 14, NULL),
+                        "R1L1:[id][name]\n!row 2, column 2 ('name'): the cell holds a NUL byte after 'a', which "
+                        "text never has; remove it, or if the file is UTF-16 give --encoding utf-16\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +385,9 @@ int main(void)
         cmocka_unit_test(many_rows_across_chunks),
         cmocka_unit_test(files),
         cmocka_unit_test(prefetch_gives_the_same_rows),
+        cmocka_unit_test(converted_across_chunks),
+        cmocka_unit_test(broken_utf16),
+        cmocka_unit_test(nul_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
