@@ -23,6 +23,7 @@ struct exporter {
     int in_read_tx; /* 1 while the snapshot transaction of export_open is open */
     tz *zone;
     refcache *keys;
+    refnames *names;
     recfmt fmt;
 };
 
@@ -33,11 +34,12 @@ emb_code export_open(store *st, exporter **out, emb_err *err)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     ex->st = st;
     if (tz_open(store_org(st)->timezone, &ex->zone, err) ||
-        refcache_new(st, 0, INT64_MAX, &ex->keys, err)) {
+        refcache_new(st, 0, INT64_MAX, &ex->keys, err) || refnames_new(st, ex->keys, &ex->names, err)) {
         export_close(ex);
         return err->code;
     }
-    ex->fmt = (recfmt){.st = st, .zone = ex->zone, .org_currency = store_org(st)->currency, .refs = ex->keys};
+    ex->fmt = (recfmt){.st = st, .zone = ex->zone, .org_currency = store_org(st)->currency, .refs = ex->keys,
+                      .names = ex->names};
     /* One read transaction: every kind and key map comes from the same snapshot,
      * even while other processes write. */
     if (store_exec(st, "BEGIN", err)) {
@@ -55,6 +57,7 @@ void export_close(exporter *ex)
         return;
     if (ex->in_read_tx)
         store_exec(ex->st, "COMMIT", NULL);
+    refnames_free(ex->names);
     refcache_free(ex->keys);
     if (ex->zone)
         tz_close(ex->zone);

@@ -3,10 +3,12 @@
  * `embudo import` reads back: export, import into an empty database, export again
  * gives the same bytes.
  *
- * Columns: the public names of the kind's stored fields that are neither derived
- * nor secret (recfmt_exported), in the kind's order. The "id" column holds each
- * record's key (external id, or "#<id>" when it has none); references hold the
- * referenced record's key (store_record_key). Values are formatted by
+ * Columns: the public names of the kind's stored fields that are not secret
+ * (recfmt_exported), in the kind's order; derived ones (a deal's status) are for
+ * people, and import ignores them. The "id" column holds each record's key
+ * (external id, or "#<id>" when it has none); references name the referenced
+ * record by its external id, else by a name that finds it (refnames.h: "Cancity",
+ * "Darcel Schlecht"), never by an internal number when a name can do. Values are formatted by
  * value_format_field(), the inverse of the parser. CSV is RFC 4180 with a header
  * line and CRLF line ends; JSON is an array of objects, one per line, with numeric
  * fields as numbers, booleans as true/false and NULL as null.

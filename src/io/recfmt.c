@@ -60,7 +60,7 @@ const char *recfmt_field(recfmt *fmt, const record *r, int i, arena *a, emb_err 
             emb_err_set(err, EMB_INTERNAL, "field %s refers to unknown kind %s", f->name, f->ref);
             return NULL;
         }
-        return refcache_get(fmt->refs, ref, v->i, err);
+        return fmt->names ? refnames_get(fmt->names, ref, v->i, err) : refcache_get(fmt->refs, ref, v->i, err);
     }
     const char *s;
     if (f->type == FT_TARGET) {
@@ -94,5 +94,5 @@ int recfmt_json_type(const field_def *f)
 
 int recfmt_exported(const field_def *f)
 {
-    return f->column != NULL && !(f->flags & (FF_DERIVED | FF_SECRET | FF_VIRTUAL));
+    return f->column != NULL && !(f->flags & (FF_SECRET | FF_VIRTUAL));
 }

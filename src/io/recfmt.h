@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/kind.h"
 #include "core/tz.h"
+#include "io/refnames.h"
 #include "store/records.h"
 #include "store/refcache.h"
 #include "store/store.h"
@@ -26,6 +27,7 @@ typedef struct {
     const tz *zone;           /* the organisation's zone */
     const char *org_currency; /* currency of money fields when the record has none */
     refcache *refs;           /* names of referenced records */
+    refnames *names;          /* when set, references are named by it instead (exports) */
     int64_t order_id;         /* cache: the order last looked up, and its currency */
     char order_currency[4];
 } recfmt;
@@ -47,8 +49,9 @@ const char *recfmt_field(recfmt *fmt, const record *r, int i, arena *a, emb_err 
 /* How a field's text should be typed in JSON: 1 number, 2 boolean, 0 string. */
 int recfmt_json_type(const field_def *f);
 
-/* True for the fields exports write (and import reads back): stored, not derived,
- * not secret. */
+/* True for the fields exports write: stored and not secret. Import reads them all
+ * back except the derived ones (a deal's status, a goal's from and to), which are
+ * there for people and ignored by import. */
 int recfmt_exported(const field_def *f);
 
 #endif

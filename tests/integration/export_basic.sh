@@ -29,8 +29,8 @@ same_file "users.csv byte for byte" "$TMP/want_users.csv" "$TMP/users.csv"
 
 # the line break inside the quoted lost_reason stays a bare LF; records end in CRLF
 printf '%s\r\n%s\n%s\r\n' \
-    'id,title,account,contact,owner,pipeline,stage,amount,currency,expected_close,probability,forecast_category,lost_reason,source,lead,created,closed' \
-    'D1,Renovación,A1,,U1,#1,Lost,12000.50,EUR,2026-04-15,0.35,,"precio' \
+    'id,title,account,contact,owner,pipeline,stage,status,amount,currency,expected_close,probability,forecast_category,lost_reason,source,lead,created,closed' \
+    'D1,Renovación,A1,,U1,Sales,Lost,lost,12000.50,EUR,2026-04-15,0.35,,"precio' \
     'alto",,,2026-02-01,2026-03-20T17:45:00+01:00' >"$TMP/want_deals.csv"
 E export deals >"$TMP/deals.csv"
 same_file "deals.csv byte for byte" "$TMP/want_deals.csv" "$TMP/deals.csv"
@@ -44,7 +44,7 @@ same_file "accounts.csv (singular kind name works)" "$TMP/want_accounts.csv" "$T
 E export deals --format json >"$TMP/deals.json"
 check "export deals --format json"
 printf '%s\n' '[' \
-    '{"id": "D1", "title": "Renovación", "account": "A1", "contact": null, "owner": "U1", "pipeline": "#1", "stage": "Lost", "amount": 12000.50, "currency": "EUR", "expected_close": "2026-04-15", "probability": 0.35, "forecast_category": null, "lost_reason": "precio\nalto", "source": null, "lead": null, "created": "2026-02-01", "closed": "2026-03-20T17:45:00+01:00"}' \
+    '{"id": "D1", "title": "Renovación", "account": "A1", "contact": null, "owner": "U1", "pipeline": "Sales", "stage": "Lost", "status": "lost", "amount": 12000.50, "currency": "EUR", "expected_close": "2026-04-15", "probability": 0.35, "forecast_category": null, "lost_reason": "precio\nalto", "source": null, "lead": null, "created": "2026-02-01", "closed": "2026-03-20T17:45:00+01:00"}' \
     ']' >"$TMP/want_deals.json"
 same_file "deals.json byte for byte" "$TMP/want_deals.json" "$TMP/deals.json"
 expect_eq "users json active is a boolean" "True False" \

@@ -7,7 +7,10 @@
 # pipeline, self references (users.manager, accounts.parent) and the users/teams cycle.
 #
 # What the round trip preserves: every exported field of every record (the id column
-# keeps each record's key, so references survive even across internal ids). What it
+# keeps each record's key; references name a record by its external id, else by a
+# name that finds it, else by its key, so they survive even across internal ids).
+# A second source, built like a Maven import with --create-missing, checks that
+# references are names ("Cancity", "Darcel Schlecht") and go round as well. What it
 # does not: deal history (an imported deal gets the history its created/closed dates
 # imply), deal products (not part of deals.csv), the audit log, user passwords and
 # organisation settings (given again to `embudo init`).
@@ -58,8 +61,6 @@ E expense add --category sales --from 2026-01-01 --to 2026-02-01 --amount 99,95 
 E rate add --currency USD --date 2026-01-01 --rate 0,92
 E rate add --id RJ --currency JPY --date 2026-01-01 --rate 0.0061
 
-"$EMBUDO" --db "$src" export all -o "$TMP/out1" 2>/dev/null; check "export all from the source"
-"$EMBUDO" --db "$dst" init --name "Compañía Ñandú" --currency EUR --timezone Europe/Madrid >/dev/null
 # kind_all() order: a kind only refers to earlier ones, except users.team -> teams
 # (and teams.manager -> users): users go in first without their team, then again
 # after the teams, which keeps every kind's rows in their original order.
@@ -68,21 +69,32 @@ imp() {
     if EMBUDO_NOW=2026-06-01T00:00:00Z "$EMBUDO" --db "$dst" import "$@" >"$TMP/imp.out" 2>&1
     then ok "import $label"; else not_ok "import $label"; sed 's/^/#   /' "$TMP/imp.out" | head -5; fi
 }
-for k in regions users teams accounts contacts leads pipelines stages products deals activities orders \
-    order_lines goals expenses rates; do
-    if [ "$k" = users ]; then
-        imp "users without their teams" users "$TMP/out1/users.csv" --map team=
-    else
-        imp "$k" "$k" "$TMP/out1/$k.csv"
-    fi
-    [ "$k" = teams ] && imp "users again, with their teams" users "$TMP/out1/users.csv"
-done
-"$EMBUDO" --db "$dst" export all -o "$TMP/out2" 2>/dev/null; check "export all from the copy"
-for f in "$TMP"/out1/*.csv; do
-    name=$(basename "$f")
-    if cmp -s "$f" "$TMP/out2/$name"; then ok "round trip of $name"
-    else not_ok "round trip of $name"; diff "$f" "$TMP/out2/$name" | sed 's/^/#   /' | head -8; fi
-done
+# roundtrip SRC DST OUT1 OUT2: export every kind of SRC to OUT1, import them all into
+# DST (a fresh database), export DST to OUT2: every file must be the same.
+roundtrip() {
+    "$EMBUDO" --db "$1" export all -o "$3" 2>/dev/null; check "export all from $(basename "$1")"
+    dst=$2
+    "$EMBUDO" --db "$dst" init --name "Compañía Ñandú" --currency EUR --timezone Europe/Madrid >/dev/null
+    for k in regions users teams accounts contacts leads pipelines stages products deals activities orders \
+        order_lines goals expenses rates; do
+        if [ "$k" = users ]; then
+            imp "users without their teams" users "$3/users.csv" --map team=
+        else
+            imp "$k" "$k" "$3/$k.csv"
+        fi
+        [ "$k" = teams ] && imp "users again, with their teams" users "$3/users.csv"
+    done
+    "$EMBUDO" --db "$dst" export all -o "$4" 2>/dev/null; check "export all from $(basename "$dst")"
+    for f in "$3"/*.csv; do
+        name=$(basename "$f")
+        if cmp -s "$f" "$4/$name"; then ok "round trip of $name"
+        else not_ok "round trip of $name"; diff "$f" "$4/$name" | sed 's/^/#   /' | head -8; fi
+    done
+}
+roundtrip "$src" "$dst" "$TMP/out1" "$TMP/out2"
+# References name records without an external id by a name that finds them.
+expect_eq "deals.csv names account, owner and pipeline" 1 \
+    "$(grep -c '^#2,"Perdida, con coma",Filial Ñandú,,José Núñez,Sales,Lost,lost,,EUR,' "$TMP/out1/deals.csv")"
 for k in deals users order_lines goals; do
     "$EMBUDO" --db "$src" export "$k" --format json >"$TMP/a.json"
     "$EMBUDO" --db "$dst" export "$k" --format json >"$TMP/b.json"
@@ -101,4 +113,37 @@ expect_eq "source history of D1" "created,stage,amount,stage,status" \
     "$(sqlite3 "$src" "SELECT group_concat(changed, ',') FROM (SELECT changed FROM deal_history h JOIN deals d ON d.id = h.deal_id WHERE d.ext_id = 'D1' ORDER BY h.id)")"
 expect_eq "copy history of D1" "2" \
     "$(sqlite3 "$dst" "SELECT count(*) FROM deal_history h JOIN deals d ON d.id = h.deal_id WHERE d.ext_id = 'D1'")"
+# A sheet like Maven's: accounts and reps created by --create-missing have no id,
+# so references name them ("Cancity", "Darcel Schlecht"); a name two records share
+# falls back to what finds each one: the e-mail, else the internal number.
+m="$TMP/maven.db"
+M() { "$EMBUDO" --db "$m" "$@" >/dev/null || not_ok "setup: $*"; }
+M init --name "Compañía Ñandú" --currency EUR --timezone Europe/Madrid
+M user add --name "Ana Ruiz" --email ana1@x.com
+M user add --name "Ana Ruiz" --email ana2@x.com
+M account add --name Twin
+M account add --name Twin
+printf 'opportunity_id,sales_agent,account,deal_stage,close_value,engage_date,close_date\n%s\n%s\n' \
+    '1C1I7A6R,Darcel Schlecht,Cancity,Won,1054,2016-10-20,2017-03-01' \
+    '2X5K9S0A,Moses Frase,Rangreen,Engaging,,2016-10-25,' >"$TMP/pipeline.csv"
+M import deals "$TMP/pipeline.csv" --create-missing --stage-map Engaging=Proposal
+M deal add --id D9 --title "Twin deal" --account '#2' --owner ana2@x.com --stage Qualification --created 2026-01-02
+M deal add --id D10 --title "Other twin" --account '#1' --owner ana1@x.com --stage Qualification --created 2026-01-02
+"$EMBUDO" --db "$m" export deals >"$TMP/mdeals.csv"
+printf '%s\r\n' \
+    'id,title,account,contact,owner,pipeline,stage,status,amount,currency,expected_close,probability,forecast_category,lost_reason,source,lead,created,closed' \
+    '1C1I7A6R,Cancity,Cancity,,Darcel Schlecht,Sales,Won,won,1054.00,EUR,,,,,,,2016-10-20,2017-03-01' \
+    '2X5K9S0A,Rangreen,Rangreen,,Moses Frase,Sales,Proposal,open,,EUR,,,,,,,2016-10-25,' \
+    'D9,Twin deal,#2,,ana2@x.com,Sales,Qualification,open,,EUR,,,,,,,2026-01-02,' \
+    'D10,Other twin,#1,,ana1@x.com,Sales,Qualification,open,,EUR,,,,,,,2026-01-02,' >"$TMP/want_mdeals.csv"
+if cmp -s "$TMP/want_mdeals.csv" "$TMP/mdeals.csv"; then ok "deals name accounts and reps, never #N when a name finds them"
+else not_ok "deals name accounts and reps"; diff "$TMP/want_mdeals.csv" "$TMP/mdeals.csv" | sed 's/^/#   /' | head -12; fi
+# That file alone, into an empty database, creates the same accounts and reps.
+f="$TMP/fresh.db"
+"$EMBUDO" --db "$f" init --name "Fresca" --currency EUR --timezone Europe/Madrid >/dev/null
+head -3 "$TMP/mdeals.csv" >"$TMP/mdeals2.csv"
+"$EMBUDO" --db "$f" import deals "$TMP/mdeals2.csv" --create-missing >/dev/null 2>&1; check "deals.csv alone into an empty database"
+expect_eq "accounts and owners of the fresh copy" "Cancity|Darcel Schlecht Rangreen|Moses Frase" \
+    "$(sqlite3 "$f" "SELECT a.name, u.name FROM deals d JOIN accounts a ON a.id = d.account_id JOIN users u ON u.id = d.owner_id ORDER BY d.id" | paste -sd' ')"
+roundtrip "$m" "$TMP/maven2.db" "$TMP/mout1" "$TMP/mout2"
 finish
