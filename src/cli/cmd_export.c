@@ -11,8 +11,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 const cli_command cmd_export = {
     .name = "export",
     .summary = "write the records of a kind to CSV or JSON",
-    .usage = "usage: embudo export KIND [--format csv|json] [-o FILE]\n"
-             "       embudo export all -o DIR [--format csv|json]\n"
+    .usage = "usage: embudo export KIND [--format csv|json] [--excel] [--delimiter C] [--decimal point|comma]\n"
+             "                           [-o FILE]\n"
+             "       embudo export all -o DIR [--format csv|json] [--excel] ...\n"
              "\n"
              "Writes every record of KIND (deals, leads, accounts, contacts, activities,\n"
              "products, orders, order_lines, users, teams, goals, expenses, rates,\n"
@@ -21,14 +22,22 @@ const cli_command cmd_export = {
              "database and exporting again gives the same file.\n"
              "\n"
              "Columns are the kind's field names (see `embudo KIND --help`) except\n"
-             "computed ones; the id column holds each record's key: its external id, or\n"
-             "#N (its internal number) when it has none. References hold the key of the\n"
-             "record they name. Money has the currency's decimals with a '.', instants\n"
+             "secrets; computed ones (a deal's status) are for people and import ignores\n"
+             "them. The id column holds each record's key: its external id, or #N (its\n"
+             "internal number) when it has none. References name the record by its\n"
+             "external id, else by a name that finds it (an account's name, a user's name\n"
+             "or e-mail ...). Money has the currency's decimals with a '.', instants\n"
              "are ISO 8601 in the organisation's time zone, percentages are fractions.\n"
              "Deal history and deal products are not part of the deals file.\n"
              "\n"
              "  --format csv|json  CSV (RFC 4180, header line, CRLF; the default) or a JSON\n"
              "                     array of objects\n"
+             "  --excel            CSV that Excel opens without asking: a UTF-8 byte-order mark,\n"
+             "                     and for a Spanish organisation (init --locale es) ';'\n"
+             "                     between cells and a decimal comma, else ',' and a point\n"
+             "  --delimiter C      the CSV separator: ',' ';' 'tab' or '|' (overrides --excel)\n"
+             "  --decimal point|comma  decimal separator of numbers in CSV (overrides --excel);\n"
+             "                     import such a file back with --decimal comma\n"
              "  -o, --output FILE  write FILE atomically (a temporary file renamed at the end)\n"
              "  all -o DIR         one file per kind in DIR (created if missing), named\n"
              "                     KIND.csv, in the order to import them back\n",
@@ -67,13 +76,18 @@ static int export_all(cli_ctx *ctx, exporter *ex, export_format fmt, const char 
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
+    enum { OPT_EXCEL = 1, OPT_DELIMITER, OPT_DECIMAL }; /* below the common options (1000...) */
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"excel", no_argument, NULL, OPT_EXCEL},
+        {"delimiter", required_argument, NULL, OPT_DELIMITER},
+        {"decimal", required_argument, NULL, OPT_DECIMAL},
         CLI_COMMON_OPTIONS,
         {0},
     };
     const char *output = NULL;
-    int help = 0, opt;
+    int help = 0, opt, excel = 0;
+    char delimiter = 0, decimal = 0;
     cli_options_begin();
     /* GNU getopt moves the kind after the options, wherever it was typed. */
     while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
@@ -82,10 +96,27 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             return 2;
         if (c > 0)
             continue;
-        if (opt == 'o')
+        if (opt == 'o') {
             output = optarg;
-        else
+        } else if (opt == OPT_EXCEL) {
+            excel = 1;
+        } else if (opt == OPT_DELIMITER) {
+            if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
+                delimiter = '\t';
+            else if (strlen(optarg) == 1 && strchr(",;|\t", optarg[0]))
+                delimiter = optarg[0];
+            else
+                return cli_usage_error(ctx, cmd, "--delimiter '%s': use ',', ';', 'tab' or '|'", optarg);
+        } else if (opt == OPT_DECIMAL) {
+            if (!strcmp(optarg, "point") || !strcmp(optarg, "dot"))
+                decimal = '.';
+            else if (!strcmp(optarg, "comma"))
+                decimal = ',';
+            else
+                return cli_usage_error(ctx, cmd, "--decimal '%s': use point (1234.56) or comma (1234,56)", optarg);
+        } else {
             return cli_option_error(ctx, cmd, argv);
+        }
     }
     if (help)
         return 0;
@@ -100,6 +131,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (ctx->format == FORMAT_TABLE && ctx->format_given)
         return cli_usage_error(ctx, cmd, "export writes csv or json, not table");
     export_format fmt = ctx->format == FORMAT_JSON ? EXPORT_JSON : EXPORT_CSV;
+    if (fmt == EXPORT_JSON && (excel || delimiter || decimal))
+        return cli_usage_error(ctx, cmd, "--excel, --delimiter and --decimal are for CSV, not json");
     int all = !strcmp(kind_name, "all");
     const kind_def *kind = all ? NULL : kind_find(kind_name);
     if (!all && !kind) {
@@ -122,7 +155,15 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     int64_t rows = 0;
     if (export_open(st, &ex, &err)) {
         status = cli_fail(ctx, &err);
-    } else if (all) {
+        goto done;
+    }
+    export_csv_style style = excel ? export_excel_style(store_org(st)->locale) : (export_csv_style){0};
+    if (delimiter)
+        style.delimiter = delimiter;
+    if (decimal)
+        style.decimal = decimal;
+    export_set_csv_style(ex, &style);
+    if (all) {
         status = export_all(ctx, ex, fmt, output, &err);
     } else if (output) {
         if (export_kind_file(ex, kind, fmt, output, &rows, &err))
@@ -134,6 +175,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (export_kind(ex, kind, fmt, ctx->out, &rows, &err))
             status = cli_fail(ctx, &err);
     }
+done:
     export_close(ex);
     store_close(st);
     return status;

@@ -8,12 +8,15 @@
 #define fwrite fwrite_unlocked
 #define fputs fputs_unlocked
 
-void emit_csv_cell(FILE *f, const char *s)
+void emit_csv_cell(FILE *f, const char *s) { emit_csv_cell_sep(f, s, ','); }
+
+void emit_csv_cell_sep(FILE *f, const char *s, char sep)
 {
     if (!s || !*s)
         return;
     size_t n = strlen(s);
-    int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+    const char special[] = {sep, '"', '\r', '\n', '\0'};
+    int quote = strpbrk(s, special) != NULL || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
                 s[n - 1] == '\t';
     if (!quote) {
         fwrite(s, 1, n, f);

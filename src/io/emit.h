@@ -18,6 +18,9 @@
  * comma, a quote, CR or LF, or starts or ends with a space or tab. NULL writes
  * nothing (an empty cell). */
 void emit_csv_cell(FILE *f, const char *s);
+/* The same for CSV separated by sep (',', ';', '\t' ...): quoted when s holds sep
+ * instead of a comma. */
+void emit_csv_cell_sep(FILE *f, const char *s, char sep);
 
 /* Writes s as a JSON string with its quotes: ", \ and control characters escaped
  * (\n, \t, \u001f ...), UTF-8 passed through, invalid UTF-8 bytes replaced by

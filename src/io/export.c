@@ -25,7 +25,23 @@ struct exporter {
     refcache *keys;
     refnames *names;
     recfmt fmt;
+    export_csv_style csv;
 };
+
+export_csv_style export_excel_style(const char *locale)
+{
+    int es = locale && !strcmp(locale, "es");
+    return (export_csv_style){.delimiter = es ? ';' : ',', .decimal = es ? ',' : '.', .bom = 1};
+}
+
+void export_set_csv_style(exporter *ex, const export_csv_style *style)
+{
+    ex->csv = *style;
+    if (!ex->csv.delimiter)
+        ex->csv.delimiter = ',';
+    if (!ex->csv.decimal)
+        ex->csv.decimal = '.';
+}
 
 emb_code export_open(store *st, exporter **out, emb_err *err)
 {
@@ -33,6 +49,7 @@ emb_code export_open(store *st, exporter **out, emb_err *err)
     if (!ex)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     ex->st = st;
+    ex->csv = (export_csv_style){.delimiter = ',', .decimal = '.'};
     if (tz_open(store_org(st)->timezone, &ex->zone, err) ||
         refcache_new(st, 0, INT64_MAX, &ex->keys, err) || refnames_new(st, ex->keys, &ex->names, err)) {
         export_close(ex);
@@ -64,15 +81,17 @@ void export_close(exporter *ex)
     free(ex);
 }
 
-static void header(const kind_def *kind, FILE *f)
+static void header(const exporter *ex, const kind_def *kind, FILE *f)
 {
     int first = 1;
+    if (ex->csv.bom)
+        fputs("\xEF\xBB\xBF", f);
     for (size_t i = 0; i < kind->nfields; i++) {
         if (!recfmt_exported(&kind->fields[i]))
             continue;
         if (!first)
-            putc(',', f);
-        emit_csv_cell(f, kind->fields[i].name);
+            putc(ex->csv.delimiter, f);
+        emit_csv_cell_sep(f, kind->fields[i].name, ex->csv.delimiter);
         first = 0;
     }
     fputs(EMIT_CSV_EOL, f);
@@ -94,8 +113,18 @@ static emb_code row(exporter *ex, const record *r, export_format fmt, FILE *f, a
             return emb_err_prefix(err, "%s #%lld, field %s", kind->singular, (long long)r->id, fd->name);
         if (fmt == EXPORT_CSV) {
             if (!first)
-                putc(',', f);
-            emit_csv_cell(f, text);
+                putc(ex->csv.delimiter, f);
+            char num[64];
+            size_t len = text ? strlen(text) : 0;
+            if (len && len < sizeof num && ex->csv.decimal != '.' && recfmt_json_type(fd) == 1) {
+                memcpy(num, text, len + 1);
+                char *dot = strchr(num, '.'); /* the one decimal point of a formatted number */
+                if (dot) {
+                    *dot = ex->csv.decimal;
+                    text = num;
+                }
+            }
+            emit_csv_cell_sep(f, text, ex->csv.delimiter);
         } else {
             fputs(first ? "" : ", ", f);
             emit_json_string(f, fd->name);
@@ -124,7 +153,7 @@ emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE
     int64_t n = 0;
     emb_code rc = EMB_OK;
     if (fmt == EXPORT_CSV)
-        header(kind, f);
+        header(ex, kind, f);
     else
         putc('[', f);
     record *r;

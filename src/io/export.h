@@ -33,11 +33,24 @@ typedef enum { EXPORT_CSV, EXPORT_JSON } export_format;
 
 typedef struct exporter exporter;
 
+/* How CSV is written: export_open() starts with the defaults (all zero: ',', '.',
+ * no byte-order mark); export_set_csv_style() changes them for later exports. */
+typedef struct {
+    char delimiter; /* 0 or ',', ';', '\t' ... */
+    char decimal;   /* 0 or '.', or ',': numbers (money, shares, rates) with a decimal comma */
+    int bom;        /* start each file with a UTF-8 byte-order mark (Excel reads it as UTF-8) */
+} export_csv_style;
+
+/* The style of a spreadsheet in locale ("es": ';' and decimal comma; anything
+ * else: ',' and point), with a byte-order mark: what Excel opens without asking. */
+export_csv_style export_excel_style(const char *locale);
+
 /* Prepares exports from st: opens the organisation's time zone and a read
  * transaction, so that everything exported until export_close() comes from one
  * snapshot of the database while other processes may write. */
 emb_code export_open(store *st, exporter **out, emb_err *err);
 void export_close(exporter *ex);
+void export_set_csv_style(exporter *ex, const export_csv_style *style);
 
 /* Writes all records of kind to f; *rows (may be NULL) gets their number. EMB_IO
  * when f cannot be written. */
