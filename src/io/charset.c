@@ -206,11 +206,13 @@ static emb_code detect(const unsigned char *head, size_t n, size_t bad, charset_
         ucsdet_setText(d, (const char *)head, (int32_t)n, &e);
         m = U_SUCCESS(e) ? ucsdet_detectAll(d, &nm, &e) : NULL;
     }
-    if (U_FAILURE(e) || !m) {
+    if (!d || e == U_MEMORY_ALLOCATION_ERROR) {
         if (d)
             ucsdet_close(d);
-        return emb_err_set(err, EMB_INTERNAL, "cannot detect the file's encoding: %s", u_errorName(e));
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
+    if (U_FAILURE(e) || !m) /* ICU has no guess at all */
+        nm = 0;
     emb_code rc = EMB_OK;
     int32_t latin = -1;
     for (int32_t i = 0; i < nm && latin < 0; i++) {
