@@ -8,6 +8,7 @@
 
 #include "cli/cmd_import_log.h"
 #include "cli/output.h"
+#include "core/i18n.h"
 #include "core/tz.h"
 #include "core/value.h"
 #include "store/import_log.h"
@@ -15,7 +16,7 @@
 static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     if (argc > 1)
-        return cli_usage_error(ctx, cmd, "import list takes no argument (got '%s')", argv[1]);
+        return cli_usage_error(ctx, cmd, _("import list takes no argument (got '%s')"), argv[1]);
     static const out_column table_cols[] = {
         {"id", OUT_NUMBER},        {"at", OUT_TEXT},          {"by", OUT_TEXT},          {"kind", OUT_TEXT},
         {"file", OUT_TEXT},        {"rows", OUT_NUMBER},      {"created", OUT_NUMBER},   {"updated", OUT_NUMBER},
@@ -65,7 +66,7 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     else
         output_abort(out);
     if (!rc && !n && ctx->format == FORMAT_TABLE)
-        fputs("no imports yet\n", ctx->err);
+        fputs(_("no imports yet\n"), ctx->err);
     if (rc)
         status = cli_fail(ctx, &err);
     if (zone)
@@ -79,9 +80,9 @@ static int undo(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     long long id = 0;
     if (argc > 2)
-        return cli_usage_error(ctx, cmd, "import undo takes one ID at most (got '%s')", argv[2]);
+        return cli_usage_error(ctx, cmd, _("import undo takes one ID at most (got '%s')"), argv[2]);
     if (argc == 2 && cli_parse_int(argv[1], 1, INT64_MAX, &id) != 0)
-        return cli_usage_error(ctx, cmd, "import undo '%s': give the id of an import (`embudo import list`)",
+        return cli_usage_error(ctx, cmd, _("import undo '%s': give the id of an import (`embudo import list`)"),
                                argv[1]);
     store *st;
     int status = cli_open_store(ctx, 0, &st);
@@ -97,7 +98,7 @@ static int undo(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         fprintf(ctx->out, "{\"import\": %lld, \"deleted\": %lld, \"restored\": %lld, \"history\": %lld}\n",
                 (long long)res.id, (long long)res.deleted, (long long)res.restored, (long long)res.history);
     } else {
-        fprintf(ctx->out, "undid import %lld: deleted %lld records it created, restored %lld it changed\n",
+        fprintf(ctx->out, _("undid import %lld: deleted %lld records it created, restored %lld it changed\n"),
                 (long long)res.id, (long long)res.deleted, (long long)res.restored);
     }
     store_close(st);

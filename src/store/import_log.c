@@ -169,8 +169,9 @@ emb_code import_log_end(import_log *l, const import_log_counts *c, emb_err *err)
 {
     store *st = l->st;
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(store_sqlite(st), "INSERT INTO import_created (import_id, tbl, above, last) VALUES (?,?,?,?)",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(store_sqlite(st),
+                           "INSERT INTO import_created (import_id, tbl, above, last) VALUES (?,?,?,?)", -1, &s,
+                           NULL) != SQLITE_OK)
         return store_sql_error(st, "import log", err);
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < l->n && !rc; i++) {
@@ -188,7 +189,8 @@ emb_code import_log_end(import_log *l, const import_log_counts *c, emb_err *err)
         return rc;
     if (sqlite3_prepare_v2(store_sqlite(st),
                            "UPDATE imports SET rows = ?, created = ?, updated = ?, unchanged = ?, rejected = ?, "
-                           "refs = ?, hash = coalesce(?, hash), audit_id = (SELECT max(id) FROM audit_log) WHERE id = ?",
+                           "refs = ?, hash = coalesce(?, hash), audit_id = (SELECT max(id) FROM audit_log) "
+                           "WHERE id = ?",
                            -1, &s, NULL) != SQLITE_OK)
         return store_sql_error(st, "import log", err);
     const int64_t v[] = {c->rows, c->created, c->updated, c->unchanged, c->rejected};

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/kind.h"
 #include "store/bulk.h"
 #include "store/import_log.h"
@@ -63,7 +64,7 @@ static void describe(const char *table, int64_t id, char *buf, size_t size)
     if (k)
         snprintf(buf, size, "%s #%lld", k->singular, (long long)id);
     else
-        snprintf(buf, size, "row %lld of %s", (long long)id, table);
+        snprintf(buf, size, _("row %lld of %s"), (long long)id, table);
 }
 
 static const undo_range *range_of(const undo_job *u, const char *table)
@@ -100,8 +101,9 @@ static emb_code load_import(undo_job *u, int64_t id, emb_err *err)
             id = sqlite3_column_int64(s, 0);
         sqlite3_finalize(s);
         if (!id)
-            return emb_err_set(err, EMB_NOT_FOUND,
-                               "there is no import to undo; `embudo import list` shows the imports and their state");
+            return emb_err_set(err, EMB_NOT_FOUND, "%s",
+                               _("there is no import to undo; `embudo import list` shows the imports and their "
+                                 "state"));
     }
     if ((rc = prepare(st, "SELECT kind, undone_at, coalesce(audit_id, 0) FROM imports WHERE id = ?", &s, err)))
         return rc;
@@ -114,11 +116,11 @@ static emb_code load_import(undo_job *u, int64_t id, emb_err *err)
     }
     sqlite3_finalize(s);
     if (step != SQLITE_ROW)
-        return emb_err_set(err, EMB_NOT_FOUND, "there is no import %lld; `embudo import list` shows the imports",
+        return emb_err_set(err, EMB_NOT_FOUND, _("there is no import %lld; `embudo import list` shows the imports"),
                            (long long)id);
     if (undone)
         return emb_err_set(err, EMB_CONFLICT,
-                           "import %lld was undone already; to bring its records back, import its file again",
+                           _("import %lld was undone already; to bring its records back, import its file again"),
                            (long long)id);
     u->id = id;
     if ((rc = prepare(st, "SELECT tbl, above, last FROM import_created WHERE import_id = ? ORDER BY tbl", &s, err)))
@@ -183,7 +185,7 @@ static emb_code check_later_imports(undo_job *u, emb_err *err)
             char what[96];
             describe(table, id, what, sizeof what);
             rc = emb_err_set(err, EMB_CONFLICT,
-                             "cannot undo import %lld: import %lld changed %s after it; undo import %lld first",
+                             _("cannot undo import %lld: import %lld changed %s after it; undo import %lld first"),
                              (long long)u->id, (long long)later, what, (long long)later);
         }
     }
@@ -219,9 +221,12 @@ static emb_code check_later_edits(undo_job *u, emb_err *err)
             break;
         if (mine_too)
             rc = emb_err_set(err, EMB_CONFLICT,
-                             "cannot undo import %lld: %s #%lld was %s after it; undoing would lose that change",
-                             (long long)u->id, k->singular, (long long)id,
-                             !strcmp((const char *)sqlite3_column_text(s, 2), "delete") ? "deleted" : "edited");
+                             !strcmp((const char *)sqlite3_column_text(s, 2), "delete")
+                                 ? _("cannot undo import %lld: %s #%lld was deleted after it; undoing would lose "
+                                     "that change")
+                                 : _("cannot undo import %lld: %s #%lld was edited after it; undoing would lose "
+                                     "that change"),
+                             (long long)u->id, k->singular, (long long)id);
     }
     sqlite3_finalize(s);
     sqlite3_finalize(mine);
@@ -234,8 +239,8 @@ static emb_code check_references(undo_job *u, emb_err *err)
 {
     sqlite3_stmt *fk;
     emb_code rc = prepare(u->st,
-                          "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f "
-                          "WHERE m.type = 'table' ORDER BY m.name",
+                          "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_schema m, "
+                          "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name",
                           &fk, err);
     while (!rc && sqlite3_step(fk) == SQLITE_ROW) {
         const char *child = (const char *)sqlite3_column_text(fk, 0);
@@ -263,8 +268,8 @@ static emb_code check_references(undo_job *u, emb_err *err)
             describe(child, sqlite3_column_int64(s, 0), who, sizeof who);
             describe(parent, sqlite3_column_int64(s, 1), whom, sizeof whom);
             rc = emb_err_set(err, EMB_CONFLICT,
-                             "cannot undo import %lld: %s, added or changed after it, refers to %s, which it "
-                             "created; delete or change %s first",
+                             _("cannot undo import %lld: %s, added or changed after it, refers to %s, which it "
+                               "created; delete or change %s first"),
                              (long long)u->id, who, whom, who);
         } else if (step != SQLITE_DONE) {
             rc = store_sql_error(u->st, "undo", err);
@@ -377,8 +382,8 @@ static emb_code restore_changed(undo_job *u, const change_ctx *ctx, import_undo_
             char who[96];
             describe(tables[t], sqlite3_column_int64(s, 0), who, sizeof who);
             rc = emb_err_set(err, EMB_CONFLICT,
-                             "cannot undo import %lld: %s would refer again to a record of %s that was deleted "
-                             "after the import",
+                             _("cannot undo import %lld: %s would refer again to a record of %s that was deleted "
+                             "after the import"),
                              (long long)u->id, who, (const char *)sqlite3_column_text(s, 1));
         }
         sqlite3_finalize(s);

@@ -103,6 +103,8 @@ expect_eq "undo audited" "undo|{\"import\":2,\"deleted\":3,\"restored\":1,\"hist
 expect_status 1 E import undo 2
 grep -qF "import 2 was undone already; to bring its records back, import its file again" "$TMP/err"
 check "undo of an undone import refused"
+expect_stderr_contains "la importación 2 ya se deshizo; para recuperar sus registros, importe de nuevo su fichero" \
+    E --lang es import undo 2
 expect_status 1 E import undo 9
 grep -qF "there is no import 9" "$TMP/err"; check "unknown import named"
 expect_status 2 E import undo abc
@@ -130,6 +132,8 @@ snap=$(sqlite3 "$db" .dump | md5sum)
 expect_status 1 E import undo 3
 grep -qF "cannot undo import 3: import 4 changed deal #1 after it; undo import 4 first" "$TMP/err"
 check "later import named: $(cat "$TMP/err")"
+expect_stderr_contains "no se puede deshacer la importación 3: la importación 4 cambió deal #1 después; deshaga primero la importación 4" \
+    E --lang es import undo 3
 expect_eq "refused undo wrote nothing" "$snap" "$(sqlite3 "$db" .dump | md5sum)"
 expect_status 0 E import undo
 expect_eq "latest undone first: U1 at 150" "15000" "$(q "select amount from deals where ext_id = 'U1'")"
