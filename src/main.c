@@ -3,9 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+
+/* $COLUMNS when it is a whole number, else the terminal's width when stdout is
+ * one, else 0 (no limit). */
+static int terminal_columns(int is_tty)
+{
+    long long n;
+    const char *env = getenv("COLUMNS");
+    if (env && *env && !cli_parse_int(env, 1, 100000, &n))
+        return (int)n;
+    struct winsize ws;
+    if (is_tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
+}
 
 static void print_help(FILE *out)
 {
@@ -33,6 +48,7 @@ int main(int argc, char **argv)
         .stdout_is_tty = isatty(STDOUT_FILENO),
         .lang = i18n_lang_from_env(),
     };
+    ctx.columns = terminal_columns(ctx.stdout_is_tty);
     i18n_use(ctx.lang);
     const char *now = getenv("EMBUDO_NOW");
     if (now && *now && cli_parse_instant(now, &ctx.now) != 0) {

@@ -32,6 +32,8 @@ typedef struct cli_ctx {
     i18n_lang lang;       /* language of messages: --lang, else the organisation's
                            * locale once a database is open, else the environment */
     int lang_given;       /* 1 when --lang was on the command line */
+    int columns;          /* width of the terminal for tables: $COLUMNS, else the
+                           * terminal's when out is one; 0: no limit */
 } cli_ctx;
 
 typedef struct cli_command {

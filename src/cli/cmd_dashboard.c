@@ -9,6 +9,8 @@
 #include "cli/kpi_args.h"
 #include "core/value.h"
 #include "cli/kpi_print.h"
+#include "cli/output.h"
+#include "core/locfmt.h"
 #include "metrics/compare.h"
 #include "metrics/leaderboard.h"
 
@@ -40,7 +42,21 @@ typedef struct {
     arena *a;
     int json;
     int by_team;    /* the headline is broken down by the one team given */
+    locfmt *lf;     /* tables: numbers in the language of messages (NULL: as data) */
 } dash;
+
+/* text right-aligned in width terminal columns. */
+static const char *right(const char *text, int width, arena *a)
+{
+    int w = (int)output_text_width(text);
+    return w >= width ? text : arena_printf(a, "%*s%s", width - w, "", text);
+}
+
+/* A fraction as a percentage for people; sign: "+" before positive values. */
+static const char *pct(dash *d, double x, int sign)
+{
+    return d->lf ? locfmt_percent(d->lf, x, 1, sign, d->a) : arena_printf(d->a, sign ? "%+.1f%%" : "%.1f%%", x * 100);
+}
 
 /* Money and counts of a pipeline's parts as a scalar: the amount. */
 static kpi_value headline_value(const kpi_value *v)
@@ -70,7 +86,8 @@ static emb_code print_headline(dash *d, emb_err *err)
     if (d->json)
         fputs("\"headline\": [", o);
     else
-        fprintf(o, "%-20s %16s %12s %10s\n", "HEADLINE", "value", "vs previous", "goal");
+        fprintf(o, "%s %s  %s  %s\n", kpi_pad(_("HEADLINE"), 20, d->a), right(_("value"), 16, d->a),
+                right(_("vs previous"), 12, d->a), right(_("goal"), 10, d->a));
     for (size_t m = 0; m < NHEAD; m++) {
         const kpi_metric *metric = q.metrics[m];
         kpi_value cur = r.nrows ? r.rows[0].values[m] : (kpi_value){.kind = KV_NULL};
@@ -89,11 +106,11 @@ static emb_code print_headline(dash *d, emb_err *err)
                     change.kind == KV_REAL ? arena_printf(d->a, "%.10g", change.x) : "null",
                     att.kind == KV_REAL ? arena_printf(d->a, "%.10g", att.x) : "null");
         } else {
-            const char *val = hv.kind == KV_PAIR ? arena_printf(d->a, "%.1f d", hv.median)
-                                                 : kpi_value_table_text(d->snap, metric, &hv, d->a);
-            fprintf(o, "%-20s %16s %12s %10s\n", kpi_metric_name(metric), val,
-                    change.kind == KV_REAL ? arena_printf(d->a, "%+.1f%%", change.x * 100) : "-",
-                    att.kind == KV_REAL ? arena_printf(d->a, "%.1f%%", att.x * 100) : "-");
+            kpi_value median = {.kind = KV_REAL, .x = hv.median};
+            const char *val = kpi_value_text(d->snap, metric, hv.kind == KV_PAIR ? &median : &hv, d->lf, d->a);
+            fprintf(o, "%s %s  %s  %s\n", kpi_pad(kpi_metric_name(metric), 20, d->a), right(val, 16, d->a),
+                    right(change.kind == KV_REAL ? pct(d, change.x, 1) : "-", 12, d->a),
+                    right(att.kind == KV_REAL ? pct(d, att.x, 0) : "-", 10, d->a));
         }
     }
     fputs(d->json ? "\n],\n" : "\n", o);
@@ -128,7 +145,7 @@ static emb_code print_funnel(dash *d, emb_err *err)
         if (r.rows[i].values[0].i > top)
             top = r.rows[i].values[0].i;
     FILE *o = d->ctx->out;
-    fputs(d->json ? "\"funnel\": [" : "FUNNEL (deals created in the period)\n", o);
+    fputs(d->json ? "\"funnel\": [" : _("FUNNEL (deals created in the period)\n"), o);
     for (int i = 0; i < r.nrows; i++) {
         const char *stage = kpi_dim_label(d->snap, DIM_STAGE, r.rows[i].key[0], d->a);
         const kpi_value *conv = &r.rows[i].values[1];
@@ -142,9 +159,10 @@ static emb_code print_funnel(dash *d, emb_err *err)
         char bars[128] = "";
         for (int k = 0; k < bar; k++)
             memcpy(bars + 3 * k, "\xe2\x96\x88", 4); /* U+2588 full block */
-        fprintf(o, "  %s %s %6lld  %s\n", kpi_pad(stage, 16, d->a), kpi_pad(bars, 30, d->a),
-                (long long)r.rows[i].values[0].i,
-                conv->kind == KV_REAL ? arena_printf(d->a, "-> %.1f%%", conv->x * 100) : "");
+        int64_t reached = r.rows[i].values[0].i;
+        const char *count = d->lf ? locfmt_int(d->lf, reached, d->a) : arena_printf(d->a, "%lld", (long long)reached);
+        fprintf(o, "  %s %s %s  %s\n", kpi_pad(stage, 16, d->a), kpi_pad(bars, 30, d->a), right(count, 6, d->a),
+                conv->kind == KV_REAL ? arena_printf(d->a, "-> %s", pct(d, conv->x, 0)) : "");
     }
     fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;
@@ -160,7 +178,7 @@ static emb_code print_leaders(dash *d, emb_err *err)
     if (n > 10)
         n = 10;
     FILE *o = d->ctx->out;
-    fputs(d->json ? "\"leaderboard\": [" : "LEADERBOARD (revenue won)\n", o);
+    fputs(d->json ? "\"leaderboard\": [" : _("LEADERBOARD (revenue won)\n"), o);
     for (int i = 0; i < n; i++) {
         const char *name = kpi_dim_label(d->snap, DIM_REP, l[i].rep, d->a);
         const char *val = kpi_value_data_text(d->snap, &l[i].value, d->a);
@@ -170,10 +188,11 @@ static emb_code print_leaders(dash *d, emb_err *err)
                     l[i].previous_rank ? arena_printf(d->a, "%d", l[i].previous_rank) : "null");
             continue;
         }
-        const char *change = !l[i].previous_rank            ? "new"
+        const char *change = !l[i].previous_rank            ? _("new")
                              : l[i].previous_rank == l[i].rank ? "="
                              : arena_printf(d->a, "%+d", l[i].previous_rank - l[i].rank);
-        fprintf(o, "  %2d  %s %14s  %s\n", l[i].rank, kpi_pad(name, 24, d->a), val ? val : "-", change);
+        const char *shown = l[i].value.kind == KV_NULL ? "-" : d->lf ? locfmt_money(d->lf, l[i].value.i, d->snap->currency, d->a) : val;
+        fprintf(o, "  %2d  %s %s  %s\n", l[i].rank, kpi_pad(name, 24, d->a), right(shown ? shown : "-", 16, d->a), change);
     }
     fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;
@@ -215,12 +234,14 @@ static emb_code print_trend(dash *d, emb_err *err)
     }
     static const char *const ticks[] = {"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
                                         "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
-    fprintf(o, "REVENUE WON, %s to %s\n  ", kpi_dim_label(d->snap, DIM_MONTH, first_month, d->a),
+    fprintf(o, _("REVENUE WON, %s to %s\n"), kpi_dim_label(d->snap, DIM_MONTH, first_month, d->a),
             kpi_dim_label(d->snap, DIM_MONTH, first_month + 11, d->a));
+    fputs("  ", o);
     for (int k = 0; k < 12; k++)
         fputs(ticks[hi > lo ? (int)((v[k] - lo) * 7 / (hi - lo)) : 0], o);
-    fprintf(o, "  min %s, max %s\n", value_format_money(lo, d->snap->currency, d->a),
-            value_format_money(hi, d->snap->currency, d->a));
+    const char *cur = d->snap->currency;
+    fprintf(o, _("  min %s, max %s\n"), d->lf ? locfmt_money(d->lf, lo, cur, d->a) : value_format_money(lo, cur, d->a),
+            d->lf ? locfmt_money(d->lf, hi, cur, d->a) : value_format_money(hi, cur, d->a));
     return EMB_OK;
 }
 
@@ -252,13 +273,13 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (help)
         return 0;
     if (optind < argc)
-        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
     if (ctx->format == FORMAT_CSV)
-        return cli_usage_error(ctx, cmd, "the dashboard prints as a table or JSON; for CSV use `embudo kpi`");
+        return cli_usage_error(ctx, cmd, _("the dashboard prints as a table or JSON; for CSV use `embudo kpi`"));
     if ((period && from) || !from != !to)
-        return cli_usage_error(ctx, cmd, "give --period, or --from with --to");
+        return cli_usage_error(ctx, cmd, _("give --period, or --from with --to"));
     if (period && !strcmp(period, "all"))
-        return cli_usage_error(ctx, cmd, "the dashboard needs a period to compare, not 'all'");
+        return cli_usage_error(ctx, cmd, _("the dashboard needs a period to compare, not 'all'"));
     store *st;
     int status = cli_open_store(ctx, STORE_READONLY, &st);
     if (status)
@@ -280,14 +301,17 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &d.base))))
         goto done;
     d.by_team = team && d.base.filters[0].nvalues == 1;
+    if (!d.json && locfmt_open(i18n_code(ctx->lang), NULL, &d.lf, &err))
+        d.lf = NULL; /* numbers as data rather than nothing */
     if (d.json)
         fprintf(ctx->out, "{\"organisation\": %s, \"period\": {\"from\": \"%s\", \"to\": \"%s\"}, \"currency\": %s,\n",
                 kpi_json_string(store_org(st)->name, &a), from_text, to_text, kpi_json_string(snap->currency, &a));
     else {
         char last[11]; /* the period is [from, to): people read its last day */
         date_format_iso(d.days.to - 1, last);
-        fprintf(ctx->out, "%s%s%s: %s to %s (%s)\n\n", store_org(st)->name, team ? ", team " : "", team ? team : "",
-                from_text, last, snap->currency);
+        const char *org = team ? arena_printf(&a, _("%s, team %s"), store_org(st)->name, team) : store_org(st)->name;
+        fprintf(ctx->out, _("%s: %s to %s (%s)\n\n"), org, d.lf ? locfmt_date(d.lf, from_text, &a) : from_text,
+                d.lf ? locfmt_date(d.lf, last, &a) : last, snap->currency);
     }
     if (print_headline(&d, &err) || print_funnel(&d, &err) || print_leaders(&d, &err) || print_trend(&d, &err)) {
         status = cli_fail(ctx, &err);
@@ -296,6 +320,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (d.json)
         fputs("}\n", ctx->out);
 done:
+    locfmt_close(d.lf);
     arena_release(&a);
     snapshot_free(snap);
     store_close(st);

@@ -77,8 +77,8 @@ static int dims_list_error(cli_ctx *ctx, const cli_command *cmd, const char *wha
 }
 
 /* Orders rows by the labels of their entity dimensions (time buckets stay in time
- * order, "(none)" last), so that tables read alphabetically; comparison values
- * follow their rows. */
+ * order, stages in pipeline order, "(none)" last), so that tables read
+ * alphabetically; comparison values follow their rows. */
 typedef struct {
     const snapshot *snap;
     const kpi_query *q;
@@ -97,6 +97,13 @@ static int cmp_row_index(const void *x, const void *y, void *arg)
             continue;
         if (k1 == SNAP_NONE || k2 == SNAP_NONE)
             return k1 == SNAP_NONE ? 1 : -1;
+        const snap_stages *st = &c->snap->stages;
+        if (d == DIM_STAGE && (size_t)k1 < st->n && (size_t)k2 < st->n) { /* pipeline order */
+            if (st->pipeline[k1] != st->pipeline[k2])
+                return st->pipeline[k1] < st->pipeline[k2] ? -1 : 1;
+            if (st->position[k1] != st->position[k2])
+                return st->position[k1] < st->position[k2] ? -1 : 1;
+        }
         if (d < DIM_DAY) {
             int order = strcoll(kpi_dim_label(c->snap, d, k1, c->a), kpi_dim_label(c->snap, d, k2, c->a));
             if (order)

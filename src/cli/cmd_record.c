@@ -172,10 +172,14 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
         }
         const char *value = option_value(argc, argv, &i, name, &len);
         int help = 0;
-        if (is_opt(name, len, "db") || is_opt(name, len, "format")) {
+        if (is_opt(name, len, "db") || is_opt(name, len, "format") || is_opt(name, len, "lang")) {
             if (!value)
                 return cli_usage_error(ctx, cmd, "option '--%.*s' needs a value", (int)len, name);
-            int c = cli_common_option(cmd, ctx, is_opt(name, len, "db") ? OPT_DB : OPT_FORMAT, value, &help);
+            int c = cli_common_option(cmd, ctx,
+                                      is_opt(name, len, "db")     ? OPT_DB
+                                      : is_opt(name, len, "lang") ? OPT_LANG
+                                                                  : OPT_FORMAT,
+                                      value, &help);
             if (c < 0)
                 return 2;
             continue;

@@ -9,17 +9,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
+#include "core/locfmt.h"
 #include "core/value.h"
 
 typedef struct {
     const char *name;
     int nsub;                /* CSV columns: 1, or one per part */
     const char **subnames;   /* nsub CSV header names */
-    const char **table;      /* per row */
+    int ntab;                /* table columns: 1, or one per part */
+    const char **tabnames;   /* ntab table headings, for people */
+    const char **table;      /* per row: ntab cells, [row * KPI_MAX_PARTS + k] */
     const char **json;       /* per row: JSON text */
     const char **csv;        /* per row: nsub cells */
     int right;               /* right-aligned in tables */
 } column;
+
+/* Names of dimensions and parts of metrics as table headings; the data names
+ * stay in JSON and CSV. Names not listed here are shown as they are. */
+static const char *const heading_words[] = {
+    N_("rep"), N_("team"), N_("account"), N_("segment"), N_("industry"), N_("region"), N_("source"),
+    N_("stage"), N_("pipeline"), N_("product"), N_("category"), N_("lost_reason"), N_("activity_type"),
+    N_("outcome"), N_("day"), N_("week"), N_("month"), N_("quarter"), N_("year"),
+    N_("median"), N_("mean"), N_("count"), N_("amount"), N_("deals"), N_("accounts"), N_("active"),
+    N_("scheduled"), N_("held"), N_("cancelled"), N_("rejected"), N_("days_since_last"), N_("days_to_next"),
+    N_("target"), N_("actual"), N_("elapsed_share"), N_("pacing"), N_("projected"), N_("needed_per_day"),
+    N_("mql"), N_("sql"), N_("opportunity"), N_("customer"), N_("median_hours"), N_("p90_hours"),
+    N_("within_sla"), N_("open_start"), N_("created"), N_("reopened"), N_("increased"), N_("decreased"),
+    N_("won"), N_("lost"), N_("open_end"), N_("previous"), N_("goal"), N_("change"), N_("change_rel"),
+    N_("attainment"),
+};
+
+static const char *heading(const char *word)
+{
+    for (size_t i = 0; i < sizeof heading_words / sizeof heading_words[0]; i++)
+        if (!strcmp(word, heading_words[i]))
+            return _(heading_words[i]);
+    return word;
+}
 
 static const char *json_quote(const char *s, arena *a)
 {
@@ -71,11 +98,42 @@ const char *kpi_csv_text(const char *s, arena *a)
 
 const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a) { return scalar_data(s, v, a); }
 
-static const char *unit_table(kpi_unit unit, double x, arena *a)
+/* A real value of a unit for people: rates as percentages, durations with their
+ * unit; sign: a "+" before positive rates. lf NULL: without the locale. */
+static const char *people_real(locfmt *lf, kpi_unit unit, double x, int sign, arena *a)
 {
-    if (unit == UNIT_RATE)
-        return arena_printf(a, "%.1f%%", x * 100.0);
-    return arena_printf(a, "%.2f", x);
+    if (!lf)
+        return unit == UNIT_RATE ? arena_printf(a, sign ? "%+.1f%%" : "%.1f%%", x * 100.0) : arena_printf(a, "%.2f", x);
+    switch (unit) {
+    case UNIT_RATE:
+        return locfmt_percent(lf, x, 1, sign, a);
+    case UNIT_DAYS:
+        return arena_printf(a, ngettext("%s day", "%s days", x == 1.0 ? 1 : 2), locfmt_real(lf, x, 1, a));
+    case UNIT_HOURS:
+        return arena_printf(a, _("%s h"), locfmt_real(lf, x, 1, a));
+    case UNIT_MINUTES:
+        return arena_printf(a, _("%s min"), locfmt_real(lf, x, 1, a));
+    default:
+        return locfmt_real(lf, x, 2, a);
+    }
+}
+
+/* A whole value (count or minor units) of a unit for people. */
+static const char *people_int(const snapshot *s, locfmt *lf, kpi_unit unit, int64_t i, arena *a)
+{
+    if (!lf)
+        return unit == UNIT_MONEY || unit == UNIT_MONEY_PER_DAY ? value_format_money(i, s->currency, a)
+                                                                 : arena_printf(a, "%lld", (long long)i);
+    switch (unit) {
+    case UNIT_MONEY:
+        return locfmt_money(lf, i, s->currency, a);
+    case UNIT_MONEY_PER_DAY:
+        return arena_printf(a, _("%s per day"), locfmt_money(lf, i, s->currency, a));
+    case UNIT_DAYS:
+        return arena_printf(a, ngettext("%s day", "%s days", i == 1 ? 1 : 2), locfmt_int(lf, i, a));
+    default:
+        return locfmt_int(lf, i, a);
+    }
 }
 
 static kpi_unit part_unit(const kpi_metric *m, const kpi_value *v, int k)
@@ -102,57 +160,102 @@ static const char *class_letter(const kpi_value *v)
     return v->i >= 1 && v->i <= 3 ? letters[v->i] : "?";
 }
 
-const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a)
+/* Part k of a multi-part value for people, "-" for none. */
+static const char *part_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, int k, locfmt *lf, arena *a)
 {
-    if (v->kind == KV_INT && kpi_metric_unit(m) == UNIT_CLASS)
+    if (v->kind != KV_PARTS || (v->part_null >> k & 1))
+        return "-";
+    kpi_unit unit = part_unit(m, v, k);
+    if (kpi_unit_is_real(unit))
+        return people_real(lf, unit, v->xpart[k], 0, a);
+    return people_int(s, lf, unit, v->part[k], a);
+}
+
+const char *kpi_value_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, locfmt *lf, arena *a)
+{
+    kpi_unit unit = kpi_metric_unit(m);
+    if (v->kind == KV_INT && unit == UNIT_CLASS)
         return class_letter(v);
     switch (v->kind) {
     case KV_NULL:
         return "-";
     case KV_INT:
+        return people_int(s, lf, unit, v->i, a);
     case KV_MONEY:
-        return scalar_data(s, v, a);
+        return people_int(s, lf, unit == UNIT_MONEY_PER_DAY ? unit : UNIT_MONEY, v->i, a);
     case KV_REAL:
-        return unit_table(kpi_metric_unit(m), v->x, a);
+        return people_real(lf, unit, v->x, 0, a);
     case KV_PAIR:
-        return arena_printf(a, "%.1f (mean %.1f)", v->median, v->mean);
+        return arena_printf(a, _("%s (mean %s)"), people_real(lf, unit, v->median, 0, a),
+                            people_real(lf, unit, v->mean, 0, a));
     case KV_PARTS: {
         const char *const *names = kpi_metric_parts(m);
         char *t = arena_strdup(a, "");
-        for (int k = 0; names && names[k]; k++) {
-            const char *d = part_data(s, m, v, k, a);
-            if (d && kpi_unit_is_real(part_unit(m, v, k)))
-                d = unit_table(part_unit(m, v, k), v->xpart[k], a);
-            t = arena_printf(a, "%s%s%s %s", t, k ? ", " : "", names[k], d ? d : "-");
-        }
+        for (int k = 0; names && names[k]; k++)
+            t = arena_printf(a, "%s%s%s %s", t, k ? ", " : "", heading(names[k]), part_text(s, m, v, k, lf, a));
         return t;
     }
     }
     return "?";
 }
 
+const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a)
+{
+    return kpi_value_text(s, m, v, NULL, a);
+}
+
+/* The ntab table cells of a value: one per part (has_parts), median and mean
+ * (ntab 2), or the value; "-" for what is missing. */
+static void table_cells(const snapshot *s, const kpi_metric *m, int has_parts, const kpi_value *v, const char **tab,
+                        int ntab, locfmt *lf, arena *a)
+{
+    for (int k = 0; k < ntab; k++)
+        tab[k] = "-";
+    if (v->kind == KV_PAIR && ntab == 2) {
+        tab[0] = people_real(lf, kpi_metric_unit(m), v->median, 0, a);
+        tab[1] = people_real(lf, kpi_metric_unit(m), v->mean, 0, a);
+    } else if (has_parts && v->kind == KV_PARTS) {
+        for (int k = 0; k < ntab; k++)
+            tab[k] = part_text(s, m, v, k, lf, a);
+    } else if (ntab == 1) {
+        tab[0] = kpi_value_text(s, m, v, lf, a);
+    }
+}
+
+/* The parts a metric's value is shown in: its own, median and mean for
+ * durations, NULL for one value. */
+static const char *const *shown_parts(const kpi_metric *m)
+{
+    static const char *const pair[] = {"median", "mean", NULL};
+    const char *const *parts = kpi_metric_parts(m);
+    return parts ? parts : kpi_metric_unit(m) == UNIT_DAYS ? pair : NULL;
+}
+
 /* Fills a metric column (with its CSV sub-columns) for every row. */
-static void metric_column(column *c, const kpi_report *rep, int m, arena *a)
+static void metric_column(column *c, const kpi_report *rep, int m, locfmt *lf, arena *a)
 {
     const kpi_metric *metric = rep->query->metrics[m];
-    const char *const *parts = kpi_metric_parts(metric);
+    const char *const *parts = shown_parts(metric);
     const kpi_result *r = rep->result;
     c->name = kpi_metric_name(metric);
     c->right = 1;
-    if (kpi_metric_unit(metric) == UNIT_DAYS && !parts) {
-        static const char *const pair[] = {"median", "mean", NULL};
-        parts = pair;
-    }
     c->nsub = 1;
     if (parts)
         for (c->nsub = 0; parts[c->nsub]; c->nsub++)
             ;
     c->subnames = arena_calloc(a, (size_t)c->nsub, sizeof *c->subnames);
-    for (int k = 0; k < c->nsub; k++)
+    c->ntab = c->nsub;
+    c->tabnames = arena_calloc(a, (size_t)c->nsub, sizeof *c->tabnames);
+    for (int k = 0; k < c->nsub; k++) {
         c->subnames[k] = parts ? arena_printf(a, "%s_%s", c->name, parts[k]) : c->name;
+        /* one metric: its parts' names are enough */
+        c->tabnames[k] = !parts                         ? c->name
+                         : rep->query->nmetrics == 1 ? heading(parts[k])
+                                                     : arena_printf(a, "%s %s", c->name, heading(parts[k]));
+    }
     for (int i = 0; i < r->nrows; i++) {
         const kpi_value *v = &r->rows[i].values[m];
-        c->table[i] = kpi_value_table_text(rep->snap, metric, v, a);
+        table_cells(rep->snap, metric, parts != NULL, v, &c->table[(size_t)i * KPI_MAX_PARTS], c->ntab, lf, a);
         const char **cells = &c->csv[(size_t)i * KPI_MAX_PARTS];
         if (v->kind == KV_PAIR) {
             cells[0] = real_text(v->median, a);
@@ -181,7 +284,7 @@ static void metric_column(column *c, const kpi_report *rep, int m, arena *a)
 }
 
 /* A scalar comparison column: kind 0 the other value, 1 change, 2 relative change / attainment. */
-static void compare_column(column *c, const kpi_report *rep, int m, int kind, arena *a)
+static void compare_column(column *c, const kpi_report *rep, int m, int kind, locfmt *lf, arena *a)
 {
     const kpi_metric *metric = rep->query->metrics[m];
     static const char *const suffix[3][2] = {{"previous", "goal"}, {"change", NULL}, {"change_rel", "attainment"}};
@@ -193,6 +296,17 @@ static void compare_column(column *c, const kpi_report *rep, int m, int kind, ar
     c->nsub = 1;
     c->subnames = arena_calloc(a, 1, sizeof *c->subnames);
     c->subnames[0] = c->name;
+    /* the other value of a multi-part metric: one column per part */
+    const char *const *parts = kind == 0 ? shown_parts(metric) : NULL;
+    const char *title = !strcmp(what, "year") ? _("a year before") : heading(what);
+    c->ntab = 1;
+    if (parts)
+        for (c->ntab = 0; parts[c->ntab]; c->ntab++)
+            ;
+    c->tabnames = arena_calloc(a, (size_t)c->ntab, sizeof *c->tabnames);
+    for (int k = 0; k < c->ntab; k++)
+        c->tabnames[k] = parts ? arena_printf(a, "%s %s %s", kpi_metric_name(metric), heading(parts[k]), title)
+                               : arena_printf(a, "%s %s", kpi_metric_name(metric), title);
     c->right = 1;
     for (int i = 0; i < rep->result->nrows; i++) {
         const kpi_value *cur = &rep->result->rows[i].values[m];
@@ -203,12 +317,17 @@ static void compare_column(column *c, const kpi_report *rep, int m, int kind, ar
         const char *d = scalar_data(rep->snap, &v, a);
         c->json[i] = d ? d : "null";
         c->csv[(size_t)i * KPI_MAX_PARTS] = d ? d : "";
-        if (v.kind == KV_NULL)
-            c->table[i] = "-";
+        const char **tab = &c->table[(size_t)i * KPI_MAX_PARTS];
+        if (parts)
+            table_cells(rep->snap, metric, kpi_metric_parts(metric) != NULL, &v, tab, c->ntab, lf, a);
+        else if (v.kind == KV_NULL)
+            tab[0] = "-";
         else if (kind == 2)
-            c->table[i] = arena_printf(a, goal ? "%.1f%%" : "%+.1f%%", v.x * 100.0);
+            tab[0] = people_real(lf, UNIT_RATE, v.x, !goal, a);
+        else if (v.kind == KV_PAIR)
+            tab[0] = people_real(lf, kpi_metric_unit(metric), v.median, 0, a);
         else
-            c->table[i] = kpi_value_table_text(rep->snap, metric, &v, a);
+            tab[0] = kpi_value_text(rep->snap, metric, &v, lf, a);
     }
 }
 
@@ -257,7 +376,40 @@ static void csv_cell(FILE *o, const char *t)
     fputc('"', o);
 }
 
-void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
+/* The table form: one column per table part of each column, headings for people;
+ * text left-aligned, numbers right-aligned; no trailing spaces. */
+static void print_table(FILE *o, const column *cols, int ncols, int nrows, arena *a)
+{
+    int n = 0;
+    for (int c = 0; c < ncols; c++)
+        n += cols[c].ntab;
+    int *width = arena_calloc(a, (size_t)n + 1, sizeof *width);
+    if (!width)
+        return;
+    for (int c = 0, t = 0; c < ncols; c++)
+        for (int k = 0; k < cols[c].ntab; k++, t++) {
+            width[t] = display_width(cols[c].tabnames[k]);
+            for (int i = 0; i < nrows; i++) {
+                int w = display_width(cols[c].table[(size_t)i * KPI_MAX_PARTS + k]);
+                if (w > width[t])
+                    width[t] = w;
+            }
+        }
+    for (int i = -1; i < nrows; i++) {
+        for (int c = 0, t = 0; c < ncols; c++)
+            for (int k = 0; k < cols[c].ntab; k++, t++) {
+                const char *s = i < 0 ? cols[c].tabnames[k] : cols[c].table[(size_t)i * KPI_MAX_PARTS + k];
+                int pad = width[t] - display_width(s);
+                if (cols[c].right)
+                    fprintf(o, "%s%*s%s", t ? "  " : "", pad, "", s);
+                else
+                    fprintf(o, "%s%s%*s", t ? "  " : "", s, t + 1 < n ? pad : 0, "");
+            }
+        fputc('\n', o);
+    }
+}
+
+static void print_report(cli_ctx *ctx, const kpi_report *rep, locfmt *lf, arena *a)
 {
     const kpi_query *q = rep->query;
     const kpi_result *r = rep->result;
@@ -272,14 +424,17 @@ void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
         col->name = kpi_dim_name(q->by[b]);
         col->nsub = 1;
         col->subnames = &col->name;
-        col->table = arena_calloc(a, (size_t)r->nrows + 1, sizeof *col->table);
+        col->ntab = 1;
+        col->tabnames = arena_calloc(a, 1, sizeof *col->tabnames);
+        col->tabnames[0] = heading(col->name);
+        col->table = arena_calloc(a, ((size_t)r->nrows + 1) * KPI_MAX_PARTS, sizeof *col->table);
         col->json = arena_calloc(a, (size_t)r->nrows + 1, sizeof *col->json);
         col->csv = arena_calloc(a, ((size_t)r->nrows + 1) * KPI_MAX_PARTS, sizeof *col->csv);
         for (int i = 0; i < r->nrows; i++) {
             int32_t code = r->rows[i].key[b];
             int none = code == SNAP_NONE && q->by[b] < DIM_DAY;
             const char *label = kpi_dim_label(rep->snap, q->by[b], code, a);
-            col->table[i] = label;
+            col->table[(size_t)i * KPI_MAX_PARTS] = label;
             col->json[i] = none ? "null" : json_quote(label, a);
             col->csv[(size_t)i * KPI_MAX_PARTS] = none ? "" : label;
         }
@@ -287,15 +442,15 @@ void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
     for (int m = 0; m < q->nmetrics; m++) {
         for (int k = 0; k < per_metric; k++, c++) {
             column *col = &cols[c];
-            col->table = arena_calloc(a, (size_t)r->nrows + 1, sizeof *col->table);
+            col->table = arena_calloc(a, ((size_t)r->nrows + 1) * KPI_MAX_PARTS, sizeof *col->table);
             col->json = arena_calloc(a, (size_t)r->nrows + 1, sizeof *col->json);
             col->csv = arena_calloc(a, ((size_t)r->nrows + 1) * KPI_MAX_PARTS, sizeof *col->csv);
             if (k == 0)
-                metric_column(col, rep, m, a);
+                metric_column(col, rep, m, lf, a);
             else if (rep->compare == KPI_COMPARE_GOAL)
-                compare_column(col, rep, m, k == 1 ? 0 : 2, a);
+                compare_column(col, rep, m, k == 1 ? 0 : 2, lf, a);
             else
-                compare_column(col, rep, m, k - 1, a);
+                compare_column(col, rep, m, k - 1, lf, a);
         }
     }
     FILE *o = ctx->out;
@@ -332,23 +487,16 @@ void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
             fputs("\r\n", o);
         }
     } else {
-        int *width = arena_calloc(a, (size_t)ncols, sizeof *width);
-        for (c = 0; c < ncols; c++) {
-            width[c] = display_width(cols[c].name);
-            for (int i = 0; i < r->nrows; i++)
-                if (display_width(cols[c].table[i]) > width[c])
-                    width[c] = display_width(cols[c].table[i]);
-        }
-        for (int i = -1; i < r->nrows; i++) {
-            for (c = 0; c < ncols; c++) {
-                const char *t = i < 0 ? cols[c].name : cols[c].table[i];
-                int pad = width[c] - display_width(t);
-                if (cols[c].right && i >= 0)
-                    fprintf(o, "%s%*s%s", c ? "  " : "", pad, "", t);
-                else
-                    fprintf(o, "%s%s%*s", c ? "  " : "", t, c + 1 < ncols ? pad : 0, "");
-            }
-            fputc('\n', o);
-        }
+        print_table(o, cols, ncols, r->nrows, a);
     }
+}
+
+void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
+{
+    locfmt *lf = NULL;
+    emb_err err;
+    if (ctx->format == FORMAT_TABLE && locfmt_open(i18n_code(ctx->lang), NULL, &lf, &err))
+        lf = NULL; /* numbers as data rather than nothing */
+    print_report(ctx, rep, lf, a);
+    locfmt_close(lf);
 }

@@ -9,13 +9,17 @@
  * scalar metric M also has M_previous / M_year / M_goal, M_change and
  * M_change_rel (M_attainment for goals). Money is a decimal number in the
  * reporting currency; rates are fractions.
- * CSV: the same columns, parts flattened as M_part. Tables: rates as percentages.
+ * CSV: the same columns, parts flattened as M_part. Tables, for people, in the
+ * language of ctx->lang (core/locfmt.h): money with its symbol, rates as
+ * percentages, durations with their unit, each part of a multi-part value (and
+ * median and mean) in its own column, headings translated.
  * All text is allocated in the arena given.
  */
 #ifndef EMB_KPI_PRINT_H
 #define EMB_KPI_PRINT_H
 
 #include "cli/cli.h"
+#include "core/locfmt.h"
 #include "metrics/compare.h"
 #include "metrics/engine.h"
 #include "metrics/snapshot.h"
@@ -41,7 +45,11 @@ const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a)
  * code point counts as one column). */
 const char *kpi_pad(const char *text, int width, arena *a);
 
-/* Text of a value as a table shows it ("61.9%", "1322.38", "12.5 (mean 20.1)", "-"). */
+/* Text of a value for people in the language of lf: money with its symbol
+ * ("10.005.534,00 €"), rates as percentages ("23,5 %"), durations with their unit
+ * ("12,5 días"), "-" for none. lf NULL: without a locale ("61.9%", "1322.38"). */
+const char *kpi_value_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, locfmt *lf, arena *a);
+/* kpi_value_text without a locale. */
 const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a);
 
 #endif

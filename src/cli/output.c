@@ -23,6 +23,7 @@ struct output {
     const out_column *cols;
     size_t ncols;
     size_t max_w;
+    size_t fit_w; /* table: the whole line's width to fit in, 0: any */
     size_t nrows;
     cell **rows; /* table: buffered rows (arrays of ncols cells in the arena) */
     size_t cap;
@@ -167,6 +168,8 @@ emb_code output_begin(FILE *f, output_format fmt, const out_column *cols, size_t
     return EMB_OK;
 }
 
+void output_fit(output *o, size_t width) { o->fit_w = width; }
+
 emb_code output_row(output *o, const char *const *cells, emb_err *err)
 {
     switch (o->fmt) {
@@ -230,6 +233,49 @@ static void table_line(output *o, const size_t *widths, const cell *row)
     putc('\n', o->f);
 }
 
+/* Narrows the widest text columns, a cell at a time, until the line fits in
+ * o->fit_w or every text column is down to OUTPUT_CELL_WIDTH_MIN (or its heading). */
+static void fit_widths(output *o, size_t *widths, const cell *head)
+{
+    size_t total = o->ncols ? 2 * (o->ncols - 1) : 0;
+    for (size_t c = 0; c < o->ncols; c++)
+        total += widths[c];
+    while (o->fit_w && total > o->fit_w) {
+        size_t widest = o->ncols;
+        for (size_t c = 0; c < o->ncols; c++) {
+            size_t floor = head[c].w > OUTPUT_CELL_WIDTH_MIN ? head[c].w : OUTPUT_CELL_WIDTH_MIN;
+            if (o->cols[c].type == OUT_TEXT && !o->cols[c].whole && widths[c] > floor && (widest == o->ncols || widths[c] > widths[widest]))
+                widest = c;
+        }
+        if (widest == o->ncols)
+            return;
+        widths[widest]--;
+        total--;
+    }
+}
+
+/* Cuts a cleaned cell to w terminal cells, ending with "…". */
+static cell cut_cell(output *o, cell in, size_t w)
+{
+    int32_t n = (int32_t)strlen(in.s), i = 0;
+    char *buf = arena_alloc(&o->a, (size_t)n + 4);
+    if (!buf || w == 0)
+        return (cell){"", 0};
+    size_t used = 0, len = 0;
+    while (i < n) {
+        int32_t start = i;
+        UChar32 c = next_cp(in.s, &i, n);
+        size_t cw = c < 0 ? 1 : cp_width(c);
+        if (used + cw > w - 1)
+            break;
+        memcpy(buf + len, in.s + start, (size_t)(i - start));
+        len += (size_t)(i - start);
+        used += cw;
+    }
+    memcpy(buf + len, "\xe2\x80\xa6", 4); /* "…" and the NUL */
+    return (cell){buf, used + 1};
+}
+
 static void print_table(output *o, size_t *widths)
 {
     cell *head = arena_alloc(&o->a, o->ncols * sizeof *head);
@@ -242,6 +288,11 @@ static void print_table(output *o, size_t *widths)
             if (o->rows[r][c].w > widths[c])
                 widths[c] = o->rows[r][c].w;
     }
+    fit_widths(o, widths, head);
+    for (size_t r = 0; r < o->nrows; r++)
+        for (size_t c = 0; c < o->ncols; c++)
+            if (o->rows[r][c].w > widths[c])
+                o->rows[r][c] = cut_cell(o, o->rows[r][c], widths[c]);
     table_line(o, widths, head);
     for (size_t c = 0; c < o->ncols; c++) {
         if (c)

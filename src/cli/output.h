@@ -41,6 +41,7 @@ typedef enum {
 typedef struct {
     const char *name; /* header and JSON key */
     out_type type;
+    int whole;        /* table: a text column output_fit never narrows (dates) */
 } out_column;
 
 typedef struct output output;
@@ -53,6 +54,10 @@ typedef struct output output;
  * 0: OUTPUT_CELL_WIDTH) bounds each cell. EMB_NOMEM on allocation failure. */
 emb_code output_begin(FILE *f, output_format fmt, const out_column *cols, size_t ncols, size_t max_cell_width,
                       output **out, emb_err *err);
+/* Table only: makes the lines fit in width terminal cells (0: any) by narrowing
+ * the widest text columns, not below OUTPUT_CELL_WIDTH_MIN nor their heading, and
+ * cutting their cells with "…"; numbers are never cut. Call before output_end. */
+void output_fit(output *o, size_t width);
 /* Adds one row of ncols cells; a NULL cell is a null value. */
 emb_code output_row(output *o, const char *const *cells, emb_err *err);
 /* Prints what is buffered, closes the JSON array, frees o, and reports EMB_IO when

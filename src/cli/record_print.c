@@ -12,8 +12,24 @@
 
 #include "cli/output.h"
 #include "cli/record_cli.h"
+#include "core/locfmt.h"
 #include "io/recfmt.h"
 #include "store/refcache.h"
+
+/* The plural names of the kinds in messages for people; others are shown as they are. */
+static const char *const kind_words[] = {
+    N_("regions"),  N_("users"),    N_("teams"),  N_("accounts"),    N_("contacts"), N_("leads"),
+    N_("pipelines"), N_("stages"),  N_("products"), N_("deals"),     N_("activities"), N_("orders"),
+    N_("order_lines"), N_("goals"), N_("expenses"), N_("rates"),
+};
+
+static const char *kind_word(const char *name)
+{
+    for (size_t i = 0; i < sizeof kind_words / sizeof kind_words[0]; i++)
+        if (!strcmp(name, kind_words[i]))
+            return _(kind_words[i]);
+    return name;
+}
 
 /* Referenced kinds up to this size are loaded whole on first use. */
 #define PRELOAD_MAX 50000
@@ -30,17 +46,20 @@ static int shown(const field_def *f, int all)
     return f->column && !(f->flags & FF_SECRET) && (all || (f->flags & FF_LIST));
 }
 
-/* Basis points as a percentage for tables: 3500 -> "35%", 1250 -> "12.5%". */
-static const char *percent(int64_t bp, arena *a)
-{
-    const char *d = value_format_decimal(bp, 2, a);
-    return d ? arena_printf(a, "%s%%", d) : NULL;
-}
-
 typedef struct {
     refcache *refs;
     recfmt fmt;
+    locfmt *lf; /* tables: values as people of the language write them */
 } printer;
+
+/* Basis points as a percentage for tables: 3500 -> "35%" / "35 %", 1250 -> "12.5%". */
+static const char *percent(printer *p, int64_t bp, arena *a)
+{
+    if (p->lf)
+        return locfmt_percent(p->lf, (double)bp / 10000.0, bp % 100 == 0 ? 0 : bp % 10 == 0 ? 1 : 2, 0, a);
+    const char *d = value_format_decimal(bp, 2, a);
+    return d ? arena_printf(a, "%s%%", d) : NULL;
+}
 
 static int printer_open(rec_env *env, printer *p)
 {
@@ -48,7 +67,44 @@ static int printer_open(rec_env *env, printer *p)
         return -1;
     p->fmt = (recfmt){
         .st = env->st, .zone = env->zone, .org_currency = store_org(env->st)->currency, .refs = p->refs};
+    if (env->ctx->format == FORMAT_TABLE &&
+        locfmt_open(i18n_code(env->ctx->lang), env->zone ? tz_name(env->zone) : NULL, &p->lf, &env->err)) {
+        p->lf = NULL; /* values as data rather than nothing */
+        emb_err_clear(&env->err);
+    }
     return 0;
+}
+
+static void printer_close(printer *p)
+{
+    refcache_free(p->refs);
+    locfmt_close(p->lf);
+}
+
+/* A value of field i of r in a table, for people; data is its data form. Instants
+ * show their time too when all is set (show), the date alone in lists. */
+static const char *people_cell(printer *p, const record *r, int i, const char *data, int all, arena *a)
+{
+    const field_def *f = &r->kind->fields[i];
+    const field_value *v = &r->v[i];
+    if (!data || v->state != FV_SET)
+        return data;
+    switch (f->type) {
+    case FT_BP:
+        return percent(p, v->i, a); /* people read 35%, files keep 0.35 */
+    case FT_MONEY:
+        return p->lf ? locfmt_money(p->lf, v->i, recfmt_currency(&p->fmt, r), a) : data;
+    case FT_INT:
+        return p->lf ? locfmt_int(p->lf, v->i, a) : data;
+    case FT_DATE:
+        return p->lf ? locfmt_date(p->lf, data, a) : data;
+    case FT_INSTANT:
+        return p->lf ? locfmt_instant(p->lf, v->i, !all || !strchr(data, 'T'), a) : data;
+    case FT_RATE:
+        return p->lf ? locfmt_decimal(p->lf, data, 0, 9, a) : data;
+    default:
+        return data;
+    }
 }
 
 /* Cells of the shown fields of r; NULL entries for NULL values. */
@@ -68,8 +124,8 @@ static const char **record_cells(rec_env *env, printer *p, const record *r, int 
         cells[c] = recfmt_field(&p->fmt, r, (int)i, a, &env->err);
         if (!cells[c] && env->err.code)
             return NULL;
-        if (cells[c] && k->fields[i].type == FT_BP && env->ctx->format == FORMAT_TABLE)
-            cells[c] = percent(r->v[i].i, a); /* people read 35%, files keep 0.35 */
+        if (env->ctx->format == FORMAT_TABLE)
+            cells[c] = people_cell(p, r, (int)i, cells[c], all, a);
         c++;
     }
     *n = c;
@@ -83,7 +139,8 @@ static out_column *columns(rec_env *env, int all, size_t *n)
     size_t c = 0;
     for (size_t i = 0; cols && i < k->nfields; i++)
         if (shown(&k->fields[i], all))
-            cols[c++] = (out_column){k->fields[i].name, out_type_of(&k->fields[i])};
+            cols[c++] = (out_column){k->fields[i].name, out_type_of(&k->fields[i]),
+                                     k->fields[i].type == FT_DATE || k->fields[i].type == FT_INSTANT};
     *n = c;
     return cols;
 }
@@ -104,6 +161,7 @@ int rec_print_list(rec_env *env, const store_query *q, int all_fields, int64_t m
     if (printer_open(env, &p) || store_query_open(env->st, env->kind, q, &cur, &env->err) ||
         output_begin(env->ctx->out, env->ctx->format, cols, ncols, 0, &out, &env->err))
         goto fail;
+    output_fit(out, (size_t)env->ctx->columns);
     arena row_arena;
     arena_init(&row_arena, 8 * 1024);
     for (;;) {
@@ -134,7 +192,7 @@ int rec_print_list(rec_env *env, const store_query *q, int all_fields, int64_t m
     if (rows == 0 && env->ctx->format == FORMAT_TABLE) {
         output_abort(out);
         out = NULL;
-        fprintf(env->ctx->err, "no %s\n", env->kind->name);
+        fprintf(env->ctx->err, _("no %s\n"), kind_word(env->kind->name));
     } else {
         emb_code rc = output_end(out, &env->err);
         out = NULL;
@@ -142,14 +200,14 @@ int rec_print_list(rec_env *env, const store_query *q, int all_fields, int64_t m
             goto fail;
     }
     if (more)
-        fprintf(env->ctx->err, "showing the first %lld %s; use --limit N, or --limit 0 for all\n",
-                (long long)rows, env->kind->name);
-    refcache_free(p.refs);
+        fprintf(env->ctx->err, _("showing the first %lld %s; use --limit N, or --limit 0 for all\n"),
+                (long long)rows, kind_word(env->kind->name));
+    printer_close(&p);
     return 0;
 fail:
     output_abort(out);
     store_query_close(cur);
-    refcache_free(p.refs);
+    printer_close(&p);
     return rec_fail(env);
 }
 
@@ -160,11 +218,11 @@ static emb_code print_section(rec_env *env, const char *title, const out_column 
 {
     FILE *f = env->ctx->out;
     if (env->ctx->format == FORMAT_TABLE)
-        fprintf(f, "\n%s:\n", title);
+        fprintf(f, "\n%s:\n", _(title));
     else
         output_json_key(f, title);
     if (env->ctx->format == FORMAT_TABLE && nrows == 0) {
-        fputs("(none)\n", f);
+        fputs(_("(none)\n"), f);
         return EMB_OK;
     }
     output *out;
@@ -203,18 +261,22 @@ static emb_code deal_history(rec_env *env, printer *p, int64_t deal_id)
     for (size_t i = 0; i < n; i++) {
         const char **c = cells + i * NC;
         c[0] = value_format_instant(h[i].at, env->zone, 1, &env->a);
+        if (p->lf)
+            c[0] = locfmt_instant(p->lf, h[i].at, !strchr(c[0], 'T'), &env->a);
         c[1] = ref_text(env, p, "users", h[i].author_id);
         c[2] = h[i].changed;
         c[3] = ref_text(env, p, "stages", h[i].stage_id);
         c[4] = h[i].status;
-        c[5] = h[i].amount_set ? value_format_money(h[i].amount, h[i].currency, &env->a) : NULL;
+        c[5] = !h[i].amount_set ? NULL
+               : p->lf          ? locfmt_money(p->lf, h[i].amount, h[i].currency, &env->a)
+                                : value_format_money(h[i].amount, h[i].currency, &env->a);
         c[6] = h[i].currency;
         c[7] = ref_text(env, p, "users", h[i].owner_id);
-        c[8] = h[i].expected_close;
+        c[8] = p->lf && h[i].expected_close ? locfmt_date(p->lf, h[i].expected_close, &env->a) : h[i].expected_close;
         if (env->err.code)
             return env->err.code;
     }
-    return print_section(env, "history", cols, NC, cells, n);
+    return print_section(env, N_("history"), cols, NC, cells, n);
 }
 
 static emb_code deal_products(rec_env *env, printer *p, const record *deal)
@@ -234,14 +296,16 @@ static emb_code deal_products(rec_env *env, printer *p, const record *deal)
     for (size_t i = 0; i < n; i++) {
         const char **c = cells + i * NC;
         c[0] = ref_text(env, p, "products", dp[i].product_id);
-        c[1] = arena_printf(&env->a, "%lld", (long long)dp[i].quantity);
-        c[2] = dp[i].unit_price_set ? value_format_money(dp[i].unit_price, currency, &env->a) : NULL;
-        c[3] = env->ctx->format == FORMAT_TABLE ? percent(dp[i].discount_bp, &env->a)
+        c[1] = p->lf ? locfmt_int(p->lf, dp[i].quantity, &env->a) : arena_printf(&env->a, "%lld", (long long)dp[i].quantity);
+        c[2] = !dp[i].unit_price_set ? NULL
+               : p->lf               ? locfmt_money(p->lf, dp[i].unit_price, currency, &env->a)
+                                     : value_format_money(dp[i].unit_price, currency, &env->a);
+        c[3] = env->ctx->format == FORMAT_TABLE ? percent(p, dp[i].discount_bp, &env->a)
                                                 : value_format_bp(dp[i].discount_bp, &env->a);
         if (env->err.code)
             return env->err.code;
     }
-    return print_section(env, "products", cols, NC, cells, n);
+    return print_section(env, N_("products"), cols, NC, cells, n);
 }
 
 int rec_print_show(rec_env *env, int64_t id)
@@ -274,9 +338,9 @@ int rec_print_show(rec_env *env, int64_t id)
         emb_err_set(&env->err, EMB_IO, "cannot write output");
         goto fail;
     }
-    refcache_free(p.refs);
+    printer_close(&p);
     return 0;
 fail:
-    refcache_free(p.refs);
+    printer_close(&p);
     return rec_fail(env);
 }
