@@ -36,18 +36,24 @@ const cli_command cmd_import = {
         "                             (--map name=first_name+last_name); FIELD= leaves the\n"
         "                             field out even if a header matches it; #N names the\n"
         "                             N-th column (two columns with the same header)\n"
-        "  --set FIELD=VALUE,...      a value for a field the file lacks or for its empty cells\n"
+        "  --set FIELD=VALUE,...      FIELD is VALUE on every row, whatever its column says\n"
+        "  --default FIELD=VALUE,...  VALUE fills the empty cells of FIELD (or every row when\n"
+        "                             no column gives it)\n"
         "  --stage-map TEXT=STAGE,... read the file's stage TEXT as the pipeline's STAGE\n"
+        "  --create-stages AFTER      add the file's unknown stages to the pipeline, after\n"
+        "                             stage AFTER (--create-missing never creates stages)\n"
         "  --value-map FIELD:FROM=TO,...  read the cell text FROM of FIELD as TO\n"
         "                             (--value-map category:1=Beverages,category:2=Condiments)\n"
         "  --date-format FMT          d/m/Y, m/d/Y, Y-m-d or a format such as %d.%m.%Y\n"
         "                             (default: ISO, or detected over each whole column)\n"
-        "  --decimal dot|comma        decimal separator of numbers (default: per value,\n"
-        "                             1.234,56 and 1,234.56 both work)\n"
+        "  --decimal point|comma      decimal separator of numbers (default: decided per\n"
+        "                             column from its values and the organisation's locale)\n"
         "  --encoding ENC             the file's encoding: utf-8, windows-1252, latin1 or\n"
         "                             utf-16 (default: detected, and refused when unclear)\n"
-        "  --create-missing           create referenced accounts, users, products, stages ...\n"
+        "  --create-missing           create referenced accounts, users, products, teams ...\n"
         "                             that do not exist yet, instead of reporting them\n"
+        "  --last-wins                a key repeated with other values takes the later row's\n"
+        "                             (without it the import is refused naming both rows)\n"
         "  --dry-run                  check every row and report, writing nothing\n"
         "  --skip-invalid FILE        import the valid rows; write the others to FILE with a\n"
         "                             'reason' column (without it, any invalid row fails\n"
@@ -59,7 +65,22 @@ const cli_command cmd_import = {
     .run = run,
 };
 
-enum { OPT_MAP = 1, OPT_SET, OPT_STAGE_MAP, OPT_VALUE_MAP, OPT_DATE_FORMAT, OPT_DECIMAL, OPT_CREATE, OPT_DRY, OPT_SKIP, OPT_FIELDS, OPT_ENCODING };
+enum {
+    OPT_MAP = 1,
+    OPT_SET,
+    OPT_DEFAULT,
+    OPT_STAGE_MAP,
+    OPT_CREATE_STAGES,
+    OPT_VALUE_MAP,
+    OPT_DATE_FORMAT,
+    OPT_DECIMAL,
+    OPT_CREATE,
+    OPT_LAST_WINS,
+    OPT_DRY,
+    OPT_SKIP,
+    OPT_FIELDS,
+    OPT_ENCODING
+};
 
 typedef struct {
     FILE *err;
@@ -101,11 +122,17 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
         fputs("  nothing changed: nothing was written\n", out);
     if (s->rejected && o->rejects_path && !o->dry_run)
         fprintf(out, "  rejected rows written to %s\n", o->rejects_path);
-    if (s->nrefs_created) {
-        fputs("  created by --create-missing:", out);
-        for (size_t i = 0; i < s->nrefs_created; i++)
-            fprintf(out, "%s %lld %s", i ? "," : "", (long long)s->refs_created[i].count, s->refs_created[i].kind);
-        fputc('\n', out);
+    for (int stages = 0; stages < 2; stages++) {
+        int shown = 0;
+        for (size_t i = 0; i < s->nrefs_created; i++) {
+            if ((strcmp(s->refs_created[i].kind, "stages") == 0) != stages)
+                continue;
+            const char *head = stages ? "  created by --create-stages:" : "  created by --create-missing:";
+            fprintf(out, "%s %lld %s", shown++ ? "," : head, (long long)s->refs_created[i].count,
+                    s->refs_created[i].kind);
+        }
+        if (shown)
+            fputc('\n', out);
     }
     if (s->encoding)
         fprintf(out, "  encoding: %s (detected; --encoding chooses another)\n", s->encoding);
@@ -173,6 +200,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     static const struct option opts[] = {
         {"map", required_argument, NULL, OPT_MAP},
         {"set", required_argument, NULL, OPT_SET},
+        {"default", required_argument, NULL, OPT_DEFAULT},
+        {"create-stages", required_argument, NULL, OPT_CREATE_STAGES},
+        {"last-wins", no_argument, NULL, OPT_LAST_WINS},
         {"stage-map", required_argument, NULL, OPT_STAGE_MAP},
         {"value-map", required_argument, NULL, OPT_VALUE_MAP},
         {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
@@ -188,7 +218,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "undo")))
         return cmd_import_log(cmd, ctx, argc - 1, argv + 1);
     import_opts o = {.now = ctx->now};
-    import_pair *maps = NULL, *sets = NULL, *stage_maps = NULL, *value_maps = NULL;
+    import_pair *maps = NULL, *sets = NULL, *defaults = NULL, *stage_maps = NULL, *value_maps = NULL;
     arena a;
     arena_init(&a, 0);
     emb_err err;
@@ -211,6 +241,15 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case OPT_SET:
             rc = import_parse_pairs("--set", optarg, &a, &sets, &o.nsets, &err);
             break;
+        case OPT_DEFAULT:
+            rc = import_parse_pairs("--default", optarg, &a, &defaults, &o.ndefaults, &err);
+            break;
+        case OPT_CREATE_STAGES:
+            o.create_stages = optarg;
+            break;
+        case OPT_LAST_WINS:
+            o.last_wins = 1;
+            break;
         case OPT_STAGE_MAP:
             rc = import_parse_pairs("--stage-map", optarg, &a, &stage_maps, &o.nstage_maps, &err);
             break;
@@ -221,12 +260,13 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             o.date_format = optarg;
             break;
         case OPT_DECIMAL:
-            if (!strcmp(optarg, "dot"))
+            if (!strcmp(optarg, "point") || !strcmp(optarg, "dot"))
                 o.numbers = NUM_DOT;
             else if (!strcmp(optarg, "comma"))
                 o.numbers = NUM_COMMA;
             else {
-                status = cli_usage_error(ctx, cmd, "--decimal '%s': use dot (1,234.56) or comma (1.234,56)", optarg);
+                status =
+                    cli_usage_error(ctx, cmd, "--decimal '%s': use point (1,234.56) or comma (1.234,56)", optarg);
                 goto done;
             }
             break;
@@ -287,6 +327,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     o.nlog_options = (size_t)(optind - 1);
     o.maps = maps;
     o.sets = sets;
+    o.defaults = defaults;
     o.stage_maps = stage_maps;
     o.value_maps = value_maps;
     progress_state ps = {ctx->err, 0};
@@ -334,6 +375,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 done:
     free(maps);
     free(sets);
+    free(defaults);
     free(stage_maps);
     free(value_maps);
     arena_release(&a);

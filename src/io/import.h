@@ -37,7 +37,8 @@
 #include "store/store.h"
 
 /* FIELD=VALUE, as given to --map (VALUE: a column, or columns joined with '+'),
- * --set (VALUE: the value) or --stage-map (FIELD: the file's text, VALUE: a stage). */
+ * --set and --default (VALUE: the value) or --stage-map (FIELD: the file's text,
+ * VALUE: a stage). */
 typedef struct {
     const char *name;
     const char *value;
@@ -57,15 +58,19 @@ typedef struct {
     size_t data_len;
     const import_pair *maps;   /* --map */
     size_t nmaps;
-    const import_pair *sets;   /* --set */
+    const import_pair *sets;   /* --set: the field's value on every row, whatever its column says */
     size_t nsets;
+    const import_pair *defaults; /* --default: the field's value where its cell is empty */
+    size_t ndefaults;
     const import_pair *stage_maps; /* --stage-map */
     size_t nstage_maps;
     const import_pair *value_maps; /* --value-map: name "FIELD:FROM", value "TO" */
     size_t nvalue_maps;
     const char *date_format;   /* --date-format: d/m/Y, m/d/Y, Y-m-d or a strptime format; NULL: detect */
     number_style numbers;      /* --decimal */
-    int create_missing;        /* --create-missing */
+    int create_missing;        /* --create-missing (never creates stages) */
+    const char *create_stages; /* --create-stages AFTER: the file's unknown stages go after stage AFTER */
+    int last_wins;             /* --last-wins: a repeated key with other values takes the later row's */
     int dry_run;               /* --dry-run: validate, then roll back */
     const char *rejects_path;  /* --skip-invalid FILE, or NULL */
     int max_errors;            /* error messages kept; 0 picks 20 */

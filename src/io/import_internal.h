@@ -38,8 +38,9 @@ typedef struct {
     int idx;                    /* index in kind->fields */
     int cols[IMPORT_MAX_JOIN];  /* source columns, joined with a space */
     int ncols;
-    const char *set;            /* --set value: for empty cells or when ncols == 0 */
-    const char *label;          /* for messages: the column header(s) or "--set FIELD" */
+    const char *set;            /* --set value: the field's text on every row (columns unused) */
+    const char *dflt;           /* --default value: the text of empty cells (or of every row when ncols == 0) */
+    const char *label;          /* for messages: the column header(s), "--set FIELD" or "--default FIELD" */
     int priority;               /* processing order: lower first */
     int has_value_maps;         /* --value-map names this field */
     int score;                  /* automatic match: 0 by name, 1.. by synonym, 900.. by "_id" */
@@ -134,6 +135,11 @@ typedef struct import_job {
     int64_t default_pipeline;
     const kind_def *stage_kind; /* kind "stages" and its index, looked up once */
     int stage_index;
+    /* --create-stages: per pipeline, the position of the last stage created. */
+    struct import_stage_after {
+        int64_t pipeline, pos;
+    } stage_after[8];
+    size_t nstage_after;
 
     /* Per-row bookkeeping. */
     import_undo *undo;

@@ -12,8 +12,9 @@
  * header (a column named in --map may feed one more: --map id=mql_id still lets
  * mql_id be the lead). When two free columns match one field by synonyms (Customer
  * ID, Customer Name), the import is refused asking for --map. --map FIELD= leaves a
- * field out whatever the headers say. Last
- * come "<name>_id" headers: "account_id" for a reference to accounts, and for the
+ * field out whatever the headers say. --set FIELD=VALUE gives the field on every
+ * row (no column feeds it, even one whose header matches); --default FIELD=VALUE
+ * fills its empty cells. Last come "<name>_id" headers: "account_id" for a reference to accounts, and for the
  * field `id` the kind's name or its label's synonyms ("opportunity_id" in deals,
  * "customer_id" in accounts, "employee_id" in users).
  */
@@ -294,16 +295,32 @@ static emb_code apply_maps(import_job *j, emb_err *err)
         if (fld->ncols == 1)
             fld->label = j->cols[fld->cols[0]];
     }
-    for (size_t s = 0; s < o->nsets; s++) {
-        const import_pair *p = &o->sets[s];
-        int idx = kind_field_index(j->kind, p->name);
-        if (idx < 0 || !importable(&j->kind->fields[idx]))
-            return emb_err_set(err, EMB_USAGE, "--set %s=%s: %s have no field '%s' to import; fields: %s", p->name,
-                               p->value, j->kind->name, p->name, field_list(j));
-        import_field *fld = add_field(j, idx);
-        if (fld->set)
-            return emb_err_set(err, EMB_USAGE, "--set names field '%s' twice", p->name);
-        fld->set = p->value;
+    for (int def = 0; def < 2; def++) {
+        const char *opt = def ? "--default" : "--set";
+        size_t count = def ? o->ndefaults : o->nsets;
+        for (size_t s = 0; s < count; s++) {
+            const import_pair *p = def ? &o->defaults[s] : &o->sets[s];
+            int idx = kind_field_index(j->kind, p->name);
+            if (idx < 0 || !importable(&j->kind->fields[idx]))
+                return emb_err_set(err, EMB_USAGE, "%s %s=%s: %s have no field '%s' to import; fields: %s", opt,
+                                   p->name, p->value, j->kind->name, p->name, field_list(j));
+            if (j->excluded[idx])
+                return emb_err_set(err, EMB_USAGE, "%s %s=%s: --map %s= leaves the field out; drop one of them",
+                                   opt, p->name, p->value, p->name);
+            import_field *fld = add_field(j, idx);
+            if (fld->set || fld->dflt)
+                return emb_err_set(err, EMB_USAGE,
+                                   "field '%s' is given twice by --set or --default; keep one value", p->name);
+            if (!def && fld->ncols)
+                return emb_err_set(err, EMB_USAGE,
+                                   "--set %s=%s and --map %s=%s both give field '%s'; --set overrides the column, "
+                                   "so drop the --map, or use --default %s=%s to fill only its empty cells",
+                                   p->name, p->value, p->name, fld->label, p->name, p->name, p->value);
+            if (def)
+                fld->dflt = p->value;
+            else
+                fld->set = p->value;
+        }
     }
     j->value_maps = arena_alloc(&j->perm, (o->nvalue_maps + 1) * sizeof *j->value_maps);
     if (!j->value_maps)
@@ -349,7 +366,8 @@ static int cmp_candidate(const void *a, const void *b)
 
 static int field_open(import_job *j, int idx)
 {
-    return !j->excluded[idx] && !(j->slot[idx] >= 0 && j->fields[j->slot[idx]].ncols);
+    return !j->excluded[idx] &&
+           !(j->slot[idx] >= 0 && (j->fields[j->slot[idx]].ncols || j->fields[j->slot[idx]].set));
 }
 
 /* Two columns with the same header (as matched: normalised) that would feed a
@@ -483,9 +501,10 @@ emb_code import_map_build(import_job *j, emb_err *err)
         return err->code;
     for (size_t i = 0; i < j->nfields; i++)
         if (!j->fields[i].ncols)
-            j->fields[i].label = arena_printf(&j->perm, "--set %s", j->fields[i].f->name);
+            j->fields[i].label =
+                arena_printf(&j->perm, "%s %s", j->fields[i].set ? "--set" : "--default", j->fields[i].f->name);
 
-    /* Every required field needs a column, a --set value or a default. */
+    /* Every required field needs a column, a --set or --default value or a default. */
     for (size_t i = 0; i < k->nfields; i++) {
         const field_def *f = &k->fields[i];
         if (!(f->flags & FF_REQUIRED) || !importable(f) || !f->column || j->slot[i] >= 0)
@@ -496,7 +515,7 @@ emb_code import_map_build(import_job *j, emb_err *err)
             continue;
         return emb_err_set(err, EMB_USAGE,
                            "%s need field '%s' but no column matches it (headers accepted: %s); name the column "
-                           "with --map %s=COLUMN or give a value with --set %s=VALUE",
+                           "with --map %s=COLUMN or give a value with --default %s=VALUE",
                            k->name, f->name, headers_of(&j->perm, f), f->name, f->name);
     }
     if (import_rules_check_mapping(j, err))
@@ -520,12 +539,14 @@ emb_code import_map_build(import_job *j, emb_err *err)
     for (size_t i = 0; i < j->nfields; i++) {
         const import_field *fld = &j->fields[i];
         const char *line;
-        if (fld->ncols && fld->set)
-            line = arena_printf(&s->arena, "%s <- %s (empty cells: %s)", fld->f->name, fld->label, fld->set);
+        if (fld->set)
+            line = arena_printf(&s->arena, "%s = %s (--set)", fld->f->name, fld->set);
+        else if (fld->ncols && fld->dflt)
+            line = arena_printf(&s->arena, "%s <- %s (empty cells: %s)", fld->f->name, fld->label, fld->dflt);
         else if (fld->ncols)
             line = arena_printf(&s->arena, "%s <- %s", fld->f->name, fld->label);
         else
-            line = arena_printf(&s->arena, "%s = %s", fld->f->name, fld->set);
+            line = arena_printf(&s->arena, "%s = %s (--default)", fld->f->name, fld->dflt);
         if (line)
             s->mapping[s->nmapping++] = line;
     }
@@ -551,6 +572,8 @@ static const char *trimmed(arena *a, const char *s, size_t len)
 
 const char *import_cell(const import_field *fld, const csv_row *row, arena *a)
 {
+    if (fld->set)
+        return fld->set;
     const char *text = "";
     if (fld->ncols == 1) {
         int c = fld->cols[0];
@@ -583,8 +606,8 @@ const char *import_cell(const import_field *fld, const csv_row *row, arena *a)
         buf[n] = '\0';
         text = buf;
     }
-    if (text && !*text && fld->set)
-        text = fld->set;
+    if (text && !*text && fld->dflt)
+        text = fld->dflt;
     return text;
 }
 

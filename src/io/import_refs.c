@@ -18,10 +18,14 @@
  *
  * Stages: --stage-map first, then the pipeline's stages by name or Spanish name
  * (store_record_resolve), then the synonyms won/ganado/closed won/win (the
- * pipeline's won stage) and lost/perdido/closed lost/lose (its lost stage). An
- * unknown stage with --create-missing becomes an open stage with probability 50 %
- * placed just before the won stage (later won/lost stages move one place down),
- * in the order the file first names them.
+ * pipeline's won stage) and lost/perdido/closed lost/lose (its lost stage).
+ * --create-missing never creates stages: a pipeline is a decision, and a column
+ * that is not the stage (a US `State`) must not grow it. An unknown stage is an
+ * error listing the pipeline's stages and the --stage-map that reads it as one
+ * of them (the nearest spelling when there is one: 'Cualificación' ->
+ * Qualification). With --create-stages AFTER, the file's unknown stages become
+ * open stages placed after stage AFTER, in the order the file first names them,
+ * with AFTER's probability; later stages move down (store_record_insert).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -319,44 +323,119 @@ static const char *stage_synonym(const char *text)
     return NULL;
 }
 
+/* Edit distance of two short strings (bytes), capped at 99. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > 63 || nb > 63)
+        return 99;
+    int row[64];
+    for (size_t k = 0; k <= nb; k++)
+        row[k] = (int)k;
+    for (size_t i = 1; i <= na; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t k = 1; k <= nb; k++) {
+            int up = row[k];
+            int best = diag + (a[i - 1] != b[k - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[k - 1] + 1 < best)
+                best = row[k - 1] + 1;
+            row[k] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* The stage whose name or Spanish name is nearest to text (ignoring case and
+ * punctuation), when it is near enough to be a spelling of it; NULL otherwise. */
+static const char *nearest_stage(record **stages, size_t n, const char *text)
+{
+    int iname = kind_field_index(kind_find("stages"), "name"), ies = kind_field_index(kind_find("stages"), "name_es");
+    char want[128], have[128];
+    import_norm_header(text, want, sizeof want);
+    const char *best = NULL;
+    int best_d = (int)strlen(want) / 3 + 1;
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < 2; f++) {
+            const field_value *v = &stages[i]->v[f ? ies : iname];
+            if (v->state != FV_SET)
+                continue;
+            import_norm_header(v->s, have, sizeof have);
+            int d = edit_distance(want, have);
+            if (d < best_d) {
+                best_d = d;
+                best = stages[i]->v[iname].s;
+            }
+        }
+    return best;
+}
+
+/* --create-stages AFTER: the position a new stage of pipeline takes (just after
+ * AFTER, then after the stages this import created there before it). */
+static emb_code new_stage_position(import_job *j, int64_t pipeline, record **stages, size_t n, int64_t *pos,
+                                   emb_err *err)
+{
+    for (size_t i = 0; i < j->nstage_after; i++)
+        if (j->stage_after[i].pipeline == pipeline) {
+            *pos = ++j->stage_after[i].pos;
+            return EMB_OK;
+        }
+    const kind_def *k = j->stage_kind;
+    int ipos = kind_field_index(k, "position"), ikind = kind_field_index(k, "kind"), iname = kind_field_index(k, "name");
+    int64_t after = 0;
+    emb_err ignored;
+    if (store_record_resolve(j->st, k, j->o->create_stages, pipeline, &after, &ignored) != EMB_OK)
+        after = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (stages[i]->id != after)
+            continue;
+        if (strcmp(stages[i]->v[ikind].s, "open") != 0)
+            return emb_err_set(err, EMB_USAGE,
+                               "--create-stages %s: '%s' is a %s stage; new stages go after an open stage",
+                               j->o->create_stages, stages[i]->v[iname].s, stages[i]->v[ikind].s);
+        if (j->nstage_after == sizeof j->stage_after / sizeof j->stage_after[0])
+            return emb_err_set(err, EMB_USAGE, "--create-stages: too many pipelines in one file");
+        j->stage_after[j->nstage_after++] = (struct import_stage_after){pipeline, stages[i]->v[ipos].i + 1};
+        *pos = stages[i]->v[ipos].i + 1;
+        return EMB_OK;
+    }
+    char list[600];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", stages[i]->v[iname].s);
+    return emb_err_set(err, EMB_USAGE, "--create-stages '%s': the pipeline has no such stage; its stages are %s",
+                       j->o->create_stages, list);
+}
+
+/* Creates stage name (--create-stages), open, with the probability of the stage
+ * it follows; the store moves later stages one place down (records.h). */
 static emb_code create_stage(import_job *j, const char *name, int64_t pipeline, record **stages, size_t n,
                              int64_t *id, emb_err *err)
 {
-    const kind_def *k = kind_find("stages");
-    int ipos = kind_field_index(k, "position"), ikind = kind_field_index(k, "kind");
-    int64_t at = -1, last = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t pos = stages[i]->v[ipos].i;
-        if (at < 0 && !strcmp(stages[i]->v[ikind].s, "won"))
-            at = pos;
-        if (pos > last)
-            last = pos;
-    }
-    if (at < 0)
-        at = last + 1;
-    for (size_t i = n; i-- > 0;) {
-        if (stages[i]->v[ipos].i < at)
-            continue;
-        record *u = record_new(&j->row, k);
-        if (!u)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
-        u->id = stages[i]->id;
-        record_set_int(u, ipos, stages[i]->v[ipos].i + 1);
-        if (store_record_update(j->st, u, &j->ctx, err))
-            return err->code;
-    }
+    const kind_def *k = j->stage_kind;
+    int ipos = kind_field_index(k, "position"), iprob = kind_field_index(k, "probability");
+    int64_t at, prob = 5000;
+    if (new_stage_position(j, pipeline, stages, n, &at, err))
+        return err->code;
+    for (size_t i = 0; i < n; i++)
+        if (stages[i]->v[ipos].i == at - 1 && stages[i]->v[iprob].state == FV_SET)
+            prob = stages[i]->v[iprob].i;
     record *r = record_new(&j->row, k);
     if (!r)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     record_set_int(r, kind_field_index(k, "pipeline"), pipeline);
     record_set_int(r, ipos, at);
     record_set_text(r, kind_field_index(k, "name"), name);
-    record_set_int(r, kind_field_index(k, "probability"), 5000);
-    record_set_text(r, ikind, "open");
+    record_set_int(r, iprob, prob);
+    record_set_text(r, kind_field_index(k, "kind"), "open");
     if (store_record_insert(j->st, r, &j->ctx, err))
         return emb_err_prefix(err, "cannot create stage '%s'", name);
     *id = r->id;
-    j->created_refs[import_kind_index(k)]++;
+    j->created_refs[j->stage_index]++;
     return EMB_OK;
 }
 
@@ -404,7 +483,7 @@ emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline,
                 goto done;
             }
     }
-    if (j->o->create_missing) {
+    if (j->o->create_stages && name == text) {
         if (!(rc = create_stage(j, name, pipeline, stages, n, id, err)))
             rc = cache_put(j, ki, key, klen, *id, 1, err);
         goto done;
@@ -414,10 +493,16 @@ emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline,
     list[0] = '\0';
     for (size_t i = 0; i < n && len < sizeof list; i++)
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", stages[i]->v[iname].s);
-    rc = emb_err_set(err, EMB_NOT_FOUND,
-                     "unknown stage '%s'; the pipeline's stages are %s; map it with --stage-map '%s=STAGE' or "
-                     "add it with --create-missing",
-                     name, list, text);
+    const char *near = nearest_stage(stages, n, name);
+    if (name != text)
+        rc = emb_err_set(err, EMB_NOT_FOUND, "--stage-map '%s=%s': the pipeline has no stage '%s'; its stages are %s",
+                         text, name, name, list);
+    else
+        rc = emb_err_set(err, EMB_NOT_FOUND,
+                         "unknown stage '%s'; the pipeline's stages are %s; read it as one of them with "
+                         "--stage-map '%s=%s', or add the file's new stages after one of them with "
+                         "--create-stages STAGE",
+                         name, list, text, near ? near : "STAGE");
 done:
     arena_release(&a);
     return rc;

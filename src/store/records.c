@@ -504,6 +504,30 @@ static emb_code audit(store *st, const char *action, const kind_def *kind, int64
     return ctx->bulk ? EMB_OK : records__audit(st, kind, action, id, NULL, ctx, err);
 }
 
+/* Stages keep unique positions in their pipeline: a stage given position `to`
+ * that another stage holds moves the stages from `to` on one place down (a new
+ * stage, from = 0) or shifts those between its old place `from` and `to` (a moved
+ * stage), so the order the user chose holds and no two stages share a place. */
+static emb_code stage_make_room(store *st, int64_t pipeline, int64_t id, int64_t from, int64_t to, emb_err *err)
+{
+    const char *sql =
+        "UPDATE stages SET position = CASE WHEN ?4 = 0 OR ?3 < ?4 THEN position + 1 ELSE position - 1 END "
+        "WHERE pipeline_id = ?1 AND id != ?2 "
+        "AND EXISTS (SELECT 1 FROM stages WHERE pipeline_id = ?1 AND position = ?3 AND id != ?2) "
+        "AND CASE WHEN ?4 = 0 THEN position >= ?3 WHEN ?3 < ?4 THEN position >= ?3 AND position < ?4 "
+        "ELSE position > ?4 AND position <= ?3 END";
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return store_sql_error(st, "stage positions", err);
+    sqlite3_bind_int64(s, 1, pipeline);
+    sqlite3_bind_int64(s, 2, id);
+    sqlite3_bind_int64(s, 3, to);
+    sqlite3_bind_int64(s, 4, from);
+    int step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return step == SQLITE_DONE ? EMB_OK : store_sql_error(st, "stage positions", err);
+}
+
 /* ---- operations ------------------------------------------------------------ */
 
 emb_code records__prepare_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
@@ -552,6 +576,9 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
 {
     const kind_def *k = r->kind;
     if (records__prepare_insert(st, r, ctx, err))
+        return err->code;
+    if (!strcmp(k->name, "stages") &&
+        stage_make_room(st, record_get(r, "pipeline")->i, 0, 0, record_get(r, "position")->i, err))
         return err->code;
     sqlite3_stmt *s = store__stmt(st, slot(k, OP_INSERT), NULL, NULL); /* the SQL is built once */
     if (!s) {
@@ -715,6 +742,13 @@ emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *c
         merged->v[i] = r->v[i].state != FV_UNSET ? r->v[i] : before->v[i];
     if ((rc = check_required(merged, err)))
         goto done;
+    if (!strcmp(k->name, "stages") && r->v[kind_field_index(k, "position")].state == FV_SET) {
+        const field_value *pipe = record_get(merged, "pipeline"), *was = record_get(before, "pipeline");
+        int64_t from = pipe->i == was->i ? record_get(before, "position")->i : 0;
+        int64_t to = record_get(merged, "position")->i;
+        if (to != from && (rc = stage_make_room(st, pipe->i, r->id, from, to, err)))
+            goto done;
+    }
 
     /* Nothing is written for a row that holds every value already. */
     int row_same = 1, product_same = 1;

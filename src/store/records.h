@@ -97,7 +97,10 @@ typedef struct {
 
 /* Inserts r (r->id must be 0), applying defaults and domain rules; sets r->id.
  * Fails with EMB_INVALID naming the field and value when a rule is broken,
- * EMB_CONFLICT on a duplicate unique value. */
+ * EMB_CONFLICT on a duplicate unique value. A stage takes the position it is
+ * given: the stages of its pipeline from that position on move one place down
+ * (an update that moves a stage shifts the stages between its two places), so
+ * positions stay unique and ordered. */
 emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err);
 
 /* Updates the fields of r that are set or null (r->id names the row), applying the

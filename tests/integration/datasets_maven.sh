@@ -18,7 +18,7 @@ ds_compare maven "$db"
 # naming the value, and changes nothing (one transaction).
 ds_snapshot "$db" "$TMP/before.sql"
 cd "$DATASETS/maven-crm" || exit 1
-expect_status 1 "$EMBUDO" --db "$db" import deals sales_pipeline.csv --map id=opportunity_id --set created=2017-12-31
+expect_status 1 "$EMBUDO" --db "$db" import deals sales_pipeline.csv --map id=opportunity_id --default created=2017-12-31
 grep -q "Engaging" "$TMP/err"; check "the refusal names the unknown stage 'Engaging'"
 ds_snapshot "$db" "$TMP/after.sql"
 cmp -s "$TMP/before.sql" "$TMP/after.sql"; check "a refused import leaves the database unchanged"

@@ -17,14 +17,23 @@ grep -qF "row 2, column 'deal_stage': unknown stage 'Engaging'" "$TMP/err"; chec
 grep -qF "no user 'Moses Frase'; import users first or add --create-missing" "$TMP/err"; check "unknown user reported"
 expect_eq "nothing written" "0|3|6" "$(q "select (select count(*) from deals), (select count(*) from products), (select count(*) from stages)")"
 
-expect_status 0 "$EMBUDO" --db "$db" import deals "$D/deals_stages.csv" --create-missing --set created=2017-12-31
-grep -qF "created by --create-missing: 2 users, 2 accounts, 2 stages" "$TMP/out"; check "created references counted"
+# --create-missing never creates stages: the refusal lists them and the option that fixes it.
+expect_status 1 "$EMBUDO" --db "$db" import deals "$D/deals_stages.csv" --create-missing --default created=2017-12-31
+grep -qF "unknown stage 'Engaging'; the pipeline's stages are Prospecting, Qualification, Proposal, Negotiation, Won, Lost; read it as one of them with --stage-map 'Engaging=STAGE', or add the file's new stages after one of them with --create-stages STAGE" "$TMP/err"
+check "unknown stage with --create-missing: the stages and the fixes"
+expect_eq "nothing written" "0|6|0" "$(q "select (select count(*) from deals), (select count(*) from stages), (select count(*) from users)")"
+expect_status 2 "$EMBUDO" --db "$db" import deals "$D/deals_stages.csv" --create-missing --create-stages Won
+grep -qF -- "--create-stages Won: 'Won' is a won stage; new stages go after an open stage" "$TMP/err"; check "--create-stages after a closed stage refused"
+expect_status 0 "$EMBUDO" --db "$db" import deals "$D/deals_stages.csv" --create-missing --create-stages Negotiation --default created=2017-12-31
+grep -qF "created by --create-missing: 2 users, 2 accounts" "$TMP/out"; check "created references counted"
+grep -qF "created by --create-stages: 2 stages" "$TMP/out"; check "created stages counted"
 expect_eq "GTXPro is the product GTX Pro" "3" "$(q "select count(*) from products")"
-expect_eq "new stages before Won, 50 %" "Prospecting|1;Qualification|2;Proposal|3;Negotiation|4;Engaging|5|5000;In Review|6|5000;Won|7;Lost|8" \
+expect_eq "new stages after Negotiation, with its probability" "Prospecting|1;Qualification|2;Proposal|3;Negotiation|4;Engaging|5|7500;In Review|6|7500;Won|7;Lost|8" \
     "$(q "select name, position, case when name in ('Engaging','In Review') then probability_bp end from stages order by position" | sed 's/|$//' | paste -sd';')"
 expect_eq "titles: account – product as written, else the product" "X1|Cancity – GTXPro;X2|GTX Basic;X3|Isdom – GTXPro;X4|Isdom – MG Special" \
     "$(q "select ext_id, title from deals order by ext_id" | paste -sd';')"
-expect_eq "--set fills the empty created cell" "1514678400" "$(q "select created from deals where ext_id='X4'")"
+expect_eq "--default fills the empty created cell" "1514678400" "$(q "select created from deals where ext_id='X4'")"
+expect_eq "--default leaves the other cells" "1476921600" "$(q "select created from deals where ext_id='X1'")"
 expect_eq "deal products" "GTX Pro|2;GTX Basic|1;MG Special|1" \
     "$(q "select p.name, count(*) from deal_products dp join products p on p.id=dp.product_id group by p.id order by p.id" | paste -sd';')"
 

@@ -53,28 +53,37 @@ static void pairs(void **state)
     arena_release(&a);
 }
 
-/* Opens csv as an import of kind with the given --map/--set text; returns the
- * code and fills sum (released by the caller). */
-static emb_code open_with(const char *kind, const char *csv, const char *map, const char *set, import_summary *sum,
-                          emb_err *err)
+/* Opens csv as an import of kind with the given --map/--set/--default text;
+ * returns the code and fills sum (released by the caller). */
+static emb_code open_with_default(const char *kind, const char *csv, const char *map, const char *set,
+                                  const char *dflt, import_summary *sum, emb_err *err)
 {
     static arena a;
     arena_init(&a, 0);
-    import_pair *m = NULL, *s = NULL;
-    size_t nm = 0, ns = 0;
+    import_pair *m = NULL, *s = NULL, *d = NULL;
+    size_t nm = 0, ns = 0, nd = 0;
     if (map)
         assert_int_equal(import_parse_pairs("--map", map, &a, &m, &nm, err), EMB_OK);
     if (set)
         assert_int_equal(import_parse_pairs("--set", set, &a, &s, &ns, err), EMB_OK);
+    if (dflt)
+        assert_int_equal(import_parse_pairs("--default", dflt, &a, &d, &nd, err), EMB_OK);
     import_opts o = {.kind = kind_find(kind), .path = "t.csv", .data = csv, .data_len = strlen(csv), .maps = m,
-                     .nmaps = nm, .sets = s, .nsets = ns};
+                     .nmaps = nm, .sets = s, .nsets = ns, .defaults = d, .ndefaults = nd};
     import_job *job;
     emb_code rc = import_open(&o, sum, &job, err);
     import_close(job);
     free(m);
     free(s);
+    free(d);
     arena_release(&a);
     return rc;
+}
+
+static emb_code open_with(const char *kind, const char *csv, const char *map, const char *set, import_summary *sum,
+                          emb_err *err)
+{
+    return open_with_default(kind, csv, map, set, NULL, sum, err);
 }
 
 /* The summary's mapping lines joined with "; ". */
@@ -133,15 +142,26 @@ static void maps_and_sets(void **state)
     /* A mapped column may still feed one field by its header (mql_id is also the lead). */
     assert_int_equal(open_with("deals", "mql_id,won_date\n", "id=mql_id,created=won_date", "stage=Won", &s, &err),
                      EMB_OK);
-    assert_string_equal(mapping(&s), "stage = Won; id <- mql_id; lead <- mql_id; created <- won_date; closed <- won_date");
+    assert_string_equal(mapping(&s),
+                        "stage = Won (--set); id <- mql_id; lead <- mql_id; created <- won_date; closed <- won_date");
     import_summary_release(&s);
-    /* FIELD= leaves a field out; joins; --set also fills empty cells of a column. */
-    assert_int_equal(open_with("users", "first,last,manager,team\n", "name=first+last,manager=", "team=Norte", &s,
-                               &err),
+    /* FIELD= leaves a field out; joins; --default fills empty cells of a column. */
+    assert_int_equal(open_with_default("users", "first,last,manager,team\n", "name=first+last,manager=", NULL,
+                                       "team=Norte", &s, &err),
                      EMB_OK);
     assert_string_equal(mapping(&s), "name <- first+last; team <- team (empty cells: Norte)");
     assert_int_equal(s.nignored, 1);
     assert_string_equal(s.ignored[0], "manager");
+    import_summary_release(&s);
+    /* --set overrides: the matching column feeds nothing; --default without a column. */
+    assert_int_equal(open_with_default("users", "name,team\n", NULL, "team=Norte", "role=manager", &s, &err), EMB_OK);
+    assert_string_equal(mapping(&s), "name <- name; role = manager (--default); team = Norte (--set)");
+    assert_int_equal(s.nignored, 1);
+    assert_string_equal(s.ignored[0], "team");
+    import_summary_release(&s);
+    /* --set and --map of one field contradict each other. */
+    assert_int_equal(open_with("users", "name,equipo\n", "team=equipo", "team=Norte", &s, &err), EMB_USAGE);
+    assert_non_null(strstr(err.msg, "--set team=Norte and --map team=equipo both give field 'team'"));
     import_summary_release(&s);
     /* Exact names win over synonyms: "name" is the title only when no "title" exists. */
     assert_int_equal(open_with("deals", "name,title,stage\n", NULL, NULL, &s, &err), EMB_OK);
