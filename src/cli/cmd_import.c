@@ -358,9 +358,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (rc) {
             for (size_t i = 0; i < sum.nerrors; i++)
                 fprintf(ctx->err, "embudo: error: %s\n", sum.errors[i]);
-            if (sum.errors_total > (int64_t)sum.nerrors)
-                fprintf(ctx->err, "embudo: (%lld more errors not shown)\n",
-                        (long long)(sum.errors_total - (int64_t)sum.nerrors));
+            if (sum.errors_hidden)
+                fprintf(ctx->err, "embudo: (%lld more errors not shown)\n", (long long)sum.errors_hidden);
             status = cli_fail(ctx, &err);
         } else if (sum.rejected) {
             for (size_t i = 0; i < sum.nerrors; i++)

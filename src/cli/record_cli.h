@@ -32,6 +32,7 @@ typedef struct {
     tz *zone;
     period_calendar cal; /* the organisation's fiscal year and week start */
     parse_opts popts; /* the organisation's zone and currency, automatic dates and numbers */
+    char decimal;     /* the organisation's decimal separator: ',' (locale es) or '.' */
     arena a;
     emb_err err;
 } rec_env;

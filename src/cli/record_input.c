@@ -2,6 +2,11 @@
  * record_input.c - what the record commands read from the command line: field
  * values to records (parsed by core/value.h, references resolved by the store) and
  * --where filters to query conditions. See record_cli.h.
+ *
+ * Numbers typed follow the organisation's locale: a value that reads only one
+ * way is read that way (1.234,5 or 1,234.5), and one that reads two ways in the
+ * locale's convention (a Spanish organisation's `--target 120.000` is 120000 and
+ * `--amount 1,500` is 1.5; an English one's 1.500 is 1.5 and 1,500 is 1500).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -25,6 +30,7 @@ int rec_env_open(rec_env *env, int readonly)
         return rec_fail(env);
     }
     env->cal = (period_calendar){.fiscal_year_start = org->fiscal_year_start, .week_start = org->week_start};
+    env->decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
     env->popts = (parse_opts){.zone = env->zone,
                               .currency = org->currency,
                               .dates = DATE_AUTO,
@@ -215,6 +221,21 @@ static emb_code fill_period(rec_env *env, const field_def *f, const char *text, 
     return EMB_OK;
 }
 
+/* The parse options of a number typed for field f: the separator the value itself
+ * shows, else (1.500, 1,500) the organisation's. */
+static void typed_number(rec_env *env, const field_def *f, const char *text, parse_opts *po)
+{
+    *po = env->popts;
+    if (f->type != FT_INT && f->type != FT_MONEY && f->type != FT_BP && f->type != FT_RATE && f->type != FT_TARGET)
+        return;
+    value_number_census c = {0};
+    value_number_census_add(&c, text);
+    if (c.point || c.comma)
+        po->numbers = c.point ? NUM_DOT : NUM_COMMA;
+    else if (c.ambiguous_dot || c.ambiguous_comma)
+        po->numbers = env->decimal == ',' ? NUM_COMMA : NUM_DOT;
+}
+
 /* Half away from zero: n / d with d > 0. */
 static int64_t div_round(__int128 n, int64_t d)
 {
@@ -302,13 +323,15 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         const char *text = args[n].text;
         if (r->v[idx].state != FV_UNSET)
             continue; /* done in pass 0 */
+        parse_opts po;
+        typed_number(env, f, text, &po);
         if (f->type == FT_REF) {
             if (fill_ref(env, f, text, !strcmp(f->ref, "stages") ? pipeline_id : 0, &r->v[idx]))
                 return env->err.code;
         } else if (f->type == FT_PERIOD) {
             if (fill_period(env, f, text, args, nargs, r, idx))
                 return env->err.code;
-        } else if (value_parse_field(f, text, &env->popts, currency, &env->a, &r->v[idx], &env->err)) {
+        } else if (value_parse_field(f, text, &po, currency, &env->a, &r->v[idx], &env->err)) {
             return emb_err_prefix(&env->err, "field '%s'", f->name);
         }
     }
@@ -332,7 +355,9 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
                                "changing the metric changes the unit of the target; give --target too");
         if (t->state != FV_SET || !metric || metric->state != FV_SET)
             continue;
-        if (value_parse_target(metric->s, t->s, &env->popts, &t->i, &env->err))
+        parse_opts po;
+        typed_number(env, &k->fields[i], t->s, &po);
+        if (value_parse_target(metric->s, t->s, &po, &t->i, &env->err))
             return emb_err_prefix(&env->err, "field '%s'", k->fields[i].name);
     }
     if (!strcmp(k->name, "order_lines"))

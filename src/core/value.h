@@ -30,7 +30,8 @@ typedef enum {
 /* Decimal separator of numbers.
  *
  * In every style, thousands separators must group exactly three digits after a
- * first group of one to three ("1,234,567", not "12,34"); a space, a no-break
+ * first group of one to three that is not a leading zero ("1,234,567", not
+ * "12,34" nor "0,125" as thousands); a space, a no-break
  * space (U+00A0, U+202F) or an apostrophe may also group thousands ("1 234,56",
  * "1'234.56"), one kind per number. Digits are needed after a decimal separator
  * (".5" is 0.5, "5." is refused). Scientific notation ("1e5") is refused.
@@ -78,6 +79,39 @@ emb_code value_parse_decimal(const char *s, number_style style, int scale, int64
 /* Number of decimal places of a currency's minor unit (ISO 4217): 2 for most,
  * 0 for JPY, KRW, CLP ..., 3 for BHD, KWD, OMR, TND ... */
 int value_currency_exponent(const char *code);
+
+/* ---- the decimal separator of a column (or of one typed value) ----
+ *
+ * A '.' or ',' followed by exactly three digits reads two ways (1.500 is 1.5 with a
+ * decimal point, 1500 with a decimal comma), so the separator is decided over all
+ * the values that go together, not value by value: a census counts the values
+ * only readable with a point (1234.5, 1,234.56, 0.125), only with a comma (1234,5,
+ * 1.234,56, 12.500,00 €) and readable both ways (1.500, 1,500). */
+#define VALUE_CENSUS_SHOWN 72
+#define VALUE_CENSUS_EXAMPLES 4
+typedef struct {
+    int64_t point, comma;                   /* values only readable with a decimal point / comma */
+    int64_t ambiguous_dot, ambiguous_comma; /* values like 1.500 / 1,500 */
+    char point_example[VALUE_CENSUS_SHOWN], comma_example[VALUE_CENSUS_SHOWN];
+    char shown[VALUE_CENSUS_EXAMPLES][VALUE_CENSUS_SHOWN]; /* distinct ambiguous values, nshown of them */
+    size_t nshown;
+} value_number_census;
+
+/* The styles under which s reads as a number (as value_parse_decimal, with a
+ * currency or '%' around it): a mask of 1 << NUM_DOT and 1 << NUM_COMMA; both for
+ * a value without '.' or ',', 0 for no number. */
+unsigned value_number_styles(const char *s);
+/* Counts s in the census (empty values and values without '.' or ',' count for
+ * nothing). A census starts zeroed. */
+void value_number_census_add(value_number_census *c, const char *s);
+/* Decides the separator of the census's values: the one their unambiguous values
+ * use; NUM_DOT when no value depends on it; for values that all read two ways,
+ * the organisation's convention (locale_decimal ',' for es, '.' for en) when the
+ * separator written is its thousands separator (es: 1.500 = 1500; en: 1,500 =
+ * 1500). EMB_INVALID, quoting the values, when they mix a point and a comma or
+ * stay ambiguous (en: 1.500); the caller adds how to choose. */
+emb_code value_number_census_decide(const value_number_census *c, char locale_decimal, number_style *out,
+                                    emb_err *err);
 
 /* Money in minor units of currency (NULL: 2 decimals), rounded half away from
  * zero: ("9.80000019", "USD") -> 980, ("1234.5", "JPY") -> 1235, ("1.2345", "KWD")

@@ -1,7 +1,7 @@
 /*
  * value_number.c - exact decimal numbers: money in minor units, basis points,
- * scaled decimals, and their formatting (see value.h for the grammar and the
- * NUM_AUTO rules). Also the text helpers of value_internal.h.
+ * scaled decimals (see value.h for the grammar and the NUM_AUTO rules), the census that decides the separator of a column, and their
+ * formatting. Also the text helpers of value_internal.h.
  *
  * A number is scanned into its digits (value__number) without ever touching a
  * binary float, then scaled with half-away-from-zero rounding: only the first
@@ -13,6 +13,8 @@
 #include <strings.h>
 
 #include "core/value_internal.h"
+
+_Static_assert(VALUE_CENSUS_SHOWN == VALUE__SHOWN_MAX, "census examples are shown values");
 
 /* ---- text helpers ---------------------------------------------------------------- */
 
@@ -346,6 +348,8 @@ emb_code value__scan_number(const char *s0, size_t len0, number_style style, uns
     if (int_runs > 1) {
         if (run_len[0] < 1 || run_len[0] > 3)
             return not_number(err, s0, len0, "(thousands separators must group three digits)", style);
+        if (s[run_at[0]] == '0') /* "0.125" with a decimal comma is no thousands */
+            return not_number(err, s0, len0, "(a thousands separator after a leading zero)", style);
         for (size_t j = 1; j < int_runs; j++)
             if (run_len[j] != 3)
                 return not_number(err, s0, len0, "(thousands separators must group three digits)", style);
@@ -553,3 +557,103 @@ const char *value_format_money(int64_t minor, const char *currency, arena *a)
 }
 
 const char *value_format_bp(int64_t bp, arena *a) { return value_format_decimal(bp, 4, a); }
+
+/* ---- the decimal separator of a set of values ------------------------------------ */
+
+unsigned value_number_styles(const char *s)
+{
+    size_t len = SIZE_MAX;
+    const char *t = value__trim(s ? s : "", &len);
+    if (!memchr(t, '.', len) && !memchr(t, ',', len))
+        return (1u << NUM_DOT) | (1u << NUM_COMMA);
+    value__number n;
+    emb_err ignored;
+    unsigned mask = 0;
+    if (value__scan_number(t, len, NUM_DOT, VALUE__CURRENCY | VALUE__PERCENT, &n, &ignored) == EMB_OK)
+        mask |= 1u << NUM_DOT;
+    if (value__scan_number(t, len, NUM_COMMA, VALUE__CURRENCY | VALUE__PERCENT, &n, &ignored) == EMB_OK)
+        mask |= 1u << NUM_COMMA;
+    return mask;
+}
+
+static void census_keep(char out[VALUE_CENSUS_SHOWN], const char *s)
+{
+    if (out[0])
+        return;
+    size_t len = SIZE_MAX;
+    const char *t = value__trim(s, &len);
+    value__shown(t, len, out);
+}
+
+void value_number_census_add(value_number_census *c, const char *s)
+{
+    if (!s || (!strchr(s, '.') && !strchr(s, ',')))
+        return;
+    unsigned mask = value_number_styles(s);
+    if (mask == 1u << NUM_DOT) {
+        c->point++;
+        census_keep(c->point_example, s);
+    } else if (mask == 1u << NUM_COMMA) {
+        c->comma++;
+        census_keep(c->comma_example, s);
+    } else if (mask) {
+        /* Readable both ways: one '.' or ',' followed by three digits (1.500, 1,500). */
+        int dot = strchr(s, '.') != NULL;
+        if (dot)
+            c->ambiguous_dot++;
+        else
+            c->ambiguous_comma++;
+        for (size_t i = 0; i < c->nshown; i++)
+            if (!strcmp(c->shown[i], s))
+                return;
+        if (c->nshown < VALUE_CENSUS_EXAMPLES) {
+            c->shown[c->nshown][0] = '\0';
+            census_keep(c->shown[c->nshown++], s);
+        }
+    }
+}
+
+emb_code value_number_census_decide(const value_number_census *c, char locale_decimal, number_style *out,
+                                    emb_err *err)
+{
+    if (c->point && c->comma)
+        return emb_err_set(err, EMB_INVALID,
+                           "mixes numbers with a decimal point (\"%s\") and with a decimal comma (\"%s\")",
+                           c->point_example, c->comma_example);
+    if (c->point || c->comma) {
+        *out = c->point ? NUM_DOT : NUM_COMMA;
+        return EMB_OK;
+    }
+    if (!c->ambiguous_dot && !c->ambiguous_comma) {
+        *out = NUM_DOT; /* no value depends on the separator */
+        return EMB_OK;
+    }
+    /* Only values like 1.500 or 1,500: the locale reads them when its thousands
+     * separator is the one written (es 1.500 = 1500, en 1,500 = 1500); the other
+     * separator with three decimals is as likely a foreign file's thousands. */
+    if (locale_decimal == ',' && !c->ambiguous_comma) {
+        *out = NUM_COMMA;
+        return EMB_OK;
+    }
+    if (locale_decimal == '.' && !c->ambiguous_dot) {
+        *out = NUM_DOT;
+        return EMB_OK;
+    }
+    char list[VALUE_CENSUS_EXAMPLES * (VALUE_CENSUS_SHOWN + 4)];
+    size_t n = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < c->nshown; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s\"%s\"", i ? ", " : "", c->shown[i]);
+    int64_t as_point = 0, as_comma = 0;
+    emb_err ignored;
+    arena a;
+    arena_init(&a, 256);
+    value_parse_decimal(c->shown[0], NUM_DOT, 3, &as_point, &ignored);
+    value_parse_decimal(c->shown[0], NUM_COMMA, 3, &as_comma, &ignored);
+    emb_code rc = emb_err_set(err, EMB_INVALID,
+                              "%s can be read two ways: \"%s\" is %s with a decimal point and %s with a decimal comma",
+                              list, c->shown[0], value_format_decimal(as_point, 3, &a),
+                              value_format_decimal(as_comma, 3, &a));
+    arena_release(&a);
+    return rc;
+}

@@ -7,6 +7,14 @@
  * over the file that collects the distinct values of every date column and
  * decides each column's order (value_detect_date_order) over the whole column.
  *
+ * Numbers: with --decimal every number column uses it; otherwise a column's
+ * decimal separator is decided by its first value that only reads one way
+ * (1234.5, 12.500,00 €), and the later values are read with it (8.000 € is then
+ * 8000). A value that reads both ways (1.500) met before that triggers one extra
+ * pass that counts the values of every undecided number column over the whole
+ * file and decides with the organisation's locale (value_number_census_decide),
+ * or refuses the file. Plain digits decide nothing and cost one strpbrk.
+ *
  * Errors: a bad cell, an unknown reference or a rule the store refuses makes its
  * row invalid. Without --skip-invalid any invalid row fails the import (nothing is
  * written); rows are written without savepoints until the first error, then with
@@ -20,8 +28,6 @@
 
 #include "core/tz.h"
 #include "io/import_internal.h"
-
-#define VALUE_SHOWN_MAX 80
 
 int import_kind_index(const kind_def *kind)
 {
@@ -41,45 +47,7 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- errors and rejects ---------------------------------------------------------- */
-
-/* The value as shown in messages: cut after VALUE_SHOWN_MAX bytes on a character boundary. */
-static const char *shown(arena *a, const char *v)
-{
-    size_t n = strlen(v);
-    if (n <= VALUE_SHOWN_MAX)
-        return v;
-    n = VALUE_SHOWN_MAX;
-    while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
-        n--;
-    return arena_printf(a, "%.*s...", (int)n, v);
-}
-
-void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
-{
-    const char *msg;
-    if (!reason)
-        reason = "invalid row"; /* out of memory while writing the reason */
-    if (fld && value && !strstr(reason, value)) /* else the reason quotes it already */
-        msg = arena_printf(&j->row, "column '%s': value '%s': %s", fld->label, shown(&j->row, value), reason);
-    else if (fld)
-        msg = arena_printf(&j->row, "column '%s': %s", fld->label, reason);
-    else
-        msg = arena_strdup(&j->row, reason);
-    if (!msg)
-        msg = reason;
-    j->row_failed = 1;
-    const char *joined = j->row_errors ? arena_printf(&j->row, "%s; %s", j->row_errors, msg) : msg;
-    j->row_errors = (char *)(joined ? joined : msg);
-    import_summary *s = j->sum;
-    s->errors_total++;
-    if (s->errors && s->nerrors < (size_t)j->max_errors) {
-        const char *line = fld ? arena_printf(&s->arena, "row %lld, %s", (long long)j->row_no, msg)
-                               : arena_printf(&s->arena, "row %lld: %s", (long long)j->row_no, msg);
-        if (line)
-            s->errors[s->nerrors++] = line;
-    }
-}
+/* ---- undo of a rejected row ------------------------------------------------------- */
 
 emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t len, int kind_index)
 {
@@ -93,51 +61,6 @@ emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t le
     }
     j->undo[j->nundo++] = (import_undo){map, key, len, kind_index};
     return EMB_OK;
-}
-
-static void write_csv_field(FILE *f, const char *s)
-{
-    size_t n = strlen(s);
-    int quote = n && (strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[n - 1] == ' ');
-    if (!quote) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-void import_reject_row(import_job *j)
-{
-    for (size_t i = 0; i < j->nundo; i++) {
-        import_undo *u = &j->undo[i];
-        keymap_entry *e = keymap_get(u->map, u->key, u->len);
-        if (e) {
-            e->id = 0;
-            e->tag = 0;
-        }
-        if (u->kind_index >= 0 && j->created_refs[u->kind_index] > 0)
-            j->created_refs[u->kind_index]--;
-    }
-    j->nundo = 0;
-    j->sum->rejected++;
-    if (j->rejects) {
-        for (size_t c = 0; c < j->ncols; c++) {
-            if (c)
-                fputc(',', j->rejects);
-            write_csv_field(j->rejects, c < j->ncells && j->cells ? j->cells[c] : "");
-        }
-        fputc(',', j->rejects);
-        write_csv_field(j->rejects, j->row_errors ? j->row_errors : "invalid row");
-        fputc('\n', j->rejects);
-    } else {
-        j->use_savepoints = 1; /* keep later error reports exact */
-    }
 }
 
 /* ---- dates ---------------------------------------------------------------------------- */
@@ -218,6 +141,100 @@ static emb_code detect_dates(import_job *j, emb_err *err)
     return rc;
 }
 
+/* ---- numbers ------------------------------------------------------------------------------ */
+
+/* One pass over the file counting the values of every number column whose decimal
+ * separator is open; decides each over its whole column, or refuses the file. */
+static emb_code detect_numbers(import_job *j, emb_err *err)
+{
+    j->numbers_checked = 1;
+    value_number_census *census = calloc(j->nfields, sizeof *census);
+    if (!census)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    csv_reader *rd = NULL;
+    arena a;
+    arena_init(&a, 0);
+    emb_code rc = open_reader(j, &rd, err);
+    const csv_row *row;
+    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
+    while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
+        arena_reset(&a);
+        for (size_t i = 0; i < j->nfields; i++) {
+            import_field *fld = &j->fields[i];
+            if (!fld->is_number || fld->numbers != NUM_AUTO)
+                continue;
+            const char *t = import_cell(fld, row, &a);
+            if (t && fld->has_value_maps)
+                t = import_value_mapped(j, fld, t);
+            if (t)
+                value_number_census_add(&census[i], t);
+        }
+    }
+    if (more < 0 && !rc)
+        rc = err->code;
+    for (size_t i = 0; i < j->nfields && !rc; i++) {
+        import_field *fld = &j->fields[i];
+        if (!fld->is_number || fld->numbers != NUM_AUTO)
+            continue;
+        number_style style;
+        if ((rc = value_number_census_decide(&census[i], j->locale_decimal, &style, err))) {
+            char why[EMB_ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err->msg);
+            rc = emb_err_set(err, EMB_INVALID,
+                             "column '%s': %s; nothing was imported: choose the decimal separator with --decimal "
+                             "point (1,234.56) or --decimal comma (1.234,56)",
+                             fld->label, why);
+        } else {
+            fld->numbers = style;
+            fld->numbers_row = 0;
+        }
+    }
+    arena_release(&a);
+    csv_reader_close(rd);
+    free(census);
+    return rc;
+}
+
+/* Before a number column's separator is known: the first value that reads only
+ * one way decides it; one that reads both ways decides every open column over the
+ * whole file (detect_numbers). Non-OK only when the file is refused. */
+static emb_code decide_numbers(import_job *j, import_field *fld, const char *text, emb_err *err)
+{
+    if (!strpbrk(text, ".,"))
+        return EMB_OK; /* reads the same with either separator */
+    unsigned mask = value_number_styles(text);
+    if (mask == 1u << NUM_DOT || mask == 1u << NUM_COMMA) {
+        fld->numbers = mask == 1u << NUM_DOT ? NUM_DOT : NUM_COMMA;
+        fld->numbers_row = j->row_no;
+        fld->numbers_example = arena_strdup(&j->perm, text);
+        return EMB_OK;
+    }
+    if (mask && !j->numbers_checked)
+        return detect_numbers(j, err);
+    return EMB_OK;
+}
+
+/* A value of a decided column that reads only with the other separator: the
+ * reason names the value that decided the column. NULL when that is not the case. */
+static const char *other_separator(import_job *j, const import_field *fld, const char *text)
+{
+    if (j->popts.numbers != NUM_AUTO || fld->numbers == NUM_AUTO)
+        return NULL;
+    number_style other = fld->numbers == NUM_DOT ? NUM_COMMA : NUM_DOT;
+    if (!(value_number_styles(text) & (1u << other)))
+        return NULL;
+    const char *mine = fld->numbers == NUM_DOT ? "point" : "comma", *theirs = other == NUM_DOT ? "point" : "comma";
+    if (fld->numbers_row)
+        return arena_printf(&j->row,
+                            "\"%s\" has a decimal %s, but row %lld (\"%s\") gave the column a decimal %s; write "
+                            "the column's numbers one way, or choose with --decimal point or --decimal comma",
+                            text, theirs, (long long)fld->numbers_row, fld->numbers_example, mine);
+    return arena_printf(&j->row,
+                        "\"%s\" has a decimal %s, but the column's numbers have a decimal %s; choose with "
+                        "--decimal point or --decimal comma",
+                        text, theirs, mine);
+}
+
 /* ---- one row ---------------------------------------------------------------------------- */
 
 static emb_code cell_failed(import_job *j, const import_field *fld, const char *text, emb_code rc, emb_err *err)
@@ -275,9 +292,24 @@ static emb_code parse_value(import_job *j, import_field *fld, record *r, const c
         rc = value_parse_field(f, text, &po, NULL, &j->row, &out, err);
         break;
     }
+    case FT_INT:
     case FT_MONEY:
-        rc = value_parse_field(f, text, &j->popts, import_record_currency(j, r), &j->row, &out, err);
+    case FT_BP:
+    case FT_RATE:
+    case FT_TARGET: {
+        if (fld->numbers == NUM_AUTO && (rc = decide_numbers(j, fld, text, err)))
+            return rc; /* the whole file is refused: not a row error */
+        parse_opts po = j->popts;
+        po.numbers = fld->numbers;
+        rc = value_parse_field(f, text, &po, f->type == FT_MONEY ? import_record_currency(j, r) : NULL, &j->row,
+                               &out, err);
+        const char *why = rc == EMB_INVALID ? other_separator(j, fld, text) : NULL;
+        if (why) {
+            import_row_error(j, fld, text, why);
+            return EMB_OK;
+        }
         break;
+    }
     default:
         rc = value_parse_field(f, text, &j->popts, NULL, &j->row, &out, err);
         break;
@@ -421,6 +453,12 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     if (j->row_failed)
         goto reject;
     int repeated = entry && entry->tag, changed = 1;
+    if (repeated && existing && !j->o->last_wins) {
+        if ((rc = import_keys_repeat(j, r, existing, entry->tag, err)))
+            return rc;
+        if (j->row_failed)
+            goto reject;
+    }
     if (!existing && (rc = import_apply_insert_rules(j, r, err)))
         return rc;
     if (existing) {
@@ -607,7 +645,7 @@ static emb_code open_rejects(import_job *j, emb_err *err)
     if (!j->rejects)
         return emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", j->o->rejects_path);
     for (size_t c = 0; c < j->ncols; c++) {
-        write_csv_field(j->rejects, j->cols[c]);
+        import_write_csv_field(j->rejects, j->cols[c]);
         fputc(',', j->rejects);
     }
     fputs("reason\n", j->rejects);
@@ -698,6 +736,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     if (rc)
         return emb_err_prefix(err, "the organisation's time zone");
     j->popts.zone = j->zone;
+    j->locale_decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
     if ((rc = open_rejects(j, err)) || (rc = begin_load(j, err)))
         goto fail_early;
     if ((rc = import_record_begin(j, err)))
@@ -778,6 +817,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         rc = emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", o->rejects_path);
     }
     j->rejects = NULL;
+    import_errors_finish(j);
     s->seconds = now_seconds() - start;
     return rc;
 fail:
@@ -797,6 +837,7 @@ fail_early:
     }
     s->created = s->updated = s->repeated = s->unchanged = 0;
     s->import_id = 0;
+    import_errors_finish(j);
     s->seconds = now_seconds() - start;
     return rc;
 }

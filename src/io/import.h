@@ -102,9 +102,12 @@ typedef struct {
     size_t nmapping;
     import_created_ref refs_created[16]; /* per referenced kind, nrefs_created of them */
     size_t nrefs_created;
-    const char **errors;   /* up to max_errors messages "row N, column 'X': ..." */
+    const char **errors;   /* up to max_errors messages, one per rule broken: "row N, column 'X': ..."
+                              for one row, "N rows (rows 2, 3, 4, 5, 6 ...), column 'X': ...; hint: ..."
+                              for many */
     size_t nerrors;
     int64_t errors_total;  /* errors found, shown or not */
+    int64_t errors_hidden; /* errors of the rules not shown in errors */
     int committed;         /* 1 when the rows were written (not a dry run, not failed, not all unchanged) */
     int64_t import_id;     /* its id in the import log (store/import_log.h), 0 when not recorded */
     const char *encoding;  /* the file's encoding when detected and converted ("windows-1252"), else NULL */

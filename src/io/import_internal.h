@@ -8,6 +8,7 @@
  *   import_refs.c   references: cache, resolution, --create-missing, stages
  *   import_keys.c   keys of the imported kind (external id, names, natural keys)
  *   import_rules.c  kind-specific derivations (deal titles, order-line amounts ...)
+ *   import_errors.c row errors grouped by column and rule, the rejects file
  *   import_keymap.c the text-to-id hash map behind the caches
  *   import_record.c the import's entry in the import log (undo)
  *
@@ -49,6 +50,10 @@ typedef struct {
     int ref_index;
     int is_date;                /* FT_INSTANT or FT_DATE */
     date_order order;           /* order of its non-ISO dates; DATE_AUTO while unknown */
+    int is_number;              /* FT_INT, FT_MONEY, FT_BP, FT_RATE or FT_TARGET */
+    number_style numbers;       /* its decimal separator: --decimal, else decided; NUM_AUTO while unknown */
+    int64_t numbers_row;        /* the row whose value decided it (0: the whole column did) */
+    const char *numbers_example; /* that value */
 } import_field;
 
 /* A self-reference left for the end of the file (a parent named further down). */
@@ -111,6 +116,8 @@ typedef struct import_job {
     const char **index_sql; /* the indexes dropped for a load into an empty table (bulk.h) */
     size_t nindex;
     int dates_checked; /* the pre-pass over date columns has run */
+    int numbers_checked; /* the pre-pass over number columns has run */
+    char locale_decimal; /* the organisation's decimal separator: ',' (es) or '.' */
 
     /* Keys of the imported kind. */
     int key_mode;
@@ -174,19 +181,39 @@ typedef struct import_job {
     int direct;              /* written with a rollback journal, not the WAL (bulk.h) */
     struct import_recorder *recorder; /* the import's entry in the import log (import_record.c) */
 
+    /* Errors, grouped by column and rule (the reason without its quoted values). */
+    struct import_error_group {
+        const char *label;   /* the column, "" for a whole-row error */
+        const char *rule;    /* the reason with every quoted part blanked */
+        const char *first;   /* the first row's message */
+        int64_t count;
+        int64_t rows[5];     /* the first rows */
+        const char *values[3]; /* distinct values, nvalues of them */
+        size_t nvalues;
+    } *groups;
+    size_t ngroups;
+    int64_t ungrouped; /* errors past the last group kept */
+
     /* Errors and rejects. */
     int use_savepoints;
     FILE *rejects;
     int max_errors;
 } import_job;
 
-/* ---- import.c ---- */
+/* ---- import_errors.c ---- */
 /* Records an error of the current row; fld may be NULL (a whole-row problem),
- * value may be NULL. The message is "row N, column 'X': value 'V': reason". */
+ * value may be NULL. The message is "column 'X': value 'V': reason"; it joins
+ * the group of its column and rule. */
 void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason);
 /* Rejects the current row: forgets its cache entries, counts it, writes it to the
  * rejects file with its reasons. The caller has rolled back its writes. */
 void import_reject_row(import_job *j);
+/* Writes the summary's messages, one per group of errors (import.h). */
+void import_errors_finish(import_job *j);
+/* Writes s as one CSV field (quoted when it needs to be). */
+void import_write_csv_field(FILE *f, const char *s);
+
+/* ---- import.c ---- */
 /* Writes the records queued in j->batch, if any. */
 emb_code import_flush(import_job *j, emb_err *err);
 /* Remembers a cache entry to forget if the current row is rolled back. */
@@ -214,8 +241,11 @@ emb_code import_keys_setup(import_job *j, emb_err *err);
 /* Finds the stored record the row names: *id (0: none) and its key entry, whose
  * tag tells that an earlier row of the file wrote it. Reports row errors. */
 emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **entry, emb_err *err);
-/* After a write: the row's key values now name record r->id. */
+/* After a write: the row's key values now name record r->id (tagged with the row). */
 emb_code import_keys_remember(import_job *j, record *r, emb_err *err);
+/* The row r repeats the key of earlier_row, which wrote record id: reports a row
+ * error naming both rows when a value of r differs from the record's. */
+emb_code import_keys_repeat(import_job *j, record *r, int64_t id, int earlier_row, emb_err *err);
 
 /* ---- import_map.c ---- */
 /* Normalises a header or synonym for matching: lower case (ASCII and Latin-1

@@ -14,7 +14,13 @@
  *    expenses (category, channel, from, to), rates (currency, date).
  * Empty cells never erase stored values: they leave the field as it is (on
  * insert, its default).
+ *
+ * A key that an earlier row of the file wrote (the entry's tag is that row's
+ * number) is a repeat: identical values merge ("repeated" in the summary), other
+ * values are an error naming both rows unless --last-wins. A row keyed by a
+ * natural key whose file columns are all empty has no usable key and is refused.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,6 +196,24 @@ emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **
         return EMB_OK;
     }
     if (j->key_mode == KEY_NATURAL) {
+        int idx[10];
+        size_t n = natural_key(j, idx), given = 0, filled = 0;
+        const char *names = "";
+        for (size_t i = 0; i < n; i++)
+            if (j->slot[idx[i]] >= 0) {
+                given++;
+                filled += r->v[idx[i]].state == FV_SET;
+                names = arena_printf(&j->row, "%s%s%s", names, *names ? ", " : "", j->kind->fields[idx[i]].name);
+            }
+        if (given && !filled) {
+            import_row_error(j, NULL, NULL,
+                             arena_printf(&j->row,
+                                          "the row has no value in any of the fields that identify it (%s), so it "
+                                          "would be merged with others; fill one, or give an id column with --map "
+                                          "id=COLUMN",
+                                          names ? names : ""));
+            return EMB_OK;
+        }
         emb_code rc = store_finder_find(j->finder, r, id, err);
         if (rc == EMB_CONFLICT) {
             import_row_error(j, NULL, NULL, "several stored records match this row; add an id column to tell them apart");
@@ -210,7 +234,52 @@ static emb_code remember(import_job *j, keymap *m, const char *key, size_t len, 
     if (!e || import_note_undo(j, m, e->key, e->len, -1))
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     e->id = id;
-    e->tag = 1;
+    e->tag = j->row_no > INT_MAX ? INT_MAX : (int)j->row_no;
+    return EMB_OK;
+}
+
+static int same_value(const field_def *f, const field_value *a, const field_value *b)
+{
+    if (a->state != b->state)
+        return 0;
+    if (a->state != FV_SET)
+        return 1;
+    return field_is_text(f) ? !strcmp(a->s, b->s) : a->i == b->i;
+}
+
+emb_code import_keys_repeat(import_job *j, record *r, int64_t id, int earlier_row, emb_err *err)
+{
+    record *stored;
+    emb_code rc = import_flush(j, err);
+    if (!rc)
+        rc = store_record_get(j->st, j->kind, id, &j->row, &stored, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < j->nfields; i++) {
+        const import_field *fld = &j->fields[i];
+        const field_value *v = &r->v[fld->idx];
+        int is_key = 0;
+        for (size_t k = 0; k < j->nkey_fields; k++)
+            is_key |= j->key_fields[k] == fld->idx; /* matched, maybe loosely ("zed" is "Zed") */
+        if (is_key || v->state != FV_SET || !fld->f->column || same_value(fld->f, v, &stored->v[fld->idx]))
+            continue;
+        const char *was = fld->f->type == FT_REF ? NULL
+                                                 : value_format_field(fld->f, &stored->v[fld->idx],
+                                                                      import_record_currency(j, stored), j->zone, &j->row);
+        if (was)
+            was = *was ? arena_printf(&j->row, "'%s'", was) : "empty";
+        const char *why =
+            was ? arena_printf(&j->row,
+                               "the row's key repeats row %d with another value (%s there); keep one row per key, "
+                               "or let the later row win with --last-wins",
+                               earlier_row, was)
+                : arena_printf(&j->row,
+                               "the row's key repeats row %d with another value; keep one row per key, or let the "
+                               "later row win with --last-wins",
+                               earlier_row);
+        import_row_error(j, fld, j->cell_text[i], why);
+        return EMB_OK; /* one difference is enough to refuse the row */
+    }
     return EMB_OK;
 }
 

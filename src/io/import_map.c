@@ -253,6 +253,9 @@ static import_field *add_field(import_job *j, int idx)
         fld->ref_index = import_kind_index(fld->ref_kind);
     }
     fld->is_date = f->type == FT_INSTANT || f->type == FT_DATE;
+    fld->is_number = f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BP || f->type == FT_RATE ||
+                     f->type == FT_TARGET;
+    fld->numbers = j->popts.numbers;
     j->slot[idx] = (int)j->nfields++;
     return fld;
 }

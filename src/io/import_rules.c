@@ -209,7 +209,11 @@ static emb_code goal_rules(import_job *j, record *r, emb_err *err)
     int im = kind_field_index(k, "metric"), itg = kind_field_index(k, "target");
     if (set(r, itg) && set(r, im)) {
         int64_t target;
-        emb_code rc = value_parse_target(r->v[im].s, r->v[itg].s, &j->popts, &target, err);
+        parse_opts po = j->popts;
+        const import_field *tf = field_of(j, "target");
+        if (tf && tf->numbers != NUM_AUTO)
+            po.numbers = tf->numbers; /* the column's decimal separator */
+        emb_code rc = value_parse_target(r->v[im].s, r->v[itg].s, &po, &target, err);
         if (rc == EMB_INVALID)
             import_row_error(j, field_of(j, "target"), r->v[itg].s, err->msg);
         else if (rc)

@@ -64,7 +64,8 @@ expect_eq "deals of Luis Gil through deals_owner" "B3;B4" \
 expect_eq "integrity after the second import" "ok" "$(q "pragma integrity_check")"
 
 # 150 rows (statements of 64 rows): row 31 names deal 20 by its internal id "#20"
-# and row 50 repeats G040, both while the deal they update is still queued.
+# and row 50 repeats G040 with other values (--last-wins), both while the deal they
+# update is still queued.
 db="$TMP/g.db"
 "$EMBUDO" --db "$db" init --currency EUR >/dev/null
 awk 'BEGIN { print "id,title,owner,stage,amount,created,closed"
@@ -75,7 +76,7 @@ awk 'BEGIN { print "id,title,owner,stage,amount,created,closed"
                  closed = (i % 3 == 0) ? "2025-03-01" : ""
                  print id "," title ",Rep " (i % 4) "," ((i % 3 == 0) ? "Won" : "Proposal") "," amount ",2025-01-10," closed } }' \
     >"$TMP/g.csv"
-expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/g.csv" --create-missing
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/g.csv" --create-missing --last-wins
 grep -qF "created 148, updated 1, repeated 1," "$TMP/out"; check "148 created, 1 updated, 1 repeated: $(head -2 "$TMP/out" | tail -1)"
 expect_eq "deal 20 renamed by its internal id" "20|G020|Twenty again|200000" \
     "$(q "select id, ext_id, title, amount from deals where id = 20")"
@@ -98,7 +99,7 @@ reader=$!
 exec 3>"$TMP/reader.in"
 echo "select count(*) from deals;" >&3
 i=0; while [ ! -s "$TMP/reader.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/g.csv" --create-missing
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/g.csv" --create-missing --last-wins
 echo "select count(*) from deals;" >&3
 exec 3>&-
 wait "$reader"

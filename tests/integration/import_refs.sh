@@ -13,7 +13,7 @@ expect_eq "products by name" "GTX Pro|GTX|482100;GTX Basic|GTX|55000;MG Special|
     "$(q "select name, category, price from products order by id" | paste -sd';')"
 # Without --create-missing unknown accounts, users and stages are errors naming them.
 expect_status 1 "$EMBUDO" --db "$db" import deals "$D/deals_stages.csv"
-grep -qF "row 2, column 'deal_stage': unknown stage 'Engaging'" "$TMP/err"; check "unknown stage reported with row and column"
+grep -qF "3 rows (rows 2, 4, 5), column 'deal_stage': unknown stage 'Engaging'" "$TMP/err"; check "unknown stages reported with rows and column, grouped"
 grep -qF "no user 'Moses Frase'; import users first or add --create-missing" "$TMP/err"; check "unknown user reported"
 expect_eq "nothing written" "0|3|6" "$(q "select (select count(*) from deals), (select count(*) from products), (select count(*) from stages)")"
 

@@ -206,6 +206,70 @@ static void decimal_separators(void **state)
     dec_bad(",", NUM_AUTO, "not a number");
 }
 
+/* The census of a column's values decides its separator (value.h). */
+static emb_code census_of(const char *const *vals, size_t n, char locale, number_style *style, emb_err *err)
+{
+    value_number_census c = {0};
+    for (size_t i = 0; i < n; i++)
+        value_number_census_add(&c, vals[i]);
+    *style = NUM_AUTO;
+    return value_number_census_decide(&c, locale, style, err);
+}
+
+static void decimal_separator_census(void **state)
+{
+    (void)state;
+    unsigned dot = 1u << NUM_DOT, comma = 1u << NUM_COMMA;
+    assert_int_equal(value_number_styles("12"), dot | comma);
+    assert_int_equal(value_number_styles("1.500"), dot | comma);
+    assert_int_equal(value_number_styles("1,500"), dot | comma);
+    assert_int_equal(value_number_styles("0.125"), dot); /* a leading zero groups no thousands */
+    assert_int_equal(value_number_styles("1.234,5"), comma);
+    assert_int_equal(value_number_styles("12.500,00 €"), comma);
+    assert_int_equal(value_number_styles("15,5%"), comma);
+    assert_int_equal(value_number_styles("$1,234.50"), dot);
+    assert_int_equal(value_number_styles("1..5"), 0u);
+    dec_bad("0.125", NUM_COMMA, "leading zero");
+
+    number_style s;
+    emb_err err;
+    /* The column: two values decide the comma, so 8.000 and 1.500 are thousands. */
+    const char *es[] = {"12.500,00 €", "3.200,50 €", "8.000 €", "1.500", ""};
+    assert_int_equal(census_of(es, 5, '.', &s, &err), EMB_OK);
+    assert_int_equal(s, NUM_COMMA);
+    int64_t v;
+    const int64_t want[] = {1250000, 320050, 800000, 150000};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(value_parse_money(es[i], s, "EUR", &v, &err), EMB_OK);
+        assert_int_equal(v, want[i]);
+    }
+    const char *us[] = {"1,500", "$1,234.56"};
+    assert_int_equal(census_of(us, 2, ',', &s, &err), EMB_OK);
+    assert_int_equal(s, NUM_DOT);
+    const char *plain[] = {"12", "300", "-4"};
+    assert_int_equal(census_of(plain, 3, ',', &s, &err), EMB_OK);
+    assert_int_equal(s, NUM_DOT);
+    const char *machine[] = {"1.234", "0.125"};
+    assert_int_equal(census_of(machine, 2, ',', &s, &err), EMB_OK);
+    assert_int_equal(s, NUM_DOT);
+    /* Only values that read two ways: the locale decides when the separator is its
+     * thousands separator, otherwise the column stays ambiguous. */
+    const char *dots[] = {"1.500", "2.300", "1.500"};
+    assert_int_equal(census_of(dots, 3, ',', &s, &err), EMB_OK);
+    assert_int_equal(s, NUM_COMMA);
+    assert_int_equal(census_of(dots, 3, '.', &s, &err), EMB_INVALID);
+    assert_string_equal(err.msg, "\"1.500\", \"2.300\" can be read two ways: \"1.500\" is 1.5 with a decimal point "
+                                 "and 1500 with a decimal comma");
+    const char *commas[] = {"1,500"};
+    assert_int_equal(census_of(commas, 1, '.', &s, &err), EMB_OK);
+    assert_int_equal(s, NUM_DOT);
+    assert_int_equal(census_of(commas, 1, ',', &s, &err), EMB_INVALID);
+    const char *mixed[] = {"1234.5", "7", "1234,5"};
+    assert_int_equal(census_of(mixed, 3, '.', &s, &err), EMB_INVALID);
+    assert_string_equal(err.msg,
+                        "mixes numbers with a decimal point (\"1234.5\") and with a decimal comma (\"1234,5\")");
+}
+
 static void signs_currencies_and_spaces(void **state)
 {
     (void)state;
@@ -706,6 +770,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(decimals_round_half_away_from_zero),
         cmocka_unit_test(decimal_separators),
+        cmocka_unit_test(decimal_separator_census),
         cmocka_unit_test(signs_currencies_and_spaces),
         cmocka_unit_test(huge_values_overflow),
         cmocka_unit_test(currency_exponents),
