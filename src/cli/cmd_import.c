@@ -146,26 +146,32 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
             fprintf(out, "%s %s", i ? "," : "", s->ignored[i]);
         fputc('\n', out);
     }
+    for (size_t i = 0; i < s->nleft_out; i++)
+        if (strcmp(s->left_out_why[i], "no field has this name or header") != 0)
+            fprintf(out, "  left out: %s (%s)\n", s->left_out[i], s->left_out_why[i]);
 }
 
 static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary *s)
 {
     json_t *ign = json_array(), *map = json_array(), *errs = json_array(), *refs = json_object();
+    json_t *left = json_array();
     for (size_t i = 0; i < s->nignored; i++)
         json_array_append_new(ign, json_string(s->ignored[i]));
+    for (size_t i = 0; i < s->nleft_out; i++)
+        json_array_append_new(left, json_pack("{s:s, s:s}", "column", s->left_out[i], "reason", s->left_out_why[i]));
     for (size_t i = 0; i < s->nmapping; i++)
         json_array_append_new(map, json_string(s->mapping[i]));
     for (size_t i = 0; i < s->nerrors; i++)
         json_array_append_new(errs, json_string(s->errors[i]));
     for (size_t i = 0; i < s->nrefs_created; i++)
         json_object_set_new(refs, s->refs_created[i].kind, json_integer(s->refs_created[i].count));
-    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:f, s:f}",
+    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:f}",
                           "kind", o->kind->name, "file", o->path, "dry_run", o->dry_run, "committed", s->committed,
                           "import", (json_int_t)s->import_id, "rows", (json_int_t)s->rows, "created",
                           (json_int_t)s->created, "updated", (json_int_t)s->updated, "unchanged",
                           (json_int_t)s->unchanged, "repeated", (json_int_t)s->repeated, "rejected",
-                          (json_int_t)s->rejected, "columns", map,
-                          "ignored_columns", ign, "created_references", refs, "errors", errs, "seconds", s->seconds,
+                          (json_int_t)s->rejected, "columns", map, "ignored_columns", ign, "left_out", left,
+                          "created_references", refs, "errors", errs, "seconds", s->seconds,
                           "rows_per_second", s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
     if (j && s->encoding)
         json_object_set_new(j, "encoding", json_string(s->encoding));

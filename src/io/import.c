@@ -73,7 +73,7 @@ static int looks_iso(const char *s)
     return s[4] == '-' || s[4] == '/' || s[4] == '.';
 }
 
-static emb_code open_reader(import_job *j, csv_reader **r, emb_err *err)
+emb_code import_open_reader(import_job *j, csv_reader **r, emb_err *err)
 {
     const import_opts *o = j->o;
     return o->data ? csv_reader_open_mem(o->data, o->data_len, &j->limits, r, err)
@@ -94,7 +94,7 @@ static emb_code detect_dates(import_job *j, emb_err *err)
     arena a;
     arena_init(&a, 0);
     const char **values = NULL;
-    emb_code rc = open_reader(j, &rd, err);
+    emb_code rc = import_open_reader(j, &rd, err);
     const csv_row *row;
     int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
     while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
@@ -154,7 +154,7 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
     csv_reader *rd = NULL;
     arena a;
     arena_init(&a, 0);
-    emb_code rc = open_reader(j, &rd, err);
+    emb_code rc = import_open_reader(j, &rd, err);
     const csv_row *row;
     int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
     while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
@@ -557,7 +557,7 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
         keymap_init(&j->refs[i]);
     j->popts.numbers = o->numbers;
     j->limits = o->limits;
-    emb_code rc = open_reader(j, &j->reader, err);
+    emb_code rc = import_open_reader(j, &j->reader, err);
     const csv_row *hdr;
     int got = rc ? -1 : csv_reader_next(j->reader, &hdr, err);
     if (got == 1 && !o->limits.delimiter && hdr->n == 1 && strpbrk(hdr->field[0], ";\t")) {
@@ -566,7 +566,7 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
         j->limits.delimiter = strchr(hdr->field[0], ';') ? ';' : '\t';
         csv_reader_close(j->reader);
         j->reader = NULL;
-        rc = open_reader(j, &j->reader, err);
+        rc = import_open_reader(j, &j->reader, err);
         got = rc ? -1 : csv_reader_next(j->reader, &hdr, err);
     }
     if (got == 0)
@@ -737,6 +737,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         return emb_err_prefix(err, "the organisation's time zone");
     j->popts.zone = j->zone;
     j->locale_decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
+    if ((rc = import_guess_check(j, err)))
+        return rc;
     if ((rc = open_rejects(j, err)) || (rc = begin_load(j, err)))
         goto fail_early;
     if ((rc = import_record_begin(j, err)))

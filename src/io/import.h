@@ -98,6 +98,9 @@ typedef struct {
     int64_t rejected;      /* invalid rows (written to the rejects file, or failing the import) */
     const char **ignored;  /* columns no field uses, nignored of them */
     size_t nignored;
+    const char **left_out; /* every column no field uses, nleft_out of them, with ... */
+    const char **left_out_why; /* ... why: no field has its header, or its values do not fit */
+    size_t nleft_out;
     const char **mapping;  /* "field <- column" lines, nmapping of them */
     size_t nmapping;
     import_created_ref refs_created[16]; /* per referenced kind, nrefs_created of them */

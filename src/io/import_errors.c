@@ -143,7 +143,8 @@ static const char *hint_of(import_job *j, const struct import_error_group *g, ar
     if ((strstr(r, "is not a number") || strstr(r, "decimal")) && g->nvalues && strpbrk(g->values[0], ".,"))
         return "if the file writes numbers another way, choose the decimal separator with --decimal point or "
                "--decimal comma";
-    if (strstr(r, "date") || strstr(r, "time"))
+    if (strstr(r, "not a valid date") || strstr(r, "is not a date") || strstr(r, "date format") ||
+        strstr(r, "invalid time") || strstr(r, "year out of range"))
         return "give the file's date format with --date-format (d/m/Y, m/d/Y, Y-m-d or a format such as %d.%m.%Y)";
     const char *needs = strstr(r, "needs a value for field ''"), *null = strstr(r, "NOT NULL constraint failed: ");
     if (needs || null || strstr(r, "is empty")) {

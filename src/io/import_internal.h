@@ -9,6 +9,7 @@
  *   import_keys.c   keys of the imported kind (external id, names, natural keys)
  *   import_rules.c  kind-specific derivations (deal titles, order-line amounts ...)
  *   import_errors.c row errors grouped by column and rule, the rejects file
+ *   import_guess.c  columns matched by a synonym whose values do not fit are left out
  *   import_keymap.c the text-to-id hash map behind the caches
  *   import_record.c the import's entry in the import log (undo)
  *
@@ -93,7 +94,9 @@ typedef struct import_job {
     const char **cols;
     size_t ncols;
     int *col_used;  /* 0 free, 1 matched by its header, 2 named by --map */
-    char *excluded; /* per kind field: left out with --map FIELD= */
+    char *excluded; /* per kind field: left out with --map FIELD= or for its values (import_guess.c) */
+    const char **col_why; /* per column: why its values left it out (NULL: they did not), or NULL */
+    int *col_field;       /* per column: the kind field it was left out of */
 
     /* --value-map: cell text FROM of field idx reads as TO. */
     struct import_value_map {
@@ -214,6 +217,8 @@ void import_errors_finish(import_job *j);
 void import_write_csv_field(FILE *f, const char *s);
 
 /* ---- import.c ---- */
+/* Opens the file again (for a pass of its own: dates, numbers, guesses). */
+emb_code import_open_reader(import_job *j, csv_reader **r, emb_err *err);
 /* Writes the records queued in j->batch, if any. */
 emb_code import_flush(import_job *j, emb_err *err);
 /* Remembers a cache entry to forget if the current row is rolled back. */
@@ -253,6 +258,17 @@ emb_code import_keys_repeat(import_job *j, record *r, int64_t id, int earlier_ro
 void import_norm_header(const char *s, char *out, size_t cap);
 /* Builds j->fields from the header, --map and --set; EMB_USAGE for wrong maps. */
 emb_code import_map_build(import_job *j, emb_err *err);
+/* The end of import_map_build, again after columns were left out: required
+ * fields, processing order, the summary's mapping and left-out columns. */
+emb_code import_map_finish(import_job *j, emb_err *err);
+/* Column col, matched to kind field `field` by its header, is left out for why. */
+emb_code import_note_left_out(import_job *j, int col, int field, const char *why);
+
+/* ---- import_guess.c ---- */
+/* Leaves out the columns matched by a header synonym whose values do not fit
+ * their field (a US State column is not the stage); EMB_USAGE when a required
+ * field is left without a column. Reads the first rows of the file. */
+emb_code import_guess_check(import_job *j, emb_err *err);
 /* The text of fld in row (joined columns, or --set for an empty cell), trimmed,
  * allocated in a when it is not the cell itself; "" when empty, NULL when out of
  * memory. */
@@ -268,6 +284,9 @@ const char *import_field_default(const kind_def *kind, const field_def *f);
  * otherwise an error whose message is the reason (the caller adds row/column). */
 emb_code import_resolve_ref(import_job *j, const import_field *fld, const char *key, int64_t *id,
                             emb_err *err);
+/* Whether text names a stage of the default pipeline (after --stage-map, by name,
+ * Spanish name or the won/lost words), without creating anything. */
+int import_stage_known(import_job *j, const char *text);
 /* The stage named text in pipeline (0: the default), after --stage-map, the
  * pipeline's names, won/lost synonyms and --create-missing. */
 emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline, int64_t *id, emb_err *err);

@@ -506,7 +506,25 @@ emb_code import_map_build(import_job *j, emb_err *err)
         if (!j->fields[i].ncols)
             j->fields[i].label =
                 arena_printf(&j->perm, "%s %s", j->fields[i].set ? "--set" : "--default", j->fields[i].f->name);
+    return import_map_finish(j, err);
+}
 
+emb_code import_note_left_out(import_job *j, int col, int field, const char *why)
+{
+    if (!j->col_why) {
+        j->col_why = arena_calloc(&j->perm, j->ncols + 1, sizeof *j->col_why);
+        j->col_field = arena_calloc(&j->perm, j->ncols + 1, sizeof *j->col_field);
+        if (!j->col_why || !j->col_field)
+            return EMB_NOMEM;
+    }
+    j->col_why[col] = why;
+    j->col_field[col] = field;
+    return EMB_OK;
+}
+
+emb_code import_map_finish(import_job *j, emb_err *err)
+{
+    const kind_def *k = j->kind;
     /* Every required field needs a column, a --set or --default value or a default. */
     for (size_t i = 0; i < k->nfields; i++) {
         const field_def *f = &k->fields[i];
@@ -516,6 +534,12 @@ emb_code import_map_build(import_job *j, emb_err *err)
             !(!strcmp(k->name, "expenses") && kind_field_index(k, "period") >= 0 &&
               j->slot[kind_field_index(k, "period")] < 0))
             continue;
+        for (size_t c = 0; j->col_why && c < j->ncols; c++)
+            if (j->col_why[c] && j->col_field[c] == (int)i)
+                return emb_err_set(err, EMB_USAGE,
+                                   "%s need field '%s'; column '%s' was left out: %s; name the column that holds "
+                                   "it with --map %s=COLUMN or give a value with --default %s=VALUE",
+                                   k->name, f->name, j->cols[c], j->col_why[c], f->name, f->name);
         return emb_err_set(err, EMB_USAGE,
                            "%s need field '%s' but no column matches it (headers accepted: %s); name the column "
                            "with --map %s=COLUMN or give a value with --default %s=VALUE",
@@ -537,8 +561,11 @@ emb_code import_map_build(import_job *j, emb_err *err)
     import_summary *s = j->sum;
     s->mapping = arena_alloc(&s->arena, (j->nfields + 1) * sizeof *s->mapping);
     s->ignored = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->ignored);
-    if (!s->mapping || !s->ignored)
+    s->left_out = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->left_out);
+    s->left_out_why = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->left_out_why);
+    if (!s->mapping || !s->ignored || !s->left_out || !s->left_out_why)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
+    s->nmapping = s->nignored = s->nleft_out = 0;
     for (size_t i = 0; i < j->nfields; i++) {
         const import_field *fld = &j->fields[i];
         const char *line;
@@ -553,9 +580,15 @@ emb_code import_map_build(import_job *j, emb_err *err)
         if (line)
             s->mapping[s->nmapping++] = line;
     }
-    for (size_t c = 0; c < j->ncols; c++)
-        if (!j->col_used[c])
+    for (size_t c = 0; c < j->ncols; c++) {
+        if (j->col_used[c])
+            continue;
+        const char *why = j->col_why && j->col_why[c] ? j->col_why[c] : "no field has this name or header";
+        s->left_out[s->nleft_out] = arena_strdup(&s->arena, j->cols[c]);
+        s->left_out_why[s->nleft_out++] = arena_strdup(&s->arena, why);
+        if (!j->col_why || !j->col_why[c])
             s->ignored[s->nignored++] = arena_strdup(&s->arena, j->cols[c]);
+    }
     return EMB_OK;
 }
 

@@ -323,6 +323,19 @@ static const char *stage_synonym(const char *text)
     return NULL;
 }
 
+int import_stage_known(import_job *j, const char *text)
+{
+    int64_t pipeline, id;
+    emb_err ignored;
+    if (import_default_pipeline(j, &pipeline, &ignored))
+        return 0;
+    const char *name = text;
+    for (size_t i = 0; i < j->o->nstage_maps; i++)
+        if (!strcasecmp(j->o->stage_maps[i].name, text))
+            name = j->o->stage_maps[i].value;
+    return stage_synonym(name) || store_record_resolve(j->st, j->stage_kind, name, pipeline, &id, &ignored) == EMB_OK;
+}
+
 /* Edit distance of two short strings (bytes), capped at 99. */
 static int edit_distance(const char *a, const char *b)
 {

@@ -32,6 +32,28 @@ expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/es.csv" --stage-map "Cua
 expect_eq "stages read through the map" "E1|Qualification|10000;E2|Proposal|20000" \
     "$(q "select d.ext_id, s.name, d.amount from deals d join stages s on s.id = d.stage_id order by d.ext_id" | paste -sd';')"
 
+# ---- columns guessed by a header synonym must hold fitting values ----------------------
+# A US State column matches the stage by its header, but holds no stages: it is left out.
+printf 'id,amount,State,Importe\nU1,100,California,alto\nU2,200,Texas,bajo\nU3,300,Texas,\n' >"$TMP/us.csv"
+expect_status 2 "$EMBUDO" --db "$db" import deals "$TMP/us.csv"
+expect_eq "a required field left without its column" "embudo: error: deals need field 'stage'; column 'State' was left out: its header matches field 'stage', but its values ('California', 'Texas') are not stages of the pipeline; name the column that holds it with --map stage=COLUMN or give a value with --default stage=VALUE" "$(cat "$TMP/err")"
+expect_eq "no deal, no stage created" "0|6" "$(q "select (select count(*) from deals where ext_id like 'U%'), (select count(*) from stages)")"
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/us.csv" --default stage=Proposal --create-missing
+grep -qF "left out: State (its header matches field 'stage', but its values ('California', 'Texas') are not stages of the pipeline)" "$TMP/out"
+check "the summary says why State was left out"
+grep -qF "columns: stage = Proposal (--default), id <- id, amount <- amount" "$TMP/out"; check "the summary's matched columns"
+expect_eq "deals in the stage given, amounts from amount" "U1|Proposal|10000;U2|Proposal|20000;U3|Proposal|30000" \
+    "$(q "select d.ext_id, s.name, d.amount from deals d join stages s on s.id = d.stage_id where d.ext_id like 'U%' order by d.ext_id" | paste -sd';')"
+"$EMBUDO" --db "$db" import deals "$TMP/us.csv" --default stage=Proposal --format json >"$TMP/us.json"
+expect_eq "JSON: left_out with reasons" "State: its header matches field 'stage', but its values ('California', 'Texas') are not stages of the pipeline|Importe: no field has this name or header" \
+    "$(python3 -c "import json,sys; print('|'.join(c['column'] + ': ' + c['reason'] for c in json.load(open(sys.argv[1]))['left_out']))" "$TMP/us.json")"
+# A synonym of a typed field whose values do not parse: left out too.
+printf 'id,stage,Importe\nV1,Proposal,alto\nV2,Proposal,bajo\n' >"$TMP/v.csv"
+expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/v.csv"
+grep -qF "left out: Importe (its header matches field 'amount', but its values ('alto', 'bajo') are not money)" "$TMP/out"
+check "a money synonym with words in it is left out"
+expect_eq "no amounts" "V1|;V2|" "$(q "select ext_id, ifnull(amount, '') from deals where ext_id like 'V%' order by ext_id" | paste -sd';')"
+
 # ---- --set and --default ------------------------------------------------------------
 printf 'id,stage,source,created\nS1,Proposal,web,2025-03-01\nS2,Proposal,,\n' >"$TMP/set.csv"
 expect_status 0 "$EMBUDO" --db "$db" import deals "$TMP/set.csv" --set source=fair --default created=2025-01-31
@@ -102,12 +124,13 @@ check "a mixed column names both rows"
 # A Spanish organisation reads 1.500 as thousands, and so do the record commands.
 es="$TMP/es_org.db"
 "$EMBUDO" --db "$es" init --currency EUR --timezone UTC --locale es >/dev/null
-expect_status 0 "$EMBUDO" --db "$es" import deals "$TMP/a.csv"
+sed 's/Proposal/Propuesta/' "$TMP/a.csv" >"$TMP/a_es.csv"
+expect_status 0 "$EMBUDO" --db "$es" import deals "$TMP/a_es.csv"
 expect_eq "es: 1.500 and 2.300" "150000|230000" "$(sqlite3 "$es" "select amount from deals where amount is not null order by ext_id" | paste -sd'|')"
 expect_status 0 "$EMBUDO" --db "$es" goal add --metric revenue_won --period 2025 --target 120.000
 grep -qF "120000" "$TMP/out"; check "es: the echo shows 120.000 as 120000"
 expect_eq "es: goal target 120.000 = 120,000.00" "12000000" "$(sqlite3 "$es" "select target from goals")"
-expect_status 0 "$EMBUDO" --db "$es" deal add --title T --stage Proposal --amount 1,5
+expect_status 0 "$EMBUDO" --db "$es" deal add --title T --stage Propuesta --amount 1,5
 expect_eq "es: --amount 1,5" "150" "$(sqlite3 "$es" "select amount from deals where title = 'T'")"
 expect_status 0 "$EMBUDO" --db "$db" goal add --metric revenue_won --period 2025 --target 120,000
 expect_eq "en: --target 120,000" "12000000" "$(q "select target from goals")"
