@@ -10,6 +10,7 @@
  *   import_rules.c  kind-specific derivations (deal titles, order-line amounts ...)
  *   import_errors.c row errors grouped by column and rule, the rejects file
  *   import_guess.c  columns matched by a synonym whose values do not fit are left out
+ *   import_numbers.c the decimal separator of each number column
  *   import_keymap.c the text-to-id hash map behind the caches
  *   import_record.c the import's entry in the import log (undo)
  *
@@ -263,6 +264,15 @@ emb_code import_map_build(import_job *j, emb_err *err);
 emb_code import_map_finish(import_job *j, emb_err *err);
 /* Column col, matched to kind field `field` by its header, is left out for why. */
 emb_code import_note_left_out(import_job *j, int col, int field, const char *why);
+
+/* ---- import_numbers.c ---- */
+/* Before fld's decimal separator is known (fld->numbers NUM_AUTO): decides it from
+ * text when text reads only one way, or over the whole file when it reads both
+ * ways. Non-OK only when the file is refused (a mixed or ambiguous column). */
+emb_code import_numbers_decide(import_job *j, import_field *fld, const char *text, emb_err *err);
+/* The reason for a value of a decided column that reads only with the other
+ * separator, naming the row that decided; NULL when that is not the case. */
+const char *import_numbers_other(import_job *j, const import_field *fld, const char *text);
 
 /* ---- import_guess.c ---- */
 /* Leaves out the columns matched by a header synonym whose values do not fit

@@ -431,7 +431,7 @@ static emb_code create_stage(import_job *j, const char *name, int64_t pipeline, 
 {
     const kind_def *k = j->stage_kind;
     int ipos = kind_field_index(k, "position"), iprob = kind_field_index(k, "probability");
-    int64_t at, prob = 5000;
+    int64_t at = 0, prob = 5000;
     if (new_stage_position(j, pipeline, stages, n, &at, err))
         return err->code;
     for (size_t i = 0; i < n; i++)

@@ -1,0 +1,110 @@
+/*
+ * import_numbers.c - the decimal separator of each number column of an import.
+ *
+ * With --decimal every number column uses it; otherwise a column's separator is
+ * decided by its first value that only reads one way (1234.5, 12.500,00 €), and
+ * the later values are read with it (8.000 € is then 8000); a value written the
+ * other way later is a row error naming the row that decided. A value that reads
+ * both ways (1.500) met before that triggers one extra pass that counts the
+ * values of every undecided number column over the whole file and decides with
+ * the organisation's locale (value_number_census_decide), or refuses the file
+ * quoting its values. On the hot path a decided column costs nothing more and an
+ * undecided one a strpbrk per value (plain digits decide nothing): no value is
+ * parsed twice unless it has a '.' or ',' and its column is still open.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/import_internal.h"
+
+/* One pass over the file counting the values of every number column whose decimal
+ * separator is open; decides each over its whole column, or refuses the file. */
+static emb_code detect_numbers(import_job *j, emb_err *err)
+{
+    j->numbers_checked = 1;
+    value_number_census *census = calloc(j->nfields, sizeof *census);
+    if (!census)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    csv_reader *rd = NULL;
+    arena a;
+    arena_init(&a, 0);
+    emb_code rc = import_open_reader(j, &rd, err);
+    const csv_row *row;
+    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
+    while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
+        arena_reset(&a);
+        for (size_t i = 0; i < j->nfields; i++) {
+            import_field *fld = &j->fields[i];
+            if (!fld->is_number || fld->numbers != NUM_AUTO)
+                continue;
+            const char *t = import_cell(fld, row, &a);
+            if (t && fld->has_value_maps)
+                t = import_value_mapped(j, fld, t);
+            if (t)
+                value_number_census_add(&census[i], t);
+        }
+    }
+    if (more < 0 && !rc)
+        rc = err->code;
+    for (size_t i = 0; i < j->nfields && !rc; i++) {
+        import_field *fld = &j->fields[i];
+        if (!fld->is_number || fld->numbers != NUM_AUTO)
+            continue;
+        number_style style;
+        if ((rc = value_number_census_decide(&census[i], j->locale_decimal, &style, err))) {
+            char why[EMB_ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err->msg);
+            rc = emb_err_set(err, EMB_INVALID,
+                             "column '%s': %s; nothing was imported: choose the decimal separator with --decimal "
+                             "point (1,234.56) or --decimal comma (1.234,56)",
+                             fld->label, why);
+        } else {
+            fld->numbers = style;
+            fld->numbers_row = 0;
+        }
+    }
+    arena_release(&a);
+    csv_reader_close(rd);
+    free(census);
+    return rc;
+}
+
+/* Before a number column's separator is known: the first value that reads only
+ * one way decides it; one that reads both ways decides every open column over the
+ * whole file (detect_numbers). Non-OK only when the file is refused. */
+emb_code import_numbers_decide(import_job *j, import_field *fld, const char *text, emb_err *err)
+{
+    if (!strpbrk(text, ".,"))
+        return EMB_OK; /* reads the same with either separator */
+    unsigned mask = value_number_styles(text);
+    if (mask == 1u << NUM_DOT || mask == 1u << NUM_COMMA) {
+        fld->numbers = mask == 1u << NUM_DOT ? NUM_DOT : NUM_COMMA;
+        fld->numbers_row = j->row_no;
+        fld->numbers_example = arena_strdup(&j->perm, text);
+        return EMB_OK;
+    }
+    if (mask && !j->numbers_checked)
+        return detect_numbers(j, err);
+    return EMB_OK;
+}
+
+/* A value of a decided column that reads only with the other separator: the
+ * reason names the value that decided the column. NULL when that is not the case. */
+const char *import_numbers_other(import_job *j, const import_field *fld, const char *text)
+{
+    if (j->popts.numbers != NUM_AUTO || fld->numbers == NUM_AUTO)
+        return NULL;
+    number_style other = fld->numbers == NUM_DOT ? NUM_COMMA : NUM_DOT;
+    if (!(value_number_styles(text) & (1u << other)))
+        return NULL;
+    const char *mine = fld->numbers == NUM_DOT ? "point" : "comma", *theirs = other == NUM_DOT ? "point" : "comma";
+    if (fld->numbers_row)
+        return arena_printf(&j->row,
+                            "\"%s\" has a decimal %s, but row %lld (\"%s\") gave the column a decimal %s; write "
+                            "the column's numbers one way, or choose with --decimal point or --decimal comma",
+                            text, theirs, (long long)fld->numbers_row, fld->numbers_example, mine);
+    return arena_printf(&j->row,
+                        "\"%s\" has a decimal %s, but the column's numbers have a decimal %s; choose with "
+                        "--decimal point or --decimal comma",
+                        text, theirs, mine);
+}
