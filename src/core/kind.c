@@ -6,9 +6,10 @@
 #include <strings.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define EXT_ID {.name = "id", .column = "ext_id", .type = FT_TEXT, .flags = FF_EXT_ID | FF_LIST, \
-                .synonyms = "external_id|ext_id|código|codigo|identificador", \
+#define EXT_ID_OR(more) {.name = "id", .column = "ext_id", .type = FT_TEXT, .flags = FF_EXT_ID | FF_LIST, \
+                .synonyms = "external_id|ext_id|código|codigo|identificador" more, \
                 .help = "the source system's identifier; re-importing it updates"}
+#define EXT_ID EXT_ID_OR("")
 
 static const char *const roles[] = {"admin", "manager", "rep", "viewer", NULL};
 static const char *const lead_statuses[] = {"new", "contacted", "mql", "sql", "converted", "disqualified", NULL};
@@ -273,7 +274,7 @@ static const field_def order_fields[] = {
 };
 
 static const field_def order_line_fields[] = {
-    EXT_ID,
+    EXT_ID_OR("|row_id|line_id|línea|linea"),
     {.name = "order", .column = "order_id", .type = FT_REF, .flags = FF_REQUIRED | FF_LIST, .ref = "orders",
      .synonyms = "order_id|pedido|número de pedido|numero de pedido", .help = "the order"},
     {.name = "product", .column = "product_id", .type = FT_REF, .flags = FF_LIST, .ref = "products",

@@ -57,6 +57,11 @@ emb_code import_note_undo(import_job *j, keymap *map, const char *key, size_t le
     return EMB_OK;
 }
 
+import_field *import_field_at(import_job *j, size_t i)
+{
+    return i < j->nfields ? &j->fields[i] : j->rel_fields[i - j->nfields];
+}
+
 /* ---- dates ---------------------------------------------------------------------------- */
 
 static int looks_iso(const char *s)
@@ -79,10 +84,11 @@ emb_code import_open_reader(import_job *j, csv_reader **r, emb_err *err)
 static emb_code detect_dates(import_job *j, emb_err *err)
 {
     j->dates_checked = 1;
-    keymap *seen = calloc(j->nfields, sizeof *seen);
+    size_t nall = j->nfields + j->nrel_fields;
+    keymap *seen = calloc(nall + 1, sizeof *seen);
     if (!seen)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
-    for (size_t i = 0; i < j->nfields; i++)
+    for (size_t i = 0; i < nall; i++)
         keymap_init(&seen[i]);
     csv_reader *rd = NULL;
     arena a;
@@ -93,9 +99,9 @@ static emb_code detect_dates(import_job *j, emb_err *err)
     int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
     while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
         arena_reset(&a);
-        for (size_t i = 0; i < j->nfields; i++) {
-            import_field *fld = &j->fields[i];
-            if (!fld->is_date || fld->order != DATE_AUTO || !fld->ncols)
+        for (size_t i = 0; i < nall; i++) {
+            import_field *fld = import_field_at(j, i);
+            if (fld->dropped || !fld->is_date || fld->order != DATE_AUTO || !fld->ncols)
                 continue;
             const char *t = import_cell(fld, row, &a);
             int created;
@@ -107,9 +113,9 @@ static emb_code detect_dates(import_job *j, emb_err *err)
     }
     if (more < 0 && !rc)
         rc = err->code;
-    for (size_t i = 0; i < j->nfields && !rc; i++) {
-        import_field *fld = &j->fields[i];
-        if (!fld->is_date || fld->order != DATE_AUTO || !fld->ncols || !seen[i].count)
+    for (size_t i = 0; i < nall && !rc; i++) {
+        import_field *fld = import_field_at(j, i);
+        if (fld->dropped || !fld->is_date || fld->order != DATE_AUTO || !fld->ncols || !seen[i].count)
             continue;
         free(values);
         values = malloc(seen[i].count * sizeof *values);
@@ -129,7 +135,7 @@ static emb_code detect_dates(import_job *j, emb_err *err)
     free(values);
     arena_release(&a);
     csv_reader_close(rd);
-    for (size_t i = 0; i < j->nfields; i++)
+    for (size_t i = 0; i < nall; i++)
         keymap_release(&seen[i]);
     free(seen);
     return rc;
@@ -145,7 +151,7 @@ static emb_code cell_failed(import_job *j, const import_field *fld, const char *
     return EMB_OK;
 }
 
-static emb_code parse_value(import_job *j, import_field *fld, record *r, const char *text, emb_err *err)
+emb_code import_parse_value(import_job *j, import_field *fld, record *r, const char *text, emb_err *err)
 {
     const field_def *f = fld->f;
     field_value out = {0};
@@ -308,6 +314,7 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     j->row_no = row->record;
     j->cells = row->field;
     j->ncells = row->n;
+    j->cur_row = row;
     j->sum->rows++;
     int sp = j->use_savepoints;
     if (sp && store_savepoint(j->st, err))
@@ -339,7 +346,7 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         if (fld->has_value_maps)
             text = import_value_mapped(j, fld, text);
         j->cell_text[i] = text;
-        if (*text && (rc = parse_value(j, fld, r, text, err)))
+        if (*text && (rc = import_parse_value(j, fld, r, text, err)))
             return rc;
     }
     if (!j->row_failed && (rc = import_apply_rules(j, r, err)))
@@ -639,6 +646,8 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     j->locale_decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
     if ((rc = import_guess_check(j, err)))
         return rc;
+    if ((rc = import_related_check(j, err)) || (rc = import_related_summary(j, err)))
+        goto fail_early;
     if ((rc = open_rejects(j, err)) || (rc = begin_load(j, err)))
         goto fail_early;
     if ((rc = import_record_begin(j, err)))
@@ -749,6 +758,7 @@ void import_close(import_job *j)
     if (!j)
         return;
     csv_prefetch_stop(j->prefetch);
+    import_related_release(j);
     csv_reader_close(j->reader);
     if (j->rejects)
         fclose(j->rejects);

@@ -11,6 +11,7 @@
  *   import_errors.c row errors grouped by column and rule, the rejects file
  *   import_guess.c  columns matched by a synonym whose values do not fit are left out
  *   import_numbers.c the decimal separator of each number column
+ *   import_related.c records a row refers to, created with fields from the row
  *   import_keymap.c the text-to-id hash map behind the caches
  *   import_record.c the import's entry in the import log (undo)
  *
@@ -35,6 +36,8 @@
 #define IMPORT_MAX_KINDS 32 /* kinds in kind.h, with room to grow */
 #define IMPORT_MAX_KEYS 2  /* match fields a kind may be keyed by */
 
+typedef struct import_related import_related;
+
 /* One field that takes its value from the file or from --set. */
 typedef struct {
     const field_def *f;
@@ -56,7 +59,28 @@ typedef struct {
     number_style numbers;       /* its decimal separator: --decimal, else decided; NUM_AUTO while unknown */
     int64_t numbers_row;        /* the row whose value decided it (0: the whole column did) */
     const char *numbers_example; /* that value */
+    /* Related records (import_related.c): for a reference, the plan of the record it
+     * creates; for a field of a plan, how it was found and whether it was left out. */
+    import_related *related;
+    int explicit_map;           /* named by a dotted --map */
+    int excluded;               /* --map REF.FIELD= */
+    int dropped;                /* its values disagree within one key: left out ... */
+    const char *dropped_why;    /* ... for this reason */
 } import_field;
+
+/* The fields of a record a row refers to (a customer, an order) that the same row
+ * gives, filled when --create-missing creates the record. */
+struct import_related {
+    const kind_def *kind;
+    const char *path;     /* "order", "order.account": as in --map order.account.name= */
+    int key_col;          /* the column whose text names the record */
+    int depth;            /* 1: referred to by the imported kind; 2: by a depth-1 record */
+    import_field *fields; /* f and idx are the related kind's; nfields of them */
+    size_t nfields;
+    struct import_census *census; /* each key's values, from import_related_check (owned) */
+};
+
+#define IMPORT_MAX_RELATED 16
 
 /* A self-reference left for the end of the file (a parent named further down). */
 typedef struct {
@@ -104,7 +128,7 @@ typedef struct import_job {
         int idx;
         const char *from, *to;
     } *value_maps;
-    size_t nvalue_maps;
+    size_t nvalue_maps, value_maps_cap;
 
     /* Mapped fields, sorted by priority; slot[i] is the entry of kind field i or -1. */
     import_field *fields;
@@ -151,6 +175,15 @@ typedef struct import_job {
         int64_t pipeline, pos;
     } stage_after[8];
     size_t nstage_after;
+
+    /* Related records (import_related.c): plans and their fields flat (for the date
+     * and number passes). */
+    import_related *related[IMPORT_MAX_RELATED];
+    size_t nrelated;
+    import_field **rel_fields;
+    size_t nrel_fields;
+    size_t summary_main_lines; /* mapping lines of the imported kind's own fields */
+    const csv_row *cur_row;    /* the row being processed */
 
     /* Per-row bookkeeping. */
     import_undo *undo;
@@ -220,6 +253,12 @@ void import_write_csv_field(FILE *f, const char *s);
 /* ---- import.c ---- */
 /* Opens the file again (for a pass of its own: dates, numbers, guesses). */
 emb_code import_open_reader(import_job *j, csv_reader **r, emb_err *err);
+/* Parses text into field fld of r (r's kind is the kind of fld->f: the imported
+ * kind or a related one); a bad value is a row error (EMB_OK returned), other
+ * codes stop the import. */
+emb_code import_parse_value(import_job *j, import_field *fld, record *r, const char *text, emb_err *err);
+/* Field i of the imported kind (i < nfields), then of the related plans. */
+import_field *import_field_at(import_job *j, size_t i);
 /* Writes the records queued in j->batch, if any. */
 emb_code import_flush(import_job *j, emb_err *err);
 /* Remembers a cache entry to forget if the current row is rolled back. */
@@ -287,6 +326,29 @@ const char *import_cell(const import_field *fld, const csv_row *row, arena *a);
 const char *import_value_mapped(const import_job *j, const import_field *fld, const char *text);
 /* Fields the importer or the store fills when no column gives them. */
 const char *import_field_default(const kind_def *kind, const field_def *f);
+
+/* Score of normalised header h for field f: 0 its name, 1 + i its i-th synonym,
+ * -1 no match. */
+int import_match_score(const field_def *f, const char *h);
+
+/* ---- import_related.c ---- */
+/* Builds the plans of related records from dotted --map entries and free columns
+ * (after the imported kind's own mapping; again when that mapping is redone);
+ * EMB_USAGE for a wrong dotted --map. A column two plans could take is left out
+ * (import_note_left_out). */
+emb_code import_related_build(import_job *j, emb_err *err);
+/* One pass over the file: a related field whose values disagree within one key is
+ * left out (found automatically) or refuses the import (named by --map). */
+emb_code import_related_check(import_job *j, emb_err *err);
+/* Frees what import_related_check kept. */
+void import_related_release(import_job *j);
+/* 1 when plan p feeds every required field of its kind that has no default. */
+int import_related_complete(const import_related *p);
+/* Fills r, a new record of p->kind, with p's fields from the current row. */
+emb_code import_related_fill(import_job *j, const import_related *p, record *r, emb_err *err);
+/* Adds the plans' fields to the summary's mapping, and the columns import_related_check
+ * left out to its left-out list. */
+emb_code import_related_summary(import_job *j, emb_err *err);
 
 /* ---- import_refs.c ---- */
 /* Resolves key for the FT_REF field fld into *id. Returns EMB_OK with *id set;

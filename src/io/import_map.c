@@ -28,6 +28,8 @@
 
 #define NORM_MAX 256
 
+static const char *trimmed(arena *a, const char *s, size_t len);
+
 /* ---- option lists ------------------------------------------------------------ */
 
 static char *trim(char *s)
@@ -108,7 +110,7 @@ void import_norm_header(const char *s, char *out, size_t cap)
 
 /* Score of column header h (normalised) for field f: 0 its name, 1 + i its i-th
  * synonym, -1 no match. */
-static int match_score(const field_def *f, const char *h)
+int import_match_score(const field_def *f, const char *h)
 {
     char norm[NORM_MAX];
     import_norm_header(f->name, norm, sizeof norm);
@@ -260,11 +262,101 @@ static import_field *add_field(import_job *j, int idx)
     return fld;
 }
 
+static int add_value_map(import_job *j, int idx, const char *from, const char *to)
+{
+    if (j->nvalue_maps == j->value_maps_cap) {
+        size_t cap = 2 * j->value_maps_cap;
+        struct import_value_map *grown = arena_alloc(&j->perm, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        memcpy(grown, j->value_maps, j->nvalue_maps * sizeof *grown);
+        j->value_maps = grown;
+        j->value_maps_cap = cap;
+    }
+    j->value_maps[j->nvalue_maps++] = (struct import_value_map){idx, from, to};
+    return 0;
+}
+
+/* --value-map FIELD=FILE:KEY_COLUMN:VALUE_COLUMN: every row of the CSV file FILE
+ * reads its KEY_COLUMN text as its VALUE_COLUMN text (northwind's categories.csv:
+ * category_id:category_name). A key given two different values is refused. */
+static emb_code value_lookup_file(import_job *j, const import_pair *p, emb_err *err)
+{
+    int idx = kind_field_index(j->kind, p->name);
+    if (idx < 0 || !importable(&j->kind->fields[idx]))
+        return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: %s have no field '%s' to import; fields: %s", p->name,
+                           p->value, j->kind->name, p->name, field_list(j));
+    char *spec = arena_strdup(&j->perm, p->value);
+    char *c2 = spec ? strrchr(spec, ':') : NULL;
+    if (c2)
+        *c2 = '\0';
+    char *c1 = c2 ? strrchr(spec, ':') : NULL;
+    if (!c1 || c1 == spec || !c1[1] || !c2[1])
+        return emb_err_set(err, EMB_USAGE,
+                           "--value-map %s=%s: expected FIELD:FROM=TO, or FIELD=FILE:KEY_COLUMN:VALUE_COLUMN "
+                           "(--value-map category=categories.csv:category_id:category_name)",
+                           p->name, p->value);
+    *c1 = '\0';
+    const char *path = spec, *key_name = c1 + 1, *value_name = c2 + 1;
+    csv_reader *rd;
+    if (csv_reader_open(path, NULL, &rd, err))
+        return emb_err_prefix(err, "--value-map %s", p->name);
+    const csv_row *row;
+    int got = csv_reader_next(rd, &row, err), kc = -1, vc = -1;
+    char want_k[NORM_MAX], want_v[NORM_MAX], have[NORM_MAX];
+    import_norm_header(key_name, want_k, sizeof want_k);
+    import_norm_header(value_name, want_v, sizeof want_v);
+    for (size_t c = 0; got == 1 && c < row->n; c++) {
+        import_norm_header(row->field[c], have, sizeof have);
+        if (kc < 0 && !strcmp(have, want_k))
+            kc = (int)c;
+        if (vc < 0 && !strcmp(have, want_v))
+            vc = (int)c;
+    }
+    emb_code rc = EMB_OK;
+    if (got != 1)
+        rc = got < 0 ? emb_err_prefix(err, "--value-map %s: file '%s'", p->name, path)
+                     : emb_err_set(err, EMB_USAGE, "--value-map %s: file '%s' is empty", p->name, path);
+    else if (kc < 0 || vc < 0)
+        rc = emb_err_set(err, EMB_USAGE, "--value-map %s=%s: file '%s' has no column '%s'", p->name, p->value, path,
+                         kc < 0 ? key_name : value_name);
+    size_t first = j->nvalue_maps;
+    while (!rc && (got = csv_reader_next(rd, &row, err)) == 1) {
+        if ((size_t)kc >= row->n || (size_t)vc >= row->n)
+            continue;
+        /* copies: the row's cells belong to the reader */
+        const char *from = trimmed(&j->perm, row->field[kc], row->len[kc]);
+        const char *to = trimmed(&j->perm, row->field[vc], row->len[vc]);
+        from = from ? arena_strdup(&j->perm, from) : NULL;
+        to = to ? arena_strdup(&j->perm, to) : NULL;
+        if (!from || !to) {
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            break;
+        }
+        if (!*from)
+            continue;
+        for (size_t v = first; v < j->nvalue_maps && !rc; v++)
+            if (!strcasecmp(j->value_maps[v].from, from) && strcmp(j->value_maps[v].to, to) != 0)
+                rc = emb_err_set(err, EMB_USAGE,
+                                 "--value-map %s: file '%s', row %lld: '%s' is '%s' here and '%s' above; a key may "
+                                 "have one value",
+                                 p->name, path, (long long)row->record, from, to, j->value_maps[v].to);
+        if (!rc && add_value_map(j, idx, from, to))
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    if (!rc && got < 0)
+        rc = emb_err_prefix(err, "--value-map %s: file '%s'", p->name, path);
+    csv_reader_close(rd);
+    return rc;
+}
+
 static emb_code apply_maps(import_job *j, emb_err *err)
 {
     const import_opts *o = j->o;
     for (size_t m = 0; m < o->nmaps; m++) {
         const import_pair *p = &o->maps[m];
+        if (strchr(p->name, '.'))
+            continue; /* a related record's field: import_related.c */
         int idx = kind_field_index(j->kind, p->name);
         if (idx < 0 || !importable(&j->kind->fields[idx]))
             return emb_err_set(err, EMB_USAGE, "--map %s=%s: %s have no field '%s' to import; fields: %s", p->name,
@@ -326,11 +418,17 @@ static emb_code apply_maps(import_job *j, emb_err *err)
         }
     }
     j->value_maps = arena_alloc(&j->perm, (o->nvalue_maps + 1) * sizeof *j->value_maps);
+    j->value_maps_cap = o->nvalue_maps + 1;
     if (!j->value_maps)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     for (size_t v = 0; v < o->nvalue_maps; v++) {
         const import_pair *p = &o->value_maps[v];
         const char *colon = strchr(p->name, ':');
+        if (!colon) { /* FIELD=FILE:KEY_COLUMN:VALUE_COLUMN */
+            if (value_lookup_file(j, p, err))
+                return err->code;
+            continue;
+        }
         char name[64];
         if (!colon || (size_t)(colon - p->name) >= sizeof name)
             return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: expected FIELD:FROM=TO", p->name, p->value);
@@ -340,7 +438,8 @@ static emb_code apply_maps(import_job *j, emb_err *err)
         if (idx < 0 || !importable(&j->kind->fields[idx]))
             return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: %s have no field '%s' to import; fields: %s",
                                p->name, p->value, j->kind->name, name, field_list(j));
-        j->value_maps[j->nvalue_maps++] = (struct import_value_map){idx, colon + 1, p->value};
+        if (add_value_map(j, idx, colon + 1, p->value))
+            return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     return EMB_OK;
 }
@@ -388,7 +487,7 @@ static emb_code duplicate_headers(import_job *j, emb_err *err)
             for (size_t i = 0; i < j->kind->nfields; i++) {
                 const field_def *f = &j->kind->fields[i];
                 if (!importable(f) || !field_open(j, (int)i) ||
-                    (match_score(f, h) < 0 && id_score(j->kind, f, h) < 0))
+                    (import_match_score(f, h) < 0 && id_score(j->kind, f, h) < 0))
                     continue;
                 return emb_err_set(err, EMB_USAGE,
                                    "columns %zu and %zu have the same header '%s'; choose the one that is field "
@@ -398,6 +497,19 @@ static emb_code duplicate_headers(import_job *j, emb_err *err)
         }
     }
     return EMB_OK;
+}
+
+/* With --create-missing, a second column matching a reference by the referenced
+ * kind's name ('Product Name' beside 'Product ID') names the record the first one
+ * keys: it feeds the related record's name (import_related.c), not the reference. */
+static int feeds_related_label(const import_job *j, const import_field *won, int col)
+{
+    if (!j->o->create_missing || won->f->type != FT_REF || !won->ref_kind)
+        return 0;
+    const field_def *label = kind_field(won->ref_kind, won->ref_kind->label);
+    char h[NORM_MAX];
+    import_norm_header(j->cols[col], h, sizeof h);
+    return label && label->type == FT_TEXT && import_match_score(label, h) >= 0;
 }
 
 static emb_code auto_match(import_job *j, emb_err *err)
@@ -420,7 +532,7 @@ static emb_code auto_match(import_job *j, emb_err *err)
             const field_def *f = &j->kind->fields[i];
             if (!importable(f) || !field_open(j, (int)i))
                 continue;
-            int score = match_score(f, h);
+            int score = import_match_score(f, h);
             if (score < 0)
                 score = id_score(j->kind, f, h);
             if (score >= 0)
@@ -449,6 +561,8 @@ static emb_code auto_match(import_job *j, emb_err *err)
             j->slot[cd->field] < 0)
             continue;
         const import_field *won = &j->fields[j->slot[cd->field]];
+        if (feeds_related_label(j, won, cd->col))
+            continue; /* Product ID is the product, Product Name its name */
         if (won->score >= 1 && won->score < 900)
             rc = emb_err_set(err, EMB_USAGE,
                              "columns '%s' and '%s' both match field '%s'; choose one with --map %s=COLUMN, or "
@@ -557,6 +671,9 @@ emb_code import_map_finish(import_job *j, emb_err *err)
                 j->fields[i].has_value_maps = 1;
     }
 
+    if (import_related_build(j, err))
+        return err->code;
+
     /* The summary's view of the mapping. */
     import_summary *s = j->sum;
     s->mapping = arena_alloc(&s->arena, (j->nfields + 1) * sizeof *s->mapping);
@@ -580,6 +697,7 @@ emb_code import_map_finish(import_job *j, emb_err *err)
         if (line)
             s->mapping[s->nmapping++] = line;
     }
+    j->summary_main_lines = s->nmapping;
     for (size_t c = 0; c < j->ncols; c++) {
         if (j->col_used[c])
             continue;
@@ -589,7 +707,7 @@ emb_code import_map_finish(import_job *j, emb_err *err)
         if (!j->col_why || !j->col_why[c])
             s->ignored[s->nignored++] = arena_strdup(&s->arena, j->cols[c]);
     }
-    return EMB_OK;
+    return import_related_summary(j, err);
 }
 
 /* ---- cells ------------------------------------------------------------------------ */

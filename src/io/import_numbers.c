@@ -22,7 +22,8 @@
 static emb_code detect_numbers(import_job *j, emb_err *err)
 {
     j->numbers_checked = 1;
-    value_number_census *census = calloc(j->nfields, sizeof *census);
+    size_t nall = j->nfields + j->nrel_fields; /* the related records' fields too */
+    value_number_census *census = calloc(nall + 1, sizeof *census);
     if (!census)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     csv_reader *rd = NULL;
@@ -33,9 +34,9 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
     int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
     while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
         arena_reset(&a);
-        for (size_t i = 0; i < j->nfields; i++) {
-            import_field *fld = &j->fields[i];
-            if (!fld->is_number || fld->numbers != NUM_AUTO)
+        for (size_t i = 0; i < nall; i++) {
+            import_field *fld = import_field_at(j, i);
+            if (fld->dropped || !fld->is_number || fld->numbers != NUM_AUTO)
                 continue;
             const char *t = import_cell(fld, row, &a);
             if (t && fld->has_value_maps)
@@ -46,9 +47,9 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
     }
     if (more < 0 && !rc)
         rc = err->code;
-    for (size_t i = 0; i < j->nfields && !rc; i++) {
-        import_field *fld = &j->fields[i];
-        if (!fld->is_number || fld->numbers != NUM_AUTO)
+    for (size_t i = 0; i < nall && !rc; i++) {
+        import_field *fld = import_field_at(j, i);
+        if (fld->dropped || !fld->is_number || fld->numbers != NUM_AUTO)
             continue;
         number_style style;
         if ((rc = value_number_census_decide(&census[i], j->locale_decimal, &style, err))) {

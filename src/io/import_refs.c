@@ -93,6 +93,14 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
         record_set_text(r, ext, key);
     if (!strcmp(k->name, "users"))
         record_set_text(r, kind_field_index(k, "role"), via && !strcmp(via->f->name, "manager") ? "manager" : "rep");
+    if (via && via->related) {
+        int failed = j->row_failed;
+        if (import_related_fill(j, via->related, r, err))
+            return err->code;
+        if (j->row_failed && !failed)
+            return emb_err_set(err, EMB_INVALID, "%s '%s' not created: its fields in this row are not valid",
+                               k->singular, key);
+    }
     if (store_record_insert(j->st, r, &j->ctx, err))
         return emb_err_prefix(err, "cannot create %s '%s'", k->singular, key);
     *id = r->id;
@@ -212,7 +220,7 @@ static emb_code resolve(import_job *j, const import_field *fld, const char *key,
         *id = 0; /* maybe further down the file */
         return EMB_OK;
     }
-    if (j->o->create_missing && is_creatable(rk)) {
+    if (j->o->create_missing && (is_creatable(rk) || import_related_complete(fld->related))) {
         if (create_record(j, rk, fld, key, id, err) || names_add(j, ki, rk, key, *id, err))
             return err->code;
         return cache_put(j, ki, key, klen, *id, 1, err);

@@ -26,4 +26,26 @@ DS=superstore KPI="revenue,gross_profit --period all --by category" kpi_check pe
     revenue=sales.category/100 gross_profit=profit.category/100
 
 ds_compare superstore "$db" "after re-import: "
+
+# The flat sheet in one command (docs/import.md): the same figures, the same records
+# (but the cities and the product names, whose values disagree within one customer
+# or product id and are left out).
+one="$TMP/one.db"
+"$EMBUDO" --db "$one" init --name "Superstore" --currency USD --timezone UTC >/dev/null
+(cd "$DATASETS/superstore" && "$EMBUDO" --db "$one" import order_lines superstore.csv --create-missing) \
+    >"$TMP/one.out" 2>"$TMP/one.err"
+check "one command: embudo import order_lines superstore.csv --create-missing"
+sed 's/^/#   /' "$TMP/one.err" | head -5
+ds_compare superstore "$one" "one command: "
+same_rows() {
+    a=$(sqlite3 "$db" "$2" | md5sum); b=$(sqlite3 "$one" "$2" | md5sum)
+    expect_eq "one command gives the same $1" "$a" "$b"
+}
+same_rows accounts "select ext_id, name, segment, country from accounts order by 1"
+same_rows products "select ext_id, category from products order by 1"
+same_rows orders "select o.ext_id, a.ext_id, o.ordered, o.shipped, r.name, o.currency from orders o
+    join accounts a on a.id = o.account_id left join regions r on r.id = o.region_id order by 1"
+same_rows "order lines" "select l.ext_id, o.ext_id, p.ext_id, l.quantity, l.unit_price, l.discount_bp, l.net_amount,
+    l.cost_amount from order_lines l join orders o on o.id = l.order_id join products p on p.id = l.product_id order by 1"
+grep -q "^  ignored columns: .*City (order.account.city: " "$TMP/one.out"; check "one command says why City was left out"
 finish
