@@ -60,6 +60,9 @@ static const field_def team_fields[] = {
      .synonyms = "gerente|jefe|responsable|team_manager", .help = "the team's manager"},
     {.name = "region", .column = "region_id", .type = FT_REF, .ref = "regions",
      .synonyms = "región|regional_office|office|oficina|zona", .help = "region"},
+    {.name = "member", .column = NULL, .type = FT_REF, .flags = FF_VIRTUAL, .ref = "users",
+     .synonyms = "members|sales_agent|agent|sales_rep|rep|miembro|miembros|vendedor|comercial|agente",
+     .help = "a user of the team (joins the user to it; one row per member)"},
 };
 
 static const field_def account_fields[] = {

@@ -384,8 +384,10 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
         import_row_error(j, NULL, NULL, err->msg);
         goto reject;
     }
-    if ((rc = import_keys_remember(j, r, err)))
+    if ((rc = import_keys_remember(j, r, err)) || (rc = import_apply_after_write(j, r, err)))
         return rc;
+    if (j->row_failed)
+        goto reject;
     if (j->defer_pending && (rc = push_deferred(j, r->id, !existing, err)))
         return rc;
     if (sp && store_savepoint_release(j->st, err))

@@ -377,6 +377,9 @@ emb_code import_apply_rules(import_job *j, record *r, emb_err *err);
 /* Defaults applied only when the row inserts a new record (deal title, created
  * and pipeline, lead name). */
 emb_code import_apply_insert_rules(import_job *j, record *r, emb_err *err);
+/* After the row's record r is written (r->id set): a team's member (virtual field)
+ * joins the team. Row problems are reported with import_row_error. */
+emb_code import_apply_after_write(import_job *j, record *r, emb_err *err);
 /* The currency of money fields of r: its own currency field, the order's for
  * order lines, else the organisation's. */
 const char *import_record_currency(import_job *j, record *r);

@@ -575,6 +575,25 @@ static emb_code auto_match(import_job *j, emb_err *err)
     return rc;
 }
 
+/* A sheet of reps and their managers (agent, manager, office) names no team: each
+ * manager's team takes the manager's name, read from the manager's column. */
+static void name_teams_after_managers(import_job *j)
+{
+    if (strcmp(j->kind->name, "teams") != 0)
+        return;
+    int iname = kind_field_index(j->kind, "name"), iman = kind_field_index(j->kind, "manager");
+    if (j->slot[iname] >= 0 || j->excluded[iname] || j->slot[iman] < 0)
+        return;
+    const import_field *man = &j->fields[j->slot[iman]];
+    if (!man->ncols)
+        return;
+    import_field copy = *man;
+    import_field *name = add_field(j, iname);
+    memcpy(name->cols, copy.cols, sizeof name->cols);
+    name->ncols = copy.ncols;
+    name->label = arena_printf(&j->perm, "%s (each team is named after its manager)", copy.label);
+}
+
 /* "name, syn1, syn2 ..." in a. */
 static const char *headers_of(arena *a, const field_def *f)
 {
@@ -616,6 +635,7 @@ emb_code import_map_build(import_job *j, emb_err *err)
         j->slot[i] = -1;
     if (apply_maps(j, err) || duplicate_headers(j, err) || auto_match(j, err))
         return err->code;
+    name_teams_after_managers(j);
     for (size_t i = 0; i < j->nfields; i++)
         if (!j->fields[i].ncols)
             j->fields[i].label =

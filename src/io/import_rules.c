@@ -265,3 +265,26 @@ emb_code import_apply_rules(import_job *j, record *r, emb_err *err)
         return default_pipeline(j, r, err);
     return EMB_OK;
 }
+
+emb_code import_apply_after_write(import_job *j, record *r, emb_err *err)
+{
+    if (strcmp(r->kind->name, "teams") != 0)
+        return EMB_OK;
+    const field_value *member = record_get(r, "member");
+    if (!member || member->state != FV_SET)
+        return EMB_OK;
+    if (import_flush(j, err)) /* the team's row exists before a user refers to it */
+        return err->code;
+    const kind_def *uk = kind_find("users");
+    record *u = record_new(&j->row, uk);
+    if (!u)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    u->id = member->i;
+    record_set_int(u, kind_field_index(uk, "team"), r->id);
+    emb_code rc = store_record_update(j->st, u, &j->ctx, err);
+    if (rc == EMB_INVALID || rc == EMB_CONFLICT || rc == EMB_NOT_FOUND) {
+        import_row_error(j, NULL, NULL, err->msg);
+        return EMB_OK;
+    }
+    return rc;
+}

@@ -84,6 +84,28 @@ expect_eq "nothing written by the refused imports" "0" "$(q "select count(*) fro
 expect_status 1 "$EMBUDO" --db "$db" import order_lines "$TMP/sheet.csv" --map "product=Product ID"
 expect_eq "no order created without --create-missing" "0" "$(q "select count(*) from orders")"
 
+# A sheet of reps, managers and offices (Maven's sales_teams.csv): one team per
+# manager, named after them, in the manager's office, with its reps as members.
+fresh teams
+expect_status 0 "$EMBUDO" --db "$db" import teams "$DATASETS/maven-crm/sales_teams.csv" --create-missing
+expected=$(tail -n +2 "$DATASETS/maven-crm/sales_teams.csv" | tr -d '\r' |
+    awk -F, '{ n[$2]++; o[$2] = $3 } END { for (m in n) print m "|" m "|" o[m] "|" n[m] }' | sort | paste -sd';' -)
+expect_eq "teams named after their managers, in their offices, with their reps" "$expected" \
+    "$(q "select t.name, u.name, r.name, (select count(*) from users m where m.team_id = t.id) from teams t
+          join users u on u.id = t.manager_id join regions r on r.id = t.region_id order by 1")"
+expect_eq "managers and reps" "manager|6;rep|35" "$(q "select role, count(*) from users group by 1 order by 1")"
+expect_eq "Anna Snelling is in Dustin Brinkmann's team" "Dustin Brinkmann" \
+    "$(q "select t.name from users u join teams t on t.id = u.team_id where u.name = 'Anna Snelling'")"
+printf 'sales_agent,manager,regional_office\nAnna Snelling,Cara Losch,East\n' >"$TMP/moved.csv"
+expect_status 0 "$EMBUDO" --db "$db" import teams "$TMP/moved.csv"
+expect_eq "a rep named under another manager moves to that team" "Cara Losch" \
+    "$(q "select t.name from users u join teams t on t.id = u.team_id where u.name = 'Anna Snelling'")"
+printf 'sales_agent,manager,regional_office\nNadie Nuevo,Cara Losch,East\n' >"$TMP/newrep.csv"
+expect_status 1 "$EMBUDO" --db "$db" import teams "$TMP/newrep.csv"
+expect_stderr_contains "no user 'Nadie Nuevo'" "$EMBUDO" --db "$db" import teams "$TMP/newrep.csv"
+expect_eq "no user created without --create-missing" "41" "$(q "select count(*) from users")"
+expect_stderr_contains "teams need field 'name'" "$EMBUDO" --db "$db" import teams "$TMP/moved.csv" --map manager=
+
 # --value-map FIELD=FILE:KEY:VALUE reads a lookup file.
 printf 'cat_id,cat_name\n1,Beverages\n2, Condiments \n' >"$TMP/categories.csv"
 printf 'id,name,category\nA,Tea,1\nB,Salt,2\nC,Other,3\n' >"$TMP/products.csv"
