@@ -44,6 +44,16 @@ grep -q "City (order.account.city: rows 2 and 5 give account 'C1' two values of 
 expect_eq "revenue of the sheet (100 + 250.50 + 50 + 3.20)" "403.70" \
     "$("$EMBUDO" --db "$db" kpi revenue --period all --format csv | tail -1 | tr -d '\r')"
 
+# Undone, the import takes away what it created: lines, orders, accounts, products, reps.
+fresh undo
+"$EMBUDO" --db "$db" import order_lines "$TMP/sheet.csv" --create-missing >/dev/null
+expect_status 0 "$EMBUDO" --db "$db" import undo
+expect_eq "nothing left after the undo" "0|0|0|0|0" \
+    "$(q "select (select count(*) from accounts), (select count(*) from products), (select count(*) from orders),
+          (select count(*) from order_lines), (select count(*) from users where name like 'Rep %')")"
+fresh one
+"$EMBUDO" --db "$db" import order_lines "$TMP/sheet.csv" --create-missing >/dev/null
+
 # Importing the sheet again creates nothing.
 expect_status 0 "$EMBUDO" --db "$db" import order_lines "$TMP/sheet.csv" --create-missing
 expect_eq "re-import creates nothing" "2|3|3|4" \
@@ -99,6 +109,9 @@ expect_eq "Anna Snelling is in Dustin Brinkmann's team" "Dustin Brinkmann" \
 printf 'sales_agent,manager,regional_office\nAnna Snelling,Cara Losch,East\n' >"$TMP/moved.csv"
 expect_status 0 "$EMBUDO" --db "$db" import teams "$TMP/moved.csv"
 expect_eq "a rep named under another manager moves to that team" "Cara Losch" \
+    "$(q "select t.name from users u join teams t on t.id = u.team_id where u.name = 'Anna Snelling'")"
+expect_status 0 "$EMBUDO" --db "$db" import undo
+expect_eq "the undo puts the rep back in the first team" "Dustin Brinkmann" \
     "$(q "select t.name from users u join teams t on t.id = u.team_id where u.name = 'Anna Snelling'")"
 printf 'sales_agent,manager,regional_office\nNadie Nuevo,Cara Losch,East\n' >"$TMP/newrep.csv"
 expect_status 1 "$EMBUDO" --db "$db" import teams "$TMP/newrep.csv"
