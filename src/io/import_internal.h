@@ -327,6 +327,9 @@ const char *import_value_mapped(const import_job *j, const import_field *fld, co
 /* Fields the importer or the store fills when no column gives them. */
 const char *import_field_default(const kind_def *kind, const field_def *f);
 
+/* The column name names: its header exactly, then normalised, then "#N" (the
+ * N-th column); -1 when none. */
+int import_find_column(const import_job *j, const char *name);
 /* Score of normalised header h for field f: 0 its name, 1 + i its i-th synonym,
  * -1 no match. */
 int import_match_score(const field_def *f, const char *h);

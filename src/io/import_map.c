@@ -209,7 +209,7 @@ static const char *column_list(import_job *j)
 
 /* A column by its header (exactly, then normalised), else "#N" as the N-th column
  * (how a column is picked among several with the same header). */
-static int find_column(import_job *j, const char *name)
+int import_find_column(const import_job *j, const char *name)
 {
     for (size_t i = 0; i < j->ncols; i++)
         if (!strcmp(j->cols[i], name))
@@ -377,7 +377,7 @@ static emb_code apply_maps(import_job *j, emb_err *err)
             if (plus)
                 *plus++ = '\0';
             char *name = trim(part);
-            int c = find_column(j, name);
+            int c = import_find_column(j, name);
             if (c < 0)
                 return emb_err_set(err, EMB_USAGE, "--map %s=%s: the file has no column '%s'; its columns are: %s",
                                    p->name, p->value, name, column_list(j));

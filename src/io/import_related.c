@@ -53,6 +53,7 @@ static int relatable(const field_def *f, const kind_def *owner)
     return 0;
 }
 
+/* A new plan; the caller has checked that j->related has room. NULL: out of memory. */
 static import_related *new_plan(import_job *j, const kind_def *k, const char *path, int key_col, int depth)
 {
     import_related *p = arena_calloc(&j->perm, 1, sizeof *p);
@@ -64,8 +65,6 @@ static import_related *new_plan(import_job *j, const kind_def *k, const char *pa
     p->depth = depth;
     p->fields = arena_calloc(&j->perm, k->nfields, sizeof *p->fields);
     if (!p->fields)
-        return NULL;
-    if (j->nrelated == IMPORT_MAX_RELATED)
         return NULL;
     j->related[j->nrelated++] = p;
     return p;
@@ -118,21 +117,6 @@ static import_related *plan_at(import_job *j, const char *path)
     return found;
 }
 
-static int column_named(const import_job *j, const char *name)
-{
-    char want[NORM_MAX], have[NORM_MAX];
-    for (size_t c = 0; c < j->ncols; c++)
-        if (!strcmp(j->cols[c], name))
-            return (int)c;
-    import_norm_header(name, want, sizeof want);
-    for (size_t c = 0; c < j->ncols; c++) {
-        import_norm_header(j->cols[c], have, sizeof have);
-        if (!strcmp(want, have))
-            return (int)c;
-    }
-    return -1;
-}
-
 /* Applies one dotted --map REF.FIELD=COLUMN (or REF.REF2.FIELD); the plan of REF
  * exists. */
 static emb_code explicit_map(import_job *j, const import_pair *m, emb_err *err)
@@ -161,7 +145,7 @@ static emb_code explicit_map(import_job *j, const import_pair *m, emb_err *err)
         *rf = (import_field){.f = &p->kind->fields[idx], .idx = idx, .excluded = 1};
         return EMB_OK;
     }
-    int col = column_named(j, m->value);
+    int col = import_find_column(j, m->value);
     if (col < 0)
         return emb_err_set(err, EMB_USAGE, "--map %s=%s: the file has no column '%s'", m->name, m->value, m->value);
     plan_add(j, p, idx, col, 1);
@@ -264,7 +248,8 @@ static emb_code nested_plans(import_job *j, emb_err *err)
         import_related *p = j->related[i];
         for (size_t f = 0; f < p->nfields; f++) {
             import_field *rf = &p->fields[f];
-            if (rf->excluded || rf->f->type != FT_REF || !relatable(rf->f, p->kind))
+            if (rf->excluded || rf->f->type != FT_REF || !relatable(rf->f, p->kind) ||
+                j->nrelated == IMPORT_MAX_RELATED)
                 continue;
             const char *path = arena_printf(&j->perm, "%s.%s", p->path, rf->f->name);
             if (!path || !(rf->related = new_plan(j, rf->ref_kind, path, rf->cols[0], 2)))
@@ -329,7 +314,7 @@ emb_code import_related_build(import_job *j, emb_err *err)
     /* Depth 1: the imported kind's references fed by one column. */
     for (size_t i = 0; i < j->nfields; i++) {
         import_field *fld = &j->fields[i];
-        if (fld->ncols != 1 || fld->set || !relatable(fld->f, j->kind))
+        if (fld->ncols != 1 || fld->set || !relatable(fld->f, j->kind) || j->nrelated == IMPORT_MAX_RELATED)
             continue;
         if (!(fld->related = new_plan(j, fld->ref_kind, fld->f->name, fld->cols[0], 1)))
             return emb_err_set(err, EMB_NOMEM, "out of memory");
