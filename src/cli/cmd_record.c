@@ -15,30 +15,30 @@
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
-#define RECORD_USAGE "usage: embudo KIND add|list|show|update|delete ... (see `embudo KIND --help`)\n"
-#define RECORD_COMMAND(var, singular, plural)                                                   \
+#define RECORD_USAGE N_("usage: embudo KIND add|list|show|update|delete ... (see `embudo KIND --help`)\n")
+#define RECORD_COMMAND(var, singular, plural, summary_text)                                     \
     const cli_command var = {.name = singular,                                                  \
-                             .summary = "add, list, show, update or delete " plural,            \
+                             .summary = summary_text,                                           \
                              .usage = RECORD_USAGE,                                             \
                              .run = run,                                                        \
                              .kind = plural}
 
-RECORD_COMMAND(cmd_region, "region", "regions");
-RECORD_COMMAND(cmd_user, "user", "users");
-RECORD_COMMAND(cmd_team, "team", "teams");
-RECORD_COMMAND(cmd_account, "account", "accounts");
-RECORD_COMMAND(cmd_contact, "contact", "contacts");
-RECORD_COMMAND(cmd_lead, "lead", "leads");
-RECORD_COMMAND(cmd_pipeline, "pipeline", "pipelines");
-RECORD_COMMAND(cmd_stage, "stage", "stages");
-RECORD_COMMAND(cmd_product, "product", "products");
-RECORD_COMMAND(cmd_deal, "deal", "deals");
-RECORD_COMMAND(cmd_activity, "activity", "activities");
-RECORD_COMMAND(cmd_order, "order", "orders");
-RECORD_COMMAND(cmd_order_line, "order_line", "order_lines");
-RECORD_COMMAND(cmd_goal, "goal", "goals");
-RECORD_COMMAND(cmd_expense, "expense", "expenses");
-RECORD_COMMAND(cmd_rate, "rate", "rates");
+RECORD_COMMAND(cmd_region, "region", "regions", N_("add, list, show, update or delete regions"));
+RECORD_COMMAND(cmd_user, "user", "users", N_("add, list, show, update or delete users"));
+RECORD_COMMAND(cmd_team, "team", "teams", N_("add, list, show, update or delete teams"));
+RECORD_COMMAND(cmd_account, "account", "accounts", N_("add, list, show, update or delete accounts"));
+RECORD_COMMAND(cmd_contact, "contact", "contacts", N_("add, list, show, update or delete contacts"));
+RECORD_COMMAND(cmd_lead, "lead", "leads", N_("add, list, show, update or delete leads"));
+RECORD_COMMAND(cmd_pipeline, "pipeline", "pipelines", N_("add, list, show, update or delete pipelines"));
+RECORD_COMMAND(cmd_stage, "stage", "stages", N_("add, list, show, update or delete stages"));
+RECORD_COMMAND(cmd_product, "product", "products", N_("add, list, show, update or delete products"));
+RECORD_COMMAND(cmd_deal, "deal", "deals", N_("add, list, show, update or delete deals"));
+RECORD_COMMAND(cmd_activity, "activity", "activities", N_("add, list, show, update or delete activities"));
+RECORD_COMMAND(cmd_order, "order", "orders", N_("add, list, show, update or delete orders"));
+RECORD_COMMAND(cmd_order_line, "order_line", "order_lines", N_("add, list, show, update or delete order lines"));
+RECORD_COMMAND(cmd_goal, "goal", "goals", N_("add, list, show, update or delete goals"));
+RECORD_COMMAND(cmd_expense, "expense", "expenses", N_("add, list, show, update or delete expenses"));
+RECORD_COMMAND(cmd_rate, "rate", "rates", N_("add, list, show, update or delete exchange rates"));
 
 enum action { ACT_ADD, ACT_LIST, ACT_SHOW, ACT_UPDATE, ACT_DELETE };
 
@@ -71,15 +71,15 @@ static void print_help(const kind_def *kind, FILE *out)
 {
     const char *k = kind->singular, *label = kind->label ? kind->label : "id";
     fprintf(out,
-            "usage: embudo %s add --FIELD VALUE ...\n"
+            _("usage: embudo %s add --FIELD VALUE ...\n"
             "       embudo %s list [--where FIELD=VALUE,...] [--sort [-]FIELD] [--limit N] [--all-fields]\n"
             "       embudo %s show ID\n"
             "       embudo %s update ID --FIELD VALUE ...\n"
             "       embudo %s delete ID --yes [--force]\n"
             "\n%s: %s.\nID is the external id, #N (the internal number) or the %s.\n"
-            "Every action takes --db PATH and --format table|json|csv.\n\n",
+            "Every action takes --db PATH, --format table|json|csv and --lang en|es.\n\n"),
             k, k, k, k, k, kind->name, kind->help, label);
-    fputs("Fields (--FIELD VALUE or --FIELD=VALUE; an empty VALUE clears a field on update):\n", out);
+    fputs(_("Fields (--FIELD VALUE or --FIELD=VALUE; an empty VALUE clears a field on update):\n"), out);
     for (size_t i = 0; i < kind->nfields; i++) {
         const field_def *f = &kind->fields[i];
         if (f->flags & FF_SECRET)
@@ -92,9 +92,9 @@ static void print_help(const kind_def *kind, FILE *out)
         /* Required fields that the store fills by default say so in their help. */
         int required = (f->flags & FF_REQUIRED) && rec_field_settable(f) && !strstr(f->help, "default");
         fprintf(out, "  %s%-18s %-14s %s%s%s\n", rec_field_settable(f) ? "--" : "  ", f->name, type, f->help,
-                required ? " (required)" : "", rec_field_settable(f) ? "" : " (computed)");
+                required ? _(" (required)") : "", rec_field_settable(f) ? "" : _(" (computed)"));
     }
-    fputs("\nlist options:\n"
+    fputs(_("\nlist options:\n"
           "  --where COND,...   FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE, <=, >, >=; references by\n"
           "                     id, email or name; FIELD= (empty) for no value; on dates and times\n"
           "                     = takes a period: created=2026-Q3, closed=this-month\n"
@@ -103,7 +103,7 @@ static void print_help(const kind_def *kind, FILE *out)
           "  --all-fields       every field instead of the main ones\n"
           "delete options:\n"
           "  --yes              required: confirms the deletion\n"
-          "  --force            also when other records refer to it (they lose the reference)\n",
+          "  --force            also when other records refer to it (they lose the reference)\n"),
           out);
 }
 
@@ -137,7 +137,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
         const char *arg = argv[i];
         if (no_more_options || arg[0] != '-' || !arg[1]) {
             if (ra->act == ACT_ADD || ra->act == ACT_LIST || ra->id)
-                return cli_usage_error(ctx, cmd, "unexpected argument '%s'", arg);
+                return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), arg);
             ra->id = arg;
             continue;
         }
@@ -154,7 +154,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
             continue;
         }
         if (arg[1] != '-')
-            return cli_usage_error(ctx, cmd, "unknown option '%s'", arg);
+            return cli_usage_error(ctx, cmd, _("unknown option '%s'"), arg);
         const char *name = arg + 2;
         size_t len;
         /* Flags without values first. */
@@ -174,7 +174,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
         int help = 0;
         if (is_opt(name, len, "db") || is_opt(name, len, "format") || is_opt(name, len, "lang")) {
             if (!value)
-                return cli_usage_error(ctx, cmd, "option '--%.*s' needs a value", (int)len, name);
+                return cli_usage_error(ctx, cmd, _("option '--%.*s' needs a value"), (int)len, name);
             int c = cli_common_option(cmd, ctx,
                                       is_opt(name, len, "db")     ? OPT_DB
                                       : is_opt(name, len, "lang") ? OPT_LANG
@@ -186,20 +186,20 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
         }
         if (ra->act == ACT_LIST) {
             if (!value)
-                return cli_usage_error(ctx, cmd, "option '--%.*s' needs a value", (int)len, name);
+                return cli_usage_error(ctx, cmd, _("option '--%.*s' needs a value"), (int)len, name);
             if (is_opt(name, len, "where")) {
                 if (ra->nwhere == MAX_CONDS)
-                    return cli_usage_error(ctx, cmd, "too many --where options");
+                    return cli_usage_error(ctx, cmd, _("too many --where options"));
                 ra->where[ra->nwhere++] = value;
             } else if (is_opt(name, len, "sort")) {
                 ra->sort = value;
             } else if (is_opt(name, len, "limit")) {
                 long long limit;
                 if (cli_parse_int(value, 0, INT64_MAX, &limit))
-                    return cli_usage_error(ctx, cmd, "--limit '%s' must be a whole number (0: all)", value);
+                    return cli_usage_error(ctx, cmd, _("--limit '%s' must be a whole number (0: all)"), value);
                 ra->limit = limit;
             } else {
-                return cli_usage_error(ctx, cmd, "unknown option '--%.*s' for list", (int)len, name);
+                return cli_usage_error(ctx, cmd, _("unknown option '--%.*s' for list"), (int)len, name);
             }
             continue;
         }
@@ -208,23 +208,23 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
             if (f < 0 || !rec_field_settable(&kind->fields[f])) {
                 rec_env tmp = {.kind = kind};
                 arena_init(&tmp.a, 1024);
-                fprintf(ctx->err, "embudo %s: %s '--%.*s'; the fields of a %s are: %s\n(see `embudo %s --help`)\n",
-                        cmd->name, f < 0 ? "unknown field" : "computed field, cannot be set:", (int)len, name,
+                fprintf(ctx->err, _("embudo %s: %s '--%.*s'; the fields of a %s are: %s\n(see `embudo %s --help`)\n"),
+                        cmd->name, f < 0 ? _("unknown field") : _("computed field, cannot be set:"), (int)len, name,
                         kind->singular, rec_field_list(&tmp, 0), cmd->name);
                 arena_release(&tmp.a);
                 return 2;
             }
             if (!value)
-                return cli_usage_error(ctx, cmd, "field '--%.*s' needs a value", (int)len, name);
+                return cli_usage_error(ctx, cmd, _("field '--%.*s' needs a value"), (int)len, name);
             for (size_t k = 0; k < ra->nargs; k++)
                 if (ra->args[k].field == f)
-                    return cli_usage_error(ctx, cmd, "field '--%s' given twice", kind->fields[f].name);
+                    return cli_usage_error(ctx, cmd, _("field '--%s' given twice"), kind->fields[f].name);
             if (ra->nargs == MAX_ARGS)
-                return cli_usage_error(ctx, cmd, "too many fields");
+                return cli_usage_error(ctx, cmd, _("too many fields"));
             ra->args[ra->nargs++] = (field_arg){f, value};
             continue;
         }
-        return cli_usage_error(ctx, cmd, "unknown option '%s' for %s", arg, action_names[ra->act]);
+        return cli_usage_error(ctx, cmd, _("unknown option '%s' for %s"), arg, action_names[ra->act]);
     }
     return 0;
 }
@@ -248,7 +248,7 @@ static int do_add(rec_env *env, rec_args *ra)
     record *r = record_new(&env->a, env->kind);
     change_ctx cc = {.now = env->ctx->now};
     if (!r) {
-        emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
     } else if (!rec_fill(env, ra->args, ra->nargs, NULL, r) && !store_record_insert(env->st, r, &cc, &env->err)) {
         return finish_write(env, r->id);
     }
@@ -269,7 +269,7 @@ static int do_update(rec_env *env, rec_args *ra)
     if (!rec_resolve(env, ra->id, &id) && !store_record_get(env->st, env->kind, id, &env->a, &before, &env->err)) {
         r = record_new(&env->a, env->kind);
         if (!r) {
-            emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+            emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
         } else {
             r->id = id;
             if (!rec_fill(env, ra->args, ra->nargs, before, r) && !store_record_update(env->st, r, &cc, &env->err))
@@ -329,14 +329,19 @@ static int do_delete(rec_env *env, rec_args *ra)
         goto fail;
     if (in_deals) {
         /* The schema keeps a deal's products: no --force for these. */
-        emb_err_set(&env->err, EMB_CONFLICT, "product '%s' is among the products of %lld deal%s; it cannot be deleted "
-                    "(set --active 0 to retire it)", name, (long long)in_deals, in_deals == 1 ? "" : "s");
+        emb_err_set(&env->err, EMB_CONFLICT,
+                    ngettext("product '%s' is among the products of %lld deal; it cannot be deleted "
+                             "(set --active 0 to retire it)",
+                             "product '%s' is among the products of %lld deals; it cannot be deleted "
+                             "(set --active 0 to retire it)",
+                             (unsigned long)in_deals),
+                    name, (long long)in_deals);
         goto fail;
     }
     if (total && !ra->force) {
         emb_err_set(&env->err, EMB_CONFLICT,
-                    "%s '%s' is still referenced by %s; change or delete those first, or add --force to "
-                    "unlink them",
+                    _("%s '%s' is still referenced by %s; change or delete those first, or add --force to "
+                    "unlink them"),
                     env->kind->singular, name, refs);
         goto fail;
     }
@@ -383,7 +388,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     const kind_def *kind = kind_find(cmd->kind);
     if (!kind) {
-        fprintf(ctx->err, "embudo %s: internal error: no kind '%s'\n", cmd->name, cmd->kind);
+        fprintf(ctx->err, _("embudo %s: internal error: no kind '%s'\n"), cmd->name, cmd->kind);
         return 1;
     }
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -395,7 +400,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     for (ra.act = 0; (size_t)ra.act < nact && strcmp(argv[1], action_names[ra.act]); ra.act++)
         ;
     if ((size_t)ra.act == nact)
-        return cli_usage_error(ctx, cmd, "unknown action '%s'; use add, list, show, update or delete", argv[1]);
+        return cli_usage_error(ctx, cmd, _("unknown action '%s'; use add, list, show, update or delete"), argv[1]);
     int status = parse_args(cmd, ctx, kind, argc, argv, &ra);
     if (status)
         return status;
@@ -404,7 +409,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         return 0;
     }
     if ((ra.act == ACT_SHOW || ra.act == ACT_UPDATE || ra.act == ACT_DELETE) && !ra.id)
-        return cli_usage_error(ctx, cmd, "%s needs the ID of a %s (external id, #N or %s)", action_names[ra.act],
+        return cli_usage_error(ctx, cmd, _("%s needs the ID of a %s (external id, #N or %s)"), action_names[ra.act],
                                kind->singular, kind->label ? kind->label : "id");
     rec_env env = {.cmd = cmd, .ctx = ctx, .kind = kind};
     if ((status = rec_env_open(&env, ra.act == ACT_LIST || ra.act == ACT_SHOW)))

@@ -18,8 +18,8 @@ int kpi_cli_period(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, cons
         if (!date_parse_iso(as_of, &day)) /* a day alone: its end */
             q->as_of = tz_local_to_utc(s->zone, (day + 1) * 86400) - 1;
         else if (cli_parse_instant(as_of, &q->as_of))
-            return cli_usage_error(ctx, cmd, "--as-of '%s' must be a date (2026-07-14) or an instant "
-                                             "(2026-07-14T18:00:00Z)", as_of);
+            return cli_usage_error(ctx, cmd, _("--as-of '%s' must be a date (2026-07-14) or an instant "
+                                             "(2026-07-14T18:00:00Z)"), as_of);
     }
     if (period && !strcmp(period, "all")) {
         q->t0 = INT64_MIN;
@@ -30,10 +30,10 @@ int kpi_cli_period(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, cons
     }
     if (from) {
         if (date_parse_iso(from, &r.from) || date_parse_iso(to, &r.to))
-            return cli_usage_error(ctx, cmd, "--from '%s' and --to '%s' must be dates such as 2026-07-01", from,
+            return cli_usage_error(ctx, cmd, _("--from '%s' and --to '%s' must be dates such as 2026-07-01"), from,
                                    to);
         if (r.from >= r.to)
-            return cli_usage_error(ctx, cmd, "--from %s must be before --to %s (the period is [from, to))",
+            return cli_usage_error(ctx, cmd, _("--from %s must be before --to %s (the period is [from, to))"),
                                    from, to);
     } else if (period_parse(period ? period : "this-month", &cal, today, &r, &err)) {
         return cli_usage_error(ctx, cmd, "%s", err.msg);
@@ -51,7 +51,7 @@ int kpi_cli_period(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, cons
 int kpi_cli_filter(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, kpi_dim dim, char *text, kpi_query *q)
 {
     if (q->nfilters >= DIM__COUNT)
-        return cli_usage_error(ctx, cmd, "too many filters");
+        return cli_usage_error(ctx, cmd, _("too many filters"));
     kpi_filter *f = &q->filters[q->nfilters++];
     f->dim = dim;
     f->nvalues = 0;
@@ -61,7 +61,7 @@ int kpi_cli_filter(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, kpi_
         if (bar)
             *bar = '\0';
         if (f->nvalues == KPI_MAX_FILTER_VALUES)
-            return cli_usage_error(ctx, cmd, "at most %d values for '%s'", KPI_MAX_FILTER_VALUES, kpi_dim_name(dim));
+            return cli_usage_error(ctx, cmd, _("at most %d values for '%s'"), KPI_MAX_FILTER_VALUES, kpi_dim_name(dim));
         if (kpi_dim_value(s, dim, v, &f->values[f->nvalues++], &err))
             return cli_usage_error(ctx, cmd, "%s: %s", kpi_dim_name(dim), err.msg);
         v = bar ? bar + 1 : NULL;

@@ -96,7 +96,7 @@ static emb_code lookup_hint(rec_env *env, const kind_def *kind)
     if (env->err.code == EMB_NOT_FOUND) {
         char msg[EMB_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", env->err.msg);
-        return emb_err_set(&env->err, EMB_NOT_FOUND, "%s; see `embudo %s list`", msg, kind->singular);
+        return emb_err_set(&env->err, EMB_NOT_FOUND, _("%s; see `embudo %s list`"), msg, kind->singular);
     }
     return env->err.code;
 }
@@ -142,7 +142,7 @@ static emb_code resolve_stage(rec_env *env, const kind_def *stages, const char *
     }
     *id = 0;
     if (found > 1)
-        return emb_err_set(&env->err, EMB_CONFLICT, "several pipelines have a stage '%s'; give --pipeline", key);
+        return emb_err_set(&env->err, EMB_CONFLICT, _("several pipelines have a stage '%s'; give --pipeline"), key);
     return emb_err_set(&env->err, EMB_NOT_FOUND, "%s", first_error);
 }
 
@@ -152,7 +152,7 @@ static emb_code fill_ref(rec_env *env, const field_def *f, const char *text, int
 {
     const kind_def *ref = kind_find(f->ref);
     if (!ref)
-        return emb_err_set(&env->err, EMB_INTERNAL, "field %s refers to unknown kind %s", f->name, f->ref);
+        return emb_err_set(&env->err, EMB_INTERNAL, _("field %s refers to unknown kind %s"), f->name, f->ref);
     const char *p = text;
     while (isspace((unsigned char)*p))
         p++;
@@ -211,7 +211,7 @@ static emb_code fill_period(rec_env *env, const field_def *f, const char *text, 
     for (size_t k = 0; k < nargs; k++) {
         const char *n = r->kind->fields[args[k].field].name;
         if (!strcmp(n, "from") || !strcmp(n, "to"))
-            return emb_err_set(&env->err, EMB_INVALID, "give either --%s or --from and --to, not both", f->name);
+            return emb_err_set(&env->err, EMB_INVALID, _("give either --%s or --from and --to, not both"), f->name);
     }
     record_set_text(r, idx, canon);
     if (!f->column)
@@ -261,11 +261,11 @@ static emb_code order_line_rules(rec_env *env, const record *before, record *r, 
         __int128 n = (__int128)q->i * p->i * (10000 - (is_set(d) ? d->i : 0));
         int64_t net = div_round(n, 10000);
         if (n / 10000 > INT64_MAX / 2 || n / 10000 < INT64_MIN / 2)
-            return emb_err_set(&env->err, EMB_INVALID, "field 'amount': quantity x unit_price is too large");
+            return emb_err_set(&env->err, EMB_INVALID, _("field 'amount': quantity x unit_price is too large"));
         if (given_amount && (r->v[ia].state != FV_SET || r->v[ia].i != net))
             return emb_err_set(&env->err, EMB_INVALID,
-                               "field 'amount' must be quantity x unit_price x (1 - discount) = %s; give "
-                               "either --amount or --unit-price",
+                               _("field 'amount' must be quantity x unit_price x (1 - discount) = %s; give "
+                               "either --amount or --unit-price"),
                                value_format_money(net, currency ? currency : env->popts.currency, &env->a));
         record_set_int(r, ia, net);
     }
@@ -274,7 +274,7 @@ static emb_code order_line_rules(rec_env *env, const record *before, record *r, 
         if (is_set(c) && is_set(q)) {
             __int128 t = (__int128)q->i * c->i;
             if (t > INT64_MAX || t < INT64_MIN)
-                return emb_err_set(&env->err, EMB_INVALID, "field 'total_cost': quantity x cost is too large");
+                return emb_err_set(&env->err, EMB_INVALID, _("field 'total_cost': quantity x cost is too large"));
             record_set_int(r, it, (int64_t)t);
         } else if (is_set(profit) && is_set(amount)) {
             record_set_int(r, it, amount->i - profit->i);
@@ -352,7 +352,7 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         field_value *t = &r->v[i];
         if (t->state == FV_UNSET && before && metric == &r->v[kind_field_index(k, "metric")])
             return emb_err_set(&env->err, EMB_INVALID,
-                               "changing the metric changes the unit of the target; give --target too");
+                               _("changing the metric changes the unit of the target; give --target too"));
         if (t->state != FV_SET || !metric || metric->state != FV_SET)
             continue;
         parse_opts po;
@@ -426,20 +426,20 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
     const kind_def *k = env->kind;
     char *text = arena_strndup(&env->a, s, len);
     if (!text)
-        return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
     size_t nl = name_len(text);
     query_op op;
     int ol = nl ? op_at(text + nl, &op) : 0;
     if (!ol)
-        return emb_err_set(&env->err, EMB_USAGE, "--where '%s' is not FIELD=VALUE (or !=, <, <=, >, >=)", text);
+        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s' is not FIELD=VALUE (or !=, <, <=, >, >=)"), text);
     int field = rec_field_by_name(k, text, nl);
     const field_def *f = field >= 0 ? &k->fields[field] : NULL;
     if (!f || !f->column || (f->flags & FF_SECRET))
-        return emb_err_set(&env->err, EMB_USAGE, "--where: %s has no field '%.*s'; fields: %s", k->name, (int)nl,
+        return emb_err_set(&env->err, EMB_USAGE, _("--where: %s has no field '%.*s'; fields: %s"), k->name, (int)nl,
                            text, rec_field_list(env, 1));
     const char *value = text + nl + ol;
     if (max < 2)
-        return emb_err_set(&env->err, EMB_USAGE, "too many --where conditions");
+        return emb_err_set(&env->err, EMB_USAGE, _("too many --where conditions"));
     if (op == QOP_EQ && (f->type == FT_INSTANT || f->type == FT_DATE) && *value) {
         int got = period_conds(env, f, field, value, conds);
         if (got) {
@@ -453,7 +453,7 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
         if (fill_ref(env, f, value, 0, &c->value))
             return env->err.code;
     } else if (f->type == FT_TARGET) {
-        return emb_err_set(&env->err, EMB_USAGE, "--where cannot compare targets; filter on metric");
+        return emb_err_set(&env->err, EMB_USAGE, _("--where cannot compare targets; filter on metric"));
     } else if (f->type == FT_PERIOD && *value) {
         const char *canon;
         period_range range;
@@ -464,7 +464,7 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
         return emb_err_prefix(&env->err, "--where %s", f->name);
     }
     if (c->value.state != FV_SET && op != QOP_EQ && op != QOP_NE)
-        return emb_err_set(&env->err, EMB_USAGE, "--where '%s': an empty value only works with = or !=", text);
+        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': an empty value only works with = or !="), text);
     *n = 1;
     return EMB_OK;
 }

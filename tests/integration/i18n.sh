@@ -26,6 +26,11 @@ expect_stderr_contains "embudo demo: --years 'x' debe ser un número entero de 1
 # ... and after the command (a common option).
 expect_output_contains "uso: embudo backup FICHERO [--force]" "$EMBUDO" backup --lang es --help
 
+# The record commands: help, usage errors and --where errors.
+expect_output_contains "uso: embudo deal add --CAMPO VALOR ..." "$EMBUDO" --lang es deal --help
+expect_output_contains "añadir, listar, ver, cambiar o borrar oportunidades" "$EMBUDO" --lang es --help
+expect_stderr_contains "embudo deal: opción desconocida '--bogus' para list" "$EMBUDO" --lang es deal list --bogus x
+
 # The environment, when nothing else says: LC_ALL before LC_MESSAGES before LANG.
 expect_stderr_contains "orden desconocida" env LC_ALL= LC_MESSAGES= LANG=es_ES.UTF-8 "$EMBUDO" frob
 expect_stderr_contains "unknown command" env LC_ALL=en_US.UTF-8 LANG=es_ES.UTF-8 "$EMBUDO" frob
@@ -48,6 +53,8 @@ expect_stderr_contains "'$TMP' es un directorio; indique un fichero" "$EMBUDO" -
 grep -q "^copia de $db hecha en $TMP/copy.db (" "$TMP/err"; check "a command on a Spanish organisation speaks Spanish"
 "$EMBUDO" --db "$db" --lang en backup "$TMP/copy2.db" 2>"$TMP/err"
 grep -q "^backed up $db to $TMP/copy2.db (" "$TMP/err"; check "--lang en beats the organisation's locale"
+expect_stderr_contains "--where 'amount' no es CAMPO=VALOR" "$EMBUDO" --db "$db" deal list --where amount
+expect_stderr_contains "--limit 'x' debe ser un número entero (0: todos)" "$EMBUDO" --db "$db" deal list --limit x
 # Switching back to English keeps the stage names people now use.
 expect_output_contains "locale en (messages in English)" "$EMBUDO" --db "$db" init --locale en
 expect_eq "stage names kept" "Prospección" "$(sqlite3 "$db" "select name from stages where position = 1")"
