@@ -113,11 +113,25 @@ void value_number_census_add(value_number_census *c, const char *s);
 emb_code value_number_census_decide(const value_number_census *c, char locale_decimal, number_style *out,
                                     emb_err *err);
 
+/* The largest magnitude of an amount of money, in minor units: 10^12, i.e.
+ * 10,000,000,000.00 in a currency of two decimals (1,000,000,000,000 JPY). So that
+ * totals cannot overflow: 9.2 million amounts at the limit still add up within
+ * int64, and an amount times 10,000 (basis points) stays far inside it. Every
+ * amount taken from input is checked against it (value_parse_money, and the
+ * amounts the importer derives); the engine refuses totals it cannot hold exactly
+ * (engine.h). */
+#define VALUE_MONEY_MAX INT64_C(1000000000000)
+
 /* Money in minor units of currency (NULL: 2 decimals), rounded half away from
  * zero: ("9.80000019", "USD") -> 980, ("1234.5", "JPY") -> 1235, ("1.2345", "KWD")
  * -> 1235. A currency written in the value must agree: "€12" or "EUR 12" with
- * currency USD is refused; "$" is accepted with any currency (USD, CAD, MXN ...). */
+ * currency USD is refused; "$" is accepted with any currency (USD, CAD, MXN ...).
+ * Amounts beyond +-VALUE_MONEY_MAX minor units are refused (EMB_INVALID, message
+ * from value_money_limit_error). */
 emb_code value_parse_money(const char *s, number_style style, const char *currency, int64_t *minor, emb_err *err);
+/* EMB_INVALID: "\"SHOWN\" is too large: an amount may be at most 10,000,000,000.00
+ * EUR (10^12 minor units)", for an amount (shown as written) beyond the limit. */
+emb_code value_money_limit_error(const char *shown, const char *currency, emb_err *err);
 
 /* A share as basis points 0..10000: "15%", "15 %" -> 1500; a bare number <= 1 is a
  * fraction ("0.15" -> 1500, "1" -> 10000), above 1 a percentage ("15" -> 1500,

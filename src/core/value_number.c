@@ -489,9 +489,35 @@ emb_code value_parse_money(const char *s, number_style style, const char *curren
         return emb_err_set(err, EMB_INVALID, "\"%s\" is in %s, not %s: give the amount in %s or set its currency",
                            shown, n.currency, currency, currency);
     }
-    if (value__number_scaled(&n, value_currency_exponent(currency), minor) != 0)
-        return too_large(err, t, len);
+    if (value__number_scaled(&n, value_currency_exponent(currency), minor) != 0 || *minor > VALUE_MONEY_MAX ||
+        *minor < -VALUE_MONEY_MAX) {
+        char shown[VALUE__SHOWN_MAX];
+        value__shown(t, len, shown);
+        return value_money_limit_error(shown, currency, err);
+    }
     return EMB_OK;
+}
+
+emb_code value_money_limit_error(const char *shown, const char *currency, emb_err *err)
+{
+    /* VALUE_MONEY_MAX in major units with thousands separators: 10^(12 - exponent). */
+    int exp = value_currency_exponent(currency);
+    char whole[32], frac[8] = "";
+    size_t k = 0;
+    int digits = 13 - exp; /* a one and 12 - exp zeros */
+    for (int i = 0; i < digits; i++) {
+        if (i > 0 && (digits - i) % 3 == 0)
+            whole[k++] = ',';
+        whole[k++] = i == 0 ? '1' : '0';
+    }
+    whole[k] = '\0';
+    if (exp > 0) {
+        frac[0] = '.';
+        memset(frac + 1, '0', (size_t)exp);
+        frac[exp + 1] = '\0';
+    }
+    return emb_err_set(err, EMB_INVALID, "\"%s\" is too large: an amount may be at most %s%s%s%s (10^12 minor units)",
+                       shown, whole, frac, currency ? " " : "", currency ? currency : "");
 }
 
 emb_code value_parse_bp(const char *s, number_style style, int64_t *bp, emb_err *err)

@@ -86,9 +86,12 @@ static int64_t div_round(__int128 n, int64_t d)
 
 static emb_code money_overflow(import_job *j, const char *field)
 {
-    import_row_error(j, field_of(j, field), NULL, "the amount is too large");
+    import_row_error(j, field_of(j, field), NULL,
+                     "the amount it gives is too large: an amount may be at most 10^12 minor units");
     return EMB_OK;
 }
+
+static int beyond_limit(__int128 v) { return v > VALUE_MONEY_MAX || v < -VALUE_MONEY_MAX; }
 
 static emb_code order_line_rules(import_job *j, record *r)
 {
@@ -101,7 +104,7 @@ static emb_code order_line_rules(import_job *j, record *r)
         int64_t disc = set(r, id) ? r->v[id].i : 0;
         __int128 n = (__int128)r->v[iq].i * r->v[ip].i * (10000 - disc);
         int64_t net = div_round(n, 10000);
-        if ((__int128)net * 10000 - n > 10000 || n - (__int128)net * 10000 > 10000)
+        if ((__int128)net * 10000 - n > 10000 || n - (__int128)net * 10000 > 10000 || beyond_limit(net))
             return money_overflow(j, "unit_price");
         record_set_int(r, ia, net);
     } else if (!set(r, ia)) {
@@ -112,10 +115,12 @@ static emb_code order_line_rules(import_job *j, record *r)
     if (!set(r, it)) {
         if (set(r, ic) && set(r, iq)) {
             __int128 c = (__int128)r->v[iq].i * r->v[ic].i;
-            if (c > INT64_MAX || c < INT64_MIN)
+            if (beyond_limit(c))
                 return money_overflow(j, "cost");
             record_set_int(r, it, (int64_t)c);
         } else if (set(r, ipr)) {
+            if (beyond_limit((__int128)r->v[ia].i - r->v[ipr].i))
+                return money_overflow(j, "profit");
             record_set_int(r, it, r->v[ia].i - r->v[ipr].i);
         }
     }

@@ -446,9 +446,36 @@ static emb_code eval_families(const snapshot *s, const kpi_query *q, const int *
     return EMB_OK;
 }
 
+/* 1 when the value of m is a total of money or quantities, or a ratio of such
+ * totals: it is exact only when the snapshot's sums are (snapshot.h). */
+static int adds_money(const kpi_metric *m)
+{
+    kpi_unit u = kpi_metric_unit(m);
+    if (u == UNIT_MONEY || u == UNIT_MONEY_PER_DAY)
+        return 1;
+    const char *const *parts = kpi_metric_parts(m);
+    for (int k = 0; parts && parts[k]; k++)
+        if (kpi_metric_part_unit(m, k) == UNIT_MONEY)
+            return 1;
+    switch (m->id) {
+    case M_GROSS_MARGIN: case M_AVG_DISCOUNT: case M_REVENUE_SHARE: case M_SALES_ROI: case M_GOAL_ATTAINMENT:
+    case M_GOAL_PACING: case M_PIPELINE_COVERAGE: case M_UNITS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
 {
     memset(out, 0, sizeof *out);
+    for (int m = 0; m < q->nmetrics; m++)
+        if ((!s->nexact || !s->exact[0]) && adds_money(q->metrics[m]))
+            return emb_err_set(err, EMB_INVALID,
+                               "cannot compute %s exactly: the amounts stored add up to more than 2^61 minor "
+                               "units, beyond what a total can hold; correct the amounts beyond 10^12 minor units "
+                               "(the most embudo takes) or the exchange rates that inflate them",
+                               kpi_metric_name(q->metrics[m]));
     for (int m = 0; m < q->nmetrics; m++) {
         int need = kpi_metric_required_dim(q->metrics[m]), found = need < 0;
         for (int b = 0; b < q->nby && !found; b++)

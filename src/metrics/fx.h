@@ -23,7 +23,8 @@ void fx_free(fx_table *fx);
 /* Converts amount (minor units of currency) at instant `at` (INT64_MAX: the
  * latest rate) into minor units of the reporting currency, rounding half away
  * from zero: amount x rate_e9 / 10^9, adjusted by the difference of the two
- * currencies' minor-unit exponents. Returns 0, or -1 when no rate applies. */
+ * currencies' minor-unit exponents; a result beyond int64 is held at +-INT64_MAX.
+ * Returns 0, or -1 when no rate applies. */
 int fx_convert(const fx_table *fx, const char *currency, int64_t amount, int64_t at, int64_t *out);
 
 /* Rounds n / d half away from zero (d > 0). */

@@ -702,6 +702,8 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
             build_derive_from_activities(snap);
         if (rc == EMB_OK)
             rc = build_activity_rollups(&b, snap);
+        if (rc == EMB_OK && snapshot_check_sums(snap))
+            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:

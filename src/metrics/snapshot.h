@@ -258,7 +258,22 @@ typedef struct snapshot {
     snap_activities activities;
     snap_goals goals;
     snap_expenses expenses;
+    /* exact[0] is 1 when every column of money or quantities (deal and history
+     * amounts, line net, cost, gross and quantity, expenses, goal targets) has a
+     * sum of magnitudes of at most SNAP_SUM_MAX: then every total the engine adds up
+     * from them (a subset of one column), and a difference of two, fits int64
+     * exactly. 0 otherwise (amounts beyond VALUE_MONEY_MAX written around embudo's
+     * checks, or rates that inflate them): the metrics that add money or
+     * quantities then refuse to answer (kpi_run). nexact is 1. */
+    size_t nexact;
+    uint8_t *exact;
 } snapshot;
+
+#define SNAP_SUM_MAX (INT64_C(1) << 61)
+
+/* Sets s->exact of a snapshot built in memory from its columns. 0, or -1 when
+ * out of memory. */
+int snapshot_check_sums(snapshot *s);
 
 /* Builds a snapshot from the store in one read transaction. The activities are
  * read by a second thread through a second read-only connection that sees the same

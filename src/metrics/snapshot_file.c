@@ -23,7 +23,7 @@
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 15u
+#define SNAP_VERSION 16u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -111,8 +111,32 @@ static const column_desc columns[] = {
     COL(goals.target, goals.n, 0),
     COL(expenses.category, expenses.n, 0), COL(expenses.channel, expenses.n, 0), COL(expenses.from, expenses.n, 0),
     COL(expenses.to, expenses.n, 0), COL(expenses.amount, expenses.n, 0), COL(expenses.fx_missing, expenses.n, 0),
+    COL(exact, nexact, 0),
 };
 #define NCOLUMNS (sizeof columns / sizeof *columns)
+
+/* 1 when the magnitudes of v[0..n) add up to at most SNAP_SUM_MAX. */
+static int sum_fits(const int64_t *v, size_t n)
+{
+    unsigned __int128 sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i] : (uint64_t)v[i];
+    return sum <= (unsigned __int128)SNAP_SUM_MAX;
+}
+
+int snapshot_check_sums(snapshot *s)
+{
+    if (!s->exact) {
+        if (!(s->exact = malloc(1)))
+            return -1;
+        s->nexact = 1;
+    }
+    s->exact[0] = sum_fits(s->deals.amount, s->deals.n) && sum_fits(s->history.amount, s->history.n) &&
+             sum_fits(s->lines.net, s->lines.n) && sum_fits(s->lines.cost, s->lines.n) &&
+             sum_fits(s->lines.gross, s->lines.n) && sum_fits(s->lines.quantity, s->lines.n) &&
+             sum_fits(s->expenses.amount, s->expenses.n) && sum_fits(s->goals.target, s->goals.n);
+    return 0;
+}
 
 static void **col_ptr(snapshot *s, const column_desc *c) { return (void **)((char *)s + c->ptr); }
 static size_t *col_count(snapshot *s, const column_desc *c) { return (size_t *)((char *)s + c->count); }
