@@ -224,6 +224,7 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
     if (!tmp)
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     snprintf(tmp, len, "%s.demo-%ld.tmp", path, (long)getpid());
+    store_remove_stale(path, ".demo-", ".tmp"); /* left by demos that were killed */
     remove_db_files(tmp);
     store *st = NULL;
     emb_code rc = store_open(tmp, STORE_CREATE, &st, err);

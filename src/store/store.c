@@ -8,12 +8,15 @@
  */
 #include "store/store.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "core/embedded.h"
@@ -472,4 +475,53 @@ done:
     }
     free(tmp);
     return rc;
+}
+
+/* The PID in name when it is base + prefix + digits + suffix + (nothing or a
+ * side file's ending), else 0. */
+static pid_t stale_pid(const char *name, const char *base, const char *prefix, const char *suffix)
+{
+    size_t nb = strlen(base), np = strlen(prefix), ns = strlen(suffix);
+    if (strncmp(name, base, nb) || strncmp(name + nb, prefix, np))
+        return 0;
+    const char *d = name + nb + np, *e = d;
+    long long pid = 0;
+    while (*e >= '0' && *e <= '9' && e - d < 10)
+        pid = pid * 10 + (*e++ - '0');
+    if (e == d || pid <= 0 || strncmp(e, suffix, ns))
+        return 0;
+    e += ns;
+    if (*e && strcmp(e, "-wal") && strcmp(e, "-shm") && strcmp(e, "-journal"))
+        return 0;
+    return (pid_t)pid;
+}
+
+int store_remove_stale(const char *path, const char *prefix, const char *suffix)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return 0;
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return 0;
+    int removed = 0;
+    struct dirent *ent;
+    while ((ent = readdir(dp)) != NULL) {
+        pid_t pid = stale_pid(ent->d_name, base, prefix, suffix);
+        if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char file[4096 + 256];
+        snprintf(file, sizeof file, "%s/%s", dir, ent->d_name);
+        removed += unlink(file) == 0;
+    }
+    closedir(dp);
+    return removed;
 }

@@ -51,6 +51,12 @@ int64_t store_generation(store *st);
  * other processes write; dest is written whole or not at all. */
 emb_code store_backup(store *st, const char *dest_path, emb_err *err);
 
+/* Removes the temporary files that a killed process left beside path: those
+ * named path + prefix + PID + suffix (optionally followed by "-wal", "-shm" or
+ * "-journal") whose process is gone (kill(PID, 0) fails with ESRCH). Never a
+ * live process's, nor this one's. Best effort: returns how many were removed. */
+int store_remove_stale(const char *path, const char *prefix, const char *suffix);
+
 /* Runs SQL with no result rows (for migrations and bulk loaders inside store/). */
 emb_code store_exec(store *st, const char *sql, emb_err *err);
 

@@ -328,9 +328,37 @@ static void huge_values_overflow(void **state)
     int64_t v;
     emb_err err;
     assert_int_equal(value_parse_decimal("1", NUM_AUTO, 19, &v, &err), EMB_INVALID); /* scale out of range */
-    money_ok("92233720368547758.07", "USD", INT64_MAX);
-    money_ok("9223372036854775807", "JPY", INT64_MAX);
     assert_int_equal(value_parse_money("9223372036854775.808", NUM_AUTO, "KWD", &v, &err), EMB_INVALID);
+}
+
+/* Money stops at VALUE_MONEY_MAX (10^12 minor units) in every currency, either
+ * sign, with the limit in the message. */
+static void money_limit(void **state)
+{
+    (void)state;
+    int64_t v;
+    emb_err err;
+    money_ok("10,000,000,000.00", "USD", VALUE_MONEY_MAX);
+    money_ok("-10000000000", "EUR", -VALUE_MONEY_MAX);
+    money_ok("1000000000000", "JPY", VALUE_MONEY_MAX);
+    money_ok("1000000000.000", "KWD", VALUE_MONEY_MAX);
+    assert_int_equal(value_parse_money("10000000000.01", NUM_AUTO, "USD", &v, &err), EMB_INVALID);
+    assert_string_equal(err.msg,
+                        "\"10000000000.01\" is too large: an amount may be at most 10,000,000,000.00 USD (10^12 minor units)");
+    assert_int_equal(value_parse_money("-1000000000001", NUM_AUTO, "JPY", &v, &err), EMB_INVALID);
+    assert_string_equal(err.msg,
+                        "\"-1000000000001\" is too large: an amount may be at most 1,000,000,000,000 JPY (10^12 minor units)");
+    assert_int_equal(value_parse_money("1000000000.0005", NUM_AUTO, "KWD", &v, &err), EMB_INVALID);
+    assert_string_equal(err.msg,
+                        "\"1000000000.0005\" is too large: an amount may be at most 1,000,000,000.000 KWD (10^12 minor units)");
+    assert_int_equal(value_parse_money("100000000.0001", NUM_AUTO, "CLF", &v, &err), EMB_INVALID);
+    assert_string_equal(err.msg,
+                        "\"100000000.0001\" is too large: an amount may be at most 100,000,000.0000 CLF (10^12 minor units)");
+    assert_int_equal(value_parse_money("92233720368547758.07", NUM_AUTO, "USD", &v, &err), EMB_INVALID);
+    assert_int_equal(value_parse_money("10000000000.01", NUM_AUTO, NULL, &v, &err), EMB_INVALID);
+    assert_string_equal(err.msg,
+                        "\"10000000000.01\" is too large: an amount may be at most 10,000,000,000.00 (10^12 minor units)");
+    assert_int_equal(value_parse_target("revenue_won", "10000000000.01", NULL, &v, &err), EMB_INVALID);
 }
 
 static void currency_exponents(void **state)
@@ -440,7 +468,7 @@ static void formatting_numbers(void **state)
     assert_string_equal(value_format_decimal(INT64_MIN, 0, &a), "-9223372036854775808");
     /* formatting is the inverse of parsing */
     const char *curs[] = {"USD", "JPY", "KWD", "CLF"};
-    int64_t samples[] = {0, 1, -1, 5, 99, 100, 101, 123456789, -987654321, INT64_MAX, -INT64_MAX};
+    int64_t samples[] = {0, 1, -1, 5, 99, 100, 101, 123456789, -987654321, VALUE_MONEY_MAX, -VALUE_MONEY_MAX};
     for (size_t c = 0; c < 4; c++) {
         for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
             int64_t back;
@@ -773,6 +801,7 @@ int main(void)
         cmocka_unit_test(decimal_separator_census),
         cmocka_unit_test(signs_currencies_and_spaces),
         cmocka_unit_test(huge_values_overflow),
+        cmocka_unit_test(money_limit),
         cmocka_unit_test(currency_exponents),
         cmocka_unit_test(money_in_minor_units),
         cmocka_unit_test(basis_points),
