@@ -38,7 +38,9 @@ const cli_command cmd_export = {
              "  --delimiter C      the CSV separator: ',' ';' 'tab' or '|' (overrides --excel)\n"
              "  --decimal point|comma  decimal separator of numbers in CSV (overrides --excel);\n"
              "                     import such a file back with --decimal comma\n"
-             "  -o, --output FILE  write FILE atomically (a temporary file renamed at the end)\n"
+             "  -o, --output FILE  write FILE atomically (a temporary file renamed at the end;\n"
+             "                     a symlink is followed to its target, a device or FIFO is\n"
+             "                     written directly, never replaced)\n"
              "  all -o DIR         one file per kind in DIR (created if missing), named\n"
              "                     KIND.csv, in the order to import them back\n",
     .run = run,

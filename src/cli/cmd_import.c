@@ -188,16 +188,6 @@ static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary 
     json_decref(j);
 }
 
-static void remove_db(const char *path)
-{
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (int i = 0; i < 4; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-}
-
 static int list_kinds_error(cli_ctx *ctx, const cli_command *cmd, const char *name)
 {
     char list[512];
@@ -356,9 +346,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         status = cli_fail(ctx, &err);
         goto done;
     }
-    int existed = access(ctx->db_path, F_OK) == 0;
     store *st = NULL;
-    status = cli_open_store(ctx, STORE_CREATE, &st);
+    status = cli_open_store(ctx, 0, &st); /* only init creates a database: its currency and zone matter */
     if (!status) {
         emb_code rc = import_run(job, st, &err);
         if (ps.shown)
@@ -378,8 +367,6 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                 fprintf(ctx->err, "embudo: warning: %s\n", sum.errors[i]);
         }
         store_close(st);
-        if ((status || o.dry_run) && !existed)
-            remove_db(ctx->db_path); /* a failed or dry import into a new file leaves no file */
     }
     import_close(job);
     import_summary_release(&sum);

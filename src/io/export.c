@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,8 +183,29 @@ emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE
     return rc;
 }
 
-emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt, const char *path, int64_t *rows,
-                          emb_err *err)
+/* Writes the export into what path opens to (a device, a FIFO, or a file made
+ * through a dangling symlink), in place: nothing there is replaced. */
+static emb_code export_direct(exporter *ex, const kind_def *kind, export_format fmt, const char *path, int create,
+                              int64_t *rows, emb_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT | O_TRUNC : 0), 0666);
+    if (fd < 0)
+        return emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    }
+    emb_code rc = export_kind(ex, kind, fmt, f, rows, err);
+    if (fclose(f) != 0 && !rc)
+        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+    return rc;
+}
+
+/* Writes into the regular file path (or a new one) atomically: a temporary file
+ * beside it, flushed, renamed over it. */
+static emb_code export_atomic(exporter *ex, const kind_def *kind, export_format fmt, const char *path,
+                              int64_t *rows, emb_err *err)
 {
     size_t n = strlen(path) + 48;
     char *tmp = malloc(n);
@@ -218,6 +241,26 @@ emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt,
     if (rc)
         unlink(tmp);
     free(tmp);
+    return rc;
+}
+
+emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt, const char *path, int64_t *rows,
+                          emb_err *err)
+{
+    struct stat sb;
+    int link = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+    char *target = link ? realpath(path, NULL) : NULL; /* NULL: a dangling link */
+    const char *where = target ? target : path;
+    emb_code rc;
+    if (stat(where, &sb) == 0 && S_ISDIR(sb.st_mode))
+        rc = emb_err_set(err, EMB_IO, "'%s' is a directory; name a file to write", path);
+    else if (stat(where, &sb) == 0 && !S_ISREG(sb.st_mode))
+        rc = export_direct(ex, kind, fmt, where, 0, rows, err);
+    else if (link && !target)
+        rc = export_direct(ex, kind, fmt, path, 1, rows, err);
+    else
+        rc = export_atomic(ex, kind, fmt, where, rows, err);
+    free(target);
     return rc;
 }
 

@@ -58,7 +58,10 @@ emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE
 
 /* Like export_kind, into path, atomically: written to a temporary file beside it,
  * flushed to disk, then renamed over path. On failure path is untouched and no
- * temporary file is left. */
+ * temporary file is left. A symlink is followed: its target is replaced the same
+ * way and the link stays (a dangling one gets its target created). What is not a
+ * regular file (a device such as /dev/null or /dev/full, a FIFO) is written to
+ * directly, never replaced; a directory is refused. */
 emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt, const char *path, int64_t *rows,
                           emb_err *err);
 

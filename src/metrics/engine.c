@@ -446,20 +446,14 @@ static emb_code eval_families(const snapshot *s, const kpi_query *q, const int *
     return EMB_OK;
 }
 
-/* 1 when the value of m is a total of money or quantities, or a ratio of such
- * totals: it is exact only when the snapshot's sums are (snapshot.h). */
+/* 1 when the family of m adds up money or quantities (whichever of its metrics
+ * is asked): its totals are exact, and its additions defined, only when the
+ * snapshot's sums are (snapshot.h). */
 static int adds_money(const kpi_metric *m)
 {
-    kpi_unit u = kpi_metric_unit(m);
-    if (u == UNIT_MONEY || u == UNIT_MONEY_PER_DAY)
-        return 1;
-    const char *const *parts = kpi_metric_parts(m);
-    for (int k = 0; parts && parts[k]; k++)
-        if (kpi_metric_part_unit(m, k) == UNIT_MONEY)
-            return 1;
-    switch (m->id) {
-    case M_GROSS_MARGIN: case M_AVG_DISCOUNT: case M_REVENUE_SHARE: case M_SALES_ROI: case M_GOAL_ATTAINMENT:
-    case M_GOAL_PACING: case M_PIPELINE_COVERAGE: case M_UNITS:
+    switch (eng_metric_family(m)) {
+    case FAM_CLOSED: case FAM_CREATED: case FAM_LINES: case FAM_OPEN_AT: case FAM_WATERFALL: case FAM_STALE:
+    case FAM_SLIPPED: case FAM_SPEND: case FAM_GOALS: case FAM_DERIVED:
         return 1;
     default:
         return 0;

@@ -271,6 +271,8 @@ typedef struct snapshot {
 
 #define SNAP_SUM_MAX (INT64_C(1) << 61)
 
+/* 1 when the magnitudes of v[0..n) add up to at most SNAP_SUM_MAX. */
+int snapshot_sum_fits(const int64_t *v, size_t n);
 /* Sets s->exact of a snapshot built in memory from its columns. 0, or -1 when
  * out of memory. */
 int snapshot_check_sums(snapshot *s);

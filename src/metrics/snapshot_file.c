@@ -122,8 +122,7 @@ static const column_desc columns[] = {
 };
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 
-/* 1 when the magnitudes of v[0..n) add up to at most SNAP_SUM_MAX. */
-static int sum_fits(const int64_t *v, size_t n)
+int snapshot_sum_fits(const int64_t *v, size_t n)
 {
     unsigned __int128 sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -138,10 +137,10 @@ int snapshot_check_sums(snapshot *s)
             return -1;
         s->nexact = 1;
     }
-    s->exact[0] = sum_fits(s->deals.amount, s->deals.n) && sum_fits(s->history.amount, s->history.n) &&
-             sum_fits(s->lines.net, s->lines.n) && sum_fits(s->lines.cost, s->lines.n) &&
-             sum_fits(s->lines.gross, s->lines.n) && sum_fits(s->lines.quantity, s->lines.n) &&
-             sum_fits(s->expenses.amount, s->expenses.n) && sum_fits(s->goals.target, s->goals.n);
+    s->exact[0] = snapshot_sum_fits(s->deals.amount, s->deals.n) && snapshot_sum_fits(s->history.amount, s->history.n) &&
+             snapshot_sum_fits(s->lines.net, s->lines.n) && snapshot_sum_fits(s->lines.cost, s->lines.n) &&
+             snapshot_sum_fits(s->lines.gross, s->lines.n) && snapshot_sum_fits(s->lines.quantity, s->lines.n) &&
+             snapshot_sum_fits(s->expenses.amount, s->expenses.n) && snapshot_sum_fits(s->goals.target, s->goals.n);
     return 0;
 }
 

@@ -202,6 +202,11 @@ emb_code build_line_rollups(build_ctx *b, snapshot *snap)
         l->roll.ok[0] = 1;
         return EMB_OK;
     }
+    /* Amounts whose sums may not fit are not added up (ok stays 0; the metrics
+     * that would read them are refused, snapshot.h). */
+    if (!snapshot_sum_fits(l->net, l->n) || !snapshot_sum_fits(l->cost, l->n) ||
+        !snapshot_sum_fits(l->gross, l->n) || !snapshot_sum_fits(l->quantity, l->n))
+        return EMB_OK;
     int64_t lo = l->ordered[l->by_ordered[0]], hi = l->ordered[l->by_ordered[l->n - 1]];
     cells c;
     int ready = cells_init(&c, lo, hi, snap->users.n, LINE_WIDTH);

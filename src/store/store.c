@@ -264,6 +264,21 @@ static emb_code roll_back_hot_journal(const char *path, emb_err *err)
                        path, path);
 }
 
+/* Runs sql, retrying for up to the busy timeout while another connection's lock
+ * refuses it: SQLite calls no busy handler for a change of journal mode, so that
+ * a writer meeting a bulk load (rollback journal, bulk.h) would fail at once
+ * where readers wait. */
+static int exec_waiting(store *st, const char *sql)
+{
+    int rc, waited = 0;
+    while ((rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL)) != SQLITE_OK && (rc & 0xff) == SQLITE_BUSY &&
+           waited < STORE_BUSY_TIMEOUT_MS) {
+        sqlite3_sleep(25);
+        waited += 25;
+    }
+    return rc;
+}
+
 emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
 {
     *out = NULL;
@@ -271,9 +286,10 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     int exists = stat(path, &sb) == 0;
     if (!exists && !(flags & STORE_CREATE))
         return emb_err_set(err, EMB_NOT_FOUND,
-                           "database '%s' does not exist; create it with `embudo init` or name "
-                           "another with --db",
-                           path);
+                           "database '%s' does not exist; create it first with `embudo --db %s init "
+                           "--currency CODE --timezone ZONE` (for example --currency EUR --timezone "
+                           "Europe/Madrid: amounts and dates are read in them), or name another with --db",
+                           path, path);
     if (exists && S_ISDIR(sb.st_mode))
         return emb_err_set(err, EMB_IO, "database '%s' is a directory", path);
 
@@ -320,13 +336,23 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
         rc = emb_err_set(err, EMB_CORRUPT, "'%s' is an SQLite database but not an embudo one", path);
         goto fail;
     }
+    /* Only init and demo (STORE_CREATE) make a database, never in a file that
+     * holds something else: an existing empty file (a truncated database?) is
+     * refused, not silently made a new company. */
+    if (tables == 0 && (exists && (!(flags & STORE_CREATE) || sb.st_size > 0))) {
+        rc = emb_err_set(err, EMB_CORRUPT,
+                         "'%s' is %s, not an embudo database; nothing was written. If it held your data, "
+                         "restore it from a backup; to start anew, remove it and run `embudo --db %s init "
+                         "--currency CODE --timezone ZONE`",
+                         path, sb.st_size == 0 ? "an empty file" : "an empty SQLite database", path);
+        goto fail;
+    }
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
         rc = store_sql_error(st, "enabling foreign keys", err);
         goto fail;
     }
     if (!st->readonly) {
-        if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,
-                         NULL) != SQLITE_OK) {
+        if (exec_waiting(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL") != SQLITE_OK) {
             rc = store_sql_error(st, "setting WAL mode", err);
             goto fail;
         }

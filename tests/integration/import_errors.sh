@@ -38,6 +38,7 @@ before=$(dump)
 # A parent that never appears: the row is rejected at the end and leaves nothing;
 # its child, whose parent was rejected, goes too.
 printf 'name,parent\nA,Nowhere\nB,A\nC,\n' > "$TMP/parents.csv"
+"$EMBUDO" --db "$TMP/p.db" init --currency EUR --timezone UTC >/dev/null
 expect_status 1 "$EMBUDO" --db "$TMP/p.db" import accounts "$TMP/parents.csv"
 expect_status 0 "$EMBUDO" --db "$TMP/p.db" import accounts "$TMP/parents.csv" --skip-invalid "$TMP/prej.csv"
 grep -qF "created 1, updated 0, repeated 0, rejected 2" "$TMP/out"; check "deferred rejects counted"
@@ -87,8 +88,13 @@ expect_status 2 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_bad.csv" --m
 [ ! -e "$TMP/new.db" ]; check "no database created by a usage error"
 expect_status 1 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_bad.csv"
 [ ! -e "$TMP/new.db" ]; check "no database left by a failed import into a new file"
-expect_status 0 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_us.csv" --create-missing --dry-run
+expect_status 1 "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_us.csv" --create-missing --dry-run
 [ ! -e "$TMP/new.db" ]; check "no database left by a dry run into a new file"
+# Only init creates a database (its currency and time zone decide how amounts and
+# dates are read): an import into a new path says which command to run.
+expect_stderr_contains "database '$TMP/new.db' does not exist; create it first with \`embudo --db $TMP/new.db init --currency CODE --timezone ZONE\`" \
+    "$EMBUDO" --db "$TMP/new.db" import deals "$D/deals_us.csv" --create-missing
+[ ! -e "$TMP/new.db" ]; check "no database created by an import into a new path"
 
 # Databases: corrupt, locked, read-only.
 printf 'garbage%.0s' $(seq 1 300) > "$TMP/bad.db"

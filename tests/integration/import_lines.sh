@@ -5,6 +5,7 @@
 D="$SRCDIR/tests/data/import"
 db="$TMP/o.db"
 q() { sqlite3 "$db" "$1"; }
+"$EMBUDO" --db "$db" init --currency EUR --timezone UTC >/dev/null
 expect_status 0 "$EMBUDO" --db "$db" import orders "$D/orders.csv" --create-missing
 expect_eq "orders" "O1|Acme|1736467200;O2|Beta|1736553600;O3|Acme|1736640000" \
     "$(q "select o.ext_id, a.name, o.ordered from orders o join accounts a on a.id=o.account_id order by o.id" | paste -sd';')"

@@ -7,6 +7,7 @@ D="$SRCDIR/tests/data/import"
 db="$TMP/r.db"
 q() { sqlite3 "$db" "$1"; }
 export EMBUDO_NOW=2026-01-15T12:00:00Z
+"$EMBUDO" --db "$db" init --currency EUR --timezone UTC >/dev/null
 
 expect_status 0 "$EMBUDO" --db "$db" import products "$D/products.csv"
 expect_eq "products by name" "GTX Pro|GTX|482100;GTX Basic|GTX|55000;MG Special|MG|5500" \

@@ -56,6 +56,7 @@ expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 
 
 # deals_us.csv: m/d/Y decided per column, $1,234.56, 2,000, quoted newline, Closed Won.
 db="$TMP/us.db"
+"$EMBUDO" --db "$db" init --currency EUR --timezone UTC >/dev/null
 expect_status 0 "$EMBUDO" --db "$db" import deals "$D/deals_us.csv" --create-missing
 expect_eq "U1" "Big deal, phase 1|won|123456|1739491200|1740787200" \
     "$(q "select title, status, amount, created, closed from deals where ext_id='U1'")"
@@ -65,6 +66,7 @@ line|open|200000|1736035200|Qualification" \
     "$(q "select title, status, amount, created, (select name from stages where id=stage_id) from deals where ext_id='U3'")"
 
 # The summary as JSON.
+"$EMBUDO" --db "$TMP/json.db" init --currency EUR --timezone UTC >/dev/null
 "$EMBUDO" --db "$TMP/json.db" import deals "$D/deals_us.csv" --create-missing --format json >"$TMP/sum.json"
 expect_eq "JSON summary" "deals 3 3 0 {'users': 2, 'accounts': 2} True" \
     "$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['kind'], d['rows'], d['created'], d['rejected'], d['created_references'], d['committed'])" "$TMP/sum.json")"
