@@ -64,4 +64,16 @@ expect_status 1 E kpi open_pipeline,avg_deal_size --period 2026
 expect_status 1 E leaderboard --metric revenue_won --period 2026
 expect_stderr_contains "cannot compute deals_won exactly" E kpi deals_won --period 2026
 expect_output_contains "0" E kpi activities --period 2026 --format csv
+
+# An exchange rate that inflates an amount beyond int64 (10^12 US cents at 9e9 EUR
+# per USD): the conversion is held at its bound, never wrapped, and the total is
+# refused, all through the CLI's own checks.
+fdb="$TMP/fx.db"
+"$EMBUDO" --db "$fdb" init --currency EUR --timezone UTC >/dev/null
+printf 'currency,date,rate\nUSD,2020-01-01,9000000000\n' >"$TMP/r.csv"
+"$EMBUDO" --db "$fdb" import rates "$TMP/r.csv" >/dev/null 2>&1
+"$EMBUDO" --db "$fdb" deal add --title Big --stage Won --amount 10000000000 --currency USD --created 2026-01-01 \
+    --closed 2026-01-02 >/dev/null
+check "an amount at the limit in another currency is taken"
+expect_stderr_contains "cannot compute revenue_won exactly" "$EMBUDO" --db "$fdb" kpi revenue_won --period 2026
 finish
