@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -106,7 +107,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
 
-    int existed = access(ctx->db_path, F_OK) == 0;
+    struct stat sb; /* an empty file is where a database is created, not one to update */
+    int existed = stat(ctx->db_path, &sb) == 0 && sb.st_size > 0;
     const char *lang_code = i18n_code(ctx->lang); /* before the store's locale applies */
     store *st;
     int status = cli_open_store(ctx, STORE_CREATE, &st);

@@ -25,6 +25,7 @@ expect_stderr_contains "'$db' is an empty file, not an embudo database; nothing 
 expect_stderr_contains "is an empty file, not an embudo database" E user add --name Ana --email ana@x.com
 expect_stderr_contains "is an empty file, not an embudo database" E kpi deals_won
 expect_eq "the empty file stays empty" "0" "$(wc -c <"$db" | tr -d ' ')"
+expect_output_contains "created $db: My company, currency EUR, time zone UTC" E init --currency EUR --timezone UTC
 rm -f "$db"
 sqlite3 "$db" "PRAGMA user_version = 0; VACUUM" # an SQLite file with no tables
 expect_stderr_contains "is an empty SQLite database, not an embudo database" E user add --name Ana --email ana@x.com
