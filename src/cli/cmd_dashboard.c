@@ -19,13 +19,17 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 const cli_command cmd_dashboard = {
     .name = "dashboard",
     .summary = N_("headline KPIs, funnel, leaderboard and revenue trend for a period"),
-    .usage = N_("usage: embudo dashboard [--period P | --from D --to D] [--team T] [--format table|json]\n"
+    .usage = N_("usage: embudo dashboard [--period P | --from D --to D] [--team T] [--metric M]\n"
+             "                        [--format table|json|csv]\n"
              "\n"
              "Shows for the period (default this-month): revenue won, deals won, win rate, average\n"
              "deal size, sales cycle, open and weighted pipeline and new leads, each with its change\n"
              "against the previous period and its goal attainment (the organisation's goals, or the\n"
              "team's with --team); the funnel of the deals created in the period; the top 10 reps by\n"
-             "revenue won; and the monthly revenue won over the 12 months ending with the period.\n"),
+             "revenue won (or by --metric M, ranked as `embudo leaderboard` does); and the monthly\n"
+             "revenue won over the 12 months ending with the period.\n"
+             "CSV has one row per figure: section,name,metric,value,change_rel,attainment,rank,\n"
+             "previous_rank (sections headline, funnel, leaderboard, trend).\n"),
     .run = run,
 };
 
@@ -40,9 +44,10 @@ typedef struct {
     kpi_query base; /* period and filters */
     period_range days;
     arena *a;
-    int json;
+    int json, csv;
     int by_team;    /* the headline is broken down by the one team given */
     locfmt *lf;     /* tables: numbers in the language of messages (NULL: as data) */
+    const kpi_metric *leader_metric; /* the leaderboard's metric */
 } dash;
 
 /* text right-aligned in width terminal columns. */
@@ -58,13 +63,22 @@ static const char *pct(dash *d, double x, int sign)
     return d->lf ? locfmt_percent(d->lf, x, 1, sign, d->a) : arena_printf(d->a, sign ? "%+.1f%%" : "%.1f%%", x * 100);
 }
 
-/* Money and counts of a pipeline's parts as a scalar: the amount. */
-static kpi_value headline_value(const kpi_value *v)
+
+/* One CSV row of the long table (see the usage); NULL cells are empty. */
+static void csv_row(dash *d, const char *section, const char *name, const char *metric, const char *value,
+                    const char *change_rel, const char *attainment, const char *rank, const char *previous_rank)
 {
-    if (v->kind == KV_PARTS)
-        return (kpi_value){.kind = KV_MONEY, .i = v->part[1]};
-    return *v;
+    const char *cells[] = {section, name, metric, value, change_rel, attainment, rank, previous_rank};
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
+        fprintf(d->ctx->out, "%s%s", i ? "," : "", cells[i] ? kpi_csv_text(cells[i], d->a) : "");
+    fputs("\r\n", d->ctx->out);
 }
+
+static const char *real_or_null(dash *d, const kpi_value *v)
+{
+    return v->kind == KV_REAL ? arena_printf(d->a, "%.10g", v->x) : NULL;
+}
+
 
 static emb_code print_headline(dash *d, emb_err *err)
 {
@@ -85,6 +99,8 @@ static emb_code print_headline(dash *d, emb_err *err)
     FILE *o = d->ctx->out;
     if (d->json)
         fputs("\"headline\": [", o);
+    else if (d->csv)
+        fputs("section,name,metric,value,change_rel,attainment,rank,previous_rank\r\n", o);
     else
         fprintf(o, "%s %s  %s  %s\n", kpi_pad(_("HEADLINE"), 20, d->a), right(_("value"), 16, d->a),
                 right(_("vs previous"), 12, d->a), right(_("goal"), 10, d->a));
@@ -92,28 +108,32 @@ static emb_code print_headline(dash *d, emb_err *err)
         const kpi_metric *metric = q.metrics[m];
         kpi_value cur = r.nrows ? r.rows[0].values[m] : (kpi_value){.kind = KV_NULL};
         kpi_value before = r.nrows ? prev[m] : (kpi_value){.kind = KV_NULL};
-        kpi_value hv = headline_value(&cur), hb = headline_value(&before);
+        kpi_value hv = kpi_value_main(metric, &cur), hb = kpi_value_main(metric, &before);
         kpi_value change = kpi_change_relative(&hv, &hb);
         kpi_value target = r.nrows ? goal[m] : (kpi_value){.kind = KV_NULL};
         kpi_value att = kpi_change_relative(&hv, &target);
         if (att.kind == KV_REAL)
             att.x += 1.0;
-        if (d->json) {
-            const char *val = hv.kind == KV_PAIR ? arena_printf(d->a, "%.10g", hv.median)
-                                                 : kpi_value_data_text(d->snap, &hv, d->a);
+        if (d->csv) {
+            csv_row(d, "headline", kpi_metric_name(metric), kpi_metric_name(metric),
+                    kpi_value_data_text(d->snap, &hv, d->a), real_or_null(d, &change), real_or_null(d, &att), NULL,
+                    NULL);
+        } else if (d->json) {
+            const char *val = kpi_value_data_text(d->snap, &hv, d->a);
             fprintf(o, "%s\n  {\"metric\": \"%s\", \"value\": %s, \"change_rel\": %s, \"attainment\": %s}", m ? "," : "",
                     kpi_metric_name(metric), val ? val : "null",
                     change.kind == KV_REAL ? arena_printf(d->a, "%.10g", change.x) : "null",
                     att.kind == KV_REAL ? arena_printf(d->a, "%.10g", att.x) : "null");
         } else {
-            kpi_value median = {.kind = KV_REAL, .x = hv.median};
-            const char *val = kpi_value_text(d->snap, metric, hv.kind == KV_PAIR ? &median : &hv, d->lf, d->a);
+            kpi_value median = {.kind = KV_REAL, .x = cur.median};
+            const char *val = kpi_value_text(d->snap, metric, cur.kind == KV_PAIR ? &median : &hv, d->lf, d->a);
             fprintf(o, "%s %s  %s  %s\n", kpi_pad(kpi_metric_name(metric), 20, d->a), right(val, 16, d->a),
                     right(change.kind == KV_REAL ? pct(d, change.x, 1) : "-", 12, d->a),
                     right(att.kind == KV_REAL ? pct(d, att.x, 0) : "-", 10, d->a));
         }
     }
-    fputs(d->json ? "\n],\n" : "\n", o);
+    if (!d->csv)
+        fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;
 }
 
@@ -145,10 +165,17 @@ static emb_code print_funnel(dash *d, emb_err *err)
         if (r.rows[i].values[0].i > top)
             top = r.rows[i].values[0].i;
     FILE *o = d->ctx->out;
-    fputs(d->json ? "\"funnel\": [" : _("FUNNEL (deals created in the period)\n"), o);
+    if (!d->csv)
+        fputs(d->json ? "\"funnel\": [" : _("FUNNEL (deals created in the period)\n"), o);
     for (int i = 0; i < r.nrows; i++) {
         const char *stage = kpi_dim_label(d->snap, DIM_STAGE, r.rows[i].key[0], d->a);
         const kpi_value *conv = &r.rows[i].values[1];
+        if (d->csv) {
+            csv_row(d, "funnel", stage, "stage_reached", kpi_value_data_text(d->snap, &r.rows[i].values[0], d->a),
+                    NULL, NULL, NULL, NULL);
+            csv_row(d, "funnel", stage, "stage_conversion", real_or_null(d, conv), NULL, NULL, NULL, NULL);
+            continue;
+        }
         if (d->json) {
             fprintf(o, "%s\n  {\"stage\": %s, \"reached\": %lld, \"conversion\": %s}", i ? "," : "",
                     kpi_json_string(stage, d->a), (long long)r.rows[i].values[0].i,
@@ -164,7 +191,8 @@ static emb_code print_funnel(dash *d, emb_err *err)
         fprintf(o, "  %s %s %s  %s\n", kpi_pad(stage, 16, d->a), kpi_pad(bars, 30, d->a), right(count, 6, d->a),
                 conv->kind == KV_REAL ? arena_printf(d->a, "-> %s", pct(d, conv->x, 0)) : "");
     }
-    fputs(d->json ? "\n],\n" : "\n", o);
+    if (!d->csv)
+        fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;
 }
 
@@ -172,29 +200,46 @@ static emb_code print_leaders(dash *d, emb_err *err)
 {
     kpi_leader *l;
     int n;
-    emb_code rc = kpi_leaderboard(d->snap, kpi_metric_find("revenue_won"), &d->base, d->days, d->a, &l, &n, err);
+    const kpi_metric *m = d->leader_metric;
+    const char *mname = kpi_metric_name(m);
+    emb_code rc = kpi_leaderboard(d->snap, m, &d->base, d->days, d->a, &l, &n, err);
     if (rc)
         return rc;
     if (n > 10)
         n = 10;
     FILE *o = d->ctx->out;
-    fputs(d->json ? "\"leaderboard\": [" : _("LEADERBOARD (revenue won)\n"), o);
+    if (d->json)
+        fputs("\"leaderboard\": [", o);
+    else if (!d->csv && !strcmp(mname, "revenue_won"))
+        fputs(_("LEADERBOARD (revenue won)\n"), o);
+    else if (!d->csv)
+        fprintf(o, _("LEADERBOARD (%s)\n"), mname);
     for (int i = 0; i < n; i++) {
         const char *name = kpi_dim_label(d->snap, DIM_REP, l[i].rep, d->a);
-        const char *val = kpi_value_data_text(d->snap, &l[i].value, d->a);
-        if (d->json) {
-            fprintf(o, "%s\n  {\"rank\": %d, \"rep\": %s, \"revenue_won\": %s, \"previous_rank\": %s}", i ? "," : "",
-                    l[i].rank, kpi_json_string(name, d->a), val ? val : "null",
-                    l[i].previous_rank ? arena_printf(d->a, "%d", l[i].previous_rank) : "null");
+        kpi_value main = kpi_value_main(m, &l[i].value);
+        const char *val = kpi_value_data_text(d->snap, &main, d->a);
+        const char *rank = l[i].rank ? arena_printf(d->a, "%d", l[i].rank) : NULL;
+        const char *prev = l[i].previous_rank ? arena_printf(d->a, "%d", l[i].previous_rank) : NULL;
+        if (d->csv) {
+            csv_row(d, "leaderboard", name, mname, val, NULL, real_or_null(d, &l[i].attainment), rank, prev);
             continue;
         }
-        const char *change = !l[i].previous_rank            ? _("new")
+        if (d->json) {
+            fprintf(o, "%s\n  {\"rank\": %s, \"rep\": %s, %s: %s, \"attainment\": %s, \"previous_rank\": %s}",
+                    i ? "," : "", rank ? rank : "null", kpi_json_string(name, d->a), kpi_json_string(mname, d->a),
+                    val ? val : "null", l[i].attainment.kind == KV_REAL ? real_or_null(d, &l[i].attainment) : "null",
+                    prev ? prev : "null");
+            continue;
+        }
+        const char *change = !l[i].rank                       ? ""
+                             : !l[i].previous_rank            ? _("new")
                              : l[i].previous_rank == l[i].rank ? "="
-                             : arena_printf(d->a, "%+d", l[i].previous_rank - l[i].rank);
-        const char *shown = l[i].value.kind == KV_NULL ? "-" : d->lf ? locfmt_money(d->lf, l[i].value.i, d->snap->currency, d->a) : val;
-        fprintf(o, "  %2d  %s %s  %s\n", l[i].rank, kpi_pad(name, 24, d->a), right(shown ? shown : "-", 16, d->a), change);
+                                                               : arena_printf(d->a, "%+d", l[i].previous_rank - l[i].rank);
+        fprintf(o, "  %2s  %s %s  %s\n", rank ? rank : "-", kpi_pad(name, 24, d->a),
+                right(kpi_value_text(d->snap, m, &l[i].value, d->lf, d->a), 16, d->a), change);
     }
-    fputs(d->json ? "\n],\n" : "\n", o);
+    if (!d->csv)
+        fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;
 }
 
@@ -223,6 +268,12 @@ static emb_code print_trend(dash *d, emb_err *err)
         hi = v[k] > hi ? v[k] : hi;
     }
     FILE *o = d->ctx->out;
+    if (d->csv) {
+        for (int k = 0; k < 12; k++)
+            csv_row(d, "trend", kpi_dim_label(d->snap, DIM_MONTH, first_month + k, d->a), "revenue_won",
+                    value_format_money(v[k], d->snap->currency, d->a), NULL, NULL, NULL, NULL);
+        return EMB_OK;
+    }
     if (d->json) {
         fputs("\"trend\": [", o);
         for (int k = 0; k < 12; k++)
@@ -250,9 +301,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     static const struct option opts[] = {
         {"period", required_argument, NULL, 'p'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},     {"team", required_argument, NULL, 'T'},
-        CLI_COMMON_OPTIONS,                       {0},
+        {"metric", required_argument, NULL, 'm'}, CLI_COMMON_OPTIONS,
+        {0},
     };
-    const char *period = NULL, *from = NULL, *to = NULL;
+    const char *period = NULL, *from = NULL, *to = NULL, *metric_name = "revenue_won";
     char *team = NULL;
     int help = 0, opt;
     cli_options_begin();
@@ -267,6 +319,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case 'f': from = optarg; break;
         case 't': to = optarg; break;
         case 'T': team = optarg; break;
+        case 'm': metric_name = optarg; break;
         default: return cli_option_error(ctx, cmd, argv);
         }
     }
@@ -274,8 +327,12 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         return 0;
     if (optind < argc)
         return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
-    if (ctx->format == FORMAT_CSV)
-        return cli_usage_error(ctx, cmd, _("the dashboard prints as a table or JSON; for CSV use `embudo kpi`"));
+    const kpi_metric *leader_metric = kpi_metric_find(metric_name);
+    if (!leader_metric)
+        return cli_usage_error(ctx, cmd, "unknown metric '%s' (see `embudo kpi --list`)", metric_name);
+    if (!kpi_leaderboard_accepts(leader_metric))
+        return cli_usage_error(ctx, cmd, "reps cannot be ranked by '%s': it is not computed per rep; "
+                                         "see `embudo kpi --list`", metric_name);
     if ((period && from) || !from != !to)
         return cli_usage_error(ctx, cmd, _("give --period, or --from with --to"));
     if (period && !strcmp(period, "all"))
@@ -290,7 +347,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     emb_err_clear(&err);
     snapshot *snap = NULL;
     int rebuilt;
-    dash d = {.ctx = ctx, .cmd = cmd, .a = &a, .json = ctx->format == FORMAT_JSON};
+    dash d = {.ctx = ctx, .cmd = cmd, .a = &a, .json = ctx->format == FORMAT_JSON, .csv = ctx->format == FORMAT_CSV,
+              .leader_metric = leader_metric};
     char from_text[11], to_text[11];
     if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
         status = cli_fail(ctx, &err);
@@ -301,12 +359,12 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &d.base))))
         goto done;
     d.by_team = team && d.base.filters[0].nvalues == 1;
-    if (!d.json && locfmt_open(i18n_code(ctx->lang), NULL, &d.lf, &err))
+    if (!d.json && !d.csv && locfmt_open(i18n_code(ctx->lang), NULL, &d.lf, &err))
         d.lf = NULL; /* numbers as data rather than nothing */
     if (d.json)
         fprintf(ctx->out, "{\"organisation\": %s, \"period\": {\"from\": \"%s\", \"to\": \"%s\"}, \"currency\": %s,\n",
                 kpi_json_string(store_org(st)->name, &a), from_text, to_text, kpi_json_string(snap->currency, &a));
-    else {
+    else if (!d.csv) {
         char last[11]; /* the period is [from, to): people read its last day */
         date_format_iso(d.days.to - 1, last);
         const char *org = team ? arena_printf(&a, _("%s, team %s"), store_org(st)->name, team) : store_org(st)->name;
@@ -314,7 +372,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                 d.lf ? locfmt_date(d.lf, last, &a) : last, snap->currency);
     }
     if (print_headline(&d, &err) || print_funnel(&d, &err) || print_leaders(&d, &err) || print_trend(&d, &err)) {
-        status = cli_fail(ctx, &err);
+        status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
         goto done;
     }
     if (d.json)

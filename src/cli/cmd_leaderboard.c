@@ -17,11 +17,23 @@ const cli_command cmd_leaderboard = {
              "\n"
              "Ranks the reps by a metric (default revenue_won) over the period (default this-month),\n"
              "with each rep's goal attainment for that metric and period, and their rank in the\n"
-             "previous period. Ties share a rank; reps without a value come last, unranked.\n"
+             "previous period. The best comes first: the highest value, or the lowest for metrics\n"
+             "where less is better (sales_cycle_days, deals_lost, stale_deals, costs); metrics with\n"
+             "parts rank by their main part (open_pipeline by amount). Ties share a rank (1, 2, 2, 4);\n"
+             "reps without a value come last, unranked.\n"
              "  --team T     only the reps of team T (several: T1|T2)\n"
              "  --limit N    the first N rows\n",
     .run = run,
 };
+
+/* The value that ranks (kpi_value_main) in data form, none_text without one. */
+static const char *main_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, const char *none_text,
+                             arena *a)
+{
+    kpi_value main = kpi_value_main(m, v);
+    const char *t = kpi_value_data_text(s, &main, a);
+    return t ? t : none_text;
+}
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
@@ -103,7 +115,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             fprintf(o, "%s\n  {\"rank\": %s, \"rep\": %s, \"value\": %s, \"attainment\": %s, \"previous_rank\": %s}",
                     i ? "," : "", rows[i].rank ? arena_printf(&a, "%d", rows[i].rank) : "null",
                     kpi_json_string(kpi_dim_label(snap, DIM_REP, rows[i].rep, &a), &a),
-                    rows[i].value.kind == KV_NULL ? "null" : kpi_value_data_text(snap, &rows[i].value, &a),
+                    main_text(snap, m, &rows[i].value, "null", &a),
                     rows[i].attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", rows[i].attainment.x) : "null",
                     rows[i].previous_rank ? arena_printf(&a, "%d", rows[i].previous_rank) : "null");
         }
@@ -125,7 +137,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             const char *name = kpi_dim_label(snap, DIM_REP, l->rep, &a);
             if (csv)
                 fprintf(o, "%s,%s,%s,%s,%s,%s\r\n", l->rank ? arena_printf(&a, "%d", l->rank) : "",
-                        kpi_csv_text(name, &a), l->value.kind == KV_NULL ? "" : kpi_value_data_text(snap, &l->value, &a),
+                        kpi_csv_text(name, &a), main_text(snap, m, &l->value, "", &a),
                         l->attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", l->attainment.x) : "",
                         l->previous_rank ? arena_printf(&a, "%d", l->previous_rank) : "", change);
             else

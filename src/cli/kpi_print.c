@@ -231,6 +231,40 @@ static const char *const *shown_parts(const kpi_metric *m)
     return parts ? parts : kpi_metric_unit(m) == UNIT_DAYS ? pair : NULL;
 }
 
+/* The JSON text and the nsub CSV cells of row i of column c for value v of
+ * metric: a pair as {median, mean} (nsub 2), parts as an object and one cell each,
+ * or a scalar (a pair by its median). */
+static void data_cells(column *c, const kpi_report *rep, const kpi_metric *metric, int i, const kpi_value *v,
+                       arena *a)
+{
+    const char *const *parts = kpi_metric_parts(metric);
+    const char **cells = &c->csv[(size_t)i * KPI_MAX_PARTS];
+    for (int k = 0; k < c->nsub; k++)
+        cells[k] = "";
+    if (v->kind == KV_PAIR && c->nsub == 2) {
+        cells[0] = real_text(v->median, a);
+        cells[1] = real_text(v->mean, a);
+        c->json[i] = arena_printf(a, "{\"median\": %s, \"mean\": %s}", cells[0], cells[1]);
+    } else if (parts && v->kind == KV_PARTS) {
+        char *obj = arena_strdup(a, "{");
+        for (int k = 0; k < c->nsub; k++) {
+            const char *d = part_data(rep->snap, metric, v, k, a);
+            cells[k] = d ? d : "";
+            obj = arena_printf(a, "%s%s%s: %s", obj, k ? ", " : "", json_quote(parts[k], a), d ? d : "null");
+        }
+        c->json[i] = arena_printf(a, "%s}", obj);
+    } else if (v->kind == KV_INT && kpi_metric_unit(metric) == UNIT_CLASS) {
+        cells[0] = class_letter(v);
+        c->json[i] = arena_printf(a, "\"%s\"", cells[0]);
+    } else {
+        kpi_value main = v->kind == KV_PAIR ? (kpi_value){.kind = KV_REAL, .x = v->median} : *v;
+        const char *d = scalar_data(rep->snap, &main, a);
+        if (c->nsub == 1)
+            cells[0] = d ? d : "";
+        c->json[i] = d ? d : "null";
+    }
+}
+
 /* Fills a metric column (with its CSV sub-columns) for every row. */
 static void metric_column(column *c, const kpi_report *rep, int m, locfmt *lf, arena *a)
 {
@@ -256,34 +290,13 @@ static void metric_column(column *c, const kpi_report *rep, int m, locfmt *lf, a
     for (int i = 0; i < r->nrows; i++) {
         const kpi_value *v = &r->rows[i].values[m];
         table_cells(rep->snap, metric, parts != NULL, v, &c->table[(size_t)i * KPI_MAX_PARTS], c->ntab, lf, a);
-        const char **cells = &c->csv[(size_t)i * KPI_MAX_PARTS];
-        if (v->kind == KV_PAIR) {
-            cells[0] = real_text(v->median, a);
-            cells[1] = real_text(v->mean, a);
-            c->json[i] = arena_printf(a, "{\"median\": %s, \"mean\": %s}", cells[0], cells[1]);
-        } else if (parts && v->kind == KV_PARTS) {
-            char *obj = arena_strdup(a, "{");
-            for (int k = 0; k < c->nsub; k++) {
-                const char *d = part_data(rep->snap, metric, v, k, a);
-                cells[k] = d ? d : "";
-                obj = arena_printf(a, "%s%s%s: %s", obj, k ? ", " : "", json_quote(parts[k], a), d ? d : "null");
-            }
-            c->json[i] = arena_printf(a, "%s}", obj);
-        } else if (v->kind == KV_INT && kpi_metric_unit(metric) == UNIT_CLASS) {
-            cells[0] = class_letter(v);
-            c->json[i] = arena_printf(a, "\"%s\"", cells[0]);
-        } else {
-            const char *d = scalar_data(rep->snap, v, a);
-            for (int k = 0; k < c->nsub; k++)
-                cells[k] = "";
-            if (c->nsub == 1)
-                cells[0] = d ? d : "";
-            c->json[i] = d ? d : "null";
-        }
+        data_cells(c, rep, metric, i, v, a);
     }
 }
 
-/* A scalar comparison column: kind 0 the other value, 1 change, 2 relative change / attainment. */
+/* A comparison column: kind 0 the other value (shaped as the metric: parts, or
+ * median and mean), 1 change, 2 relative change / attainment (pairs by their
+ * median; values with parts part by part). */
 static void compare_column(column *c, const kpi_report *rep, int m, int kind, locfmt *lf, arena *a)
 {
     const kpi_metric *metric = rep->query->metrics[m];
@@ -293,16 +306,17 @@ static void compare_column(column *c, const kpi_report *rep, int m, int kind, lo
     if (kind == 0 && rep->compare == KPI_COMPARE_YEAR)
         what = "year";
     c->name = arena_printf(a, "%s_%s", kpi_metric_name(metric), what);
-    c->nsub = 1;
-    c->subnames = arena_calloc(a, 1, sizeof *c->subnames);
-    c->subnames[0] = c->name;
-    /* the other value of a multi-part metric: one column per part */
-    const char *const *parts = kind == 0 ? shown_parts(metric) : NULL;
+    /* a multi-part metric: one column per part */
+    const char *const *parts = kind == 0 ? shown_parts(metric) : kpi_metric_parts(metric);
     const char *title = !strcmp(what, "year") ? _("a year before") : heading(what);
     c->ntab = 1;
     if (parts)
         for (c->ntab = 0; parts[c->ntab]; c->ntab++)
             ;
+    c->nsub = c->ntab;
+    c->subnames = arena_calloc(a, (size_t)c->nsub, sizeof *c->subnames);
+    for (int k = 0; k < c->nsub; k++)
+        c->subnames[k] = parts ? arena_printf(a, "%s_%s", c->name, parts[k]) : c->name;
     c->tabnames = arena_calloc(a, (size_t)c->ntab, sizeof *c->tabnames);
     for (int k = 0; k < c->ntab; k++)
         c->tabnames[k] = parts ? arena_printf(a, "%s %s %s", kpi_metric_name(metric), heading(parts[k]), title)
@@ -314,10 +328,14 @@ static void compare_column(column *c, const kpi_report *rep, int m, int kind, lo
         kpi_value v = kind == 0 ? *other : kind == 1 ? kpi_change(cur, other) : kpi_change_relative(cur, other);
         if (kind == 2 && goal && v.kind == KV_REAL)
             v.x += 1.0; /* attainment = actual / target = 1 + relative change */
-        const char *d = scalar_data(rep->snap, &v, a);
-        c->json[i] = d ? d : "null";
-        c->csv[(size_t)i * KPI_MAX_PARTS] = d ? d : "";
         const char **tab = &c->table[(size_t)i * KPI_MAX_PARTS];
+        if (kind == 2 && v.kind == KV_REAL) {
+            const char *d = scalar_data(rep->snap, &v, a);
+            c->json[i] = d ? d : "null";
+            c->csv[(size_t)i * KPI_MAX_PARTS] = d ? d : "";
+        } else {
+            data_cells(c, rep, metric, i, &v, a);
+        }
         if (parts)
             table_cells(rep->snap, metric, kpi_metric_parts(metric) != NULL, &v, tab, c->ntab, lf, a);
         else if (v.kind == KV_NULL)

@@ -75,6 +75,15 @@ kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part);
 int kpi_metric_required_dim(const kpi_metric *m);
 /* 1 for metrics measured at an instant (kpi_query.as_of) rather than over the period. */
 int kpi_metric_is_instant(const kpi_metric *m);
+/* 1 when less is better (sales_cycle_days, deals_lost, stale_deals, costs ...):
+ * rankings and --sort put the smallest value first. */
+int kpi_metric_lower_is_better(const kpi_metric *m);
+/* 1 for counts and sums (deals_won, revenue_won, open_pipeline): a group with no
+ * facts has 0, not null. Rates, averages, medians and derived metrics are not. */
+int kpi_metric_is_additive(const kpi_metric *m);
+/* The index of the part of a multi-part metric that stands for it when ranking,
+ * sorting and comparing (open_pipeline: amount; goal_pacing: pacing); 0 otherwise. */
+int kpi_metric_main_part(const kpi_metric *m);
 
 /* 1 when the metric has a reference SQL of its own (goal metrics are computed from
  * other metrics and are checked through them). */
@@ -128,6 +137,15 @@ static inline int kpi_unit_is_real(kpi_unit u)
 {
     return u == UNIT_RATE || u == UNIT_DAYS || u == UNIT_HOURS || u == UNIT_MINUTES;
 }
+
+/* The scalar that stands for v: v itself for KV_INT, KV_MONEY and KV_REAL; the
+ * median of a pair (the headline of METRICS.md); the main part of a KV_PARTS
+ * value as KV_INT, KV_MONEY or KV_REAL by its unit (KV_NULL when that part has no
+ * value); KV_NULL for KV_NULL. */
+kpi_value kpi_value_main(const kpi_metric *m, const kpi_value *v);
+/* Orders two values of metric m best first: the metric's direction, nulls last.
+ * <0 when a ranks before b, 0 when they tie. */
+int kpi_value_cmp_best(const kpi_metric *m, const kpi_value *a, const kpi_value *b);
 
 typedef struct {
     int32_t key[KPI_MAX_BY]; /* dimension values (index, code or time bucket), SNAP_NONE for none */

@@ -238,6 +238,13 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
 int32_t eng_open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d);
 int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r);
 emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* The target of the goals of metric_name for scope (GOAL_ORG, GOAL_TEAM, GOAL_REP),
+ * who (team or user index; -1 for the organisation) and exactly the days
+ * [from, to): the sum of the goals set for it (two goals add up); a team without
+ * a goal of its own has the sum of its reps' goals (reps by their current team).
+ * Returns 1 with *target set, 0 when there is none. */
+int eng_goal_target(const snapshot *s, const char *metric_name, enum goal_scope scope, int32_t who, int32_t from,
+                    int32_t to, int64_t *target);
 emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d);

@@ -6,30 +6,12 @@
 
 #include "metrics/compare.h"
 
-static double sort_value(const kpi_value *v)
-{
-    switch (v->kind) {
-    case KV_INT:
-    case KV_MONEY:
-        return (double)v->i;
-    case KV_REAL:
-        return v->x;
-    case KV_PAIR:
-        return v->median;
-    default:
-        return 0;
-    }
-}
-
-static int cmp_leaders(const void *x, const void *y)
+static int cmp_leaders(const void *x, const void *y, void *arg)
 {
     const kpi_leader *a = x, *b = y;
-    int an = a->value.kind == KV_NULL, bn = b->value.kind == KV_NULL;
-    if (an != bn)
-        return an - bn;
-    double va = sort_value(&a->value), vb = sort_value(&b->value);
-    if (va != vb)
-        return va > vb ? -1 : 1;
+    int order = kpi_value_cmp_best(arg, &a->value, &b->value);
+    if (order)
+        return order;
     return (a->rep > b->rep) - (a->rep < b->rep);
 }
 
@@ -51,11 +33,11 @@ static emb_code ranked(const snapshot *s, const kpi_metric *m, const kpi_query *
         return emb_err_set(err, EMB_NOMEM, "out of memory");
     for (int i = 0; i < r.nrows; i++)
         l[i] = (kpi_leader){.rep = r.rows[i].key[0], .value = r.rows[i].values[0]};
-    qsort(l, (size_t)r.nrows, sizeof *l, cmp_leaders);
+    qsort_r(l, (size_t)r.nrows, sizeof *l, cmp_leaders, (void *)m);
     for (int i = 0; i < r.nrows; i++) {
-        if (l[i].value.kind == KV_NULL)
+        if (kpi_value_main(m, &l[i].value).kind == KV_NULL)
             l[i].rank = 0;
-        else if (i > 0 && l[i - 1].value.kind != KV_NULL && sort_value(&l[i - 1].value) == sort_value(&l[i].value))
+        else if (i > 0 && !kpi_value_cmp_best(m, &l[i - 1].value, &l[i].value))
             l[i].rank = l[i - 1].rank;
         else
             l[i].rank = i + 1;
@@ -65,11 +47,17 @@ static emb_code ranked(const snapshot *s, const kpi_metric *m, const kpi_query *
     return EMB_OK;
 }
 
+int kpi_leaderboard_accepts(const kpi_metric *m)
+{
+    return kpi_metric_has_dim(m, DIM_REP) && kpi_metric_required_dim(m) < 0;
+}
+
 emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query *q, period_range days, arena *a,
                          kpi_leader **out, int *n, emb_err *err)
 {
-    if (kpi_metric_parts(m) || !kpi_metric_has_dim(m, DIM_REP))
-        return emb_err_set(err, EMB_USAGE, "reps cannot be ranked by '%s'", kpi_metric_name(m));
+    if (!kpi_leaderboard_accepts(m))
+        return emb_err_set(err, EMB_USAGE, "reps cannot be ranked by '%s': it is not computed per rep; "
+                                           "see `embudo kpi --list`", kpi_metric_name(m));
     emb_code rc = ranked(s, m, q, a, out, n, err);
     if (rc)
         return rc;
@@ -103,7 +91,8 @@ emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query
         return rc;
     for (int i = 0; i < *n; i++) {
         kpi_leader *l = &(*out)[i];
-        kpi_value rel = kpi_change_relative(&l->value, &goals[i]);
+        kpi_value main = kpi_value_main(m, &l->value);
+        kpi_value rel = kpi_change_relative(&main, &goals[i]);
         l->attainment = rel.kind == KV_REAL ? (kpi_value){.kind = KV_REAL, .x = rel.x + 1.0} : rel;
         for (int k = 0; k < nbefore; k++)
             if (before[k].rep == l->rep)

@@ -10,7 +10,9 @@
  *   elapsed_share = elapsed business days / business days of the period
  *   pacing = actual / (target x elapsed_share);  projected = actual / elapsed_share
  *   needed_per_day = (target - actual) / remaining business days (null when none remain)
- * Goal metrics must be counts or money.
+ * Goal metrics must be counts or money. A team without a goal of its own has
+ * the sum of its reps' goals (eng_goal_target). Once the goal is met nothing more
+ * is needed: needed_per_day is never negative.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,30 +68,43 @@ emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result
     int64_t today = tz_local_day(s->zone, q->as_of);
     int64_t elapsed = business_days(from, today + 1 < to ? today + 1 : to);
     int64_t total = business_days(from, to);
-    for (size_t g = 0; g < s->goals.n && !rc; g++) {
-        const snap_goals *gl = &s->goals;
-        if (gl->scope[g] != scope || gl->from[g] != from || gl->to[g] != to ||
-            strcmp(snap_text(&s->metrics, gl->metric[g]), metric_name))
+    const snap_goals *gl = &s->goals;
+    for (size_t g = 0; g < gl->n && !rc; g++) {
+        /* Each scope with a goal of these days, once: a team's own goals, or (rolled
+         * up) its reps'. */
+        if (gl->from[g] != from || gl->to[g] != to || strcmp(snap_text(&s->metrics, gl->metric[g]), metric_name))
             continue;
-        int32_t key[KPI_MAX_BY] = {scope == GOAL_REP ? gl->rep[g] : gl->team[g]};
+        int32_t who = -1;
+        if (scope == GOAL_REP && gl->scope[g] == GOAL_REP)
+            who = gl->rep[g];
+        else if (scope == GOAL_TEAM && gl->scope[g] == GOAL_TEAM)
+            who = gl->team[g];
+        else if (scope == GOAL_TEAM && gl->scope[g] == GOAL_REP && gl->rep[g] >= 0)
+            who = s->users.team[gl->rep[g]];
+        else if (scope != GOAL_ORG || gl->scope[g] != GOAL_ORG)
+            continue;
+        if (scope != GOAL_ORG && who < 0)
+            continue;
+        int32_t key[KPI_MAX_BY] = {who};
         if (scope != GOAL_ORG && q->nfilters) { /* a filter on rep or team keeps only its goals */
             int pass = 1;
-            for (int f = 0; f < q->nfilters && pass; f++) {
-                if (q->filters[f].dim != q->by[0])
-                    continue;
-                pass = 0;
-                for (int k = 0; k < q->filters[f].nvalues && !pass; k++)
-                    pass = q->filters[f].values[k] == key[0];
-            }
+            for (int f = 0; f < q->nfilters && pass; f++)
+                if (q->filters[f].dim == q->by[0])
+                    pass = eng_filter_has(&q->filters[f], key[0]);
             if (!pass)
                 continue;
         }
+        if (eng_group_find(&out->groups, key))
+            continue;
+        int64_t target;
+        if (!eng_goal_target(s, metric_name, scope, who, (int32_t)from, (int32_t)to, &target))
+            continue;
         goal_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
             rc = emb_err_set(err, EMB_NOMEM, "out of memory");
             break;
         }
-        acc->target += gl->target[g]; /* two goals for the same scope and period add up */
+        acc->target = target;
         acc->elapsed = elapsed;
         acc->total = total;
         acc->actual = 0;
@@ -130,8 +145,41 @@ emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t g, k
     }
     int64_t remaining = c->total - c->elapsed;
     if (remaining > 0)
-        out->part[5] = fx_div_round(c->target - c->actual, remaining);
+        out->part[5] = c->actual >= c->target ? 0 : fx_div_round(c->target - c->actual, remaining);
     else
         out->part_null |= 1u << 5;
     return EMB_OK;
+}
+
+int eng_goal_target(const snapshot *s, const char *metric_name, enum goal_scope scope, int32_t who, int32_t from,
+                    int32_t to, int64_t *target)
+{
+    const snap_goals *gl = &s->goals;
+    /* The goals of exactly these days: they are sorted by (from, to). */
+    size_t lo = 0, hi = gl->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (gl->from[mid] < from || (gl->from[mid] == from && gl->to[mid] < to))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int own = 0, reps = 0;
+    int64_t own_sum = 0, reps_sum = 0;
+    for (size_t g = lo; g < gl->n && gl->from[g] == from && gl->to[g] == to; g++) {
+        if (strcmp(snap_text(&s->metrics, gl->metric[g]), metric_name))
+            continue;
+        int32_t gwho = gl->scope[g] == GOAL_REP ? gl->rep[g] : gl->scope[g] == GOAL_TEAM ? gl->team[g] : -1;
+        if (gl->scope[g] == scope && gwho == who) {
+            own = 1;
+            own_sum += gl->target[g];
+        } else if (scope == GOAL_TEAM && gl->scope[g] == GOAL_REP && gwho >= 0 && s->users.team[gwho] == who) {
+            reps = 1;
+            reps_sum += gl->target[g];
+        }
+    }
+    if (!own && !reps)
+        return 0;
+    *target = own ? own_sum : reps_sum;
+    return 1;
 }

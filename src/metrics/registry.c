@@ -170,7 +170,7 @@ static const struct kpi_metric metrics[] = {
      .description_en = "deals won in the period (by close date)",
      .description_es = "oportunidades ganadas en el periodo (por fecha de cierre)",
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = WON_COUNT},
-    {.id = M_DEALS_LOST, .name = "deals_lost", .unit = UNIT_COUNT, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+    {.id = M_DEALS_LOST, .name = "deals_lost", .lower_better = 1, .unit = UNIT_COUNT, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "deals lost in the period (by close date)",
      .description_es = "oportunidades perdidas en el periodo (por fecha de cierre)",
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_agg = "count(*) FILTER (WHERE status = 'lost')"},
@@ -183,19 +183,19 @@ static const struct kpi_metric metrics[] = {
      .description_es = "ganadas / (ganadas + perdidas) de las cerradas en el periodo; las abiertas no cuentan",
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS,
      .sql_agg = "CAST(" WON_COUNT " AS REAL) / nullif(count(*), 0)"},
-    {.id = M_AVG_DEAL_SIZE, .name = "avg_deal_size", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+    {.id = M_AVG_DEAL_SIZE, .name = "avg_deal_size", .average = 1, .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .description_en = "revenue_won / deals_won, rounded half away from zero to the minor unit",
      .description_es = "ingresos ganados / oportunidades ganadas, redondeado a céntimos",
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS,
      .sql_agg = "CASE WHEN " WON_COUNT " = 0 THEN NULL WHEN " WON_SUM " >= 0 THEN (2 * " WON_SUM " + " WON_COUNT
                 ") / (2 * " WON_COUNT ") ELSE -((-2 * " WON_SUM " + " WON_COUNT ") / (2 * " WON_COUNT ")) END"},
-    {.id = M_SALES_CYCLE_DAYS, .name = "sales_cycle_days", .unit = UNIT_DAYS, .family = FAM_CLOSED,
+    {.id = M_SALES_CYCLE_DAYS, .name = "sales_cycle_days", .lower_better = 1, .unit = UNIT_DAYS, .family = FAM_CLOSED,
      .dims = DEAL_DIMS,
      .description_en = "days from creation to close of deals won in the period: median (headline) and mean",
      .description_es = "días desde la creación hasta el cierre de las ganadas en el periodo: mediana y media",
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS, .sql_value = "closed - created",
      .sql_value_rows = "status = 'won'"},
-    {.id = M_LOST_CYCLE_DAYS, .name = "lost_cycle_days", .unit = UNIT_DAYS, .family = FAM_CLOSED,
+    {.id = M_LOST_CYCLE_DAYS, .name = "lost_cycle_days", .lower_better = 1, .unit = UNIT_DAYS, .family = FAM_CLOSED,
      .dims = DEAL_DIMS,
      .description_en = "days from creation to close of deals lost in the period: median and mean",
      .description_es = "días desde la creación hasta el cierre de las perdidas en el periodo: mediana y media",
@@ -207,7 +207,7 @@ static const struct kpi_metric metrics[] = {
      .description_es = "líneas de pedidos con fecha en el periodo: cantidad x precio x (1 - descuento), cada línea "
                        "redondeada al céntimo",
      .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1", .sql_agg = "coalesce(sum(net_rc), 0)"},
-    {.id = M_COGS, .name = "cogs", .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
+    {.id = M_COGS, .name = "cogs", .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
      .description_en = "cost of the goods sold: quantity x unit cost as recorded on each line (lines without a "
                        "cost are left out; null when none has one)",
      .description_es = "coste de lo vendido: cantidad x coste unitario registrado en cada línea",
@@ -228,14 +228,14 @@ static const struct kpi_metric metrics[] = {
      .description_en = "orders dated in the period (with at least one line); by product: orders containing it",
      .description_es = "pedidos con fecha en el periodo (con al menos una línea)",
      .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1", .sql_agg = "count(DISTINCT order_id)"},
-    {.id = M_AVG_ORDER_VALUE, .name = "avg_order_value", .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
+    {.id = M_AVG_ORDER_VALUE, .name = "avg_order_value", .average = 1, .unit = UNIT_MONEY, .family = FAM_LINES, .dims = LINE_DIMS,
      .description_en = "revenue / orders, rounded half away from zero to the minor unit",
      .description_es = "ingresos / pedidos, redondeado al céntimo",
      .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
      .sql_agg = "CASE WHEN sum(net_rc) >= 0 THEN (2 * sum(net_rc) + count(DISTINCT order_id)) / "
                 "(2 * count(DISTINCT order_id)) ELSE -((-2 * sum(net_rc) + count(DISTINCT order_id)) / "
                 "(2 * count(DISTINCT order_id))) END"},
-    {.id = M_OPEN_PIPELINE, .name = "open_pipeline", .unit = UNIT_MONEY, .family = FAM_OPEN_AT, .dims = OPEN_DIMS,
+    {.id = M_OPEN_PIPELINE, .name = "open_pipeline", .main_part = 1, .unit = UNIT_MONEY, .family = FAM_OPEN_AT, .dims = OPEN_DIMS,
      .instant = 1, .parts = open_parts, .part_units = open_units,
      .description_en = "deals open at the instant (--as-of, default the end of the period or now): count and sum "
                        "of amounts, each with the stage, amount and owner it had then",
@@ -250,7 +250,7 @@ static const struct kpi_metric metrics[] = {
      .sql_from = OPEN_AT_FROM, .sql_rows = "1",
      .sql_agg = "CASE WHEN count(*) = 0 THEN 0 WHEN sum(amount_rc * prob) >= 0 THEN (sum(amount_rc * prob) + 5000) / 10000 "
                 "ELSE -((-sum(amount_rc * prob) + 5000) / 10000) END"},
-    {.id = M_PIPELINE_WATERFALL, .name = "pipeline_waterfall", .unit = UNIT_MONEY, .family = FAM_WATERFALL,
+    {.id = M_PIPELINE_WATERFALL, .name = "pipeline_waterfall", .main_part = 7, .unit = UNIT_MONEY, .family = FAM_WATERFALL,
      .dims = WATERFALL_DIMS, .parts = waterfall_parts, .part_units = waterfall_units,
      .description_en = "open pipeline at the start of the period + created + reopened + increases - decreases - won "
                        "- lost = open pipeline at its end, to the cent",
@@ -277,7 +277,7 @@ static const struct kpi_metric metrics[] = {
                        "conversion; null for the last stage",
      .description_es = "alcanzadas(etapa siguiente) / alcanzadas(etapa); la fuga es 1 - conversión",
      .sql_from = FUNNEL_FROM, .sql_event = "created", .sql_rows = "1", .sql_agg = "count(*)"},
-    {.id = M_TIME_IN_STAGE, .name = "time_in_stage", .unit = UNIT_DAYS, .family = FAM_STAGE_EXITS,
+    {.id = M_TIME_IN_STAGE, .name = "time_in_stage", .lower_better = 1, .unit = UNIT_DAYS, .family = FAM_STAGE_EXITS,
      .dims = DEAL_DIMS,
      .description_en = "for the stage exits in the period: days spent in the stage, median and mean",
      .description_es = "para las salidas de etapa del periodo: días en la etapa, mediana y media",
@@ -301,7 +301,7 @@ static const struct kpi_metric metrics[] = {
                        "venta ganada",
      .sql_from = "ref_leads", .sql_event = "created", .sql_rows = "1",
      .sql_agg = "avg(converted), avg(won)"},
-    {.id = M_LEAD_RESPONSE_TIME, .name = "lead_response_time", .unit = UNIT_HOURS, .family = FAM_LEADS,
+    {.id = M_LEAD_RESPONSE_TIME, .name = "lead_response_time", .lower_better = 1, .unit = UNIT_HOURS, .family = FAM_LEADS,
      .dims = LEAD_DIMS, .parts = response_parts, .part_units = response_units,
      .description_en = "first completed call, email or meeting minus lead creation: median and 90th percentile "
                        "(hours) of the leads touched, and the share of all leads answered within 1 h",
@@ -320,7 +320,7 @@ static const struct kpi_metric metrics[] = {
      .description_es = "actividades (llamadas, correos, reuniones, tareas, notas), las hechas por su fecha de "
                        "realización, las pendientes por su vencimiento",
      .sql_from = "ref_acts", .sql_event = ACT_TIME, .sql_rows = "1", .sql_agg = "count(*)"},
-    {.id = M_MEETINGS, .name = "meetings", .unit = UNIT_COUNT, .family = FAM_ACT_TIME, .dims = ACT_DIMS,
+    {.id = M_MEETINGS, .name = "meetings", .main_part = 1, .unit = UNIT_COUNT, .family = FAM_ACT_TIME, .dims = ACT_DIMS,
      .parts = meeting_parts, .part_units = four_counts,
      .description_en = "meetings in the period by outcome: scheduled, held, cancelled by the customer, rejected",
      .description_es = "reuniones del periodo por resultado: programadas, celebradas, canceladas, rechazadas",
@@ -376,7 +376,7 @@ static const struct kpi_metric metrics[] = {
      .description_es = "tareas con vencimiento en el periodo hechas a tiempo / tareas que vencían",
      .sql_from = "ref_acts", .sql_event = "due", .sql_rows = "activity_type = 'task'",
      .sql_agg = "CAST(count(*) FILTER (WHERE done IS NOT NULL AND done <= due) AS REAL) / count(*)"},
-    {.id = M_OVERDUE_TASKS, .name = "overdue_tasks", .unit = UNIT_COUNT, .family = FAM_ACT_OVERDUE,
+    {.id = M_OVERDUE_TASKS, .name = "overdue_tasks", .lower_better = 1, .unit = UNIT_COUNT, .family = FAM_ACT_OVERDUE,
      .dims = ACT_DIMS_NO_TIME, .instant = 1,
      .description_en = "tasks still open and past their due time at the instant (--as-of)",
      .description_es = "tareas abiertas y vencidas en el instante (--as-of)",
@@ -394,20 +394,20 @@ static const struct kpi_metric metrics[] = {
      .description_en = "actual / target of the goals of --goal-metric (default revenue_won) for exactly this period, "
                        "per organisation, rep (--by rep) or team (--by team)",
      .description_es = "real / objetivo de los objetivos de --goal-metric (por defecto revenue_won) del periodo"},
-    {.id = M_GOAL_PACING, .name = "goal_pacing", .unit = UNIT_RATE, .family = FAM_GOALS, .dims = GOAL_DIMS,
+    {.id = M_GOAL_PACING, .name = "goal_pacing", .main_part = 3, .unit = UNIT_RATE, .family = FAM_GOALS, .dims = GOAL_DIMS,
      .parts = pacing_parts, .part_units = pacing_units,
      .description_en = "goal progress on business days: target, actual so far, elapsed share, pacing = actual / "
                        "(target x elapsed share), projected end, needed per remaining business day",
      .description_es = "avance del objetivo en días laborables: objetivo, real, parte transcurrida, ritmo, "
                        "proyección al final y necesario por día laborable restante"},
-    {.id = M_LOST_REASONS, .name = "lost_reasons", .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
+    {.id = M_LOST_REASONS, .name = "lost_reasons", .main_part = 1, .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_CLOSED, .dims = DEAL_DIMS,
      .parts = lost_parts, .part_units = lost_units,
      .description_en = "deals lost in the period and their amounts; use --by lost_reason",
      .description_es = "oportunidades perdidas en el periodo y sus importes; con --by lost_reason",
      .sql_from = "ref_deals", .sql_event = "closed", .sql_rows = CLOSED_ROWS,
      .sql_agg = "count(*) FILTER (WHERE status = 'lost'), "
                 "coalesce(sum(amount_rc) FILTER (WHERE status = 'lost'), 0)"},
-    {.id = M_STALE_DEALS, .name = "stale_deals", .unit = UNIT_MONEY, .family = FAM_STALE, .dims = OPEN_DIMS,
+    {.id = M_STALE_DEALS, .name = "stale_deals", .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_STALE, .dims = OPEN_DIMS,
      .instant = 1, .parts = lost_parts, .part_units = lost_units,
      .description_en = "deals open at the instant with no activity completed in the 14 days before it, or none "
                        "scheduled from it on: count and amount",
@@ -418,7 +418,7 @@ static const struct kpi_metric metrics[] = {
                  "AND x.done <= ?3 AND x.done > ?3 - 1209600) OR NOT EXISTS (SELECT 1 FROM activities x "
                  "WHERE x.deal_id = ref_open.id AND x.due >= ?3 AND (x.done IS NULL OR x.done > ?3))",
      .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
-    {.id = M_SLIPPED_DEALS, .name = "slipped_deals", .unit = UNIT_MONEY, .family = FAM_SLIPPED,
+    {.id = M_SLIPPED_DEALS, .name = "slipped_deals", .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_SLIPPED,
      .dims = DEAL_DIMS & ~((1u << DIM_DAY) | (1u << DIM_WEEK) | (1u << DIM_MONTH) | (1u << DIM_QUARTER) |
                            (1u << DIM_YEAR)),
      .parts = lost_parts, .part_units = lost_units,
@@ -430,7 +430,7 @@ static const struct kpi_metric metrics[] = {
                  "(ORDER BY h.at, h.id) AS pec FROM deal_history h WHERE h.deal_id = ref_deals.id) x "
                  "WHERE x.pec >= emb_local_date(?1) AND x.pec < emb_local_date(?2) AND x.ec >= emb_local_date(?2))",
      .sql_agg = "count(*), coalesce(sum(amount_rc), 0)"},
-    {.id = M_PIPELINE_EXPECTED, .name = "pipeline_expected", .unit = UNIT_MONEY, .family = FAM_OPEN_AT,
+    {.id = M_PIPELINE_EXPECTED, .name = "pipeline_expected", .main_part = 1, .unit = UNIT_MONEY, .family = FAM_OPEN_AT,
      .dims = OPEN_DIMS, .instant = 1, .parts = open_parts, .part_units = open_units,
      .description_en = "deals open at the instant whose expected close date (as it was then) falls in the period: "
                        "count and amount",
@@ -465,14 +465,14 @@ static const struct kpi_metric metrics[] = {
      .description_en = "accounts whose first won deal closes in the period",
      .description_es = "cuentas cuya primera venta ganada se cierra en el periodo",
      .sql_from = NEW_CUSTOMERS_FROM, .sql_event = "first_won", .sql_rows = "1", .sql_agg = "count(*)"},
-    {.id = M_COST_PER_LEAD, .name = "cost_per_lead", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+    {.id = M_COST_PER_LEAD, .name = "cost_per_lead", .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_DERIVED,
      .dims = 1u << DIM_SOURCE,
      .description_en = "marketing_spend / leads_created; by source, the spend of that channel per lead from it",
      .description_es = "gasto de marketing / leads creados; por origen, el gasto de ese canal por lead"},
-    {.id = M_CAC, .name = "cac", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+    {.id = M_CAC, .name = "cac", .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_DERIVED,
      .description_en = "customer acquisition cost: (marketing_spend + sales_spend) / new_customers",
      .description_es = "coste de adquisición de clientes: (gasto de marketing + comercial) / clientes nuevos"},
-    {.id = M_COST_PER_SALE, .name = "cost_per_sale", .unit = UNIT_MONEY, .family = FAM_DERIVED,
+    {.id = M_COST_PER_SALE, .name = "cost_per_sale", .lower_better = 1, .unit = UNIT_MONEY, .family = FAM_DERIVED,
      .description_en = "sales_spend / deals_won", .description_es = "gasto comercial / oportunidades ganadas"},
     {.id = M_SALES_ROI, .name = "sales_roi", .unit = UNIT_RATE, .family = FAM_DERIVED,
      .description_en = "(gross_profit - sales_spend) / sales_spend", .description_es =
@@ -480,13 +480,13 @@ static const struct kpi_metric metrics[] = {
     {.id = M_UNITS, .name = "units", .unit = UNIT_COUNT, .family = FAM_LINES, .dims = LINE_DIMS,
      .description_en = "units sold on the order lines of the period", .description_es = "unidades vendidas",
      .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1", .sql_agg = "coalesce(sum(quantity), 0)"},
-    {.id = M_AVG_SELLING_PRICE, .name = "avg_selling_price", .unit = UNIT_MONEY, .family = FAM_LINES,
+    {.id = M_AVG_SELLING_PRICE, .name = "avg_selling_price", .average = 1, .unit = UNIT_MONEY, .family = FAM_LINES,
      .dims = LINE_DIMS, .description_en = "revenue / units, rounded half away from zero to the cent",
      .description_es = "ingresos / unidades",
      .sql_from = "ref_lines", .sql_event = "ordered", .sql_rows = "1",
      .sql_agg = "CASE WHEN sum(quantity) = 0 THEN NULL WHEN sum(net_rc) >= 0 THEN (2 * sum(net_rc) + sum(quantity)) "
                 "/ (2 * sum(quantity)) ELSE -((-2 * sum(net_rc) + sum(quantity)) / (2 * sum(quantity))) END"},
-    {.id = M_AVG_DISCOUNT, .name = "avg_discount", .unit = UNIT_RATE, .family = FAM_LINES, .dims = LINE_DIMS,
+    {.id = M_AVG_DISCOUNT, .name = "avg_discount", .lower_better = 1, .unit = UNIT_RATE, .family = FAM_LINES, .dims = LINE_DIMS,
      .description_en = "1 - net / (quantity x unit price) over the lines with a unit price: the discount weighted "
                        "by value",
      .description_es = "1 - neto / (cantidad x precio) en las líneas con precio: descuento ponderado por valor",
@@ -560,6 +560,48 @@ kpi_unit kpi_metric_part_unit(const kpi_metric *m, int part) { return m->part_un
 int kpi_metric_has_reference(const kpi_metric *m) { return m->sql_from != NULL; }
 int kpi_metric_is_derived(const kpi_metric *m) { return m->family == FAM_DERIVED; }
 int kpi_metric_is_instant(const kpi_metric *m) { return m->instant; }
+int kpi_metric_lower_is_better(const kpi_metric *m) { return m->lower_better; }
+int kpi_metric_is_additive(const kpi_metric *m)
+{
+    return (m->unit == UNIT_COUNT || m->unit == UNIT_MONEY) && !m->average && m->family != FAM_DERIVED &&
+           m->family != FAM_GOALS;
+}
+int kpi_metric_main_part(const kpi_metric *m) { return m->parts ? m->main_part : 0; }
+
+kpi_value kpi_value_main(const kpi_metric *m, const kpi_value *v)
+{
+    switch (v->kind) {
+    case KV_PAIR:
+        return (kpi_value){.kind = KV_REAL, .x = v->median};
+    case KV_PARTS: {
+        int k = kpi_metric_main_part(m);
+        if (!m->parts || (v->part_null >> k & 1))
+            return (kpi_value){.kind = KV_NULL};
+        kpi_unit u = v->has_part_units ? v->part_unit[k] : kpi_metric_part_unit(m, k);
+        if (kpi_unit_is_real(u))
+            return (kpi_value){.kind = KV_REAL, .x = v->xpart[k]};
+        return (kpi_value){.kind = u == UNIT_MONEY ? KV_MONEY : KV_INT, .i = v->part[k]};
+    }
+    default:
+        return *v;
+    }
+}
+
+int kpi_value_cmp_best(const kpi_metric *m, const kpi_value *a, const kpi_value *b)
+{
+    kpi_value x = kpi_value_main(m, a), y = kpi_value_main(m, b);
+    int xn = x.kind == KV_NULL, yn = y.kind == KV_NULL;
+    if (xn || yn)
+        return xn - yn;
+    int order;
+    if (x.kind == KV_REAL || y.kind == KV_REAL) {
+        double dx = x.kind == KV_REAL ? x.x : (double)x.i, dy = y.kind == KV_REAL ? y.x : (double)y.i;
+        order = (dx > dy) - (dx < dy);
+    } else {
+        order = (x.i > y.i) - (x.i < y.i);
+    }
+    return m->lower_better ? order : -order;
+}
 int kpi_metric_required_dim(const kpi_metric *m)
 {
     return m->by_stage ? DIM_STAGE : m->by_account ? DIM_ACCOUNT : -1;

@@ -92,6 +92,9 @@ struct kpi_metric {
                                    expression per part, comma-separated */
     const kpi_unit *part_units;
     int instant;                /* measured at kpi_query.as_of (sql: ?3), not over the period */
+    int average;                /* a money or count value that is a mean, not a sum */
+    int lower_better;           /* less is better (cycle times, costs, losses): ranked ascending */
+    int main_part;              /* KV_PARTS: the part that ranks and sorts (kpi_value_main) */
     int by_stage;               /* must be broken down by stage; sql_agg is then the count of
                                    a funnel whose conversion reference.c derives */
     int by_account;             /* must be broken down by account */
