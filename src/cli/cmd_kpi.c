@@ -1,4 +1,5 @@
 /* cmd_kpi.c - `embudo kpi`: metrics for a period, by dimensions, with filters. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,8 +9,11 @@
 #include "metrics/engine.h"
 #include "cli/kpi_args.h"
 #include "cli/kpi_print.h"
+#include "cli/output.h"
 #include "metrics/compare.h"
+#include "metrics/kpi_records.h"
 #include "metrics/snapshot.h"
+#include "store/records.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
@@ -18,13 +22,14 @@ const cli_command cmd_kpi = {
     .summary = "compute sales metrics (win rate, revenue won, ...) by rep, team, product, period",
     .usage = "usage: embudo kpi NAME[,NAME...] [--period P | --from DATE --to DATE] [--by DIM[,DIM]]\n"
              "                  [--where DIM=VALUE[|VALUE...],...] [--series day|week|month|quarter|year]\n"
-             "                  [--format table|json|csv]\n"
+             "                  [--sort [-]METRIC] [--limit N] [--format table|json|csv]\n"
              "       embudo kpi --list\n"
              "\n"
              "Computes metrics (see `embudo kpi --list` and docs/metrics.md) over the period:\n"
              "  --period P     2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1,\n"
-             "                 today, this-month, last-month, this-quarter, last-quarter, ytd, all\n"
-             "                 (default: this-month), in the organisation's time zone\n"
+             "                 today, this-month, last-month, next-month, this-quarter, last-quarter,\n"
+             "                 next-quarter, last-30-days, ytd, a range (2017..2018, 2017-01..2017-06),\n"
+             "                 all (default: this-month), in the organisation's time zone\n"
              "  --from, --to   explicit days; the period is [from, to): --to is the first day left out\n"
              "  --by DIMS      break down by rep, team, account, segment, industry, region, source,\n"
              "                 stage, pipeline, product, category, lost_reason, day, week, month,\n"
@@ -39,6 +44,15 @@ const cli_command cmd_kpi = {
              "                 the change and the relative change (attainment for goals)\n"
              "  --goal-metric M the metric whose goals goal_attainment and goal_pacing follow\n"
              "                 (default revenue_won)\n"
+             "  --sort [-]M    rows by metric M (one of those computed), ascending, or descending\n"
+             "                 with '-'; pairs by their median, metrics with parts by their main part;\n"
+             "                 rows without a value last (default: by the dimensions' labels)\n"
+             "  --limit N      the first N rows (after --sort)\n"
+             "  --records      instead of the number, the deals behind it (one metric; with its\n"
+             "                 --by, --where, --period and --as-of): deals_created, deals_won,\n"
+             "                 deals_lost, revenue_won, win_rate, avg_deal_size, sales_cycle_days,\n"
+             "                 lost_cycle_days, lost_reasons, open_pipeline, weighted_pipeline,\n"
+             "                 stale_deals\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
              "denominator gives null. Money is in the reporting currency.\n",
     .run = run,
@@ -154,10 +168,66 @@ static void sort_rows(const snapshot *s, const kpi_query *q, kpi_result *r, kpi_
         *other = cmp;
 }
 
+/* Orders rows by the value of one metric (kpi_value_main), nulls last, ties in
+ * their current order. */
+typedef struct {
+    const kpi_metric *metric;
+    int column, descending;
+    const kpi_row *rows;
+} value_sort;
+
+static int cmp_by_value(const void *x, const void *y, void *arg)
+{
+    const value_sort *c = arg;
+    int i = *(const int *)x, j = *(const int *)y;
+    kpi_value a = kpi_value_main(c->metric, &c->rows[i].values[c->column]);
+    kpi_value b = kpi_value_main(c->metric, &c->rows[j].values[c->column]);
+    int an = a.kind == KV_NULL, bn = b.kind == KV_NULL;
+    int order = an - bn;
+    if (!order && !an) {
+        double da = a.kind == KV_REAL ? a.x : (double)a.i, db = b.kind == KV_REAL ? b.x : (double)b.i;
+        if (a.kind != KV_REAL && b.kind != KV_REAL)
+            order = (a.i > b.i) - (a.i < b.i);
+        else
+            order = (da > db) - (da < db);
+        if (c->descending)
+            order = -order;
+    }
+    return order ? order : (i > j) - (i < j);
+}
+
+/* Sorts r (and the comparison values in *other) by metric column `column`. */
+static int sort_by_value(const kpi_query *q, int column, int descending, kpi_result *r, kpi_value **other,
+                         arena *a)
+{
+    int n = r->nrows;
+    int *order = arena_calloc(a, (size_t)n + 1, sizeof *order);
+    kpi_row *rows = arena_calloc(a, (size_t)n + 1, sizeof *rows);
+    kpi_value *cmp = *other ? arena_calloc(a, (size_t)n * (size_t)q->nmetrics + 1, sizeof *cmp) : NULL;
+    if (!order || !rows || (*other && !cmp))
+        return -1;
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    value_sort c = {.metric = q->metrics[column], .column = column, .descending = descending, .rows = r->rows};
+    qsort_r(order, (size_t)n, sizeof *order, cmp_by_value, &c);
+    for (int i = 0; i < n; i++) {
+        rows[i] = r->rows[order[i]];
+        if (cmp)
+            memcpy(&cmp[(size_t)i * q->nmetrics], &(*other)[(size_t)order[i] * q->nmetrics],
+                   (size_t)q->nmetrics * sizeof *cmp);
+    }
+    r->rows = rows;
+    if (cmp)
+        *other = cmp;
+    return 0;
+}
+
 /* ---- the command -------------------------------------------------------------------- */
 
 typedef struct {
-    char *metrics, *period, *from, *to, *by, *where, *series, *as_of, *goal_metric, *compare;
+    char *metrics, *period, *from, *to, *by, *where, *series, *as_of, *goal_metric, *compare, *sort;
+    long long limit;
+    int records;
     int cumulative;
     int list;
 } kpi_args;
@@ -170,7 +240,8 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         {"where", required_argument, NULL, 'w'},  {"series", required_argument, NULL, 's'},
         {"list", no_argument, NULL, 'l'},         {"as-of", required_argument, NULL, 'a'},
         {"goal-metric", required_argument, NULL, 'g'}, {"compare", required_argument, NULL, 'c'},
-        {"cumulative", no_argument, NULL, 'C'},
+        {"cumulative", no_argument, NULL, 'C'},  {"sort", required_argument, NULL, 'S'},
+        {"limit", required_argument, NULL, 'n'},  {"records", no_argument, NULL, 'r'},
         CLI_COMMON_OPTIONS,
         {0},
     };
@@ -193,6 +264,12 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         case 'a': args->as_of = optarg; break;
         case 'g': args->goal_metric = optarg; break;
         case 'C': args->cumulative = 1; break;
+        case 'S': args->sort = optarg; break;
+        case 'r': args->records = 1; break;
+        case 'n':
+            if (cli_parse_int(optarg, 1, INT_MAX, &args->limit))
+                return cli_usage_error(ctx, cmd, "--limit '%s' must be a whole number from 1", optarg);
+            break;
         case 'c':
             if (kpi_compare_parse(optarg) < 0)
                 return cli_usage_error(ctx, cmd, "--compare '%s' must be previous, year or goal", optarg);
@@ -211,6 +288,9 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         return cli_usage_error(ctx, cmd, "give either --period or --from/--to, not both");
     if (!args->from != !args->to)
         return cli_usage_error(ctx, cmd, "--from and --to go together");
+    if (args->records && (strchr(args->metrics, ',') || args->compare || args->cumulative || args->sort))
+        return cli_usage_error(ctx, cmd, "--records lists the deals of one metric (no --compare, --cumulative "
+                                         "or --sort)");
     if (args->cumulative && (!args->series || args->compare))
         return cli_usage_error(ctx, cmd, "--cumulative needs --series (and no --compare)");
     return 0;
@@ -279,6 +359,111 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
                           to_text);
 }
 
+/* A day number (local) as YYYY-MM-DD in the arena. */
+static const char *day_text(int64_t day, arena *a)
+{
+    char t[11];
+    date_format_iso(day, t);
+    return arena_strdup(a, t);
+}
+
+/* Records in the order of their dimensions' labels (as the rows of a result),
+ * then in deal order. */
+typedef struct {
+    const snapshot *snap;
+    const kpi_query *q;
+    arena *a;
+} record_sort;
+
+static int cmp_records(const void *x, const void *y, void *arg)
+{
+    const record_sort *c = arg;
+    const kpi_record *r1 = x, *r2 = y;
+    for (int b = 0; b < c->q->nby; b++) {
+        int32_t k1 = r1->key[b], k2 = r2->key[b];
+        if (k1 == k2)
+            continue;
+        if (k1 == SNAP_NONE || k2 == SNAP_NONE)
+            return k1 == SNAP_NONE ? 1 : -1;
+        int order = c->q->by[b] < DIM_DAY ? strcoll(kpi_dim_label(c->snap, c->q->by[b], k1, c->a),
+                                                    kpi_dim_label(c->snap, c->q->by[b], k2, c->a))
+                                          : 0;
+        return order ? order : k1 < k2 ? -1 : 1;
+    }
+    return (r1->deal > r2->deal) - (r1->deal < r2->deal);
+}
+
+/* `kpi M --records`: the deals metric M counts, one row each: the query's
+ * dimensions, then the deal (its external id, else its title), rep and stage as
+ * counted, account, amount as counted (reporting currency), created, closed and
+ * expected close (local days); rep, account and stage once when they are
+ * dimensions. */
+static int print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const snapshot *s, const kpi_query *q,
+                         arena *a)
+{
+    emb_err err;
+    emb_err_clear(&err);
+    kpi_record *recs;
+    size_t n;
+    if (kpi_records(s, q, q->metrics[0], a, &recs, &n, &err))
+        return err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
+    static const char *const names[] = {"deal", "rep", "account", "stage", "amount", "created", "closed",
+                                        "expected_close"};
+    enum { NFIXED = sizeof names / sizeof *names };
+    out_column cols[KPI_MAX_BY + NFIXED];
+    int nc = 0;
+    for (int b = 0; b < q->nby; b++)
+        cols[nc++] = (out_column){kpi_dim_name(q->by[b]), OUT_TEXT};
+    int shown[NFIXED];
+    for (int k = 0; k < NFIXED; k++) {
+        shown[k] = 1;
+        for (int b = 0; b < q->nby; b++)
+            shown[k] &= strcmp(names[k], kpi_dim_name(q->by[b])) != 0;
+        if (shown[k])
+            cols[nc++] = (out_column){names[k], k == 4 ? OUT_NUMBER : OUT_TEXT};
+    }
+    record_sort order = {.snap = s, .q = q, .a = a};
+    if (n > 1)
+        qsort_r(recs, n, sizeof *recs, cmp_records, &order);
+    const kind_def *deals = kind_find("deals");
+    output *o;
+    if (output_begin(ctx->out, ctx->format, cols, (size_t)nc, 0, &o, &err))
+        return cli_fail(ctx, &err);
+    const snap_deals *d = &s->deals;
+    for (size_t k = 0; k < n; k++) {
+        const kpi_record *r = &recs[k];
+        size_t i = (size_t)r->deal;
+        const char *cells[KPI_MAX_BY + NFIXED];
+        int c = 0;
+        for (int b = 0; b < q->nby; b++)
+            cells[c++] = r->key[b] == SNAP_NONE && q->by[b] < DIM_DAY ? NULL : kpi_dim_label(s, q->by[b], r->key[b], a);
+        record *rec = NULL;
+        const char *deal = NULL;
+        if (deals && store_record_get(st, deals, d->id[i], a, &rec, &err) == EMB_OK) {
+            const field_value *ext = record_get(rec, "id"), *title = record_get(rec, "title");
+            deal = ext && ext->state == FV_SET ? ext->s : title && title->state == FV_SET ? title->s : NULL;
+        }
+        const char *fixed[NFIXED] = {
+            deal ? deal : arena_printf(a, "#%lld", (long long)d->id[i]),
+            r->rep == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_REP, r->rep, a),
+            d->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, d->account[i], a),
+            r->stage == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_STAGE, r->stage, a),
+            value_format_money(r->amount, s->currency, a),
+            day_text(tz_local_day(s->zone, d->created[i]), a),
+            d->closed[i] == SNAP_OPEN_INSTANT ? NULL : day_text(tz_local_day(s->zone, d->closed[i]), a),
+            d->expected_close[i] == INT32_MIN ? NULL : day_text(d->expected_close[i], a),
+        };
+        for (int f = 0; f < NFIXED; f++)
+            if (shown[f])
+                cells[c++] = fixed[f];
+        if (output_row(o, cells, &err)) {
+            output_abort(o);
+            return cli_fail(ctx, &err);
+        }
+    }
+    return output_end(o, &err) ? cli_fail(ctx, &err) : 0;
+}
+
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     kpi_args args = {0};
@@ -310,6 +495,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     }
     if ((status = build_query(cmd, ctx, snap, &args, &q, &days, from, to)))
         goto done;
+    if (args.records) {
+        status = print_records(cmd, ctx, st, snap, &q, &a);
+        goto done;
+    }
     kpi_report rep = {.snap = snap, .query = &q, .result = &r, .from = from[0] ? from : NULL,
                       .to = to[0] ? to : NULL};
     kpi_value *other = NULL;
@@ -323,6 +512,29 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         sort_rows(snap, &q, &r, &other, &a);
     if (args.cumulative)
         accumulate_series(&q, &r);
+    if (args.sort) {
+        int desc = args.sort[0] == '-';
+        const char *name = args.sort + desc;
+        int column = -1;
+        for (int m = 0; m < q.nmetrics; m++)
+            if (!strcmp(kpi_metric_name(q.metrics[m]), name))
+                column = m;
+        if (column < 0) {
+            const char *list = "";
+            for (int m = 0; m < q.nmetrics; m++)
+                list = arena_printf(&a, "%s%s%s", list, m ? ", " : "", kpi_metric_name(q.metrics[m]));
+            status = cli_usage_error(ctx, cmd, "--sort '%s' must name one of the metrics computed (%s), with '-' "
+                                     "for descending", args.sort, list);
+            goto done;
+        }
+        if (sort_by_value(&q, column, desc, &r, &other, &a)) {
+            emb_err_set(&err, EMB_NOMEM, "out of memory");
+            status = cli_fail(ctx, &err);
+            goto done;
+        }
+    }
+    if (args.limit && r.nrows > args.limit)
+        r.nrows = (int)args.limit;
     rep.compare = args.compare ? (kpi_compare)kpi_compare_parse(args.compare) : KPI_COMPARE_NONE;
     rep.other = other;
     kpi_print(ctx, &rep, &a);

@@ -176,9 +176,11 @@ static int fiscal_year_of(const period_calendar *cal, int64_t day)
 }
 
 static const char accepted[] =
-    "use 2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1, 2026-01-01..2026-03-31 "
-    "or today, yesterday, this-week, last-week, this-month, last-month, this-quarter, last-quarter, "
-    "this-year, last-year, ytd, qtd, mtd, this-fiscal-year, last-fiscal-year, this-fiscal-quarter, "
+    "use 2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1, a range such as 2017..2018, "
+    "2017-01..2017-06 or 2026-01-01..2026-03-31, "
+    "or today, yesterday, this-week, last-week, next-week, this-month, last-month, next-month, "
+    "this-quarter, last-quarter, next-quarter, this-year, last-year, next-year, last-30-days, "
+    "next-30-days, ytd, qtd, mtd, this-fiscal-year, last-fiscal-year, this-fiscal-quarter, "
     "last-fiscal-quarter, fytd";
 
 static emb_code bad(emb_err *err, const char *text, const char *why)
@@ -192,9 +194,34 @@ static emb_code bad(emb_err *err, const char *text, const char *why)
                        why, accepted);
 }
 
+#define MAX_N_DAYS 3660000 /* last-N-days: N up to about 10,000 years */
+
+/* "last-N-days" / "next-N-days" (t lower-cased): 1 with *n, the sign in *past. */
+static int n_days_word(const char *t, int64_t *n, int *past)
+{
+    const char *rest;
+    if (!strncmp(t, "last-", 5))
+        *past = 1;
+    else if (!strncmp(t, "next-", 5))
+        *past = 0;
+    else
+        return 0;
+    rest = t + 5;
+    int64_t v = 0;
+    int k = 0;
+    for (; is_digit(rest[k]) && k < 8; k++)
+        v = v * 10 + (rest[k] - '0');
+    if (k == 0 || strcmp(rest + k, "-days") || v < 1 || v > MAX_N_DAYS)
+        return 0;
+    *n = v;
+    return 1;
+}
+
 /* Relative words; t is lower-cased with '_' and ' ' turned into '-'. */
 static int parse_word(const char *t, const period_calendar *cal, int64_t today, parsed *p)
 {
+    int64_t ndays;
+    int past;
     int y, m, d;
     civil_from_days(today, &y, &m, &d);
     int q = (m - 1) / 3 + 1;
@@ -204,9 +231,15 @@ static int parse_word(const char *t, const period_calendar *cal, int64_t today, 
         set_day(p, today);
     } else if (!strcmp(t, "yesterday")) {
         set_day(p, today - 1);
-    } else if (!strcmp(t, "this-week") || !strcmp(t, "last-week")) {
+    } else if (n_days_word(t, &ndays, &past)) {
+        /* the N days up to and including today, or from today on */
+        *p = past ? (parsed){P_RANGE, 0, 0, {today - ndays + 1, today + 1}}
+                  : (parsed){P_RANGE, 0, 0, {today, today + ndays}};
+    } else if (!strcmp(t, "this-week") || !strcmp(t, "last-week") || !strcmp(t, "next-week")) {
         if (t[0] == 'l')
             week -= 7;
+        else if (t[0] == 'n')
+            week += 7;
         if (ws == 1) {
             int wy, w;
             iso_week_of(week, &wy, &w);
@@ -218,14 +251,20 @@ static int parse_word(const char *t, const period_calendar *cal, int64_t today, 
         set_month(p, y, m);
     } else if (!strcmp(t, "last-month")) {
         set_month(p, m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+    } else if (!strcmp(t, "next-month")) {
+        set_month(p, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
     } else if (!strcmp(t, "this-quarter")) {
         set_quarter(p, y, q);
     } else if (!strcmp(t, "last-quarter")) {
         set_quarter(p, q == 1 ? y - 1 : y, q == 1 ? 4 : q - 1);
+    } else if (!strcmp(t, "next-quarter")) {
+        set_quarter(p, q == 4 ? y + 1 : y, q == 4 ? 1 : q + 1);
     } else if (!strcmp(t, "this-year")) {
         set_year(p, y);
     } else if (!strcmp(t, "last-year")) {
         set_year(p, y - 1);
+    } else if (!strcmp(t, "next-year")) {
+        set_year(p, y + 1);
     } else if (!strcmp(t, "ytd") || !strcmp(t, "qtd") || !strcmp(t, "mtd") || !strcmp(t, "fytd")) {
         int64_t from;
         if (t[0] == 'y') {
@@ -324,30 +363,6 @@ static int parse_absolute(const char *t, size_t n, const period_calendar *cal, p
     return 1;
 }
 
-/* FROM..LAST with ISO dates, LAST included. */
-static int parse_range(const char *t, size_t n, parsed *p, const char **why)
-{
-    const char *dots = strstr(t, "..");
-    if (!dots || dots - t != 10 || n != 22)
-        return 0;
-    char a[11], b[11];
-    memcpy(a, t, 10);
-    a[10] = '\0';
-    memcpy(b, dots + 2, 10);
-    b[10] = '\0';
-    int64_t from, last;
-    if (date_parse_iso(a, &from) != 0 || date_parse_iso(b, &last) != 0) {
-        *why = "has an invalid date";
-        return -1;
-    }
-    if (last < from) {
-        *why = "ends before it starts";
-        return -1;
-    }
-    *p = (parsed){P_RANGE, 0, 0, {from, last + 1}};
-    return 1;
-}
-
 static void canonical(const parsed *p, char out[PERIOD_TEXT_MAX])
 {
     char a[11], b[11];
@@ -367,19 +382,11 @@ static void canonical(const parsed *p, char out[PERIOD_TEXT_MAX])
     }
 }
 
-emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t today, period_range *out,
-                           char canon[PERIOD_TEXT_MAX], emb_err *err)
+/* One period (no range): s[0..n), trimmed, n <= TEXT_MAX. 1 when recognised, 0 when
+ * not, -1 when recognised but impossible (*why says what). */
+static int parse_single(const char *s, size_t n, const period_calendar *cal, int64_t today, parsed *p,
+                        const char **why)
 {
-    const char *s = text ? text : "";
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n == 0)
-        return bad(err, s, "is no period");
-    if (n > TEXT_MAX)
-        return bad(err, s, "is no period");
     char upper[TEXT_MAX + 1], word[TEXT_MAX + 1];
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -387,36 +394,68 @@ emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t
         word[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c == '_' || c == ' ' ? '-' : c;
     }
     upper[n] = word[n] = '\0';
+    int r = parse_absolute(upper, n, cal, p, why);
+    if (r != 0)
+        return r;
+    if (today != PERIOD_NO_TODAY)
+        return parse_word(word, cal, today, p);
+    period_calendar dummy = {1, 1};
+    parsed probe;
+    if (parse_word(word, cal ? cal : &dummy, 0, &probe)) {
+        *why = "is relative to today, which is unknown here";
+        return -1;
+    }
+    return 0;
+}
+
+/* s[0..*n) without the blanks around it. */
+static const char *trim(const char *s, size_t *n)
+{
+    while (*n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        (*n)--;
+    }
+    while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+        (*n)--;
+    return s;
+}
+
+emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t today, period_range *out,
+                           char canon[PERIOD_TEXT_MAX], emb_err *err)
+{
+    size_t n = strlen(text ? text : "");
+    const char *s = trim(text ? text : "", &n);
+    char shown[TEXT_MAX + 1];
+    if (n == 0 || n > TEXT_MAX)
+        return bad(err, n ? s : "", "is no period");
+    memcpy(shown, s, n);
+    shown[n] = '\0';
 
     parsed p;
     const char *why = "is no period";
-    int r = parse_absolute(upper, n, cal, &p, &why);
-    if (r == 0)
-        r = parse_range(upper, n, &p, &why);
-    if (r == 0) {
-        period_calendar dummy = {1, 1};
-        parsed probe;
-        if (today == PERIOD_NO_TODAY) {
-            if (parse_word(word, cal ? cal : &dummy, 0, &probe)) {
-                why = "is relative to today, which is unknown here";
-                r = -1;
-            }
-        } else {
-            r = parse_word(word, cal, today, &p);
+    int r;
+    const char *dots = strstr(shown, "..");
+    if (dots) {
+        /* FIRST..LAST: from the start of FIRST to the end of LAST, both included */
+        size_t n1 = (size_t)(dots - shown), n2 = n - n1 - 2;
+        const char *s1 = trim(shown, &n1), *s2 = trim(dots + 2, &n2);
+        parsed first, last;
+        r = n1 && n2 ? parse_single(s1, n1, cal, today, &first, &why) : 0;
+        if (r == 1)
+            r = parse_single(s2, n2, cal, today, &last, &why);
+        if (r == 1 && last.r.to <= first.r.from) {
+            why = "ends before it starts";
+            r = -1;
         }
+        if (r == 1)
+            p = (parsed){P_RANGE, 0, 0, {first.r.from, last.r.to}};
+    } else {
+        r = parse_single(shown, n, cal, today, &p, &why);
     }
-    if (r != 1) {
-        char shown[TEXT_MAX + 1];
-        memcpy(shown, s, n);
-        shown[n] = '\0';
+    if (r != 1)
         return bad(err, shown, why);
-    }
-    if (p.r.from < days_from_civil(1, 1, 1) || p.r.to > days_from_civil(10000, 1, 1)) {
-        char shown[TEXT_MAX + 1];
-        memcpy(shown, s, n);
-        shown[n] = '\0';
+    if (p.r.from < days_from_civil(1, 1, 1) || p.r.to > days_from_civil(10000, 1, 1))
         return bad(err, shown, "falls outside the years 1..9999");
-    }
     *out = p.r;
     if (canon)
         canonical(&p, canon);

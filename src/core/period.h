@@ -48,9 +48,12 @@ static inline int64_t day_of_seconds(int64_t s) { return s >= 0 ? s / 86400 : -(
  *
  * Also accepted: lower case (2026-q3, fy2026), '_' or ' ' for '-' in the words
  * (this_month), mtd and qtd (month and quarter to date, like ytd: up to and
- * including today), this-fiscal-year, last-fiscal-year, this-fiscal-quarter,
- * last-fiscal-quarter, fytd, and an explicit range of days FROM..TO with both
- * ends included (2026-01-01..2026-03-31). Years are 1..9999; a week 53 only
+ * including today), next-week, next-month, next-quarter, next-year,
+ * last-N-days (the N days up to and including today: last-30-days), next-N-days
+ * (N days from today on), this-fiscal-year, last-fiscal-year,
+ * this-fiscal-quarter, last-fiscal-quarter, fytd, and a range FIRST..LAST of any
+ * two of these forms, from the start of FIRST to the end of LAST, both included
+ * (2017..2018, 2017-01..2017-06, 2026-01-01..2026-03-31, last-month..this-month). Years are 1..9999; a week 53 only
  * exists in ISO years that have one (2020-W53 and 2026-W53 do, 2025-W53 does not).
  * this-week / last-week start on cal->week_start; the quarter words are calendar
  * quarters. cal may be NULL (calendar years, weeks from Monday). With today ==

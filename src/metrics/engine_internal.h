@@ -238,6 +238,10 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
 int32_t eng_open_dim(const snapshot *s, size_t i, size_t r, kpi_dim d);
 int eng_open_passes(const snapshot *s, const kpi_query *q, size_t i, size_t r);
 emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* Per deal (s->deals.n bytes, malloc'd, NULL when out of memory): 1 when it has an
+ * activity completed in the 14 days up to as_of. A deal open at as_of is stale
+ * unless it has one and one scheduled from as_of on (sched_until >= as_of). */
+uint8_t *eng_stale_recent(const snapshot *s, int64_t as_of);
 /* The target of the goals of metric_name for scope (GOAL_ORG, GOAL_TEAM, GOAL_REP),
  * who (team or user index; -1 for the organisation) and exactly the days
  * [from, to): the sum of the goals set for it (two goals add up); a team without

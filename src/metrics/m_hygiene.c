@@ -22,29 +22,38 @@ typedef struct {
     int64_t fx_missing_deal;
 } count_amount_acc;
 
-emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+uint8_t *eng_stale_recent(const snapshot *s, int64_t as_of)
 {
     const snap_activities *a = &s->activities;
-    const snap_history *h = &s->history;
     size_t n = s->deals.n;
-    /* Per deal: a completed activity in the 14 days up to the instant (those are in
-     * the blocks of those days: activities are in day order of done, else due);
-     * one scheduled from the instant on, from sched_until (snapshot.h). */
+    /* A completed activity in the 14 days up to the instant: those are in the blocks
+     * of those days (activities are in day order of done, else due). */
     uint8_t *recent = calloc(n ? n : 1, 1);
-    if (!recent || eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc))) {
-        free(recent);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
-    }
-    int64_t since = q->as_of - STALE_DAYS * 86400;
+    if (!recent)
+        return NULL;
+    int64_t since = as_of - STALE_DAYS * 86400;
     for (size_t k = 0; k < a->nblocks; k++) {
-        if (a->block_max[k] <= since || a->block_min[k] > q->as_of)
+        if (a->block_max[k] <= since || a->block_min[k] > as_of)
             continue;
         size_t end = (k + 1) * SNAP_BLOCK < a->n ? (k + 1) * SNAP_BLOCK : a->n;
         for (size_t i = k * SNAP_BLOCK; i < end; i++) {
             int64_t done = a->done[i];
-            if (a->deal[i] >= 0 && done != SNAP_OPEN_INSTANT && done <= q->as_of && done > since)
+            if (a->deal[i] >= 0 && done != SNAP_OPEN_INSTANT && done <= as_of && done > since)
                 recent[a->deal[i]] = 1;
         }
+    }
+    return recent;
+}
+
+emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    const snap_history *h = &s->history;
+    /* Per deal: a recent completed activity; one scheduled from the instant on, from
+     * sched_until (snapshot.h). */
+    uint8_t *recent = eng_stale_recent(s, q->as_of);
+    if (!recent || eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc))) {
+        free(recent);
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
     }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;

@@ -109,4 +109,57 @@ $E kpi goal_pacing --period this-month --format csv >"$TMP/out"
 expect_eq "pacing of a goal met" \
 "goal_pacing_target,goal_pacing_actual,goal_pacing_elapsed_share,goal_pacing_pacing,goal_pacing_projected,goal_pacing_needed_per_day|\
 100.00,150.00,0.5,3,300.00,0.00" "$(csv_rows)"
+
+# 5. --sort and --limit: by the metric's value, '-' descending, nulls last.
+$E kpi revenue_won --period 2026-03 --by rep --sort -revenue_won --format csv >"$TMP/out"
+expect_eq "--sort -revenue_won" "rep,revenue_won|Cy,600.00|Ben,500.00|Ana,400.00|Dee,0.00" "$(csv_rows)"
+$E kpi revenue_won --period 2026-03 --by rep --sort revenue_won --limit 2 --format csv >"$TMP/out"
+expect_eq "--sort revenue_won --limit 2" "rep,revenue_won|Dee,0.00|Ana,400.00" "$(csv_rows)"
+$E kpi deals_won,sales_cycle_days --period 2026-03 --by rep --sort -sales_cycle_days --format csv >"$TMP/out"
+expect_eq "--sort a pair by its median, null last" \
+    "rep,deals_won,sales_cycle_days_median,sales_cycle_days_mean|Ana,1,20,20|Ben,1,10,10|Cy,1,5,5|Dee,0,," "$(csv_rows)"
+$E kpi revenue_won --period 2026-03 --by rep --limit 1 --format csv >"$TMP/out"
+expect_eq "--limit alone keeps the label order" "rep,revenue_won|Ana,400.00" "$(csv_rows)"
+expect_stderr_contains "--sort 'win_rate' must name one of the metrics computed (revenue_won)" \
+    $E kpi revenue_won --period 2026-03 --sort win_rate
+expect_stderr_contains "--limit '0' must be a whole number from 1" $E kpi revenue_won --limit 0
+
+# Periods: ranges of any two periods, next-month, last-N-days (now: 2026-04-15).
+$E kpi deals_won --period 2025..2026 --format csv >"$TMP/out"
+expect_eq "--period 2025..2026: D1, D2, D3, D4, D9" "deals_won|5" "$(csv_rows)"
+$E kpi deals_won --period 2026-03..2026-04 --format json >"$TMP/out"
+expect_eq "--period 2026-03..2026-04" "4 2026-03-01 2026-05-01" \
+    "$(json_get "'%s %s %s' % (j['rows'][0]['deals_won'], j['period']['from'], j['period']['to'])")"
+$E kpi deals_won --period last-30-days --format json >"$TMP/out"
+expect_eq "last-30-days: 17 March to 15 April, D3 and D9" "2 2026-03-17 2026-04-16" \
+    "$(json_get "'%s %s %s' % (j['rows'][0]['deals_won'], j['period']['from'], j['period']['to'])")"
+$E leaderboard --metric deals_won --period 2026-03..2026-04 --format csv >"$TMP/out"
+expect_eq "leaderboard over a range" "1,Cy,2|2,Ana,1|2,Ben,1|4,Dee,0" \
+    "$(tail -n +2 "$TMP/out" | tr -d '\r' | cut -d, -f1-3 | paste -sd'|')"
+$E goal add --metric deals_won --period next-month --target 3 >/dev/null
+expect_eq "goal add --period next-month" "deals_won,2026-05" \
+    "$($E goal list --where metric=deals_won --format csv | tail -1 | tr -d '\r' | cut -d, -f2,6)"
+expect_stderr_contains "ends before it starts" $E kpi deals_won --period 2026-04..2026-03
+expect_stderr_contains "last-30-days" $E kpi deals_won --period last-month-ish
+
+# 6. The records behind a number. D6 has a call done on 10 April and a task due on
+# 20 April: not stale; D5 and D8 (no activity) are.
+$E activity add --type call --deal D6 --done 2026-04-10 >/dev/null
+$E activity add --type task --deal D6 --due 2026-04-20 >/dev/null
+$E kpi stale_deals --by rep --format csv >"$TMP/out"
+expect_eq "stale deals by rep" "rep,stale_deals_deals,stale_deals_amount|Ben,2,550.00" "$(csv_rows)"
+$E kpi stale_deals --by rep --records --format csv >"$TMP/out"
+expect_eq "stale deals --records" \
+"rep,deal,account,stage,amount,created,closed,expected_close|\
+Ben,D5,Acme,Proposal,300.00,2026-02-10,,|\
+Ben,D8,Beta,Proposal,250.00,2026-04-02,," "$(csv_rows)"
+$E kpi deals_won --period 2026-03 --by team --records --format json >"$TMP/out"
+expect_eq "deals won --records by team" "North D2 Ben 500.0 | North D3 Ana 400.0 | South D4 Cy 600.0" \
+    "$(json_get "' | '.join('%s %s %s %s' % (r['team'], r['deal'], r['rep'], r['amount']) for r in j)")"
+$E kpi open_pipeline --period 2026-03 --records --format csv >"$TMP/out"
+expect_eq "open pipeline at the end of March --records" \
+    "deal,rep,account,stage,amount,created,closed,expected_close|D5,Ben,Acme,Proposal,300.00,2026-02-10,,|D6,Cy,Gamma,Proposal,200.00,2026-03-20,," \
+    "$(csv_rows)"
+expect_stderr_contains "'calls' does not list its records; these do: deals_created" $E kpi calls --records
+expect_stderr_contains "--records lists the deals of one metric" $E kpi deals_won,deals_lost --records
 finish

@@ -116,6 +116,39 @@ static void absolute_periods(void **state)
     check("2026-07-14..2026-07-14", NULL, NULL, "2026-07-14", "2026-07-15", "2026-07-14..2026-07-14");
 }
 
+static void expect_range(period_range r, const char *from, const char *to);
+
+/* Ranges of any two forms: from the start of the first to the end of the last. */
+static void ranges(void **state)
+{
+    (void)state;
+    period_calendar april = {.fiscal_year_start = 4, .week_start = 1};
+    check("2017..2018", NULL, NULL, "2017-01-01", "2019-01-01", "2017-01-01..2018-12-31");
+    check("2017-01..2017-06", NULL, NULL, "2017-01-01", "2017-07-01", "2017-01-01..2017-06-30");
+    check("2017-Q2..2017-Q3", NULL, NULL, "2017-04-01", "2017-10-01", "2017-04-01..2017-09-30");
+    check("2017 .. 2017-02", NULL, NULL, "2017-01-01", "2017-03-01", "2017-01-01..2017-02-28");
+    check("2026-W01..2026-01-31", NULL, NULL, "2025-12-29", "2026-02-01", "2025-12-29..2026-01-31");
+    check("FY2026..FY2027-Q1", &april, NULL, "2025-04-01", "2026-07-01", "2025-04-01..2026-06-30");
+    check("2017..2017", NULL, NULL, "2017-01-01", "2018-01-01", "2017-01-01..2017-12-31");
+    check("last-month..this-month", NULL, "2026-07-14", "2026-06-01", "2026-08-01", "2026-06-01..2026-07-31");
+    check("2026-06..today", NULL, "2026-07-14", "2026-06-01", "2026-07-15", "2026-06-01..2026-07-14");
+    refused("2018..2017", NULL, "ends before it starts");
+    refused("2017-06..2017-01", NULL, "ends before it starts");
+    refused("2017..", NULL, "no period");
+    refused("..2017", NULL, "no period");
+    refused("2017..2018..2019", NULL, "no period");
+    refused("2017..2018-13", NULL, "month");
+    refused("2017..this-month", NULL, "relative to today");
+    /* the previous period of a range of months is as many months before it */
+    period_range r;
+    emb_err err;
+    assert_int_equal(period_parse("2017-01..2017-06", NULL, PERIOD_NO_TODAY, &r, &err), EMB_OK);
+    expect_range(period_previous(r), "2016-07-01", "2017-01-01");
+    expect_range(period_year_before(r), "2016-01-01", "2016-07-01");
+    assert_int_equal(period_parse("2017..2018", NULL, PERIOD_NO_TODAY, &r, &err), EMB_OK);
+    expect_range(period_previous(r), "2015-01-01", "2017-01-01");
+}
+
 static void iso_weeks(void **state)
 {
     (void)state;
@@ -171,6 +204,18 @@ static void relative_words(void **state)
     check("ytd", NULL, t, "2026-01-01", "2026-07-15", "2026-01-01..2026-07-14");
     check("qtd", NULL, t, "2026-07-01", "2026-07-15", "2026-07-01..2026-07-14");
     check("mtd", NULL, t, "2026-07-01", "2026-07-15", "2026-07-01..2026-07-14");
+    check("next-month", NULL, t, "2026-08-01", "2026-09-01", "2026-08");
+    check("next-quarter", NULL, t, "2026-10-01", "2027-01-01", "2026-Q4");
+    check("next-year", NULL, t, "2027-01-01", "2028-01-01", "2027");
+    check("next-week", NULL, t, "2026-07-20", "2026-07-27", "2026-W30");
+    check("next month", NULL, "2026-12-31", "2027-01-01", "2027-02-01", "2027-01");
+    check("next-quarter", NULL, "2026-11-30", "2027-01-01", "2027-04-01", "2027-Q1");
+    /* last-N-days: the N days up to and including today; next-N-days from today on */
+    check("last-30-days", NULL, t, "2026-06-15", "2026-07-15", "2026-06-15..2026-07-14");
+    check("Last_7_Days", NULL, t, "2026-07-08", "2026-07-15", "2026-07-08..2026-07-14");
+    check("last-1-days", NULL, t, "2026-07-14", "2026-07-15", "2026-07-14..2026-07-14");
+    check("last-90-days", NULL, "2026-03-01", "2025-12-02", "2026-03-02", "2025-12-02..2026-03-01");
+    check("next-30-days", NULL, t, "2026-07-14", "2026-08-13", "2026-07-14..2026-08-12");
     /* year boundaries */
     check("last-month", NULL, "2026-01-10", "2025-12-01", "2026-01-01", "2025-12");
     check("last-quarter", NULL, "2026-02-10", "2025-10-01", "2026-01-01", "2025-Q4");
@@ -195,11 +240,17 @@ static void bad_periods(void **state)
     refused("2026-00", NULL, "month");
     refused("2026-02-30", NULL, "not a valid date");
     refused("0000", NULL, "year");
-    refused("next-month", "2026-07-14", "\"next-month\"");
+    refused("next-decade", "2026-07-14", "\"next-decade\"");
+    refused("last-0-days", "2026-07-14", "\"last-0-days\"");
+    refused("last-x-days", "2026-07-14", "\"last-x-days\"");
+    refused("last-30-day", "2026-07-14", "\"last-30-day\"");
+    refused("last-99999999-days", "2026-07-14", "\"last-99999999-days\"");
+    refused("last-3000000-days", "2026-07-14", "outside the years");
+    refused("last-30-days", NULL, "relative to today");
     refused("this-month", NULL, "relative to today");
     refused("", NULL, "no period");
     refused("2026-03-31..2026-01-01", NULL, "ends before it starts");
-    refused("2026-01-01..2026-02-30", NULL, "invalid date");
+    refused("2026-01-01..2026-02-30", NULL, "not a valid date");
     refused("FY2026-Q0", NULL, "FY2026");
     refused("Q3", NULL, "\"Q3\"");
     refused("2026-7", NULL, "\"2026-7\"");
@@ -271,7 +322,7 @@ static void year_before(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(civil_days),       cmocka_unit_test(iso_dates),      cmocka_unit_test(absolute_periods),
+        cmocka_unit_test(civil_days),       cmocka_unit_test(iso_dates),      cmocka_unit_test(absolute_periods), cmocka_unit_test(ranges),
         cmocka_unit_test(iso_weeks),        cmocka_unit_test(fiscal_years),   cmocka_unit_test(relative_words),
         cmocka_unit_test(bad_periods),      cmocka_unit_test(previous_periods), cmocka_unit_test(year_before),
     };
