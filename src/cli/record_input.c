@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/record_cli.h"
 #include "core/period.h"
@@ -389,12 +390,73 @@ static int op_at(const char *s, query_op *op)
     return 0;
 }
 
+/* "stale" of deals: a property computed at the moment, not a stored field. */
+static int is_stale_name(const kind_def *kind, const char *s, size_t n)
+{
+    return !strcmp(kind->name, "deals") && n == 5 && !strncmp(s, "stale", 5);
+}
+
 /* True when s starts a condition: a field of the kind followed by an operator. */
 static int starts_condition(const kind_def *kind, const char *s)
 {
     size_t n = name_len(s);
     query_op op;
-    return n && rec_field_by_name(kind, s, n) >= 0 && op_at(s + n, &op);
+    return n && (rec_field_by_name(kind, s, n) >= 0 || is_stale_name(kind, s, n)) && op_at(s + n, &op);
+}
+
+/* Two fields whose values can be ordered against each other: dates and instants
+ * (an instant by its local day), or two integers, amounts or shares. */
+static int comparable(const field_def *f, const field_def *g)
+{
+    int ft = f->type == FT_DATE || f->type == FT_INSTANT, gt = g->type == FT_DATE || g->type == FT_INSTANT;
+    if (ft || gt)
+        return ft && gt;
+    return f->type == g->type && (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BP);
+}
+
+/* --where stale=true|false (deals): QCOND_STALE at the command's time. */
+static emb_code stale_cond(rec_env *env, query_op op, const char *value, const char *text, query_cond *c)
+{
+    int yes;
+    if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1"))
+        yes = 1;
+    else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
+        yes = 0;
+    else
+        return emb_err_set(&env->err, EMB_USAGE, "--where '%s': stale is true or false", text);
+    if (op != QOP_EQ && op != QOP_NE)
+        return emb_err_set(&env->err, EMB_USAGE, "--where '%s': stale takes = or !=", text);
+    *c = (query_cond){.kind = QCOND_STALE, .op = (op == QOP_EQ) == yes ? QOP_EQ : QOP_NE,
+                      .value = {FV_SET, env->ctx->now, NULL}};
+    return EMB_OK;
+}
+
+/* FIELD OP today on a date or an instant (not =, which takes periods): the
+ * organisation's current day; on instants < and >= its start, <= and > the start
+ * of the next day. 1 when done, 0 when value is not "today", -1 on error. */
+static int today_cond(rec_env *env, const field_def *f, int field, query_op op, const char *value,
+                      const char *text, query_cond *c)
+{
+    if (strcasecmp(value, "today") || (f->type != FT_DATE && f->type != FT_INSTANT))
+        return 0;
+    int64_t day = tz_local_day(env->zone, env->ctx->now);
+    *c = (query_cond){.field = field, .op = op};
+    if (f->type == FT_DATE) {
+        char iso[11];
+        date_format_iso(day, iso);
+        c->value = (field_value){FV_SET, 0, arena_strdup(&env->a, iso)};
+        return 1;
+    }
+    if (op == QOP_NE) {
+        emb_err_set(&env->err, EMB_USAGE, "--where '%s': use %s<today or %s>today", text, f->name, f->name);
+        return -1;
+    }
+    if (op == QOP_LE || op == QOP_GT) {
+        day++;
+        c->op = op == QOP_LE ? QOP_LT : QOP_GE;
+    }
+    c->value = (field_value){FV_SET, tz_local_to_utc(env->zone, day * 86400), NULL};
+    return 1;
 }
 
 /* A date or instant field compared with '=' to a period: [from, to). */
@@ -432,6 +494,12 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
     int ol = nl ? op_at(text + nl, &op) : 0;
     if (!ol)
         return emb_err_set(&env->err, EMB_USAGE, _("--where '%s' is not FIELD=VALUE (or !=, <, <=, >, >=)"), text);
+    if (is_stale_name(k, text, nl) && rec_field_by_name(k, text, nl) < 0) {
+        if (stale_cond(env, op, text + nl + ol, text, conds))
+            return env->err.code;
+        *n = 1;
+        return EMB_OK;
+    }
     int field = rec_field_by_name(k, text, nl);
     const field_def *f = field >= 0 ? &k->fields[field] : NULL;
     if (!f || !f->column || (f->flags & FF_SECRET))
@@ -448,6 +516,22 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
         }
     }
     query_cond *c = &conds[0];
+    /* FIELD OP OTHER_FIELD: another stored field of the record, e.g. closed<expected_close */
+    size_t vl = name_len(value);
+    int other = vl && !value[vl] ? rec_field_by_name(k, value, vl) : -1;
+    if (other >= 0 && k->fields[other].column && !(k->fields[other].flags & FF_SECRET) &&
+        comparable(f, &k->fields[other])) {
+        *c = (query_cond){.field = field, .op = op, .kind = QCOND_FIELD, .other_field = other};
+        *n = 1;
+        return EMB_OK;
+    }
+    int today = op != QOP_EQ ? today_cond(env, f, field, op, value, text, c) : 0;
+    if (today) {
+        if (today < 0)
+            return env->err.code;
+        *n = 1;
+        return EMB_OK;
+    }
     *c = (query_cond){.field = field, .op = op};
     if (f->type == FT_REF) {
         if (fill_ref(env, f, value, 0, &c->value))

@@ -7,6 +7,9 @@
 #include "store/store_internal.h"
 
 #include <sqlite3.h>
+
+#include "core/period.h"
+#include "core/tz.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +61,57 @@ static const char *op_sql(query_op op)
 
 static int valid_field(const kind_def *kind, int i) { return i >= 0 && (size_t)i < kind->nfields && stored(&kind->fields[i]); }
 
+/* emb_query_local_date(INSTANT): the day of an instant in the zone given as the
+ * function's user data, as YYYY-MM-DD text; NULL for NULL. */
+static void sql_local_date(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    if (sqlite3_value_type(v[0]) == SQLITE_NULL) {
+        sqlite3_result_null(c);
+        return;
+    }
+    char day[11];
+    date_format_iso(tz_local_day(sqlite3_user_data(c), sqlite3_value_int64(v[0])), day);
+    sqlite3_result_text(c, day, -1, SQLITE_TRANSIENT);
+}
+
+static void close_zone(void *zone) { tz_close(zone); }
+
+/* Registers emb_query_local_date for the organisation's zone when a condition of q
+ * compares an instant with a date. */
+static emb_code prepare_functions(store *st, const kind_def *kind, const store_query *q, emb_err *err)
+{
+    int needed = 0;
+    for (size_t c = 0; c < q->nconds; c++)
+        needed |= q->conds[c].kind == QCOND_FIELD;
+    if (!needed)
+        return EMB_OK;
+    tz *zone;
+    emb_code rc = tz_open(store_org(st)->timezone, &zone, err);
+    if (rc)
+        return rc;
+    if (sqlite3_create_function_v2(store_sqlite(st), "emb_query_local_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                   zone, sql_local_date, NULL, NULL, close_zone) != SQLITE_OK)
+        return store_sql_error(st, kind->name, err);
+    return EMB_OK;
+}
+
+/* A column as compared with a field of type `with`: an instant against a date is
+ * its local day. */
+static const char *compared(const field_def *f, const field_def *with, char *buf, size_t size)
+{
+    if (f->type == FT_INSTANT && with->type == FT_DATE) {
+        snprintf(buf, size, "emb_query_local_date(%s)", f->column);
+        return buf;
+    }
+    return f->column;
+}
+
+#define STALE_SQL                                                                                              \
+    "(status = 'open' AND NOT (EXISTS (SELECT 1 FROM activities sa WHERE sa.deal_id = %s.id AND sa.done IS NOT " \
+    "NULL AND sa.done <= ? AND sa.done > ? - 14 * 86400) AND EXISTS (SELECT 1 FROM activities sa WHERE "        \
+    "sa.deal_id = %s.id AND sa.due IS NOT NULL AND sa.due >= ? AND (sa.done IS NULL OR sa.done > ?))))"
+
 /* Appends " WHERE ..." for q's conditions; returns non-zero (err set) on failure. */
 static int where_clause(const kind_def *kind, const store_query *q, char *sql, size_t size, size_t *n,
                         emb_err *err)
@@ -65,9 +119,25 @@ static int where_clause(const kind_def *kind, const store_query *q, char *sql, s
     int bad = 0;
     for (size_t c = 0; c < q->nconds; c++) {
         const query_cond *qc = &q->conds[c];
+        if (qc->kind == QCOND_STALE) {
+            if (strcmp(kind->table, "deals"))
+                return emb_err_set(err, EMB_INVALID, "only deals can be stale");
+            bad |= append(sql, size, n, "%s%s" STALE_SQL, c ? " AND " : " WHERE ", qc->op == QOP_NE ? "NOT " : "",
+                          kind->table, kind->table);
+            continue;
+        }
         if (!valid_field(kind, qc->field))
             return emb_err_set(err, EMB_INVALID, "cannot filter %s on field #%d", kind->name, qc->field);
         const field_def *f = &kind->fields[qc->field];
+        if (qc->kind == QCOND_FIELD) {
+            if (!valid_field(kind, qc->other_field))
+                return emb_err_set(err, EMB_INVALID, "cannot compare %s with field #%d", kind->name, qc->other_field);
+            const field_def *g = &kind->fields[qc->other_field];
+            char b1[128], b2[128];
+            bad |= append(sql, size, n, "%s%s %s %s", c ? " AND " : " WHERE ", compared(f, g, b1, sizeof b1),
+                          op_sql(qc->op), compared(g, f, b2, sizeof b2));
+            continue;
+        }
         bad |= append(sql, size, n, "%s%s", c ? " AND " : " WHERE ", f->column);
         if (qc->value.state != FV_SET)
             bad |= append(sql, size, n, "%s", qc->op == QOP_NE ? " IS NOT NULL" : " IS NULL");
@@ -85,9 +155,14 @@ static int where_clause(const kind_def *kind, const store_query *q, char *sql, s
 static int bind_conds(sqlite3_stmt *s, const kind_def *kind, const store_query *q)
 {
     int pos = 1;
-    for (size_t c = 0; c < q->nconds; c++)
-        if (q->conds[c].value.state == FV_SET)
-            bind_value(s, pos++, &kind->fields[q->conds[c].field], &q->conds[c].value);
+    for (size_t c = 0; c < q->nconds; c++) {
+        const query_cond *qc = &q->conds[c];
+        if (qc->kind == QCOND_STALE)
+            for (int k = 0; k < 4; k++)
+                sqlite3_bind_int64(s, pos++, qc->value.i);
+        else if (qc->kind == QCOND_VALUE && qc->value.state == FV_SET)
+            bind_value(s, pos++, &kind->fields[qc->field], &qc->value);
+    }
     return pos;
 }
 
@@ -102,6 +177,8 @@ emb_code store_query_open(store *st, const kind_def *kind, const store_query *q,
             bad |= append(sql, sizeof sql, &n, ", %s", kind->fields[i].column);
     bad |= append(sql, sizeof sql, &n, " FROM %s", kind->table);
     if (!bad && where_clause(kind, q, sql, sizeof sql, &n, err))
+        return err->code;
+    if (prepare_functions(st, kind, q, err))
         return err->code;
     if (q->sort_field >= 0) {
         if (!valid_field(kind, q->sort_field))
@@ -139,7 +216,7 @@ emb_code store_query_count(store *st, const kind_def *kind, const store_query *q
     *count = 0;
     if (append(sql, sizeof sql, &n, "SELECT count(*) FROM %s", kind->table))
         return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
-    if (where_clause(kind, q, sql, sizeof sql, &n, err))
+    if (where_clause(kind, q, sql, sizeof sql, &n, err) || prepare_functions(st, kind, q, err))
         return err->code;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)

@@ -23,10 +23,23 @@
 
 typedef enum { QOP_EQ, QOP_NE, QOP_LT, QOP_LE, QOP_GT, QOP_GE } query_op;
 
+/* What a condition tests: a field against a value, a field against another field
+ * of the same record, or a computed property. */
+typedef enum {
+    QCOND_VALUE = 0,
+    QCOND_FIELD, /* field op other_field; an instant against a date compares the
+                    instant's local day (the organisation's zone) with the date */
+    QCOND_STALE, /* deals only: stale at instant value.i (as the stale_deals metric:
+                    open, and no activity completed in the 14 days up to it or none
+                    scheduled from it on); op QOP_EQ or QOP_NE against value.s "1" */
+} query_cond_kind;
+
 typedef struct {
     int field;         /* index of a stored field of the kind */
     query_op op;
     field_value value; /* storage form; FV_NULL with QOP_EQ / QOP_NE tests for NULL */
+    query_cond_kind kind;
+    int other_field;   /* QCOND_FIELD: index of the stored field compared with */
 } query_cond;
 
 typedef struct {

@@ -160,6 +160,38 @@ $E kpi open_pipeline --period 2026-03 --records --format csv >"$TMP/out"
 expect_eq "open pipeline at the end of March --records" \
     "deal,rep,account,stage,amount,created,closed,expected_close|D5,Ben,Acme,Proposal,300.00,2026-02-10,,|D6,Cy,Gamma,Proposal,200.00,2026-03-20,," \
     "$(csv_rows)"
+$E deal list --where stale=true --format csv >"$TMP/out"
+expect_eq "deal list --where stale=true: the deals stale_deals counts" "D5|D8" \
+    "$(tail -n +2 "$TMP/out" | tr -d '\r' | cut -d, -f2 | paste -sd'|')"
 expect_stderr_contains "'calls' does not list its records; these do: deals_created" $E kpi calls --records
 expect_stderr_contains "--records lists the deals of one metric" $E kpi deals_won,deals_lost --records
+
+# List filters compare fields with each other and with today (2026-04-15 in Madrid).
+#   A open 100.00 expected 2026-04-01 (overdue), no activity: stale
+#   B open 2000.00 expected 2026-05-01, a call done 10 April and a task due 20 April: not stale
+#   C won 1500.00 closed 2026-03-20, expected 2026-03-31 (closed before expected)
+#   D won 50.00 closed 2026-04-14 23:30 local, expected 2026-04-14 (the same day)
+export EMBUDO_DB="$TMP/w.db"
+$E init --currency EUR --timezone Europe/Madrid >/dev/null && $E user add --name Ana >/dev/null
+$E deal add --title A --owner Ana --stage Proposal --amount 100 --created 2026-03-01 --expected_close 2026-04-01 >/dev/null
+$E deal add --title B --owner Ana --stage Proposal --amount 2000 --created 2026-03-01 --expected_close 2026-05-01 >/dev/null
+$E deal add --title C --owner Ana --stage Won --amount 1500 --created 2026-03-01 --closed 2026-03-20 \
+    --expected_close 2026-03-31 >/dev/null
+$E deal add --title D --owner Ana --stage Won --amount 50 --created 2026-03-01 --closed 2026-04-14T23:30 \
+    --expected_close 2026-04-14 >/dev/null
+$E activity add --type call --deal B --done 2026-04-10 >/dev/null && $E activity add --type task --deal B --due 2026-04-20 >/dev/null
+titles() { $E deal list --where "$1" --format csv | tail -n +2 | tr -d '\r' | cut -d, -f2 | paste -sd' '; }
+expect_eq "expected_close<today" "A C D" "$(titles 'expected_close<today')"
+expect_eq "status=open,expected_close<today: overdue open deals" "A" "$(titles 'status=open,expected_close<today')"
+expect_eq "amount>=1000" "B C" "$(titles 'amount>=1000')"
+expect_eq "closed<expected_close (the close's local day)" "C" "$(titles 'closed<expected_close')"
+expect_eq "closed<=expected_close" "C D" "$(titles 'closed<=expected_close')"
+expect_eq "closed>expected_close" "" "$(titles 'closed>expected_close')"
+expect_eq "closed<today" "C D" "$(titles 'closed<today')"
+expect_eq "closed>=today" "" "$(titles 'closed>=today')"
+expect_eq "stale=true" "A" "$(titles 'stale=true')"
+expect_eq "stale=false" "B C D" "$(titles 'stale=false')"
+expect_eq "stale=true,amount<1000" "A" "$(titles 'stale=true,amount<1000')"
+expect_stderr_contains "--where 'stale=maybe': stale is true or false" $E deal list --where stale=maybe
+expect_stderr_contains "use closed<today or closed>today" $E deal list --where 'closed!=today'
 finish
