@@ -35,6 +35,9 @@ static void print_help(FILE *out)
             "locale, else of LC_ALL, LC_MESSAGES or LANG.\n"
             "Exit status: 0 ok, 1 failure, 2 usage error.\n"),
           out);
+    fputs(_("Writes record their author: --as EMAIL (before the command or after it), else\n"
+            "$EMBUDO_USER, else the organisation's owner (its first admin, else its first user).\n"),
+          out);
 }
 
 int main(int argc, char **argv)
@@ -47,6 +50,7 @@ int main(int argc, char **argv)
         .now = (int64_t)time(NULL),
         .stdout_is_tty = isatty(STDOUT_FILENO),
         .lang = i18n_lang_from_env(),
+        .as_user = getenv("EMBUDO_USER") && *getenv("EMBUDO_USER") ? getenv("EMBUDO_USER") : NULL,
     };
     ctx.columns = terminal_columns(ctx.stdout_is_tty);
     i18n_use(ctx.lang);
@@ -67,6 +71,12 @@ int main(int argc, char **argv)
             ctx.db_path = argv[++i];
         } else if (!strncmp(argv[i], "--db=", 5)) {
             ctx.db_path = argv[i] + 5;
+        } else if (!strcmp(argv[i], "--as") && i + 1 < argc) {
+            ctx.as_user = argv[++i];
+            ctx.as_given = 1;
+        } else if (!strncmp(argv[i], "--as=", 5)) {
+            ctx.as_user = argv[i] + 5;
+            ctx.as_given = 1;
         } else if (!strcmp(argv[i], "--lang") || !strncmp(argv[i], "--lang=", 7)) {
             const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";
             if (cli_set_lang(&ctx, v)) {

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/kind.h"
+#include "store/query.h"
+
 const cli_command *cli_find(const char *name)
 {
     for (const cli_command *const *c = cli_commands; *c; c++)
@@ -46,6 +49,10 @@ int cli_common_option(const cli_command *cmd, cli_ctx *ctx, int opt, const char 
             return -1;
         }
         ctx->format_given = 1;
+        return 1;
+    case OPT_AS:
+        ctx->as_user = arg;
+        ctx->as_given = 1;
         return 1;
     case OPT_LANG:
         if (cli_set_lang(ctx, arg)) {
@@ -154,4 +161,50 @@ int cli_parse_instant(const char *s, int64_t *out)
         return -1;
     *out = (int64_t)timegm(&tm);
     return 0;
+}
+
+/* The first user (by id) matching cond, or 0. */
+static emb_code first_user(store *st, const kind_def *users, const query_cond *cond, int64_t *id, emb_err *err)
+{
+    store_query q = {.conds = cond, .nconds = cond ? 1 : 0, .sort_field = -1, .limit = 1};
+    store_query_cursor *c;
+    *id = 0;
+    emb_code rc = store_query_open(st, users, &q, &c, err);
+    if (rc)
+        return rc;
+    arena a;
+    arena_init(&a, 0);
+    record *r;
+    int got = store_query_next(c, &a, &r, err);
+    if (got > 0)
+        *id = r->id;
+    arena_release(&a);
+    store_query_close(c);
+    return got < 0 ? err->code : EMB_OK;
+}
+
+emb_code cli_author(const cli_ctx *ctx, store *st, int64_t *author_id, emb_err *err)
+{
+    const kind_def *users = kind_find("users");
+    *author_id = 0;
+    if (!users)
+        return emb_err_set(err, EMB_INTERNAL, "no users kind");
+    if (ctx->as_user) {
+        int email = kind_field_index(users, "email");
+        query_cond c = {.field = email, .op = QOP_EQ, .value = {FV_SET, 0, ctx->as_user}};
+        emb_code rc = first_user(st, users, &c, author_id, err);
+        if (rc)
+            return rc;
+        if (!*author_id)
+            return emb_err_set(err, EMB_USAGE, "no user has the email '%s' given by %s; give the email of a user "
+                                               "(see `embudo user list`)",
+                               ctx->as_user, ctx->as_given ? "--as" : "EMBUDO_USER");
+        return EMB_OK;
+    }
+    int role = kind_field_index(users, "role");
+    query_cond admin = {.field = role, .op = QOP_EQ, .value = {FV_SET, 0, "admin"}};
+    emb_code rc = first_user(st, users, &admin, author_id, err);
+    if (!rc && !*author_id)
+        rc = first_user(st, users, NULL, author_id, err);
+    return rc;
 }

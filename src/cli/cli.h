@@ -34,6 +34,9 @@ typedef struct cli_ctx {
     int lang_given;       /* 1 when --lang was on the command line */
     int columns;          /* width of the terminal for tables: $COLUMNS, else the
                            * terminal's when out is one; 0: no limit */
+    const char *as_user;  /* the author of writes: --as EMAIL, else $EMBUDO_USER, else NULL
+                             (the organisation's owner); see cli_author() */
+    int as_given;         /* 1 when as_user came from --as */
 } cli_ctx;
 
 typedef struct cli_command {
@@ -50,10 +53,11 @@ const cli_command *cli_find(const char *name);
 
 /* Options every command accepts; append to a command's own getopt_long table with
  * CLI_COMMON_OPTIONS and handle with cli_common_option(). */
-enum { OPT_DB = 1000, OPT_FORMAT, OPT_HELP, OPT_LANG };
+enum { OPT_DB = 1000, OPT_FORMAT, OPT_HELP, OPT_LANG, OPT_AS };
 #define CLI_COMMON_OPTIONS                                                                   \
     {"db", required_argument, NULL, OPT_DB}, {"format", required_argument, NULL, OPT_FORMAT}, \
-        {"lang", required_argument, NULL, OPT_LANG}, {"help", no_argument, NULL, 'h'}
+        {"lang", required_argument, NULL, OPT_LANG}, {"as", required_argument, NULL, OPT_AS},  \
+        {"help", no_argument, NULL, 'h'}
 
 /* Sets the language of messages from --lang VALUE (en or es) and marks it given;
  * -1 for another value. */
@@ -70,6 +74,12 @@ void cli_options_begin(void);
 /* The usage error for the option getopt_long just refused, naming it as typed;
  * returns 2. */
 int cli_option_error(cli_ctx *ctx, const cli_command *cmd, char **argv);
+
+/* The author of the writes of this command (users.id): the user whose email is
+ * ctx->as_user (--as, else $EMBUDO_USER), else the organisation's owner: its first
+ * admin, else its first user; 0 while it has no user. EMB_USAGE naming the email
+ * and where it came from when no user has it. */
+emb_code cli_author(const cli_ctx *ctx, store *st, int64_t *author_id, emb_err *err);
 
 /* Prints "embudo: error: MSG" and returns the exit status of err->code. */
 int cli_fail(cli_ctx *ctx, const emb_err *err);

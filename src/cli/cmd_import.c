@@ -348,7 +348,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     }
     store *st = NULL;
     status = cli_open_store(ctx, 0, &st); /* only init creates a database: its currency and zone matter */
-    if (!status) {
+    if (!status && cli_author(ctx, st, &o.author_id, &err)) { /* o is the job's options */
+        status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
+        store_close(st);
+    } else if (!status) {
         emb_code rc = import_run(job, st, &err);
         if (ps.shown)
             fputs("\r\033[K", ctx->err);

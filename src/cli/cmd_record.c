@@ -79,6 +79,9 @@ static void print_help(const kind_def *kind, FILE *out)
             "\n%s: %s.\nID is the external id, #N (the internal number) or the %s.\n"
             "Every action takes --db PATH, --format table|json|csv and --lang en|es.\n\n"),
             k, k, k, k, k, kind->name, kind->help, label);
+    fputs(_("Writes take --as EMAIL, the user recorded as their author (default $EMBUDO_USER, else the\n"
+            "organisation's owner).\n\n"),
+          out);
     fputs(_("Fields (--FIELD VALUE or --FIELD=VALUE; an empty VALUE clears a field on update):\n"), out);
     for (size_t i = 0; i < kind->nfields; i++) {
         const field_def *f = &kind->fields[i];
@@ -175,12 +178,14 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, const kind_def *kind
         }
         const char *value = option_value(argc, argv, &i, name, &len);
         int help = 0;
-        if (is_opt(name, len, "db") || is_opt(name, len, "format") || is_opt(name, len, "lang")) {
+        if (is_opt(name, len, "db") || is_opt(name, len, "format") || is_opt(name, len, "lang") ||
+            is_opt(name, len, "as")) {
             if (!value)
                 return cli_usage_error(ctx, cmd, _("option '--%.*s' needs a value"), (int)len, name);
             int c = cli_common_option(cmd, ctx,
                                       is_opt(name, len, "db")     ? OPT_DB
                                       : is_opt(name, len, "lang") ? OPT_LANG
+                                      : is_opt(name, len, "as")   ? OPT_AS
                                                                   : OPT_FORMAT,
                                       value, &help);
             if (c < 0)
@@ -250,6 +255,10 @@ static int do_add(rec_env *env, rec_args *ra)
         return rec_fail(env);
     record *r = record_new(&env->a, env->kind);
     change_ctx cc = {.now = env->ctx->now};
+    if (cli_author(env->ctx, env->st, &cc.author_id, &env->err)) {
+        store_rollback(env->st);
+        return rec_fail(env);
+    }
     if (!r) {
         emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
     } else if (!rec_fill(env, ra->args, ra->nargs, NULL, r) && !store_record_insert(env->st, r, &cc, &env->err)) {
@@ -269,7 +278,8 @@ static int do_update(rec_env *env, rec_args *ra)
     int64_t id;
     record *before = NULL, *r = NULL;
     change_ctx cc = {.now = env->ctx->now};
-    if (!rec_resolve(env, ra->id, &id) && !store_record_get(env->st, env->kind, id, &env->a, &before, &env->err)) {
+    if (!cli_author(env->ctx, env->st, &cc.author_id, &env->err) && !rec_resolve(env, ra->id, &id) &&
+        !store_record_get(env->st, env->kind, id, &env->a, &before, &env->err)) {
         r = record_new(&env->a, env->kind);
         if (!r) {
             emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
@@ -325,7 +335,7 @@ static int do_delete(rec_env *env, rec_args *ra)
     char refs[1024];
     int64_t total = 0;
     change_ctx cc = {.now = env->ctx->now};
-    if (count_references(env, id, refs, sizeof refs, &total))
+    if (cli_author(env->ctx, env->st, &cc.author_id, &env->err) || count_references(env, id, refs, sizeof refs, &total))
         goto fail;
     int64_t in_deals = 0;
     if (!strcmp(env->kind->name, "products") && store_product_deal_count(env->st, id, &in_deals, &env->err))
