@@ -92,7 +92,7 @@ static int undo(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     emb_err_clear(&err);
     change_ctx cc = {.now = ctx->now};
     import_undo_result res;
-    if (import_log_undo(st, id, &cc, &res, &err)) {
+    if (cli_author(ctx, st, &cc.author_id, &err) || import_log_undo(st, id, &cc, &res, &err)) {
         status = cli_fail(ctx, &err);
     } else if (ctx->format == FORMAT_JSON) {
         fprintf(ctx->out, "{\"import\": %lld, \"deleted\": %lld, \"restored\": %lld, \"history\": %lld}\n",

@@ -34,6 +34,10 @@ expect_eq "the import's history and audit rows name Ben" "Ben|Ben" \
     "$(q "SELECT u.name FROM deal_history h JOIN deals d ON d.id = h.deal_id JOIN users u ON u.id = h.author_id WHERE d.title = 'D2'
           UNION ALL SELECT u.name FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.action = 'import'" | paste -sd'|')"
 expect_stderr_contains "no user has the email 'zoe@x.com' given by --as" $E import deals "$TMP/d.csv" --as zoe@x.com
+$E import undo --as ana@x.com >/dev/null
+check "import undo --as"
+expect_eq "the undo's audit row names Ana" "Ana" \
+    "$(q "SELECT u.name FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.action = 'undo'")"
 # Once the organisation has a user, no history or audit row is without an author
 # (only Ben's own creation, when there was nobody yet, has none).
 expect_eq "no blank author" "0 1" \

@@ -47,6 +47,7 @@
 
 #include "core/period.h"
 #include "kpi_testlib.h"
+#include "metrics/compare.h"
 #include "metrics/snapshot.h"
 
 static char path[128];
@@ -411,10 +412,42 @@ static void missing_rate_is_an_error_naming_currency_and_date(void **state)
     arena_release(&a);
 }
 
+/* Values of one metric ordered best first (direction, main part, nulls last), and
+ * the value of a group with no facts. */
+static void value_order_and_empty(void **state)
+{
+    (void)state;
+    const kpi_metric *won = kpi_metric_find("revenue_won"), *cycle = kpi_metric_find("sales_cycle_days");
+    const kpi_metric *open = kpi_metric_find("open_pipeline"), *rate = kpi_metric_find("win_rate");
+    kpi_value a = {.kind = KV_MONEY, .i = 500}, b = {.kind = KV_MONEY, .i = 700}, none = {.kind = KV_NULL};
+    assert_true(kpi_value_cmp_best(won, &b, &a) < 0); /* more revenue first */
+    assert_true(kpi_value_cmp_best(won, &a, &none) < 0 && kpi_value_cmp_best(won, &none, &a) > 0);
+    assert_int_equal(kpi_value_cmp_best(won, &a, &a), 0);
+    kpi_value fast = {.kind = KV_PAIR, .median = 5, .mean = 40}, slow = {.kind = KV_PAIR, .median = 9, .mean = 9};
+    assert_true(kpi_value_cmp_best(cycle, &fast, &slow) < 0); /* shorter median first, whatever the mean */
+    assert_true(kpi_value_cmp_best(cycle, &slow, &none) < 0);
+    kpi_value few_big = {.kind = KV_PARTS, .part = {1, 90000}}, many_small = {.kind = KV_PARTS, .part = {5, 100}};
+    assert_true(kpi_value_cmp_best(open, &few_big, &many_small) < 0); /* by amount, the main part */
+    kpi_value m = kpi_value_main(open, &few_big);
+    assert_int_equal(m.kind, KV_MONEY);
+    assert_int_equal(m.i, 90000);
+    kpi_value e = kpi_value_empty(won, &b);
+    assert_int_equal(e.kind, KV_MONEY);
+    assert_int_equal(e.i, 0);
+    kpi_value r = {.kind = KV_REAL, .x = 0.5};
+    assert_int_equal(kpi_value_empty(rate, &r).kind, KV_NULL); /* no denominator: null, not 0 */
+    assert_int_equal(kpi_value_empty(cycle, &fast).kind, KV_NULL);
+    assert_int_equal(kpi_value_empty(kpi_metric_find("avg_deal_size"), &b).kind, KV_NULL);
+    e = kpi_value_empty(open, &few_big);
+    assert_int_equal(e.kind, KV_PARTS);
+    assert_true(e.part[0] == 0 && e.part[1] == 0 && e.part_null == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(march_totals),
+        cmocka_unit_test(value_order_and_empty),
         cmocka_unit_test(by_rep_credits_owner_at_close),
         cmocka_unit_test(april_and_empty_periods),
         cmocka_unit_test(pipeline_as_of_and_waterfall),
