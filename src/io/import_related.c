@@ -439,9 +439,7 @@ emb_code import_related_check(import_job *j, emb_err *err)
     csv_reader *rd = NULL;
     arena a;
     arena_init(&a, 0);
-    const import_opts *o = j->o;
-    emb_code rc = o->data ? csv_reader_open_mem(o->data, o->data_len, &j->limits, &rd, err)
-                          : csv_reader_open(o->path, &j->limits, &rd, err);
+    emb_code rc = import_open_reader(j, &rd, err);
     const csv_row *row;
     int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
     while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
