@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "store/store_internal.h"
 
 enum {
@@ -44,24 +45,24 @@ emb_code store_bulk_keys(store *st, const kind_def *kind, const char *field, sto
 {
     const field_def *f = kind_field(kind, field);
     if (!f || !f->column)
-        return emb_err_set(err, EMB_INTERNAL, "%s has no stored field '%s'", kind->name, field);
+        return emb_err_set(err, EMB_INTERNAL, _("%s has no stored field '%s'"), kind->name, field);
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT %s, id FROM %s WHERE %s IS NOT NULL", f->column, kind->table, f->column);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "reading keys", err);
+        return store_sql_error(st, _("reading keys"), err);
     int rc;
     emb_code code = EMB_OK;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(s, 0);
         size_t len = (size_t)sqlite3_column_bytes(s, 0);
         if (v && fn(ud, v, len, sqlite3_column_int64(s, 1))) {
-            code = emb_err_set(err, EMB_NOMEM, "out of memory");
+            code = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
     }
     if (!code && rc != SQLITE_DONE)
-        code = store_sql_error(st, "reading keys", err);
+        code = store_sql_error(st, _("reading keys"), err);
     sqlite3_finalize(s);
     return code;
 }
@@ -83,22 +84,22 @@ emb_code store_finder_new(store *st, const kind_def *kind, const int *fields, si
     for (size_t i = 0; i < n; i++) {
         const field_def *f = &kind->fields[fields[i]];
         if (!f->column)
-            return emb_err_set(err, EMB_INTERNAL, "field '%s' is not stored", f->name);
+            return emb_err_set(err, EMB_INTERNAL, _("field '%s' is not stored"), f->name);
         len += (size_t)snprintf(sql + len, len < sizeof sql ? sizeof sql - len : 0, "%s%s IS ?%zu",
                                 i ? " AND " : "", f->column, i + 1);
     }
     if (n == 0 || len + 16 >= sizeof sql)
-        return emb_err_set(err, EMB_INTERNAL, "bad natural key for %s", kind->name);
+        return emb_err_set(err, EMB_INTERNAL, _("bad natural key for %s"), kind->name);
     snprintf(sql + len, sizeof sql - len, " LIMIT 2");
     store_finder *fd = calloc(1, sizeof *fd);
     if (!fd || !(fd->fields = malloc(n * sizeof *fd->fields))) {
         free(fd);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (sqlite3_prepare_v3(store_sqlite(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &fd->s, NULL) != SQLITE_OK) {
         free(fd->fields);
         free(fd);
-        return store_sql_error(st, "lookup", err);
+        return store_sql_error(st, _("lookup"), err);
     }
     memcpy(fd->fields, fields, n * sizeof *fields);
     fd->st = st;
@@ -130,10 +131,10 @@ emb_code store_finder_find(store_finder *fd, const record *r, int64_t *id, emb_e
     sqlite3_reset(fd->s);
     sqlite3_clear_bindings(fd->s);
     if (rc != SQLITE_DONE)
-        return store_sql_error(fd->st, "lookup", err);
+        return store_sql_error(fd->st, _("lookup"), err);
     if (count > 1) {
         *id = 0;
-        return emb_err_set(err, EMB_CONFLICT, "several %s match", fd->kind->name);
+        return emb_err_set(err, EMB_CONFLICT, _("several %s match"), store__kind_nouns(fd->kind));
     }
     return EMB_OK;
 }
@@ -241,7 +242,7 @@ emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const c
                            "WHERE il.\"unique\" = 0 AND il.origin = 'c' AND il.partial = 0 AND m.sql IS NOT NULL "
                            "ORDER BY m.name",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "reading indexes", err);
+        return store_sql_error(st, _("reading indexes"), err);
     sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
     size_t cap = 0, count = 0;
     const char **names = NULL, **out = NULL;
@@ -251,7 +252,7 @@ emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const c
             size_t ncap = cap ? 2 * cap : 8;
             const char **nn = arena_alloc(a, ncap * sizeof *nn), **no = arena_alloc(a, ncap * sizeof *no);
             if (!nn || !no) {
-                code = emb_err_set(err, EMB_NOMEM, "out of memory");
+                code = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 break;
             }
             if (count) {
@@ -265,13 +266,13 @@ emb_code store_bulk_indexes_drop(store *st, const char *table, arena *a, const c
         names[count] = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
         out[count] = arena_strdup(a, (const char *)sqlite3_column_text(s, 1));
         if (!names[count] || !out[count]) {
-            code = emb_err_set(err, EMB_NOMEM, "out of memory");
+            code = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         count++;
     }
     if (!code && rc != SQLITE_DONE)
-        code = store_sql_error(st, "reading indexes", err);
+        code = store_sql_error(st, _("reading indexes"), err);
     sqlite3_finalize(s);
     for (size_t i = 0; !code && i < count; i++) {
         snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", names[i]);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "store/bulk.h"
 #include "store/store_internal.h"
 
@@ -50,31 +51,31 @@ emb_code store_bulk_fk_mark(store *st, arena *a, store_fk_mark **out, emb_err *e
                            "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
                            "EXISTS (SELECT 1 FROM pragma_foreign_key_list(name)) ORDER BY name",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "foreign keys", err);
+        return store_sql_error(st, _("foreign keys"), err);
     size_t cap = 64;
     store_fk_mark *m = arena_alloc(a, sizeof *m + cap * sizeof m->t[0]);
     if (!m) {
         sqlite3_finalize(s);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     m->n = 0;
     emb_code rc = EMB_OK;
     int step;
     while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
         if (m->n == cap) {
-            rc = emb_err_set(err, EMB_INTERNAL, "more than %zu tables with foreign keys", cap);
+            rc = emb_err_set(err, EMB_INTERNAL, _("more than %zu tables with foreign keys"), cap);
             break;
         }
         char *name = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
         if (!name)
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         else if (!(rc = store__max_rowid(st, name, &m->t[m->n].max_rowid, err))) {
             m->t[m->n].verified = 0;
             m->t[m->n++].table = name;
         }
     }
     if (!rc && step != SQLITE_DONE)
-        rc = store_sql_error(st, "foreign keys", err);
+        rc = store_sql_error(st, _("foreign keys"), err);
     sqlite3_finalize(s);
     if (!rc)
         *out = m;
@@ -90,7 +91,7 @@ static char *check_sql(store *st, const char *table, emb_err *err)
     if (sqlite3_prepare_v2(store_sqlite(st),
                            "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq", -1,
                            &s, NULL) != SQLITE_OK) {
-        store_sql_error(st, "foreign keys", err);
+        store_sql_error(st, _("foreign keys"), err);
         return NULL;
     }
     sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
@@ -119,7 +120,7 @@ static char *check_sql(store *st, const char *table, emb_err *err)
     free(cases);
     if (!sql || !cases || n >= cap || nc >= cap) {
         free(sql);
-        emb_err_set(err, EMB_NOMEM, "cannot build the foreign-key check of %s", table);
+        emb_err_set(err, EMB_NOMEM, _("cannot build the foreign-key check of %s"), table);
         return NULL;
     }
     return sql;
@@ -154,7 +155,7 @@ emb_code store_bulk_fk_check(store *st, const store_fk_mark *m, emb_err *err)
         rc = sqlite3_step(s);
         emb_code out = EMB_OK;
         if (rc == SQLITE_ROW)
-            out = emb_err_set(err, EMB_INTERNAL, "row %lld of %s refers in column %s to %s, which does not exist",
+            out = emb_err_set(err, EMB_INTERNAL, _("row %lld of %s refers in column %s to %s, which does not exist"),
                               (long long)sqlite3_column_int64(s, 0), m->t[i].table,
                               (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2));
         else if (rc != SQLITE_DONE)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "store/store_internal.h"
 
 enum { CELL_NULL, CELL_INT, CELL_TEXT };
@@ -51,7 +52,7 @@ sqlite3_stmt *store__prepare_insert_rows(store *st, const char *table, const cha
     size_t size = strlen(table) + strlen(columns) + 32 + (size_t)rows * ((size_t)ncols * 2 + 3);
     char *sql = malloc(size);
     if (!sql) {
-        emb_err_set(err, EMB_NOMEM, "out of memory");
+        emb_err_set(err, EMB_NOMEM, _("out of memory"));
         return NULL;
     }
     size_t n = (size_t)snprintf(sql, size, "INSERT INTO %s (%s) VALUES ", table, columns);
@@ -94,7 +95,7 @@ static emb_code bulk_init(bulk *b, store *st, const char *table, const char *con
     b->table = strdup(table);
     b->columns = malloc(len);
     if (!b->table || !b->columns)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     size_t n = 0;
     for (int i = 0; i < ncols; i++)
         n += (size_t)snprintf(b->columns + n, len - n, "%s%s", i ? ", " : "", columns[i]);
@@ -102,7 +103,7 @@ static emb_code bulk_init(bulk *b, store *st, const char *table, const char *con
     b->bt.bufcap = 4096;
     b->bt.buf = malloc(b->bt.bufcap);
     if (!b->bt.cells || !b->bt.buf)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     return EMB_OK;
 }
 
@@ -111,10 +112,10 @@ emb_code bulk_open(store *st, const char *table, const char *const *columns, int
 {
     *out = NULL;
     if (ncols <= 0)
-        return emb_err_set(err, EMB_INTERNAL, "bulk insert into %s without columns", table);
+        return emb_err_set(err, EMB_INTERNAL, _("bulk insert into %s without columns"), table);
     bulk *b = calloc(1, sizeof *b);
     if (!b)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     emb_code rc = bulk_init(b, st, table, columns, ncols, rows_per_stmt, err);
     if (!rc && !(b->full = prepare_rows(b, b->batch_rows, err)))
         rc = err->code;
@@ -242,9 +243,9 @@ static emb_code write_batch(bulk *b, const batch *bt, emb_err *err)
 emb_code bulk_end_row(bulk *b, emb_err *err)
 {
     if (b->oom)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     if (b->overflow || b->col != b->ncols)
-        return emb_err_set(err, EMB_INTERNAL, "bulk row for %s has %d values, not %d", b->table,
+        return emb_err_set(err, EMB_INTERNAL, _("bulk row for %s has %d values, not %d"), b->table,
                            b->overflow ? b->ncols + 1 : b->col, b->ncols);
     batch *bt = &b->bt;
     b->col = 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/kind.h"
 #include "store/bulk.h"
 #include "store/store_internal.h"
@@ -53,7 +54,7 @@ static emb_code json_columns(store *st, const char *table, char *buf, size_t cap
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &s,
                            NULL) != SQLITE_OK)
-        return store_sql_error(st, "import log", err);
+        return store_sql_error(st, _("import log"), err);
     sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
     int first = 1;
     while (sqlite3_step(s) == SQLITE_ROW) {
@@ -63,7 +64,7 @@ static emb_code json_columns(store *st, const char *table, char *buf, size_t cap
     }
     sqlite3_finalize(s);
     if (*n >= cap)
-        return emb_err_set(err, EMB_INTERNAL, "table %s has too many columns for the import log", table);
+        return emb_err_set(err, EMB_INTERNAL, _("table %s has too many columns for the import log"), table);
     return EMB_OK;
 }
 
@@ -71,7 +72,7 @@ static emb_code step_once(store *st, sqlite3_stmt *s, emb_err *err)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? EMB_OK : store_sql_error(st, "import log", err);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? EMB_OK : store_sql_error(st, _("import log"), err);
 }
 
 emb_code import_log_begin(store *st, const import_log_info *info, import_log **out, emb_err *err)
@@ -79,7 +80,7 @@ emb_code import_log_begin(store *st, const import_log_info *info, import_log **o
     *out = NULL;
     import_log *l = calloc(1, sizeof *l);
     if (!l)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     l->st = st;
     sqlite3_stmt *s;
     emb_code rc = EMB_OK;
@@ -87,7 +88,7 @@ emb_code import_log_begin(store *st, const import_log_info *info, import_log **o
                            "INSERT INTO imports (at, user_id, kind, file, size, hash, options) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
                            -1, &s, NULL) != SQLITE_OK) {
-        rc = store_sql_error(st, "import log", err);
+        rc = store_sql_error(st, _("import log"), err);
         goto fail;
     }
     sqlite3_bind_int64(s, 1, info->at);
@@ -107,7 +108,7 @@ emb_code import_log_begin(store *st, const import_log_info *info, import_log **o
     if (sqlite3_prepare_v2(store_sqlite(st),
                            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name", -1, &s,
                            NULL) != SQLITE_OK) {
-        rc = store_sql_error(st, "import log", err);
+        rc = store_sql_error(st, _("import log"), err);
         goto fail;
     }
     while (!rc && sqlite3_step(s) == SQLITE_ROW) {
@@ -115,11 +116,11 @@ emb_code import_log_begin(store *st, const import_log_info *info, import_log **o
         if (!table_logged(name))
             continue;
         if (l->n == LOG_MAX_TABLES) {
-            rc = emb_err_set(err, EMB_INTERNAL, "more than %d tables for the import log", LOG_MAX_TABLES);
+            rc = emb_err_set(err, EMB_INTERNAL, _("more than %d tables for the import log"), LOG_MAX_TABLES);
             break;
         }
         if (!(l->t[l->n].table = strdup(name)))
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         else
             rc = store__max_rowid(st, name, &l->t[l->n++].above, err);
     }
@@ -153,10 +154,10 @@ emb_code import_log_save(import_log *l, const char *table, int64_t id, emb_err *
         n += (size_t)snprintf(sql + n, n < sizeof sql ? sizeof sql - n : 0, ") FROM \"%s\" WHERE rowid = ?3",
                               table);
         if (n >= sizeof sql)
-            return emb_err_set(err, EMB_INTERNAL, "table %s has too many columns for the import log", table);
+            return emb_err_set(err, EMB_INTERNAL, _("table %s has too many columns for the import log"), table);
         if (sqlite3_prepare_v3(store_sqlite(l->st), sql, -1, SQLITE_PREPARE_PERSISTENT, &l->t[i].save, NULL) !=
             SQLITE_OK)
-            return store_sql_error(l->st, "import log", err);
+            return store_sql_error(l->st, _("import log"), err);
     }
     sqlite3_stmt *s = l->t[i].save;
     sqlite3_bind_int64(s, 1, l->id);
@@ -172,7 +173,7 @@ emb_code import_log_end(import_log *l, const import_log_counts *c, emb_err *err)
     if (sqlite3_prepare_v2(store_sqlite(st),
                            "INSERT INTO import_created (import_id, tbl, above, last) VALUES (?,?,?,?)", -1, &s,
                            NULL) != SQLITE_OK)
-        return store_sql_error(st, "import log", err);
+        return store_sql_error(st, _("import log"), err);
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < l->n && !rc; i++) {
         int64_t last;
@@ -192,7 +193,7 @@ emb_code import_log_end(import_log *l, const import_log_counts *c, emb_err *err)
                            "refs = ?, hash = coalesce(?, hash), audit_id = (SELECT max(id) FROM audit_log) "
                            "WHERE id = ?",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "import log", err);
+        return store_sql_error(st, _("import log"), err);
     const int64_t v[] = {c->rows, c->created, c->updated, c->unchanged, c->rejected};
     for (int i = 0; i < 5; i++)
         sqlite3_bind_int64(s, i + 1, v[i]);
@@ -231,7 +232,7 @@ emb_code import_log_list(store *st, arena *a, import_log_row **rows, size_t *n, 
                            "coalesce(i.undone_at, 0), u.name, i.kind, i.file, i.hash, i.options, i.refs "
                            "FROM imports i LEFT JOIN users u ON u.id = i.user_id ORDER BY i.id",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "import log", err);
+        return store_sql_error(st, _("import log"), err);
     size_t cap = 0;
     emb_code rc = EMB_OK;
     int step;
@@ -240,7 +241,7 @@ emb_code import_log_list(store *st, arena *a, import_log_row **rows, size_t *n, 
             size_t ncap = cap ? 2 * cap : 16;
             import_log_row *r = arena_alloc(a, ncap * sizeof *r);
             if (!r) {
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 break;
             }
             if (*n)
@@ -258,11 +259,11 @@ emb_code import_log_list(store *st, arena *a, import_log_row **rows, size_t *n, 
             const char *t = (const char *)sqlite3_column_text(s, 9 + i);
             *texts[i] = t ? arena_strdup(a, t) : NULL;
             if (t && !*texts[i])
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
     }
     if (!rc && step != SQLITE_DONE)
-        rc = store_sql_error(st, "import log", err);
+        rc = store_sql_error(st, _("import log"), err);
     sqlite3_finalize(s);
     return rc;
 }

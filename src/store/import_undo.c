@@ -62,7 +62,7 @@ static void describe(const char *table, int64_t id, char *buf, size_t size)
 {
     const kind_def *k = kind_of_table(table);
     if (k)
-        snprintf(buf, size, "%s #%lld", k->singular, (long long)id);
+        snprintf(buf, size, "%s #%lld", store__kind_noun(k), (long long)id);
     else
         snprintf(buf, size, _("row %lld of %s"), (long long)id, table);
 }
@@ -84,7 +84,7 @@ static int created_by(const undo_job *u, const char *table, int64_t id)
 static emb_code prepare(store *st, const char *sql, sqlite3_stmt **s, emb_err *err)
 {
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "undo", err);
+        return store_sql_error(st, _("undo"), err);
     return EMB_OK;
 }
 
@@ -132,7 +132,7 @@ static emb_code load_import(undo_job *u, int64_t id, emb_err *err)
             cap = cap ? 2 * cap : 16;
             undo_range *r = realloc(u->r, cap * sizeof *r);
             if (!r) {
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 break;
             }
             u->r = r;
@@ -155,7 +155,7 @@ static emb_code changed_by(undo_job *u, sqlite3_stmt *s, const char *table, int6
     int rc = sqlite3_step(s);
     *yes = rc == SQLITE_ROW;
     sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EMB_OK : store_sql_error(u->st, "undo", err);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EMB_OK : store_sql_error(u->st, _("undo"), err);
 }
 
 /* 2a. A later import still in effect changed a row this one created or changed. */
@@ -226,7 +226,7 @@ static emb_code check_later_edits(undo_job *u, emb_err *err)
                                      "that change")
                                  : _("cannot undo import %lld: %s #%lld was edited after it; undoing would lose "
                                      "that change"),
-                             (long long)u->id, k->singular, (long long)id);
+                             (long long)u->id, store__kind_noun(k), (long long)id);
     }
     sqlite3_finalize(s);
     sqlite3_finalize(mine);
@@ -272,7 +272,7 @@ static emb_code check_references(undo_job *u, emb_err *err)
                                "created; delete or change %s first"),
                              (long long)u->id, who, whom, who);
         } else if (step != SQLITE_DONE) {
-            rc = store_sql_error(u->st, "undo", err);
+            rc = store_sql_error(u->st, _("undo"), err);
         }
         sqlite3_finalize(s);
     }
@@ -301,7 +301,7 @@ static char *restore_sql(store *st, const char *table, emb_err *err)
         n += (size_t)snprintf(sql + n, n < UNDO_SQL_MAX ? UNDO_SQL_MAX - n : 0, " WHERE rowid = ?2");
     if (!sql || n >= UNDO_SQL_MAX) {
         free(sql);
-        emb_err_set(err, EMB_INTERNAL, "cannot build the undo of table %s", table);
+        emb_err_set(err, EMB_INTERNAL, _("cannot build the undo of table %s"), table);
         return NULL;
     }
     return sql;
@@ -324,7 +324,7 @@ static emb_code restore_row(undo_job *u, const char *table, int64_t id, const ch
     if (!rc && t == u->nrestore) {
         char *sql = t < 16 ? restore_sql(st, table, err) : NULL;
         if (t == 16)
-            rc = emb_err_set(err, EMB_INTERNAL, "an import changed rows of more than 16 tables");
+            rc = emb_err_set(err, EMB_INTERNAL, _("an import changed rows of more than 16 tables"));
         else if (!sql)
             rc = err->code;
         else if (!(rc = prepare(st, sql, &u->restore[t].s, err)))
@@ -336,7 +336,7 @@ static emb_code restore_row(undo_job *u, const char *table, int64_t id, const ch
         sqlite3_bind_text(s, 1, image, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, id);
         if (sqlite3_step(s) != SQLITE_DONE)
-            rc = store_sql_error(st, "undo", err);
+            rc = store_sql_error(st, _("undo"), err);
         sqlite3_reset(s);
     }
     int appended = 0;
@@ -408,7 +408,7 @@ static emb_code delete_created(undo_job *u, import_undo_result *res, emb_err *er
                     sqlite3_bind_int64(s, 1, r->above);
                     sqlite3_bind_int64(s, 2, r->last);
                     if (sqlite3_step(s) != SQLITE_DONE)
-                        rc = store_sql_error(u->st, "undo", err);
+                        rc = store_sql_error(u->st, _("undo"), err);
                     sqlite3_finalize(s);
                 }
             }
@@ -419,7 +419,7 @@ static emb_code delete_created(undo_job *u, import_undo_result *res, emb_err *er
         sqlite3_bind_int64(s, 1, r->above);
         sqlite3_bind_int64(s, 2, r->last);
         if (sqlite3_step(s) != SQLITE_DONE)
-            rc = store_sql_error(u->st, "undo", err);
+            rc = store_sql_error(u->st, _("undo"), err);
         else if (kind_of_table(r->table))
             res->deleted += sqlite3_changes(store_sqlite(u->st));
         sqlite3_finalize(s);
@@ -439,7 +439,7 @@ static emb_code mark_undone(undo_job *u, const change_ctx *ctx, const import_und
         sqlite3_bind_int64(s, 2, ctx->author_id);
     sqlite3_bind_int64(s, 3, u->id);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_sql_error(u->st, "undo", err);
+        rc = store_sql_error(u->st, _("undo"), err);
     sqlite3_finalize(s);
     const kind_def *k = kind_find(u->kind);
     if (rc || !k)

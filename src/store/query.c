@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "core/tz.h"
 #include <stdarg.h>
@@ -92,7 +93,7 @@ static emb_code prepare_functions(store *st, const kind_def *kind, const store_q
         return rc;
     if (sqlite3_create_function_v2(store_sqlite(st), "emb_query_local_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                    zone, sql_local_date, NULL, NULL, close_zone) != SQLITE_OK)
-        return store_sql_error(st, kind->name, err);
+        return store_sql_error(st, store__kind_nouns(kind), err);
     return EMB_OK;
 }
 
@@ -121,17 +122,19 @@ static int where_clause(const kind_def *kind, const store_query *q, char *sql, s
         const query_cond *qc = &q->conds[c];
         if (qc->kind == QCOND_STALE) {
             if (strcmp(kind->table, "deals"))
-                return emb_err_set(err, EMB_INVALID, "only deals can be stale");
+                return emb_err_set(err, EMB_INVALID, _("only deals can be stale"));
             bad |= append(sql, size, n, "%s%s" STALE_SQL, c ? " AND " : " WHERE ", qc->op == QOP_NE ? "NOT " : "",
                           kind->table, kind->table);
             continue;
         }
         if (!valid_field(kind, qc->field))
-            return emb_err_set(err, EMB_INVALID, "cannot filter %s on field #%d", kind->name, qc->field);
+            return emb_err_set(err, EMB_INVALID, _("cannot filter %s on field #%d"), store__kind_nouns(kind),
+                               qc->field);
         const field_def *f = &kind->fields[qc->field];
         if (qc->kind == QCOND_FIELD) {
             if (!valid_field(kind, qc->other_field))
-                return emb_err_set(err, EMB_INVALID, "cannot compare %s with field #%d", kind->name, qc->other_field);
+                return emb_err_set(err, EMB_INVALID, _("cannot compare %s with field #%d"),
+                                   store__kind_nouns(kind), qc->other_field);
             const field_def *g = &kind->fields[qc->other_field];
             char b1[128], b2[128];
             bad |= append(sql, size, n, "%s%s %s %s", c ? " AND " : " WHERE ", compared(f, g, b1, sizeof b1),
@@ -147,7 +150,7 @@ static int where_clause(const kind_def *kind, const store_query *q, char *sql, s
             bad |= append(sql, size, n, " %s ?", op_sql(qc->op));
     }
     if (bad)
-        return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
+        return emb_err_set(err, EMB_INVALID, _("query on %s is too long"), store__kind_nouns(kind));
     return 0;
 }
 
@@ -182,7 +185,8 @@ emb_code store_query_open(store *st, const kind_def *kind, const store_query *q,
         return err->code;
     if (q->sort_field >= 0) {
         if (!valid_field(kind, q->sort_field))
-            return emb_err_set(err, EMB_INVALID, "cannot sort %s on field #%d", kind->name, q->sort_field);
+            return emb_err_set(err, EMB_INVALID, _("cannot sort %s on field #%d"), store__kind_nouns(kind),
+                               q->sort_field);
         bad |= append(sql, sizeof sql, &n, " ORDER BY %s %s, id", kind->fields[q->sort_field].column,
                       q->descending ? "DESC" : "ASC");
     } else {
@@ -191,16 +195,16 @@ emb_code store_query_open(store *st, const kind_def *kind, const store_query *q,
     if (q->limit > 0)
         bad |= append(sql, sizeof sql, &n, " LIMIT ?");
     if (bad)
-        return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
+        return emb_err_set(err, EMB_INVALID, _("query on %s is too long"), store__kind_nouns(kind));
 
     store_query_cursor *cur = calloc(1, sizeof *cur);
     if (!cur)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     cur->st = st;
     cur->kind = kind;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &cur->s, NULL) != SQLITE_OK) {
         free(cur);
-        return store_sql_error(st, "list", err);
+        return store_sql_error(st, _("list"), err);
     }
     int pos = bind_conds(cur->s, kind, q);
     if (q->limit > 0)
@@ -215,18 +219,18 @@ emb_code store_query_count(store *st, const kind_def *kind, const store_query *q
     size_t n = 0;
     *count = 0;
     if (append(sql, sizeof sql, &n, "SELECT count(*) FROM %s", kind->table))
-        return emb_err_set(err, EMB_INVALID, "query on %s is too long", kind->name);
+        return emb_err_set(err, EMB_INVALID, _("query on %s is too long"), store__kind_nouns(kind));
     if (where_clause(kind, q, sql, sizeof sql, &n, err) || prepare_functions(st, kind, q, err))
         return err->code;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "count", err);
+        return store_sql_error(st, _("count"), err);
     bind_conds(s, kind, q);
     emb_code rc = EMB_OK;
     if (sqlite3_step(s) == SQLITE_ROW)
         *count = sqlite3_column_int64(s, 0);
     else
-        rc = store_sql_error(st, "count", err);
+        rc = store_sql_error(st, _("count"), err);
     sqlite3_finalize(s);
     return rc;
 }
@@ -259,7 +263,7 @@ emb_code store_scan_names(store *st, const kind_def *kind, int labels, int64_t i
              id > 0 ? " WHERE id = ?" : "");
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, kind->name, err);
+        return store_sql_error(st, store__kind_nouns(kind), err);
     if (id > 0)
         sqlite3_bind_int64(s, 1, id);
     emb_code code = EMB_OK;
@@ -278,7 +282,7 @@ emb_code store_scan_names(store *st, const kind_def *kind, int labels, int64_t i
             break;
     }
     if (!code && rc != SQLITE_DONE)
-        code = store_sql_error(st, kind->name, err);
+        code = store_sql_error(st, store__kind_nouns(kind), err);
     sqlite3_finalize(s);
     return code;
 }
@@ -310,7 +314,7 @@ static emb_code read_deal_rows(store *st, const char *sql, const char *what, int
     char *out = NULL;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (!out && !(out = arena_calloc(a, (size_t)sqlite3_column_int64(s, ncols - 1), elem_size))) {
-            code = emb_err_set(err, EMB_NOMEM, "out of memory");
+            code = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         read_row(s, a, out + i++ * elem_size);
@@ -380,13 +384,13 @@ emb_code store_product_deal_count(store *st, int64_t product_id, int64_t *count,
     *count = 0;
     if (sqlite3_prepare_v2(store_sqlite(st), "SELECT count(*) FROM deal_products WHERE product_id = ?", -1, &s,
                            NULL) != SQLITE_OK)
-        return store_sql_error(st, "deal products", err);
+        return store_sql_error(st, _("deal products"), err);
     sqlite3_bind_int64(s, 1, product_id);
     emb_code rc = EMB_OK;
     if (sqlite3_step(s) == SQLITE_ROW)
         *count = sqlite3_column_int64(s, 0);
     else
-        rc = store_sql_error(st, "deal products", err);
+        rc = store_sql_error(st, _("deal products"), err);
     sqlite3_finalize(s);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "store/store_internal.h"
 
 enum {
@@ -139,7 +140,7 @@ static int parent_exists(record_batch *b, id_set *p, int64_t id, emb_err *err)
         return -1;
     }
     if (rc == SQLITE_ROW && id > 0 && set_add(p, id)) {
-        emb_err_set(err, EMB_NOMEM, "out of memory");
+        emb_err_set(err, EMB_NOMEM, _("out of memory"));
         return -1;
     }
     return rc == SQLITE_ROW;
@@ -151,7 +152,7 @@ static id_set *parent_of(record_batch *b, const char *table, const char *column,
         if (!strcmp(b->parents[i].table, table) && !strcmp(b->parents[i].column, column))
             return &b->parents[i];
     if (b->nparents == MAX_REFS) {
-        emb_err_set(err, EMB_INTERNAL, "%s refers to too many tables", b->kind->table);
+        emb_err_set(err, EMB_INTERNAL, _("%s refers to too many tables"), b->kind->table);
         return NULL;
     }
     id_set *p = &b->parents[b->nparents];
@@ -159,7 +160,7 @@ static id_set *parent_of(record_batch *b, const char *table, const char *column,
     if (!p->table || !p->column) {
         free(p->table);
         free(p->column);
-        emb_err_set(err, EMB_NOMEM, "out of memory");
+        emb_err_set(err, EMB_NOMEM, _("out of memory"));
         return NULL;
     }
     b->nparents++;
@@ -191,7 +192,7 @@ static emb_code load_refs(record_batch *b, emb_err *err)
                 continue;
             id_set *p = parent_of(b, (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2), err);
             if (!p || b->nrefs == MAX_REFS) {
-                rc = p ? emb_err_set(err, EMB_INTERNAL, "%s has too many references", b->kind->table) : err->code;
+                rc = p ? emb_err_set(err, EMB_INTERNAL, _("%s has too many references"), b->kind->table) : err->code;
                 break;
             }
             b->refs[b->nrefs++] = (fk_ref){(int)f, p};
@@ -220,8 +221,9 @@ static emb_code check_refs(record_batch *b, const record *r, emb_err *err)
         if (ok < 0)
             return err->code;
         if (!ok)
-            return emb_err_set(err, EMB_INVALID, "field '%s' of the %s refers to row %lld of %s, which does not exist",
-                               b->kind->fields[b->refs[i].field].name, b->kind->singular, (long long)v->i,
+            return emb_err_set(err, EMB_INVALID,
+                               _("field '%s' of the %s refers to row %lld of %s, which does not exist"),
+                               b->kind->fields[b->refs[i].field].name, store__kind_noun(b->kind), (long long)v->i,
                                b->refs[i].parent->table);
     }
     return EMB_OK;
@@ -232,10 +234,10 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
 {
     *out = NULL;
     if (!ctx->bulk)
-        return emb_err_set(err, EMB_INTERNAL, "a record batch needs a bulk change context");
+        return emb_err_set(err, EMB_INTERNAL, _("a record batch needs a bulk change context"));
     record_batch *b = calloc(1, sizeof *b);
     if (!b)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     *b = (record_batch){.st = st, .db = store_sqlite(st), .kind = kind, .ctx = ctx, .on_reject = on_reject,
                         .ud = ud, .is_deal = !strcmp(kind->name, "deals")};
     arena_init(&b->mem, 64 * 1024);
@@ -250,7 +252,7 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
     b->columns = malloc(len);
     if (!b->stored || !b->columns) {
         record_batch_free(b);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     size_t n = (size_t)snprintf(b->columns, len, "id");
     for (int i = 0; i < b->nstored; i++)
@@ -264,7 +266,7 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
         id_set *users = parent_of(b, "users", "id", err);
         int ok = users ? parent_exists(b, users, ctx->author_id, err) : -1;
         if (!ok)
-            rc = emb_err_set(err, EMB_INVALID, "user #%lld does not exist", (long long)ctx->author_id);
+            rc = emb_err_set(err, EMB_INVALID, _("user #%lld does not exist"), (long long)ctx->author_id);
         else if (ok < 0)
             rc = err->code;
     }
@@ -325,13 +327,13 @@ static record *copy_record(arena *a, const record *r)
 emb_code record_batch_add(record_batch *b, record *r, int64_t tag, emb_err *err)
 {
     if (r->id)
-        return emb_err_set(err, EMB_INTERNAL, "a batched %s already has an id", b->kind->singular);
+        return emb_err_set(err, EMB_INTERNAL, _("a batched %s already has an id"), b->kind->singular);
     if (records__prepare_insert(b->st, r, b->ctx, err) || check_refs(b, r, err))
         return err->code;
     queued *q = &b->q[b->n];
     *q = (queued){.r = copy_record(&b->mem, r), .tag = tag};
     if (!q->r)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     q->r->id = b->next_id;
     if (b->is_deal && records__implied_history(b->st, q->r, b->ctx, &b->mem, q->h, &q->nh, err))
         return err->code;

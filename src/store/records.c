@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/kind.h"
 #include "store/import_log.h"
 #include "store/store_internal.h"
@@ -131,13 +132,13 @@ emb_code records__constraint_error(store *st, const kind_def *kind, emb_err *err
     const char *msg = sqlite3_errmsg(store_sqlite(st));
     int ext = sqlite3_extended_errcode(store_sqlite(st));
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-        return emb_err_set(err, EMB_CONFLICT, "another %s already has that value (%s)", kind->singular, msg);
+        return emb_err_set(err, EMB_CONFLICT, _("another %s already has that value (%s)"), store__kind_noun(kind), msg);
     if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-        return emb_err_set(err, EMB_CONFLICT, "%s is referenced by other records or refers to a missing one",
-                           kind->singular);
+        return emb_err_set(err, EMB_CONFLICT, _("%s is referenced by other records or refers to a missing one"),
+                           store__kind_noun(kind));
     if ((ext & 0xff) == SQLITE_CONSTRAINT)
-        return emb_err_set(err, EMB_INVALID, "%s breaks a rule of the database: %s", kind->singular, msg);
-    return store_sql_error(st, kind->singular, err);
+        return emb_err_set(err, EMB_INVALID, _("%s breaks a rule of the database: %s"), store__kind_noun(kind), msg);
+    return store_sql_error(st, store__kind_noun(kind), err);
 }
 
 /* ---- domain rules ---------------------------------------------------------- */
@@ -149,7 +150,7 @@ static emb_code default_pipeline(store *st, int64_t *id, emb_err *err)
     if (!s)
         return err->code;
     if (sqlite3_step(s) != SQLITE_ROW)
-        return emb_err_set(err, EMB_INVALID, "there is no pipeline; create one with `embudo pipeline add`");
+        return emb_err_set(err, EMB_INVALID, _("there is no pipeline; create one with `embudo pipeline add`"));
     *id = sqlite3_column_int64(s, 0);
     return EMB_OK;
 }
@@ -163,7 +164,7 @@ static emb_code stage_info(store *st, int64_t stage_id, int64_t *pipeline_id, ch
         return err->code;
     sqlite3_bind_int64(s, 1, stage_id);
     if (sqlite3_step(s) != SQLITE_ROW)
-        return emb_err_set(err, EMB_INVALID, "stage #%lld does not exist", (long long)stage_id);
+        return emb_err_set(err, EMB_INVALID, _("stage #%lld does not exist"), (long long)stage_id);
     *pipeline_id = sqlite3_column_int64(s, 0);
     snprintf(kind, 8, "%s", (const char *)sqlite3_column_text(s, 1));
     return EMB_OK;
@@ -179,7 +180,7 @@ static emb_code first_open_stage(store *st, int64_t pipeline_id, int64_t *stage_
         return err->code;
     sqlite3_bind_int64(s, 1, pipeline_id);
     if (sqlite3_step(s) != SQLITE_ROW)
-        return emb_err_set(err, EMB_INVALID, "pipeline #%lld has no open stage", (long long)pipeline_id);
+        return emb_err_set(err, EMB_INVALID, _("pipeline #%lld has no open stage"), (long long)pipeline_id);
     *stage_id = sqlite3_column_int64(s, 0);
     return EMB_OK;
 }
@@ -360,7 +361,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     }
     const field_value *stage = r->v[istage].state != FV_UNSET ? &r->v[istage] : before ? &before->v[istage] : NULL;
     if (!stage || stage->state != FV_SET)
-        return emb_err_set(err, EMB_INVALID, "deal needs a stage");
+        return emb_err_set(err, EMB_INVALID, _("deal needs a stage"));
     int64_t stage_pipe = 0;
     char kind[8];
     if (memo_stage_info(st, ctx, stage->i, &stage_pipe, kind, err))
@@ -370,7 +371,7 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
         if (r->v[ipipe].state == FV_UNSET)
             record_set_int(r, ipipe, stage_pipe); /* moving a stage moves the pipeline */
         else
-            return emb_err_set(err, EMB_INVALID, "stage #%lld belongs to another pipeline", (long long)stage->i);
+            return emb_err_set(err, EMB_INVALID, _("stage #%lld belongs to another pipeline"), (long long)stage->i);
     }
     const char *old_status = before ? before->v[istatus].s : NULL;
     record_set_text(r, istatus, strcmp(kind, "won") == 0 ? "won" : strcmp(kind, "lost") == 0 ? "lost" : "open");
@@ -379,18 +380,19 @@ static emb_code deal_rules(store *st, record *r, const record *before, const cha
     int has_closed = closed && closed->state == FV_SET;
     if (!strcmp(status, "open")) {
         if (has_closed && r->v[iclosed].state == FV_SET)
-            return emb_err_set(err, EMB_INVALID, "an open deal has no close date (got closed with stage of kind open)");
+            return emb_err_set(err, EMB_INVALID,
+                               _("an open deal has no close date (got closed with stage of kind open)"));
         if (has_closed)
             record_set_null(r, iclosed); /* reopened */
     } else if (!has_closed || (before && old_status && !strcmp(old_status, "open") && r->v[iclosed].state == FV_UNSET)) {
         if (!before)
-            return emb_err_set(err, EMB_INVALID, "a %s deal needs its close date (field closed)", status);
+            return emb_err_set(err, EMB_INVALID, _("a %s deal needs its close date (field closed)"), status);
         record_set_int(r, iclosed, ctx->now);
     }
     const field_value *created = r->v[icreated].state != FV_UNSET ? &r->v[icreated] : before ? &before->v[icreated] : NULL;
     closed = r->v[iclosed].state != FV_UNSET ? &r->v[iclosed] : before ? &before->v[iclosed] : NULL;
     if (created && created->state == FV_SET && closed && closed->state == FV_SET && closed->i < created->i)
-        return emb_err_set(err, EMB_INVALID, "a deal cannot close before it is created");
+        return emb_err_set(err, EMB_INVALID, _("a deal cannot close before it is created"));
     return EMB_OK;
 }
 
@@ -468,8 +470,8 @@ static emb_code check_required(const record *r, emb_err *err)
     for (size_t i = 0; i < r->kind->nfields; i++) {
         const field_def *f = &r->kind->fields[i];
         if ((f->flags & FF_REQUIRED) && stored(f) && r->v[i].state != FV_SET)
-            return emb_err_set(err, EMB_INVALID, "%s needs a value for field '%s' (%s)", r->kind->singular,
-                               f->name, f->help);
+            return emb_err_set(err, EMB_INVALID, _("%s needs a value for field '%s' (%s)"), store__kind_noun(r->kind),
+                               f->name, _(f->help));
     }
     return EMB_OK;
 }
@@ -493,7 +495,7 @@ emb_code records__audit(store *st, const kind_def *kind, const char *action, int
     if (detail)
         sqlite3_bind_text(s, 6, detail, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE)
-        return store_sql_error(st, "audit log", err);
+        return store_sql_error(st, _("audit log"), err);
     return EMB_OK;
 }
 
@@ -518,14 +520,14 @@ static emb_code stage_make_room(store *st, int64_t pipeline, int64_t id, int64_t
         "ELSE position > ?4 AND position <= ?3 END";
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "stage positions", err);
+        return store_sql_error(st, _("stage positions"), err);
     sqlite3_bind_int64(s, 1, pipeline);
     sqlite3_bind_int64(s, 2, id);
     sqlite3_bind_int64(s, 3, to);
     sqlite3_bind_int64(s, 4, from);
     int step = sqlite3_step(s);
     sqlite3_finalize(s);
-    return step == SQLITE_DONE ? EMB_OK : store_sql_error(st, "stage positions", err);
+    return step == SQLITE_DONE ? EMB_OK : store_sql_error(st, _("stage positions"), err);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -562,7 +564,7 @@ emb_code records__implied_history(store *st, const record *r, const change_ctx *
         return err->code;
     record *open_state = record_new(a, k);
     if (!open_state)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     memcpy(open_state->v, r->v, k->nfields * sizeof *r->v);
     record_set_text(open_state, istatus, "open");
     record_set_int(open_state, df->stage, first_stage);
@@ -643,7 +645,7 @@ static emb_code deal_product_same(store *st, const record *r, int *same, int64_t
         *same = amount->state == FV_SET ? !null && sqlite3_column_int64(s, 1) == amount->i : null;
     }
     sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EMB_OK : store_sql_error(st, "deal products", err);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EMB_OK : store_sql_error(st, _("deal products"), err);
 }
 
 /* Writes every stored field of r (the merged row) with one statement per kind,
@@ -708,8 +710,8 @@ emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *c
         goto done;
     for (size_t i = 0; i < k->nfields; i++)
         if ((k->fields[i].flags & FF_DERIVED) && r->v[i].state != FV_UNSET && strcmp(k->name, "goals") != 0) {
-            rc = emb_err_set(err, EMB_INVALID, "field '%s' of a %s is computed and cannot be set",
-                             k->fields[i].name, k->singular);
+            rc = emb_err_set(err, EMB_INVALID, _("field '%s' of a %s is computed and cannot be set"),
+                             k->fields[i].name, store__kind_noun(k));
             goto done;
         }
     /* The rules below complete the change; work on a copy so the caller's record
@@ -717,7 +719,7 @@ emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *c
     record *given = r;
     r = record_new(&tmp, k);
     if (!r) {
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     r->id = given->id;
@@ -734,7 +736,7 @@ emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *c
     /* The merged row must still satisfy the required fields. */
     record *merged = record_new(&tmp, k);
     if (!merged) {
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     merged->id = r->id; /* add_deal_product() links the product to merged->id */
@@ -808,12 +810,12 @@ emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a,
     sqlite3_bind_int64(s, 1, id);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE)
-        return emb_err_set(err, EMB_NOT_FOUND, "no %s #%lld", kind->singular, (long long)id);
+        return emb_err_set(err, EMB_NOT_FOUND, _("no %s #%lld"), store__kind_noun(kind), (long long)id);
     if (rc != SQLITE_ROW)
-        return store_sql_error(st, kind->singular, err);
+        return store_sql_error(st, store__kind_noun(kind), err);
     record *r = record_new(a, kind);
     if (!r)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     r->id = id;
     int col = 0;
     for (size_t i = 0; i < kind->nfields; i++)
@@ -831,14 +833,14 @@ emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const 
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", kind->table);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "delete", err);
+        return store_sql_error(st, _("delete"), err);
     sqlite3_bind_int64(s, 1, id);
     int rc = sqlite3_step(s);
     emb_code code = EMB_OK;
     if (rc != SQLITE_DONE)
         code = records__constraint_error(st, kind, err);
     else if (sqlite3_changes(store_sqlite(st)) == 0)
-        code = emb_err_set(err, EMB_NOT_FOUND, "no %s #%lld", kind->singular, (long long)id);
+        code = emb_err_set(err, EMB_NOT_FOUND, _("no %s #%lld"), store__kind_noun(kind), (long long)id);
     sqlite3_finalize(s);
     return code ? code : audit(st, "delete", kind, id, ctx, err);
 }
@@ -858,7 +860,7 @@ emb_code store_record_find_ext(store *st, const kind_def *kind, const char *ext_
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(s, 0);
     else if (rc != SQLITE_DONE)
-        return store_sql_error(st, kind->singular, err);
+        return store_sql_error(st, store__kind_noun(kind), err);
     sqlite3_reset(s);
     return EMB_OK;
 }
@@ -878,7 +880,7 @@ static emb_code match_query(store *st, sqlite3_stmt *s, const char *key, int64_t
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return store_sql_error(st, "lookup", err);
+        return store_sql_error(st, _("lookup"), err);
     return EMB_OK;
 }
 
@@ -887,7 +889,7 @@ emb_code store_record_resolve(store *st, const kind_def *kind, const char *key, 
 {
     *id = 0;
     if (!key || !*key)
-        return emb_err_set(err, EMB_NOT_FOUND, "empty %s reference", kind->singular);
+        return emb_err_set(err, EMB_NOT_FOUND, _("empty %s reference"), store__kind_noun(kind));
     if (store_record_find_ext(st, kind, key, id, err))
         return err->code;
     if (*id)
@@ -923,7 +925,7 @@ emb_code store_record_resolve(store *st, const kind_def *kind, const char *key, 
                      is_stage ? " AND pipeline_id = ?2" : "");
             sqlite3_stmt *s = form == 0 ? store__stmt(st, slot(kind, OP_MATCH + (unsigned)i), sql, err) : NULL;
             if (form != 0 && sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
-                return store_sql_error(st, "lookup", err);
+                return store_sql_error(st, _("lookup"), err);
             if (!s)
                 return err->code;
             int count = 0;
@@ -934,14 +936,14 @@ emb_code store_record_resolve(store *st, const kind_def *kind, const char *key, 
                 return rc;
             if (count > 1) {
                 *id = 0;
-                return emb_err_set(err, EMB_CONFLICT, "several %s have %s '%s'; use the id", kind->name, f->name,
-                                   key);
+                return emb_err_set(err, EMB_CONFLICT, _("several %s have %s '%s'; use the id"),
+                                   store__kind_nouns(kind), f->name, key);
             }
             if (count == 1)
                 return EMB_OK;
         }
     }
-    return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'", kind->singular, key);
+    return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s'"), store__kind_noun(kind), key);
 }
 
 const char *store_record_key(store *st, const kind_def *kind, int64_t id, arena *a)
@@ -991,12 +993,12 @@ emb_code store_cursor_open(store *st, const kind_def *kind, store_cursor **out, 
     snprintf(sql, sizeof sql, "SELECT id, %s FROM %s ORDER BY id", cols, kind->table);
     store_cursor *c = calloc(1, sizeof *c);
     if (!c)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     c->st = st;
     c->kind = kind;
     if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &c->s, NULL) != SQLITE_OK) {
         free(c);
-        return store_sql_error(st, "list", err);
+        return store_sql_error(st, _("list"), err);
     }
     *out = c;
     return EMB_OK;
@@ -1025,11 +1027,11 @@ int store__step_record(store *st, sqlite3_stmt *s, const kind_def *kind, arena *
     if (rc == SQLITE_DONE)
         return 0;
     if (rc != SQLITE_ROW) {
-        store_sql_error(st, "list", err);
+        store_sql_error(st, _("list"), err);
         return -1;
     }
     if (!(*out = store__read_record(s, kind, a))) {
-        emb_err_set(err, EMB_NOMEM, "out of memory");
+        emb_err_set(err, EMB_NOMEM, _("out of memory"));
         return -1;
     }
     return 1;
@@ -1056,7 +1058,7 @@ emb_code store_record_count(store *st, const kind_def *kind, int64_t *count, emb
     if (!s)
         return err->code;
     if (sqlite3_step(s) != SQLITE_ROW)
-        return store_sql_error(st, "count", err);
+        return store_sql_error(st, _("count"), err);
     *count = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return EMB_OK;

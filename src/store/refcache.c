@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "store/query.h"
 #include "store/records.h"
 
@@ -94,10 +95,10 @@ static emb_code put(void *ud, int64_t id, const char *text, emb_err *err)
     put_ctx *p = ud;
     idmap *m = p->m;
     if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     const char *copy = arena_strdup(&p->c->a, text);
     if (!copy)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     size_t j = hash_id(id) & (m->cap - 1);
     while (m->slots[j].id && m->slots[j].id != id)
         j = (j + 1) & (m->cap - 1);
@@ -112,7 +113,7 @@ emb_code refcache_new(store *st, int labels, int64_t preload_max, refcache **out
 {
     refcache *c = calloc(1, sizeof *c);
     if (!c)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     c->st = st;
     c->labels = labels;
     c->preload_max = preload_max;
@@ -135,7 +136,7 @@ const char *refcache_get(refcache *c, const kind_def *kind, int64_t id, emb_err 
 {
     size_t k = kind_slot(kind);
     if (k >= MAX_KINDS) {
-        emb_err_set(err, EMB_INTERNAL, "unknown kind %s", kind->name);
+        emb_err_set(err, EMB_INTERNAL, _("unknown kind %s"), kind->name);
         return NULL;
     }
     idmap *m = &c->maps[k];

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/embedded.h"
+#include "core/i18n.h"
 
 struct store {
     sqlite3 *db;
@@ -34,7 +35,7 @@ struct store {
 sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *err)
 {
     if (slot >= STORE_STMT_SLOTS) {
-        emb_err_set(err, EMB_INTERNAL, "statement slot %u out of range", slot);
+        emb_err_set(err, EMB_INTERNAL, _("statement slot %u out of range"), slot);
         return NULL;
     }
     sqlite3_stmt *s = st->stmts[slot];
@@ -46,7 +47,7 @@ sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *er
     if (!sql)
         return NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
-        store_sql_error(st, "preparing a query", err);
+        store_sql_error(st, _("preparing a query"), err);
         return NULL;
     }
     st->stmts[slot] = s;
@@ -111,20 +112,22 @@ emb_code store_sql_error(store *st, const char *what, emb_err *err)
 {
     int rc = sqlite3_extended_errcode(st->db);
     emb_code code = map_sqlite_code(rc);
-    const char *hint = "";
+    const char *hint = NULL;
     if (code == EMB_BUSY)
-        hint = " (another embudo process is writing; try again)";
+        hint = _("another embudo process is writing; try again");
     else if (code == EMB_READONLY)
-        hint = " (check the file's permissions)";
+        hint = _("check the file's permissions");
     else if (code == EMB_CORRUPT)
-        hint = " (restore it from a backup)";
-    return emb_err_set(err, code, "%s: %s%s", what, sqlite3_errmsg(st->db), hint);
+        hint = _("restore it from a backup");
+    if (hint)
+        return emb_err_set(err, code, "%s: %s (%s)", what, sqlite3_errmsg(st->db), hint);
+    return emb_err_set(err, code, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
 emb_code store_exec(store *st, const char *sql, emb_err *err)
 {
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return store_sql_error(st, "database", err);
+        return store_sql_error(st, _("database"), err);
     return EMB_OK;
 }
 
@@ -164,14 +167,14 @@ static emb_code migrate(store *st, emb_err *err)
     int supported = store_schema_version_supported();
     if (have > supported)
         return emb_err_set(err, EMB_SCHEMA_NEWER,
-                           "'%s' has schema version %d but this embudo knows only up to %d; "
-                           "upgrade embudo to open it",
+                           _("'%s' has schema version %d but this embudo knows only up to %d; "
+                           "upgrade embudo to open it"),
                            st->path, have, supported);
     if (have == supported)
         return EMB_OK;
     if (st->readonly)
         return emb_err_set(err, EMB_READONLY,
-                           "'%s' needs a schema upgrade (version %d to %d); run `embudo init` once to upgrade it",
+                           _("'%s' needs a schema upgrade (version %d to %d); run `embudo init` once to upgrade it"),
                            st->path, have, supported);
     emb_code rc = store_begin(st, err);
     if (rc)
@@ -188,7 +191,7 @@ static emb_code migrate(store *st, emb_err *err)
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
         if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-            store_sql_error(st, "schema version", err);
+            store_sql_error(st, _("schema version"), err);
             store_rollback(st);
             return err->code;
         }
@@ -217,13 +220,13 @@ emb_code store_reload_org(store *st, emb_err *err)
                            "SELECT name, currency, timezone, locale, instance, fiscal_year_start, week_start "
                            "FROM organisation WHERE id = 1",
                            -1, &s, NULL) != SQLITE_OK)
-        return store_sql_error(st, "reading organisation settings", err);
+        return store_sql_error(st, _("reading organisation settings"), err);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(s);
         if (rc == SQLITE_DONE)
-            return emb_err_set(err, EMB_CORRUPT, "'%s' has no organisation row", st->path);
-        return store_sql_error(st, "reading organisation settings", err);
+            return emb_err_set(err, EMB_CORRUPT, _("'%s' has no organisation row"), st->path);
+        return store_sql_error(st, _("reading organisation settings"), err);
     }
     free_org(st);
     for (int i = 0; i < 5; i++)
@@ -233,7 +236,7 @@ emb_code store_reload_org(store *st, emb_err *err)
     sqlite3_finalize(s);
     for (int i = 0; i < 5; i++)
         if (!st->org_strings[i])
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     st->org.name = st->org_strings[0];
     st->org.currency = st->org_strings[1];
     st->org.timezone = st->org_strings[2];
@@ -259,8 +262,8 @@ static emb_code roll_back_hot_journal(const char *path, emb_err *err)
     if (rc == SQLITE_OK)
         return EMB_OK;
     return emb_err_set(err, EMB_READONLY,
-                       "'%s' was left in the middle of a write by a process that stopped; it needs write "
-                       "access once so that SQLite can undo that write from '%s-journal'",
+                       _("'%s' was left in the middle of a write by a process that stopped; it needs write "
+                       "access once so that SQLite can undo that write from '%s-journal'"),
                        path, path);
 }
 
@@ -286,17 +289,17 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     int exists = stat(path, &sb) == 0;
     if (!exists && !(flags & STORE_CREATE))
         return emb_err_set(err, EMB_NOT_FOUND,
-                           "database '%s' does not exist; create it first with `embudo --db %s init "
+                           _("database '%s' does not exist; create it first with `embudo --db %s init "
                            "--currency CODE --timezone ZONE` (for example --currency EUR --timezone "
-                           "Europe/Madrid: amounts and dates are read in them), or name another with --db",
+                           "Europe/Madrid: amounts and dates are read in them), or name another with --db"),
                            path, path);
     if (exists && S_ISDIR(sb.st_mode))
-        return emb_err_set(err, EMB_IO, "database '%s' is a directory", path);
+        return emb_err_set(err, EMB_IO, _("database '%s' is a directory"), path);
 
     store *st = calloc(1, sizeof *st);
     if (!st || !(st->path = strdup(path))) {
         free(st);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     st->readonly = (flags & STORE_READONLY) != 0;
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -308,7 +311,7 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         emb_err_set(err, st->db ? map_sqlite_code(sqlite3_errcode(st->db)) : EMB_NOMEM,
-                    "cannot open database '%s': %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+                    _("cannot open database '%s': %s"), path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
         return err->code;
     }
@@ -326,14 +329,14 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
         read = pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
     }
     if (read != 0) {
-        rc = store_sql_error(st, "cannot read database", err);
+        rc = store_sql_error(st, _("cannot read database"), err);
         if (rc == EMB_CORRUPT || rc == EMB_DB)
-            emb_err_set(err, EMB_CORRUPT, "'%s' is not an embudo database or is corrupt: %s", path,
+            emb_err_set(err, EMB_CORRUPT, _("'%s' is not an embudo database or is corrupt: %s"), path,
                         sqlite3_errmsg(st->db));
         goto fail;
     }
     if (tables > 0 && store_schema_version(st) == 0) {
-        rc = emb_err_set(err, EMB_CORRUPT, "'%s' is an SQLite database but not an embudo one", path);
+        rc = emb_err_set(err, EMB_CORRUPT, _("'%s' is an SQLite database but not an embudo one"), path);
         goto fail;
     }
     /* Only init and demo (STORE_CREATE) make a database, never in a file that
@@ -341,19 +344,23 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
      * refused, not silently made a new company. */
     if (tables == 0 && (exists && (!(flags & STORE_CREATE) || sb.st_size > 0))) {
         rc = emb_err_set(err, EMB_CORRUPT,
-                         "'%s' is %s, not an embudo database; nothing was written. If it held your data, "
-                         "restore it from a backup; to start anew, remove it and run `embudo --db %s init "
-                         "--currency CODE --timezone ZONE`",
-                         path, sb.st_size == 0 ? "an empty file" : "an empty SQLite database", path);
+                         sb.st_size == 0
+                             ? _("'%s' is an empty file, not an embudo database; nothing was written. If it held "
+                                 "your data, restore it from a backup; to start anew, remove it and run `embudo "
+                                 "--db %s init --currency CODE --timezone ZONE`")
+                             : _("'%s' is an empty SQLite database, not an embudo database; nothing was written. If "
+                                 "it held your data, restore it from a backup; to start anew, remove it and run "
+                                 "`embudo --db %s init --currency CODE --timezone ZONE`"),
+                         path, path);
         goto fail;
     }
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = store_sql_error(st, "enabling foreign keys", err);
+        rc = store_sql_error(st, _("enabling foreign keys"), err);
         goto fail;
     }
     if (!st->readonly) {
         if (exec_waiting(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL") != SQLITE_OK) {
-            rc = store_sql_error(st, "setting WAL mode", err);
+            rc = store_sql_error(st, _("setting WAL mode"), err);
             goto fail;
         }
     }
@@ -397,9 +404,9 @@ static void reset_cached_statements(store *st)
 emb_code store_begin(store *st, emb_err *err)
 {
     if (st->in_tx)
-        return emb_err_set(err, EMB_INTERNAL, "transaction already open");
+        return emb_err_set(err, EMB_INTERNAL, _("transaction already open"));
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return store_sql_error(st, "starting a write", err);
+        return store_sql_error(st, _("starting a write"), err);
     st->in_tx = 1;
     return EMB_OK;
 }
@@ -407,16 +414,16 @@ emb_code store_begin(store *st, emb_err *err)
 emb_code store_commit(store *st, emb_err *err)
 {
     if (!st->in_tx)
-        return emb_err_set(err, EMB_INTERNAL, "no transaction to commit");
+        return emb_err_set(err, EMB_INTERNAL, _("no transaction to commit"));
     if (sqlite3_exec(st->db, "UPDATE organisation SET generation = generation + 1 WHERE id = 1", NULL, NULL,
                      NULL) != SQLITE_OK &&
         store_schema_version(st) > 0) {
-        store_sql_error(st, "bumping generation", err);
+        store_sql_error(st, _("bumping generation"), err);
         store_rollback(st);
         return err->code;
     }
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        store_sql_error(st, "committing", err);
+        store_sql_error(st, _("committing"), err);
         store_rollback(st);
         return err->code;
     }
@@ -445,19 +452,19 @@ emb_code store_backup(store *st, const char *dest_path, emb_err *err)
     size_t n = strlen(dest_path);
     char *tmp = malloc(n + 16);
     if (!tmp)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     snprintf(tmp, n + 16, "%s.partial", dest_path);
     unlink(tmp);
     sqlite3 *dst = NULL;
     emb_code rc = EMB_OK;
     if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        rc = emb_err_set(err, EMB_IO, "cannot create backup '%s': %s", dest_path,
+        rc = emb_err_set(err, EMB_IO, _("cannot create backup '%s': %s"), dest_path,
                          dst ? sqlite3_errmsg(dst) : "out of memory");
         goto done;
     }
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
     if (!b) {
-        rc = emb_err_set(err, EMB_IO, "cannot start backup: %s", sqlite3_errmsg(dst));
+        rc = emb_err_set(err, EMB_IO, _("cannot start backup: %s"), sqlite3_errmsg(dst));
         goto done;
     }
     /* One step copies every page inside one read transaction: a consistent
@@ -474,19 +481,19 @@ emb_code store_backup(store *st, const char *dest_path, emb_err *err)
     }
     sqlite3_backup_finish(b);
     if (step != SQLITE_DONE) {
-        rc = emb_err_set(err, map_sqlite_code(step), "backup to '%s' failed: %s", dest_path, sqlite3_errstr(step));
+        rc = emb_err_set(err, map_sqlite_code(step), _("backup to '%s' failed: %s"), dest_path, sqlite3_errstr(step));
         goto done;
     }
     /* The copy keeps the source's WAL mode in its header; a copy in rollback mode is
      * one self-contained file, and it turns back to WAL when embudo opens it. */
     sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
     if (sqlite3_close(dst) != SQLITE_OK) {
-        rc = emb_err_set(err, EMB_IO, "cannot finish backup '%s': %s", dest_path, sqlite3_errmsg(dst));
+        rc = emb_err_set(err, EMB_IO, _("cannot finish backup '%s': %s"), dest_path, sqlite3_errmsg(dst));
         goto done;
     }
     dst = NULL;
     if (rename(tmp, dest_path) != 0)
-        rc = emb_err_set(err, EMB_IO, "cannot write backup '%s': %s", dest_path, strerror(errno));
+        rc = emb_err_set(err, EMB_IO, _("cannot write backup '%s': %s"), dest_path, strerror(errno));
 done:
     if (dst)
         sqlite3_close(dst);

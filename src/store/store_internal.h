@@ -29,6 +29,11 @@ sqlite3_stmt *store__prepare_insert_rows(store *st, const char *table, const cha
 /* *out = the largest rowid of table, 0 when it is empty (bulk_fk.c). */
 emb_code store__max_rowid(store *st, const char *table, int64_t *out, emb_err *err);
 
+/* The noun of one record of kind (singular) or of several (plural) in the language
+ * of messages, for sentences shown to people ("cuenta", "cuentas"); static strings. */
+const char *store__kind_noun(const kind_def *kind);
+const char *store__kind_nouns(const kind_def *kind);
+
 /* ---- shared by records.c and record_batch.c ---- */
 
 /* The columns of a deal_history row, in the order records__bind_history binds them. */

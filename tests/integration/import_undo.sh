@@ -132,7 +132,7 @@ snap=$(sqlite3 "$db" .dump | md5sum)
 expect_status 1 E import undo 3
 grep -qF "cannot undo import 3: import 4 changed deal #1 after it; undo import 4 first" "$TMP/err"
 check "later import named: $(cat "$TMP/err")"
-expect_stderr_contains "no se puede deshacer la importación 3: la importación 4 cambió deal #1 después; deshaga primero la importación 4" \
+expect_stderr_contains "no se puede deshacer la importación 3: la importación 4 cambió oportunidad #1 después; deshaga primero la importación 4" \
     E --lang es import undo 3
 expect_eq "refused undo wrote nothing" "$snap" "$(sqlite3 "$db" .dump | md5sum)"
 expect_status 0 E import undo
