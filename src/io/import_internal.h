@@ -293,8 +293,11 @@ emb_code import_keys_remember(import_job *j, record *r, emb_err *err);
 emb_code import_keys_repeat(import_job *j, record *r, int64_t id, int earlier_row, emb_err *err);
 
 /* ---- import_map.c ---- */
-/* Normalises a header or synonym for matching: lower case (ASCII and Latin-1
- * letters), spaces, '_' and '-' dropped, trimmed. Writes at most cap bytes. */
+/* Normalises a header or synonym for matching: lower case, Latin-1 letters without
+ * their accents (Creación, creacion), spaces, '_' and '-' dropped, and the joining
+ * words de, del, la, el, los, las, of, the left out unless nothing else is left
+ * ("Fecha de cierre" and "fecha cierre" are both "fechacierre"). Writes at most
+ * cap bytes, NUL included. */
 void import_norm_header(const char *s, char *out, size_t cap);
 /* Builds j->fields from the header, --map and --set; EMB_USAGE for wrong maps. */
 emb_code import_map_build(import_job *j, emb_err *err);

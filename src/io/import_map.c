@@ -84,19 +84,61 @@ emb_code import_parse_pairs(const char *option, const char *text, arena *a, impo
 
 /* ---- header matching ------------------------------------------------------------ */
 
+/* The ASCII letter a Latin-1 letter (the second byte of its UTF-8 form after 0xC3)
+ * is read as when matching headers: accents, case and the tilde do not count. 0 for
+ * the other characters of that block (Æ, Ð, ×, Þ, ß, æ, ð, ÷, þ), kept as they are. */
+static char latin1_base(unsigned char second)
+{
+    static const char base[65] = "aaaaaa\0ceeeeiiii" "\0nooooo\0ouuuuy\0\0"
+                                 "aaaaaa\0ceeeeiiii" "\0nooooo\0ouuuuy\0y";
+    return second >= 0x80 && second <= 0xBF ? base[second - 0x80] : 0;
+}
+
+/* Words that join the others in a header and tell nothing of its meaning:
+ * "Fecha de cierre" matches "fecha cierre" and "Date of close" "date close". */
+static int is_joining_word(const char *w, size_t len)
+{
+    static const char *const words[] = {"de", "del", "la", "el", "los", "las", "of", "the", NULL};
+    for (int i = 0; words[i]; i++)
+        if (strlen(words[i]) == len && !memcmp(words[i], w, len))
+            return 1;
+    return 0;
+}
+
 void import_norm_header(const char *s, char *out, size_t cap)
 {
-    size_t k = 0;
+    size_t k = 0, word = 0, words = 0, joining_dropped = 0;
     const unsigned char *p = (const unsigned char *)s;
-    while (*p && k + 2 < cap) {
+    if (!cap)
+        return;
+    for (;;) {
         unsigned char c = *p;
-        if (c == ' ' || c == '_' || c == '-' || c == '\t') {
+        int separator = c == ' ' || c == '_' || c == '-' || c == '\t' || c == '\0';
+        if (separator) {
+            /* A word ends: drop it when it only joins others (never the only one). */
+            if (k > word) {
+                words++;
+                if (is_joining_word(out + word, k - word)) {
+                    k = word;
+                    joining_dropped++;
+                }
+            }
+            word = k;
+            if (!c)
+                break;
             p++;
-        } else if (c >= 'A' && c <= 'Z') {
+            continue;
+        }
+        if (k + 2 >= cap) /* room for a two-byte character and the NUL */
+            break;
+        if (c >= 'A' && c <= 'Z') {
             out[k++] = (char)(c + 32);
             p++;
+        } else if (c == 0xC3 && latin1_base(p[1])) {
+            out[k++] = latin1_base(p[1]);
+            p += 2;
         } else if (c == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
-            /* Latin-1 capitals À..Þ (but ×) to their small letters. */
+            /* Other Latin-1 capitals (Æ, Ð, Þ) to their small letters. */
             out[k++] = (char)c;
             out[k++] = (char)(p[1] + 0x20);
             p += 2;
@@ -106,6 +148,14 @@ void import_norm_header(const char *s, char *out, size_t cap)
         }
     }
     out[k] = '\0';
+    if (!k && joining_dropped && words == joining_dropped) {
+        /* Only joining words ("De"): keep them, so the header still names itself. */
+        size_t n = 0;
+        for (p = (const unsigned char *)s; *p && n + 1 < cap; p++)
+            if (*p != ' ' && *p != '_' && *p != '-' && *p != '\t')
+                out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        out[n] = '\0';
+    }
 }
 
 /* Score of column header h (normalised) for field f: 0 its name, 1 + i its i-th

@@ -19,13 +19,34 @@ static void norm_header(void **state)
     (void)state;
     char out[64];
     import_norm_header("Fecha de Creación", out, sizeof out);
-    assert_string_equal(out, "fechadecreación");
+    assert_string_equal(out, "fechacreacion"); /* accents and joining words do not count */
+    import_norm_header("fecha creacion", out, sizeof out);
+    assert_string_equal(out, "fechacreacion");
+    import_norm_header("Fecha del cierre", out, sizeof out);
+    assert_string_equal(out, "fechacierre");
+    import_norm_header("Date of the Close", out, sizeof out);
+    assert_string_equal(out, "dateclose");
     import_norm_header("ÉTAPA", out, sizeof out);
-    assert_string_equal(out, "étapa");
+    assert_string_equal(out, "etapa");
+    import_norm_header("Teléfono Móvil Ñandú Über", out, sizeof out);
+    assert_string_equal(out, "telefonomovilnanduuber");
     import_norm_header(" Order-Date_ ", out, sizeof out);
     assert_string_equal(out, "orderdate");
-    import_norm_header("Año × 2", out, sizeof out); /* × is not a capital */
-    assert_string_equal(out, "año×2");
+    import_norm_header("Año × 2", out, sizeof out); /* × is not a letter: kept */
+    assert_string_equal(out, "ano×2");
+    import_norm_header("Æsir", out, sizeof out); /* Æ has no plain letter: lower case */
+    assert_string_equal(out, "æsir");
+    import_norm_header("Delta", out, sizeof out); /* a joining word only as a whole word */
+    assert_string_equal(out, "delta");
+    import_norm_header("De", out, sizeof out); /* only joining words: kept */
+    assert_string_equal(out, "de");
+    import_norm_header("the_of", out, sizeof out);
+    assert_string_equal(out, "theof");
+    char small[6];
+    import_norm_header("Creación", small, sizeof small); /* truncated, never overflows: */
+    assert_string_equal(small, "crea");                   /* room is kept for a 2-byte letter */
+    import_norm_header("", out, sizeof out);
+    assert_string_equal(out, "");
 }
 
 static void pairs(void **state)
@@ -112,6 +133,17 @@ static void spanish_headers(void **state)
                                      "CIERRE");
     assert_int_equal(s.nignored, 1);
     assert_string_equal(s.ignored[0], "Notas");
+    import_summary_release(&s);
+    /* Headers as people write them: no "de", no accents, other capitals. */
+    assert_int_equal(open_with("deals",
+                               "Oportunidad;Cliente;Comercial;Etapa;Importe;Fecha creacion;Fecha cierre;"
+                               "Fecha Cierre Prevista\r\n",
+                               NULL, NULL, &s, &err),
+                     EMB_OK);
+    assert_string_equal(mapping(&s), "stage <- Etapa; title <- Oportunidad; account <- Cliente; owner <- Comercial; "
+                                     "amount <- Importe; expected_close <- Fecha Cierre Prevista; created <- Fecha "
+                                     "creacion; closed <- Fecha cierre");
+    assert_int_equal(s.nignored, 0);
     import_summary_release(&s);
 }
 
