@@ -153,7 +153,7 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
         fputc('\n', out);
     }
     for (size_t i = 0; i < s->nleft_out; i++)
-        if (strcmp(s->left_out_why[i], "no field has this name or header") != 0)
+        if (s->left_out_by_values[i]) /* the others are in "ignored columns" */
             fprintf(out, "  left out: %s (%s)\n", s->left_out[i], s->left_out_why[i]);
 }
 

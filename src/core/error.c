@@ -21,6 +21,7 @@ void emb_err_clear(emb_err *err)
     if (!err)
         return;
     err->code = EMB_OK;
+    err->why = EMB_WHY_NONE;
     err->msg[0] = '\0';
 }
 
@@ -29,6 +30,20 @@ emb_code emb_err_set(emb_err *err, emb_code code, const char *fmt, ...)
     if (!err)
         return code;
     err->code = code;
+    err->why = EMB_WHY_NONE;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+emb_code emb_err_set_why(emb_err *err, emb_code code, emb_why why, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    err->why = why;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);

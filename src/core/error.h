@@ -38,19 +38,36 @@ typedef enum {
 
 #define EMB_ERR_MSG_MAX 1024
 
+/* What an invalid value is wrong about, set where the error is raised: callers
+ * choose a hint from it (an importer's --decimal, --date-format ...), never from
+ * the message's words, which are translated. */
+typedef enum {
+    EMB_WHY_NONE = 0,  /* nothing more to say */
+    EMB_WHY_NUMBER,    /* a number that does not read (separators, text) */
+    EMB_WHY_DATE,      /* a date or time that does not read */
+    EMB_WHY_CHOICE     /* a value outside a field's list of choices */
+} emb_why;
+
 typedef struct {
     emb_code code;              /* EMB_OK when no error was recorded */
+    emb_why why;                /* EMB_WHY_NONE unless the raiser said more */
     char msg[EMB_ERR_MSG_MAX];  /* NUL-terminated message, "" when none */
 } emb_err;
 
 /* Resets err to EMB_OK with an empty message. */
 void emb_err_clear(emb_err *err);
 
-/* Records code and a printf-style message in err (may be NULL) and returns code. */
+/* Records code and a printf-style message in err (may be NULL) and returns code;
+ * err->why becomes EMB_WHY_NONE. The format is already translated (_()). */
 emb_code emb_err_set(emb_err *err, emb_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Prefixes the existing message with a printf-style context, "context: message". */
+/* emb_err_set that also records what the value is wrong about in err->why. */
+emb_code emb_err_set_why(emb_err *err, emb_code code, emb_why why, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Prefixes the existing message with a printf-style context, "context: message";
+ * keeps err->why. */
 emb_code emb_err_prefix(emb_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -8,6 +8,7 @@
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "core/value.h"
 
@@ -26,7 +27,7 @@ emb_code locfmt_open(const char *lang, const char *zone, locfmt **out, emb_err *
     const char *loc = lang && !strcmp(lang, "es") ? "es_ES" : "en_US";
     locfmt *f = calloc(1, sizeof *f);
     if (!f)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     UErrorCode st = U_ZERO_ERROR;
     f->dec = unum_open(UNUM_DECIMAL, NULL, 0, loc, NULL, &st);
     f->cur = unum_open(UNUM_CURRENCY, NULL, 0, loc, NULL, &st);
@@ -38,7 +39,7 @@ emb_code locfmt_open(const char *lang, const char *zone, locfmt **out, emb_err *
     f->ztime = udat_open(UDAT_SHORT, UDAT_MEDIUM, loc, uzone, -1, NULL, 0, &st);
     if (U_FAILURE(st)) {
         locfmt_close(f);
-        return emb_err_set(err, EMB_INTERNAL, "cannot set up number formats for '%s': %s", loc, u_errorName(st));
+        return emb_err_set(err, EMB_INTERNAL, _("cannot set up number formats for '%s': %s"), loc, u_errorName(st));
     }
     *out = f;
     return EMB_OK;

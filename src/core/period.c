@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 #define TEXT_MAX 64 /* longer texts are no period */
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -175,14 +177,15 @@ static int fiscal_year_of(const period_calendar *cal, int64_t day)
     return sm == 1 || m < sm ? y : y + 1;
 }
 
-static const char accepted[] =
-    "use 2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1, a range such as 2017..2018, "
-    "2017-01..2017-06 or 2026-01-01..2026-03-31, "
-    "or today, yesterday, this-week, last-week, next-week, this-month, last-month, next-month, "
-    "this-quarter, last-quarter, next-quarter, this-year, last-year, next-year, last-30-days, "
-    "next-30-days, ytd, qtd, mtd, this-fiscal-year, last-fiscal-year, this-fiscal-quarter, "
-    "last-fiscal-quarter, fytd";
+static const char *const accepted =
+    N_("use 2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1, a range such as 2017..2018, "
+       "2017-01..2017-06 or 2026-01-01..2026-03-31, "
+       "or today, yesterday, this-week, last-week, next-week, this-month, last-month, next-month, "
+       "this-quarter, last-quarter, next-quarter, this-year, last-year, next-year, last-30-days, "
+       "next-30-days, ytd, qtd, mtd, this-fiscal-year, last-fiscal-year, this-fiscal-quarter, "
+       "last-fiscal-quarter, fytd");
 
+/* why: an untranslated predicate marked with N_() ("is no period"). */
 static emb_code bad(emb_err *err, const char *text, const char *why)
 {
     char shown[TEXT_MAX + 1];
@@ -190,8 +193,9 @@ static emb_code bad(emb_err *err, const char *text, const char *why)
     for (const char *c = text; *c && n < TEXT_MAX; c++)
         shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
     shown[n] = '\0';
-    return emb_err_set(err, EMB_INVALID, "\"%s%s\" %s: %s", shown, *text && strlen(text) > TEXT_MAX ? "..." : "",
-                       why, accepted);
+    /* TRANSLATORS: a period in quotes, what is wrong with it ("is no period"), then what to write */
+    return emb_err_set(err, EMB_INVALID, _("\"%s%s\" %s: %s"), shown, *text && strlen(text) > TEXT_MAX ? "..." : "",
+                       _(why), _(accepted));
 }
 
 #define MAX_N_DAYS 3660000 /* last-N-days: N up to about 10,000 years */
@@ -309,7 +313,7 @@ static int parse_absolute(const char *t, size_t n, const period_calendar *cal, p
     if (y < 0 || (n > 4 && t[4] != '-'))
         return 0;
     if (y < 1) {
-        *why = "has a year out of range 1..9999";
+        *why = N_("has a year out of range 1..9999");
         return -1;
     }
     if (fiscal) {
@@ -327,21 +331,21 @@ static int parse_absolute(const char *t, size_t n, const period_calendar *cal, p
         set_year(p, y);
     } else if (n == 7 && t[5] == 'Q') {
         if (t[6] < '1' || t[6] > '4') {
-            *why = "names no quarter (Q1..Q4)";
+            *why = N_("names no quarter (Q1..Q4)");
             return is_digit(t[6]) ? -1 : 0;
         }
         set_quarter(p, y, t[6] - '0');
     } else if (n == 7 && digits(t + 5, 2) >= 0) {
         int m = digits(t + 5, 2);
         if (m < 1 || m > 12) {
-            *why = "names no month (01..12)";
+            *why = N_("names no month (01..12)");
             return -1;
         }
         set_month(p, y, m);
     } else if ((n == 7 || n == 8) && t[5] == 'W' && digits(t + 6, (int)n - 6) >= 0) {
         int w = digits(t + 6, (int)n - 6);
         if (w < 1 || w > iso_weeks_in_year(y)) {
-            *why = w == 53 ? "does not exist: that ISO year has 52 weeks" : "names no ISO week (W01..W53)";
+            *why = w == 53 ? N_("does not exist: that ISO year has 52 weeks") : N_("names no ISO week (W01..W53)");
             return -1;
         }
         set_week(p, y, w);
@@ -353,7 +357,7 @@ static int parse_absolute(const char *t, size_t n, const period_calendar *cal, p
         if (date_parse_iso(buf, &day) != 0) {
             if (digits(t + 5, 2) < 0 || t[7] != '-' || digits(t + 8, 2) < 0)
                 return 0;
-            *why = "is not a valid date";
+            *why = N_("is not a valid date");
             return -1;
         }
         set_day(p, day);
@@ -402,7 +406,7 @@ static int parse_single(const char *s, size_t n, const period_calendar *cal, int
     period_calendar dummy = {1, 1};
     parsed probe;
     if (parse_word(word, cal ? cal : &dummy, 0, &probe)) {
-        *why = "is relative to today, which is unknown here";
+        *why = N_("is relative to today, which is unknown here");
         return -1;
     }
     return 0;
@@ -432,7 +436,7 @@ emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t
     shown[n] = '\0';
 
     parsed p;
-    const char *why = "is no period";
+    const char *why = N_("is no period");
     int r;
     const char *dots = strstr(shown, "..");
     if (dots) {
@@ -444,7 +448,7 @@ emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t
         if (r == 1)
             r = parse_single(s2, n2, cal, today, &last, &why);
         if (r == 1 && last.r.to <= first.r.from) {
-            why = "ends before it starts";
+            why = N_("ends before it starts");
             r = -1;
         }
         if (r == 1)

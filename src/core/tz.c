@@ -11,6 +11,7 @@
  */
 #include "core/tz.h"
 
+#include "core/i18n.h"
 #include "core/period.h"
 
 #include <stdlib.h>
@@ -93,13 +94,13 @@ static emb_code build_table(tz *zone, emb_err *err)
     UErrorCode st = U_ZERO_ERROR;
     UCalendar *cal = ucal_open(zone->id, zone->idlen, "en_US_POSIX", UCAL_GREGORIAN, &st);
     if (U_FAILURE(st))
-        return emb_err_set(err, EMB_INTERNAL, "cannot load time zone \"%s\": %s", zone->name, u_errorName(st));
+        return emb_err_set(err, EMB_INTERNAL, _("cannot load time zone \"%s\": %s"), zone->name, u_errorName(st));
     size_t cap = 64;
     zone->at = malloc(cap * sizeof *zone->at);
     zone->off = malloc(cap * sizeof *zone->off);
     if (!zone->at || !zone->off) {
         ucal_close(cal);
-        return emb_err_set(err, EMB_NOMEM, "out of memory loading time zone \"%s\"", zone->name);
+        return emb_err_set(err, EMB_NOMEM, _("out of memory loading time zone \"%s\""), zone->name);
     }
     ucal_setMillis(cal, (UDate)T_START * 1000.0, &st);
     int32_t off = (ucal_get(cal, UCAL_ZONE_OFFSET, &st) + ucal_get(cal, UCAL_DST_OFFSET, &st)) / 1000;
@@ -126,7 +127,7 @@ static emb_code build_table(tz *zone, emb_err *err)
                 zone->off = o;
             if (!at || !o) {
                 ucal_close(cal);
-                return emb_err_set(err, EMB_NOMEM, "out of memory loading time zone \"%s\"", zone->name);
+                return emb_err_set(err, EMB_NOMEM, _("out of memory loading time zone \"%s\""), zone->name);
             }
         }
         int64_t at = (int64_t)(next / 1000.0);
@@ -138,7 +139,7 @@ static emb_code build_table(tz *zone, emb_err *err)
     }
     ucal_close(cal);
     if (U_FAILURE(st))
-        return emb_err_set(err, EMB_INTERNAL, "cannot load time zone \"%s\": %s", zone->name, u_errorName(st));
+        return emb_err_set(err, EMB_INTERNAL, _("cannot load time zone \"%s\": %s"), zone->name, u_errorName(st));
     return EMB_OK;
 }
 
@@ -147,7 +148,7 @@ emb_code tz_open(const char *name, tz **out, emb_err *err)
     *out = NULL;
     tz *zone = calloc(1, sizeof *zone);
     if (!zone)
-        return emb_err_set(err, EMB_NOMEM, "out of memory opening a time zone");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory opening a time zone"));
     if (!name || !find_zone(name, zone->name)) {
         free(zone);
         char shown[NAME_MAX_LEN + 1];
@@ -156,8 +157,8 @@ emb_code tz_open(const char *name, tz **out, emb_err *err)
             shown[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
         shown[n] = '\0';
         return emb_err_set(err, EMB_INVALID,
-                           "unknown time zone \"%s\": use an IANA name such as Europe/Madrid, "
-                           "America/New_York or UTC",
+                           _("unknown time zone \"%s\": use an IANA name such as Europe/Madrid, "
+                             "America/New_York or UTC"),
                            shown);
     }
     zone->idlen = (int32_t)strlen(zone->name);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/i18n.h"
 #include "core/value_internal.h"
 
 typedef struct {
@@ -117,11 +118,13 @@ static int zone_at(const char *s, size_t len, size_t *pos, int32_t *offset)
     return 1;
 }
 
-static emb_code bad_date(emb_err *err, const char *s, size_t len, const char *fmt_why)
+/* why is a translated predicate of the quoted value ("is not a date: ..."). */
+static emb_code bad_date(emb_err *err, const char *s, size_t len, const char *why)
 {
     char shown[VALUE__SHOWN_MAX];
     value__shown(s, len, shown);
-    return emb_err_set(err, EMB_INVALID, "\"%s\" %s", shown, fmt_why);
+    /* TRANSLATORS: a value in quotes, then what is wrong with it ("is not a date: ...") */
+    return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE, _("\"%s\" %s"), shown, why);
 }
 
 /* Checks the calendar fields; the message names the order when it was not ISO. */
@@ -134,16 +137,24 @@ static emb_code check_fields(const datetime *dt, const char *s, size_t len, cons
     char shown[VALUE__SHOWN_MAX];
     value__shown(s, len, shown);
     if (dt->y < 1 || dt->y > 9999)
-        return emb_err_set(err, EMB_INVALID, "\"%s\" has a year out of range 1..9999", shown);
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE, _("\"%s\" has a year out of range 1..9999"), shown);
+    if ((dt->mo < 1 || dt->mo > 12) && order_name)
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                               _("\"%s\" is not a valid date in %s: there is no month %d"),
+                               shown, order_name, dt->mo);
     if (dt->mo < 1 || dt->mo > 12)
-        return emb_err_set(err, EMB_INVALID, "\"%s\" is not a valid date%s%s: there is no month %d", shown,
-                           order_name ? " in " : "", order_name ? order_name : "", dt->mo);
-    if (dt->d < 1 || dt->d > days_in_month(dt->y, dt->mo))
-        return emb_err_set(err, EMB_INVALID, "\"%s\" is not a valid date%s%s: %04d-%02d has %d days", shown,
-                           order_name ? " in " : "", order_name ? order_name : "", dt->y, dt->mo,
-                           days_in_month(dt->y, dt->mo));
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE, _("\"%s\" is not a valid date: there is no month %d"),
+                               shown, dt->mo);
+    if (bad_day && order_name)
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                               _("\"%s\" is not a valid date in %s: %04d-%02d has %d days"), shown, order_name, dt->y,
+                               dt->mo, days_in_month(dt->y, dt->mo));
+    if (bad_day)
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE, _("\"%s\" is not a valid date: %04d-%02d has %d days"),
+                               shown, dt->y, dt->mo, days_in_month(dt->y, dt->mo));
     if (dt->h > 23 || dt->mi > 59 || dt->sec > 59)
-        return emb_err_set(err, EMB_INVALID, "\"%s\" has an invalid time: write HH:MM or HH:MM:SS", shown);
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                               _("\"%s\" has an invalid time: write HH:MM or HH:MM:SS"), shown);
     return EMB_OK;
 }
 
@@ -156,14 +167,14 @@ static emb_code parse_time(const char *s, size_t len, size_t pos, datetime *dt, 
         while (pos < len && is_space(s[pos]))
             pos++;
     else
-        return bad_date(err, s, len, "is not a date: write it like 2026-07-14 or 2026-07-14 10:30");
+        return bad_date(err, s, len, _("is not a date: write it like 2026-07-14 or 2026-07-14 10:30"));
     if (!num(s, len, &pos, 1, 2, &dt->h) || pos >= len || s[pos++] != ':' || !num(s, len, &pos, 2, 2, &dt->mi))
-        return bad_date(err, s, len, "has an invalid time: write HH:MM or HH:MM:SS");
+        return bad_date(err, s, len, _("has an invalid time: write HH:MM or HH:MM:SS"));
     dt->has_time = 1;
     if (pos < len && s[pos] == ':') {
         pos++;
         if (!num(s, len, &pos, 2, 2, &dt->sec))
-            return bad_date(err, s, len, "has an invalid time: write HH:MM or HH:MM:SS");
+            return bad_date(err, s, len, _("has an invalid time: write HH:MM or HH:MM:SS"));
         if (pos + 1 < len && (s[pos] == '.' || s[pos] == ',') && is_digit(s[pos + 1])) {
             pos++;
             while (pos < len && is_digit(s[pos]))
@@ -176,7 +187,7 @@ static emb_code parse_time(const char *s, size_t len, size_t pos, datetime *dt, 
     int pm = am_pm(s, len, &p);
     if (pm >= 0) {
         if (dt->h < 1 || dt->h > 12)
-            return bad_date(err, s, len, "has an invalid 12-hour time: the hour is 1..12 with AM or PM");
+            return bad_date(err, s, len, _("has an invalid 12-hour time: the hour is 1..12 with AM or PM"));
         dt->h = dt->h % 12 + (pm ? 12 : 0);
         pos = p;
     }
@@ -185,13 +196,13 @@ static emb_code parse_time(const char *s, size_t len, size_t pos, datetime *dt, 
         p++;
     int z = zone_at(s, len, &p, &dt->offset);
     if (z < 0)
-        return bad_date(err, s, len, "has an invalid time zone offset: write Z, +02:00 or -05:00");
+        return bad_date(err, s, len, _("has an invalid time zone offset: write Z, +02:00 or -05:00"));
     if (z > 0) {
         dt->has_zone = 1;
         pos = p;
     }
     if (pos != len)
-        return bad_date(err, s, len, "has unexpected text after the time: write HH:MM[:SS] and an optional +02:00");
+        return bad_date(err, s, len, _("has unexpected text after the time: write HH:MM[:SS] and an optional +02:00"));
     return EMB_OK;
 }
 
@@ -202,11 +213,11 @@ static emb_code parse_free(const char *s, size_t len, date_order order, datetime
     int a, b, c;
     size_t na = num(s, len, &pos, 1, 5, &a);
     if (na == 0 || pos >= len || (s[pos] != '-' && s[pos] != '/' && s[pos] != '.'))
-        return bad_date(err, s, len, "is not a date: write it like 2026-07-14, or give --date-format");
+        return bad_date(err, s, len, _("is not a date: write it like 2026-07-14, or give --date-format"));
     char sep = s[pos++];
     size_t nb = num(s, len, &pos, 1, 2, &b);
     if (nb == 0 || pos >= len || s[pos++] != sep)
-        return bad_date(err, s, len, "is not a date: write it like 2026-07-14, or give --date-format");
+        return bad_date(err, s, len, _("is not a date: write it like 2026-07-14, or give --date-format"));
     size_t nc = num(s, len, &pos, 1, 5, &c);
     const char *order_name = NULL;
     if (na == 4 && (nc == 1 || nc == 2)) {
@@ -215,8 +226,8 @@ static emb_code parse_free(const char *s, size_t len, date_order order, datetime
         if (order == DATE_ISO) {
             char shown[VALUE__SHOWN_MAX];
             value__shown(s, len, shown);
-            return emb_err_set(err, EMB_INVALID,
-                               "\"%s\" is not an ISO date (2026-07-14): give --date-format, e.g. %%d%c%%m%c%%Y",
+            return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                               _("\"%s\" is not an ISO date (2026-07-14): give --date-format, e.g. %%d%c%%m%c%%Y"),
                                shown, sep, sep);
         }
         date_order o = order;
@@ -225,26 +236,26 @@ static emb_code parse_free(const char *s, size_t len, date_order order, datetime
         if (o == DATE_AUTO) {
             char shown[VALUE__SHOWN_MAX];
             value__shown(s, len, shown);
-            return emb_err_set(err, EMB_INVALID,
-                               "\"%s\" could be day/month or month/day: give --date-format %%d%c%%m%c%%Y or "
-                               "%%m%c%%d%c%%Y",
+            return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                               _("\"%s\" could be day/month or month/day: give --date-format %%d%c%%m%c%%Y or "
+                                 "%%m%c%%d%c%%Y"),
                                shown, sep, sep, sep, sep);
         }
         dt->y = c;
         dt->d = o == DATE_DMY ? a : b;
         dt->mo = o == DATE_DMY ? b : a;
-        order_name = o == DATE_DMY ? "day/month/year order" : "month/day/year order";
+        order_name = o == DATE_DMY ? _("day/month/year order") : _("month/day/year order");
     } else if (na <= 2 && nc == 2) {
         char shown[VALUE__SHOWN_MAX];
         value__shown(s, len, shown);
-        return emb_err_set(err, EMB_INVALID,
-                           "\"%s\" has a two-digit year: give --date-format, e.g. %%d%c%%m%c%%y or %%m%c%%d%c%%y",
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                           _("\"%s\" has a two-digit year: give --date-format, e.g. %%d%c%%m%c%%y or %%m%c%%d%c%%y"),
                            shown, sep, sep, sep, sep);
     } else {
-        return bad_date(err, s, len, "is not a date: write it like 2026-07-14, or give --date-format");
+        return bad_date(err, s, len, _("is not a date: write it like 2026-07-14, or give --date-format"));
     }
     if (pos < len && is_digit(s[pos]))
-        return bad_date(err, s, len, "is not a date: write it like 2026-07-14, or give --date-format");
+        return bad_date(err, s, len, _("is not a date: write it like 2026-07-14, or give --date-format"));
     if (pos < len) {
         emb_code rc = parse_time(s, len, pos, dt, err);
         if (rc != EMB_OK)
@@ -257,7 +268,8 @@ static emb_code bad_format(emb_err *err, const char *format, const char *why)
 {
     char shown[VALUE__SHOWN_MAX];
     value__shown(format, strlen(format), shown);
-    return emb_err_set(err, EMB_USAGE, "invalid --date-format \"%s\": %s; use %%Y %%m %%d %%H %%M %%S %%y %%b %%p %%z",
+    return emb_err_set(err, EMB_USAGE,
+                       _("invalid --date-format \"%s\": %s; use %%Y %%m %%d %%H %%M %%S %%y %%b %%p %%z"),
                        shown, why);
 }
 
@@ -265,20 +277,20 @@ emb_code value_check_date_format(const char *format, emb_err *err)
 {
     int have_y = 0, have_m = 0;
     if (strlen(format) > VALUE__MAX_LEN)
-        return bad_format(err, format, "too long");
+        return bad_format(err, format, _("too long"));
     for (const char *f = format; *f; f++) {
         if (*f != '%')
             continue;
         f++;
         if (*f == '\0')
-            return bad_format(err, format, "it ends with %");
+            return bad_format(err, format, _("it ends with %"));
         if (!strchr("YymdeHIMSbBhpzFT%", *f))
-            return bad_format(err, format, "unknown directive");
+            return bad_format(err, format, _("unknown directive"));
         have_y |= *f == 'Y' || *f == 'y' || *f == 'F';
         have_m |= *f == 'm' || *f == 'b' || *f == 'B' || *f == 'h' || *f == 'F';
     }
     if (!have_y || !have_m)
-        return bad_format(err, format, "it needs a year (%Y or %y) and a month (%m or %b)");
+        return bad_format(err, format, _("it needs a year (%Y or %y) and a month (%m or %b)"));
     return EMB_OK;
 }
 
@@ -334,7 +346,7 @@ static emb_code parse_format(const char *s, size_t len, const char *format, date
                 dt->has_time = 1;
                 break;
             case '%': ok = pos < len && s[pos] == '%', pos += ok; break;
-            default: return bad_format(err, format, "unknown directive");
+            default: return bad_format(err, format, _("unknown directive"));
             }
         }
         if (!ok)
@@ -343,12 +355,14 @@ static emb_code parse_format(const char *s, size_t len, const char *format, date
     if (!ok || pos != len) {
         value__shown(s, len, shown);
         value__shown(format, strlen(format), fshown);
-        return emb_err_set(err, EMB_INVALID, "\"%s\" does not match the date format \"%s\"%s", shown, fshown,
-                           ok ? " (text left over)" : "");
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                               ok ? _("\"%s\" does not match the date format \"%s\" (text left over)")
+                                  : _("\"%s\" does not match the date format \"%s\""),
+                               shown, fshown);
     }
     if (pm >= 0 || twelve) {
         if (dt->h < 1 || dt->h > 12)
-            return bad_date(err, s, len, "has an invalid 12-hour time: the hour is 1..12");
+            return bad_date(err, s, len, _("has an invalid 12-hour time: the hour is 1..12"));
         dt->h = dt->h % 12 + (pm == 1 ? 12 : 0);
     }
     return check_fields(dt, s, len, NULL, err);
@@ -361,9 +375,9 @@ static emb_code parse_datetime(const char *text, date_order order, const char *f
     *len = SIZE_MAX;
     *t = value__trim(text ? text : "", len);
     if (*len == 0)
-        return emb_err_set(err, EMB_INVALID, "an empty value is not a date");
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE, _("an empty value is not a date"));
     if (*len > VALUE__MAX_LEN)
-        return bad_date(err, *t, *len, "is too long for a date");
+        return bad_date(err, *t, *len, _("is too long for a date"));
     if (format && *format)
         return parse_format(*t, *len, format, dt, err);
     return parse_free(*t, *len, order, dt, err);
@@ -404,7 +418,7 @@ emb_code value_parse_instant(const char *s, date_order order, const char *format
     int64_t u = dt.has_zone ? local - dt.offset : zone ? tz_local_to_utc(zone, local) : local;
     /* a day of margin keeps the local date of every zone within years 1..9999 */
     if (u < (days_from_civil(1, 1, 1) + 1) * 86400 || u >= days_from_civil(9999, 12, 31) * 86400)
-        return bad_date(err, t, len, "is out of range: instants are between the years 1 and 9999");
+        return bad_date(err, t, len, _("is out of range: instants are between the years 1 and 9999"));
     *utc = u;
     return EMB_OK;
 }
@@ -444,9 +458,9 @@ emb_code value_detect_date_order(const char *const *values, size_t n, date_order
     if (dmy && mdy) {
         value__shown(dmy, dmy_len, s1);
         value__shown(mdy, mdy_len, s2);
-        return emb_err_set(err, EMB_INVALID,
-                           "the dates mix day/month (\"%s\") and month/day (\"%s\"): give --date-format for one "
-                           "order and fix the others",
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                           _("the dates mix day/month (\"%s\") and month/day (\"%s\"): give --date-format for one "
+                             "order and fix the others"),
                            s1, s2);
     }
     if (dmy || mdy) {
@@ -456,9 +470,9 @@ emb_code value_detect_date_order(const char *const *values, size_t n, date_order
     if (ambiguous) {
         value__shown(ambiguous, amb_len, s1);
         char c = amb_sep;
-        return emb_err_set(err, EMB_INVALID,
-                           "dates like \"%s\" could be day/month or month/day: give --date-format %%d%c%%m%c%%Y or "
-                           "%%m%c%%d%c%%Y",
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_DATE,
+                           _("dates like \"%s\" could be day/month or month/day: give --date-format %%d%c%%m%c%%Y or "
+                             "%%m%c%%d%c%%Y"),
                            s1, c, c, c, c);
     }
     *out = any_other ? DATE_DMY : DATE_ISO;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/value_internal.h"
 
 #define FOLD_MAX 64
@@ -149,7 +150,7 @@ static emb_code parse_enum(const field_def *f, const char *t, size_t len, field_
     size_t n = 0;
     for (const char *const *p = f->values; p && *p && n + strlen(*p) + 3 < sizeof list; p++)
         n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", *p);
-    return emb_err_set(err, EMB_INVALID, "unknown value \"%s\": use one of %s", shown, list);
+    return emb_err_set_why(err, EMB_INVALID, EMB_WHY_CHOICE, _("unknown value \"%s\": use one of %s"), shown, list);
 }
 
 static emb_code parse_bool(const char *t, size_t len, field_value *out, emb_err *err)
@@ -167,7 +168,8 @@ static emb_code parse_bool(const char *t, size_t len, field_value *out, emb_err 
     }
     char shown[VALUE__SHOWN_MAX];
     value__shown(t, len, shown);
-    return emb_err_set(err, EMB_INVALID, "\"%s\" is not yes or no: use 1/0, yes/no, true/false or sí/no", shown);
+    return emb_err_set_why(err, EMB_INVALID, EMB_WHY_CHOICE,
+                           _("\"%s\" is not yes or no: use 1/0, yes/no, true/false or sí/no"), shown);
 }
 
 static emb_code parse_text(const char *t, size_t len, arena *a, field_value *out, emb_err *err)
@@ -179,19 +181,19 @@ static emb_code parse_text(const char *t, size_t len, arena *a, field_value *out
         char shown[VALUE__SHOWN_MAX];
         if (k == 0) {
             value__shown(t, len, shown);
-            return emb_err_set(err, EMB_INVALID, "\"%s\" is not valid UTF-8 (byte %zu): save the file as UTF-8",
+            return emb_err_set(err, EMB_INVALID, _("\"%s\" is not valid UTF-8 (byte %zu): save the file as UTF-8"),
                                shown, i + 1);
         }
         if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
             value__shown(t, len, shown);
-            return emb_err_set(err, EMB_INVALID, "\"%s\" contains the control character U+%04X: remove it", shown,
+            return emb_err_set(err, EMB_INVALID, _("\"%s\" contains the control character U+%04X: remove it"), shown,
                                (unsigned)cp);
         }
         i += k;
     }
     const char *s = arena_strndup(a, t, len);
     if (!s)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     *out = (field_value){FV_SET, 0, s};
     return EMB_OK;
 }
@@ -214,11 +216,11 @@ static emb_code parse_currency(const char *t, size_t len, arena *a, field_value 
         char shown[VALUE__SHOWN_MAX];
         value__shown(t, len, shown);
         return emb_err_set(err, EMB_INVALID,
-                           "\"%s\" is not a currency: use a three-letter code such as EUR, USD or MXN", shown);
+                           _("\"%s\" is not a currency: use a three-letter code such as EUR, USD or MXN"), shown);
     }
     char *code = arena_strndup(a, t, 3);
     if (!code)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (int i = 0; i < 3; i++)
         if (code[i] >= 'a')
             code[i] = (char)(code[i] - 32);
@@ -237,11 +239,11 @@ static emb_code parse_scaled(const char *t, size_t len, number_style style, int 
     char shown[VALUE__SHOWN_MAX];
     if (whole && !value__number_whole(&n)) {
         value__shown(t, len, shown);
-        return emb_err_set(err, EMB_INVALID, "\"%s\" is not a whole number", shown);
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_NUMBER, _("\"%s\" is not a whole number"), shown);
     }
     if (value__number_scaled(&n, scale, v) != 0) {
         value__shown(t, len, shown);
-        return emb_err_set(err, EMB_INVALID, "\"%s\" is too large", shown);
+        return emb_err_set(err, EMB_INVALID, _("\"%s\" is too large"), shown);
     }
     return EMB_OK;
 }
@@ -259,7 +261,7 @@ emb_code value_parse_period(const char *text, const parse_opts *opts, arena *a, 
     if (rc != EMB_OK)
         return rc;
     *canon = arena_strdup(a, buf);
-    return *canon ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
+    return *canon ? EMB_OK : emb_err_set(err, EMB_NOMEM, _("out of memory"));
 }
 
 target_unit value_target_unit(const char *metric)
@@ -295,7 +297,7 @@ emb_code value_parse_target(const char *metric, const char *text, const parse_op
     if (rc == EMB_OK && *target < 0) {
         char shown[VALUE__SHOWN_MAX];
         value__shown(t, len, shown);
-        return emb_err_set(err, EMB_INVALID, "target \"%s\" is negative", shown);
+        return emb_err_set(err, EMB_INVALID, _("target \"%s\" is negative"), shown);
     }
     return rc;
 }
@@ -338,7 +340,7 @@ emb_code value_parse_field(const field_def *f, const char *text, const parse_opt
         if ((rc = value_parse_date(t, opts->dates, opts->date_format, d, err)) != EMB_OK)
             return rc;
         out->s = arena_strdup(a, d);
-        return out->s ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
+        return out->s ? EMB_OK : emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     case FT_RATE:
         if ((rc = parse_scaled(t, len, opts->numbers, 9, 0, &out->i, err)) != EMB_OK)
@@ -346,7 +348,7 @@ emb_code value_parse_field(const field_def *f, const char *text, const parse_opt
         if (out->i <= 0) {
             char shown[VALUE__SHOWN_MAX];
             value__shown(t, len, shown);
-            return emb_err_set(err, EMB_INVALID, "rate \"%s\" must be above 0 (at most 9 decimals count)", shown);
+            return emb_err_set(err, EMB_INVALID, _("rate \"%s\" must be above 0 (at most 9 decimals count)"), shown);
         }
         return EMB_OK;
     case FT_PERIOD: {
@@ -360,14 +362,14 @@ emb_code value_parse_field(const field_def *f, const char *text, const parse_opt
         if (n.neg) {
             char shown[VALUE__SHOWN_MAX];
             value__shown(t, len, shown);
-            return emb_err_set(err, EMB_INVALID, "target \"%s\" is negative", shown);
+            return emb_err_set(err, EMB_INVALID, _("target \"%s\" is negative"), shown);
         }
         out->s = arena_strndup(a, t, len);
-        return out->s ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
+        return out->s ? EMB_OK : emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     case FT_REF:
     default:
-        return emb_err_set(err, EMB_INTERNAL, "field %s: references are resolved by the caller", f->name);
+        return emb_err_set(err, EMB_INTERNAL, _("field %s: references are resolved by the caller"), f->name);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/i18n.h"
 #include "core/value_internal.h"
 
 _Static_assert(VALUE_CENSUS_SHOWN == VALUE__SHOWN_MAX, "census examples are shown values");
@@ -165,18 +166,22 @@ static void trim_end(const char *s, size_t *len)
 static const char *style_hint(number_style style)
 {
     switch (style) {
-    case NUM_DOT: return "write it like 1234.56 or 1,234.56";
-    case NUM_COMMA: return "write it like 1234,56 or 1.234,56";
-    default: return "write digits like 1234.56, 1,234.56 or 1.234,56";
+    case NUM_DOT: return _("write it like 1234.56 or 1,234.56");
+    case NUM_COMMA: return _("write it like 1234,56 or 1.234,56");
+    default: return _("write digits like 1234.56, 1,234.56 or 1.234,56");
     }
 }
 
+/* why: NULL, or a translated parenthesis saying what is wrong ("(too long)"). */
 static emb_code not_number(emb_err *err, const char *s, size_t len, const char *why, number_style style)
 {
     char shown[VALUE__SHOWN_MAX];
     value__shown(s, len, shown);
-    return emb_err_set(err, EMB_INVALID, "\"%s\" is not a number%s%s: %s", shown, why ? " " : "", why ? why : "",
-                       style_hint(style));
+    if (why)
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_NUMBER, _("\"%s\" is not a number %s: %s"), shown, why,
+                               style_hint(style));
+    return emb_err_set_why(err, EMB_INVALID, EMB_WHY_NUMBER, _("\"%s\" is not a number: %s"), shown,
+                           style_hint(style));
 }
 
 /* Kinds of separator inside the digits. */
@@ -213,7 +218,7 @@ emb_code value__scan_number(const char *s0, size_t len0, number_style style, uns
     if (len == 0)
         return not_number(err, s0, len0, NULL, style);
     if (len > VALUE__MAX_LEN)
-        return not_number(err, s0, len0, "(too long)", style);
+        return not_number(err, s0, len0, _("(too long)"), style);
     int sign = 0, parens = 0;
     if (s[0] == '(' && s[len - 1] == ')') {
         parens = 1;
@@ -256,7 +261,7 @@ emb_code value__scan_number(const char *s0, size_t len0, number_style style, uns
         }
     }
     if (parens && sign)
-        return not_number(err, s0, len0, "(a sign inside parentheses)", style);
+        return not_number(err, s0, len0, _("(a sign inside parentheses)"), style);
     n->neg = parens || sign < 0;
     if (len == 0)
         return not_number(err, s0, len0, NULL, style);
@@ -281,17 +286,17 @@ emb_code value__scan_number(const char *s0, size_t len0, number_style style, uns
                 (is_digit(s[i + 1]) || s[i + 1] == '+' || s[i + 1] == '-')) {
                 char shown[VALUE__SHOWN_MAX];
                 value__shown(s0, len0, shown);
-                return emb_err_set(err, EMB_INVALID,
-                                   "\"%s\" uses scientific notation: write the number in full, such as 100000",
+                return emb_err_set_why(err, EMB_INVALID, EMB_WHY_NUMBER,
+                                   _("\"%s\" uses scientific notation: write the number in full, such as 100000"),
                                    shown);
             }
             return not_number(err, s0, len0, NULL, style);
         }
         if (run_len[nruns - 1] == 0 && nruns > 1)
-            return not_number(err, s0, len0, "(two separators in a row)", style);
+            return not_number(err, s0, len0, _("(two separators in a row)"), style);
         i += k;
         if (i == len)
-            return not_number(err, s0, len0, "(it ends with a separator)", style);
+            return not_number(err, s0, len0, _("(it ends with a separator)"), style);
     }
     size_t nsep = nruns - 1;
 
@@ -330,29 +335,29 @@ emb_code value__scan_number(const char *s0, size_t len0, number_style style, uns
     for (size_t j = 0; j < nsep; j++) {
         if (sep[j] == dec) {
             if (dec_idx != nsep)
-                return not_number(err, s0, len0, "(two decimal separators)", style);
+                return not_number(err, s0, len0, _("(two decimal separators)"), style);
             dec_idx = j;
         }
     }
     if (dec_idx != nsep && dec_idx != nsep - 1)
-        return not_number(err, s0, len0, "(a thousands separator after the decimals)", style);
+        return not_number(err, s0, len0, _("(a thousands separator after the decimals)"), style);
     char group_kind = 0;
     for (size_t j = 0; j < dec_idx && j < nsep; j++) {
         if (sep[j] != grp && sep[j] != SEP_SPACE && sep[j] != SEP_NBSP && sep[j] != SEP_NNBSP && sep[j] != SEP_APOS)
             return not_number(err, s0, len0, NULL, style);
         if (group_kind && sep[j] != group_kind)
-            return not_number(err, s0, len0, "(mixed thousands separators)", style);
+            return not_number(err, s0, len0, _("(mixed thousands separators)"), style);
         group_kind = sep[j];
     }
     size_t int_runs = dec_idx == nsep ? nruns : dec_idx + 1;
     if (int_runs > 1) {
         if (run_len[0] < 1 || run_len[0] > 3)
-            return not_number(err, s0, len0, "(thousands separators must group three digits)", style);
+            return not_number(err, s0, len0, _("(thousands separators must group three digits)"), style);
         if (s[run_at[0]] == '0') /* "0.125" with a decimal comma is no thousands */
-            return not_number(err, s0, len0, "(a thousands separator after a leading zero)", style);
+            return not_number(err, s0, len0, _("(a thousands separator after a leading zero)"), style);
         for (size_t j = 1; j < int_runs; j++)
             if (run_len[j] != 3)
-                return not_number(err, s0, len0, "(thousands separators must group three digits)", style);
+                return not_number(err, s0, len0, _("(thousands separators must group three digits)"), style);
     } else if (run_len[0] == 0 && dec_idx == nsep) {
         return not_number(err, s0, len0, NULL, style);
     }
@@ -410,7 +415,7 @@ static emb_code too_large(emb_err *err, const char *s, size_t len)
 {
     char shown[VALUE__SHOWN_MAX];
     value__shown(s, len, shown);
-    return emb_err_set(err, EMB_INVALID, "\"%s\" is too large", shown);
+    return emb_err_set(err, EMB_INVALID, _("\"%s\" is too large"), shown);
 }
 
 /* ---- public parsers ----------------------------------------------------------------- */
@@ -486,7 +491,7 @@ emb_code value_parse_money(const char *s, number_style style, const char *curren
     if (!currency_agrees(n.currency, currency)) {
         char shown[VALUE__SHOWN_MAX];
         value__shown(t, len, shown);
-        return emb_err_set(err, EMB_INVALID, "\"%s\" is in %s, not %s: give the amount in %s or set its currency",
+        return emb_err_set(err, EMB_INVALID, _("\"%s\" is in %s, not %s: give the amount in %s or set its currency"),
                            shown, n.currency, currency, currency);
     }
     if (value__number_scaled(&n, value_currency_exponent(currency), minor) != 0 || *minor > VALUE_MONEY_MAX ||
@@ -516,7 +521,8 @@ emb_code value_money_limit_error(const char *shown, const char *currency, emb_er
         memset(frac + 1, '0', (size_t)exp);
         frac[exp + 1] = '\0';
     }
-    return emb_err_set(err, EMB_INVALID, "\"%s\" is too large: an amount may be at most %s%s%s%s (10^12 minor units)",
+    return emb_err_set(err, EMB_INVALID,
+                       _("\"%s\" is too large: an amount may be at most %s%s%s%s (10^12 minor units)"),
                        shown, whole, frac, currency ? " " : "", currency ? currency : "");
 }
 
@@ -535,12 +541,12 @@ emb_code value_parse_bp(const char *s, number_style style, int64_t *bp, emb_err 
     if (value__number_scaled(&n, fraction ? 4 : 2, &v) != 0 || v > 10000) {
         value__shown(t, len, shown);
         return emb_err_set(err, EMB_INVALID,
-                           "\"%s\" is above 100 %%: write a percentage like 15%% or 15, or a fraction like 0.15",
+                           _("\"%s\" is above 100 %%: write a percentage like 15%% or 15, or a fraction like 0.15"),
                            shown);
     }
     if (v < 0) {
         value__shown(t, len, shown);
-        return emb_err_set(err, EMB_INVALID, "\"%s\" is negative: a percentage is between 0 and 100 %%", shown);
+        return emb_err_set(err, EMB_INVALID, _("\"%s\" is negative: a percentage is between 0 and 100 %%"), shown);
     }
     *bp = v;
     return EMB_OK;
@@ -643,8 +649,8 @@ emb_code value_number_census_decide(const value_number_census *c, char locale_de
                                     emb_err *err)
 {
     if (c->point && c->comma)
-        return emb_err_set(err, EMB_INVALID,
-                           "mixes numbers with a decimal point (\"%s\") and with a decimal comma (\"%s\")",
+        return emb_err_set_why(err, EMB_INVALID, EMB_WHY_NUMBER,
+                           _("mixes numbers with a decimal point (\"%s\") and with a decimal comma (\"%s\")"),
                            c->point_example, c->comma_example);
     if (c->point || c->comma) {
         *out = c->point ? NUM_DOT : NUM_COMMA;
@@ -676,8 +682,9 @@ emb_code value_number_census_decide(const value_number_census *c, char locale_de
     arena_init(&a, 256);
     value_parse_decimal(c->shown[0], NUM_DOT, 3, &as_point, &ignored);
     value_parse_decimal(c->shown[0], NUM_COMMA, 3, &as_comma, &ignored);
-    emb_code rc = emb_err_set(err, EMB_INVALID,
-                              "%s can be read two ways: \"%s\" is %s with a decimal point and %s with a decimal comma",
+    emb_code rc = emb_err_set_why(err, EMB_INVALID, EMB_WHY_NUMBER,
+                              _("%s can be read two ways: \"%s\" is %s with a decimal point and %s with a "
+                                "decimal comma"),
                               list, c->shown[0], value_format_decimal(as_point, 3, &a),
                               value_format_decimal(as_comma, 3, &a));
     arena_release(&a);

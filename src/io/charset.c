@@ -16,6 +16,8 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 
+#include "core/i18n.h"
+
 static const struct {
     const char *option; /* as typed */
     charset_id id;
@@ -167,9 +169,12 @@ static void describe_bad(const unsigned char *head, size_t n, size_t at, char *o
     for (size_t i = at; i < n && i < at + 3 && head[i] >= 0x80; i++)
         h += (size_t)snprintf(hex + h, sizeof hex - h, "%s%02X", h ? " " : "", head[i]);
     if (k)
-        snprintf(out, cap, "line %lld has the byte%s %s after \"%s\"", line, h > 2 ? "s" : "", hex, ctx);
+        snprintf(out, cap,
+                 h > 2 ? _("line %lld has the bytes %s after \"%s\"") : _("line %lld has the byte %s after \"%s\""),
+                 line, hex, ctx);
     else
-        snprintf(out, cap, "line %lld starts with the byte%s %s", line, h > 2 ? "s" : "", hex);
+        snprintf(out, cap, h > 2 ? _("line %lld starts with the bytes %s") : _("line %lld starts with the byte %s"),
+                 line, hex);
 }
 
 static emb_code refuse(const unsigned char *head, size_t n, size_t bad, const UCharsetMatch **m, int32_t nm,
@@ -186,13 +191,18 @@ static emb_code refuse(const unsigned char *head, size_t n, size_t bad, const UC
             g += (size_t)snprintf(guesses + g, sizeof guesses - g, "%s%s %d%%", g ? ", " : "", name, (int)conf);
     }
     if (bad == SIZE_MAX)
-        snprintf(where, sizeof where, "it holds NUL bytes");
+        snprintf(where, sizeof where, "%s", _("it holds NUL bytes"));
     else
         describe_bad(head, n, bad, where, sizeof where);
+    if (!g)
+        return emb_err_set(err, EMB_INVALID,
+                           _("not UTF-8 text (%s), and its encoding cannot be told with confidence (no guess); give "
+                             "--encoding %s, or save the file as UTF-8"),
+                           where, CHARSET_OPTION_NAMES);
     return emb_err_set(err, EMB_INVALID,
-                       "not UTF-8 text (%s), and its encoding cannot be told with confidence (%s%s); give "
-                       "--encoding %s, or save the file as UTF-8",
-                       where, g ? "guesses: " : "no guess", guesses, CHARSET_OPTION_NAMES);
+                       _("not UTF-8 text (%s), and its encoding cannot be told with confidence (guesses: %s); give "
+                         "--encoding %s, or save the file as UTF-8"),
+                       where, guesses, CHARSET_OPTION_NAMES);
 }
 
 /* Asks ICU about a head that is not plain UTF-8. */
@@ -209,7 +219,7 @@ static emb_code detect(const unsigned char *head, size_t n, size_t bad, charset_
     if (!d || e == U_MEMORY_ALLOCATION_ERROR) {
         if (d)
             ucsdet_close(d);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (U_FAILURE(e) || !m) /* ICU has no guess at all */
         nm = 0;
@@ -249,7 +259,8 @@ static emb_code detect(const unsigned char *head, size_t n, size_t bad, charset_
 static emb_code contradicts(charset_id given, const char *bom, emb_err *err)
 {
     return emb_err_set(err, EMB_INVALID,
-                       "the file starts with a %s byte-order mark, but --encoding %s was given; leave --encoding out",
+                       _("the file starts with a %s byte-order mark, but --encoding %s was given; leave "
+                         "--encoding out"),
                        bom, charset_name(given));
 }
 
@@ -302,7 +313,7 @@ emb_code charset_conv_open(charset_id id, charset_conv **out, emb_err *err)
     *out = NULL;
     charset_conv *c = calloc(1, sizeof *c);
     if (!c)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     c->id = id == CHARSET_UTF16 ? CHARSET_UTF16LE : id;
     UErrorCode e = U_ZERO_ERROR;
     c->from = ucnv_open(charset_name(c->id), &e);
@@ -314,7 +325,7 @@ emb_code charset_conv_open(charset_id id, charset_conv **out, emb_err *err)
         ucnv_setFromUCallBack(c->to, UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &e);
     if (U_FAILURE(e)) {
         charset_conv_close(c);
-        return emb_err_set(err, EMB_INTERNAL, "cannot convert from %s: %s", charset_name(id), u_errorName(e));
+        return emb_err_set(err, EMB_INTERNAL, _("cannot convert from %s: %s"), charset_name(id), u_errorName(e));
     }
     c->psrc = c->ptgt = c->pivot;
     c->pending = U_ZERO_ERROR;
@@ -336,8 +347,8 @@ void charset_conv_close(charset_conv *c)
 static emb_code conv_error(const charset_conv *c, UErrorCode e, emb_err *err)
 {
     if (e == U_TRUNCATED_CHAR_FOUND)
-        return emb_err_set(err, EMB_INVALID, "the file ends in the middle of a %s character", charset_name(c->id));
-    return emb_err_set(err, EMB_INVALID, "bytes that are not %s text (%s); give the file's --encoding (%s)",
+        return emb_err_set(err, EMB_INVALID, _("the file ends in the middle of a %s character"), charset_name(c->id));
+    return emb_err_set(err, EMB_INVALID, _("bytes that are not %s text (%s); give the file's --encoding (%s)"),
                        charset_name(c->id), u_errorName(e), CHARSET_OPTION_NAMES);
 }
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 enum { CHUNK_ROWS = 2048, CHUNK_TEXT = 1 << 20 };
 
 typedef struct {
@@ -129,7 +131,7 @@ static int fill(csv_prefetch *p, chunk *c)
             break;
         }
         if (copy_row(c, row)) {
-            emb_err_set(&c->err, EMB_NOMEM, "out of memory");
+            emb_err_set(&c->err, EMB_NOMEM, _("out of memory"));
             c->end = -1;
             break;
         }
@@ -166,7 +168,7 @@ emb_code csv_prefetch_start(csv_reader *r, csv_prefetch **out, emb_err *err)
     *out = NULL;
     csv_prefetch *p = calloc(1, sizeof *p);
     if (!p)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     p->r = r;
     p->offset = csv_reader_offset(r);
     pthread_mutex_init(&p->mu, NULL);
@@ -175,7 +177,7 @@ emb_code csv_prefetch_start(csv_reader *r, csv_prefetch **out, emb_err *err)
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->cv);
         free(p);
-        return emb_err_set(err, EMB_INTERNAL, "cannot start the thread that reads the file");
+        return emb_err_set(err, EMB_INTERNAL, _("cannot start the thread that reads the file"));
     }
     *out = p;
     return EMB_OK;

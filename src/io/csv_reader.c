@@ -28,6 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
+
 enum { CHUNK_SIZE = 64 * 1024 };
 
 /* libcsv parser states (libcsv.c); only FIELD_BEGUN is needed. */
@@ -188,14 +190,14 @@ static void nul_in_field(csv_reader *r, const char *s, size_t len)
     const char *name = header_of(r, r->cur_n);
     char where[160];
     if (!r->hdr)
-        snprintf(where, sizeof where, "the header, column %zu", col);
+        snprintf(where, sizeof where, _("the header, column %zu"), col);
     else if (name && *name)
-        snprintf(where, sizeof where, "row %lld, column %zu ('%.80s')", (long long)r->record + 1, col, name);
+        snprintf(where, sizeof where, _("row %lld, column %zu ('%.80s')"), (long long)r->record + 1, col, name);
     else
-        snprintf(where, sizeof where, "row %lld, column %zu", (long long)r->record + 1, col);
+        snprintf(where, sizeof where, _("row %lld, column %zu"), (long long)r->record + 1, col);
     fail(r, EMB_INVALID,
-         "%s: the cell holds a NUL byte after '%.40s', which text never has; remove it, or if the file is UTF-16 "
-         "give --encoding utf-16",
+         _("%s: the cell holds a NUL byte after '%.40s', which text never has; remove it, or if the file is UTF-16 "
+           "give --encoding utf-16"),
          where, at ? s : "");
 }
 
@@ -231,13 +233,13 @@ static void on_field(void *s, size_t len, void *ud)
     }
     r->prev_cr = 0;
     if (r->cur_n >= r->lim.max_columns) {
-        fail(r, EMB_INVALID, "line %lld: a row has more than %zu columns; is the file really CSV?",
+        fail(r, EMB_INVALID, _("line %lld: a row has more than %zu columns; is the file really CSV?"),
              (long long)r->cur_line, r->lim.max_columns);
         return;
     }
     if (len > r->lim.max_field) {
         fail(r, EMB_INVALID,
-             "line %lld: a field is longer than %zu bytes (an unclosed quote?); fix the file or split the field",
+             _("line %lld: a field is longer than %zu bytes (an unclosed quote?); fix the file or split the field"),
              (long long)r->cur_line, r->lim.max_field);
         return;
     }
@@ -256,7 +258,7 @@ static void on_field(void *s, size_t len, void *ud)
         r->cur_nonempty = 1;
     if (grow((void **)&r->flds, &r->flds_cap, r->nflds + 1, sizeof *r->flds) ||
         grow((void **)&r->data, &r->data_cap, r->data_len + len + 1, 1)) {
-        fail(r, EMB_NOMEM, "out of memory at line %lld", (long long)r->cur_line);
+        fail(r, EMB_NOMEM, _("out of memory at line %lld"), (long long)r->cur_line);
         return;
     }
     if (len)
@@ -287,7 +289,7 @@ static void on_record(int c, void *ud)
     r->record++;
     if (r->cur_nonempty) {
         if (grow((void **)&r->rows, &r->rows_cap, r->nrows + 1, sizeof *r->rows)) {
-            fail(r, EMB_NOMEM, "out of memory at line %lld", (long long)r->cur_line);
+            fail(r, EMB_NOMEM, _("out of memory at line %lld"), (long long)r->cur_line);
             return;
         }
         r->rows[r->nrows++] = (row_ent){r->cur_first, r->cur_n, r->record, r->cur_line, r->cur_bad};
@@ -355,18 +357,18 @@ static void parse_chunk(csv_reader *r, const unsigned char *buf, size_t n)
     if (csv_parse(&r->p, buf, n, on_field, on_record, r) != n) {
         int e = csv_error(&r->p);
         fail(r, e == CSV_ENOMEM || e == CSV_ETOOBIG ? EMB_NOMEM : EMB_INVALID,
-             "cannot parse the CSV near line %lld", (long long)r->line);
+             _("cannot parse the CSV near line %lld"), (long long)r->line);
         return;
     }
     if (r->p.entry_pos > r->lim.max_field)
         fail(r, EMB_INVALID,
-             "line %lld: a field is longer than %zu bytes (an unclosed quote?); fix the file or split the field",
+             _("line %lld: a field is longer than %zu bytes (an unclosed quote?); fix the file or split the field"),
              (long long)(r->cur_n ? r->cur_line : r->line), r->lim.max_field);
 }
 
 static int read_failed(csv_reader *r)
 {
-    fail(r, EMB_IO, "cannot read the file near line %lld: %s", (long long)r->line, strerror(errno));
+    fail(r, EMB_IO, _("cannot read the file near line %lld: %s"), (long long)r->line, strerror(errno));
     return -1;
 }
 
@@ -374,7 +376,7 @@ static int read_failed(csv_reader *r)
 static int convert(csv_reader *r, size_t *n)
 {
     if (r->conv_failed) {
-        fail(r, r->conv_err.code, "line %lld: %s", (long long)r->line, r->conv_err.msg);
+        fail(r, r->conv_err.code, _("line %lld: %s"), (long long)r->line, r->conv_err.msg);
         return -1;
     }
     for (;;) {
@@ -442,7 +444,7 @@ static int next_chunk(csv_reader *r, const unsigned char **buf, size_t *n)
 static void finish(csv_reader *r)
 {
     if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted) {
-        fail(r, EMB_INVALID, "line %lld: a quoted field starting on this row is never closed (a missing \")",
+        fail(r, EMB_INVALID, _("line %lld: a quoted field starting on this row is never closed (a missing \")"),
              (long long)(r->cur_n ? r->cur_line : r->line));
         return;
     }
@@ -457,7 +459,7 @@ int csv_reader_next(csv_reader *r, const csv_row **row, emb_err *err)
             const row_ent *e = &r->rows[r->next_row++];
             if (grow((void **)&r->ptrs, &r->ptrs_cap, e->n, sizeof *r->ptrs) ||
                 grow((void **)&r->lens, &r->lens_cap, e->n, sizeof *r->lens)) {
-                emb_err_set(err, EMB_NOMEM, "out of memory");
+                emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 return -1;
             }
             for (size_t i = 0; i < e->n; i++) {
@@ -499,7 +501,7 @@ static emb_code reader_new(const csv_limits *limits, csv_reader **out, emb_err *
     csv_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->chunk = malloc(CHUNK_SIZE))) {
         free(r);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (limits)
         r->lim = *limits;
@@ -510,7 +512,7 @@ static emb_code reader_new(const csv_limits *limits, csv_reader **out, emb_err *
     if (csv_init(&r->p, CSV_REPALL_NL) != 0) {
         free(r->chunk);
         free(r);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (r->lim.delimiter)
         csv_set_delim(&r->p, (unsigned char)r->lim.delimiter);
@@ -526,13 +528,13 @@ emb_code csv_reader_open(const char *path, const csv_limits *limits, csv_reader 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            return emb_err_set(err, EMB_NOT_FOUND, "file '%s' does not exist", path);
-        return emb_err_set(err, EMB_IO, "cannot open '%s': %s", path, strerror(errno));
+            return emb_err_set(err, EMB_NOT_FOUND, _("file '%s' does not exist"), path);
+        return emb_err_set(err, EMB_IO, _("cannot open '%s': %s"), path, strerror(errno));
     }
     struct stat sb;
     if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
         close(fd);
-        return emb_err_set(err, EMB_IO, "'%s' is a directory, not a CSV file", path);
+        return emb_err_set(err, EMB_IO, _("'%s' is a directory, not a CSV file"), path);
     }
     csv_reader *r = NULL;
     if (reader_new(limits, &r, err)) {

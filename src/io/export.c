@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "core/tz.h"
 #include "io/emit.h"
 #include "io/recfmt.h"
@@ -49,7 +50,7 @@ emb_code export_open(store *st, exporter **out, emb_err *err)
 {
     exporter *ex = calloc(1, sizeof *ex);
     if (!ex)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     ex->st = st;
     ex->csv = (export_csv_style){.delimiter = ',', .decimal = '.'};
     if (tz_open(store_org(st)->timezone, &ex->zone, err) ||
@@ -112,7 +113,7 @@ static emb_code row(exporter *ex, const record *r, export_format fmt, FILE *f, a
         emb_err_clear(err);
         const char *text = recfmt_field(&ex->fmt, r, (int)i, a, err);
         if (!text && err->code)
-            return emb_err_prefix(err, "%s #%lld, field %s", kind->singular, (long long)r->id, fd->name);
+            return emb_err_prefix(err, _("%s #%lld, field %s"), kind->singular, (long long)r->id, fd->name);
         if (fmt == EXPORT_CSV) {
             if (!first)
                 putc(ex->csv.delimiter, f);
@@ -175,7 +176,7 @@ emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE
     if (!rc && fmt == EXPORT_JSON)
         fputs(n ? "\n]\n" : "]\n", f);
     if (!rc && (fflush(f) != 0 || ferror(f)))
-        rc = emb_err_set(err, EMB_IO, "cannot write the export of %s: %s", kind->name, strerror(errno));
+        rc = emb_err_set(err, EMB_IO, _("cannot write the export of %s: %s"), kind->name, strerror(errno));
     store_cursor_close(cur);
     arena_release(&a);
     if (rows)
@@ -190,15 +191,15 @@ static emb_code export_direct(exporter *ex, const kind_def *kind, export_format 
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT | O_TRUNC : 0), 0666);
     if (fd < 0)
-        return emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+        return emb_err_set(err, EMB_IO, _("cannot write '%s': %s"), path, strerror(errno));
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     emb_code rc = export_kind(ex, kind, fmt, f, rows, err);
     if (fclose(f) != 0 && !rc)
-        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+        rc = emb_err_set(err, EMB_IO, _("cannot write '%s': %s"), path, strerror(errno));
     return rc;
 }
 
@@ -210,7 +211,7 @@ static emb_code export_atomic(exporter *ex, const kind_def *kind, export_format 
     size_t n = strlen(path) + 48;
     char *tmp = malloc(n);
     if (!tmp)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
         snprintf(tmp, n, "%s.tmp-%ld-%d", path, (long)getpid(), attempt);
@@ -219,7 +220,7 @@ static emb_code export_atomic(exporter *ex, const kind_def *kind, export_format 
             break;
     }
     if (fd < 0) {
-        emb_code rc = emb_err_set(err, EMB_IO, "cannot create '%s': %s", path, strerror(errno));
+        emb_code rc = emb_err_set(err, EMB_IO, _("cannot create '%s': %s"), path, strerror(errno));
         free(tmp);
         return rc;
     }
@@ -228,16 +229,16 @@ static emb_code export_atomic(exporter *ex, const kind_def *kind, export_format 
         close(fd);
         unlink(tmp);
         free(tmp);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     setvbuf(f, NULL, _IOFBF, 1 << 20); /* fewer, larger writes */
     emb_code rc = export_kind(ex, kind, fmt, f, rows, err);
     if (!rc && fsync(fileno(f)) != 0)
-        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+        rc = emb_err_set(err, EMB_IO, _("cannot write '%s': %s"), path, strerror(errno));
     if (fclose(f) != 0 && !rc)
-        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+        rc = emb_err_set(err, EMB_IO, _("cannot write '%s': %s"), path, strerror(errno));
     if (!rc && rename(tmp, path) != 0)
-        rc = emb_err_set(err, EMB_IO, "cannot write '%s': %s", path, strerror(errno));
+        rc = emb_err_set(err, EMB_IO, _("cannot write '%s': %s"), path, strerror(errno));
     if (rc)
         unlink(tmp);
     free(tmp);
@@ -253,7 +254,7 @@ emb_code export_kind_file(exporter *ex, const kind_def *kind, export_format fmt,
     const char *where = target ? target : path;
     emb_code rc;
     if (stat(where, &sb) == 0 && S_ISDIR(sb.st_mode))
-        rc = emb_err_set(err, EMB_IO, "'%s' is a directory; name a file to write", path);
+        rc = emb_err_set(err, EMB_IO, _("'%s' is a directory; name a file to write"), path);
     else if (stat(where, &sb) == 0 && !S_ISREG(sb.st_mode))
         rc = export_direct(ex, kind, fmt, where, 0, rows, err);
     else if (link && !target)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/i18n.h"
 #include "core/tz.h"
 #include "io/import_internal.h"
 
@@ -87,7 +88,7 @@ static emb_code detect_dates(import_job *j, emb_err *err)
     size_t nall = j->nfields + j->nrel_fields;
     keymap *seen = calloc(nall + 1, sizeof *seen);
     if (!seen)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < nall; i++)
         keymap_init(&seen[i]);
     csv_reader *rd = NULL;
@@ -107,7 +108,7 @@ static emb_code detect_dates(import_job *j, emb_err *err)
             int created;
             if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created)) {
                 more = -1;
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             }
         }
     }
@@ -120,7 +121,7 @@ static emb_code detect_dates(import_job *j, emb_err *err)
         free(values);
         values = malloc(seen[i].count * sizeof *values);
         if (!values) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         size_t n = 0;
@@ -128,7 +129,7 @@ static emb_code detect_dates(import_job *j, emb_err *err)
             values[n++] = seen[i].entries[s].key;
         date_order order;
         if ((rc = value_detect_date_order(values, n, &order, err)))
-            emb_err_prefix(err, "column '%s'", fld->label);
+            emb_err_prefix(err, _("column '%s'"), fld->label);
         else
             fld->order = order;
     }
@@ -143,11 +144,27 @@ static emb_code detect_dates(import_job *j, emb_err *err)
 
 /* ---- one row ---------------------------------------------------------------------------- */
 
+/* The required field a new record r lacks that the store's refusal names (quoted,
+ * as every message quotes a field), or NULL: the hint of its group. */
+static const char *missing_required(const record *r, const emb_err *err)
+{
+    if (err->code != EMB_INVALID)
+        return NULL;
+    for (size_t i = 0; i < r->kind->nfields; i++) {
+        const field_def *f = &r->kind->fields[i];
+        char quoted[128];
+        snprintf(quoted, sizeof quoted, "'%s'", f->name);
+        if ((f->flags & FF_REQUIRED) && f->column && r->v[i].state != FV_SET && strstr(err->msg, quoted))
+            return f->name;
+    }
+    return NULL;
+}
+
 static emb_code cell_failed(import_job *j, const import_field *fld, const char *text, emb_code rc, emb_err *err)
 {
     if (!is_row_error(rc))
         return rc;
-    import_row_error(j, fld, text, err->msg);
+    import_row_error_why(j, fld, text, err->msg, err->why, NULL);
     return EMB_OK;
 }
 
@@ -171,7 +188,7 @@ emb_code import_parse_value(import_job *j, import_field *fld, record *r, const c
         if (id) {
             record_set_int(r, fld->idx, id);
         } else if (j->defer_pending) {
-            import_row_error(j, fld, text, "only one reference of a row can point further down the file");
+            import_row_error(j, fld, text, _("only one reference of a row can point further down the file"));
         } else {
             j->defer_pending = 1;
             j->defer_field = fld;
@@ -211,7 +228,7 @@ emb_code import_parse_value(import_job *j, import_field *fld, record *r, const c
                                &out, err);
         const char *why = rc == EMB_INVALID ? import_numbers_other(j, fld, text) : NULL;
         if (why) {
-            import_row_error(j, fld, text, why);
+            import_row_error_why(j, fld, text, why, EMB_WHY_NUMBER, NULL);
             return EMB_OK;
         }
         break;
@@ -233,7 +250,7 @@ static emb_code push_deferred(import_job *j, int64_t id, int inserted, emb_err *
         size_t cap = j->deferred_cap ? 2 * j->deferred_cap : 64;
         import_deferred *d = realloc(j->deferred, cap * sizeof *d);
         if (!d)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         j->deferred = d;
         j->deferred_cap = cap;
     }
@@ -241,14 +258,14 @@ static emb_code push_deferred(import_job *j, int64_t id, int inserted, emb_err *
     *d = (import_deferred){.record_id = id, .inserted = inserted, .field = j->defer_field, .row_no = j->row_no};
     d->key = arena_strdup(&j->perm, j->defer_key);
     if (!d->key)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     if (j->rejects) {
         const char **cells = arena_alloc(&j->perm, (j->ncells + 1) * sizeof *cells);
         if (!cells)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         for (size_t c = 0; c < j->ncells; c++)
             if (!(cells[c] = arena_strdup(&j->perm, j->cells[c])))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         d->cells = cells;
         d->ncells = j->ncells;
     }
@@ -268,7 +285,7 @@ static void batch_rejected(void *ud, int64_t row_no, const emb_err *why)
     char *errors = j->row_errors;
     int failed = j->row_failed;
     j->row_no = row_no;
-    import_row_error(j, NULL, NULL, why->msg);
+    import_row_error_why(j, NULL, NULL, why->msg, why->why, NULL);
     j->row_no = current;
     j->row_errors = errors;
     j->row_failed = failed;
@@ -322,27 +339,28 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     if (row->bad_utf8 >= 0) {
         import_field col = {.label = (size_t)row->bad_utf8 < j->ncols ? j->cols[row->bad_utf8] : "?"};
         import_row_error(j, &col, NULL,
-                         "is not valid UTF-8 text; give the file's --encoding (windows-1252, latin1, utf-16) or save "
-                         "it as UTF-8");
+                         _("is not valid UTF-8 text; give the file's --encoding (windows-1252, latin1, utf-16) or save "
+                           "it as UTF-8"));
         goto reject;
     }
     for (size_t c = j->ncols; c < row->n; c++)
         if (row->len[c]) {
             import_row_error(j, NULL, NULL,
-                             arena_printf(&j->row, "the row has %zu cells but the header names %zu columns (a "
-                                                   "value with a comma and no quotes?)",
+                             arena_printf(&j->row,
+                                          _("the row has %zu cells but the header names %zu columns (a value with "
+                                            "a comma and no quotes?)"),
                                           row->n, j->ncols));
             goto reject;
         }
     record *r = record_new(&j->row, j->kind);
     if (!r)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     prefetch_key(j, row);
     for (size_t i = 0; i < j->nfields; i++) {
         import_field *fld = &j->fields[i];
         const char *text = import_cell(fld, row, &j->row);
         if (!text)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         if (fld->has_value_maps)
             text = import_value_mapped(j, fld, text);
         j->cell_text[i] = text;
@@ -381,7 +399,7 @@ static emb_code process_row(import_job *j, const csv_row *row, emb_err *err)
     if (rc) {
         if (!is_row_error(rc))
             return rc;
-        import_row_error(j, NULL, NULL, err->msg);
+        import_row_error_why(j, NULL, NULL, err->msg, err->why, existing ? NULL : missing_required(r, err));
         goto reject;
     }
     if ((rc = import_keys_remember(j, r, err)) || (rc = import_apply_after_write(j, r, err)))
@@ -436,7 +454,7 @@ static emb_code date_format_option(import_job *j, const char *fmt, emb_err *err)
         j->popts.dates = DATE_ISO;
     else
         return emb_err_set(err, EMB_USAGE,
-                           "--date-format '%s': use d/m/Y, m/d/Y, Y-m-d or a format such as %%d.%%m.%%Y", fmt);
+                           _("--date-format '%s': use d/m/Y, m/d/Y, Y-m-d or a format such as %%d.%%m.%%Y"), fmt);
     for (size_t i = 0; i < j->nfields; i++)
         j->fields[i].order = j->popts.dates;
     return EMB_OK;
@@ -449,7 +467,7 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
     arena_init(&sum->arena, 0);
     import_job *j = calloc(1, sizeof *j);
     if (!j)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     j->o = o;
     j->kind = o->kind;
     j->sum = sum;
@@ -479,11 +497,11 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
         got = rc ? -1 : csv_reader_next(j->reader, &hdr, err);
     }
     if (got == 0)
-        rc = emb_err_set(err, EMB_INVALID, "file '%s' is empty; it needs a header row naming its columns", o->path);
+        rc = emb_err_set(err, EMB_INVALID, _("file '%s' is empty; it needs a header row naming its columns"), o->path);
     else if (got < 0 && rc == EMB_OK)
-        rc = emb_err_prefix(err, "file '%s'", o->path);
+        rc = emb_err_prefix(err, _("file '%s'"), o->path);
     else if (got == 1 && hdr->bad_utf8 >= 0)
-        rc = emb_err_set(err, EMB_INVALID, "file '%s': the header is not valid UTF-8; save the file as UTF-8",
+        rc = emb_err_set(err, EMB_INVALID, _("file '%s': the header is not valid UTF-8; save the file as UTF-8"),
                          o->path);
     if (rc)
         goto fail;
@@ -493,14 +511,14 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
     j->ncols = hdr->n;
     j->cols = arena_alloc(&j->perm, j->ncols * sizeof *j->cols);
     if (!j->cols) {
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto fail;
     }
     for (size_t c = 0; c < j->ncols; c++) {
         const char *h = hdr->field[c];
-        j->cols[c] = *h ? arena_strdup(&j->perm, h) : arena_printf(&j->perm, "(column %zu)", c + 1);
+        j->cols[c] = *h ? arena_strdup(&j->perm, h) : arena_printf(&j->perm, _("(column %zu)"), c + 1);
         if (!j->cols[c]) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             goto fail;
         }
     }
@@ -509,7 +527,7 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
     j->cell_text = arena_calloc(&j->perm, j->nfields + 1, sizeof *j->cell_text);
     sum->errors = arena_alloc(&sum->arena, (size_t)j->max_errors * sizeof *sum->errors);
     if (!j->cell_text || !sum->errors) {
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto fail;
     }
     *out = j;
@@ -540,7 +558,7 @@ static emb_code write_audit(import_job *j, emb_err *err)
                           "rejected", (json_int_t)s->rejected, "create_missing", j->o->create_missing);
     char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     emb_code rc = text ? store_bulk_audit(j->st, j->kind, "import", &j->ctx, text, err)
-                       : emb_err_set(err, EMB_NOMEM, "out of memory");
+                       : emb_err_set(err, EMB_NOMEM, _("out of memory"));
     free(text);
     json_decref(d);
     return rc;
@@ -552,7 +570,7 @@ static emb_code open_rejects(import_job *j, emb_err *err)
         return EMB_OK;
     j->rejects = fopen(j->o->rejects_path, "w");
     if (!j->rejects)
-        return emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", j->o->rejects_path);
+        return emb_err_set(err, EMB_IO, _("cannot write the rejects file '%s'"), j->o->rejects_path);
     for (size_t c = 0; c < j->ncols; c++) {
         import_write_csv_field(j->rejects, j->cols[c]);
         fputc(',', j->rejects);
@@ -643,7 +661,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     j->use_savepoints = o->rejects_path != NULL;
     emb_code rc = tz_open(org->timezone, &j->zone, err);
     if (rc)
-        return emb_err_prefix(err, "the organisation's time zone");
+        return emb_err_prefix(err, _("the organisation's time zone"));
     j->popts.zone = j->zone;
     j->locale_decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
     if ((rc = import_guess_check(j, err)))
@@ -677,7 +695,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     csv_prefetch_stop(j->prefetch);
     j->prefetch = NULL;
     if (got < 0) {
-        rc = emb_err_prefix(err, "file '%s'", o->path);
+        rc = emb_err_prefix(err, _("file '%s'"), o->path);
         goto fail;
     }
     if ((rc = import_flush(j, err)))
@@ -695,13 +713,13 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
             s->refs_created[s->nrefs_created++] = (import_created_ref){kind_all()[k]->name, j->created_refs[k]};
     if (s->rejected && !j->rejects && !o->rejects_path) {
         rc = emb_err_set(err, EMB_INVALID,
-                         "%lld of %lld rows are invalid, so nothing was imported; fix them, or import the valid "
-                         "rows and write the others to a file with --skip-invalid FILE",
+                         _("%lld of %lld rows are invalid, so nothing was imported; fix them, or import the valid "
+                           "rows and write the others to a file with --skip-invalid FILE"),
                          (long long)s->rejected, (long long)s->rows);
         goto fail;
     }
     if (j->fk_mark && (rc = store_bulk_fk_check(st, j->fk_mark, err))) {
-        rc = emb_err_prefix(err, "the import went wrong (please report it) and nothing was imported");
+        rc = emb_err_prefix(err, _("the import went wrong (please report it) and nothing was imported"));
         goto fail;
     }
     /* The default cache sorts the rebuilt indexes faster than the load's large one
@@ -727,7 +745,7 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
     end_load(j);
     if (j->rejects && fclose(j->rejects) != 0) {
         j->rejects = NULL;
-        rc = emb_err_set(err, EMB_IO, "cannot write the rejects file '%s'", o->rejects_path);
+        rc = emb_err_set(err, EMB_IO, _("cannot write the rejects file '%s'"), o->rejects_path);
     }
     j->rejects = NULL;
     import_errors_finish(j);

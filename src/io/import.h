@@ -100,6 +100,7 @@ typedef struct {
     size_t nignored;
     const char **left_out; /* every column no field uses, nleft_out of them, with ... */
     const char **left_out_why; /* ... why: no field has its header, or its values do not fit */
+    int *left_out_by_values;   /* ... 1 when its values left it out, 0 when no field has its header */
     size_t nleft_out;
     const char **mapping;  /* "field <- column" lines, nmapping of them */
     size_t nmapping;

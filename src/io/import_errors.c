@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 #define VALUE_SHOWN_MAX 80
@@ -30,8 +31,8 @@ static const char *shown(arena *a, const char *v)
     return arena_printf(a, "%.*s...", (int)n, v);
 }
 
-/* The reason with what is between quotes ('...' or "...") and row numbers left
- * out: the rule it breaks, whatever the value. */
+/* The reason with what is between quotes ('...' or "...") and numbers left out:
+ * the rule it breaks, whatever the value or the row (in any language). */
 static char *rule_of(arena *a, const char *reason)
 {
     size_t n = strlen(reason);
@@ -47,10 +48,8 @@ static char *rule_of(arena *a, const char *reason)
             out[k++] = *p;
             out[k++] = *p;
             p = end;
-        } else if (!strncmp(p, "row ", 4) && p[4] >= '0' && p[4] <= '9') {
-            memcpy(out + k, "row #", 5);
-            k += 5;
-            p += 4;
+        } else if (*p >= '0' && *p <= '9' && (p == reason || p[-1] == ' ')) {
+            out[k++] = '#'; /* a row number, a count */
             while (p[1] >= '0' && p[1] <= '9')
                 p++;
         } else {
@@ -62,7 +61,7 @@ static char *rule_of(arena *a, const char *reason)
 }
 
 static void group_error(import_job *j, const import_field *fld, const char *value, const char *reason,
-                        const char *msg)
+                        const char *msg, emb_why why, const char *missing)
 {
     arena *a = &j->perm;
     const char *label = fld ? fld->label : "";
@@ -71,7 +70,7 @@ static void group_error(import_job *j, const import_field *fld, const char *valu
         return;
     struct import_error_group *g = NULL;
     for (size_t i = 0; i < j->ngroups && !g; i++)
-        if (!strcmp(j->groups[i].label, label) && !strcmp(j->groups[i].rule, rule))
+        if (!strcmp(j->groups[i].label, label) && !strcmp(j->groups[i].rule, rule) && j->groups[i].why == why)
             g = &j->groups[i];
     if (!g) {
         if (!j->groups)
@@ -81,7 +80,13 @@ static void group_error(import_job *j, const import_field *fld, const char *valu
             return;
         }
         g = &j->groups[j->ngroups];
-        *g = (struct import_error_group){.label = label, .rule = arena_strdup(a, rule), .first = arena_strdup(a, msg)};
+        *g = (struct import_error_group){
+            .label = label,
+            .rule = arena_strdup(a, rule),
+            .first = arena_strdup(a, msg),
+            .why = why,
+            .missing = missing,
+        };
         if (!g->rule || !g->first) {
             j->ungrouped++;
             return;
@@ -101,15 +106,16 @@ static void group_error(import_job *j, const import_field *fld, const char *valu
     }
 }
 
-void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
+void import_row_error_why(import_job *j, const import_field *fld, const char *value, const char *reason,
+                          emb_why why, const char *missing)
 {
     const char *msg;
     if (!reason)
-        reason = "invalid row"; /* out of memory while writing the reason */
+        reason = _("invalid row"); /* out of memory while writing the reason */
     if (fld && value && !strstr(reason, value)) /* else the reason quotes it already */
-        msg = arena_printf(&j->row, "column '%s': value '%s': %s", fld->label, shown(&j->row, value), reason);
+        msg = arena_printf(&j->row, _("column '%s': value '%s': %s"), fld->label, shown(&j->row, value), reason);
     else if (fld)
-        msg = arena_printf(&j->row, "column '%s': %s", fld->label, reason);
+        msg = arena_printf(&j->row, _("column '%s': %s"), fld->label, reason);
     else
         msg = arena_strdup(&j->row, reason);
     if (!msg)
@@ -118,7 +124,12 @@ void import_row_error(import_job *j, const import_field *fld, const char *value,
     const char *joined = j->row_errors ? arena_printf(&j->row, "%s; %s", j->row_errors, msg) : msg;
     j->row_errors = (char *)(joined ? joined : msg);
     j->sum->errors_total++;
-    group_error(j, fld, value, reason, msg);
+    group_error(j, fld, value, reason, msg, why, missing);
+}
+
+void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason)
+{
+    import_row_error_why(j, fld, value, reason, EMB_WHY_NONE, NULL);
 }
 
 /* The columns no field uses, as "'a', 'b'" (at most 6), or NULL. */
@@ -134,48 +145,40 @@ static const char *free_columns(import_job *j, arena *a)
     return list;
 }
 
-/* The option that fits a group's rule, or NULL when the message says it already. */
+/* The option that fits a group's error, or NULL when the message says it already.
+ * Chosen from what the error is about (why, missing, SQLite's own words), never
+ * from the message's words, which are translated. */
 static const char *hint_of(import_job *j, const struct import_error_group *g, arena *a)
 {
-    const char *r = g->rule;
-    if (strstr(r, "--"))
+    if (strstr(g->rule, "--"))
         return NULL; /* the reason names its option */
-    if ((strstr(r, "is not a number") || strstr(r, "decimal")) && g->nvalues && strpbrk(g->values[0], ".,"))
-        return "if the file writes numbers another way, choose the decimal separator with --decimal point or "
-               "--decimal comma";
-    if (strstr(r, "not a valid date") || strstr(r, "is not a date") || strstr(r, "date format") ||
-        strstr(r, "invalid time") || strstr(r, "year out of range"))
-        return "give the file's date format with --date-format (d/m/Y, m/d/Y, Y-m-d or a format such as %d.%m.%Y)";
-    const char *needs = strstr(r, "needs a value for field ''"), *null = strstr(r, "NOT NULL constraint failed: ");
-    if (needs || null || strstr(r, "is empty")) {
-        const char *field = NULL;
-        const char *q = strstr(g->first, "field '");
-        if (needs && q) {
-            q += 7;
-            const char *end = strchr(q, '\'');
-            field = end ? arena_strndup(a, q, (size_t)(end - q)) : NULL;
-        } else if (null && (q = strchr(null + 28, '.'))) {
-            for (size_t i = 0; i < j->kind->nfields; i++)
-                if (j->kind->fields[i].column && !strncmp(j->kind->fields[i].column, q + 1, strcspn(q + 1, " ;,")) &&
-                    strlen(j->kind->fields[i].column) == strcspn(q + 1, " ;,"))
-                    field = j->kind->fields[i].name;
-        } else if (g->label[0]) {
-            for (size_t i = 0; i < j->nfields; i++)
-                if (j->fields[i].label == g->label)
-                    field = j->fields[i].f->name;
-        }
-        if (!field)
-            return NULL;
+    if (g->why == EMB_WHY_NUMBER && g->nvalues && strpbrk(g->values[0], ".,"))
+        return _("if the file writes numbers another way, choose the decimal separator with --decimal point or "
+                 "--decimal comma");
+    if (g->why == EMB_WHY_DATE)
+        return _("give the file's date format with --date-format (d/m/Y, m/d/Y, Y-m-d or a format such as %d.%m.%Y)");
+    const char *null = strstr(g->rule, "NOT NULL constraint failed: "); /* SQLite's words, never translated */
+    const char *field = g->missing;
+    if (!field && null) {
+        const char *q = strchr(null + 28, '.');
+        for (size_t i = 0; q && i < j->kind->nfields; i++)
+            if (j->kind->fields[i].column && !strncmp(j->kind->fields[i].column, q + 1, strcspn(q + 1, " ;,")) &&
+                strlen(j->kind->fields[i].column) == strcspn(q + 1, " ;,"))
+                field = j->kind->fields[i].name;
+    }
+    if (field) {
         const char *cols = free_columns(j, a);
-        return cols ? arena_printf(a, "name the column that holds %s with --map %s=COLUMN (columns not used: %s), or "
-                                      "give one value with --default %s=VALUE",
+        return cols ? arena_printf(a,
+                                   _("name the column that holds %s with --map %s=COLUMN (columns not used: %s), or "
+                                     "give one value with --default %s=VALUE"),
                                    field, field, cols, field)
-                    : arena_printf(a, "name the column that holds %s with --map %s=COLUMN, or give one value with "
-                                      "--default %s=VALUE",
+                    : arena_printf(a,
+                                   _("name the column that holds %s with --map %s=COLUMN, or give one value with "
+                                     "--default %s=VALUE"),
                                    field, field, field);
     }
-    if (strstr(r, "is not one of") || strstr(r, "must be one of"))
-        return "read the file's words as the field's values with --value-map FIELD:FROM=TO";
+    if (g->why == EMB_WHY_CHOICE)
+        return _("read the file's words as the field's values with --value-map FIELD:FROM=TO");
     return NULL;
 }
 
@@ -190,10 +193,10 @@ void import_errors_finish(import_job *j)
             s->errors_hidden += g->count;
             continue;
         }
-        const char *sep = g->label[0] ? ", " : ": ";
         const char *line;
         if (g->count == 1) {
-            line = arena_printf(&s->arena, "row %lld%s%s", (long long)g->rows[0], sep, g->first);
+            line = arena_printf(&s->arena, g->label[0] ? _("row %lld, %s") : _("row %lld: %s"), (long long)g->rows[0],
+                                g->first);
         } else {
             const char *rows = arena_printf(&s->arena, "%lld", (long long)g->rows[0]);
             size_t shown_rows = g->count < 5 ? (size_t)g->count : 5;
@@ -201,14 +204,14 @@ void import_errors_finish(import_job *j)
                 rows = arena_printf(&s->arena, "%s, %lld", rows, (long long)g->rows[k]);
             if (rows && g->count > 5)
                 rows = arena_printf(&s->arena, "%s ...", rows);
-            line = arena_printf(&s->arena, "%lld rows (rows %s)%s%s", (long long)g->count, rows ? rows : "?", sep,
-                                g->first);
+            line = arena_printf(&s->arena, g->label[0] ? _("%lld rows (rows %s), %s") : _("%lld rows (rows %s): %s"),
+                                (long long)g->count, rows ? rows : "?", g->first);
             for (size_t k = 1; line && k < g->nvalues; k++)
-                line = arena_printf(&s->arena, "%s%s'%s'", line, k == 1 ? "; other values: " : ", ", g->values[k]);
+                line = arena_printf(&s->arena, k == 1 ? _("%s; other values: '%s'") : "%s, '%s'", line, g->values[k]);
         }
         const char *hint = line ? hint_of(j, g, &s->arena) : NULL;
         if (line && hint)
-            line = arena_printf(&s->arena, "%s; hint: %s", line, hint);
+            line = arena_printf(&s->arena, _("%s; hint: %s"), line, hint);
         if (line)
             s->errors[s->nerrors++] = line;
     }
@@ -252,7 +255,7 @@ void import_reject_row(import_job *j)
             import_write_csv_field(j->rejects, c < j->ncells && j->cells ? j->cells[c] : "");
         }
         fputc(',', j->rejects);
-        import_write_csv_field(j->rejects, j->row_errors ? j->row_errors : "invalid row");
+        import_write_csv_field(j->rejects, j->row_errors ? j->row_errors : _("invalid row"));
         fputc('\n', j->rejects);
     } else {
         j->use_savepoints = 1; /* keep later error reports exact */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 #define GUESS_ROWS 200
@@ -63,7 +64,7 @@ emb_code import_guess_check(import_job *j, emb_err *err)
         return EMB_OK;
     keymap *seen = calloc(j->nfields, sizeof *seen);
     if (!seen)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < j->nfields; i++)
         keymap_init(&seen[i]);
     csv_reader *rd = NULL;
@@ -81,7 +82,7 @@ emb_code import_guess_check(import_job *j, emb_err *err)
             int created;
             if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created)) {
                 more = -1;
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             }
         }
     }
@@ -116,11 +117,15 @@ emb_code import_guess_check(import_job *j, emb_err *err)
             j->excluded[fld->idx] = 1;
         }
         int col = fld->cols[0];
-        const char *what = fld->f->type == FT_REF ? "stages of the pipeline" : field_type_name(fld->f->type);
-        const char *why = arena_printf(&j->perm, "its header matches field '%s', but its values (%s) are not %s",
-                                       fld->f->name, shown ? shown : "", what);
+        const char *why =
+            fld->f->type == FT_REF
+                ? arena_printf(&j->perm, _("its header matches field '%s', but its values (%s) are not stages of "
+                                           "the pipeline"),
+                               fld->f->name, shown ? shown : "")
+                : arena_printf(&j->perm, _("its header matches field '%s', but its values (%s) are not %s"),
+                               fld->f->name, shown ? shown : "", field_type_name(fld->f->type));
         if (!why || import_note_left_out(j, col, fld->idx, why)) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         j->col_used[col] = 0;

@@ -223,6 +223,8 @@ typedef struct import_job {
         const char *label;   /* the column, "" for a whole-row error */
         const char *rule;    /* the reason with every quoted part blanked */
         const char *first;   /* the first row's message */
+        emb_why why;         /* what its values are wrong about (from the error, not its words) */
+        const char *missing; /* the field its rows lack a value for, or NULL */
         int64_t count;
         int64_t rows[5];     /* the first rows */
         const char *values[3]; /* distinct values, nvalues of them */
@@ -242,6 +244,11 @@ typedef struct import_job {
  * value may be NULL. The message is "column 'X': value 'V': reason"; it joins
  * the group of its column and rule. */
 void import_row_error(import_job *j, const import_field *fld, const char *value, const char *reason);
+/* import_row_error with what the error is about, for the hint of its group: why
+ * as the raiser set it (emb_err.why), missing the name of a field the row lacks
+ * a value for (NULL when not that). The hint never reads the reason's words. */
+void import_row_error_why(import_job *j, const import_field *fld, const char *value, const char *reason,
+                          emb_why why, const char *missing);
 /* Rejects the current row: forgets its cache entries, counts it, writes it to the
  * rejects file with its reasons. The caller has rolled back its writes. */
 void import_reject_row(import_job *j);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 static const char *const match_keys[][3] = {
@@ -136,7 +137,7 @@ static emb_code internal_id(import_job *j, record *r, const char *key, size_t le
     int created;
     keymap_entry *e = keymap_put(&j->keys[0], key, len, &created);
     if (!e || (created && import_note_undo(j, &j->keys[0], e->key, e->len, -1)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     e->id = n;
     *id = n;
     *entry = e;
@@ -153,15 +154,16 @@ emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **
     if (j->key_mode == KEY_EXT) {
         const field_value *v = &r->v[j->key_fields[0]];
         if (v->state != FV_SET) {
-            import_row_error(j, &j->fields[j->slot[j->key_fields[0]]], NULL,
-                             "is empty, but every row needs its id: it is the key that makes importing again "
-                             "update instead of duplicating");
+            import_row_error_why(j, &j->fields[j->slot[j->key_fields[0]]], NULL,
+                                 _("is empty, but every row needs its id: it is the key that makes importing again "
+                                   "update instead of duplicating"),
+                                 EMB_WHY_NONE, j->kind->fields[j->key_fields[0]].name);
             return EMB_OK;
         }
         size_t len = strlen(v->s);
         keymap_entry *e = keymap_get(&j->keys[0], v->s, len);
         if (e && e->id < 0) {
-            import_row_error(j, &j->fields[j->slot[j->key_fields[0]]], v->s, "several records have this id");
+            import_row_error(j, &j->fields[j->slot[j->key_fields[0]]], v->s, _("several records have this id"));
         } else if (e && e->id > 0) {
             *id = e->id;
             *entry = e;
@@ -180,13 +182,13 @@ emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **
             if (!e || e->id == 0) {
                 char *norm = arena_alloc(&j->row, len + 1);
                 if (!norm)
-                    return emb_err_set(err, EMB_NOMEM, "out of memory");
+                    return emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 size_t n = keymap_norm(v->s, len, norm);
                 e = n ? keymap_get(&j->norm_keys[i], norm, n) : NULL;
             }
             if (e && e->id < 0) {
                 import_row_error(j, &j->fields[j->slot[j->key_fields[i]]], v->s,
-                                 "several records already have this value; add an id column to tell them apart");
+                                 _("several records already have this value; add an id column to tell them apart"));
             } else if (e && e->id > 0) {
                 *id = e->id;
                 *entry = e;
@@ -208,15 +210,16 @@ emb_code import_keys_find(import_job *j, record *r, int64_t *id, keymap_entry **
         if (given && !filled) {
             import_row_error(j, NULL, NULL,
                              arena_printf(&j->row,
-                                          "the row has no value in any of the fields that identify it (%s), so it "
-                                          "would be merged with others; fill one, or give an id column with --map "
-                                          "id=COLUMN",
+                                          _("the row has no value in any of the fields that identify it (%s), so "
+                                            "it would be merged with others; fill one, or give an id column with "
+                                            "--map id=COLUMN"),
                                           names ? names : ""));
             return EMB_OK;
         }
         emb_code rc = store_finder_find(j->finder, r, id, err);
         if (rc == EMB_CONFLICT) {
-            import_row_error(j, NULL, NULL, "several stored records match this row; add an id column to tell them apart");
+            import_row_error(j, NULL, NULL,
+                             _("several stored records match this row; add an id column to tell them apart"));
             return EMB_OK;
         }
         if (rc)
@@ -232,7 +235,7 @@ static emb_code remember(import_job *j, keymap *m, const char *key, size_t len, 
     int created;
     keymap_entry *e = keymap_put(m, key, len, &created);
     if (!e || import_note_undo(j, m, e->key, e->len, -1))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     e->id = id;
     e->tag = j->row_no > INT_MAX ? INT_MAX : (int)j->row_no;
     return EMB_OK;
@@ -266,17 +269,19 @@ emb_code import_keys_repeat(import_job *j, record *r, int64_t id, int earlier_ro
         const char *was = fld->f->type == FT_REF ? NULL
                                                  : value_format_field(fld->f, &stored->v[fld->idx],
                                                                       import_record_currency(j, stored), j->zone, &j->row);
-        if (was)
-            was = *was ? arena_printf(&j->row, "'%s'", was) : "empty";
         const char *why =
-            was ? arena_printf(&j->row,
-                               "the row's key repeats row %d with another value (%s there); keep one row per key, "
-                               "or let the later row win with --last-wins",
-                               earlier_row, was)
-                : arena_printf(&j->row,
-                               "the row's key repeats row %d with another value; keep one row per key, or let the "
-                               "later row win with --last-wins",
-                               earlier_row);
+            was && *was ? arena_printf(&j->row,
+                                       _("the row's key repeats row %d with another value ('%s' there); keep one row "
+                                         "per key, or let the later row win with --last-wins"),
+                                       earlier_row, was)
+            : was ? arena_printf(&j->row,
+                                 _("the row's key repeats row %d with another value (empty there); keep one row per "
+                                   "key, or let the later row win with --last-wins"),
+                                 earlier_row)
+                  : arena_printf(&j->row,
+                                 _("the row's key repeats row %d with another value; keep one row per key, or let "
+                                   "the later row win with --last-wins"),
+                                 earlier_row);
         import_row_error(j, fld, j->cell_text[i], why);
         return EMB_OK; /* one difference is enough to refuse the row */
     }
@@ -299,7 +304,7 @@ emb_code import_keys_remember(import_job *j, record *r, emb_err *err)
         if (j->key_mode == KEY_MATCH) {
             char *norm = arena_alloc(&j->row, len + 1);
             if (!norm)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             size_t n = keymap_norm(v->s, len, norm);
             if (n && remember(j, &j->norm_keys[i], norm, n, r->id, err))
                 return err->code;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 #define NORM_MAX 256
@@ -47,7 +48,7 @@ emb_code import_parse_pairs(const char *option, const char *text, arena *a, impo
 {
     char *copy = arena_strdup(a, text);
     if (!copy)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     size_t start_n = *n;
     char *part = copy;
     for (;;) {
@@ -57,21 +58,21 @@ emb_code import_parse_pairs(const char *option, const char *text, arena *a, impo
         char *eq = strchr(part, '=');
         if (!eq) {
             if (*n == start_n)
-                return emb_err_set(err, EMB_USAGE, "%s '%s': expected FIELD=VALUE[,FIELD=VALUE...]", option, text);
+                return emb_err_set(err, EMB_USAGE, _("%s '%s': expected FIELD=VALUE[,FIELD=VALUE...]"), option, text);
             /* A comma inside the previous value. */
             import_pair *prev = &(*pairs)[*n - 1];
             char *joined = arena_printf(a, "%s,%s", prev->value, part);
             if (!joined)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             prev->value = joined;
         } else {
             *eq = '\0';
             char *name = trim(part), *value = trim(eq + 1);
             if (!*name)
-                return emb_err_set(err, EMB_USAGE, "%s '%s': a part has no name before '='", option, text);
+                return emb_err_set(err, EMB_USAGE, _("%s '%s': a part has no name before '='"), option, text);
             import_pair *grown = realloc(*pairs, (*n + 1) * sizeof **pairs);
             if (!grown)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             *pairs = grown;
             (*pairs)[(*n)++] = (import_pair){name, value};
         }
@@ -334,7 +335,7 @@ static emb_code value_lookup_file(import_job *j, const import_pair *p, emb_err *
 {
     int idx = kind_field_index(j->kind, p->name);
     if (idx < 0 || !importable(&j->kind->fields[idx]))
-        return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: %s have no field '%s' to import; fields: %s", p->name,
+        return emb_err_set(err, EMB_USAGE, _("--value-map %s=%s: %s have no field '%s' to import; fields: %s"), p->name,
                            p->value, j->kind->name, p->name, field_list(j));
     char *spec = arena_strdup(&j->perm, p->value);
     char *c2 = spec ? strrchr(spec, ':') : NULL;
@@ -343,14 +344,14 @@ static emb_code value_lookup_file(import_job *j, const import_pair *p, emb_err *
     char *c1 = c2 ? strrchr(spec, ':') : NULL;
     if (!c1 || c1 == spec || !c1[1] || !c2[1])
         return emb_err_set(err, EMB_USAGE,
-                           "--value-map %s=%s: expected FIELD:FROM=TO, or FIELD=FILE:KEY_COLUMN:VALUE_COLUMN "
-                           "(--value-map category=categories.csv:category_id:category_name)",
+                           _("--value-map %s=%s: expected FIELD:FROM=TO, or FIELD=FILE:KEY_COLUMN:VALUE_COLUMN "
+                             "(--value-map category=categories.csv:category_id:category_name)"),
                            p->name, p->value);
     *c1 = '\0';
     const char *path = spec, *key_name = c1 + 1, *value_name = c2 + 1;
     csv_reader *rd;
     if (csv_reader_open(path, NULL, &rd, err))
-        return emb_err_prefix(err, "--value-map %s", p->name);
+        return emb_err_prefix(err, _("--value-map %s"), p->name);
     const csv_row *row;
     int got = csv_reader_next(rd, &row, err), kc = -1, vc = -1;
     char want_k[NORM_MAX], want_v[NORM_MAX], have[NORM_MAX];
@@ -365,10 +366,10 @@ static emb_code value_lookup_file(import_job *j, const import_pair *p, emb_err *
     }
     emb_code rc = EMB_OK;
     if (got != 1)
-        rc = got < 0 ? emb_err_prefix(err, "--value-map %s: file '%s'", p->name, path)
-                     : emb_err_set(err, EMB_USAGE, "--value-map %s: file '%s' is empty", p->name, path);
+        rc = got < 0 ? emb_err_prefix(err, _("--value-map %s: file '%s'"), p->name, path)
+                     : emb_err_set(err, EMB_USAGE, _("--value-map %s: file '%s' is empty"), p->name, path);
     else if (kc < 0 || vc < 0)
-        rc = emb_err_set(err, EMB_USAGE, "--value-map %s=%s: file '%s' has no column '%s'", p->name, p->value, path,
+        rc = emb_err_set(err, EMB_USAGE, _("--value-map %s=%s: file '%s' has no column '%s'"), p->name, p->value, path,
                          kc < 0 ? key_name : value_name);
     size_t first = j->nvalue_maps;
     while (!rc && (got = csv_reader_next(rd, &row, err)) == 1) {
@@ -380,7 +381,7 @@ static emb_code value_lookup_file(import_job *j, const import_pair *p, emb_err *
         from = from ? arena_strdup(&j->perm, from) : NULL;
         to = to ? arena_strdup(&j->perm, to) : NULL;
         if (!from || !to) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         if (!*from)
@@ -388,14 +389,14 @@ static emb_code value_lookup_file(import_job *j, const import_pair *p, emb_err *
         for (size_t v = first; v < j->nvalue_maps && !rc; v++)
             if (!strcasecmp(j->value_maps[v].from, from) && strcmp(j->value_maps[v].to, to) != 0)
                 rc = emb_err_set(err, EMB_USAGE,
-                                 "--value-map %s: file '%s', row %lld: '%s' is '%s' here and '%s' above; a key may "
-                                 "have one value",
+                                 _("--value-map %s: file '%s', row %lld: '%s' is '%s' here and '%s' above; a key may "
+                                   "have one value"),
                                  p->name, path, (long long)row->record, from, to, j->value_maps[v].to);
         if (!rc && add_value_map(j, idx, from, to))
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (!rc && got < 0)
-        rc = emb_err_prefix(err, "--value-map %s: file '%s'", p->name, path);
+        rc = emb_err_prefix(err, _("--value-map %s: file '%s'"), p->name, path);
     csv_reader_close(rd);
     return rc;
 }
@@ -409,10 +410,10 @@ static emb_code apply_maps(import_job *j, emb_err *err)
             continue; /* a related record's field: import_related.c */
         int idx = kind_field_index(j->kind, p->name);
         if (idx < 0 || !importable(&j->kind->fields[idx]))
-            return emb_err_set(err, EMB_USAGE, "--map %s=%s: %s have no field '%s' to import; fields: %s", p->name,
+            return emb_err_set(err, EMB_USAGE, _("--map %s=%s: %s have no field '%s' to import; fields: %s"), p->name,
                                p->value, j->kind->name, p->name, field_list(j));
         if (j->slot[idx] >= 0 || j->excluded[idx])
-            return emb_err_set(err, EMB_USAGE, "--map names field '%s' twice", p->name);
+            return emb_err_set(err, EMB_USAGE, _("--map names field '%s' twice"), p->name);
         if (!*p->value) { /* --map FIELD= : leave the field out, whatever the headers */
             j->excluded[idx] = 1;
             continue;
@@ -420,7 +421,7 @@ static emb_code apply_maps(import_job *j, emb_err *err)
         import_field *fld = add_field(j, idx);
         char *cols = arena_strdup(&j->perm, p->value);
         if (!cols)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         fld->label = p->value;
         for (char *part = cols, *plus; part; part = plus) {
             plus = strchr(part, '+');
@@ -429,10 +430,10 @@ static emb_code apply_maps(import_job *j, emb_err *err)
             char *name = trim(part);
             int c = import_find_column(j, name);
             if (c < 0)
-                return emb_err_set(err, EMB_USAGE, "--map %s=%s: the file has no column '%s'; its columns are: %s",
+                return emb_err_set(err, EMB_USAGE, _("--map %s=%s: the file has no column '%s'; its columns are: %s"),
                                    p->name, p->value, name, column_list(j));
             if (fld->ncols == IMPORT_MAX_JOIN)
-                return emb_err_set(err, EMB_USAGE, "--map %s=%s: at most %d columns can be joined", p->name,
+                return emb_err_set(err, EMB_USAGE, _("--map %s=%s: at most %d columns can be joined"), p->name,
                                    p->value, IMPORT_MAX_JOIN);
             fld->cols[fld->ncols++] = c;
             j->col_used[c] = 2; /* named by --map; may still feed one field by its header */
@@ -447,19 +448,19 @@ static emb_code apply_maps(import_job *j, emb_err *err)
             const import_pair *p = def ? &o->defaults[s] : &o->sets[s];
             int idx = kind_field_index(j->kind, p->name);
             if (idx < 0 || !importable(&j->kind->fields[idx]))
-                return emb_err_set(err, EMB_USAGE, "%s %s=%s: %s have no field '%s' to import; fields: %s", opt,
+                return emb_err_set(err, EMB_USAGE, _("%s %s=%s: %s have no field '%s' to import; fields: %s"), opt,
                                    p->name, p->value, j->kind->name, p->name, field_list(j));
             if (j->excluded[idx])
-                return emb_err_set(err, EMB_USAGE, "%s %s=%s: --map %s= leaves the field out; drop one of them",
+                return emb_err_set(err, EMB_USAGE, _("%s %s=%s: --map %s= leaves the field out; drop one of them"),
                                    opt, p->name, p->value, p->name);
             import_field *fld = add_field(j, idx);
             if (fld->set || fld->dflt)
                 return emb_err_set(err, EMB_USAGE,
-                                   "field '%s' is given twice by --set or --default; keep one value", p->name);
+                                   _("field '%s' is given twice by --set or --default; keep one value"), p->name);
             if (!def && fld->ncols)
                 return emb_err_set(err, EMB_USAGE,
-                                   "--set %s=%s and --map %s=%s both give field '%s'; --set overrides the column, "
-                                   "so drop the --map, or use --default %s=%s to fill only its empty cells",
+                                   _("--set %s=%s and --map %s=%s both give field '%s'; --set overrides the column, "
+                                     "so drop the --map, or use --default %s=%s to fill only its empty cells"),
                                    p->name, p->value, p->name, fld->label, p->name, p->name, p->value);
             if (def)
                 fld->dflt = p->value;
@@ -470,7 +471,7 @@ static emb_code apply_maps(import_job *j, emb_err *err)
     j->value_maps = arena_alloc(&j->perm, (o->nvalue_maps + 1) * sizeof *j->value_maps);
     j->value_maps_cap = o->nvalue_maps + 1;
     if (!j->value_maps)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t v = 0; v < o->nvalue_maps; v++) {
         const import_pair *p = &o->value_maps[v];
         const char *colon = strchr(p->name, ':');
@@ -481,15 +482,15 @@ static emb_code apply_maps(import_job *j, emb_err *err)
         }
         char name[64];
         if (!colon || (size_t)(colon - p->name) >= sizeof name)
-            return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: expected FIELD:FROM=TO", p->name, p->value);
+            return emb_err_set(err, EMB_USAGE, _("--value-map %s=%s: expected FIELD:FROM=TO"), p->name, p->value);
         memcpy(name, p->name, (size_t)(colon - p->name));
         name[colon - p->name] = '\0';
         int idx = kind_field_index(j->kind, trim(name));
         if (idx < 0 || !importable(&j->kind->fields[idx]))
-            return emb_err_set(err, EMB_USAGE, "--value-map %s=%s: %s have no field '%s' to import; fields: %s",
+            return emb_err_set(err, EMB_USAGE, _("--value-map %s=%s: %s have no field '%s' to import; fields: %s"),
                                p->name, p->value, j->kind->name, name, field_list(j));
         if (add_value_map(j, idx, colon + 1, p->value))
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     return EMB_OK;
 }
@@ -540,8 +541,8 @@ static emb_code duplicate_headers(import_job *j, emb_err *err)
                     (import_match_score(f, h) < 0 && id_score(j->kind, f, h) < 0))
                     continue;
                 return emb_err_set(err, EMB_USAGE,
-                                   "columns %zu and %zu have the same header '%s'; choose the one that is field "
-                                   "'%s' with --map %s=#%zu or --map %s=#%zu (or rename one in the file)",
+                                   _("columns %zu and %zu have the same header '%s'; choose the one that is field "
+                                     "'%s' with --map %s=#%zu or --map %s=#%zu (or rename one in the file)"),
                                    c + 1, d + 1, j->cols[d], f->name, f->name, c + 1, f->name, d + 1);
             }
         }
@@ -570,7 +571,7 @@ static emb_code auto_match(import_job *j, emb_err *err)
     if (!cands || !auto_used) {
         free(cands);
         free(auto_used);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     size_t n = 0;
     for (size_t c = 0; c < j->ncols; c++) {
@@ -615,8 +616,8 @@ static emb_code auto_match(import_job *j, emb_err *err)
             continue; /* Product ID is the product, Product Name its name */
         if (won->score >= 1 && won->score < 900)
             rc = emb_err_set(err, EMB_USAGE,
-                             "columns '%s' and '%s' both match field '%s'; choose one with --map %s=COLUMN, or "
-                             "leave the field out with --map %s=",
+                             _("columns '%s' and '%s' both match field '%s'; choose one with --map %s=COLUMN, or "
+                               "leave the field out with --map %s="),
                              won->label, j->cols[cd->col], j->kind->fields[cd->field].name,
                              j->kind->fields[cd->field].name, j->kind->fields[cd->field].name);
     }
@@ -641,7 +642,7 @@ static void name_teams_after_managers(import_job *j)
     import_field *name = add_field(j, iname);
     memcpy(name->cols, copy.cols, sizeof name->cols);
     name->ncols = copy.ncols;
-    name->label = arena_printf(&j->perm, "%s (each team is named after its manager)", copy.label);
+    name->label = arena_printf(&j->perm, _("%s (each team is named after its manager)"), copy.label);
 }
 
 /* "name, syn1, syn2 ..." in a. */
@@ -680,7 +681,7 @@ emb_code import_map_build(import_job *j, emb_err *err)
     j->col_used = arena_calloc(&j->perm, j->ncols + 1, sizeof *j->col_used);
     j->excluded = arena_calloc(&j->perm, k->nfields, sizeof *j->excluded);
     if (!j->fields || !j->slot || !j->col_used || !j->excluded)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < k->nfields; i++)
         j->slot[i] = -1;
     if (apply_maps(j, err) || duplicate_headers(j, err) || auto_match(j, err))
@@ -721,12 +722,12 @@ emb_code import_map_finish(import_job *j, emb_err *err)
         for (size_t c = 0; j->col_why && c < j->ncols; c++)
             if (j->col_why[c] && j->col_field[c] == (int)i)
                 return emb_err_set(err, EMB_USAGE,
-                                   "%s need field '%s'; column '%s' was left out: %s; name the column that holds "
-                                   "it with --map %s=COLUMN or give a value with --default %s=VALUE",
+                                   _("%s need field '%s'; column '%s' was left out: %s; name the column that holds "
+                                     "it with --map %s=COLUMN or give a value with --default %s=VALUE"),
                                    k->name, f->name, j->cols[c], j->col_why[c], f->name, f->name);
         return emb_err_set(err, EMB_USAGE,
-                           "%s need field '%s' but no column matches it (headers accepted: %s); name the column "
-                           "with --map %s=COLUMN or give a value with --default %s=VALUE",
+                           _("%s need field '%s' but no column matches it (headers accepted: %s); name the column "
+                             "with --map %s=COLUMN or give a value with --default %s=VALUE"),
                            k->name, f->name, headers_of(&j->perm, f), f->name, f->name);
     }
     if (import_rules_check_mapping(j, err))
@@ -750,8 +751,9 @@ emb_code import_map_finish(import_job *j, emb_err *err)
     s->ignored = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->ignored);
     s->left_out = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->left_out);
     s->left_out_why = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->left_out_why);
-    if (!s->mapping || !s->ignored || !s->left_out || !s->left_out_why)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+    s->left_out_by_values = arena_calloc(&s->arena, j->ncols + 1, sizeof *s->left_out_by_values);
+    if (!s->mapping || !s->ignored || !s->left_out || !s->left_out_why || !s->left_out_by_values)
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     s->nmapping = s->nignored = s->nleft_out = 0;
     for (size_t i = 0; i < j->nfields; i++) {
         const import_field *fld = &j->fields[i];
@@ -759,7 +761,7 @@ emb_code import_map_finish(import_job *j, emb_err *err)
         if (fld->set)
             line = arena_printf(&s->arena, "%s = %s (--set)", fld->f->name, fld->set);
         else if (fld->ncols && fld->dflt)
-            line = arena_printf(&s->arena, "%s <- %s (empty cells: %s)", fld->f->name, fld->label, fld->dflt);
+            line = arena_printf(&s->arena, _("%s <- %s (empty cells: %s)"), fld->f->name, fld->label, fld->dflt);
         else if (fld->ncols)
             line = arena_printf(&s->arena, "%s <- %s", fld->f->name, fld->label);
         else
@@ -771,7 +773,8 @@ emb_code import_map_finish(import_job *j, emb_err *err)
     for (size_t c = 0; c < j->ncols; c++) {
         if (j->col_used[c])
             continue;
-        const char *why = j->col_why && j->col_why[c] ? j->col_why[c] : "no field has this name or header";
+        const char *why = j->col_why && j->col_why[c] ? j->col_why[c] : _("no field has this name or header");
+        s->left_out_by_values[s->nleft_out] = j->col_why && j->col_why[c];
         s->left_out[s->nleft_out] = arena_strdup(&s->arena, j->cols[c]);
         s->left_out_why[s->nleft_out++] = arena_strdup(&s->arena, why);
         if (!j->col_why || !j->col_why[c])
@@ -841,17 +844,17 @@ const char *import_field_default(const kind_def *kind, const field_def *f)
 {
     const char *k = kind->name, *n = f->name;
     if (!strcmp(n, "created"))
-        return "the time of the import";
+        return _("the time of the import");
     if (f->type == FT_CURRENCY && strcmp(k, "rates") != 0)
-        return "the organisation's currency";
+        return _("the organisation's currency");
     if (!strcmp(n, "pipeline"))
-        return "the default pipeline";
+        return _("the default pipeline");
     if (!strcmp(k, "deals") && !strcmp(n, "title"))
-        return "\"ACCOUNT – PRODUCT\", or the id";
+        return _("\"ACCOUNT – PRODUCT\", or the id");
     if (!strcmp(k, "goals") && !strcmp(n, "scope"))
-        return "rep when a rep is given, team when a team is given, else org";
+        return _("rep when a rep is given, team when a team is given, else org");
     if ((!strcmp(k, "goals") || !strcmp(k, "expenses")) && (!strcmp(n, "from") || !strcmp(n, "to")))
-        return "from the period";
+        return _("from the period");
     if (!strcmp(k, "users") && !strcmp(n, "role"))
         return "rep";
     if (!strcmp(n, "active"))
@@ -861,17 +864,17 @@ const char *import_field_default(const kind_def *kind, const field_def *f)
     if (!strcmp(n, "discount") || !strcmp(n, "cold"))
         return "0";
     if (!strcmp(k, "order_lines") && !strcmp(n, "amount"))
-        return "quantity x unit_price x (1 - discount)";
+        return _("quantity x unit_price x (1 - discount)");
     if (!strcmp(k, "order_lines") && !strcmp(n, "total_cost"))
-        return "quantity x cost, or amount - profit";
+        return _("quantity x cost, or amount - profit");
     return NULL;
 }
 
 static const char *required_text(const kind_def *kind, const field_def *f)
 {
     if (!(f->flags & FF_REQUIRED))
-        return "no";
-    return import_field_default(kind, f) ? "default" : "yes";
+        return _("no");
+    return import_field_default(kind, f) ? _("default") : _("yes");
 }
 
 void import_print_fields(const kind_def *kind, int json, FILE *out)
@@ -917,26 +920,27 @@ void import_print_fields(const kind_def *kind, int json, FILE *out)
         free(text);
         json_decref(arr);
     } else {
-        fprintf(out, "%s: %s\n\n%-18s %-14s %-9s %s\n", kind->name, kind->help, "FIELD", "TYPE", "REQUIRED",
-                "DESCRIPTION / ACCEPTED HEADERS");
+        fprintf(out, "%s: %s\n\n%-18s %-14s %-9s %s\n", kind->name, _(kind->help), _("FIELD"), _("TYPE"),
+                _("REQUIRED"), _("DESCRIPTION / ACCEPTED HEADERS"));
         for (size_t i = 0; i < kind->nfields; i++) {
             const field_def *f = &kind->fields[i];
             if (!importable(f))
                 continue;
             const char *type = f->type == FT_REF ? arena_printf(&a, "-> %s", f->ref) : field_type_name(f->type);
-            fprintf(out, "%-18s %-14s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? f->help : "");
+            fprintf(out, "%-18s %-14s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? _(f->help) : "");
             if (f->values) {
-                fputs("                                            values:", out);
+                fprintf(out, "%44s%s", "", _("values:"));
                 for (const char *const *v = f->values; *v; v++)
                     fprintf(out, " %s", *v);
                 fputc('\n', out);
             }
             const char *def = import_field_default(kind, f);
             if (def)
-                fprintf(out, "                                            default: %s\n", def);
-            fprintf(out, "                                            headers: %s\n", headers_of(&a, f));
+                fprintf(out, "%44s%s %s\n", "", _("default:"), def);
+            fprintf(out, "%44s%s %s\n", "", _("headers:"), headers_of(&a, f));
         }
-        fprintf(out, "\nHeaders match ignoring case, spaces, '_' and '-'; --map FIELD=COLUMN overrides them.\n");
+        fprintf(out, "\n%s\n",
+                _("Headers match ignoring case, spaces, '_' and '-'; --map FIELD=COLUMN overrides them."));
     }
     arena_release(&a);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 /* One pass over the file counting the values of every number column whose decimal
@@ -25,7 +26,7 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
     size_t nall = j->nfields + j->nrel_fields; /* the related records' fields too */
     value_number_census *census = calloc(nall + 1, sizeof *census);
     if (!census)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     csv_reader *rd = NULL;
     arena a;
     arena_init(&a, 0);
@@ -56,8 +57,8 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
             char why[EMB_ERR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err->msg);
             rc = emb_err_set(err, EMB_INVALID,
-                             "column '%s': %s; nothing was imported: choose the decimal separator with --decimal "
-                             "point (1,234.56) or --decimal comma (1.234,56)",
+                             _("column '%s': %s; nothing was imported: choose the decimal separator with --decimal "
+                               "point (1,234.56) or --decimal comma (1.234,56)"),
                              fld->label, why);
         } else {
             fld->numbers = style;
@@ -98,14 +99,20 @@ const char *import_numbers_other(import_job *j, const import_field *fld, const c
     number_style other = fld->numbers == NUM_DOT ? NUM_COMMA : NUM_DOT;
     if (!(value_number_styles(text) & (1u << other)))
         return NULL;
-    const char *mine = fld->numbers == NUM_DOT ? "point" : "comma", *theirs = other == NUM_DOT ? "point" : "comma";
     if (fld->numbers_row)
         return arena_printf(&j->row,
-                            "\"%s\" has a decimal %s, but row %lld (\"%s\") gave the column a decimal %s; write "
-                            "the column's numbers one way, or choose with --decimal point or --decimal comma",
-                            text, theirs, (long long)fld->numbers_row, fld->numbers_example, mine);
+                            other == NUM_DOT
+                                ? _("\"%s\" has a decimal point, but row %lld (\"%s\") gave the column a decimal "
+                                    "comma; write the column's numbers one way, or choose with --decimal point or "
+                                    "--decimal comma")
+                                : _("\"%s\" has a decimal comma, but row %lld (\"%s\") gave the column a decimal "
+                                    "point; write the column's numbers one way, or choose with --decimal point or "
+                                    "--decimal comma"),
+                            text, (long long)fld->numbers_row, fld->numbers_example);
     return arena_printf(&j->row,
-                        "\"%s\" has a decimal %s, but the column's numbers have a decimal %s; choose with "
-                        "--decimal point or --decimal comma",
-                        text, theirs, mine);
+                        other == NUM_DOT ? _("\"%s\" has a decimal point, but the column's numbers have a decimal "
+                                             "comma; choose with --decimal point or --decimal comma")
+                                         : _("\"%s\" has a decimal comma, but the column's numbers have a decimal "
+                                             "point; choose with --decimal point or --decimal comma"),
+                        text);
 }

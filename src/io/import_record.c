@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 #include "store/import_log.h"
 
@@ -73,7 +74,7 @@ emb_code import_record_begin(import_job *j, emb_err *err)
     const import_opts *o = j->o;
     struct import_recorder *r = calloc(1, sizeof *r);
     if (!r)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     r->fd = -1;
     j->recorder = r;
     struct stat sb;
@@ -91,7 +92,7 @@ emb_code import_record_begin(import_job *j, emb_err *err)
     }
     char *options = options_json(o);
     if (!options)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     import_log_info info = {.kind = j->kind->name, .file = o->path, .size = r->size, .hash = "",
                             .options = options, .at = o->now, .user_id = o->author_id};
     emb_code rc = import_log_begin(j->st, &info, &r->log, err);

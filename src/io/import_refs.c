@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 static const char *const creatable[] = {"regions", "users", "teams", "accounts", "contacts", "leads", "products",
@@ -67,7 +68,7 @@ static emb_code cache_put(import_job *j, int ki, const char *key, size_t len, in
     int created;
     keymap_entry *e = keymap_put(&j->refs[ki], key, len, &created);
     if (!e)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     e->id = id;
     if (undo)
         return import_note_undo(j, &j->refs[ki], key, len, ki);
@@ -85,7 +86,7 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
 {
     record *r = record_new(&j->row, k);
     if (!r)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int label = kind_field_index(k, k->label);
     record_set_text(r, label, key);
     int ext = kind_field_index(k, "id");
@@ -98,11 +99,11 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
         if (import_related_fill(j, via->related, r, err))
             return err->code;
         if (j->row_failed && !failed)
-            return emb_err_set(err, EMB_INVALID, "%s '%s' not created: its fields in this row are not valid",
+            return emb_err_set(err, EMB_INVALID, _("%s '%s' not created: its fields in this row are not valid"),
                                k->singular, key);
     }
     if (store_record_insert(j->st, r, &j->ctx, err))
-        return emb_err_prefix(err, "cannot create %s '%s'", k->singular, key);
+        return emb_err_prefix(err, _("cannot create %s '%s'"), k->singular, key);
     *id = r->id;
     j->created_refs[import_kind_index(k)]++;
     return EMB_OK;
@@ -153,7 +154,7 @@ static emb_code names_find(import_job *j, int ki, const kind_def *k, const char 
     size_t len = strlen(key);
     char *norm = arena_alloc(&j->row, len + 1);
     if (!norm)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     size_t nlen = keymap_norm(key, len, norm);
     for (int form = 0; form < 2; form++)
         for (size_t i = 0; i < nm->nfields; i++) {
@@ -162,7 +163,7 @@ static emb_code names_find(import_job *j, int ki, const kind_def *k, const char 
             if (!e || e->id == 0)
                 continue;
             if (e->id < 0)
-                return emb_err_set(err, EMB_CONFLICT, "several %s have %s '%s'; use the id", k->name,
+                return emb_err_set(err, EMB_CONFLICT, _("several %s have %s '%s'; use the id"), k->name,
                                    k->fields[nm->fields[i]].name, key);
             *id = e->id;
             return EMB_OK;
@@ -182,10 +183,10 @@ static emb_code names_add(import_job *j, int ki, const kind_def *k, const char *
         char *norm = arena_alloc(&j->row, len + 1);
         if (!norm || keymap_put_record(&nm->exact[i], name, len, id) ||
             import_note_undo(j, &nm->exact[i], name, len, -1))
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         size_t nlen = keymap_norm(name, len, norm);
         if (nlen && (keymap_put_record(&nm->norm[i], norm, nlen, id) || import_note_undo(j, &nm->norm[i], norm, nlen, -1)))
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     return EMB_OK;
 }
@@ -226,9 +227,9 @@ static emb_code resolve(import_job *j, const import_field *fld, const char *key,
         return cache_put(j, ki, key, klen, *id, 1, err);
     }
     if (is_creatable(rk))
-        return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'; import %s first or add --create-missing",
+        return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s'; import %s first or add --create-missing"),
                            rk->singular, key, rk->name);
-    return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'; import %s first", rk->singular, key, rk->name);
+    return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s'; import %s first"), rk->singular, key, rk->name);
 }
 
 emb_code import_resolve_ref(import_job *j, const import_field *fld, const char *key, int64_t *id, emb_err *err)
@@ -266,7 +267,7 @@ emb_code import_default_pipeline(import_job *j, int64_t *id, emb_err *err)
     if (rc < 0)
         return err->code;
     if (!best)
-        return emb_err_set(err, EMB_INVALID, "there is no pipeline; create one with `embudo pipeline add`");
+        return emb_err_set(err, EMB_INVALID, _("there is no pipeline; create one with `embudo pipeline add`"));
     *id = j->default_pipeline = best;
     return EMB_OK;
 }
@@ -301,7 +302,7 @@ static emb_code load_stages(import_job *j, int64_t pipeline, arena *a, record **
     }
     store_cursor_close(c);
     if (!list)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     if (rc < 0)
         return err->code;
     /* Insertion sort by position: pipelines have few stages. */
@@ -415,10 +416,10 @@ static emb_code new_stage_position(import_job *j, int64_t pipeline, record **sta
             continue;
         if (strcmp(stages[i]->v[ikind].s, "open") != 0)
             return emb_err_set(err, EMB_USAGE,
-                               "--create-stages %s: '%s' is a %s stage; new stages go after an open stage",
+                               _("--create-stages %s: '%s' is a %s stage; new stages go after an open stage"),
                                j->o->create_stages, stages[i]->v[iname].s, stages[i]->v[ikind].s);
         if (j->nstage_after == sizeof j->stage_after / sizeof j->stage_after[0])
-            return emb_err_set(err, EMB_USAGE, "--create-stages: too many pipelines in one file");
+            return emb_err_set(err, EMB_USAGE, _("--create-stages: too many pipelines in one file"));
         j->stage_after[j->nstage_after++] = (struct import_stage_after){pipeline, stages[i]->v[ipos].i + 1};
         *pos = stages[i]->v[ipos].i + 1;
         return EMB_OK;
@@ -428,7 +429,7 @@ static emb_code new_stage_position(import_job *j, int64_t pipeline, record **sta
     list[0] = '\0';
     for (size_t i = 0; i < n && len < sizeof list; i++)
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", stages[i]->v[iname].s);
-    return emb_err_set(err, EMB_USAGE, "--create-stages '%s': the pipeline has no such stage; its stages are %s",
+    return emb_err_set(err, EMB_USAGE, _("--create-stages '%s': the pipeline has no such stage; its stages are %s"),
                        j->o->create_stages, list);
 }
 
@@ -447,14 +448,14 @@ static emb_code create_stage(import_job *j, const char *name, int64_t pipeline, 
             prob = stages[i]->v[iprob].i;
     record *r = record_new(&j->row, k);
     if (!r)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     record_set_int(r, kind_field_index(k, "pipeline"), pipeline);
     record_set_int(r, ipos, at);
     record_set_text(r, kind_field_index(k, "name"), name);
     record_set_int(r, iprob, prob);
     record_set_text(r, kind_field_index(k, "kind"), "open");
     if (store_record_insert(j->st, r, &j->ctx, err))
-        return emb_err_prefix(err, "cannot create stage '%s'", name);
+        return emb_err_prefix(err, _("cannot create stage '%s'"), name);
     *id = r->id;
     j->created_refs[j->stage_index]++;
     return EMB_OK;
@@ -476,7 +477,7 @@ emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline,
     size_t nlen = strlen(name);
     char *key = arena_alloc(&j->row, sizeof pipeline + nlen + 1);
     if (!key)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     memcpy(key, &pipeline, sizeof pipeline);
     memcpy(key + sizeof pipeline, name, nlen + 1);
     size_t klen = sizeof pipeline + nlen;
@@ -516,13 +517,14 @@ emb_code import_resolve_stage(import_job *j, const char *text, int64_t pipeline,
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", stages[i]->v[iname].s);
     const char *near = nearest_stage(stages, n, name);
     if (name != text)
-        rc = emb_err_set(err, EMB_NOT_FOUND, "--stage-map '%s=%s': the pipeline has no stage '%s'; its stages are %s",
+        rc = emb_err_set(err, EMB_NOT_FOUND,
+                         _("--stage-map '%s=%s': the pipeline has no stage '%s'; its stages are %s"),
                          text, name, name, list);
     else
         rc = emb_err_set(err, EMB_NOT_FOUND,
-                         "unknown stage '%s'; the pipeline's stages are %s; read it as one of them with "
-                         "--stage-map '%s=%s', or add the file's new stages after one of them with "
-                         "--create-stages STAGE",
+                         _("unknown stage '%s'; the pipeline's stages are %s; read it as one of them with "
+                           "--stage-map '%s=%s', or add the file's new stages after one of them with "
+                           "--create-stages STAGE"),
                          name, list, text, near ? near : "STAGE");
 done:
     arena_release(&a);
@@ -552,13 +554,13 @@ emb_code import_resolve_deferred(import_job *j, emb_err *err)
         if (rc == EMB_OK) {
             record *u = record_new(&j->row, j->kind);
             if (!u)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             u->id = d->record_id;
             record_set_int(u, d->field->idx, id);
             rc = store_record_update(j->st, u, &j->ctx, err);
         }
         if (rc == EMB_INVALID || rc == EMB_NOT_FOUND || rc == EMB_CONFLICT) {
-            import_row_error(j, d->field, d->key, err->msg);
+            import_row_error_why(j, d->field, d->key, err->msg, err->why, NULL);
             if (j->use_savepoints)
                 store_savepoint_rollback(j->st);
             /* A rejected row leaves nothing behind: drop the record it created (an

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/import_internal.h"
 
 #define NORM_MAX 256
@@ -125,21 +126,21 @@ static emb_code explicit_map(import_job *j, const import_pair *m, emb_err *err)
     char path[128];
     size_t plen = (size_t)(dot - m->name);
     if (plen >= sizeof path)
-        return emb_err_set(err, EMB_USAGE, "--map %s: name too long", m->name);
+        return emb_err_set(err, EMB_USAGE, _("--map %s: name too long"), m->name);
     memcpy(path, m->name, plen);
     path[plen] = '\0';
     import_related *p = plan_at(j, path);
     if (!p)
         return emb_err_set(err, EMB_USAGE,
-                           "--map %s=%s: '%s' is not a reference of %s that a column feeds (a related record's "
-                           "field is written as REFERENCE.FIELD, such as account.name)",
+                           _("--map %s=%s: '%s' is not a reference of %s that a column feeds (a related record's "
+                             "field is written as REFERENCE.FIELD, such as account.name)"),
                            m->name, m->value, path, j->kind->name);
     int idx = kind_field_index(p->kind, dot + 1);
     if (idx < 0 || (p->kind->fields[idx].flags & (FF_DERIVED | FF_SECRET)) || !strcmp(dot + 1, "id"))
-        return emb_err_set(err, EMB_USAGE, "--map %s=%s: %s have no field '%s' to fill", m->name, m->value,
+        return emb_err_set(err, EMB_USAGE, _("--map %s=%s: %s have no field '%s' to fill"), m->name, m->value,
                            p->kind->name, dot + 1);
     if (plan_field(p, idx))
-        return emb_err_set(err, EMB_USAGE, "--map names field '%s' twice", m->name);
+        return emb_err_set(err, EMB_USAGE, _("--map names field '%s' twice"), m->name);
     if (!*m->value) { /* --map account.city= : never fill it */
         import_field *rf = &p->fields[p->nfields++];
         *rf = (import_field){.f = &p->kind->fields[idx], .idx = idx, .excluded = 1};
@@ -147,7 +148,7 @@ static emb_code explicit_map(import_job *j, const import_pair *m, emb_err *err)
     }
     int col = import_find_column(j, m->value);
     if (col < 0)
-        return emb_err_set(err, EMB_USAGE, "--map %s=%s: the file has no column '%s'", m->name, m->value, m->value);
+        return emb_err_set(err, EMB_USAGE, _("--map %s=%s: the file has no column '%s'"), m->name, m->value, m->value);
     plan_add(j, p, idx, col, 1);
     return EMB_OK;
 }
@@ -188,7 +189,7 @@ static emb_code match_free_columns(import_job *j, int depth, int refs_only, emb_
     cap *= j->ncols;
     rel_candidate *cands = malloc((cap + 1) * sizeof *cands);
     if (!cands)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     size_t n = 0;
     for (size_t c = 0; c < j->ncols; c++) {
         char h[NORM_MAX];
@@ -224,12 +225,12 @@ static emb_code match_free_columns(import_job *j, int depth, int refs_only, emb_
             if (cands[r].col == cd->col && cands[r].plan != cd->plan && !plan_field(cands[r].plan, cands[r].idx))
                 rival = &cands[r];
         if (rival) {
-            const char *why = arena_printf(&j->perm, "it could be %s.%s or %s.%s; name one with --map",
+            const char *why = arena_printf(&j->perm, _("it could be %s.%s or %s.%s; name one with --map"),
                                            cd->plan->path, cd->plan->kind->fields[cd->idx].name,
                                            rival->plan->path, rival->plan->kind->fields[rival->idx].name);
             if (!why || import_note_left_out(j, cd->col, -1, why)) {
                 free(cands);
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             }
             j->col_used[cd->col] = 4; /* left out: no other plan takes it (0 again at the end) */
             continue;
@@ -253,7 +254,7 @@ static emb_code nested_plans(import_job *j, emb_err *err)
                 continue;
             const char *path = arena_printf(&j->perm, "%s.%s", p->path, rf->f->name);
             if (!path || !(rf->related = new_plan(j, rf->ref_kind, path, rf->cols[0], 2)))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
     }
     return EMB_OK;
@@ -272,7 +273,7 @@ static emb_code explicit_maps(import_job *j, char *done, int final, emb_err *err
         char path[128];
         size_t plen = (size_t)(dot - p->name);
         if (plen >= sizeof path)
-            return emb_err_set(err, EMB_USAGE, "--map %s: name too long", p->name);
+            return emb_err_set(err, EMB_USAGE, _("--map %s: name too long"), p->name);
         memcpy(path, p->name, plen);
         path[plen] = '\0';
         if (!final && !plan_at(j, path))
@@ -298,8 +299,8 @@ emb_code import_related_build(import_job *j, emb_err *err)
     if (!o->create_missing) {
         if (ndotted)
             return emb_err_set(err, EMB_USAGE,
-                               "--map %s: a related record's fields are filled only when the import creates it; "
-                               "add --create-missing",
+                               _("--map %s: a related record's fields are filled only when the import creates it; "
+                                 "add --create-missing"),
                                first_dotted);
         return EMB_OK;
     }
@@ -317,11 +318,11 @@ emb_code import_related_build(import_job *j, emb_err *err)
         if (fld->ncols != 1 || fld->set || !relatable(fld->f, j->kind) || j->nrelated == IMPORT_MAX_RELATED)
             continue;
         if (!(fld->related = new_plan(j, fld->ref_kind, fld->f->name, fld->cols[0], 1)))
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     char *done = arena_calloc(&j->perm, o->nmaps + 1, 1);
     if (!done)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     /* Dotted maps into depth-1 plans (they may name a depth-2 key), the depth-1
      * references found by header, the depth-2 plans under them, then the rest. */
     if (explicit_maps(j, done, 0, err) || match_free_columns(j, 1, 1, err) || nested_plans(j, err) ||
@@ -337,7 +338,7 @@ emb_code import_related_build(import_job *j, emb_err *err)
     if (j->nrel_fields) {
         j->rel_fields = arena_alloc(&j->perm, j->nrel_fields * sizeof *j->rel_fields);
         if (!j->rel_fields)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         size_t k = 0;
         for (size_t i = 0; i < j->nrelated; i++)
             for (size_t f = 0; f < j->related[i]->nfields; f++)
@@ -366,11 +367,11 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
     import_field keyf = {.cols = {p->key_col}, .ncols = 1};
     const char *key = import_cell(&keyf, row, a);
     if (!key || !*key)
-        return key ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
+        return key ? EMB_OK : emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int created;
     keymap_entry *e = keymap_put(&pc->keys, key, strlen(key), &created);
     if (!e)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     if (created) {
         e->id = (int64_t)pc->keys.count - 1;
         if (pc->keys.count * p->nfields > pc->cap) {
@@ -380,7 +381,7 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
             if (first)
                 pc->first = first;
             if (!first || !rows)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             pc->first_row = rows;
             pc->cap = cap;
         }
@@ -393,7 +394,7 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
             continue;
         const char *text = import_cell(rf, row, a);
         if (!text)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         if (!*text)
             continue;
         size_t at = (size_t)e->id * p->nfields + f;
@@ -404,7 +405,7 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
         }
         if (!strcmp(pc->first[at], text))
             continue;
-        const char *which = arena_printf(&j->perm, "rows %lld and %lld give %s '%s' two values of %s: '%s' and '%s'",
+        const char *which = arena_printf(&j->perm, _("rows %lld and %lld give %s '%s' two values of %s: '%s' and '%s'"),
                                          (long long)pc->first_row[at], (long long)row->record, p->kind->singular,
                                          key, rf->f->name, pc->first[at], text);
         if (rf->explicit_map) {
@@ -414,15 +415,15 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
                 continue;
             }
             return emb_err_set(err, EMB_INVALID,
-                               "column '%s' (--map %s.%s): %s; nothing was imported: fix the file, leave the field "
-                               "out with --map %s.%s=, or add --last-wins to take the last row's value",
+                               _("column '%s' (--map %s.%s): %s; nothing was imported: fix the file, leave the field "
+                                 "out with --map %s.%s=, or add --last-wins to take the last row's value"),
                                rf->label, p->path, rf->f->name, which ? which : "", p->path, rf->f->name);
         }
         rf->dropped = 1;
-        rf->dropped_why = arena_printf(&j->perm, "%s.%s: %s; take it anyway with --map \"%s.%s=%s\" --last-wins",
+        rf->dropped_why = arena_printf(&j->perm, _("%s.%s: %s; take it anyway with --map \"%s.%s=%s\" --last-wins"),
                                        p->path, rf->f->name, which ? which : "", p->path, rf->f->name, rf->label);
         if (!rf->dropped_why)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     return EMB_OK;
 }
@@ -433,7 +434,7 @@ emb_code import_related_check(import_job *j, emb_err *err)
         return EMB_OK;
     for (size_t i = 0; i < j->nrelated; i++) {
         if (!(j->related[i]->census = calloc(1, sizeof *j->related[i]->census)))
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         keymap_init(&j->related[i]->census->keys);
     }
     csv_reader *rd = NULL;
@@ -506,7 +507,7 @@ emb_code import_related_fill(import_job *j, const import_related *p, record *r, 
     import_field keyf = {.cols = {p->key_col}, .ncols = 1};
     const char *key = import_cell(&keyf, j->cur_row, &j->row);
     if (!key)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     const keymap_entry *e = keymap_get(&pc->keys, key, strlen(key));
     if (!e)
         return EMB_OK;
@@ -530,7 +531,7 @@ emb_code import_related_summary(import_job *j, emb_err *err)
     if (j->nrel_fields) {
         const char **mapping = arena_alloc(&s->arena, (s->nmapping + j->nrel_fields + 1) * sizeof *mapping);
         if (!mapping)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         memcpy(mapping, s->mapping, s->nmapping * sizeof *mapping);
         s->mapping = mapping;
     }
@@ -541,7 +542,7 @@ emb_code import_related_summary(import_job *j, emb_err *err)
                 continue;
             const char *line = arena_printf(&s->arena, "%s.%s <- %s", j->related[i]->path, rf->f->name, rf->label);
             if (!line)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             s->mapping[s->nmapping++] = line;
         }
     /* Columns import_related_check left out were in no list yet: room enough. */
@@ -551,6 +552,7 @@ emb_code import_related_summary(import_job *j, emb_err *err)
             if (!rf->dropped || !rf->dropped_why || !s->left_out)
                 continue;
             s->left_out[s->nleft_out] = arena_strdup(&s->arena, rf->label);
+            s->left_out_by_values[s->nleft_out] = 1;
             s->left_out_why[s->nleft_out++] = arena_strdup(&s->arena, rf->dropped_why);
             rf->dropped_why = NULL; /* listed */
         }

@@ -23,6 +23,7 @@
  */
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/value.h"
 #include "io/import_internal.h"
 
@@ -69,11 +70,12 @@ emb_code import_rules_check_mapping(import_job *j, emb_err *err)
 {
     if (!strcmp(j->kind->name, "order_lines") && !mapped(j, "unit_price") && !mapped(j, "amount"))
         return emb_err_set(err, EMB_USAGE,
-                           "order lines need either field 'unit_price' (with quantity and discount) or field "
-                           "'amount' (the net amount), but no column matches them; name one with --map");
+                           _("order lines need either field 'unit_price' (with quantity and discount) or field "
+                             "'amount' (the net amount), but no column matches them; name one with --map"));
     if (!strcmp(j->kind->name, "expenses") && !mapped(j, "period") && (!mapped(j, "from") || !mapped(j, "to")))
         return emb_err_set(err, EMB_USAGE,
-                           "expenses need field 'period' (e.g. 2026-07) or both 'from' and 'to'; name them with --map");
+                           _("expenses need field 'period' (e.g. 2026-07) or both 'from' and 'to'; name them "
+                             "with --map"));
     return EMB_OK;
 }
 
@@ -87,7 +89,7 @@ static int64_t div_round(__int128 n, int64_t d)
 static emb_code money_overflow(import_job *j, const char *field)
 {
     import_row_error(j, field_of(j, field), NULL,
-                     "the amount it gives is too large: an amount may be at most 10^12 minor units");
+                     _("the amount it gives is too large: an amount may be at most 10^12 minor units"));
     return EMB_OK;
 }
 
@@ -109,7 +111,7 @@ static emb_code order_line_rules(import_job *j, record *r)
         record_set_int(r, ia, net);
     } else if (!set(r, ia)) {
         import_row_error(j, field_of(j, set(r, ip) ? "quantity" : "amount"), NULL,
-                         "a line needs its amount, or quantity and unit_price");
+                         _("a line needs its amount, or quantity and unit_price"));
         return EMB_OK;
     }
     if (!set(r, it)) {
@@ -220,7 +222,7 @@ static emb_code goal_rules(import_job *j, record *r, emb_err *err)
             po.numbers = tf->numbers; /* the column's decimal separator */
         emb_code rc = value_parse_target(r->v[im].s, r->v[itg].s, &po, &target, err);
         if (rc == EMB_INVALID)
-            import_row_error(j, field_of(j, "target"), r->v[itg].s, err->msg);
+            import_row_error_why(j, field_of(j, "target"), r->v[itg].s, err->msg, err->why, NULL);
         else if (rc)
             return rc;
         else
@@ -283,12 +285,12 @@ emb_code import_apply_after_write(import_job *j, record *r, emb_err *err)
     const kind_def *uk = kind_find("users");
     record *u = record_new(&j->row, uk);
     if (!u)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     u->id = member->i;
     record_set_int(u, kind_field_index(uk, "team"), r->id);
     emb_code rc = store_record_update(j->st, u, &j->ctx, err);
     if (rc == EMB_INVALID || rc == EMB_CONFLICT || rc == EMB_NOT_FOUND) {
-        import_row_error(j, NULL, NULL, err->msg);
+        import_row_error_why(j, NULL, NULL, err->msg, err->why, NULL);
         return EMB_OK;
     }
     return rc;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/value.h"
 
 const char *recfmt_currency(recfmt *fmt, const record *r)
@@ -42,7 +43,7 @@ const char *recfmt_key(const record *r, arena *a, emb_err *err)
         return r->v[i].s;
     const char *s = arena_printf(a, "#%lld", (long long)r->id);
     if (!s)
-        emb_err_set(err, EMB_NOMEM, "out of memory");
+        emb_err_set(err, EMB_NOMEM, _("out of memory"));
     return s;
 }
 
@@ -57,7 +58,7 @@ const char *recfmt_field(recfmt *fmt, const record *r, int i, arena *a, emb_err 
     if (f->type == FT_REF) {
         const kind_def *ref = kind_find(f->ref);
         if (!ref) {
-            emb_err_set(err, EMB_INTERNAL, "field %s refers to unknown kind %s", f->name, f->ref);
+            emb_err_set(err, EMB_INTERNAL, _("field %s refers to unknown kind %s"), f->name, f->ref);
             return NULL;
         }
         return fmt->names ? refnames_get(fmt->names, ref, v->i, err) : refcache_get(fmt->refs, ref, v->i, err);
@@ -72,7 +73,7 @@ const char *recfmt_field(recfmt *fmt, const record *r, int i, arena *a, emb_err 
         s = value_format_field(f, v, recfmt_currency(fmt, r), fmt->zone, a);
     }
     if (!s)
-        emb_err_set(err, EMB_NOMEM, "out of memory");
+        emb_err_set(err, EMB_NOMEM, _("out of memory"));
     return s;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "io/import_keymap.h"
 #include "store/bulk.h"
 
@@ -124,7 +125,7 @@ static emb_code load(refnames *n, kind_names *kn, const kind_def *kind, emb_err 
         for (size_t i = 0; i < kn->match[m].count; i++) {
             const keymap_entry *e = &kn->match[m].entries[i];
             if (names_alone(kn, m, e) && !find(kn, e->id) && put(kn, e->id, e->key))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
     return EMB_OK;
 }
@@ -133,7 +134,7 @@ emb_code refnames_new(store *st, refcache *keys, refnames **out, emb_err *err)
 {
     refnames *n = calloc(1, sizeof *n);
     if (!n)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     n->st = st;
     n->keys = keys;
     *out = n;
@@ -174,7 +175,7 @@ const char *refnames_get(refnames *n, const kind_def *kind, int64_t id, emb_err 
         return key;
     size_t k = kind_slot(kind);
     if (k >= MAX_KINDS) {
-        emb_err_set(err, EMB_INTERNAL, "unknown kind %s", kind->name);
+        emb_err_set(err, EMB_INTERNAL, _("unknown kind %s"), kind->name);
         return NULL;
     }
     if (!n->k[k].loaded && load(n, &n->k[k], kind, err))
