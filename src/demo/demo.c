@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "core/i18n.h"
 #include "demo/demo_int.h"
 #include "store/bulk_insert.h"
 
@@ -28,35 +29,35 @@ void demo_params_default(demo_params *p)
 emb_code demo_params_resolve(demo_params *p, emb_err *err)
 {
     if (p->deals < 1 || p->deals > DEMO_MAX_DEALS)
-        return emb_err_set(err, EMB_USAGE, "--deals '%lld' must be between 1 and %d", (long long)p->deals,
+        return emb_err_set(err, EMB_USAGE, _("--deals '%lld' must be between 1 and %d"), (long long)p->deals,
                            DEMO_MAX_DEALS);
     if (p->locale && strcmp(p->locale, "en") && strcmp(p->locale, "es"))
-        return emb_err_set(err, EMB_USAGE, "--locale '%s' must be en or es", p->locale);
+        return emb_err_set(err, EMB_USAGE, _("--locale '%s' must be en or es"), p->locale);
     if (p->years < 1 || p->years > 10)
-        return emb_err_set(err, EMB_USAGE, "--years '%d' must be between 1 and 10", p->years);
+        return emb_err_set(err, EMB_USAGE, _("--years '%d' must be between 1 and 10"), p->years);
     if (p->activities_per_deal < 0)
         p->activities_per_deal = DEMO_DEFAULT_ACTIVITIES;
     if (p->activities_per_deal > 50)
-        return emb_err_set(err, EMB_USAGE, "--activities-per-deal '%d' must be between 0 and 50",
+        return emb_err_set(err, EMB_USAGE, _("--activities-per-deal '%d' must be between 0 and 50"),
                            p->activities_per_deal);
     if (p->reorders < 0 || p->reorders > 20)
-        return emb_err_set(err, EMB_USAGE, "--reorders '%d' must be between 0 and 20", p->reorders);
+        return emb_err_set(err, EMB_USAGE, _("--reorders '%d' must be between 0 and 20"), p->reorders);
     if (p->reps < 0 || p->reps > DEMO_MAX_REPS)
-        return emb_err_set(err, EMB_USAGE, "--reps '%d' must be between 1 and %d", p->reps, DEMO_MAX_REPS);
+        return emb_err_set(err, EMB_USAGE, _("--reps '%d' must be between 1 and %d"), p->reps, DEMO_MAX_REPS);
     if (p->reps == 0) {
         int64_t n = p->deals;
         int64_t r = n < 2000 ? n / 100 : 20 + 180 * (n - 2000) / 998000;
         p->reps = (int)(r < 2 ? 2 : r > 1000 ? 1000 : r);
     }
     if (p->teams < 0 || p->teams > p->reps)
-        return emb_err_set(err, EMB_USAGE, "--teams '%d' must be between 1 and the number of reps (%d)", p->teams,
+        return emb_err_set(err, EMB_USAGE, _("--teams '%d' must be between 1 and the number of reps (%d)"), p->teams,
                            p->reps);
     if (p->teams == 0) {
         int t = p->reps <= 20 ? p->reps / 5 : p->reps / 10;
         p->teams = t < 1 ? 1 : p->reps > 20 && t < 4 ? 4 : t;
     }
     if (p->now <= 0)
-        return emb_err_set(err, EMB_USAGE, "the demo needs the current time");
+        return emb_err_set(err, EMB_USAGE, _("the demo needs the current time"));
     return EMB_OK;
 }
 
@@ -202,7 +203,7 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
     struct stat sb;
     if (stat(path, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
-            return emb_err_set(err, EMB_IO, "database '%s' is a directory", path);
+            return emb_err_set(err, EMB_IO, _("database '%s' is a directory"), path);
         if (!force) {
             int64_t total = 0;
             char what[256];
@@ -210,19 +211,19 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
             if (rc) {
                 char msg[EMB_ERR_MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", err->msg);
-                return emb_err_set(err, rc, "%s; pass --force to replace it with the demo", msg);
+                return emb_err_set(err, rc, _("%s; pass --force to replace it with the demo"), msg);
             }
             if (total > 0)
                 return emb_err_set(err, EMB_CONFLICT,
-                                   "'%s' already holds data (%s); pass --force to replace it with the demo, "
-                                   "or name another file with --db",
+                                   _("'%s' already holds data (%s); pass --force to replace it with the demo, "
+                                     "or name another file with --db"),
                                    path, what);
         }
     }
     size_t len = strlen(path) + 64;
     char *tmp = malloc(len);
     if (!tmp)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     snprintf(tmp, len, "%s.demo-%ld.tmp", path, (long)getpid());
     store_remove_stale(path, ".demo-", ".tmp"); /* left by demos that were killed */
     remove_db_files(tmp);
@@ -236,7 +237,7 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
         rc = bulk_load_end(st, err);
     store_close(st);
     if (rc && rc != EMB_USAGE)
-        emb_err_prefix(err, "building the demo beside '%s'", path);
+        emb_err_prefix(err, _("building the demo beside '%s'"), path);
     if (!rc) {
         char side[4096];
         snprintf(side, sizeof side, "%s-wal", path);
@@ -244,7 +245,7 @@ emb_code demo_create(const char *path, const demo_params *p, int force, demo_sta
         snprintf(side, sizeof side, "%s-shm", path);
         unlink(side);
         if (rename(tmp, path) != 0)
-            rc = emb_err_set(err, EMB_IO, "cannot write '%s' (renaming the new database into place failed)", path);
+            rc = emb_err_set(err, EMB_IO, _("cannot write '%s' (renaming the new database into place failed)"), path);
     }
     if (rc)
         remove_db_files(tmp);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "demo/demo_int.h"
 
 enum { CH_STAGE, CH_AMOUNT, CH_OWNER, CH_EC };
@@ -59,7 +60,7 @@ emb_code demo_skeleton(demo_gen *g, emb_err *err)
     int64_t *times = malloc((size_t)n * sizeof *times);
     if (!g->deals || !times) {
         free(times);
-        return emb_err_set(err, EMB_NOMEM, "out of memory for %lld deals", (long long)n);
+        return emb_err_set(err, EMB_NOMEM, _("out of memory for %lld deals"), (long long)n);
     }
     demo_rng r;
     demo_rng_init(&r, g->seed, RS_SKELETON, 0);
@@ -554,7 +555,7 @@ emb_code demo_write_deals(demo_gen *g, emb_err *err)
 {
     demo_deal *d = malloc(sizeof *d);
     if (!d)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     emb_code rc = EMB_OK;
     int64_t step = g->ndeals / 100 + 1;
     for (int64_t i = 0; i < g->ndeals && !rc; i++) {

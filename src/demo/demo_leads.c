@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/i18n.h"
 #include "demo/demo_int.h"
 
 typedef struct {
@@ -99,7 +100,7 @@ emb_code demo_write_leads(demo_gen *g, emb_err *err)
     int64_t n = converted + others;
     lead_seed *leads = malloc((size_t)n * sizeof *leads);
     if (!leads)
-        return emb_err_set(err, EMB_NOMEM, "out of memory for %lld leads", (long long)n);
+        return emb_err_set(err, EMB_NOMEM, _("out of memory for %lld leads"), (long long)n);
     int64_t j = 0;
     for (int64_t i = 0; i < g->ndeals; i++)
         if (g->deals[i].lead_id) {

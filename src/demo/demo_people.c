@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "demo/demo_int.h"
 
 const char *const demo_region_names[NREGIONS] = {"Centro",   "Cataluña",     "Andalucía",    "Levante",
@@ -159,7 +160,7 @@ static emb_code setup_seats(demo_gen *g, emb_err *err)
     g->seats = calloc((size_t)g->nseats, sizeof *g->seats);
     g->reps = calloc((size_t)g->nseats * 3, sizeof *g->reps);
     if (!g->teams || !g->seats || !g->reps)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (int t = 0; t < g->nteams; t++) {
         demo_team *tm = &g->teams[t];
         if (g->nteams <= NREGIONS) {
@@ -217,7 +218,7 @@ static emb_code setup_accounts(demo_gen *g, emb_err *err)
     g->naccounts = n < 20 ? 20 : n;
     g->accounts = calloc((size_t)g->naccounts, sizeof *g->accounts);
     if (!g->accounts)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int64_t total_cap = 0, cum = 0;
     for (int s = 0; s < g->nseats; s++)
         total_cap += g->seats[s].capacity;
@@ -284,7 +285,7 @@ static emb_code setup_rates(demo_gen *g, emb_err *err)
     for (int c = 0; c < NCURRENCIES; c++) {
         g->rate_e9[c] = calloc((size_t)g->nmonths + 1, sizeof *g->rate_e9[c]);
         if (!g->rate_e9[c])
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         demo_rng r;
         demo_rng_init(&r, g->seed, RS_RATES, (uint64_t)c);
         int64_t rate = base[c];
@@ -328,7 +329,8 @@ static emb_code read_stages(demo_gen *g, emb_err *err)
     sqlite3_finalize(s);
     if (open != 4 || won != 1 || lost != 1)
         return emb_err_set(err, EMB_INTERNAL,
-                           "the demo needs a default pipeline of 4 open stages, 1 won and 1 lost; it has %d, %d and %d",
+                           _("the demo needs a default pipeline of 4 open stages, 1 won and 1 lost; it has %d, %d "
+                             "and %d"),
                            open, won, lost);
     return EMB_OK;
 }
@@ -349,7 +351,7 @@ emb_code demo_setup(demo_gen *g, emb_err *err)
     g->meetings_held = calloc((size_t)g->nmonths, sizeof(int64_t));
     g->partner_won_eur = calloc((size_t)g->nmonths, sizeof(int64_t));
     if (!g->day_cum || !g->leads_by_source || !g->meetings_held || !g->partner_won_eur)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     uint64_t cum = 0;
     for (int64_t i = 0; i < g->ndays; i++)
         g->day_cum[i] = cum += day_weight(g, g->first_day + i);
@@ -360,7 +362,7 @@ emb_code demo_setup(demo_gen *g, emb_err *err)
         g->won_eur = calloc((size_t)g->nseats * (size_t)g->nmonths, sizeof(int64_t));
         g->won_count = calloc((size_t)g->nseats * (size_t)g->nmonths, sizeof(int64_t));
         if (!g->won_eur || !g->won_count)
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (!rc)
         rc = setup_accounts(g, err);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "demo/demo_int.h"
 #include "store/org.h"
 
@@ -151,7 +152,7 @@ static emb_code write_goals(demo_gen *g, emb_err *err)
     bulk *b = NULL;
     emb_code rc = EMB_OK;
     if (!pl.rev || !pl.cnt || !sum_rev || !sum_cnt)
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     if (!rc)
         rc = bulk_open(g->st, "goals", cols, 8, 0, &b, err);
     if (!rc)

@@ -870,6 +870,23 @@ const char *import_field_default(const kind_def *kind, const field_def *f)
     return NULL;
 }
 
+/* Writes s and spaces up to width characters (UTF-8 code points), and one more. */
+static void put_cell(FILE *out, const char *s, int width)
+{
+    int n = 0;
+    for (const char *p = s; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    fprintf(out, "%s%*s", s, width > n ? width - n + 1 : 1, "");
+}
+
+static int chars_of(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static const char *required_text(const kind_def *kind, const field_def *f)
 {
     if (!(f->flags & FF_REQUIRED))
@@ -920,24 +937,33 @@ void import_print_fields(const kind_def *kind, int json, FILE *out)
         free(text);
         json_decref(arr);
     } else {
-        fprintf(out, "%s: %s\n\n%-18s %-14s %-9s %s\n", kind->name, _(kind->help), _("FIELD"), _("TYPE"),
-                _("REQUIRED"), _("DESCRIPTION / ACCEPTED HEADERS"));
+        /* The REQUIRED column is as wide as its words in the language (at least 9). */
+        int wreq = 9;
+        const char *words[] = {_("REQUIRED"), _("no"), _("default"), _("yes")};
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (chars_of(words[i]) > wreq)
+                wreq = chars_of(words[i]);
+        fprintf(out, "%s: %s\n\n%-18s %-14s ", kind->name, _(kind->help), _("FIELD"), _("TYPE"));
+        put_cell(out, _("REQUIRED"), wreq);
+        fprintf(out, "%s\n", _("DESCRIPTION / ACCEPTED HEADERS"));
         for (size_t i = 0; i < kind->nfields; i++) {
             const field_def *f = &kind->fields[i];
             if (!importable(f))
                 continue;
             const char *type = f->type == FT_REF ? arena_printf(&a, "-> %s", f->ref) : field_type_name(f->type);
-            fprintf(out, "%-18s %-14s %-9s %s\n", f->name, type, required_text(kind, f), f->help ? _(f->help) : "");
+            fprintf(out, "%-18s %-14s ", f->name, type);
+            put_cell(out, required_text(kind, f), wreq);
+            fprintf(out, "%s\n", f->help ? _(f->help) : "");
             if (f->values) {
-                fprintf(out, "%44s%s", "", _("values:"));
+                fprintf(out, "%*s%s", 35 + wreq, "", _("values:"));
                 for (const char *const *v = f->values; *v; v++)
                     fprintf(out, " %s", *v);
                 fputc('\n', out);
             }
             const char *def = import_field_default(kind, f);
             if (def)
-                fprintf(out, "%44s%s %s\n", "", _("default:"), def);
-            fprintf(out, "%44s%s %s\n", "", _("headers:"), headers_of(&a, f));
+                fprintf(out, "%*s%s %s\n", 35 + wreq, "", _("default:"), def);
+            fprintf(out, "%*s%s %s\n", 35 + wreq, "", _("headers:"), headers_of(&a, f));
         }
         fprintf(out, "\n%s\n",
                 _("Headers match ignoring case, spaces, '_' and '-'; --map FIELD=COLUMN overrides them."));

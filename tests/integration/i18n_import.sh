@@ -115,4 +115,24 @@ run es import deals "$TMP/w.csv" --dry-run
 grep -q "Notas (" "$TMP/out"; [ $? -ne 0 ]; check "es: a column no field names is not listed with a reason"
 expect_eq "nothing written by any of them" "0|0|0" \
     "$(sqlite3 "$db" "select (select count(*) from deals), (select count(*) from accounts), (select count(*) from leads)")"
+
+# The fields of a kind (--fields): headings, help and defaults in the language, the
+# REQUIRED column as wide as its words.
+"$EMBUDO" --lang es import deals --fields >"$TMP/f.txt"
+expect_eq "es: --fields" "deals: oportunidades que avanzan por el embudo||CAMPO              TIPO           OBLIGATORIO DESCRIPCIÓN / CABECERAS ACEPTADAS|id                 text           no          el identificador del sistema de origen; importarlo de nuevo actualiza|" \
+    "$(head -4 "$TMP/f.txt" | tr '\n' '|')"
+grep -qxF 'title              text           por omisión descripción breve (por omisión: cuenta y producto)' "$TMP/f.txt"
+check "es: --fields, a field with a default"
+"$EMBUDO" --lang en import deals --fields >"$TMP/f.txt"
+expect_eq "en: --fields" "deals: opportunities moving through the pipeline||FIELD              TYPE           REQUIRED  DESCRIPTION / ACCEPTED HEADERS|id                 text           no        the source system's identifier; re-importing it updates|" \
+    "$(head -4 "$TMP/f.txt" | tr '\n' '|')"
+
+# The demo refuses a database that holds data.
+run es import accounts "$TMP/k.csv" --last-wins
+run es demo --deals 50
+expect_eq "es: the demo refuses a database with data" "1|embudo: error: '$db' ya contiene datos (2 accounts); añada --force para sustituirla por la demostración, o indique otro fichero con --db" \
+    "$(cat "$TMP/status")|$(cat "$TMP/err")"
+run en demo --deals 50
+expect_eq "en: the demo refuses a database with data" "1|embudo: error: '$db' already holds data (2 accounts); pass --force to replace it with the demo, or name another file with --db" \
+    "$(cat "$TMP/status")|$(cat "$TMP/err")"
 finish
