@@ -431,7 +431,7 @@ emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t
     const char *s = trim(text ? text : "", &n);
     char shown[TEXT_MAX + 1];
     if (n == 0 || n > TEXT_MAX)
-        return bad(err, n ? s : "", "is no period");
+        return bad(err, n ? s : "", N_("is no period"));
     memcpy(shown, s, n);
     shown[n] = '\0';
 
@@ -459,7 +459,7 @@ emb_code period_parse_text(const char *text, const period_calendar *cal, int64_t
     if (r != 1)
         return bad(err, shown, why);
     if (p.r.from < days_from_civil(1, 1, 1) || p.r.to > days_from_civil(10000, 1, 1))
-        return bad(err, shown, "falls outside the years 1..9999");
+        return bad(err, shown, N_("falls outside the years 1..9999"));
     *out = p.r;
     if (canon)
         canonical(&p, canon);

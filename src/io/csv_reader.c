@@ -431,7 +431,7 @@ static int next_chunk(csv_reader *r, const unsigned char **buf, size_t *n)
     if (r->enc.id == CHARSET_UTF8)
         return 0;
     if (charset_conv_open(r->enc.id, &r->conv, &e) || !(r->raw = malloc(CHUNK_SIZE))) {
-        fail(r, r->conv ? EMB_NOMEM : e.code, "%s", r->conv ? "out of memory" : e.msg);
+        fail(r, r->conv ? EMB_NOMEM : e.code, "%s", r->conv ? _("out of memory") : e.msg);
         return -1;
     }
     memcpy(r->raw, *buf, *n);

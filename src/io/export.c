@@ -113,7 +113,7 @@ static emb_code row(exporter *ex, const record *r, export_format fmt, FILE *f, a
         emb_err_clear(err);
         const char *text = recfmt_field(&ex->fmt, r, (int)i, a, err);
         if (!text && err->code)
-            return emb_err_prefix(err, _("%s #%lld, field %s"), kind->singular, (long long)r->id, fd->name);
+            return emb_err_prefix(err, _("%s #%lld, field %s"), _(kind->singular), (long long)r->id, fd->name);
         if (fmt == EXPORT_CSV) {
             if (!first)
                 putc(ex->csv.delimiter, f);

@@ -100,10 +100,10 @@ static emb_code create_record(import_job *j, const kind_def *k, const import_fie
             return err->code;
         if (j->row_failed && !failed)
             return emb_err_set(err, EMB_INVALID, _("%s '%s' not created: its fields in this row are not valid"),
-                               k->singular, key);
+                               _(k->singular), key);
     }
     if (store_record_insert(j->st, r, &j->ctx, err))
-        return emb_err_prefix(err, _("cannot create %s '%s'"), k->singular, key);
+        return emb_err_prefix(err, _("cannot create %s '%s'"), _(k->singular), key);
     *id = r->id;
     j->created_refs[import_kind_index(k)]++;
     return EMB_OK;
@@ -228,8 +228,9 @@ static emb_code resolve(import_job *j, const import_field *fld, const char *key,
     }
     if (is_creatable(rk))
         return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s'; import %s first or add --create-missing"),
-                           rk->singular, key, rk->name);
-    return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s'; import %s first"), rk->singular, key, rk->name);
+                           _(rk->singular), key, rk->name);
+    return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s'; import %s first"), _(rk->singular), key,
+                       rk->name);
 }
 
 emb_code import_resolve_ref(import_job *j, const import_field *fld, const char *key, int64_t *id, emb_err *err)

@@ -406,7 +406,7 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
         if (!strcmp(pc->first[at], text))
             continue;
         const char *which = arena_printf(&j->perm, _("rows %lld and %lld give %s '%s' two values of %s: '%s' and '%s'"),
-                                         (long long)pc->first_row[at], (long long)row->record, p->kind->singular,
+                                         (long long)pc->first_row[at], (long long)row->record, _(p->kind->singular),
                                          key, rf->f->name, pc->first[at], text);
         if (rf->explicit_map) {
             if (j->o->last_wins) {

@@ -116,6 +116,23 @@ grep -q "Notas (" "$TMP/out"; [ $? -ne 0 ]; check "es: a column no field names i
 expect_eq "nothing written by any of them" "0|0|0" \
     "$(sqlite3 "$db" "select (select count(*) from deals), (select count(*) from accounts), (select count(*) from leads)")"
 
+# A reference to a record that does not exist: the kind's noun in the language.
+printf 'id,stage,account\nR1,Proposal,Zeta\n' >"$TMP/r.csv"
+run es import deals "$TMP/r.csv"
+expect_eq "es: an unknown reference" "embudo: error: fila 2, columna 'account': no existe ningún registro de cuenta 'Zeta'; importe antes accounts o añada --create-missing" \
+    "$(head -1 "$TMP/err")"
+run en import deals "$TMP/r.csv"
+expect_eq "en: an unknown reference" "embudo: error: row 2, column 'account': no account 'Zeta'; import accounts first or add --create-missing" \
+    "$(head -1 "$TMP/err")"
+
+# A period that names no month (value parsing of periods).
+run es kpi revenue_won --period 2026-13
+grep -qF 'embudo kpi: "2026-13" no nombra ningún mes (01..12): use 2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1, un intervalo como 2017..2018' "$TMP/err"
+check "es: a period with no month 13"
+run en kpi revenue_won --period 2026-13
+grep -qF 'embudo kpi: "2026-13" names no month (01..12): use 2026, 2026-Q3, 2026-07, 2026-W27, 2026-07-14, FY2026, FY2026-Q1, a range such as 2017..2018' "$TMP/err"
+check "en: a period with no month 13"
+
 # The fields of a kind (--fields): headings, help and defaults in the language, the
 # REQUIRED column as wide as its words.
 "$EMBUDO" --lang es import deals --fields >"$TMP/f.txt"
