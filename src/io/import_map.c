@@ -747,7 +747,7 @@ emb_code import_map_finish(import_job *j, emb_err *err)
 
     /* The summary's view of the mapping. */
     import_summary *s = j->sum;
-    s->mapping = arena_alloc(&s->arena, (j->nfields + 1) * sizeof *s->mapping);
+    s->mapping = arena_alloc(&s->arena, (j->nfields + k->nfields + 1) * sizeof *s->mapping);
     s->ignored = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->ignored);
     s->left_out = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->left_out);
     s->left_out_why = arena_alloc(&s->arena, (j->ncols + 1) * sizeof *s->left_out_why);
@@ -766,6 +766,18 @@ emb_code import_map_finish(import_job *j, emb_err *err)
             line = arena_printf(&s->arena, "%s <- %s", fld->f->name, fld->label);
         else
             line = arena_printf(&s->arena, "%s = %s (--default)", fld->f->name, fld->dflt);
+        if (line)
+            s->mapping[s->nmapping++] = line;
+    }
+    /* Defaults that decide a number (when a deal was created, in what currency it is)
+     * are named, so a file without that column is not taken silently. */
+    for (size_t i = 0; i < k->nfields; i++) {
+        const field_def *f = &k->fields[i];
+        if (j->slot[i] >= 0 || !(f->flags & FF_REQUIRED) || !importable(f) || !f->column ||
+            !(!strcmp(f->name, "created") || f->type == FT_CURRENCY) || !import_field_default(k, f))
+            continue;
+        const char *line = arena_printf(&s->arena, _("%s = %s (no column gives it: --map %s=COLUMN)"), f->name,
+                                        import_field_default(k, f), f->name);
         if (line)
             s->mapping[s->nmapping++] = line;
     }

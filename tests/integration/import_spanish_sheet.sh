@@ -24,7 +24,7 @@ check "the sheet is written in windows-1252"
 "$EMBUDO" --db "$db" --lang en import deals "$TMP/ventas.csv" --create-missing --date-format d/m/Y >"$TMP/out" 2>&1
 check "one command imports the sheet"
 expect_eq "every column matched" \
-    "  columns: stage <- Etapa, title <- Oportunidad, account <- Cliente, owner <- Comercial, amount <- Importe, expected_close <- Fecha cierre prevista, created <- Fecha creación, closed <- Fecha cierre" \
+    "  columns: stage <- Etapa, title <- Oportunidad, account <- Cliente, owner <- Comercial, amount <- Importe, expected_close <- Fecha cierre prevista, created <- Fecha creación, closed <- Fecha cierre, currency = the organisation's currency (no column gives it: --map currency=COLUMN)" \
     "$(grep '^  columns:' "$TMP/out")"
 grep -q "ignored columns" "$TMP/out"; [ $? -ne 0 ]; check "no column left out"
 # Instants are stored in UTC: midnight in Madrid (CET, UTC+1 until 31 March) is 23:00.
@@ -39,4 +39,12 @@ Venta tres|Ferretería Núñez|José Peña|Propuesta|open|800000|2024-02-10||202
 expect_eq "revenue won in 2024: the one won deal, 12.500,00 €" '12500.00' \
     "$("$EMBUDO" --db "$db" kpi revenue_won --period 2024 --format json | grep -o '"revenue_won": [0-9.]*' | cut -d' ' -f2)"
 expect_output_contains "12.500,00$(printf '\302\240')€" "$EMBUDO" --db "$db" kpi revenue_won --period 2024
+
+# A sheet with no creation date: the deals would be created at the time of the
+# import, which the summary says, naming the option that gives the column.
+printf 'Oportunidad;Cliente;Comercial;Etapa;Importe\r\nVenta cuatro;Óptica Sol;María López;Propuesta;1.000 €\r\n' >"$TMP/sin_fecha.csv"
+"$EMBUDO" --db "$db" --lang en import deals "$TMP/sin_fecha.csv" --dry-run >"$TMP/out" 2>&1
+check "a sheet without a creation date is checked"
+grep -q "created = the time of the import (no column gives it: --map created=COLUMN)" "$TMP/out"
+check "the summary says the deals would be created at the time of the import"
 finish
