@@ -769,12 +769,15 @@ emb_code import_map_finish(import_job *j, emb_err *err)
         if (line)
             s->mapping[s->nmapping++] = line;
     }
-    /* Defaults that decide a number (when a deal was created, in what currency it is)
-     * are named, so a file without that column is not taken silently. */
+    /* Defaults that decide a number (when a deal or lead was created: deals_created,
+     * leads_created, cycle times; in what currency an amount is) are named, so a file
+     * without that column is not taken silently. */
+    int created_counts = !strcmp(k->name, "deals") || !strcmp(k->name, "leads");
     for (size_t i = 0; i < k->nfields; i++) {
         const field_def *f = &k->fields[i];
         if (j->slot[i] >= 0 || !(f->flags & FF_REQUIRED) || !importable(f) || !f->column ||
-            !(!strcmp(f->name, "created") || f->type == FT_CURRENCY) || !import_field_default(k, f))
+            !((created_counts && !strcmp(f->name, "created")) || f->type == FT_CURRENCY) ||
+            !import_field_default(k, f))
             continue;
         const char *line = arena_printf(&s->arena, _("%s = %s (no column gives it: --map %s=COLUMN)"), f->name,
                                         import_field_default(k, f), f->name);

@@ -130,7 +130,7 @@ static void spanish_headers(void **state)
                      EMB_OK);
     assert_string_equal(mapping(&s), "stage <- Etapa; id <- Código; title <- Título; account <- Cuenta; owner <- "
                                      "Vendedor; amount <- Importe; created <- Fecha de creación; closed <- FECHA DE "
-                                     "CIERRE");
+                                     "CIERRE; currency = the organisation's currency (no column gives it: --map currency=COLUMN)");
     assert_int_equal(s.nignored, 1);
     assert_string_equal(s.ignored[0], "Notas");
     import_summary_release(&s);
@@ -142,7 +142,7 @@ static void spanish_headers(void **state)
                      EMB_OK);
     assert_string_equal(mapping(&s), "stage <- Etapa; title <- Oportunidad; account <- Cliente; owner <- Comercial; "
                                      "amount <- Importe; expected_close <- Fecha Cierre Prevista; created <- Fecha "
-                                     "creacion; closed <- Fecha cierre");
+                                     "creacion; closed <- Fecha cierre; currency = the organisation's currency (no column gives it: --map currency=COLUMN)");
     assert_int_equal(s.nignored, 0);
     import_summary_release(&s);
 }
@@ -155,14 +155,16 @@ static void id_headers(void **state)
     /* opportunity_id is the deal's id (its title's synonym "opportunity"); account_id
      * and owner_id name references. */
     assert_int_equal(open_with("deals", "opportunity_id,account_id,owner_id,stage\n", NULL, NULL, &s, &err), EMB_OK);
-    assert_string_equal(mapping(&s), "stage <- stage; id <- opportunity_id; account <- account_id; owner <- owner_id");
+    assert_string_equal(mapping(&s), "stage <- stage; id <- opportunity_id; account <- account_id; owner <- owner_id"
+                                     "; currency = the organisation's currency (no column gives it: --map currency=COLUMN); created = the time of the import (no column gives it: --map created=COLUMN)");
     import_summary_release(&s);
     assert_int_equal(open_with("accounts", "customer_id,company_name\n", NULL, NULL, &s, &err), EMB_OK);
     assert_string_equal(mapping(&s), "id <- customer_id; name <- company_name");
     import_summary_release(&s);
     /* In an order file, customer_id is the account, order_id the id. */
     assert_int_equal(open_with("orders", "order_id,customer_id,order_date\n", NULL, NULL, &s, &err), EMB_OK);
-    assert_string_equal(mapping(&s), "id <- order_id; account <- customer_id; date <- order_date");
+    assert_string_equal(mapping(&s), "id <- order_id; account <- customer_id; date <- order_date"
+                                     "; currency = the organisation's currency (no column gives it: --map currency=COLUMN)");
     import_summary_release(&s);
 }
 
@@ -175,7 +177,8 @@ static void maps_and_sets(void **state)
     assert_int_equal(open_with("deals", "mql_id,won_date\n", "id=mql_id,created=won_date", "stage=Won", &s, &err),
                      EMB_OK);
     assert_string_equal(mapping(&s),
-                        "stage = Won (--set); id <- mql_id; lead <- mql_id; created <- won_date; closed <- won_date");
+                        "stage = Won (--set); id <- mql_id; lead <- mql_id; created <- won_date; closed <- won_date"
+                        "; currency = the organisation's currency (no column gives it: --map currency=COLUMN)");
     import_summary_release(&s);
     /* FIELD= leaves a field out; joins; --default fills empty cells of a column. */
     assert_int_equal(open_with_default("users", "first,last,manager,team\n", "name=first+last,manager=", NULL,
@@ -197,7 +200,8 @@ static void maps_and_sets(void **state)
     import_summary_release(&s);
     /* Exact names win over synonyms: "name" is the title only when no "title" exists. */
     assert_int_equal(open_with("deals", "name,title,stage\n", NULL, NULL, &s, &err), EMB_OK);
-    assert_string_equal(mapping(&s), "stage <- stage; title <- title");
+    assert_string_equal(mapping(&s), "stage <- stage; title <- title"
+                                     "; currency = the organisation's currency (no column gives it: --map currency=COLUMN); created = the time of the import (no column gives it: --map created=COLUMN)");
     import_summary_release(&s);
 }
 
