@@ -155,7 +155,8 @@ emb_code demo_generate(store *st, const demo_params *p, demo_stats *stats, emb_e
 
 /* ---- the file -------------------------------------------------------------------- */
 
-/* Rows of user data in an existing database, with a few counts for the message. */
+/* Rows of user data in an existing database, with a few counts for the message; the
+ * organisation's owner (its first admin), which `init` creates, does not count. */
 static emb_code existing_data(const char *path, int64_t *total, char *what, size_t size, emb_err *err)
 {
     store *st;
@@ -168,8 +169,12 @@ static emb_code existing_data(const char *path, int64_t *total, char *what, size
     size_t n = 0;
     what[0] = '\0';
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        char sql[128];
+        if (!strcmp(tables[i], "users")) /* the owner that `init` made is not data */
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE id IS NOT "
+                                      "(SELECT min(id) FROM users WHERE role = 'admin')");
+        else
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
         sqlite3_stmt *s;
         if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK) {
             rc = store_sql_error(st, path, err);

@@ -288,11 +288,12 @@ static emb_code write_org(demo_gen *g, emb_err *err)
              (unsigned long long)g->p->seed, (long long)g->p->deals, g->p->years, g->p->reps);
     if (sqlite3_prepare_v2(store_sqlite(g->st),
                            "INSERT INTO audit_log (at, user_id, action, kind, record_id, detail) "
-                           "VALUES (?, NULL, 'import', 'deals', NULL, ?)",
+                           "VALUES (?, ?, 'import', 'deals', NULL, ?)",
                            -1, &s, NULL) != SQLITE_OK)
         return store_sql_error(g->st, "audit log", err);
     sqlite3_bind_int64(s, 1, g->now);
-    sqlite3_bind_text(s, 2, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, g->head_user); /* the owner, its first admin, loads the demo */
+    sqlite3_bind_text(s, 3, detail, -1, SQLITE_STATIC);
     step = sqlite3_step(s);
     sqlite3_finalize(s);
     if (step != SQLITE_DONE)

@@ -5,8 +5,10 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "core/kind.h"
+#include "store/records.h"
 #include "store/store_internal.h"
 
 /* The nouns of the kinds in messages, by kind (plural name, singular noun); the
@@ -62,4 +64,46 @@ emb_code store_org_set_locale(store *st, const char *locale, int *renamed, emb_e
     if (renamed)
         *renamed = sqlite3_changes(db);
     return EMB_OK;
+}
+
+int store_email_valid(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || !at[1] || at[1] == '.' || s[strlen(s) - 1] == '.')
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+emb_code store_org_create_owner(store *st, const char *name, const char *email, int64_t now, int64_t *id,
+                                emb_err *err)
+{
+    *id = 0;
+    if (!store_email_valid(email))
+        return emb_err_set(err, EMB_INVALID, _("owner email '%s' is not an email address such as ana@example.com"),
+                           email);
+    const kind_def *users = kind_find("users");
+    if (!users)
+        return emb_err_set(err, EMB_INTERNAL, "no users kind");
+    arena a;
+    arena_init(&a, 0);
+    record *r = record_new(&a, users);
+    emb_code rc = r ? EMB_OK : emb_err_set(err, EMB_NOMEM, "out of memory");
+    if (!rc) {
+        record_set_text(r, kind_field_index(users, "name"), name);
+        record_set_text(r, kind_field_index(users, "email"), email);
+        record_set_text(r, kind_field_index(users, "role"), "admin");
+        change_ctx quiet = {.now = now, .bulk = 1}; /* its audit row is written below, by the owner */
+        rc = store_record_insert(st, r, &quiet, err);
+    }
+    if (!rc) {
+        change_ctx by_owner = {.now = now, .author_id = r->id};
+        rc = records__audit(st, users, "insert", r->id, NULL, &by_owner, err);
+        if (!rc)
+            *id = r->id;
+    }
+    arena_release(&a);
+    return rc;
 }

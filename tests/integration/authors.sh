@@ -8,11 +8,11 @@ export EMBUDO_DB="$TMP/a.db" EMBUDO_NOW=2026-04-15T12:00:00Z
 unset EMBUDO_USER
 E="$EMBUDO"
 q() { sqlite3 "$EMBUDO_DB" "$1"; }
-$E init --currency EUR --timezone Europe/Madrid >/dev/null
+$E init --currency EUR --timezone Europe/Madrid --owner ana@x.com --owner-name Ana >/dev/null
 $E user add --name Ben --email ben@x.com >/dev/null
-$E user add --name Ana --email ana@x.com --role admin >/dev/null
 check "fixture created"
-# The first admin is the owner, although Ben was added first.
+expect_eq "init made the owner: an admin, its creation audited by itself" "1|Ana|ana@x.com|admin|insert|1" \
+    "$(q "SELECT u.id, u.name, u.email, u.role, a.action, a.user_id FROM users u JOIN audit_log a ON a.kind = 'users' AND a.record_id = u.id WHERE u.id = 1")"
 $E deal add --title D1 --stage Proposal --amount 100 --created 2026-03-01 >/dev/null
 EMBUDO_USER=ben@x.com $E deal update D1 --amount 200 >/dev/null
 $E deal update D1 --amount 300 --as ana@x.com >/dev/null
@@ -38,8 +38,45 @@ $E import undo --as ana@x.com >/dev/null
 check "import undo --as"
 expect_eq "the undo's audit row names Ana" "Ana" \
     "$(q "SELECT u.name FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.action = 'undo'")"
-# Once the organisation has a user, no history or audit row is without an author
-# (only Ben's own creation, when there was nobody yet, has none).
-expect_eq "no blank author" "0 1" \
+# No history or audit row is without an author, the owner's own creation included.
+expect_eq "no blank author" "0 0" \
     "$(q "SELECT (SELECT count(*) FROM deal_history WHERE author_id IS NULL) || ' ' || (SELECT count(*) FROM audit_log WHERE user_id IS NULL)")"
+
+# init then an import that creates what it needs: every history and audit row
+# names the owner init made.
+export EMBUDO_DB="$TMP/b.db"
+$E init --currency EUR --owner boss@x.com --owner-name "Boss Person" >"$TMP/out"
+check "init --owner"
+grep -qF "owner: Boss Person <boss@x.com>, an admin user and the author of changes made without --as; change it with \`embudo user update #1 --name NAME --email EMAIL\`" "$TMP/out"
+check "init says whom it made owner and how to change it"
+printf 'title,stage,amount,created,closed,owner,account\nD1,Proposal,50,2026-03-02,,Zoe,Acme\nD2,Won,70,2026-03-01,2026-03-20,Zoe,Acme\n' >"$TMP/c.csv"
+$E import deals "$TMP/c.csv" --create-missing >/dev/null
+check "import --create-missing after init"
+expect_eq "history rows: 3, each by the owner" "3|3" \
+    "$(q "SELECT count(*), sum(author_id = (SELECT id FROM users WHERE email = 'boss@x.com')) FROM deal_history")"
+expect_eq "audit rows: the owner's creation and the import, each by the owner" "users:1|deals:1" \
+    "$(q "SELECT kind || ':' || user_id FROM audit_log ORDER BY id" | paste -sd'|')"
+# --owner is checked before anything is created.
+expect_status 2 $E --db "$TMP/n.db" init --owner not-an-email
+expect_stderr_contains "--owner 'not-an-email' is not an email address; give one such as ana@example.com" \
+    $E --db "$TMP/n.db" init --owner not-an-email
+expect_stderr_contains "--owner 'a b@x.com' is not an email address" $E --db "$TMP/n.db" init --owner 'a b@x.com'
+expect_stderr_contains "--owner-name is empty" $E --db "$TMP/n.db" init --owner-name ' '
+[ ! -e "$TMP/n.db" ]; check "nothing created by a refused --owner"
+# An existing database with users keeps its owner: --owner is refused, nothing changes.
+expect_status 2 $E init --owner new@x.com
+expect_stderr_contains "already has users, so its owner is its first admin" $E init --owner new@x.com
+expect_eq "still one owner" "1" "$(q "SELECT count(*) FROM users WHERE role = 'admin'")"
+# Without --owner: $EMBUDO_USER when it is an email, else LOGIN@localhost of the login.
+EMBUDO_USER=eva@x.com $E --db "$TMP/e.db" init >/dev/null
+expect_eq "owner from EMBUDO_USER" "eva@x.com|admin" "$(sqlite3 "$TMP/e.db" "SELECT email, role FROM users")"
+login=$(id -un)
+EMBUDO_USER=notmail $E --db "$TMP/l.db" init >/dev/null
+expect_eq "owner from the login" "$login@localhost|admin" "$(sqlite3 "$TMP/l.db" "SELECT email, role FROM users")"
+# The demo's owner is its first admin and its load is audited by it.
+$E --db "$TMP/demo.db" demo --deals 30 >/dev/null
+expect_eq "demo: the owner (first admin) authors the load's audit row" "1|admin|import" \
+    "$(sqlite3 "$TMP/demo.db" "SELECT a.user_id, u.role, a.action FROM audit_log a JOIN users u ON u.id = a.user_id")"
+expect_eq "demo: no history row without an author" "0" \
+    "$(sqlite3 "$TMP/demo.db" "SELECT count(*) FROM deal_history WHERE author_id IS NULL")"
 finish

@@ -11,7 +11,7 @@ same_file() {
     if cmp -s "$2" "$3"; then ok "$1"; else not_ok "$1"; diff "$2" "$3" | sed 's/^/#   /' | head -10; fi
 }
 export EMBUDO_NOW=2026-03-01T10:00:00Z
-E init --currency EUR --timezone Europe/Madrid >/dev/null
+E init --currency EUR --timezone Europe/Madrid --owner boss@x.com --owner-name Boss >/dev/null
 E user add --id U1 --name "Ana García" --email ana@x.com --role manager >/dev/null
 E user add --name "José \"Pepe\" Núñez" --manager U1 --active no >/dev/null
 E account add --id A1 --name "Ñandú, S.A." --employees 1200 >/dev/null
@@ -22,8 +22,9 @@ alto" >/dev/null
 
 printf '%s\r\n' \
     'id,name,email,role,team,manager,region,title,active,created' \
+    '#1,Boss,boss@x.com,admin,,,,,1,2026-03-01T11:00:00+01:00' \
     'U1,Ana García,ana@x.com,manager,,,,,1,2026-03-01T11:00:00+01:00' \
-    '#2,"José ""Pepe"" Núñez",,rep,,U1,,,0,2026-03-01T11:00:00+01:00' >"$TMP/want_users.csv"
+    '#3,"José ""Pepe"" Núñez",,rep,,U1,,,0,2026-03-01T11:00:00+01:00' >"$TMP/want_users.csv"
 E export users >"$TMP/users.csv"
 same_file "users.csv byte for byte" "$TMP/want_users.csv" "$TMP/users.csv"
 
@@ -47,7 +48,7 @@ printf '%s\n' '[' \
     '{"id": "D1", "title": "Renovación", "account": "A1", "contact": null, "owner": "U1", "pipeline": "Sales", "stage": "Lost", "status": "lost", "amount": 12000.50, "currency": "EUR", "expected_close": "2026-04-15", "probability": 0.35, "forecast_category": null, "lost_reason": "precio\nalto", "source": null, "lead": null, "created": "2026-02-01", "closed": "2026-03-20T17:45:00+01:00"}' \
     ']' >"$TMP/want_deals.json"
 same_file "deals.json byte for byte" "$TMP/want_deals.json" "$TMP/deals.json"
-expect_eq "users json active is a boolean" "True False" \
+expect_eq "users json active is a boolean" "True True False" \
     "$(E export users --format json | python3 -c 'import json,sys; print(*[u["active"] for u in json.load(sys.stdin)])')"
 expect_eq "empty kind as json" "[]" "$(E export expenses --format json)"
 printf 'id,category,channel,from,to,amount,currency,note\r\n' >"$TMP/want_exp.csv"

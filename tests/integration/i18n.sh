@@ -38,11 +38,12 @@ expect_stderr_contains "orden desconocida" env LC_ALL= LC_MESSAGES=es_MX LANG=en
 
 # init --locale es says what it set and names the stages in Spanish.
 db="$TMP/es.db"
-"$EMBUDO" --db "$db" init --name Acme --locale es --currency EUR --timezone Europe/Madrid >"$TMP/out" 2>&1
+"$EMBUDO" --db "$db" init --name Acme --locale es --currency EUR --timezone Europe/Madrid --owner ana@x.com \
+    --owner-name "Ana Ruiz" >"$TMP/out" 2>&1
 check "init --locale es"
 schema=$(sqlite3 "$db" "pragma user_version") # the number of the last migration
 expect_eq "init says what it set (lines joined by |)" \
-"creada $db: Acme, moneda EUR, zona horaria Europe/Madrid, configuración regional es (mensajes en español), año fiscal desde el mes 1, versión del esquema $schema|las etapas del embudo por omisión tienen ahora sus nombres en español (6 renombradas)|" "$(tr '\n' '|' <"$TMP/out")"
+"creada $db: Acme, moneda EUR, zona horaria Europe/Madrid, configuración regional es (mensajes en español), año fiscal desde el mes 1, versión del esquema $schema|las etapas del embudo por omisión tienen ahora sus nombres en español (6 renombradas)|propietario: Ana Ruiz <ana@x.com>, un usuario admin y el autor de los cambios hechos sin --as; cámbielo con \`embudo user update #1 --name NOMBRE --email EMAIL\`|" "$(tr '\n' '|' <"$TMP/out")"
 expect_eq "Spanish stage names in pipeline order" "Prospección|Calificación|Propuesta|Negociación|Ganado|Perdido" \
     "$(sqlite3 "$db" "select group_concat(name, '|') from (select name from stages order by position)")"
 expect_eq "organisation locale" "es" "$(sqlite3 "$db" "select locale from organisation")"

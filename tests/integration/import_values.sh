@@ -28,16 +28,17 @@ expect_eq "history rows (2 closed deals x 2 + 2 open)" "6" "$(q "select count(*)
 expect_eq "a won deal's history starts open in the first stage" "open|Prospecting|1738537200" \
     "$(q "select h.status, s.name, h.at from deal_history h join stages s on s.id=h.stage_id
           join deals d on d.id=h.deal_id where d.ext_id='D-001' order by h.at limit 1")"
-expect_eq "users created as reps" "rep|2" "$(q "select role, count(*) from users group by role")"
-expect_eq "one audit row for the import" "import|deals|4" \
-    "$(q "select action, kind, json_extract(detail, '\$.created') from audit_log")"
+expect_eq "users created as reps (beside the owner init made)" "admin|1;rep|2" \
+    "$(q "select role, count(*) from users group by role" | paste -sd';')"
+expect_eq "one audit row for the import (after the owner's creation)" "insert|users|;import|deals|4" \
+    "$(q "select action, kind, json_extract(detail, '\$.created') from audit_log order by id" | paste -sd';')"
 
 # Importing again finds every row unchanged: nothing written, no new history.
 sum1=$(sqlite3 "$db" "select * from deals; select * from deal_history" | md5sum)
 expect_output_contains "created 0, updated 0, repeated 0, rejected 0, unchanged 4" "$EMBUDO" --db "$db" import deals "$D/deals_es.csv" --create-missing
 sum2=$(sqlite3 "$db" "select * from deals; select * from deal_history" | md5sum)
 expect_eq "re-import leaves deals and history as they were" "$sum1" "$sum2"
-expect_eq "still 4 deals, 3 accounts, 2 users" "4|3|2" \
+expect_eq "still 4 deals, 3 accounts, 2 users and the owner" "4|3|3" \
     "$(q "select (select count(*) from deals), (select count(*) from accounts), (select count(*) from users)")"
 
 # Goals and expenses: periods set from/to, targets in the metric's unit.

@@ -80,7 +80,7 @@ expect_eq "deal list, Spanish" \
 expect_eq "deal list, English" "#2|D2|Ben|Ganado|won|€5,534.00|Mar 5, 2026|Mar 20, 2026" \
     "$($E deal list --lang en --where title=D2 | sed -n 3p | sed 's/^ *//; s/   */|/g; s/  \([^ ]\)/|\1/g')"
 $E deal list --format csv --where title=D2 >"$TMP/out"
-expect_eq "deal list csv stays raw" "#2,D2,,#2,Ganado,won,5534.00,2026-03-05,2026-03-20" "$(tr -d '\r' <"$TMP/out" | sed -n 2p)"
+expect_eq "deal list csv stays raw (user #1 is the owner init made)" "#2,D2,,#3,Ganado,won,5534.00,2026-03-05,2026-03-20" "$(tr -d '\r' <"$TMP/out" | sed -n 2p)"
 # The list fits $COLUMNS: the title is cut, numbers and dates are whole. Natural
 # width 122 (columns 2+40+7+5+9+6+15+11+11, gaps 16); the widest text column, the
 # title, gives up 32 cells: 8 left.

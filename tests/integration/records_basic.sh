@@ -22,7 +22,7 @@ jq_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(ev
 expect_eq "json amount" "12000.5" "$(jq_get "$TMP/d1.json" 'd["amount"]')"
 grep -q '"amount": 12000.50' "$TMP/d1.json"; check "json amount written as 12000.50"
 expect_eq "json account key" "A1" "$(jq_get "$TMP/d1.json" 'd["account"]')"
-expect_eq "json owner key (no ext id)" "#1" "$(jq_get "$TMP/d1.json" 'd["owner"]')"
+expect_eq "json owner key (no ext id; #1 is the owner init made)" "#2" "$(jq_get "$TMP/d1.json" 'd["owner"]')"
 expect_eq "json stage" "Proposal" "$(jq_get "$TMP/d1.json" 'd["stage"]')"
 expect_eq "json status" "open" "$(jq_get "$TMP/d1.json" 'd["status"]')"
 expect_eq "json created in Madrid" "2026-03-01T11:00:00+01:00" "$(jq_get "$TMP/d1.json" 'd["created"]')"
@@ -36,7 +36,7 @@ expect_output_contains "title              Renovación 2026" E deal show '#1'
 
 # list: default columns, labels in the table, keys in csv
 E deal add --title "Segunda" --amount 500 --stage Prospecting --owner U2 >/dev/null
-printf 'id,title,account,owner,stage,status,amount,created,closed\r\nD1,Renovación 2026,A1,#1,Proposal,open,12000.50,2026-03-01T11:00:00+01:00,\r\n#2,Segunda,,U2,Prospecting,open,500.00,2026-03-01T11:00:00+01:00,\r\n' >"$TMP/want.csv"
+printf 'id,title,account,owner,stage,status,amount,created,closed\r\nD1,Renovación 2026,A1,#2,Proposal,open,12000.50,2026-03-01T11:00:00+01:00,\r\n#2,Segunda,,U2,Prospecting,open,500.00,2026-03-01T11:00:00+01:00,\r\n' >"$TMP/want.csv"
 E deal list --format csv >"$TMP/got.csv"
 cmp -s "$TMP/want.csv" "$TMP/got.csv"; check "deal list --format csv, byte for byte"
 expect_output_contains "Luis Pérez" E deal list
