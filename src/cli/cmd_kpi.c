@@ -48,11 +48,10 @@ const cli_command cmd_kpi = {
              "                 with '-'; pairs by their median, metrics with parts by their main part;\n"
              "                 rows without a value last (default: by the dimensions' labels)\n"
              "  --limit N      the first N rows (after --sort)\n"
-             "  --records      instead of the number, the deals behind it (one metric; with its\n"
-             "                 --by, --where, --period and --as-of): deals_created, deals_won,\n"
-             "                 deals_lost, revenue_won, win_rate, avg_deal_size, sales_cycle_days,\n"
-             "                 lost_cycle_days, lost_reasons, open_pipeline, weighted_pipeline,\n"
-             "                 stale_deals\n"
+             "  --records      instead of the number, the records behind it (one metric; with its\n"
+             "                 --by, --where, --period, --as-of and --limit): the deals, leads,\n"
+             "                 activities or order lines it counts or sums; for rates and metrics\n"
+             "                 with parts, a column counted_as says which each counts in\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
              "denominator gives null. Money is in the reporting currency.\n",
     .run = run,
@@ -289,7 +288,7 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
     if (!args->from != !args->to)
         return cli_usage_error(ctx, cmd, "--from and --to go together");
     if (args->records && (strchr(args->metrics, ',') || args->compare || args->cumulative || args->sort))
-        return cli_usage_error(ctx, cmd, "--records lists the deals of one metric (no --compare, --cumulative "
+        return cli_usage_error(ctx, cmd, "--records lists the records of one metric (no --compare, --cumulative "
                                          "or --sort)");
     if (args->cumulative && (!args->series || args->compare))
         return cli_usage_error(ctx, cmd, "--cumulative needs --series (and no --compare)");
@@ -359,111 +358,6 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
                           to_text);
 }
 
-/* A day number (local) as YYYY-MM-DD in the arena. */
-static const char *day_text(int64_t day, arena *a)
-{
-    char t[11];
-    date_format_iso(day, t);
-    return arena_strdup(a, t);
-}
-
-/* Records in the order of their dimensions' labels (as the rows of a result),
- * then in deal order. */
-typedef struct {
-    const snapshot *snap;
-    const kpi_query *q;
-    arena *a;
-} record_sort;
-
-static int cmp_records(const void *x, const void *y, void *arg)
-{
-    const record_sort *c = arg;
-    const kpi_record *r1 = x, *r2 = y;
-    for (int b = 0; b < c->q->nby; b++) {
-        int32_t k1 = r1->key[b], k2 = r2->key[b];
-        if (k1 == k2)
-            continue;
-        if (k1 == SNAP_NONE || k2 == SNAP_NONE)
-            return k1 == SNAP_NONE ? 1 : -1;
-        int order = c->q->by[b] < DIM_DAY ? strcoll(kpi_dim_label(c->snap, c->q->by[b], k1, c->a),
-                                                    kpi_dim_label(c->snap, c->q->by[b], k2, c->a))
-                                          : 0;
-        return order ? order : k1 < k2 ? -1 : 1;
-    }
-    return (r1->deal > r2->deal) - (r1->deal < r2->deal);
-}
-
-/* `kpi M --records`: the deals metric M counts, one row each: the query's
- * dimensions, then the deal (its external id, else its title), rep and stage as
- * counted, account, amount as counted (reporting currency), created, closed and
- * expected close (local days); rep, account and stage once when they are
- * dimensions. */
-static int print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const snapshot *s, const kpi_query *q,
-                         arena *a)
-{
-    emb_err err;
-    emb_err_clear(&err);
-    kpi_record *recs;
-    size_t n;
-    if (kpi_records(s, q, q->metrics[0], a, &recs, &n, &err))
-        return err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
-    static const char *const names[] = {"deal", "rep", "account", "stage", "amount", "created", "closed",
-                                        "expected_close"};
-    enum { NFIXED = sizeof names / sizeof *names };
-    out_column cols[KPI_MAX_BY + NFIXED];
-    int nc = 0;
-    for (int b = 0; b < q->nby; b++)
-        cols[nc++] = (out_column){kpi_dim_name(q->by[b]), OUT_TEXT};
-    int shown[NFIXED];
-    for (int k = 0; k < NFIXED; k++) {
-        shown[k] = 1;
-        for (int b = 0; b < q->nby; b++)
-            shown[k] &= strcmp(names[k], kpi_dim_name(q->by[b])) != 0;
-        if (shown[k])
-            cols[nc++] = (out_column){names[k], k == 4 ? OUT_NUMBER : OUT_TEXT};
-    }
-    record_sort order = {.snap = s, .q = q, .a = a};
-    if (n > 1)
-        qsort_r(recs, n, sizeof *recs, cmp_records, &order);
-    const kind_def *deals = kind_find("deals");
-    output *o;
-    if (output_begin(ctx->out, ctx->format, cols, (size_t)nc, 0, &o, &err))
-        return cli_fail(ctx, &err);
-    const snap_deals *d = &s->deals;
-    for (size_t k = 0; k < n; k++) {
-        const kpi_record *r = &recs[k];
-        size_t i = (size_t)r->deal;
-        const char *cells[KPI_MAX_BY + NFIXED];
-        int c = 0;
-        for (int b = 0; b < q->nby; b++)
-            cells[c++] = r->key[b] == SNAP_NONE && q->by[b] < DIM_DAY ? NULL : kpi_dim_label(s, q->by[b], r->key[b], a);
-        record *rec = NULL;
-        const char *deal = NULL;
-        if (deals && store_record_get(st, deals, d->id[i], a, &rec, &err) == EMB_OK) {
-            const field_value *ext = record_get(rec, "id"), *title = record_get(rec, "title");
-            deal = ext && ext->state == FV_SET ? ext->s : title && title->state == FV_SET ? title->s : NULL;
-        }
-        const char *fixed[NFIXED] = {
-            deal ? deal : arena_printf(a, "#%lld", (long long)d->id[i]),
-            r->rep == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_REP, r->rep, a),
-            d->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, d->account[i], a),
-            r->stage == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_STAGE, r->stage, a),
-            value_format_money(r->amount, s->currency, a),
-            day_text(tz_local_day(s->zone, d->created[i]), a),
-            d->closed[i] == SNAP_OPEN_INSTANT ? NULL : day_text(tz_local_day(s->zone, d->closed[i]), a),
-            d->expected_close[i] == INT32_MIN ? NULL : day_text(d->expected_close[i], a),
-        };
-        for (int f = 0; f < NFIXED; f++)
-            if (shown[f])
-                cells[c++] = fixed[f];
-        if (output_row(o, cells, &err)) {
-            output_abort(o);
-            return cli_fail(ctx, &err);
-        }
-    }
-    return output_end(o, &err) ? cli_fail(ctx, &err) : 0;
-}
-
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     kpi_args args = {0};
@@ -496,7 +390,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if ((status = build_query(cmd, ctx, snap, &args, &q, &days, from, to)))
         goto done;
     if (args.records) {
-        status = print_records(cmd, ctx, st, snap, &q, &a);
+        status = kpi_print_records(cmd, ctx, st, snap, &q, args.limit, &a);
         goto done;
     }
     kpi_report rep = {.snap = snap, .query = &q, .result = &r, .from = from[0] ? from : NULL,

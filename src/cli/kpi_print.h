@@ -52,4 +52,14 @@ const char *kpi_value_text(const snapshot *s, const kpi_metric *m, const kpi_val
 /* kpi_value_text without a locale. */
 const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a);
 
+/* `kpi M --records` (kpi_records_print.c): the records metric q->metrics[0] counts
+ * for q, one row each: the query's dimensions, then the record's own columns (a
+ * deal: deal, rep, account, stage, amount, created, closed, expected_close; a
+ * lead, an activity, an order line or an order: theirs), a column that is a
+ * dimension once, and counted_as for metrics with roles; at most limit rows (0:
+ * all), saying on ctx->err how many of how many were shown. Returns the exit
+ * status. */
+int kpi_print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const snapshot *s, const kpi_query *q,
+                      long long limit, arena *a);
+
 #endif

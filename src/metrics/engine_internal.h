@@ -228,6 +228,12 @@ int eng_whole_days(const snapshot *s, int64_t t0, int64_t t1, int64_t *d0, int64
 /* Evaluates every activity family f with used[f] in one pass, into out[f]. */
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);
+/* Dimension value of activity i for an event at instant `event`; 1 when it passes
+ * the filters of q; the instant it counts at for family f (FAM_ACT_*), or
+ * SNAP_OPEN_INSTANT when it does not count there (m_activities.c). */
+int32_t eng_activity_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
+int eng_activity_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
+int64_t eng_activity_event(const snap_activities *a, size_t i, eng_family f);
 emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

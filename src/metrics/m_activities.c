@@ -38,7 +38,7 @@ int32_t eng_activity_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event)
     }
 }
 
-static int activity_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event)
+int eng_activity_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event)
 {
     for (int f = 0; f < q->nfilters; f++) {
         int32_t v = eng_activity_dim(s, i, q->filters[f].dim, event);
@@ -49,9 +49,7 @@ static int activity_passes(const snapshot *s, const kpi_query *q, size_t i, int6
     return 1;
 }
 
-/* The instant an activity counts at for family f, or SNAP_OPEN_INSTANT when it does
- * not count there. */
-static int64_t activity_event(const snap_activities *a, size_t i, eng_family f)
+int64_t eng_activity_event(const snap_activities *a, size_t i, eng_family f)
 {
     switch (f) {
     case FAM_ACT_TIME:
@@ -172,7 +170,7 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
             size_t i = a->open_tasks[k];
             if (a->due[i] >= q->as_of)
                 break;
-            if (q->nfilters && !activity_passes(s, q, i, a->due[i]))
+            if (q->nfilters && !eng_activity_passes(s, q, i, a->due[i]))
                 continue;
             for (int b = 0; b < q->nby; b++)
                 key[b] = eng_activity_dim(s, i, q->by[b], a->due[i]);
@@ -198,13 +196,13 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
         int keyed = 0, passes = 1;
         for (int k = 0; k < nf; k++) {
             eng_family f = fams[k];
-            int64_t event = activity_event(a, i, f);
+            int64_t event = eng_activity_event(a, i, f);
             if (event == SNAP_OPEN_INSTANT)
                 continue;
             if (f == FAM_ACT_OVERDUE ? event >= q->as_of : (event < q->t0 || event >= q->t1))
                 continue;
             if (!keyed || time_dims) {
-                passes = !q->nfilters || activity_passes(s, q, i, event);
+                passes = !q->nfilters || eng_activity_passes(s, q, i, event);
                 for (int b = 0; b < q->nby; b++)
                     key[b] = eng_activity_dim(s, i, q->by[b], event);
                 keyed = 1;

@@ -1,0 +1,269 @@
+/* kpi_records_print.c - `embudo kpi M --records`: the records behind a number, one row
+ * each (see kpi_print.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "cli/kpi_print.h"
+#include "cli/output.h"
+#include "core/kind.h"
+#include "core/value.h"
+#include "metrics/kpi_records.h"
+#include "store/records.h"
+
+/* A day number (local) as YYYY-MM-DD in the arena. */
+static const char *day_text(int64_t day, arena *a)
+{
+    char t[11];
+    date_format_iso(day, t);
+    return arena_strdup(a, t);
+}
+
+/* The local day of an instant, NULL for none. */
+static const char *instant_day(const snapshot *s, int64_t t, arena *a)
+{
+    return t == SNAP_OPEN_INSTANT ? NULL : day_text(tz_local_day(s->zone, t), a);
+}
+
+/* Records in the order of their dimensions' labels (as the rows of a result),
+ * then in snapshot order. */
+typedef struct {
+    const snapshot *snap;
+    const kpi_query *q;
+    arena *a;
+} record_sort;
+
+static int cmp_records(const void *x, const void *y, void *arg)
+{
+    const record_sort *c = arg;
+    const kpi_record *r1 = x, *r2 = y;
+    for (int b = 0; b < c->q->nby; b++) {
+        int32_t k1 = r1->key[b], k2 = r2->key[b];
+        if (k1 == k2)
+            continue;
+        if (k1 == SNAP_NONE || k2 == SNAP_NONE)
+            return k1 == SNAP_NONE ? 1 : -1;
+        int order = c->q->by[b] < DIM_DAY ? strcoll(kpi_dim_label(c->snap, c->q->by[b], k1, c->a),
+                                                    kpi_dim_label(c->snap, c->q->by[b], k2, c->a))
+                                          : 0;
+        return order ? order : k1 < k2 ? -1 : 1;
+    }
+    return (r1->index > r2->index) - (r1->index < r2->index);
+}
+
+/* The store ids of a kind's rows in the snapshot's order (sql lists them), n of
+ * them; NULL when out of memory or on a database error. */
+static int64_t *snapshot_ids(store *st, const char *sql, size_t *n, arena *a)
+{
+    sqlite3_stmt *s;
+    *n = 0;
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+        return NULL;
+    size_t cap = 256;
+    int64_t *ids = arena_calloc(a, cap, sizeof *ids);
+    while (ids && sqlite3_step(s) == SQLITE_ROW) {
+        if (*n == cap) {
+            int64_t *more = arena_calloc(a, cap * 2, sizeof *more);
+            if (more)
+                memcpy(more, ids, cap * sizeof *ids);
+            ids = more;
+            cap *= 2;
+            if (!ids)
+                break;
+        }
+        ids[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    return ids;
+}
+
+/* A record's name for people: its external id, else its label field, else #id. */
+static const char *record_name(store *st, const char *kind_name, int64_t id, arena *a)
+{
+    const kind_def *k = kind_find(kind_name);
+    record *rec = NULL;
+    emb_err err;
+    emb_err_clear(&err);
+    if (k && store_record_get(st, k, id, a, &rec, &err) == EMB_OK) {
+        const field_value *ext = record_get(rec, "id"), *label = k->label ? record_get(rec, k->label) : NULL;
+        if (ext && ext->state == FV_SET)
+            return ext->s;
+        if (label && label->state == FV_SET && field_is_text(&k->fields[label - rec->v]))
+            return label->s;
+    }
+    return arena_printf(a, "#%lld", (long long)id);
+}
+
+enum { MAX_FIXED = 10 };
+
+/* The columns of each kind of record, after the query's dimensions. */
+static const char *const deal_cols[] = {"deal", "rep", "account", "stage", "amount", "created", "closed",
+                                        "expected_close", NULL};
+static const char *const lead_cols[] = {"lead", "rep", "source", "created", "mql", "sql", "first_touch", NULL};
+static const char *const activity_cols[] = {"activity", "type", "outcome", "rep", "due", "done", NULL};
+static const char *const line_cols[] = {"line", "order", "product", "account", "rep", "ordered", "quantity",
+                                        "amount", "cost", NULL};
+static const char *const order_cols[] = {"order", "account", "rep", "ordered", "amount", NULL};
+
+static const char *const *columns_of(kpi_record_kind k)
+{
+    switch (k) {
+    case KR_LEAD: return lead_cols;
+    case KR_ACTIVITY: return activity_cols;
+    case KR_LINE: return line_cols;
+    case KR_ORDER: return order_cols;
+    default: return deal_cols;
+    }
+}
+
+static int numeric_column(const char *name)
+{
+    return !strcmp(name, "amount") || !strcmp(name, "quantity") || !strcmp(name, "cost");
+}
+
+/* The cells of record r in the order of columns_of(kind). */
+static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, const kpi_record *r, const int64_t *ids,
+                        size_t nids, arena *a, const char **cells)
+{
+    size_t i = (size_t)r->index;
+    const char *rep = r->rep == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_REP, r->rep, a);
+    switch (kind) {
+    case KR_LEAD: {
+        const snap_leads *l = &s->leads;
+        cells[0] = i < nids ? record_name(st, "leads", ids[i], a) : NULL;
+        cells[1] = rep;
+        cells[2] = l->source[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_SOURCE, l->source[i], a);
+        cells[3] = instant_day(s, l->created[i], a);
+        cells[4] = instant_day(s, l->mql_at[i], a);
+        cells[5] = instant_day(s, l->sql_at[i], a);
+        cells[6] = instant_day(s, l->first_touch[i], a);
+        break;
+    }
+    case KR_ACTIVITY: {
+        const snap_activities *c = &s->activities;
+        cells[0] = i < nids ? record_name(st, "activities", ids[i], a) : NULL;
+        cells[1] = snap_activity_types[c->type[i]];
+        cells[2] = c->outcome[i] == OUT_NONE ? NULL : snap_activity_outcomes[c->outcome[i]];
+        cells[3] = rep;
+        cells[4] = instant_day(s, c->due[i], a);
+        cells[5] = instant_day(s, c->done[i], a);
+        break;
+    }
+    case KR_LINE:
+    case KR_ORDER: {
+        const snap_lines *l = &s->lines;
+        const char *order = record_name(st, "orders", l->order_id[l->order[i]], a);
+        const char *account = l->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, l->account[i], a);
+        const char *ordered = instant_day(s, l->ordered[i], a);
+        if (kind == KR_ORDER) {
+            const char *v[] = {order, account, rep, ordered, value_format_money(r->amount, s->currency, a)};
+            memcpy(cells, v, sizeof v);
+            break;
+        }
+        const char *v[] = {
+            i < nids ? record_name(st, "order_lines", ids[i], a) : NULL,
+            order,
+            l->product[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_PRODUCT, l->product[i], a),
+            account,
+            rep,
+            ordered,
+            arena_printf(a, "%lld", (long long)l->quantity[i]),
+            value_format_money(l->net[i], s->currency, a),
+            l->cost_known[i] ? value_format_money(l->cost[i], s->currency, a) : NULL,
+        };
+        memcpy(cells, v, sizeof v);
+        break;
+    }
+    default: {
+        const snap_deals *d = &s->deals;
+        const char *v[] = {
+            record_name(st, "deals", d->id[i], a),
+            rep,
+            d->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, d->account[i], a),
+            r->stage == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_STAGE, r->stage, a),
+            value_format_money(r->amount, s->currency, a),
+            day_text(tz_local_day(s->zone, d->created[i]), a),
+            d->closed[i] == SNAP_OPEN_INSTANT ? NULL : day_text(tz_local_day(s->zone, d->closed[i]), a),
+            d->expected_close[i] == INT32_MIN ? NULL : day_text(d->expected_close[i], a),
+        };
+        memcpy(cells, v, sizeof v);
+        break;
+    }
+    }
+}
+
+/* The role names of r joined by ',' ("denominator,numerator"). */
+static const char *role_text(const char *const *roles, uint32_t role, arena *a)
+{
+    const char *t = "";
+    for (int k = 0; roles[k]; k++)
+        if (role & (1u << k))
+            t = arena_printf(a, "%s%s%s", t, *t ? "," : "", roles[k]);
+    return t;
+}
+
+int kpi_print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const snapshot *s, const kpi_query *q,
+                      long long limit, arena *a)
+{
+    emb_err err;
+    emb_err_clear(&err);
+    const kpi_metric *m = q->metrics[0];
+    kpi_record *recs;
+    size_t n;
+    if (kpi_records(s, q, m, a, &recs, &n, &err))
+        return err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
+    kpi_record_kind kind = kpi_records_kind(m);
+    const char *const *names = columns_of(kind);
+    const char *const *roles = kpi_records_roles(m);
+    out_column cols[KPI_MAX_BY + MAX_FIXED + 1];
+    int nc = 0, shown[MAX_FIXED], nfixed = 0;
+    for (int b = 0; b < q->nby; b++)
+        cols[nc++] = (out_column){kpi_dim_name(q->by[b]), OUT_TEXT, 0};
+    for (; names[nfixed]; nfixed++) { /* a column that is a dimension is shown once */
+        shown[nfixed] = 1;
+        for (int b = 0; b < q->nby; b++)
+            shown[nfixed] &= strcmp(names[nfixed], kpi_dim_name(q->by[b])) != 0;
+        if (shown[nfixed])
+            cols[nc++] = (out_column){names[nfixed], numeric_column(names[nfixed]) ? OUT_NUMBER : OUT_TEXT, 0};
+    }
+    if (roles)
+        cols[nc++] = (out_column){"counted_as", OUT_TEXT, 0};
+    record_sort order = {.snap = s, .q = q, .a = a};
+    if (n > 1)
+        qsort_r(recs, n, sizeof *recs, cmp_records, &order);
+    size_t rows = limit > 0 && (size_t)limit < n ? (size_t)limit : n;
+    const int64_t *ids = NULL;
+    size_t nids = 0;
+    if (rows && kind == KR_LEAD)
+        ids = snapshot_ids(st, "SELECT id FROM leads ORDER BY id", &nids, a);
+    else if (rows && kind == KR_ACTIVITY)
+        ids = snapshot_ids(st, "SELECT id FROM activities ORDER BY id", &nids, a);
+    else if (rows && kind == KR_LINE)
+        ids = snapshot_ids(st, "SELECT id FROM order_lines ORDER BY order_id, id", &nids, a);
+    output *o;
+    if (output_begin(ctx->out, ctx->format, cols, (size_t)nc, 0, &o, &err))
+        return cli_fail(ctx, &err);
+    for (size_t k = 0; k < rows; k++) {
+        const kpi_record *r = &recs[k];
+        const char *cells[KPI_MAX_BY + MAX_FIXED + 1], *fixed[MAX_FIXED] = {0};
+        int c = 0;
+        for (int b = 0; b < q->nby; b++)
+            cells[c++] = r->key[b] == SNAP_NONE && q->by[b] < DIM_DAY ? NULL : kpi_dim_label(s, q->by[b], r->key[b], a);
+        fixed_cells(st, s, kind, r, ids, nids, a, fixed);
+        for (int f = 0; f < nfixed; f++)
+            if (shown[f])
+                cells[c++] = fixed[f];
+        if (roles)
+            cells[c++] = role_text(roles, r->role, a);
+        if (output_row(o, cells, &err)) {
+            output_abort(o);
+            return cli_fail(ctx, &err);
+        }
+    }
+    if (output_end(o, &err))
+        return cli_fail(ctx, &err);
+    if (rows < n)
+        fprintf(ctx->err, _("%zu of %zu records shown; raise --limit to see more\n"), rows, n);
+    return 0;
+}
