@@ -95,11 +95,19 @@ static int undo(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (cli_author(ctx, st, &cc.author_id, &err) || import_log_undo(st, id, &cc, &res, &err)) {
         status = cli_fail(ctx, &err);
     } else if (ctx->format == FORMAT_JSON) {
-        fprintf(ctx->out, "{\"import\": %lld, \"deleted\": %lld, \"restored\": %lld, \"history\": %lld}\n",
-                (long long)res.id, (long long)res.deleted, (long long)res.restored, (long long)res.history);
+        fprintf(ctx->out,
+                "{\"import\": %lld, \"deleted\": %lld, \"restored\": %lld, \"history\": %lld, "
+                "\"history_saved\": %lld}\n",
+                (long long)res.id, (long long)res.deleted, (long long)res.restored, (long long)res.history,
+                (long long)res.history_saved);
     } else {
         fprintf(ctx->out, _("undid import %lld: deleted %lld records it created, restored %lld it changed\n"),
                 (long long)res.id, (long long)res.deleted, (long long)res.restored);
+        if (res.history_saved)
+            fprintf(ctx->out,
+                    _("the history of the deals it deleted (%lld) is kept in the audit log (action undo, kind "
+                      "deals; see docs/import.md)\n"),
+                    (long long)res.history_saved);
     }
     store_close(st);
     return status;

@@ -91,6 +91,9 @@ typedef struct {
     int64_t deleted;   /* records it created, now deleted (deal history and products not counted) */
     int64_t restored;  /* records it changed, now as they were */
     int64_t history;   /* deal_history rows the undo appended */
+    int64_t history_saved; /* deals it deleted whose history it kept in the audit log (one row
+                              each: action 'undo', kind 'deals', record_id the deal, detail
+                              {"import", "deal", "history": [its deal_history rows]}) */
 } import_undo_result;
 
 /* Undoes import id (0: the latest not yet undone) in one transaction, by ctx's

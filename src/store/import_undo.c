@@ -13,8 +13,13 @@
  *   4. no row outside the import's ranges refers to a record it created (checked
  *      after 3, which takes back the references the import itself made; deal_history
  *      aside: the history of a deleted deal goes with it); then the rows it created
- *      are deleted by range, a created deal's history and products with it;
- *   5. the import is marked undone, and one audit row records the undo.
+ *      are deleted by range, a created deal's history and products with it, once
+ *      the history is kept in the audit log: one row per deal (action 'undo', kind
+ *      'deals', record_id the deal, detail {"import", "deal", "history": [its
+ *      deal_history rows as JSON objects, every column, in order of time]});
+ *   5. the import is marked undone, and one audit row records the undo (detail
+ *      {"import", "deleted", "restored", "history", "history_saved": the number of
+ *      deals whose history step 4 kept}).
  */
 #include <jansson.h>
 #include <sqlite3.h>
@@ -391,15 +396,48 @@ static emb_code restore_changed(undo_job *u, const change_ctx *ctx, import_undo_
     return rc;
 }
 
-/* 4b. The rows it created: the records of each range, a created deal's history and
- * products with it. */
-static emb_code delete_created(undo_job *u, import_undo_result *res, emb_err *err)
+/* 4b. The rows it created: the records of each range, a created deal's history
+ * (kept in the audit log first) and products with it. */
+/* The history of the deals in (above, last] kept in the audit log before it goes:
+ * one row per deal (see the top of this file). */
+static emb_code save_history(undo_job *u, const undo_range *r, const change_ctx *ctx, import_undo_result *res,
+                             emb_err *err)
+{
+    sqlite3_stmt *s;
+    emb_code rc = prepare(u->st,
+                          "INSERT INTO audit_log (at, user_id, action, kind, record_id, detail) "
+                          "SELECT ?3, ?4, 'undo', 'deals', deal_id, json_object('import', ?5, 'deal', deal_id, "
+                          "'history', json_group_array(json_object('id', id, 'at', at, 'author_id', author_id, "
+                          "'changed', changed, 'stage_id', stage_id, 'status', status, 'amount', amount, "
+                          "'currency', currency, 'owner_id', owner_id, 'expected_close', expected_close))) "
+                          "FROM (SELECT * FROM deal_history WHERE deal_id > ?1 AND deal_id <= ?2 "
+                          "ORDER BY deal_id, at, id) GROUP BY deal_id ORDER BY deal_id",
+                          &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, r->above);
+    sqlite3_bind_int64(s, 2, r->last);
+    sqlite3_bind_int64(s, 3, ctx->now);
+    if (ctx->author_id)
+        sqlite3_bind_int64(s, 4, ctx->author_id);
+    sqlite3_bind_int64(s, 5, u->id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_sql_error(u->st, "undo: keeping the history of deleted deals", err);
+    else
+        res->history_saved += sqlite3_changes(store_sqlite(u->st));
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static emb_code delete_created(undo_job *u, const change_ctx *ctx, import_undo_result *res, emb_err *err)
 {
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < u->nr && !rc; i++) {
         const undo_range *r = &u->r[i];
         sqlite3_stmt *s;
         char sql[256];
+        if (!strcmp(r->table, "deals") && (rc = save_history(u, r, ctx, res, err)))
+            break;
         if (!strcmp(r->table, "deals")) {
             static const char *const children[] = {"deal_history", "deal_products"};
             for (int c = 0; c < 2 && !rc; c++) {
@@ -444,9 +482,11 @@ static emb_code mark_undone(undo_job *u, const change_ctx *ctx, const import_und
     const kind_def *k = kind_find(u->kind);
     if (rc || !k)
         return rc;
-    char detail[200];
-    snprintf(detail, sizeof detail, "{\"import\":%lld,\"deleted\":%lld,\"restored\":%lld,\"history\":%lld}",
-             (long long)u->id, (long long)res->deleted, (long long)res->restored, (long long)res->history);
+    char detail[256];
+    snprintf(detail, sizeof detail,
+             "{\"import\":%lld,\"deleted\":%lld,\"restored\":%lld,\"history\":%lld,\"history_saved\":%lld}",
+             (long long)u->id, (long long)res->deleted, (long long)res->restored, (long long)res->history,
+             (long long)res->history_saved);
     return records__audit(u->st, k, "undo", 0, detail, ctx, err);
 }
 
@@ -463,7 +503,7 @@ emb_code import_log_undo(store *st, int64_t id, const change_ctx *ctx, import_un
     }
     if (!(rc = load_import(&u, id, err)) && !(rc = check_later_imports(&u, err)) &&
         !(rc = check_later_edits(&u, err)) && !(rc = restore_changed(&u, ctx, res, err)) &&
-        !(rc = check_references(&u, err)) && !(rc = delete_created(&u, res, err)) &&
+        !(rc = check_references(&u, err)) && !(rc = delete_created(&u, ctx, res, err)) &&
         !(rc = mark_undone(&u, ctx, res, err)))
         rc = store_commit(st, err);
     else

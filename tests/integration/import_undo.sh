@@ -80,10 +80,13 @@ expect_eq "second: only U1 saved" "deals|1" "$(q "select tbl, record_id from imp
 expect_eq "second: ranges" "accounts|2|3;deals|3|4;users|3|4" \
     "$(q "select tbl, above, last from import_created where import_id = 2 order by tbl" | paste -sd';')"
 second_history=$(history)
+u4_history=$(q "select json_group_array(json_object('id', id, 'at', at, 'author_id', author_id, 'changed', changed,
+                  'stage_id', stage_id, 'status', status, 'amount', amount, 'currency', currency, 'owner_id', owner_id,
+                  'expected_close', expected_close)) from deal_history where deal_id = 4")
 
 export EMBUDO_NOW=2026-02-02T10:00:00Z
 expect_status 0 E import undo
-expect_eq "undo says what it did" "undid import 2: deleted 3 records it created, restored 1 it changed" "$(cat "$TMP/out")"
+expect_eq "undo says what it did" "undid import 2: deleted 3 records it created, restored 1 it changed|the history of the deals it deleted (1) is kept in the audit log (action undo, kind deals; see docs/import.md)" "$(paste -sd'|' "$TMP/out")"
 expect_eq "deals back as after the first import" "$first_deals" "$(deals)"
 expect_eq "accounts: Gamma gone" "Acme;Beta" "$(q "select name from accounts order by id" | paste -sd';')"
 expect_eq "users: Eva Sanz gone" "Ana Ruiz;Luis Gil" "$(q "select name from users where role <> 'admin' order by id" | paste -sd';')"
@@ -93,10 +96,22 @@ expect_eq "history: the second import's rows kept, the undo's appended" \
     "$(printf '%s' "$second_history" | tr ';' '\n' | grep -v '^U4|' | paste -sd';');U1|1770026400|stage,status,amount|Proposal|open|10000" \
     "$(history)"
 expect_eq "no history of a deleted deal" "0" "$(q "select count(*) from deal_history where deal_id not in (select id from deals)")"
+# ... but what it said is kept: U4's history rows, every column, in the undo's
+# audit row for U4 (by the owner who undid, dated at the undo).
+expect_eq "U4's history kept in the audit log" \
+    "undo|deals|4|1770026400|1|2|4|1|created|4|open|7000|EUR|4" \
+    "$(q "select action, kind, record_id, at, user_id, json_extract(detail, '\$.import'), json_extract(detail, '\$.deal'),
+              json_array_length(detail, '\$.history'), json_extract(detail, '\$.history[0].changed'),
+              json_extract(detail, '\$.history[0].stage_id'), json_extract(detail, '\$.history[0].status'),
+              json_extract(detail, '\$.history[0].amount'), json_extract(detail, '\$.history[0].currency'),
+              json_extract(detail, '\$.history[0].owner_id')
+          from audit_log where action = 'undo' and kind = 'deals' and record_id = 4")"
+expect_eq "U4's history as it was in deal_history, row for row" "$u4_history" \
+    "$(q "select json_extract(detail, '\$.history') from audit_log where action = 'undo' and record_id = 4")"
 expect_eq "integrity" "ok" "$(q "pragma integrity_check")"
 expect_eq "foreign keys" "" "$(q "pragma foreign_key_check")"
 expect_eq "import 2 undone at" "2|1770026400" "$(q "select id, undone_at from imports where undone_at is not null")"
-expect_eq "undo audited" "undo|{\"import\":2,\"deleted\":3,\"restored\":1,\"history\":1}" \
+expect_eq "undo audited" "undo|{\"import\":2,\"deleted\":3,\"restored\":1,\"history\":1,\"history_saved\":1}" \
     "$(q "select action, detail from audit_log order by id desc limit 1")"
 
 # ---- undo of an undone import, unknown ids ------------------------------------------
