@@ -142,6 +142,12 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
     }
     if (s->encoding)
         fprintf(out, "  encoding: %s (detected; --encoding chooses another)\n", s->encoding);
+    if (s->dates_locale)
+        fprintf(out,
+                s->dates_order == DATE_DMY
+                    ? _("  dates read day/month/year (organisation's locale %s); --date-format to change\n")
+                    : _("  dates read month/day/year (organisation's locale %s); --date-format to change\n"),
+                s->dates_locale);
     fputs("  columns:", out);
     for (size_t i = 0; i < s->nmapping; i++)
         fprintf(out, "%s %s", i ? "," : "", s->mapping[i]);
@@ -181,6 +187,9 @@ static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary 
                           "rows_per_second", s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
     if (j && s->encoding)
         json_object_set_new(j, "encoding", json_string(s->encoding));
+    if (j && s->dates_locale)
+        json_object_set_new(j, "dates", json_pack("{s:s, s:s}", "order", s->dates_order == DATE_DMY ? "d/m/Y" : "m/d/Y",
+                                                  "by_locale", s->dates_locale));
     char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         fprintf(ctx->out, "%s\n", text);

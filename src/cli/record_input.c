@@ -34,7 +34,7 @@ int rec_env_open(rec_env *env, int readonly)
     env->decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
     env->popts = (parse_opts){.zone = env->zone,
                               .currency = org->currency,
-                              .dates = DATE_AUTO,
+                              .dates = value_locale_date_order(org->locale), /* 03/02/2024 */
                               .numbers = NUM_AUTO,
                               .calendar = &env->cal,
                               .now = env->ctx->now};

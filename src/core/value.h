@@ -25,7 +25,15 @@ typedef enum {
     DATE_ISO,      /* 2026-07-14 */
     DATE_DMY,      /* 14/07/2026, 14-07-2026, 14.07.2026 */
     DATE_MDY,      /* 7/14/2026 */
+    DATE_AUTO_DMY, /* as DATE_AUTO, but a value that fits both orders ("03/02/2024") is
+                      day-first: the convention of the organisation's locale (es) */
+    DATE_AUTO_MDY, /* the same, month-first (en) */
 } date_order;
+
+/* The date order of the convention of an organisation's locale: DATE_AUTO_DMY for
+ * "es", DATE_AUTO_MDY for "en", DATE_AUTO (none: ambiguous values are refused) for
+ * any other. */
+date_order value_locale_date_order(const char *locale);
 
 /* Decimal separator of numbers.
  *
@@ -184,6 +192,12 @@ emb_code value_parse_instant(const char *s, date_order order, const char *format
  * left to value_parse_date to report. A column where every such value has equal
  * parts ("05/05/2020") gives DATE_DMY (both orders read it alike). */
 emb_code value_detect_date_order(const char *const *values, size_t n, date_order *out, emb_err *err);
+/* The same, where a column whose values all allow both orders follows convention
+ * (DATE_AUTO_DMY or DATE_AUTO_MDY: *out DATE_DMY or DATE_MDY and *by_convention 1)
+ * instead of being refused; DATE_AUTO refuses it. A column that mixes the orders is
+ * refused either way. *by_convention is 0 otherwise. */
+emb_code value_detect_date_order_by(const char *const *values, size_t n, date_order convention, date_order *out,
+                                    int *by_convention, emb_err *err);
 
 /* Formats Unix seconds UTC as ISO 8601 in the zone ("2026-07-14T10:30:00+02:00"),
  * or as a date alone when the local time is midnight and date_only_at_midnight. */

@@ -231,8 +231,12 @@ static emb_code parse_free(const char *s, size_t len, date_order order, datetime
                                shown, sep, sep);
         }
         date_order o = order;
-        if (o == DATE_AUTO)
-            o = a > 12 || a == b ? DATE_DMY : b > 12 ? DATE_MDY : DATE_AUTO;
+        if (o == DATE_AUTO || o == DATE_AUTO_DMY || o == DATE_AUTO_MDY)
+            o = a > 12 || a == b ? DATE_DMY
+                : b > 12         ? DATE_MDY
+                : o == DATE_AUTO_DMY ? DATE_DMY
+                : o == DATE_AUTO_MDY ? DATE_MDY
+                                     : DATE_AUTO;
         if (o == DATE_AUTO) {
             char shown[VALUE__SHOWN_MAX];
             value__shown(s, len, shown);
@@ -423,8 +427,25 @@ emb_code value_parse_instant(const char *s, date_order order, const char *format
     return EMB_OK;
 }
 
+date_order value_locale_date_order(const char *locale)
+{
+    if (locale && !strcmp(locale, "es"))
+        return DATE_AUTO_DMY;
+    if (locale && !strcmp(locale, "en"))
+        return DATE_AUTO_MDY;
+    return DATE_AUTO;
+}
+
 emb_code value_detect_date_order(const char *const *values, size_t n, date_order *out, emb_err *err)
 {
+    int by_convention;
+    return value_detect_date_order_by(values, n, DATE_AUTO, out, &by_convention, err);
+}
+
+emb_code value_detect_date_order_by(const char *const *values, size_t n, date_order convention, date_order *out,
+                                    int *by_convention, emb_err *err)
+{
+    *by_convention = 0;
     const char *dmy = NULL, *mdy = NULL, *ambiguous = NULL;
     size_t dmy_len = 0, mdy_len = 0, amb_len = 0;
     char amb_sep = '/';
@@ -465,6 +486,11 @@ emb_code value_detect_date_order(const char *const *values, size_t n, date_order
     }
     if (dmy || mdy) {
         *out = dmy ? DATE_DMY : DATE_MDY;
+        return EMB_OK;
+    }
+    if (ambiguous && (convention == DATE_AUTO_DMY || convention == DATE_AUTO_MDY)) {
+        *out = convention == DATE_AUTO_DMY ? DATE_DMY : DATE_MDY;
+        *by_convention = 1;
         return EMB_OK;
     }
     if (ambiguous) {

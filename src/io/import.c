@@ -128,10 +128,15 @@ static emb_code detect_dates(import_job *j, emb_err *err)
         for (size_t s = 0; s < seen[i].count; s++)
             values[n++] = seen[i].entries[s].key;
         date_order order;
-        if ((rc = value_detect_date_order(values, n, &order, err)))
+        int by_locale;
+        if ((rc = value_detect_date_order_by(values, n, j->locale_dates, &order, &by_locale, err)))
             emb_err_prefix(err, _("column '%s'"), fld->label);
         else
             fld->order = order;
+        if (!rc && by_locale) {
+            j->sum->dates_locale = j->locale;
+            j->sum->dates_order = order;
+        }
     }
     free(values);
     arena_release(&a);
@@ -664,6 +669,12 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
         return emb_err_prefix(err, _("the organisation's time zone"));
     j->popts.zone = j->zone;
     j->locale_decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
+    /* Dates that fit both orders follow the locale's convention, as numbers do: in
+     * columns (detect_dates) and in values of options (--set, --default). */
+    j->locale = arena_strdup(&j->sum->arena, org->locale ? org->locale : "");
+    j->locale_dates = value_locale_date_order(org->locale);
+    if (j->popts.dates == DATE_AUTO && !j->popts.date_format)
+        j->popts.dates = j->locale_dates;
     if ((rc = import_guess_check(j, err)))
         return rc;
     if ((rc = import_related_check(j, err)) || (rc = import_related_summary(j, err)))

@@ -115,6 +115,9 @@ typedef struct {
     int committed;         /* 1 when the rows were written (not a dry run, not failed, not all unchanged) */
     int64_t import_id;     /* its id in the import log (store/import_log.h), 0 when not recorded */
     const char *encoding;  /* the file's encoding when detected and converted ("windows-1252"), else NULL */
+    const char *dates_locale; /* the organisation's locale when it decided the order of a date column
+                                 whose values all fit both orders, else NULL ... */
+    date_order dates_order;   /* ... and that order (DATE_DMY or DATE_MDY) */
     double seconds;
     arena arena;           /* owns the strings above */
 } import_summary;

@@ -146,6 +146,8 @@ typedef struct import_job {
     int dates_checked; /* the pre-pass over date columns has run */
     int numbers_checked; /* the pre-pass over number columns has run */
     char locale_decimal; /* the organisation's decimal separator: ',' (es) or '.' */
+    const char *locale;  /* the organisation's locale ("es", "en"), for the summary */
+    date_order locale_dates; /* value_locale_date_order(locale): the order of dates that fit both */
 
     /* Keys of the imported kind. */
     int key_mode;

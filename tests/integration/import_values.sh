@@ -72,10 +72,12 @@ line|open|200000|1736035200|Qualification" \
 expect_eq "JSON summary" "deals 3 3 0 {'users': 2, 'accounts': 2} True" \
     "$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['kind'], d['rows'], d['created'], d['rejected'], d['created_references'], d['committed'])" "$TMP/sum.json")"
 
-# Ambiguous dates are refused; --date-format decides.
-expect_status 1 "$EMBUDO" --db "$db" import deals "$D/dates_ambiguous.csv"
-grep -qF -- "--date-format" "$TMP/err"; check "the refusal asks for --date-format"
-expect_eq "nothing written" "0" "$(q "select count(*) from deals where ext_id like 'A%'")"
+# Dates that fit both orders follow the organisation's locale (en: month-first), and
+# the summary says so; --date-format decides otherwise.
+expect_status 0 "$EMBUDO" --db "$db" import deals "$D/dates_ambiguous.csv"
+grep -qF -- "dates read month/day/year (organisation's locale en); --date-format to change" "$TMP/out"
+check "the summary says the locale read them month-first"
+expect_eq "m/d/Y by the locale" "1735776000|1741046400" "$(q "select created from deals where ext_id like 'A%' order by ext_id" | paste -sd'|')"
 expect_status 0 "$EMBUDO" --db "$db" import deals "$D/dates_ambiguous.csv" --date-format d/m/Y
 expect_eq "d/m/Y" "1738368000|1743638400" "$(q "select created from deals where ext_id like 'A%' order by ext_id" | paste -sd'|')"
 expect_status 0 "$EMBUDO" --db "$db" import deals "$D/dates_ambiguous.csv" --date-format %m/%d/%Y

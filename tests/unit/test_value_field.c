@@ -388,6 +388,39 @@ static void format_is_inverse_of_parse(void **state)
                         "150000050");
 }
 
+/* Dates that fit both orders follow the convention of the organisation's locale
+ * (es: day-first, en: month-first); with none they are refused; values that decide
+ * by themselves, or that mix the orders, do as before. */
+static void dates_by_locale(void **state)
+{
+    (void)state;
+    assert_int_equal(value_locale_date_order("es"), DATE_AUTO_DMY);
+    assert_int_equal(value_locale_date_order("en"), DATE_AUTO_MDY);
+    assert_int_equal(value_locale_date_order("fr"), DATE_AUTO);
+    char d[11];
+    emb_err err;
+    emb_err_clear(&err);
+    assert_int_equal(value_parse_date("03/02/2024", DATE_AUTO_DMY, NULL, d, &err), EMB_OK);
+    assert_string_equal(d, "2024-02-03");
+    assert_int_equal(value_parse_date("03/02/2024", DATE_AUTO_MDY, NULL, d, &err), EMB_OK);
+    assert_string_equal(d, "2024-03-02");
+    assert_int_equal(value_parse_date("13/02/2024", DATE_AUTO_MDY, NULL, d, &err), EMB_OK); /* decides itself */
+    assert_string_equal(d, "2024-02-13");
+    assert_int_equal(value_parse_date("03/02/2024", DATE_AUTO, NULL, d, &err), EMB_INVALID);
+    const char *amb[] = {"03/02/2024", "05/06/2024"}, *mixed[] = {"13/02/2024", "02/13/2024"},
+               *dmy[] = {"13/02/2024", "03/02/2024"};
+    date_order o;
+    int by;
+    assert_int_equal(value_detect_date_order_by(amb, 2, DATE_AUTO_DMY, &o, &by, &err), EMB_OK);
+    assert_true(o == DATE_DMY && by == 1);
+    assert_int_equal(value_detect_date_order_by(amb, 2, DATE_AUTO_MDY, &o, &by, &err), EMB_OK);
+    assert_true(o == DATE_MDY && by == 1);
+    assert_int_equal(value_detect_date_order_by(dmy, 2, DATE_AUTO_MDY, &o, &by, &err), EMB_OK);
+    assert_true(o == DATE_DMY && by == 0);
+    assert_int_equal(value_detect_date_order_by(amb, 2, DATE_AUTO, &o, &by, &err), EMB_INVALID);
+    assert_int_equal(value_detect_date_order_by(mixed, 2, DATE_AUTO_DMY, &o, &by, &err), EMB_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,7 +429,7 @@ int main(void)
         cmocka_unit_test(enumerations),        cmocka_unit_test(money_rates_and_shares),
         cmocka_unit_test(currencies),          cmocka_unit_test(instants_and_dates),
         cmocka_unit_test(periods),             cmocka_unit_test(targets),
-        cmocka_unit_test(format_is_inverse_of_parse),
+        cmocka_unit_test(format_is_inverse_of_parse), cmocka_unit_test(dates_by_locale),
     };
     return cmocka_run_group_tests_name("value_field", tests, setup, teardown);
 }
