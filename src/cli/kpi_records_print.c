@@ -44,6 +44,14 @@ static int cmp_records(const void *x, const void *y, void *arg)
             continue;
         if (k1 == SNAP_NONE || k2 == SNAP_NONE)
             return k1 == SNAP_NONE ? 1 : -1;
+        if (c->q->by[b] == DIM_STAGE) { /* stages in pipeline order, as in results */
+            const snap_stages *st = &c->snap->stages;
+            int64_t o1[] = {st->pipeline[k1], st->position[k1], st->id[k1]}, o2[] = {st->pipeline[k2], st->position[k2], st->id[k2]};
+            for (int p = 0; p < 3; p++)
+                if (o1[p] != o2[p])
+                    return o1[p] < o2[p] ? -1 : 1;
+            continue;
+        }
         int order = c->q->by[b] < DIM_DAY ? strcoll(kpi_dim_label(c->snap, c->q->by[b], k1, c->a),
                                                     kpi_dim_label(c->snap, c->q->by[b], k2, c->a))
                                           : 0;

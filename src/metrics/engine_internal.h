@@ -258,6 +258,14 @@ int eng_goal_target(const snapshot *s, const char *metric_name, enum goal_scope 
 emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 int32_t eng_lead_dim(const snapshot *s, size_t i, kpi_dim d);
+/* Visits the (deal, stage) pairs of family f for q: FAM_FUNNEL, each funnel stage
+ * that each deal created in the period reached (reached_next: it also reached the
+ * stage after it, as stage_conversion counts); FAM_STAGE_EXITS, each exit of a
+ * stage in the period. key holds the pair's dimension values. A non-zero return
+ * of visit stops the walk, which then returns err->code (m_funnel.c). */
+typedef int (*eng_stage_visit)(void *ud, size_t deal, int32_t stage, int reached_next, const int32_t *key);
+emb_code eng_stage_each(const snapshot *s, const kpi_query *q, eng_family f, eng_stage_visit visit, void *ud,
+                        emb_err *err);
 emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 /* Mean and median in days of the samples of one group (KV_NULL when none). */

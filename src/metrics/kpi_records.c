@@ -22,7 +22,9 @@ typedef enum {
     RS_LEADS,
     RS_ACTS,
     RS_LINES,
-    RS_ORDERS
+    RS_ORDERS,
+    RS_FUNNEL,
+    RS_EXITS
 } record_set;
 
 static record_set set_of(const kpi_metric *m)
@@ -68,6 +70,9 @@ static record_set set_of(const kpi_metric *m)
     case M_REVENUE_SHARE:
     case M_ABC_CLASS: return RS_LINES;
     case M_ORDERS: return RS_ORDERS;
+    case M_STAGE_REACHED:
+    case M_STAGE_CONVERSION: return RS_FUNNEL;
+    case M_TIME_IN_STAGE: return RS_EXITS;
     default: return RS_NONE;
     }
 }
@@ -92,7 +97,8 @@ const char *kpi_records_metric_list(void)
            "weighted_pipeline, leads_created, lead_qualification_rate, lead_conversion_rate, lead_response_time, "
            "activities, meetings, meeting_held_rate, calls, call_connect_rate, avg_call_duration, cold_calls, "
            "email_open_rate, email_reply_rate, task_completion, overdue_tasks, lost_reasons, stale_deals, "
-           "slipped_deals, pipeline_expected, units, avg_selling_price, avg_discount, revenue_share, abc_class";
+           "slipped_deals, pipeline_expected, units, avg_selling_price, avg_discount, revenue_share, abc_class, "
+           "stage_reached, stage_conversion, time_in_stage";
 }
 
 static const char *const ratio_roles[] = {"denominator", "numerator", NULL};
@@ -109,7 +115,8 @@ const char *const *kpi_records_roles(const kpi_metric *m)
     case M_CALL_CONNECT_RATE:
     case M_EMAIL_OPEN_RATE:
     case M_EMAIL_REPLY_RATE:
-    case M_TASK_COMPLETION: return ratio_roles;
+    case M_TASK_COMPLETION:
+    case M_STAGE_CONVERSION: return ratio_roles;
     case M_MEETINGS: return meeting_roles;
     case M_LEAD_QUALIFICATION_RATE: return qualification_roles;
     case M_LEAD_CONVERSION_RATE: return conversion_roles;
@@ -394,6 +401,26 @@ static emb_code lines(const snapshot *s, const kpi_query *q, const kpi_metric *m
     return EMB_OK;
 }
 
+typedef struct {
+    const snapshot *s;
+    const kpi_query *q;
+    int conversion;
+    arena *a;
+    record_list *l;
+    emb_err *err;
+} stage_walk;
+
+static int stage_record(void *ud, size_t deal, int32_t stage, int reached_next, const int32_t *key)
+{
+    stage_walk *w = ud;
+    kpi_record r = {.index = (int32_t)deal, .stage = stage, .amount = w->s->deals.amount[deal]};
+    memcpy(r.key, key, sizeof r.key);
+    r.rep = eng_deal_dim(w->s, deal, DIM_REP, w->s->deals.created[deal]);
+    if (w->conversion)
+        r.role = reached_next ? 3u : 1u;
+    return push(w->l, w->a, &r, w->err) != EMB_OK;
+}
+
 /* EMB_USAGE for a metric without records, saying what lists what it is made of. */
 static emb_code no_records(const kpi_metric *m, emb_err *err)
 {
@@ -445,6 +472,12 @@ emb_code kpi_records(const snapshot *s, const kpi_query *q, const kpi_metric *m,
     case RS_ACTS: rc = activities(s, q, m, a, &l, err); break;
     case RS_LINES:
     case RS_ORDERS: rc = lines(s, q, m, set, a, &l, err); break;
+    case RS_FUNNEL:
+    case RS_EXITS: {
+        stage_walk w = {s, q, m->id == M_STAGE_CONVERSION, a, &l, err};
+        rc = eng_stage_each(s, q, set == RS_FUNNEL ? FAM_FUNNEL : FAM_STAGE_EXITS, stage_record, &w, err);
+        break;
+    }
     default: rc = period_deals(s, q, set, a, &l, err); break;
     }
     if (rc)

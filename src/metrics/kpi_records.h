@@ -22,6 +22,10 @@
  *    (the connected calls with a duration), email_open_rate, email_reply_rate (by
  *    completion), task_completion (tasks due in the period), overdue_tasks (open
  *    and past due at the instant);
+ *  - deals per stage (kpi_record.stage the stage): stage_reached (each funnel stage
+ *    each deal created in the period reached), stage_conversion (those, numerator
+ *    when the deal reached the next stage too), time_in_stage (each exit of a stage
+ *    in the period);
  *  - order lines of the orders dated in the period: revenue, units, revenue_share,
  *    abc_class, avg_selling_price, avg_order_value; cogs, gross_profit and
  *    gross_margin (the lines with a cost); avg_discount (the lines with a unit

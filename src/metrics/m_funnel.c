@@ -154,6 +154,63 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
     return EMB_OK;
 }
 
+emb_code eng_stage_each(const snapshot *s, const kpi_query *q, eng_family f, eng_stage_visit visit, void *ud,
+                        emb_err *err)
+{
+    const snap_deals *d = &s->deals;
+    const snap_history *h = &s->history;
+    int sb = stage_dim_index(q);
+    int32_t key[KPI_MAX_BY] = {0};
+    if (f == FAM_STAGE_EXITS) { /* as eng_eval_stage_exits */
+        for (size_t e = 0; e < h->nexits; e++) {
+            size_t i = (size_t)h->exit_deal[e];
+            int32_t run_stage = h->exit_stage[e];
+            int64_t exit = h->exit_at[e];
+            if (exit < q->t0 || exit >= q->t1 || !stage_passes(q, run_stage) ||
+                (q->nfilters && !passes_except_stage(s, q, i, exit)))
+                continue;
+            for (int b = 0; b < q->nby; b++)
+                key[b] = eng_deal_dim(s, i, q->by[b], exit);
+            if (sb >= 0)
+                key[sb] = run_stage;
+            if (visit(ud, i, run_stage, 0, key))
+                return err->code;
+        }
+        return EMB_OK;
+    }
+    for (size_t i = 0; i < d->n; i++) { /* as eng_eval_funnel */
+        if (d->created[i] < q->t0 || d->created[i] >= q->t1)
+            continue;
+        if (q->nfilters && !passes_except_stage(s, q, i, d->created[i]))
+            continue;
+        int32_t furthest = -1;
+        for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
+            int32_t st = h->stage[r];
+            if (st < 0 || s->stages.kind[st] == DEAL_LOST || s->stages.pipeline[st] != d->pipeline[i])
+                continue;
+            if (furthest < 0 || stage_after(s, st, furthest))
+                furthest = st;
+        }
+        if (furthest < 0)
+            continue;
+        for (int b = 0; b < q->nby; b++)
+            key[b] = eng_deal_dim(s, i, q->by[b], d->created[i]);
+        for (size_t k = 0; k < s->stages.n; k++) {
+            int32_t st = (int32_t)k;
+            if (s->stages.pipeline[st] != d->pipeline[i] || s->stages.kind[st] == DEAL_LOST ||
+                stage_after(s, st, furthest) || !stage_passes(q, st))
+                continue;
+            if (sb >= 0)
+                key[sb] = st;
+            int32_t next = next_stage(s, st);
+            int reached_next = next >= 0 && !stage_after(s, next, furthest) && stage_passes(q, next);
+            if (visit(ud, i, st, reached_next, key))
+                return err->code;
+        }
+    }
+    return EMB_OK;
+}
+
 emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
     if (id == M_TIME_IN_STAGE) {

@@ -66,6 +66,21 @@ expect_eq "win_rate: each closed deal and the part it counts in" \
 expect_eq "deals_won by rep, Ana only" "Ana,D1|Ana,D3" \
     "$($E kpi deals_won $P --by rep --where rep=Ana --records --format csv | tail -n +2 | tr -d '\r' | cut -d, -f1,2 | paste -sd'|')"
 
+# Stages: the funnel of the deals created in March. D1 and D3 went from Prospecting
+# to Won (the stages between count as passed), D2 from Prospecting to Lost, D4 is in
+# Proposal: Prospecting 4, Qualification 3, Proposal 3, Negotiation 2, Won 2.
+expect_eq "stage_reached, Proposal: D1 D3 D4" "Proposal,D1|Proposal,D3|Proposal,D4" \
+    "$($E kpi stage_reached $P --by stage --where stage=Proposal --records --format csv | tail -n +2 | tr -d '\r' | cut -d, -f1,2 | paste -sd'|')"
+expect_eq "stage_reached records per stage = its values" "Prospecting:4 Qualification:3 Proposal:3 Negotiation:2 Won:2" \
+    "$($E kpi stage_reached $P --by stage --records --format csv | tail -n +2 | tr -d '\r' | cut -d, -f1 | uniq -c | awk '{printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1}')"
+expect_eq "stage_reached by stage (the numbers)" "Prospecting,4|Qualification,3|Proposal,3|Negotiation,2|Won,2" \
+    "$($E kpi stage_reached $P --by stage --format csv | tail -n +2 | tr -d '\r' | paste -sd'|')"
+expect_eq "stage_conversion, Prospecting: 3 of 4 went on (0.75)" \
+    "D1:denominator,numerator D2:denominator D3:denominator,numerator D4:denominator,numerator" \
+    "$($E kpi stage_conversion $P --by stage --records --format json | python3 -c "import json,sys; print(' '.join(r['deal'] + ':' + r['counted_as'] for r in json.load(sys.stdin) if r['stage'] == 'Prospecting'))")"
+expect_eq "time_in_stage: the exits of March (D1, D2, D3 left Prospecting)" "Prospecting,D1|Prospecting,D2|Prospecting,D3" \
+    "$($E kpi time_in_stage $P --by stage --records --format csv | tail -n +2 | tr -d '\r' | cut -d, -f1,2 | paste -sd'|')"
+
 # Leads: the March cohort; the rates mark the leads of each part.
 expect_eq "leads_created: L1 L2 L3" "L1 L2 L3" "$(ids leads_created)"
 expect_eq "leads_created = its record count" "3" "$(value leads_created)"
@@ -123,5 +138,5 @@ expect_status 2 $E kpi cac --records
 expect_stderr_contains "'cac' is computed from marketing_spend, sales_spend, new_customers" $E kpi cac --records
 expect_stderr_contains "list the goals with \`embudo goal list\`" $E kpi goal_attainment --records
 expect_stderr_contains "list them with \`embudo expense list\`" $E kpi marketing_spend --records
-expect_stderr_contains "'pipeline_waterfall' does not list its records; these do: deals_created" $E kpi pipeline_waterfall --records
+expect_stderr_contains "'new_customers' does not list its records; these do: deals_created" $E kpi new_customers --records
 finish
