@@ -724,8 +724,11 @@ emb_code import_run(import_job *j, store *st, emb_err *err)
             s->refs_created[s->nrefs_created++] = (import_created_ref){kind_all()[k]->name, j->created_refs[k]};
     if (s->rejected && !j->rejects && !o->rejects_path) {
         rc = emb_err_set(err, EMB_INVALID,
-                         _("%lld of %lld rows are invalid, so nothing was imported; fix them, or import the valid "
-                           "rows and write the others to a file with --skip-invalid FILE"),
+                         ngettext("%lld of %lld rows is invalid, so nothing was imported; fix it, or import the valid "
+                                  "rows and write the others to a file with --skip-invalid FILE",
+                                  "%lld of %lld rows are invalid, so nothing was imported; fix them, or import the "
+                                  "valid rows and write the others to a file with --skip-invalid FILE",
+                                  (unsigned long)s->rejected),
                          (long long)s->rejected, (long long)s->rows);
         goto fail;
     }

@@ -19,10 +19,10 @@ deals() { sqlite3 "$db" "select count(*) from deals"; }
 # A bad number in row 3.
 printf 'id,stage,amount\nD1,Proposal,100\nD2,Proposal,12x\nD3,Proposal,300\n' >"$TMP/n.csv"
 run es import deals "$TMP/n.csv"
-expect_eq "es: a bad number in row 3" "1|embudo: error: fila 3, columna 'amount': \"12x\" no es un número: escriba cifras como 1234.56, 1,234.56 o 1.234,56|embudo: error: 1 de 3 filas no son válidas, así que no se importó nada; corríjalas, o importe las filas válidas y escriba las demás en un fichero con --skip-invalid FICHERO|" \
+expect_eq "es: a bad number in row 3" "1|embudo: error: fila 3, columna 'amount': \"12x\" no es un número: escriba cifras como 1234.56, 1,234.56 o 1.234,56|embudo: error: 1 de 3 filas no es válida, así que no se importó nada; corríjala, o importe las filas válidas y escriba las demás en un fichero con --skip-invalid FICHERO|" \
     "$(cat "$TMP/status")|$(tr '\n' '|' <"$TMP/err")"
 run en import deals "$TMP/n.csv"
-expect_eq "en: a bad number in row 3" "1|embudo: error: row 3, column 'amount': \"12x\" is not a number: write digits like 1234.56, 1,234.56 or 1.234,56|embudo: error: 1 of 3 rows are invalid, so nothing was imported; fix them, or import the valid rows and write the others to a file with --skip-invalid FILE|" \
+expect_eq "en: a bad number in row 3" "1|embudo: error: row 3, column 'amount': \"12x\" is not a number: write digits like 1234.56, 1,234.56 or 1.234,56|embudo: error: 1 of 3 rows is invalid, so nothing was imported; fix it, or import the valid rows and write the others to a file with --skip-invalid FILE|" \
     "$(cat "$TMP/status")|$(tr '\n' '|' <"$TMP/err")"
 expect_eq "nothing written" "0" "$(deals)"
 
