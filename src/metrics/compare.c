@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/snapshot.h"
 
@@ -146,14 +147,14 @@ emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode
     size_t n = (size_t)base->nrows * (size_t)q->nmetrics;
     kpi_value *v = arena_calloc(a, n ? n : 1, sizeof *v);
     if (!v)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     *out = v;
     for (int b = 0; b < q->nby; b++)
         if (q->by[b] >= DIM_DAY)
-            return emb_err_set(err, EMB_USAGE, "a breakdown by %s cannot be compared with another period",
+            return emb_err_set(err, EMB_USAGE, _("a breakdown by %s cannot be compared with another period"),
                                kpi_dim_name(q->by[b]));
     if (q->t0 == INT64_MIN || q->t1 == INT64_MAX)
-        return emb_err_set(err, EMB_USAGE, "--period all has nothing to compare with");
+        return emb_err_set(err, EMB_USAGE, _("--period all has nothing to compare with"));
     if (mode == KPI_COMPARE_GOAL) {
         for (int r = 0; r < base->nrows; r++)
             for (int m = 0; m < q->nmetrics; m++)
@@ -176,12 +177,12 @@ emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode
         return rc;
     eng_groups index; /* key -> row of r2 (+ 1) */
     if (eng_groups_init(&index, q->nby, sizeof(int32_t)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (int k = 0; k < r2.nrows; k++) {
         int32_t *slot = eng_group(&index, r2.rows[k].key);
         if (!slot) {
             eng_groups_free(&index);
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
         *slot = k + 1;
     }
@@ -190,7 +191,7 @@ emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode
     char *matched = arena_calloc(a, (size_t)r2.nrows + 1, 1);
     if (!matched) {
         eng_groups_free(&index);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     for (int r = 0; r < base->nrows; r++) {
         const int32_t *slot = eng_group_find(&index, base->rows[r].key);
@@ -206,7 +207,7 @@ emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode
         kpi_value *nv = arena_calloc(a, total * (size_t)q->nmetrics, sizeof *nv);
         if (!rows || !vals || !nv) {
             eng_groups_free(&index);
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
         memcpy(rows, base->rows, (size_t)base->nrows * sizeof *rows);
         int nrows = base->nrows;

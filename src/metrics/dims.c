@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/engine.h"
 #include "metrics/engine_internal.h"
@@ -96,6 +97,8 @@ const char *kpi_dim_label(const snapshot *s, kpi_dim d, int32_t code, arena *a)
     }
 }
 
+/* "no %1$s '%2$s'" names a value of a dimension: its own msgid, apart from the
+ * store's "no %s '%s'" that names a record (the Spanish of each differs). */
 emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *code, emb_err *err)
 {
     if (!strcmp(text, "(none)") || !strcmp(text, "none")) {
@@ -109,7 +112,7 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
                 *code = i;
                 return EMB_OK;
             }
-        return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'", kpi_dim_name(d), text);
+        return emb_err_set(err, EMB_NOT_FOUND, _("no %1$s '%2$s'"), kpi_dim_name(d), text);
     }
     const snap_dict *dict = eng_dim_dict(s, d);
     if (dict) {
@@ -118,7 +121,7 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
                 *code = (int32_t)i;
                 return EMB_OK;
             }
-        return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s' in the data", kpi_dim_name(d), text);
+        return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s' in the data"), kpi_dim_name(d), text);
     }
     size_t n;
     const int32_t *names = name_column(s, d, &n);
@@ -127,11 +130,11 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
         for (size_t i = 0; i < n; i++)
             if (names[i] >= 0 && !strcasecmp(snap_text(&s->names, names[i]), text)) {
                 if (found >= 0)
-                    return emb_err_set(err, EMB_CONFLICT, "several %ss are named '%s'", kpi_dim_name(d), text);
+                    return emb_err_set(err, EMB_CONFLICT, _("several %ss are named '%s'"), kpi_dim_name(d), text);
                 found = (int)i;
             }
         if (found < 0)
-            return emb_err_set(err, EMB_NOT_FOUND, "no %s '%s'", kpi_dim_name(d), text);
+            return emb_err_set(err, EMB_NOT_FOUND, _("no %1$s '%2$s'"), kpi_dim_name(d), text);
         *code = found;
         return EMB_OK;
     }
@@ -144,16 +147,17 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
     switch (d) {
     case DIM_DAY:
         *code = (int32_t)r.from;
-        return r.to - r.from == 1 ? EMB_OK : emb_err_set(err, EMB_USAGE, "'%s' is not a day", text);
+        return r.to - r.from == 1 ? EMB_OK : emb_err_set(err, EMB_USAGE, _("'%s' is not a day"), text);
     case DIM_WEEK:
         *code = (int32_t)r.from;
-        return r.to - r.from == 7 && weekday_of(r.from) == 1 ? EMB_OK
-                                                              : emb_err_set(err, EMB_USAGE, "'%s' is not an ISO week such as 2026-W27", text);
+        return r.to - r.from == 7 && weekday_of(r.from) == 1
+                   ? EMB_OK
+                   : emb_err_set(err, EMB_USAGE, _("'%s' is not an ISO week such as 2026-W27"), text);
     case DIM_MONTH:
         *code = y * 12 + m - 1;
         return dd == 1 && r.to == days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1)
                    ? EMB_OK
-                   : emb_err_set(err, EMB_USAGE, "'%s' is not a month such as 2026-07", text);
+                   : emb_err_set(err, EMB_USAGE, _("'%s' is not a month such as 2026-07"), text);
     case DIM_QUARTER:
         *code = y * 4 + (m - 1) / 3;
         return EMB_OK;
@@ -161,6 +165,6 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
         *code = y;
         return EMB_OK;
     default:
-        return emb_err_set(err, EMB_USAGE, "dimension '%s' has no values", kpi_dim_name(d));
+        return emb_err_set(err, EMB_USAGE, _("dimension '%s' has no values"), kpi_dim_name(d));
     }
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
@@ -337,7 +338,7 @@ static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi
                 k++;
             if (k == base.nmetrics) {
                 if (base.nmetrics == KPI_MAX_METRICS)
-                    return emb_err_set(err, EMB_USAGE, "too many metrics at once");
+                    return emb_err_set(err, EMB_USAGE, _("too many metrics at once"));
                 base.metrics[base.nmetrics++] = cm;
             }
             if (!parts)
@@ -353,7 +354,7 @@ static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi
     for (int i = 0; i < r.nrows; i++) {
         kpi_value *values = arena_calloc(a, (size_t)q->nmetrics, sizeof *values);
         if (!values)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         for (int m = 0; m < q->nmetrics; m++) {
             const char *const *parts = reg_components(q->metrics[m]);
             if (!parts) {
@@ -466,25 +467,25 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     for (int m = 0; m < q->nmetrics; m++)
         if ((!s->nexact || !s->exact[0]) && adds_money(q->metrics[m]))
             return emb_err_set(err, EMB_INVALID,
-                               "cannot compute %s exactly: the amounts stored add up to more than 2^61 minor "
-                               "units, beyond what a total can hold; correct the amounts beyond 10^12 minor units "
-                               "(the most embudo takes) or the exchange rates that inflate them",
+                               _("cannot compute %s exactly: the amounts stored add up to more than 2^61 minor "
+                                 "units, beyond what a total can hold; correct the amounts beyond 10^12 minor units "
+                                 "(the most embudo takes) or the exchange rates that inflate them"),
                                kpi_metric_name(q->metrics[m]));
     for (int m = 0; m < q->nmetrics; m++) {
         int need = kpi_metric_required_dim(q->metrics[m]), found = need < 0;
         for (int b = 0; b < q->nby && !found; b++)
             found = q->by[b] == (kpi_dim)need;
         if (!found)
-            return emb_err_set(err, EMB_USAGE, "metric '%s' is broken down by %s: add --by %s",
+            return emb_err_set(err, EMB_USAGE, _("metric '%s' is broken down by %s: add --by %s"),
                                kpi_metric_name(q->metrics[m]), kpi_dim_name((kpi_dim)need),
                                kpi_dim_name((kpi_dim)need));
         for (int b = 0; b < q->nby; b++)
             if (!kpi_metric_has_dim(q->metrics[m], q->by[b]))
-                return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be broken down by '%s'",
+                return emb_err_set(err, EMB_USAGE, _("metric '%s' cannot be broken down by '%s'"),
                                    kpi_metric_name(q->metrics[m]), kpi_dim_name(q->by[b]));
         for (int f = 0; f < q->nfilters; f++)
             if (!kpi_metric_has_dim(q->metrics[m], q->filters[f].dim))
-                return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be filtered by '%s'",
+                return emb_err_set(err, EMB_USAGE, _("metric '%s' cannot be filtered by '%s'"),
                                    kpi_metric_name(q->metrics[m]), kpi_dim_name(q->filters[f].dim));
     }
     for (int m = 0; m < q->nmetrics; m++)
@@ -506,7 +507,7 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     out->rows = arena_calloc(a, total + 1, sizeof *out->rows);
     eng_groups rowmap;
     if (!out->rows || eng_groups_init(&rowmap, q->nby, sizeof(int32_t))) {
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     if (q->nby == 0) {
@@ -519,7 +520,7 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
             size_t before = rowmap.n;
             int32_t *row = eng_group(&rowmap, key);
             if (!row) {
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 break;
             }
             if (rowmap.n > before) {
@@ -530,7 +531,7 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     for (int r = 0; r < out->nrows && !rc; r++) {
         out->rows[r].values = arena_calloc(a, (size_t)q->nmetrics, sizeof(kpi_value));
         if (!out->rows[r].values)
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     for (int m = 0; m < q->nmetrics && !rc; m++) {
         eng_family f = eng_metric_family(q->metrics[m]);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "core/tz.h"
 #include "core/value.h"
@@ -54,7 +55,7 @@ emb_code fx_load(store *st, const char *reporting_currency, const char *timezone
     *out = NULL;
     fx_table *fx = calloc(1, sizeof *fx);
     if (!fx)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     snprintf(fx->reporting, sizeof fx->reporting, "%s", reporting_currency);
     fx->reporting_exponent = value_currency_exponent(reporting_currency);
     emb_code rc = tz_open(timezone, &fx->zone, err);
@@ -66,7 +67,7 @@ emb_code fx_load(store *st, const char *reporting_currency, const char *timezone
     if (sqlite3_prepare_v2(store_sqlite(st), "SELECT currency, date, rate_e9 FROM exchange_rates ORDER BY currency, date",
                            -1, &s, NULL) != SQLITE_OK) {
         fx_free(fx);
-        return store_sql_error(st, "reading exchange rates", err);
+        return store_sql_error(st, _("reading exchange rates"), err);
     }
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(s, 0);
@@ -105,7 +106,7 @@ emb_code fx_load(store *st, const char *reporting_currency, const char *timezone
 nomem:
     sqlite3_finalize(s);
     fx_free(fx);
-    return emb_err_set(err, EMB_NOMEM, "out of memory");
+    return emb_err_set(err, EMB_NOMEM, _("out of memory"));
 }
 
 static const fx_currency *find(const fx_table *fx, const char *code)

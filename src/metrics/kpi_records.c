@@ -136,7 +136,7 @@ static emb_code push(record_list *l, arena *a, const kpi_record *r, emb_err *err
         size_t cap = l->cap ? 2 * l->cap : 64;
         kpi_record *v = arena_calloc(a, cap, sizeof *v);
         if (!v)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         if (l->n)
             memcpy(v, l->v, l->n * sizeof *v);
         l->v = v;
@@ -171,7 +171,7 @@ static emb_code open_deals(const snapshot *s, const kpi_query *q, record_set set
     }
     uint8_t *stale_ok = NULL; /* the deals that are not stale */
     if (set == RS_STALE && !(stale_ok = eng_stale_recent(s, q->as_of)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     emb_code rc = EMB_OK;
     for (size_t k = eng_first_span_after(h, q->as_of); k < h->nspans && !rc; k++) {
         size_t i = (size_t)h->span_deal[k];
@@ -207,7 +207,7 @@ static emb_code slipped_deals(const snapshot *s, const kpi_query *q, arena *a, r
     size_t n = 0;
     int32_t *deals = arena_calloc(a, h->nmoves ? h->nmoves : 1, sizeof *deals);
     if (!deals)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t k = 0; k < h->nmoves; k++)
         if (h->move_from[k] >= from && h->move_from[k] < to && h->move_to[k] >= to)
             deals[n++] = h->move_deal[k];
@@ -445,7 +445,7 @@ static emb_code no_records(const kpi_metric *m, emb_err *err)
         return emb_err_set(err, EMB_USAGE,
                            _("'%s' adds up expenses, not records of sales; list them with `embudo expense list`"),
                            m->name);
-    return emb_err_set(err, EMB_USAGE, "'%s' does not list its records; these do: %s", m->name,
+    return emb_err_set(err, EMB_USAGE, _("'%s' does not list its records; these do: %s"), m->name,
                        kpi_records_metric_list());
 }
 
@@ -459,7 +459,7 @@ emb_code kpi_records(const snapshot *s, const kpi_query *q, const kpi_metric *m,
         return no_records(m, err);
     for (int b = 0; b < q->nby; b++)
         if (!kpi_metric_has_dim(m, q->by[b]))
-            return emb_err_set(err, EMB_USAGE, "metric '%s' cannot be broken down by '%s'", m->name,
+            return emb_err_set(err, EMB_USAGE, _("metric '%s' cannot be broken down by '%s'"), m->name,
                                kpi_dim_name(q->by[b]));
     record_list l = {0};
     emb_code rc;

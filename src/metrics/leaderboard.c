@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/compare.h"
 
 static int cmp_leaders(const void *x, const void *y, void *arg)
@@ -30,7 +31,7 @@ static emb_code ranked(const snapshot *s, const kpi_metric *m, const kpi_query *
         return rc;
     kpi_leader *l = arena_calloc(a, (size_t)r.nrows + 1, sizeof *l);
     if (!l)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (int i = 0; i < r.nrows; i++)
         l[i] = (kpi_leader){.rep = r.rows[i].key[0], .value = r.rows[i].values[0]};
     qsort_r(l, (size_t)r.nrows, sizeof *l, cmp_leaders, (void *)m);
@@ -56,8 +57,8 @@ emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query
                          kpi_leader **out, int *n, emb_err *err)
 {
     if (!kpi_leaderboard_accepts(m))
-        return emb_err_set(err, EMB_USAGE, "reps cannot be ranked by '%s': it is not computed per rep; "
-                                           "see `embudo kpi --list`", kpi_metric_name(m));
+        return emb_err_set(err, EMB_USAGE, _("reps cannot be ranked by '%s': it is not computed per rep; "
+                                             "see `embudo kpi --list`"), kpi_metric_name(m));
     emb_code rc = ranked(s, m, q, a, out, n, err);
     if (rc)
         return rc;
@@ -80,7 +81,7 @@ emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query
     goal_q.by[0] = DIM_REP;
     kpi_result as_result = {.nrows = *n, .rows = arena_calloc(a, (size_t)*n + 1, sizeof(kpi_row))};
     if (!as_result.rows)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (int i = 0; i < *n; i++) {
         memset(as_result.rows[i].key, 0xff, sizeof as_result.rows[i].key);
         as_result.rows[i].key[0] = (*out)[i].rep;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -131,7 +132,7 @@ static int from_rollups(const snapshot *s, const kpi_query *q, const int *used, 
                     continue;
                 acts_acc *acc = eng_group(&out[fams[f]].groups, key);
                 if (!acc) {
-                    *rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                    *rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                     return 1;
                 }
                 for (int j = first[f]; j <= last[f]; j++)
@@ -153,7 +154,7 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
             out[f].snap = s;
             out[f].query = q;
             if (eng_groups_init(&out[f].groups, q->nby, sizeof(acts_acc)))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
     for (int b = 0; b < q->nby; b++)
         time_dims |= q->by[b] >= DIM_DAY;
@@ -176,7 +177,7 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
                 key[b] = eng_activity_dim(s, i, q->by[b], a->due[i]);
             acts_acc *acc = eng_group(&out[FAM_ACT_OVERDUE].groups, key);
             if (!acc)
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             else
                 acc->overdue++;
         }
@@ -211,7 +212,7 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
                 continue;
             acts_acc *acc = eng_group(&out[f].groups, key);
             if (!acc) {
-                rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 break;
             }
             if (f == FAM_ACT_OVERDUE)
@@ -228,7 +229,7 @@ emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_resu
 {
     const snap_deals *d = &s->deals;
     if (eng_groups_init(&out->groups, q->nby, sizeof(acts_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     eng_period_iter it;
@@ -243,7 +244,7 @@ emb_code eng_eval_touches(const snapshot *s, const kpi_query *q, eng_family_resu
             key[b] = eng_deal_dim(s, i, q->by[b], d->closed[i]);
         acts_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         acc->deals_won++;
@@ -299,7 +300,7 @@ emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t
         *out = ratio(c->touches, c->deals_won);
         break;
     default:
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not an activity metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not an activity metric"), (int)id);
     }
     return EMB_OK;
 }

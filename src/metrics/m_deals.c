@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "core/radix.h"
 #include "metrics/engine_internal.h"
@@ -72,7 +73,7 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
 {
     const snap_deals *d = &s->deals;
     if (eng_groups_init(&out->groups, q->nby, sizeof(closed_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     /* The cycle samples only when a metric of the query takes their median. */
     int won_cycles = 0, lost_cycles = 0;
@@ -93,7 +94,7 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
         key_of(s, q, i, d->closed[i], key);
         closed_acc *acc = eng_group(&out->groups, key);
         if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         int32_t group = (int32_t)(((unsigned char *)acc - out->groups.accs) / sizeof *acc);
         int64_t cycle = d->closed[i] - d->created[i];
         if (d->fx_missing[i] && (!acc->fx_missing_deal || (int64_t)i + 1 < acc->fx_missing_deal))
@@ -102,16 +103,16 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
             acc->won++;
             acc->won_sum += d->amount[i];
             if (won_cycles && eng_push_sample(&out->won_cycles, group, cycle))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         } else {
             acc->lost++;
             acc->lost_sum += d->amount[i];
             if (lost_cycles && eng_push_sample(&out->lost_cycles, group, cycle))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
     }
     if (eng_sort_samples(&out->won_cycles) || eng_sort_samples(&out->lost_cycles))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     return EMB_OK;
 }
 
@@ -119,7 +120,7 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
 {
     const snap_deals *d = &s->deals;
     if (eng_groups_init(&out->groups, q->nby, sizeof(created_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     eng_period_iter it;
     eng_period_begin(&it, d->by_created, d->n, d->created, d->n, q->t0, q->t1);
@@ -130,7 +131,7 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
         key_of(s, q, i, d->created[i], key);
         created_acc *acc = eng_group(&out->groups, key);
         if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         acc->created++;
         acc->created_sum += d->amount[i];
         if (d->fx_missing[i] && (!acc->fx_missing_deal || (int64_t)i + 1 < acc->fx_missing_deal))
@@ -177,7 +178,7 @@ emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, en
     case FAM_TOUCH:
         return eng_eval_touches_by_account(s, q, out, err);
     default:
-        return emb_err_set(err, EMB_INTERNAL, "unknown metric family %d", (int)f);
+        return emb_err_set(err, EMB_INTERNAL, _("unknown metric family %d"), (int)f);
     }
 }
 
@@ -228,10 +229,14 @@ emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err)
     char day[11];
     date_format_iso(eng_time_bucket(s, DIM_DAY, at), day);
     const char *cur = s->deals.currency[i] >= 0 ? snap_text(&s->currencies, s->deals.currency[i]) : "?";
+    if (s->deals.status[i] == DEAL_OPEN)
+        return emb_err_set(err, EMB_INVALID,
+                           _("no exchange rate from %s to %s for the latest date (deal #%lld); add one with "
+                             "`embudo import rates`"),
+                           cur, s->currency, (long long)s->deals.id[i]);
     return emb_err_set(err, EMB_INVALID,
-                       "no exchange rate from %s to %s for %s (deal #%lld); add one with `embudo import rates`",
-                       cur, s->currency, s->deals.status[i] == DEAL_OPEN ? "the latest date" : day,
-                       (long long)s->deals.id[i]);
+                       _("no exchange rate from %s to %s for %s (deal #%lld); add one with `embudo import rates`"), cur,
+                       s->currency, day, (long long)s->deals.id[i]);
 }
 
 emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
@@ -273,7 +278,7 @@ emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, k
         *out = (kpi_value){.kind = KV_PARTS, .part = {c->lost, c->lost_sum}};
         break;
     default:
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a deal metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a deal metric"), (int)id);
     }
     return EMB_OK;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -83,7 +84,7 @@ emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_resul
     const snap_deals *d = &s->deals;
     const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, sizeof(funnel_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int sb = stage_dim_index(q);
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < d->n; i++) {
@@ -112,7 +113,7 @@ emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_resul
                 key[sb] = st;
             funnel_acc *acc = eng_group(&out->groups, key);
             if (!acc)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             acc->reached++;
         }
     }
@@ -123,7 +124,7 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
 {
     const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, 1))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int sb = stage_dim_index(q);
     int32_t key[KPI_MAX_BY] = {0};
     /* The stage exits of the period, in time order (the samples are sorted after). */
@@ -147,10 +148,10 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
             key[sb] = run_stage;
         unsigned char *acc = eng_group(&out->groups, key);
         if (!acc || eng_push_sample(&out->won_cycles, (int32_t)(acc - out->groups.accs), exit - h->exit_entered[e]))
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     if (eng_sort_samples(&out->won_cycles))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     return EMB_OK;
 }
 
@@ -223,7 +224,7 @@ emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t g, 
         return EMB_OK;
     }
     if (id != M_STAGE_CONVERSION)
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a funnel metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a funnel metric"), (int)id);
     int sb = stage_dim_index(r->query);
     int32_t key[KPI_MAX_BY];
     memcpy(key, &r->groups.keys[g * KPI_MAX_BY], sizeof key);

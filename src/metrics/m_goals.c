@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
@@ -42,16 +43,16 @@ emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result
     const char *metric_name = q->goal_metric ? q->goal_metric : "revenue_won";
     const kpi_metric *metric = kpi_metric_find(metric_name);
     if (!metric)
-        return emb_err_set(err, EMB_USAGE, "unknown goal metric '%s'", metric_name);
+        return emb_err_set(err, EMB_USAGE, _("unknown goal metric '%s'"), metric_name);
     kpi_unit unit = kpi_metric_unit(metric);
     if ((unit != UNIT_COUNT && unit != UNIT_MONEY) || kpi_metric_parts(metric) || kpi_metric_is_instant(metric))
-        return emb_err_set(err, EMB_USAGE, "goals follow counts or amounts; '%s' is not one", metric_name);
+        return emb_err_set(err, EMB_USAGE, _("goals follow counts or amounts; '%s' is not one"), metric_name);
     if (q->nby > 1 || (q->nby == 1 && q->by[0] != DIM_REP && q->by[0] != DIM_TEAM))
-        return emb_err_set(err, EMB_USAGE, "goals are per organisation, --by rep or --by team");
+        return emb_err_set(err, EMB_USAGE, _("goals are per organisation, --by rep or --by team"));
     if (q->t0 == INT64_MIN || q->t1 == INT64_MAX)
-        return emb_err_set(err, EMB_USAGE, "goals need a period, such as --period 2026-Q3");
+        return emb_err_set(err, EMB_USAGE, _("goals need a period, such as --period 2026-Q3"));
     if (eng_groups_init(&out->groups, q->nby, sizeof(goal_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int64_t from = tz_local_day(s->zone, q->t0), to = tz_local_day(s->zone, q->t1);
     enum goal_scope scope = q->nby == 0 ? GOAL_ORG : q->by[0] == DIM_REP ? GOAL_REP : GOAL_TEAM;
 
@@ -101,7 +102,7 @@ emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result
             continue;
         goal_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         acc->target = target;
@@ -127,7 +128,7 @@ emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t g, k
         return EMB_OK;
     }
     if (id != M_GOAL_PACING)
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a goal metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a goal metric"), (int)id);
     /* target, actual, elapsed_share, pacing, projected, needed_per_day */
     *out = (kpi_value){.kind = KV_PARTS, .has_part_units = 1,
                        .part_unit = {unit, unit, UNIT_RATE, UNIT_RATE, unit, unit}};

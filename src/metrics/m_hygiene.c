@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -53,7 +54,7 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
     uint8_t *recent = eng_stale_recent(s, q->as_of);
     if (!recent || eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc))) {
         free(recent);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
@@ -72,7 +73,7 @@ emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result
             key[b] = eng_open_dim(s, i, r, q->by[b]);
         count_amount_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         acc->count++;
@@ -94,7 +95,7 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
 {
     const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, sizeof(count_amount_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int64_t from = q->t0 == INT64_MIN ? INT64_MIN : tz_local_day(s->zone, q->t0);
     int64_t to = q->t1 == INT64_MAX ? INT64_MAX : tz_local_day(s->zone, q->t1);
     /* The moves from a day of the period to a day after it (moves are sorted by the
@@ -110,7 +111,7 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
     size_t n = 0, cap = 64;
     int32_t *deals = malloc(cap * sizeof *deals);
     if (!deals)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t k = lo; k < h->nmoves && h->move_from[k] < to; k++) {
         if (h->move_to[k] < to)
             continue;
@@ -118,7 +119,7 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
             int32_t *more = realloc(deals, 2 * cap * sizeof *deals);
             if (!more) {
                 free(deals);
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             }
             deals = more;
             cap *= 2;
@@ -136,7 +137,7 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
             key[b] = eng_deal_dim(s, i, q->by[b], 0);
         count_amount_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         acc->count++;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -33,7 +34,7 @@ emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result
 {
     const snap_leads *l = &s->leads;
     if (eng_groups_init(&out->groups, q->nby, sizeof(leads_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < l->n; i++) {
         if (l->created[i] < q->t0 || l->created[i] >= q->t1)
@@ -51,7 +52,7 @@ emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result
             key[b] = eng_lead_dim(s, i, q->by[b]);
         leads_acc *acc = eng_group(&out->groups, key);
         if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         acc->n++;
         acc->mql += l->mql_at[i] != SNAP_OPEN_INSTANT;
         acc->sql += l->sql_at[i] != SNAP_OPEN_INSTANT;
@@ -61,11 +62,11 @@ emb_code eng_eval_leads(const snapshot *s, const kpi_query *q, eng_family_result
             int64_t t = l->first_touch[i] - l->created[i];
             acc->within_sla += t <= SLA_SECONDS;
             if (eng_push_sample(&out->won_cycles, (int32_t)(acc - (leads_acc *)out->groups.accs), t))
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         }
     }
     if (eng_sort_samples(&out->won_cycles))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     return EMB_OK;
 }
 
@@ -114,6 +115,6 @@ emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t g, k
         return EMB_OK;
     }
     default:
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a lead metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a lead metric"), (int)id);
     }
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -72,7 +73,7 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
 {
     const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, sizeof(open_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     int64_t from_day = INT64_MIN, to_day = INT64_MAX;
     if (q->t0 != INT64_MIN && q->t1 != INT64_MAX) {
@@ -94,7 +95,7 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
             key[b] = eng_open_dim(s, i, r, q->by[b]);
         open_acc *acc = eng_group(&out->groups, key);
         if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         int prob = s->deals.probability_bp[i] >= 0 ? s->deals.probability_bp[i]
                    : h->stage[r] >= 0          ? s->stages.probability_bp[h->stage[r]]
                                                : 0;
@@ -116,7 +117,7 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
 {
     const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, sizeof(waterfall_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < s->deals.n; i++) {
         size_t first = h->first[i], end = h->first[i + 1];
@@ -128,7 +129,7 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
             key[b] = eng_deal_dim(s, i, q->by[b], 0);
         waterfall_acc *acc = eng_group(&out->groups, key);
         if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         int before_status = -1; /* state before the row being read; -1: no row yet */
         int64_t before_amount = 0;
         for (size_t r = first; r < end && h->at[r] < q->t1; r++) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
 
@@ -104,7 +105,7 @@ static int from_rollups(const snapshot *s, const kpi_query *q, eng_family_result
             const int64_t *c = &roll->values[cell * LINE_WIDTH];
             lines_acc *acc = eng_group(&out->groups, key);
             if (!acc) {
-                *rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                *rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                 return 1;
             }
             for (int j = 0; j < LINE_WIDTH; j++)
@@ -121,7 +122,7 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
 {
     const snap_lines *l = &s->lines;
     if (eng_groups_init(&out->groups, q->nby, sizeof(lines_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     emb_code rolled;
     if (from_rollups(s, q, out, &rolled, err)) {
         if (rolled)
@@ -132,7 +133,7 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
     size_t seen_n = 0, seen_cap = 16;
     size_t *seen = malloc(seen_cap * sizeof *seen); /* group indices */
     if (!seen)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t current_order = -1;
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
@@ -148,7 +149,7 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
             key[b] = eng_line_dim(s, i, q->by[b]);
         lines_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         if (l->order[i] != current_order) {
@@ -164,7 +165,7 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
             if (seen_n == seen_cap) {
                 size_t *grown = realloc(seen, seen_cap * 2 * sizeof *seen);
                 if (!grown) {
-                    rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+                    rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
                     break;
                 }
                 seen = grown;
@@ -188,7 +189,7 @@ static emb_code lines_abc(eng_family_result *out, emb_err *err)
     int64_t *rev = malloc((n ? n : 1) * sizeof *rev);
     if (!out->abc || !rev) {
         free(rev);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     int64_t total = 0;
     for (size_t g = 0; g < n; g++) {
@@ -211,7 +212,7 @@ static emb_code fx_error(const snapshot *s, int64_t line_plus_one, emb_err *err)
     size_t i = (size_t)(line_plus_one - 1);
     int32_t cur = s->lines.order_currency[s->lines.order[i]];
     return emb_err_set(err, EMB_INVALID,
-                       "no exchange rate from %s to %s for order #%lld; add one with `embudo import rates`",
+                       _("no exchange rate from %s to %s for order #%lld; add one with `embudo import rates`"),
                        cur >= 0 ? snap_text(&s->currencies, cur) : "?", s->currency,
                        (long long)s->lines.order_id[s->lines.order[i]]);
 }
@@ -264,7 +265,7 @@ emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, k
                          : (kpi_value){.kind = KV_NULL};
         break;
     default:
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not an order metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not an order metric"), (int)id);
     }
     return EMB_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
@@ -36,7 +37,7 @@ emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result
 {
     const snap_expenses *e = &s->expenses;
     if (eng_groups_init(&out->groups, q->nby, sizeof(spend_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int64_t from = q->t0 == INT64_MIN ? INT64_MIN : tz_local_day(s->zone, q->t0);
     int64_t to = q->t1 == INT64_MAX ? INT64_MAX : tz_local_day(s->zone, q->t1);
     int32_t key[KPI_MAX_BY] = {0};
@@ -49,7 +50,7 @@ emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result
             key[b] = e->channel[i]; /* the only dimension of spend is its channel */
         spend_acc *acc = eng_group(&out->groups, key);
         if (!acc)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         int64_t part = fx_div_round((__int128)e->amount[i] * (hi - lo), days);
         if (e->category[i] == EXP_MARKETING)
             acc->marketing += part;
@@ -80,7 +81,7 @@ emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_famil
     size_t n = s->accounts.n;
     const int64_t *first = s->accounts.first_won;
     if (eng_groups_init(&out->groups, q->nby, sizeof(spend_acc)))
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     for (size_t a = 0; a < n; a++) {
@@ -95,7 +96,7 @@ emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_famil
             key[b] = account_dim(s, (int32_t)a, q->by[b]);
         spend_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         acc->customers++;
@@ -110,8 +111,8 @@ emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t g, k
         const snap_expenses *e = &r->snap->expenses;
         char day[11];
         date_format_iso(e->from[c->fx_missing_expense - 1], day);
-        return emb_err_set(err, EMB_INVALID, "no exchange rate to %s for an expense of %s; add one with "
-                                             "`embudo import rates`", r->snap->currency, day);
+        return emb_err_set(err, EMB_INVALID, _("no exchange rate to %s for an expense of %s; add one with "
+                                               "`embudo import rates`"), r->snap->currency, day);
     }
     switch (id) {
     case M_MARKETING_SPEND:
@@ -124,7 +125,7 @@ emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t g, k
         *out = (kpi_value){.kind = KV_INT, .i = c->customers};
         return EMB_OK;
     default:
-        return emb_err_set(err, EMB_INTERNAL, "metric %d is not a spend metric", (int)id);
+        return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a spend metric"), (int)id);
     }
 }
 
@@ -148,7 +149,7 @@ emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_res
     uint8_t *active = calloc(n ? n : 1, 1);
     if (!active || eng_groups_init(&out->groups, q->nby, sizeof(accounts_acc))) {
         free(active);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     int64_t since = q->as_of - ACTIVE_DAYS * 86400;
     /* Lines and won deals in (since, as_of], from their time orders. */
@@ -181,7 +182,7 @@ emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_res
             key[b] = owned_dim(s, (int32_t)a, q->by[b]);
         accounts_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         acc->accounts++;
@@ -220,7 +221,7 @@ emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_
     if (!last || !next || eng_groups_init(&out->groups, q->nby, sizeof(touch_acc))) {
         free(last);
         free(next);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     for (size_t k = 0; k < n; k++) {
         last[k] = INT64_MIN;
@@ -246,7 +247,7 @@ emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_
             key[b] = account_dim(s, (int32_t)k, q->by[b]);
         touch_acc *t = eng_group(&out->groups, key);
         if (!t) {
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
         t->last_done = last[k];

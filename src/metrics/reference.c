@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/engine_internal.h"
 #include "metrics/registry.h"
@@ -356,7 +357,7 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
         sqlite3_exec(db, ref_lines_view, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, ref_leads_view, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, ref_acts_view, NULL, NULL, NULL) != SQLITE_OK)
-        return store_sql_error(st, "reference view", err);
+        return store_sql_error(st, _("reference view"), err);
     size_t cap = 64;
     out->rows = arena_calloc(a, cap, sizeof *out->rows);
     if (q->nby == 0) {
@@ -369,11 +370,11 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
     for (int m = 0; m < q->nmetrics; m++) {
         const kpi_metric *metric = q->metrics[m];
         if (!metric->sql_from)
-            return emb_err_set(err, EMB_INTERNAL, "metric '%s' has no reference SQL", metric->name);
+            return emb_err_set(err, EMB_INTERNAL, _("metric '%s' has no reference SQL"), metric->name);
         const char *sql = kpi_reference_sql(metric, q, s, a);
         sqlite3_stmt *stmt;
         if (!sql || sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-            return store_sql_error(st, "reference SQL", err);
+            return store_sql_error(st, _("reference SQL"), err);
         sqlite3_bind_int64(stmt, 1, q->t0);
         sqlite3_bind_int64(stmt, 2, q->t1);
         if (sqlite3_bind_parameter_count(stmt) >= 3)
@@ -436,7 +437,7 @@ emb_code kpi_reference_run(store *st, const snapshot *s, const kpi_query *q, are
         }
         sqlite3_finalize(stmt);
         if (rc != SQLITE_DONE)
-            return store_sql_error(st, "reference SQL", err);
+            return store_sql_error(st, _("reference SQL"), err);
     }
     return EMB_OK;
 }

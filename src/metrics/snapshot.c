@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/fx.h"
 
@@ -92,7 +93,7 @@ int32_t build_intern(interner *in, const char *text)
 emb_code build_prepare(build_ctx *b, const char *sql, sqlite3_stmt **s)
 {
     if (sqlite3_prepare_v2(store_sqlite(b->st), sql, -1, s, NULL) != SQLITE_OK)
-        return store_sql_error(b->st, "building the analytics snapshot", b->err);
+        return store_sql_error(b->st, _("building the analytics snapshot"), b->err);
     return EMB_OK;
 }
 
@@ -116,7 +117,7 @@ emb_code build_make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
         return b->err->code ? b->err->code : EMB_DB;
     m->idx = malloc(((size_t)m->max_id + 1) * sizeof *m->idx);
     if (!m->idx)
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory building the snapshot");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory building the snapshot"));
     memset(m->idx, 0xff, ((size_t)m->max_id + 1) * sizeof *m->idx);
     snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id", table);
     sqlite3_stmt *s;
@@ -132,7 +133,7 @@ emb_code build_make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
-        return store_sql_error(b->st, "building the analytics snapshot", b->err);
+        return store_sql_error(b->st, _("building the analytics snapshot"), b->err);
     *n = i;
     return EMB_OK;
 }
@@ -149,7 +150,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     snap->regions.n = n;
     if (!ALLOC(snap->regions.id, n) || !ALLOC(snap->regions.name, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT id, name FROM regions ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -163,7 +164,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     snap->users.n = n;
     if (!ALLOC(snap->users.id, n) || !ALLOC(snap->users.team, n) || !ALLOC(snap->users.region, n) ||
         !ALLOC(snap->users.name, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT id, name, team_id, region_id FROM users ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -177,7 +178,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     n = snap->teams.n;
     if (!ALLOC(snap->teams.id, n) || !ALLOC(snap->teams.name, n) || !ALLOC(snap->teams.region, n) ||
         !ALLOC(snap->teams.manager, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT id, name, region_id, manager_id FROM teams ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -194,7 +195,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     if (!ALLOC(snap->accounts.id, n) || !ALLOC(snap->accounts.name, n) || !ALLOC(snap->accounts.segment, n) ||
         !ALLOC(snap->accounts.industry, n) || !ALLOC(snap->accounts.region, n) || !ALLOC(snap->accounts.owner, n) ||
         !ALLOC(snap->accounts.first_won, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT id, name, segment, industry, region_id, owner_id FROM accounts ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -211,7 +212,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
         return b->err->code;
     snap->products.n = n;
     if (!ALLOC(snap->products.id, n) || !ALLOC(snap->products.name, n) || !ALLOC(snap->products.category, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT id, name, category FROM products ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -224,7 +225,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     if (build_make_map(b, "pipelines", &b->pipelines, &snap->pipelines.n))
         return b->err->code;
     if (!ALLOC(snap->pipelines.id, snap->pipelines.n) || !ALLOC(snap->pipelines.name, snap->pipelines.n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT id, name FROM pipelines ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -237,7 +238,7 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     snap->stages.n = n;
     if (!ALLOC(snap->stages.id, n) || !ALLOC(snap->stages.pipeline, n) || !ALLOC(snap->stages.position, n) ||
         !ALLOC(snap->stages.probability_bp, n) || !ALLOC(snap->stages.kind, n) || !ALLOC(snap->stages.name, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (build_prepare(b, "SELECT pipeline_id, position, probability_bp, kind, name, id FROM stages ORDER BY id", &s))
         return b->err->code;
     for (size_t i = 0; sqlite3_step(s) == SQLITE_ROW; i++) {
@@ -282,7 +283,7 @@ static emb_code sort_history(build_ctx *b, snap_history *h, size_t ndeals)
     void *tmp = malloc((n ? n : 1) * sizeof(int64_t));
     emb_code rc = EMB_OK;
     if (!start || !order || !tmp || n > UINT32_MAX) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     for (size_t i = 0; i < n; i++)
@@ -326,7 +327,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(d->amount, n) || !ALLOC(d->amount_known, n) || !ALLOC(d->fx_missing, n) ||
         !ALLOC(d->expected_close, n) || !ALLOC(d->probability_bp, n) || !ALLOC(d->done_activities, n) ||
         !ALLOC(d->sched_until, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     sqlite3_stmt *s;
     if (build_prepare(b,
                 "SELECT d.id, d.created, d.closed, d.status, d.owner_id, d.account_id, d.pipeline_id, d.stage_id, "
@@ -377,7 +378,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
     if (!ALLOC(h->deal, h->n) || !ALLOC(h->at, h->n) || !ALLOC(h->stage, h->n) || !ALLOC(h->owner, h->n) ||
         !ALLOC(h->status, h->n) || !ALLOC(h->amount, h->n) || !ALLOC(h->expected_close, h->n) ||
         !ALLOC(h->first, n + 1))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     /* Read in rowid order (sequential pages, no join), then sort by (deal, at, id)
      * in memory: rowid order is id order, so a stable sort by (deal, at) suffices. */
     if (build_prepare(b,
@@ -436,7 +437,7 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
     if (!ALLOC(l->created, n) || !ALLOC(l->mql_at, n) || !ALLOC(l->sql_at, n) || !ALLOC(l->converted_at, n) ||
         !ALLOC(l->first_touch, n) || !ALLOC(l->source, n) || !ALLOC(l->owner, n) || !ALLOC(l->won, n) ||
         !ALLOC(l->converted, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     sqlite3_stmt *s;
     if (build_prepare(b,
                 "SELECT created, mql_at, sql_at, converted_at, NULL, source, owner_id, 0, status = 'converted' "
@@ -488,7 +489,7 @@ static emb_code sort_goals(build_ctx *b, snap_goals *g)
     if (!order || !tmp || n > UINT32_MAX) {
         free(order);
         free(tmp);
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     }
     for (size_t i = 0; i < n; i++)
         order[i] = (uint32_t)i;
@@ -514,7 +515,7 @@ static emb_code load_goals(build_ctx *b, snapshot *snap)
     size_t n = (size_t)count;
     if (!ALLOC(g->metric, n) || !ALLOC(g->scope, n) || !ALLOC(g->team, n) || !ALLOC(g->rep, n) ||
         !ALLOC(g->from, n) || !ALLOC(g->to, n) || !ALLOC(g->target, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     sqlite3_stmt *s;
     if (build_prepare(b, "SELECT metric, scope, team_id, user_id, period_from, period_to, target FROM goals ORDER BY id", &s))
         return b->err->code;
@@ -543,7 +544,7 @@ static emb_code load_expenses(build_ctx *b, snapshot *snap, const fx_table *fx)
     size_t n = (size_t)count;
     if (!ALLOC(e->category, n) || !ALLOC(e->channel, n) || !ALLOC(e->from, n) || !ALLOC(e->to, n) ||
         !ALLOC(e->amount, n) || !ALLOC(e->fx_missing, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     sqlite3_stmt *s;
     if (build_prepare(b, "SELECT category, channel, period_from, period_to, amount, currency FROM expenses ORDER BY id", &s))
         return b->err->code;
@@ -626,7 +627,7 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
     *out = NULL;
     snapshot *snap = calloc(1, sizeof *snap);
     if (!snap)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     build_ctx b = {.st = st, .err = err};
     b.names.dict = &snap->names;
     b.sources.dict = &snap->sources;
@@ -645,12 +646,12 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
     fx_table *fx = NULL;
     emb_code rc = EMB_OK;
     if (!snap->currency || !snap->timezone || !snap->instance) {
-        rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     /* One read transaction: every table is seen at the same instant. */
     if (sqlite3_exec(store_sqlite(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = store_sql_error(st, "building the analytics snapshot", err);
+        rc = store_sql_error(st, _("building the analytics snapshot"), err);
         goto done;
     }
     snap->generation = store_generation(st);
@@ -703,7 +704,7 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
         if (rc == EMB_OK)
             rc = build_activity_rollups(&b, snap);
         if (rc == EMB_OK && snapshot_check_sums(snap))
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 done:

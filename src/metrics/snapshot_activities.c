@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/snapshot_build.h"
 
@@ -62,7 +63,7 @@ emb_code build_activities_begin(build_ctx *b, act_loader **out)
     sqlite3_finalize(s);
     act_loader *l = calloc(1, sizeof *l);
     if (!l)
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     l->first_id = lo;
     /* (hi - lo) / CHUNK_IDS + 1 chunks; computed without overflow for any ids */
     l->nchunks = hi < lo ? 0 : (size_t)(((uint64_t)hi - (uint64_t)lo) / (uint64_t)CHUNK_IDS) + 1;
@@ -70,7 +71,7 @@ emb_code build_activities_begin(build_ctx *b, act_loader **out)
     atomic_init(&l->failed, 0);
     if (l->nchunks && !ALLOC(l->chunks, l->nchunks)) {
         free(l);
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     }
     *out = l;
     return EMB_OK;
@@ -138,7 +139,7 @@ static emb_code load_chunk(build_ctx *b, sqlite3_stmt *s, int64_t from, int64_t 
         if (i == cap) {
             cap = cap ? 2 * cap : 4096;
             if (grow_columns(c, cap))
-                return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+                return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         }
         c->type[i] = code_of(build_col_text(s, 0), types);
         c->outcome[i] = code_of(build_col_text(s, 1), outcomes);
@@ -153,7 +154,7 @@ static emb_code load_chunk(build_ctx *b, sqlite3_stmt *s, int64_t from, int64_t 
         c->n++;
     }
     if (rc != SQLITE_DONE)
-        return store_sql_error(b->st, "building the analytics snapshot", b->err);
+        return store_sql_error(b->st, _("building the analytics snapshot"), b->err);
     return EMB_OK;
 }
 
@@ -214,12 +215,12 @@ emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap)
         }
     }
     if (n > UINT32_MAX)
-        return emb_err_set(b->err, EMB_INVALID, "too many activities for the snapshot (%zu)", n);
+        return emb_err_set(b->err, EMB_INVALID, _("too many activities for the snapshot (%zu)"), n);
     a->n = n;
     if (!ALLOC(a->type, n) || !ALLOC(a->outcome, n) || !ALLOC(a->cold, n) || !ALLOC(a->owner, n) ||
         !ALLOC(a->deal, n) || !ALLOC(a->lead, n) || !ALLOC(a->account, n) || !ALLOC(a->due, n) ||
         !ALLOC(a->done, n) || !ALLOC(a->duration, n))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     /* Ordered by day (done, else due; those with neither first), ties in id order,
      * so that the zone map of each block is tight and period scans skip most
      * blocks: a stable counting sort scattering the chunks, taken in id order,
@@ -228,7 +229,7 @@ emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap)
     size_t buckets = by_day ? (size_t)(last_day - first_day) + 2 : 1;
     size_t *start = calloc(buckets + 1, sizeof *start);
     if (!start)
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     for (size_t k = 0; by_day && k < l->nchunks; k++) {
         const snap_activities *c = &l->chunks[k];
         for (size_t i = 0; i < c->n; i++)
@@ -258,7 +259,7 @@ emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap)
     a->nblocks = (a->n + SNAP_BLOCK - 1) / SNAP_BLOCK;
     if (!ALLOC(a->block_min, a->nblocks) || !ALLOC(a->block_max, a->nblocks) ||
         !ALLOC(a->block_open_tasks, a->nblocks))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     for (size_t k = 0; k < a->nblocks; k++) {
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         int32_t open = 0;
@@ -278,7 +279,7 @@ emb_code build_activities_finish(build_ctx *b, act_loader *l, snapshot *snap)
     }
     /* Open tasks by due time: positions in day order, then sorted within equal days. */
     if (!ALLOC(a->open_tasks, a->nopen_tasks))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     size_t k = 0;
     for (size_t r = 0; r < a->n; r++)
         if (a->type[r] == ACT_TASK && a->done[r] == SNAP_OPEN_INSTANT)

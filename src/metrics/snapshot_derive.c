@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/radix.h"
 #include "metrics/snapshot_build.h"
 
@@ -68,7 +69,7 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
         free(spans);
         free(moves);
         free(from);
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     }
     size_t ns = 0, nm = 0;
     for (size_t i = 0; i < ndeals; i++) {
@@ -95,7 +96,7 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
         free(spans);
         free(moves);
         free(from);
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     }
     h->nspans = ns;
     h->nmoves = nm;
@@ -103,7 +104,7 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
 #define ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof *(ptr)))
     if (!ALLOC(h->span_deal, ns) || !ALLOC(h->span_from, ns) || !ALLOC(h->span_to, ns) ||
         !ALLOC(h->move_deal, nm) || !ALLOC(h->move_from, nm) || !ALLOC(h->move_to, nm)) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     } else {
         for (size_t k = 0; k < ns; k++) {
             h->span_deal[k] = spans[k].deal;
@@ -149,7 +150,7 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
     if (!key || !val || most > UINT32_MAX || !ALLOC(d->by_created, n) || !ALLOC(d->by_closed, d->nclosed) ||
         !ALLOC(h->exit_deal, nexits) || !ALLOC(h->exit_stage, nexits) || !ALLOC(h->exit_at, nexits) ||
         !ALLOC(h->exit_entered, nexits)) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
 #undef ALLOC
@@ -159,7 +160,7 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
         val[i] = (uint32_t)i;
     }
     if (radix_sort_u64(key, val, n)) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     memcpy(d->by_created, val, n * sizeof *val);
@@ -170,7 +171,7 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
             val[k++] = (uint32_t)i;
         }
     if (radix_sort_u64(key, val, k)) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     memcpy(d->by_closed, val, k * sizeof *val);
@@ -181,7 +182,7 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
         free(deal);
         free(stage);
         free(entered);
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     k = 0;
@@ -205,7 +206,7 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
         }
     }
     if (radix_sort_u64(key, val, k)) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     } else {
         for (size_t e = 0; e < k; e++) {
             h->exit_deal[e] = deal[val[e]];
@@ -231,7 +232,7 @@ emb_code build_line_order(build_ctx *b, snapshot *snap)
     l->by_ordered = malloc((n ? n : 1) * sizeof *l->by_ordered);
     if (!key || !l->by_ordered || n > UINT32_MAX) {
         free(key);
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     }
     for (size_t i = 0; i < n; i++) {
         key[i] = radix_key_i64(l->ordered[i]);
@@ -239,7 +240,7 @@ emb_code build_line_order(build_ctx *b, snapshot *snap)
     }
     int failed = radix_sort_u64(key, l->by_ordered, n);
     free(key);
-    return failed ? emb_err_set(b->err, EMB_NOMEM, "out of memory") : EMB_OK;
+    return failed ? emb_err_set(b->err, EMB_NOMEM, _("out of memory")) : EMB_OK;
 }
 
 /* After the activities are loaded: the first completed call, email or meeting of

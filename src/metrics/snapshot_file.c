@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "core/i18n.h"
 #include "metrics/snapshot.h"
 
 #define SNAP_MAGIC "EMBSNAP"
@@ -212,14 +213,14 @@ emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err)
     size_t n = strlen(path);
     char *tmp = malloc(n + 32);
     if (!tmp)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     snprintf(tmp, n + 32, "%s.%d.tmp", path, (int)getpid());
     store_remove_stale(path, ".", ".tmp");
     unlink(tmp);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     XXH3_state_t *sum = XXH3_createState();
     if (fd < 0 || !sum) {
-        emb_err_set(err, fd < 0 ? EMB_IO : EMB_NOMEM, "cannot write snapshot '%s': %s", tmp,
+        emb_err_set(err, fd < 0 ? EMB_IO : EMB_NOMEM, _("cannot write snapshot '%s': %s"), tmp,
                     fd < 0 ? strerror(errno) : "out of memory");
         if (fd >= 0) {
             close(fd);
@@ -248,7 +249,7 @@ emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err)
     if (close(fd) != 0)
         bad = 1;
     if (bad || rename(tmp, path) != 0) {
-        emb_err_set(err, EMB_IO, "cannot write snapshot '%s': %s", path, strerror(errno));
+        emb_err_set(err, EMB_IO, _("cannot write snapshot '%s': %s"), path, strerror(errno));
         unlink(tmp);
         free(tmp);
         return EMB_IO;
@@ -509,11 +510,11 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
     int fd = open_regular(path, &sb);
     if (fd < 0)
         return emb_err_set(err, errno == ENOENT ? EMB_NOT_FOUND : errno == EINVAL ? EMB_CORRUPT : EMB_IO,
-                           "cannot open snapshot '%s': %s", path,
-                           errno == EINVAL ? "not a regular file" : strerror(errno));
+                           _("cannot open snapshot '%s': %s"), path,
+                           errno == EINVAL ? _("not a regular file") : strerror(errno));
     if ((size_t)sb.st_size < sizeof(snap_header) + NCOLUMNS * sizeof(snap_entry)) {
         close(fd);
-        return emb_err_set(err, EMB_CORRUPT, "snapshot '%s' is truncated", path);
+        return emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' is truncated"), path);
     }
     size_t size = (size_t)sb.st_size;
     uint64_t sum = 0;
@@ -524,26 +525,26 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
     void *map = mmap(NULL, size, PROT_READ, MAP_SHARED | (verified ? 0 : MAP_POPULATE), fd, 0);
     close(fd);
     if (map == MAP_FAILED)
-        return emb_err_set(err, EMB_IO, "cannot map snapshot '%s': %s", path, strerror(errno));
+        return emb_err_set(err, EMB_IO, _("cannot map snapshot '%s': %s"), path, strerror(errno));
     const snap_header *h = map;
     const snap_entry *dir = (const snap_entry *)(h + 1);
     snapshot *s = calloc(1, sizeof *s);
     emb_code rc = EMB_OK;
     if (!s) {
         munmap(map, size);
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     s->map = map;
     s->map_size = size;
     if (memcmp(h->magic, SNAP_MAGIC, sizeof SNAP_MAGIC) || h->version != SNAP_VERSION || h->endian != SNAP_ENDIAN ||
         h->ncolumns != NCOLUMNS || h->file_size != size || !memchr(h->currency, 0, sizeof h->currency) ||
         !memchr(h->timezone, 0, sizeof h->timezone) || !memchr(h->instance, 0, sizeof h->instance)) {
-        rc = emb_err_set(err, EMB_CORRUPT, "'%s' is not a snapshot of this embudo version", path);
+        rc = emb_err_set(err, EMB_CORRUPT, _("'%s' is not a snapshot of this embudo version"), path);
         goto done;
     }
     verified = verified && sum == h->checksum;
     if (!verified && file_checksum(map, size) != h->checksum) {
-        rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' is damaged (its checksum does not match)", path);
+        rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' is damaged (its checksum does not match)"), path);
         goto done;
     }
     for (size_t i = 0; i < NCOLUMNS; i++) {
@@ -551,7 +552,7 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
         const column_desc *c = &columns[i];
         if (e->column != i || e->elem != c->elem || e->offset % SNAP_ALIGN || e->offset > size ||
             e->count > (size - e->offset) / c->elem) {
-            rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' has a damaged column %zu", path, i);
+            rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' has a damaged column %zu"), path, i);
             goto done;
         }
         size_t count = (size_t)e->count;
@@ -566,7 +567,7 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
         if (first_of_count)
             *cnt = count;
         else if (*cnt != count && !(c->extra && e->count == 0 && *cnt == 0)) {
-            rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' has columns of different lengths", path);
+            rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' has columns of different lengths"), path);
             goto done;
         }
         *col_ptr(s, c) = e->count ? (char *)map + e->offset : NULL;
@@ -577,17 +578,17 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
     for (size_t i = 0; i < sizeof dicts / sizeof *dicts; i++) {
         const snap_dict *d = dicts[i];
         if (d->n && (!d->blob_len || d->blob[d->blob_len - 1] != '\0')) {
-            rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' has a damaged dictionary", path);
+            rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' has a damaged dictionary"), path);
             goto done;
         }
         for (size_t k = 0; k < d->n; k++)
             if (d->offset[k] >= d->blob_len) {
-                rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' has a damaged dictionary", path);
+                rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' has a damaged dictionary"), path);
                 goto done;
             }
     }
     if (!verified && !ranges_ok(s)) {
-        rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' has a code or index out of range", path);
+        rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' has a code or index out of range"), path);
         goto done;
     }
     s->generation = h->generation;
@@ -597,7 +598,7 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
     s->fiscal_year_start = h->fiscal_year_start;
     s->week_start = h->week_start;
     if (s->fiscal_year_start < 1 || s->fiscal_year_start > 12 || s->week_start < 1 || s->week_start > 7) {
-        rc = emb_err_set(err, EMB_CORRUPT, "snapshot '%s' has damaged settings", path);
+        rc = emb_err_set(err, EMB_CORRUPT, _("snapshot '%s' has damaged settings"), path);
         goto done;
     }
     rc = tz_open(s->timezone, &s->zone, err);
@@ -641,7 +642,7 @@ emb_code snapshot_open(store *st, const char *db_path, snapshot **out, int *rebu
     size_t n = strlen(db_path);
     char *path = malloc(n + 16);
     if (!path)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     snprintf(path, n + 16, "%s.snapshot", db_path);
     emb_err ignored;
     snapshot *s = NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "metrics/fx.h"
 #include "metrics/snapshot_build.h"
 
@@ -38,7 +39,7 @@ emb_code build_load_lines(build_ctx *b, snapshot *snap, const fx_table *fx)
         !ALLOC(l->product, n) || !ALLOC(l->net, n) || !ALLOC(l->cost, n) || !ALLOC(l->quantity, n) ||
         !ALLOC(l->gross, n) || !ALLOC(l->cost_known, n) || !ALLOC(l->fx_missing, n) || !ALLOC(l->order_id, norders) ||
         !ALLOC(l->order_currency, norders) || n > UINT32_MAX) {
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
     if ((rc = build_prepare(b, "SELECT id, ordered, owner_id, account_id, region_id, currency FROM orders ORDER BY id",

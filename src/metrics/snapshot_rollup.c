@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/period.h"
 #include "metrics/engine_internal.h"
 #include "metrics/snapshot_build.h"
@@ -151,7 +152,7 @@ emb_code build_activity_rollups(build_ctx *b, snapshot *snap)
 {
     snap_activities *a = &snap->activities;
     if (rollup_empty(&a->roll, 0))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     /* The days any instant may fall on: the zone maps' range. */
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t k = 0; k < a->nblocks; k++)
@@ -167,7 +168,7 @@ emb_code build_activity_rollups(build_ctx *b, snapshot *snap)
     int ready = cells_init(&c, lo, hi, snap->users.n, ROLL_WIDTH);
     if (ready <= 0) {
         cells_free(&c);
-        return ready < 0 ? emb_err_set(b->err, EMB_NOMEM, "out of memory") : EMB_OK;
+        return ready < 0 ? emb_err_set(b->err, EMB_NOMEM, _("out of memory")) : EMB_OK;
     }
     day_cursor cur[3] = {{.zone = snap->zone, .from = 1, .to = 0}, {.zone = snap->zone, .from = 1, .to = 0},
                          {.zone = snap->zone, .from = 1, .to = 0}};
@@ -182,13 +183,13 @@ emb_code build_activity_rollups(build_ctx *b, snapshot *snap)
                 continue;
             int64_t *v = cell(&c, local_day(&cur[f], at[f]), a->owner[i]);
             if (!v)
-                rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+                rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
             else
                 eng_activity_count(v, fams[f], a, i);
         }
     }
     if (!rc && cells_emit(&c, &a->roll))
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     cells_free(&c);
     return rc;
 }
@@ -197,7 +198,7 @@ emb_code build_line_rollups(build_ctx *b, snapshot *snap)
 {
     snap_lines *l = &snap->lines;
     if (rollup_empty(&l->roll, 0))
-        return emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     if (!l->n) {
         l->roll.ok[0] = 1;
         return EMB_OK;
@@ -212,19 +213,19 @@ emb_code build_line_rollups(build_ctx *b, snapshot *snap)
     int ready = cells_init(&c, lo, hi, snap->users.n, LINE_WIDTH);
     if (ready <= 0) {
         cells_free(&c);
-        return ready < 0 ? emb_err_set(b->err, EMB_NOMEM, "out of memory") : EMB_OK;
+        return ready < 0 ? emb_err_set(b->err, EMB_NOMEM, _("out of memory")) : EMB_OK;
     }
     day_cursor cur = {.zone = snap->zone, .from = 1, .to = 0};
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < l->n && !rc; i++) {
         int64_t *v = cell(&c, local_day(&cur, l->ordered[i]), l->rep[i]);
         if (!v)
-            rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         else /* the lines of an order are together, and share its day and rep */
             eng_line_count(v, l, i, i == 0 || l->order[i] != l->order[i - 1]);
     }
     if (!rc && cells_emit(&c, &l->roll))
-        rc = emb_err_set(b->err, EMB_NOMEM, "out of memory");
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     cells_free(&c);
     return rc;
 }

@@ -388,7 +388,7 @@ static emb_code restore_changed(undo_job *u, const change_ctx *ctx, import_undo_
             describe(tables[t], sqlite3_column_int64(s, 0), who, sizeof who);
             rc = emb_err_set(err, EMB_CONFLICT,
                              _("cannot undo import %lld: %s would refer again to a record of %s that was deleted "
-                             "after the import"),
+                               "after the import"),
                              (long long)u->id, who, (const char *)sqlite3_column_text(s, 1));
         }
         sqlite3_finalize(s);

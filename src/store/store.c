@@ -168,7 +168,7 @@ static emb_code migrate(store *st, emb_err *err)
     if (have > supported)
         return emb_err_set(err, EMB_SCHEMA_NEWER,
                            _("'%s' has schema version %d but this embudo knows only up to %d; "
-                           "upgrade embudo to open it"),
+                             "upgrade embudo to open it"),
                            st->path, have, supported);
     if (have == supported)
         return EMB_OK;
@@ -263,7 +263,7 @@ static emb_code roll_back_hot_journal(const char *path, emb_err *err)
         return EMB_OK;
     return emb_err_set(err, EMB_READONLY,
                        _("'%s' was left in the middle of a write by a process that stopped; it needs write "
-                       "access once so that SQLite can undo that write from '%s-journal'"),
+                         "access once so that SQLite can undo that write from '%s-journal'"),
                        path, path);
 }
 
@@ -290,8 +290,8 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     if (!exists && !(flags & STORE_CREATE))
         return emb_err_set(err, EMB_NOT_FOUND,
                            _("database '%s' does not exist; create it first with `embudo --db %s init "
-                           "--currency CODE --timezone ZONE` (for example --currency EUR --timezone "
-                           "Europe/Madrid: amounts and dates are read in them), or name another with --db"),
+                             "--currency CODE --timezone ZONE` (for example --currency EUR --timezone "
+                             "Europe/Madrid: amounts and dates are read in them), or name another with --db"),
                            path, path);
     if (exists && S_ISDIR(sb.st_mode))
         return emb_err_set(err, EMB_IO, _("database '%s' is a directory"), path);

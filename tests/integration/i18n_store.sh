@@ -55,5 +55,31 @@ expect_stderr_contains "'$TMP/other.db' is an SQLite database but not an embudo 
     "$EMBUDO" --db "$TMP/other.db" --lang en deal list
 expect_stderr_contains "la base de datos '$TMP/none.db' no existe; créela primero con \`embudo --db $TMP/none.db init" \
     "$EMBUDO" --db "$TMP/none.db" --lang es deal list
-#METRICS
+# ---- metrics: dimensions, compare, leaderboard, goals, money totals ---------------------
+E user add --name "Ana Ruiz" --email ana@example.com >/dev/null 2>&1
+check "a rep"
+E deal add --title W --stage Won --amount 100 --owner ana@example.com --created 2026-01-02 --closed 2026-01-05 \
+    >/dev/null 2>&1
+check "a won deal"
+expect_output_contains "100.00" E kpi revenue_won --period 2026-01 --format csv
+both "rep: no existe el valor 'Zoe' de rep" "rep: no rep 'Zoe'" kpi win_rate --where rep=Zoe
+both "--period all no tiene con qué compararse" "--period all has nothing to compare with" \
+     kpi revenue_won --period all --compare previous
+both "un desglose por month no se puede comparar con otro periodo" \
+     "a breakdown by month cannot be compared with another period" \
+     kpi revenue_won --by month --period 2026 --compare previous
+both "la métrica 'stage_conversion' se desglosa por stage: añada --by stage" \
+     "metric 'stage_conversion' is broken down by stage: add --by stage" kpi stage_conversion --period 2026-03
+both "no se puede clasificar a los comerciales por 'marketing_spend': no se calcula por comercial; vea \`embudo kpi --list\`" \
+     "reps cannot be ranked by 'marketing_spend': it is not computed per rep; see \`embudo kpi --list\`" \
+     leaderboard --metric marketing_spend
+both "los objetivos necesitan un periodo, como --period 2026-Q3" "goals need a period, such as --period 2026-Q3" \
+     kpi goal_attainment --period all
+# Amounts written around embudo (by sqlite3) whose total overflows: an error, no number.
+sqlite3 "$db" "UPDATE deals SET amount = 5000000000000000000; UPDATE organisation SET generation = generation + 1"
+both "no se puede calcular revenue_won con exactitud: los importes guardados suman más de 2^61 unidades menores, más de lo que cabe en un total; corrija los importes de más de 10^12 unidades menores (el máximo que admite embudo) o los tipos de cambio que los inflan" \
+     "cannot compute revenue_won exactly: the amounts stored add up to more than 2^61 minor units, beyond what a total can hold; correct the amounts beyond 10^12 minor units (the most embudo takes) or the exchange rates that inflate them" \
+     kpi revenue_won --period 2026
+expect_status 1 E --lang es kpi revenue_won --period 2026 --format csv
+expect_eq "no number is printed" "" "$(cat "$TMP/out")"
 finish
