@@ -221,7 +221,7 @@ emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err)
     XXH3_state_t *sum = XXH3_createState();
     if (fd < 0 || !sum) {
         emb_err_set(err, fd < 0 ? EMB_IO : EMB_NOMEM, _("cannot write snapshot '%s': %s"), tmp,
-                    fd < 0 ? strerror(errno) : "out of memory");
+                    fd < 0 ? strerror(errno) : _("out of memory"));
         if (fd >= 0) {
             close(fd);
             unlink(tmp);

@@ -350,7 +350,7 @@ emb_code store_deal_history(store *st, int64_t deal_id, arena *a, deal_history_r
                                    "SELECT at, author_id, changed, stage_id, status, amount, currency, owner_id, "
                                    "expected_close, count(*) OVER () FROM deal_history WHERE deal_id = ? "
                                    "ORDER BY at, id",
-                                   "deal history", 10, deal_id, sizeof **rows, read_history_row, a, &out, n, err);
+                                   _("deal history"), 10, deal_id, sizeof **rows, read_history_row, a, &out, n, err);
     *rows = out;
     return code;
 }
@@ -373,7 +373,7 @@ emb_code store_deal_products(store *st, int64_t deal_id, arena *a, deal_product_
     emb_code code = read_deal_rows(st,
                                    "SELECT product_id, quantity, unit_price, discount_bp, count(*) OVER () "
                                    "FROM deal_products WHERE deal_id = ? ORDER BY id",
-                                   "deal products", 5, deal_id, sizeof **rows, read_product_row, a, &out, n, err);
+                                   _("deal products"), 5, deal_id, sizeof **rows, read_product_row, a, &out, n, err);
     *rows = out;
     return code;
 }

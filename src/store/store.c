@@ -311,7 +311,8 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         emb_err_set(err, st->db ? map_sqlite_code(sqlite3_errcode(st->db)) : EMB_NOMEM,
-                    _("cannot open database '%s': %s"), path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+                    _("cannot open database '%s': %s"), path,
+                    st->db ? sqlite3_errmsg(st->db) : _("out of memory"));
         store_close(st);
         return err->code;
     }
@@ -459,7 +460,7 @@ emb_code store_backup(store *st, const char *dest_path, emb_err *err)
     emb_code rc = EMB_OK;
     if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         rc = emb_err_set(err, EMB_IO, _("cannot create backup '%s': %s"), dest_path,
-                         dst ? sqlite3_errmsg(dst) : "out of memory");
+                         dst ? sqlite3_errmsg(dst) : _("out of memory"));
         goto done;
     }
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
