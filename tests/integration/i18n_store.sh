@@ -63,6 +63,8 @@ E deal add --title W --stage Won --amount 100 --owner ana@example.com --created 
 check "a won deal"
 expect_output_contains "100.00" E kpi revenue_won --period 2026-01 --format csv
 both "rep: no existe el valor 'Zoe' de rep" "rep: no rep 'Zoe'" kpi win_rate --where rep=Zoe
+# A bad period (parsed by src/core) inside a kpi command.
+both '"2026-13" no nombra ningún mes (01..12)' '"2026-13" names no month (01..12)' kpi win_rate --period 2026-13
 both "--period all no tiene con qué compararse" "--period all has nothing to compare with" \
      kpi revenue_won --period all --compare previous
 both "un desglose por month no se puede comparar con otro periodo" \
