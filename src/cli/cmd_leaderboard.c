@@ -5,6 +5,8 @@
 
 #include "cli/kpi_args.h"
 #include "cli/kpi_print.h"
+#include "core/i18n.h"
+#include "core/locfmt.h"
 #include "metrics/leaderboard.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
@@ -33,6 +35,60 @@ static const char *main_text(const snapshot *s, const kpi_metric *m, const kpi_v
     kpi_value main = kpi_value_main(m, v);
     const char *t = kpi_value_data_text(s, &main, a);
     return t ? t : none_text;
+}
+
+/* The change of rank since the previous period: "+2", "-1", "=", new_text for a
+ * rep ranked now and not then, "" for a rep not ranked now. */
+static const char *change_text(const kpi_leader *l, const char *new_text, arena *a)
+{
+    if (!l->rank)
+        return "";
+    if (!l->previous_rank)
+        return new_text;
+    if (l->previous_rank == l->rank)
+        return "=";
+    return arena_printf(a, "%s%d", l->previous_rank > l->rank ? "+" : "-", abs(l->previous_rank - l->rank));
+}
+
+/* The table for people, in the language of ctx->lang: headings translated, values
+ * as kpi tables show them (money with its currency, rates as percentages, each part
+ * of a multi-part value and median and mean in their own column, "-" for none). */
+static void print_table(cli_ctx *ctx, const snapshot *snap, const kpi_metric *m, const kpi_leader *rows, int n,
+                        arena *a)
+{
+    locfmt *lf = NULL;
+    emb_err err;
+    if (locfmt_open(i18n_code(ctx->lang), NULL, &lf, &err))
+        lf = NULL; /* numbers as data rather than nothing */
+    const char *head[KPI_MAX_PARTS + 4], *value[KPI_MAX_PARTS];
+    kpi_value none = {.kind = KV_NULL};
+    int nv = kpi_value_columns(snap, m, &none, lf, head + 2, value, a);
+    int nc = nv + 4;
+    int right[KPI_MAX_PARTS + 4];
+    for (int k = 0; k < nc; k++)
+        right[k] = k != 1 && k != nc - 1;
+    head[0] = _("rank");
+    head[1] = _("rep");
+    head[nc - 2] = _("attainment");
+    head[nc - 1] = _("change");
+    const char **cells = arena_calloc(a, (size_t)n * (size_t)nc + 1, sizeof *cells);
+    if (!cells) {
+        locfmt_close(lf);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const kpi_leader *l = &rows[i];
+        const char **c = cells + (size_t)i * (size_t)nc;
+        c[0] = l->rank ? arena_printf(a, "%d", l->rank) : "-";
+        c[1] = kpi_dim_label(snap, DIM_REP, l->rep, a);
+        kpi_value_columns(snap, m, &l->value, lf, NULL, c + 2, a);
+        c[nc - 2] = l->attainment.kind != KV_REAL ? "-"
+                    : lf                         ? locfmt_percent(lf, l->attainment.x, 1, 0, a)
+                                                 : arena_printf(a, "%.1f%%", l->attainment.x * 100);
+        c[nc - 1] = change_text(l, _("new"), a);
+    }
+    kpi_print_grid(ctx->out, nc, head, right, cells, n, a);
+    locfmt_close(lf);
 }
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
@@ -120,30 +176,17 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                     rows[i].previous_rank ? arena_printf(&a, "%d", rows[i].previous_rank) : "null");
         }
         fputs("\n]}\n", o);
-    } else {
-        int csv = ctx->format == FORMAT_CSV;
-        if (csv)
-            fprintf(o, "rank,rep,%s,attainment,previous_rank,change\r\n", metric_name);
-        else
-            fprintf(o, "%-4s  %s  %16s  %10s  %s\n", "rank", kpi_pad("rep", 24, &a), metric_name, "attainment",
-                    "change");
+    } else if (ctx->format == FORMAT_CSV) {
+        fprintf(o, "rank,rep,%s,attainment,previous_rank,change\r\n", metric_name);
         for (int i = 0; i < n; i++) {
             const kpi_leader *l = &rows[i];
-            const char *change = !l->rank ? "" : !l->previous_rank ? "new"
-                                 : l->previous_rank == l->rank    ? "="
-                                 : arena_printf(&a, "%s%d", l->previous_rank > l->rank ? "+" : "-",
-                                                abs(l->previous_rank - l->rank));
-            const char *att = l->attainment.kind == KV_REAL ? arena_printf(&a, "%.1f%%", l->attainment.x * 100) : "-";
-            const char *name = kpi_dim_label(snap, DIM_REP, l->rep, &a);
-            if (csv)
-                fprintf(o, "%s,%s,%s,%s,%s,%s\r\n", l->rank ? arena_printf(&a, "%d", l->rank) : "",
-                        kpi_csv_text(name, &a), main_text(snap, m, &l->value, "", &a),
-                        l->attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", l->attainment.x) : "",
-                        l->previous_rank ? arena_printf(&a, "%d", l->previous_rank) : "", change);
-            else
-                fprintf(o, "%-4s  %s  %16s  %10s  %s\n", l->rank ? arena_printf(&a, "%d", l->rank) : "-",
-                        kpi_pad(name, 24, &a), kpi_value_table_text(snap, m, &l->value, &a), att, change);
+            fprintf(o, "%s,%s,%s,%s,%s,%s\r\n", l->rank ? arena_printf(&a, "%d", l->rank) : "",
+                    kpi_csv_text(kpi_dim_label(snap, DIM_REP, l->rep, &a), &a), main_text(snap, m, &l->value, "", &a),
+                    l->attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", l->attainment.x) : "",
+                    l->previous_rank ? arena_printf(&a, "%d", l->previous_rank) : "", change_text(l, "new", &a));
         }
+    } else {
+        print_table(ctx, snap, m, rows, n, &a);
     }
 done:
     arena_release(&a);

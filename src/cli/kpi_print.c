@@ -199,11 +199,6 @@ const char *kpi_value_text(const snapshot *s, const kpi_metric *m, const kpi_val
     return "?";
 }
 
-const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a)
-{
-    return kpi_value_text(s, m, v, NULL, a);
-}
-
 /* The ntab table cells of a value: one per part (has_parts), median and mean
  * (ntab 2), or the value; "-" for what is missing. */
 static void table_cells(const snapshot *s, const kpi_metric *m, int has_parts, const kpi_value *v, const char **tab,
@@ -229,6 +224,20 @@ static const char *const *shown_parts(const kpi_metric *m)
     static const char *const pair[] = {"median", "mean", NULL};
     const char *const *parts = kpi_metric_parts(m);
     return parts ? parts : kpi_metric_unit(m) == UNIT_DAYS ? pair : NULL;
+}
+
+int kpi_value_columns(const snapshot *s, const kpi_metric *m, const kpi_value *v, locfmt *lf, const char **head,
+                      const char **cells, arena *a)
+{
+    const char *const *parts = shown_parts(m);
+    int n = 1;
+    if (parts)
+        for (n = 0; parts[n]; n++)
+            ;
+    for (int k = 0; head && k < n; k++)
+        head[k] = parts ? heading(parts[k]) : kpi_metric_name(m);
+    table_cells(s, m, kpi_metric_parts(m) != NULL, v, cells, n, lf, a);
+    return n;
 }
 
 /* The JSON text and the nsub CSV cells of row i of column c for value v of
@@ -394,37 +403,56 @@ static void csv_cell(FILE *o, const char *t)
     fputc('"', o);
 }
 
+void kpi_print_grid(FILE *o, int ncols, const char *const *headings, const int *right, const char *const *cells,
+                    int nrows, arena *a)
+{
+    int *width = arena_calloc(a, (size_t)ncols + 1, sizeof *width);
+    if (!width)
+        return;
+    for (int c = 0; c < ncols; c++) {
+        width[c] = display_width(headings[c]);
+        for (int i = 0; i < nrows; i++) {
+            int w = display_width(cells[(size_t)i * (size_t)ncols + (size_t)c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    for (int i = -1; i < nrows; i++) {
+        int spaces = 0; /* owed before the next text: none is written at the end of a line */
+        for (int c = 0; c < ncols; c++) {
+            const char *s = i < 0 ? headings[c] : cells[(size_t)i * (size_t)ncols + (size_t)c];
+            int pad = width[c] - display_width(s);
+            spaces += (c ? 2 : 0) + (right[c] ? pad : 0);
+            if (*s) {
+                fprintf(o, "%*s%s", spaces, "", s);
+                spaces = 0;
+            }
+            spaces += right[c] ? 0 : pad;
+        }
+        fputc('\n', o);
+    }
+}
+
 /* The table form: one column per table part of each column, headings for people;
- * text left-aligned, numbers right-aligned; no trailing spaces. */
+ * text left-aligned, numbers right-aligned. */
 static void print_table(FILE *o, const column *cols, int ncols, int nrows, arena *a)
 {
     int n = 0;
     for (int c = 0; c < ncols; c++)
         n += cols[c].ntab;
-    int *width = arena_calloc(a, (size_t)n + 1, sizeof *width);
-    if (!width)
+    const char **head = arena_calloc(a, (size_t)n + 1, sizeof *head);
+    int *right = arena_calloc(a, (size_t)n + 1, sizeof *right);
+    const char **cells = arena_calloc(a, (size_t)n * (size_t)nrows + 1, sizeof *cells);
+    if (!head || !right || !cells)
         return;
     for (int c = 0, t = 0; c < ncols; c++)
         for (int k = 0; k < cols[c].ntab; k++, t++) {
-            width[t] = display_width(cols[c].tabnames[k]);
-            for (int i = 0; i < nrows; i++) {
-                int w = display_width(cols[c].table[(size_t)i * KPI_MAX_PARTS + k]);
-                if (w > width[t])
-                    width[t] = w;
-            }
+            head[t] = cols[c].tabnames[k];
+            right[t] = cols[c].right;
+            for (int i = 0; i < nrows; i++)
+                cells[(size_t)i * (size_t)n + (size_t)t] = cols[c].table[(size_t)i * KPI_MAX_PARTS + k];
         }
-    for (int i = -1; i < nrows; i++) {
-        for (int c = 0, t = 0; c < ncols; c++)
-            for (int k = 0; k < cols[c].ntab; k++, t++) {
-                const char *s = i < 0 ? cols[c].tabnames[k] : cols[c].table[(size_t)i * KPI_MAX_PARTS + k];
-                int pad = width[t] - display_width(s);
-                if (cols[c].right)
-                    fprintf(o, "%s%*s%s", t ? "  " : "", pad, "", s);
-                else
-                    fprintf(o, "%s%s%*s", t ? "  " : "", s, t + 1 < n ? pad : 0, "");
-            }
-        fputc('\n', o);
-    }
+    kpi_print_grid(o, n, head, right, cells, nrows, a);
 }
 
 static void print_report(cli_ctx *ctx, const kpi_report *rep, locfmt *lf, arena *a)

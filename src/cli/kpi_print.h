@@ -45,12 +45,25 @@ const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a)
  * code point counts as one column). */
 const char *kpi_pad(const char *text, int width, arena *a);
 
+/* The table columns of a value for people, as kpi tables show it: one per part of
+ * a multi-part metric (headings: the parts' names, translated), median and mean
+ * of durations, else one (heading: the metric's name); "-" for what is missing.
+ * Fills head (unless NULL) and cells, KPI_MAX_PARTS entries at most, and returns
+ * their number (the same for every value of m). */
+int kpi_value_columns(const snapshot *s, const kpi_metric *m, const kpi_value *v, locfmt *lf, const char **head,
+                      const char **cells, arena *a);
+
+/* An aligned table for people: a line of the ncols headings, then nrows lines of
+ * cells[row * ncols + col]; a column with right[col] set is right-aligned; widths
+ * in terminal columns (each code point one); two spaces between columns; no
+ * trailing spaces. Scratch memory from a. */
+void kpi_print_grid(FILE *o, int ncols, const char *const *headings, const int *right, const char *const *cells,
+                    int nrows, arena *a);
+
 /* Text of a value for people in the language of lf: money with its symbol
  * ("10.005.534,00 €"), rates as percentages ("23,5 %"), durations with their unit
  * ("12,5 días"), "-" for none. lf NULL: without a locale ("61.9%", "1322.38"). */
 const char *kpi_value_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, locfmt *lf, arena *a);
-/* kpi_value_text without a locale. */
-const char *kpi_value_table_text(const snapshot *s, const kpi_metric *m, const kpi_value *v, arena *a);
 
 /* `kpi M --records` (kpi_records_print.c): the records metric q->metrics[0] counts
  * for q, one row each: the query's dimensions, then the record's own columns (a

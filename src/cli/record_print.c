@@ -31,6 +31,84 @@ static const char *kind_word(const char *name)
     return name;
 }
 
+/* The names of fields (and of the columns of a deal's history) as table headings
+ * for people; JSON keys and CSV headers keep the names. */
+static const char *const field_words[] = {
+    NC_("field", "id"), NC_("field", "name"), NC_("field", "title"), NC_("field", "account"),
+    NC_("field", "contact"), NC_("field", "owner"), NC_("field", "pipeline"), NC_("field", "stage"),
+    NC_("field", "status"), NC_("field", "amount"), NC_("field", "currency"), NC_("field", "expected_close"),
+    NC_("field", "probability"), NC_("field", "forecast_category"), NC_("field", "lost_reason"),
+    NC_("field", "source"), NC_("field", "lead"), NC_("field", "created"), NC_("field", "closed"),
+    NC_("field", "email"), NC_("field", "role"), NC_("field", "team"), NC_("field", "manager"),
+    NC_("field", "region"), NC_("field", "active"), NC_("field", "member"), NC_("field", "industry"),
+    NC_("field", "segment"), NC_("field", "parent"), NC_("field", "country"), NC_("field", "city"),
+    NC_("field", "employees"), NC_("field", "phone"), NC_("field", "company"), NC_("field", "score"),
+    NC_("field", "mql_at"), NC_("field", "sql_at"), NC_("field", "converted_at"), NC_("field", "disqualified_at"),
+    NC_("field", "default"), NC_("field", "position"), NC_("field", "name_es"), NC_("field", "kind"),
+    NC_("field", "sku"), NC_("field", "category"), NC_("field", "price"), NC_("field", "cost"),
+    NC_("field", "deal"), NC_("field", "type"), NC_("field", "subject"), NC_("field", "due"),
+    NC_("field", "done"), NC_("field", "outcome"), NC_("field", "duration"), NC_("field", "cold"),
+    NC_("field", "note"), NC_("field", "date"), NC_("field", "shipped"), NC_("field", "order"),
+    NC_("field", "product"), NC_("field", "quantity"), NC_("field", "unit_price"), NC_("field", "discount"),
+    NC_("field", "total_cost"), NC_("field", "profit"), NC_("field", "scope"), NC_("field", "rep"),
+    NC_("field", "metric"), NC_("field", "period"), NC_("field", "target"), NC_("field", "channel"),
+    NC_("field", "from"), NC_("field", "to"), NC_("field", "rate"), NC_("field", "at"),
+    NC_("field", "author"), NC_("field", "changed"),
+};
+
+/* The values of enumerated fields (kind.h FT_ENUM: roles, lead statuses, deal and
+ * stage statuses, forecast categories, activity types and outcomes, goal scopes,
+ * expense categories) shown to people in tables. */
+static const char *const value_words[] = {
+    NC_("value", "admin"), NC_("value", "manager"), NC_("value", "rep"), NC_("value", "viewer"),
+    NC_("value", "new"), NC_("value", "contacted"), NC_("value", "mql"), NC_("value", "sql"),
+    NC_("value", "converted"), NC_("value", "disqualified"), NC_("value", "open"), NC_("value", "won"),
+    NC_("value", "lost"), NC_("value", "commit"), NC_("value", "best_case"), NC_("value", "pipeline"),
+    NC_("value", "omitted"), NC_("value", "call"), NC_("value", "email"), NC_("value", "meeting"),
+    NC_("value", "task"), NC_("value", "note"), NC_("value", "connected"), NC_("value", "no_answer"),
+    NC_("value", "sent"), NC_("value", "opened"), NC_("value", "replied"), NC_("value", "bounced"),
+    NC_("value", "scheduled"), NC_("value", "held"), NC_("value", "cancelled"), NC_("value", "rejected"),
+    NC_("value", "org"), NC_("value", "team"), NC_("value", "marketing"), NC_("value", "sales"),
+    NC_("value", "other"),
+};
+
+/* word translated in context when it is one of the n words, else as it is. */
+static const char *word_in(const char *const *words, size_t n, const char *context, const char *word)
+{
+    for (size_t i = 0; word && i < n; i++)
+        if (!strcmp(word, words[i]))
+            return i18n_pgettext(context, words[i]);
+    return word;
+}
+
+static const char *field_heading(const char *name)
+{
+    return word_in(field_words, sizeof field_words / sizeof field_words[0], "field", name);
+}
+
+static const char *value_word(const char *value)
+{
+    return word_in(value_words, sizeof value_words / sizeof value_words[0], "value", value);
+}
+
+/* A history row's list of changed fields ("stage,amount") for people: each name
+ * translated, ", " between them. */
+static const char *changed_text(const char *changed, arena *a)
+{
+    if (!changed)
+        return NULL;
+    const char *t = "";
+    for (const char *p = changed; *p;) {
+        size_t n = strcspn(p, ",");
+        const char *name = arena_strndup(a, p, n);
+        if (!name)
+            return changed;
+        t = arena_printf(a, "%s%s%s", t, *t ? ", " : "", field_heading(name));
+        p += n + (p[n] == ',');
+    }
+    return t;
+}
+
 /* Referenced kinds up to this size are loaded whole on first use. */
 #define PRELOAD_MAX 50000
 
@@ -102,6 +180,8 @@ static const char *people_cell(printer *p, const record *r, int i, const char *d
         return p->lf ? locfmt_instant(p->lf, v->i, !all || !strchr(data, 'T'), a) : data;
     case FT_RATE:
         return p->lf ? locfmt_decimal(p->lf, data, 0, 9, a) : data;
+    case FT_ENUM:
+        return value_word(data);
     default:
         return data;
     }
@@ -139,7 +219,9 @@ static out_column *columns(rec_env *env, int all, size_t *n)
     size_t c = 0;
     for (size_t i = 0; cols && i < k->nfields; i++)
         if (shown(&k->fields[i], all))
-            cols[c++] = (out_column){k->fields[i].name, out_type_of(&k->fields[i]),
+            cols[c++] = (out_column){env->ctx->format == FORMAT_TABLE ? field_heading(k->fields[i].name)
+                                                                      : k->fields[i].name,
+                                     out_type_of(&k->fields[i]),
                                      k->fields[i].type == FT_DATE || k->fields[i].type == FT_INSTANT};
     *n = c;
     return cols;
@@ -225,6 +307,16 @@ static emb_code print_section(rec_env *env, const char *title, const out_column 
         fputs(_("(none)\n"), f);
         return EMB_OK;
     }
+    if (env->ctx->format == FORMAT_TABLE) {
+        out_column *heads = arena_calloc(&env->a, ncols, sizeof *heads);
+        if (!heads)
+            return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        for (size_t c = 0; c < ncols; c++) {
+            heads[c] = cols[c];
+            heads[c].name = field_heading(cols[c].name);
+        }
+        cols = heads;
+    }
     output *out;
     if (output_begin(f, env->ctx->format, cols, ncols, 0, &out, &env->err))
         return env->err.code;
@@ -264,9 +356,9 @@ static emb_code deal_history(rec_env *env, printer *p, int64_t deal_id)
         if (p->lf)
             c[0] = locfmt_instant(p->lf, h[i].at, !strchr(c[0], 'T'), &env->a);
         c[1] = ref_text(env, p, "users", h[i].author_id);
-        c[2] = h[i].changed;
+        c[2] = p->lf ? changed_text(h[i].changed, &env->a) : h[i].changed;
         c[3] = ref_text(env, p, "stages", h[i].stage_id);
-        c[4] = h[i].status;
+        c[4] = p->lf ? value_word(h[i].status) : h[i].status;
         c[5] = !h[i].amount_set ? NULL
                : p->lf          ? locfmt_money(p->lf, h[i].amount, h[i].currency, &env->a)
                                 : value_format_money(h[i].amount, h[i].currency, &env->a);

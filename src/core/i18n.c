@@ -74,3 +74,13 @@ void i18n_use(i18n_lang lang)
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
     textdomain(I18N_DOMAIN);
 }
+
+const char *i18n_pgettext(const char *context, const char *msgid)
+{
+    char key[256];
+    int n = snprintf(key, sizeof key, "%s\004%s", context, msgid);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return msgid;
+    const char *t = gettext(key);
+    return t == key ? msgid : t;
+}

@@ -5,7 +5,7 @@
  * Every message, help text, table heading and unit shown to people is written in
  * English in the sources, wrapped in _() (translated where it is used) or N_()
  * (marked for the catalogue, translated later with _() on the variable). The
- * catalogue of each language is po/LANG.po; `xgettext -k_ -kN_` over src/ lists
+ * catalogue of each language is po/LANG.po; `xgettext -k_ -kN_ -kNC_:1c,2` over src/ lists
  * what it must hold (tests/integration/i18n.sh checks es.po is complete).
  *
  * State: this module keeps none of its own. i18n_use() sets what GNU gettext itself
@@ -23,6 +23,14 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+
+/* Words whose translation depends on their use (gettext's msgctxt; "created" is
+ * "creación" as a record's field and "creadas" as a part of the waterfall):
+ * NC_("field", "created") marks one for the catalogue (xgettext's keyword
+ * NC_:1c,2) and i18n_pgettext("field", word) translates it; a word without a
+ * translation (or too long, over 200 bytes with its context) is returned as it is. */
+#define NC_(c, s) (s)
+const char *i18n_pgettext(const char *context, const char *msgid);
 
 /* The text domain of the catalogues (embudo.mo). */
 #define I18N_DOMAIN "embudo"

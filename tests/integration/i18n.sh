@@ -3,11 +3,11 @@
 # chosen by --lang, then the organisation's locale, then LC_ALL/LC_MESSAGES/LANG.
 . "$SRCDIR/tests/integration/lib.sh"
 
-# Every message marked in the sources (_() and N_()) has a Spanish translation that
+# Every message marked in the sources (_(), N_() and NC_()) has a Spanish translation that
 # is neither empty nor fuzzy, and the catalogue compiles with its formats checked.
 # To fix a failure: ninja -C BUILD embudo-update-po, then translate po/es.po.
 find "$SRCDIR/src" -name '*.c' | sort >"$TMP/files"
-xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o "$TMP/embudo.pot" -f "$TMP/files" 2>"$TMP/xg"
+xgettext --keyword=_ --keyword=N_ --keyword=NC_:1c,2 --from-code=UTF-8 -o "$TMP/embudo.pot" -f "$TMP/files" 2>"$TMP/xg"
 check "xgettext extracts the messages of src/"
 if msgcmp "$SRCDIR/po/es.po" "$TMP/embudo.pot" 2>"$TMP/cmp"; then ok "po/es.po translates every message"
 else not_ok "po/es.po misses translations:"; sed 's/^/#   /' "$TMP/cmp" | head -20; fi

@@ -69,31 +69,32 @@ expect_eq "json stays raw" '{"period": {"from": "2026-03-01", "to": "2026-04-01"
 
 # Records: money, dates and percentages for people; files keep data.
 expect_eq "deal list, Spanish" \
-"id|title|account|owner|stage|status|amount|created|closed~\
---|----------------------------------------|-------|-----|---------|------|---------------|-----------|-----------~\
-#1|D1|Ana|Ganado|won|10.000.000,00${NB}€|1 mar 2026|10 mar 2026~\
-#2|D2|Ben|Ganado|won|5.534,00${NB}€|5 mar 2026|20 mar 2026~\
-#3|D3|Ana|Perdido|lost|200,00${NB}€|2 mar 2026|25 mar 2026~\
-#4|D4 renovación anual del contrato de man…|Ben|Propuesta|open|300,00${NB}€|15 mar 2026~\
-#5|D5|Ana|Ganado|won|8.000,00${NB}€|1 feb 2026|20 feb 2026" \
+"id|título|cuenta|propietario|etapa|estado|importe|creación|cierre~\
+--|----------------------------------------|------|-----------|---------|-------|---------------|-----------|-----------~\
+#1|D1|Ana|Ganado|ganada|10.000.000,00${NB}€|1 mar 2026|10 mar 2026~\
+#2|D2|Ben|Ganado|ganada|5.534,00${NB}€|5 mar 2026|20 mar 2026~\
+#3|D3|Ana|Perdido|perdida|200,00${NB}€|2 mar 2026|25 mar 2026~\
+#4|D4 renovación anual del contrato de man…|Ben|Propuesta|abierta|300,00${NB}€|15 mar 2026~\
+#5|D5|Ana|Ganado|ganada|8.000,00${NB}€|1 feb 2026|20 feb 2026" \
     "$(cells $E deal list)"
 expect_eq "deal list, English" "#2|D2|Ben|Ganado|won|€5,534.00|Mar 5, 2026|Mar 20, 2026" \
     "$($E deal list --lang en --where title=D2 | sed -n 3p | sed 's/^ *//; s/   */|/g; s/  \([^ ]\)/|\1/g')"
 $E deal list --format csv --where title=D2 >"$TMP/out"
 expect_eq "deal list csv stays raw (user #1 is the owner init made)" "#2,D2,,#3,Ganado,won,5534.00,2026-03-05,2026-03-20" "$(tr -d '\r' <"$TMP/out" | sed -n 2p)"
-# The list fits $COLUMNS: the title is cut, numbers and dates are whole. Natural
-# width 122 (columns 2+40+7+5+9+6+15+11+11, gaps 16); the widest text column, the
-# title, gives up 32 cells: 8 left.
+# The list fits $COLUMNS: text is cut, numbers and dates are whole. Natural width
+# 128 (columns 2+40+6+11+9+7+15+11+11, gaps 16; Spanish headings are wider than
+# some cells); the title gives up 34 cells, down to the width of its heading (6),
+# then the next widest text columns the other 4: the stage 3, the status 1.
 COLUMNS=90 $E deal list >"$TMP/out"
 expect_eq "widest line with COLUMNS=90" 90 "$(python3 -c "import sys; print(max(len(l.rstrip('\n')) for l in open('$TMP/out', encoding='utf-8')))")"
-expect_eq "cut title, whole date" "#4|D4 reno…|Ben|Propuesta|open|300,00${NB}€|15 mar 2026" \
+expect_eq "cut title, whole date" "#4|D4 re…|Ben|Propu…|abier…|300,00${NB}€|15 mar 2026" \
     "$(sed -n 6p "$TMP/out" | sed 's/^ *//; s/   */|/g; s/  \([^ ]\)/|\1/g')"
 # show: the instant with its time in the organisation's zone, the expected date in words.
 $E deal update '#4' --probability 35 >/dev/null
 $E deal show '#4' >"$TMP/out"
-expect_eq "show: probability" "probability        35${NB}%" "$(grep '^probability' "$TMP/out")"
-expect_eq "show: expected close" "expected_close     31 may 2026" "$(grep '^expected_close' "$TMP/out")"
-expect_eq "show: history heading" "historia:" "$(grep '^historia:' "$TMP/out")"
+expect_eq "show: probability" "probabilidad            35${NB}%" "$(grep '^probabilidad' "$TMP/out")"
+expect_eq "show: expected close" "cierre previsto         31 may 2026" "$(grep '^cierre previsto' "$TMP/out")"
+expect_eq "show: history heading" "historial:" "$(grep '^historial:' "$TMP/out")"
 
 # The dashboard in both languages.
 $E goal add --metric revenue_won --period 2026-03 --target 20000000 >/dev/null
