@@ -70,11 +70,59 @@ static int split(char *s, char sep, char **parts, int max)
     return s ? -1 : n;
 }
 
+/* The unit of a metric's value for people, in `kpi --list`. */
+static const char *const unit_words[] = {
+    [UNIT_COUNT] = NC_("unit", "count"),
+    [UNIT_MONEY] = NC_("unit", "money"),
+    [UNIT_RATE] = NC_("unit", "rate"),
+    [UNIT_DAYS] = NC_("unit", "days"),
+    [UNIT_HOURS] = NC_("unit", "hours"),
+    [UNIT_MINUTES] = NC_("unit", "minutes"),
+    [UNIT_MONEY_PER_DAY] = NC_("unit", "money per day"),
+    [UNIT_CLASS] = NC_("unit", "class A, B, C"),
+};
+
+static const char *unit_word(kpi_unit u)
+{
+    return (size_t)u < sizeof unit_words / sizeof unit_words[0] ? i18n_pgettext("unit", unit_words[u]) : "";
+}
+
+/* The unit of a metric's value; for a value of parts, the units of its parts, each
+ * once, in the order of the parts. */
+static const char *unit_text(const kpi_metric *m, arena *a)
+{
+    const char *const *parts = kpi_metric_parts(m);
+    if (!parts)
+        return unit_word(kpi_metric_unit(m));
+    const char *t = "";
+    unsigned seen = 0;
+    for (int k = 0; parts[k]; k++) {
+        kpi_unit u = kpi_metric_part_unit(m, k);
+        if (seen >> u & 1u)
+            continue;
+        seen |= 1u << u;
+        t = arena_printf(a, "%s%s%s", t, *t ? ", " : "", unit_word(u));
+    }
+    return t;
+}
+
+/* The catalogue: each metric's name, unit (or parts) and description in the
+ * language of messages, one line each; then the dimensions. */
 static void print_list(cli_ctx *ctx)
 {
+    arena a;
+    arena_init(&a, 0);
+    int wname = 0, wunit = 0;
+    for (const kpi_metric *const *m = kpi_metrics(); *m; m++) {
+        int n = (int)output_text_width(kpi_metric_name(*m)), u = (int)output_text_width(unit_text(*m, &a));
+        wname = n > wname ? n : wname;
+        wunit = u > wunit ? u : wunit;
+    }
     for (const kpi_metric *const *m = kpi_metrics(); *m; m++)
-        fprintf(ctx->out, "%-18s %s\n", kpi_metric_name(*m), kpi_metric_description(*m, "en"));
-    fputs("\ndimensions:", ctx->out);
+        fprintf(ctx->out, "%s  %s  %s\n", kpi_pad(kpi_metric_name(*m), wname, &a), kpi_pad(unit_text(*m, &a), wunit, &a),
+                _(kpi_metric_description(*m, "en")));
+    arena_release(&a);
+    fputs(_("\ndimensions:"), ctx->out);
     for (int d = 0; d < DIM__COUNT; d++)
         fprintf(ctx->out, " %s", kpi_dim_name((kpi_dim)d));
     fputc('\n', ctx->out);

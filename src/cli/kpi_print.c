@@ -48,6 +48,8 @@ static const char *heading(const char *word)
     return word;
 }
 
+const char *kpi_heading(const char *word) { return heading(word); }
+
 static const char *json_quote(const char *s, arena *a)
 {
     json_t *j = json_string(s);

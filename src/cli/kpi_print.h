@@ -41,6 +41,10 @@ const char *kpi_csv_text(const char *s, arena *a);
 /* A scalar value in data form ("1234.50", "0.6315", "12"), NULL when it has none. */
 const char *kpi_value_data_text(const snapshot *s, const kpi_value *v, arena *a);
 
+/* A dimension's or a part's name (rep, amount, median...) as a table heading in
+ * the language of messages; other words as they are. */
+const char *kpi_heading(const char *word);
+
 /* text cut and padded with spaces to `width` terminal columns (UTF-8 aware; each
  * code point counts as one column). */
 const char *kpi_pad(const char *text, int width, arena *a);

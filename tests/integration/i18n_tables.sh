@@ -106,4 +106,29 @@ expect_eq "activity type and outcome" "llamada|Llamada|Ana|sin respuesta" \
     "$($E activity list | sed -n 3p | sed 's/^ *//; s/   */|/g; s/  \([^ ]\)/|\1/g' | cut -d'|' -f2-4,7)"
 $E lead add --name "Luis" --status disqualified >/dev/null
 expect_eq "lead status" "#1|Luis|descartado|15 abr 2026" "$(cells $E lead list | cut -d~ -f3)"
+# kpi --list: each metric's unit and description in the language of messages.
+$E kpi --list >"$TMP/list"
+check "kpi --list"
+line() { grep "^$1 " "$TMP/list" | sed 's/   */|/g; s/  \([^ ]\)/|\1/g'; }
+expect_eq "kpi --list: win_rate, Spanish" \
+    "win_rate|tasa|ganadas / (ganadas + perdidas) sobre las oportunidades cerradas en el periodo; las abiertas no cuentan" \
+    "$(line win_rate)"
+expect_eq "kpi --list: open_pipeline, Spanish (units of its parts)" \
+    "open_pipeline|número, importe|oportunidades abiertas en el instante (--as-of; por omisión, el final del periodo o ahora): número y suma de importes, cada una con la etapa, el importe y el propietario que tenía entonces" \
+    "$(line open_pipeline)"
+expect_eq "kpi --list: sales_cycle_days, Spanish" \
+    "sales_cycle_days|días|días desde la creación hasta el cierre de las oportunidades ganadas en el periodo: mediana (la cifra principal) y media" \
+    "$(line sales_cycle_days)"
+grep -q "^dimensiones: rep team account" "$TMP/list"; check "kpi --list: dimensions, Spanish"
+$E --lang en kpi --list >"$TMP/list"
+expect_eq "kpi --list: win_rate, English" \
+    "win_rate|rate|won / (won + lost) over deals closed in the period; open deals are not counted" "$(line win_rate)"
+expect_eq "kpi --list: same metrics in both languages" "$($E kpi --list | sed -n '/^$/q;p' | cut -d' ' -f1)" \
+    "$(sed -n '/^$/q;p' "$TMP/list" | cut -d' ' -f1)"
+# Every description is in Spanish: none is left as its English text.
+$E kpi --list | sed -n '/^$/q;p' | sed 's/   */|/g; s/  \([^ ]\)/|\1/g' | cut -d'|' -f3 >"$TMP/es"
+sed -n '/^$/q;p' "$TMP/list" | sed 's/   */|/g; s/  \([^ ]\)/|\1/g' | cut -d'|' -f3 >"$TMP/en"
+expect_eq "kpi --list: no description left in English (those of formulas excepted)" \
+    "sales_spend / deals_won~(gross_profit - sales_spend) / sales_spend" \
+    "$(paste -d'\t' "$TMP/es" "$TMP/en" | awk -F'\t' '$1 == $2 {print $1}' | paste -sd'~')"
 finish
