@@ -329,10 +329,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
     const kpi_metric *leader_metric = kpi_metric_find(metric_name);
     if (!leader_metric)
-        return cli_usage_error(ctx, cmd, "unknown metric '%s' (see `embudo kpi --list`)", metric_name);
+        return cli_usage_error(ctx, cmd, _("unknown metric '%s' (see `embudo kpi --list`)"), metric_name);
     if (!kpi_leaderboard_accepts(leader_metric))
-        return cli_usage_error(ctx, cmd, "reps cannot be ranked by '%s': it is not computed per rep; "
-                                         "see `embudo kpi --list`", metric_name);
+        return cli_usage_error(ctx, cmd, _("reps cannot be ranked by '%s': it is not computed per rep; "
+                                         "see `embudo kpi --list`"), metric_name);
     if ((period && from) || !from != !to)
         return cli_usage_error(ctx, cmd, _("give --period, or --from with --to"));
     if (period && !strcmp(period, "all"))

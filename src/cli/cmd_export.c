@@ -10,8 +10,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_export = {
     .name = "export",
-    .summary = "write the records of a kind to CSV or JSON",
-    .usage = "usage: embudo export KIND [--format csv|json] [--excel] [--delimiter C] [--decimal point|comma]\n"
+    .summary = N_("write the records of a kind to CSV or JSON"),
+    .usage = N_("usage: embudo export KIND [--format csv|json] [--excel] [--delimiter C] [--decimal point|comma]\n"
              "                           [-o FILE]\n"
              "       embudo export all -o DIR [--format csv|json] [--excel] ...\n"
              "\n"
@@ -42,13 +42,13 @@ const cli_command cmd_export = {
              "                     a symlink is followed to its target, a device or FIFO is\n"
              "                     written directly, never replaced)\n"
              "  all -o DIR         one file per kind in DIR (created if missing), named\n"
-             "                     KIND.csv, in the order to import them back\n",
+             "                     KIND.csv, in the order to import them back\n"),
     .run = run,
 };
 
 static void list_kinds(FILE *f)
 {
-    fputs("kinds:", f);
+    fputs(_("kinds:"), f);
     for (const kind_def *const *k = kind_all(); *k; k++)
         fprintf(f, " %s", (*k)->name);
     fputs(", all\n", f);
@@ -108,14 +108,14 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             else if (strlen(optarg) == 1 && strchr(",;|\t", optarg[0]))
                 delimiter = optarg[0];
             else
-                return cli_usage_error(ctx, cmd, "--delimiter '%s': use ',', ';', 'tab' or '|'", optarg);
+                return cli_usage_error(ctx, cmd, _("--delimiter '%s': use ',', ';', 'tab' or '|'"), optarg);
         } else if (opt == OPT_DECIMAL) {
             if (!strcmp(optarg, "point") || !strcmp(optarg, "dot"))
                 decimal = '.';
             else if (!strcmp(optarg, "comma"))
                 decimal = ',';
             else
-                return cli_usage_error(ctx, cmd, "--decimal '%s': use point (1234.56) or comma (1234,56)", optarg);
+                return cli_usage_error(ctx, cmd, _("--decimal '%s': use point (1234.56) or comma (1234,56)"), optarg);
         } else {
             return cli_option_error(ctx, cmd, argv);
         }
@@ -123,29 +123,29 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (help)
         return 0;
     if (argc - optind > 1)
-        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind + 1]);
+        return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind + 1]);
     const char *kind_name = optind < argc ? argv[optind] : NULL;
     if (!kind_name) {
-        cli_usage_error(ctx, cmd, "name the kind to export");
+        cli_usage_error(ctx, cmd, _("name the kind to export"));
         list_kinds(ctx->err);
         return 2;
     }
     if (ctx->format == FORMAT_TABLE && ctx->format_given)
-        return cli_usage_error(ctx, cmd, "export writes csv or json, not table");
+        return cli_usage_error(ctx, cmd, _("export writes csv or json, not table"));
     export_format fmt = ctx->format == FORMAT_JSON ? EXPORT_JSON : EXPORT_CSV;
     if (fmt == EXPORT_JSON && (excel || delimiter || decimal))
-        return cli_usage_error(ctx, cmd, "--excel, --delimiter and --decimal are for CSV, not json");
+        return cli_usage_error(ctx, cmd, _("--excel, --delimiter and --decimal are for CSV, not json"));
     int all = !strcmp(kind_name, "all");
     const kind_def *kind = all ? NULL : kind_find(kind_name);
     if (!all && !kind) {
-        cli_usage_error(ctx, cmd, "unknown kind '%s'", kind_name);
+        cli_usage_error(ctx, cmd, _("unknown kind '%s'"), kind_name);
         list_kinds(ctx->err);
         return 2;
     }
     if (all && !output)
-        return cli_usage_error(ctx, cmd, "export all needs -o DIR");
+        return cli_usage_error(ctx, cmd, _("export all needs -o DIR"));
     if (output && !*output)
-        return cli_usage_error(ctx, cmd, "-o needs a file name");
+        return cli_usage_error(ctx, cmd, _("-o needs a file name"));
 
     store *st;
     int status = cli_open_store(ctx, STORE_READONLY, &st);

@@ -12,9 +12,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_import = {
     .name = "import",
-    .summary = "import records from a CSV file",
+    .summary = N_("import records from a CSV file"),
     .usage =
-        "usage: embudo import KIND FILE [options]\n"
+        N_("usage: embudo import KIND FILE [options]\n"
         "       embudo import --fields KIND\n"
         "       embudo import list            every import: file, hash, options, counts, who, when\n"
         "       embudo import undo [ID]       take import ID (default: the latest in effect) back\n"
@@ -67,7 +67,7 @@ const cli_command cmd_import = {
         "  --fields                   list the fields of KIND, their types and headers\n"
         "  --format table|json        the summary's format\n"
         "\n"
-        "Example: embudo import deals pipeline.csv --map owner=Vendedor --create-missing\n",
+        "Example: embudo import deals pipeline.csv --map owner=Vendedor --create-missing\n"),
     .run = run,
 };
 
@@ -97,11 +97,12 @@ static void show_progress(void *ud, const import_progress *p)
 {
     progress_state *ps = ud;
     double rate = p->seconds > 0 ? (double)p->rows / p->seconds : 0;
+    fputc('\r', ps->err);
     if (p->size > 0)
-        fprintf(ps->err, "\r  %lld rows  %3d%%  %.0f rows/s ", (long long)p->rows,
+        fprintf(ps->err, _("  %lld rows  %3d%%  %.0f rows/s "), (long long)p->rows,
                 (int)(100.0 * (double)p->bytes / (double)p->size), rate);
     else
-        fprintf(ps->err, "\r  %lld rows  %.0f rows/s ", (long long)p->rows, rate);
+        fprintf(ps->err, _("  %lld rows  %.0f rows/s "), (long long)p->rows, rate);
     fflush(ps->err);
     ps->shown = 1;
 }
@@ -116,51 +117,61 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
 {
     FILE *out = ctx->out;
     double rate = s->seconds > 0 ? (double)s->rows / s->seconds : 0;
-    fprintf(out, "%s %lld rows of %s from %s in %.2f s (%.0f rows/s)%s\n",
-            o->dry_run ? "checked" : "imported", (long long)s->rows, o->kind->name, base_name(o->path), s->seconds,
-            rate, o->dry_run ? "; dry run: nothing was written" : "");
-    fprintf(out, "  created %lld, updated %lld, repeated %lld, rejected %lld, unchanged %lld\n", (long long)s->created,
-            (long long)s->updated, (long long)s->repeated, (long long)s->rejected, (long long)s->unchanged);
+    const char *kind = _(o->kind->name); /* the kinds' plural names are in the catalogue (record_print.c) */
+    unsigned long n = (unsigned long)s->rows;
+    if (o->dry_run)
+        fprintf(out,
+                ngettext("checked %lld row of %s from %s in %.2f s (%.0f rows/s); dry run: nothing was written\n",
+                         "checked %lld rows of %s from %s in %.2f s (%.0f rows/s); dry run: nothing was written\n", n),
+                (long long)s->rows, kind, base_name(o->path), s->seconds, rate);
+    else
+        fprintf(out,
+                ngettext("imported %lld row of %s from %s in %.2f s (%.0f rows/s)\n",
+                         "imported %lld rows of %s from %s in %.2f s (%.0f rows/s)\n", n),
+                (long long)s->rows, kind, base_name(o->path), s->seconds, rate);
+    fprintf(out, _("  created %lld, updated %lld, repeated %lld, rejected %lld, unchanged %lld\n"),
+            (long long)s->created, (long long)s->updated, (long long)s->repeated, (long long)s->rejected,
+            (long long)s->unchanged);
     if (s->import_id)
-        fprintf(out, "  recorded as import %lld (undo it with `embudo import undo %lld`)\n", (long long)s->import_id,
-                (long long)s->import_id);
+        fprintf(out, _("  recorded as import %lld (undo it with `embudo import undo %lld`)\n"),
+                (long long)s->import_id, (long long)s->import_id);
     else if (!o->dry_run)
-        fputs("  nothing changed: nothing was written\n", out);
+        fputs(_("  nothing changed: nothing was written\n"), out);
     if (s->rejected && o->rejects_path && !o->dry_run)
-        fprintf(out, "  rejected rows written to %s\n", o->rejects_path);
+        fprintf(out, _("  rejected rows written to %s\n"), o->rejects_path);
     for (int stages = 0; stages < 2; stages++) {
         int shown = 0;
         for (size_t i = 0; i < s->nrefs_created; i++) {
             if ((strcmp(s->refs_created[i].kind, "stages") == 0) != stages)
                 continue;
-            const char *head = stages ? "  created by --create-stages:" : "  created by --create-missing:";
+            const char *head = stages ? _("  created by --create-stages:") : _("  created by --create-missing:");
             fprintf(out, "%s %lld %s", shown++ ? "," : head, (long long)s->refs_created[i].count,
-                    s->refs_created[i].kind);
+                    _(s->refs_created[i].kind));
         }
         if (shown)
             fputc('\n', out);
     }
     if (s->encoding)
-        fprintf(out, "  encoding: %s (detected; --encoding chooses another)\n", s->encoding);
+        fprintf(out, _("  encoding: %s (detected; --encoding chooses another)\n"), s->encoding);
     if (s->dates_locale)
         fprintf(out,
                 s->dates_order == DATE_DMY
                     ? _("  dates read day/month/year (organisation's locale %s); --date-format to change\n")
                     : _("  dates read month/day/year (organisation's locale %s); --date-format to change\n"),
                 s->dates_locale);
-    fputs("  columns:", out);
+    fputs(_("  columns:"), out);
     for (size_t i = 0; i < s->nmapping; i++)
         fprintf(out, "%s %s", i ? "," : "", s->mapping[i]);
     fputc('\n', out);
     if (s->nignored) {
-        fputs("  ignored columns:", out);
+        fputs(_("  ignored columns:"), out);
         for (size_t i = 0; i < s->nignored; i++)
             fprintf(out, "%s %s", i ? "," : "", s->ignored[i]);
         fputc('\n', out);
     }
     for (size_t i = 0; i < s->nleft_out; i++)
         if (s->left_out_by_values[i]) /* the others are in "ignored columns" */
-            fprintf(out, "  left out: %s (%s)\n", s->left_out[i], s->left_out_why[i]);
+            fprintf(out, _("  left out: %s (%s)\n"), s->left_out[i], s->left_out_why[i]);
 }
 
 static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary *s)
@@ -203,7 +214,7 @@ static int list_kinds_error(cli_ctx *ctx, const cli_command *cmd, const char *na
     size_t n = 0;
     for (const kind_def *const *k = kind_all(); *k && n < sizeof list; k++)
         n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", (*k)->name);
-    return cli_usage_error(ctx, cmd, "unknown kind '%s'; kinds: %s", name, list);
+    return cli_usage_error(ctx, cmd, _("unknown kind '%s'; kinds: %s"), name, list);
 }
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
@@ -277,7 +288,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
                 o.numbers = NUM_COMMA;
             else {
                 status =
-                    cli_usage_error(ctx, cmd, "--decimal '%s': use point (1,234.56) or comma (1.234,56)", optarg);
+                    cli_usage_error(ctx, cmd, _("--decimal '%s': use point (1,234.56) or comma (1.234,56)"), optarg);
                 goto done;
             }
             break;
@@ -295,7 +306,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             break;
         case OPT_ENCODING:
             if (charset_parse(optarg, &o.limits.encoding)) {
-                status = cli_usage_error(ctx, cmd, "--encoding '%s': use %s", optarg, CHARSET_OPTION_NAMES);
+                status = cli_usage_error(ctx, cmd, _("--encoding '%s': use %s"), optarg, CHARSET_OPTION_NAMES);
                 goto done;
             }
             break;
@@ -312,7 +323,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         goto done;
     if (fields) {
         if (argc - optind != 1) {
-            status = cli_usage_error(ctx, cmd, "--fields needs one KIND");
+            status = cli_usage_error(ctx, cmd, _("--fields needs one KIND"));
             goto done;
         }
         const kind_def *k = kind_find(argv[optind]);
@@ -324,7 +335,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         goto done;
     }
     if (argc - optind != 2) {
-        status = cli_usage_error(ctx, cmd, argc - optind < 2 ? "expected KIND and FILE" : "unexpected argument '%s'",
+        status = cli_usage_error(ctx, cmd, argc - optind < 2 ? _("expected KIND and FILE") : _("unexpected argument '%s'"),
                                  argv[optind + 2 < argc ? optind + 2 : optind]);
         goto done;
     }
@@ -370,13 +381,16 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             print_table(ctx, &o, &sum);
         if (rc) {
             for (size_t i = 0; i < sum.nerrors; i++)
-                fprintf(ctx->err, "embudo: error: %s\n", sum.errors[i]);
+                fprintf(ctx->err, _("embudo: error: %s\n"), sum.errors[i]);
             if (sum.errors_hidden)
-                fprintf(ctx->err, "embudo: (%lld more errors not shown)\n", (long long)sum.errors_hidden);
+                fprintf(ctx->err,
+                        ngettext("embudo: (%lld more error not shown)\n", "embudo: (%lld more errors not shown)\n",
+                                 (unsigned long)sum.errors_hidden),
+                        (long long)sum.errors_hidden);
             status = cli_fail(ctx, &err);
         } else if (sum.rejected) {
             for (size_t i = 0; i < sum.nerrors; i++)
-                fprintf(ctx->err, "embudo: warning: %s\n", sum.errors[i]);
+                fprintf(ctx->err, _("embudo: warning: %s\n"), sum.errors[i]);
         }
         store_close(st);
     }

@@ -19,8 +19,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_kpi = {
     .name = "kpi",
-    .summary = "compute sales metrics (win rate, revenue won, ...) by rep, team, product, period",
-    .usage = "usage: embudo kpi NAME[,NAME...] [--period P | --from DATE --to DATE] [--by DIM[,DIM]]\n"
+    .summary = N_("compute sales metrics (win rate, revenue won, ...) by rep, team, product, period"),
+    .usage = N_("usage: embudo kpi NAME[,NAME...] [--period P | --from DATE --to DATE] [--by DIM[,DIM]]\n"
              "                  [--where DIM=VALUE[|VALUE...],...] [--series day|week|month|quarter|year]\n"
              "                  [--sort [-]METRIC] [--limit N] [--format table|json|csv]\n"
              "       embudo kpi --list\n"
@@ -53,7 +53,7 @@ const cli_command cmd_kpi = {
              "                 activities or order lines it counts or sums; for rates and metrics\n"
              "                 with parts, a column counted_as says which each counts in\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
-             "denominator gives null. Money is in the reporting currency.\n",
+             "denominator gives null. Money is in the reporting currency.\n"),
     .run = run,
 };
 
@@ -134,7 +134,7 @@ static int dims_list_error(cli_ctx *ctx, const cli_command *cmd, const char *wha
     size_t n = 0;
     for (int d = 0; d < DIM__COUNT; d++)
         n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", d ? ", " : "", kpi_dim_name((kpi_dim)d));
-    return cli_usage_error(ctx, cmd, "unknown %s '%s'; accepted: %s", what, name, list);
+    return cli_usage_error(ctx, cmd, _("unknown %s '%s'; accepted: %s"), what, name, list);
 }
 
 /* Orders rows by the labels of their entity dimensions (time buckets stay in time
@@ -315,11 +315,11 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
         case 'r': args->records = 1; break;
         case 'n':
             if (cli_parse_int(optarg, 1, INT_MAX, &args->limit))
-                return cli_usage_error(ctx, cmd, "--limit '%s' must be a whole number from 1", optarg);
+                return cli_usage_error(ctx, cmd, _("--limit '%s' must be a whole number from 1"), optarg);
             break;
         case 'c':
             if (kpi_compare_parse(optarg) < 0)
-                return cli_usage_error(ctx, cmd, "--compare '%s' must be previous, year or goal", optarg);
+                return cli_usage_error(ctx, cmd, _("--compare '%s' must be previous, year or goal"), optarg);
             args->compare = optarg;
             break;
         default: return cli_option_error(ctx, cmd, argv);
@@ -328,18 +328,19 @@ static int parse_args(const cli_command *cmd, cli_ctx *ctx, int argc, char **arg
     if (*help || args->list)
         return 0;
     if (optind + 1 != argc)
-        return cli_usage_error(ctx, cmd, optind >= argc ? "name the metrics to compute (see `embudo kpi --list`)"
-                                                        : "unexpected argument '%s'", argv[optind + 1 < argc ? optind + 1 : optind]);
+        return cli_usage_error(ctx, cmd, optind >= argc ? _("name the metrics to compute (see `embudo kpi --list`)")
+                                                        : _("unexpected argument '%s'"),
+                               argv[optind + 1 < argc ? optind + 1 : optind]);
     args->metrics = argv[optind];
     if (args->period && (args->from || args->to))
-        return cli_usage_error(ctx, cmd, "give either --period or --from/--to, not both");
+        return cli_usage_error(ctx, cmd, _("give either --period or --from/--to, not both"));
     if (!args->from != !args->to)
-        return cli_usage_error(ctx, cmd, "--from and --to go together");
+        return cli_usage_error(ctx, cmd, _("--from and --to go together"));
     if (args->records && (strchr(args->metrics, ',') || args->compare || args->cumulative || args->sort))
-        return cli_usage_error(ctx, cmd, "--records lists the records of one metric (no --compare, --cumulative "
-                                         "or --sort)");
+        return cli_usage_error(ctx, cmd, _("--records lists the records of one metric (no --compare, --cumulative "
+                                         "or --sort)"));
     if (args->cumulative && (!args->series || args->compare))
-        return cli_usage_error(ctx, cmd, "--cumulative needs --series (and no --compare)");
+        return cli_usage_error(ctx, cmd, _("--cumulative needs --series (and no --compare)"));
     return 0;
 }
 
@@ -351,7 +352,7 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
     char *names[KPI_MAX_METRICS];
     int n = split(args->metrics, ',', names, KPI_MAX_METRICS);
     if (n < 0)
-        return cli_usage_error(ctx, cmd, "at most %d metrics at once", KPI_MAX_METRICS);
+        return cli_usage_error(ctx, cmd, _("at most %d metrics at once"), KPI_MAX_METRICS);
     for (int i = 0; i < n; i++) {
         const kpi_metric *m = kpi_metric_find(names[i]);
         if (!m) {
@@ -359,39 +360,39 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
             size_t k = 0;
             for (const kpi_metric *const *x = kpi_metrics(); *x; x++)
                 k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", k ? ", " : "", kpi_metric_name(*x));
-            return cli_usage_error(ctx, cmd, "unknown metric '%s'; accepted: %s", names[i], list);
+            return cli_usage_error(ctx, cmd, _("unknown metric '%s'; accepted: %s"), names[i], list);
         }
         q->metrics[q->nmetrics++] = m;
     }
     char *bys[KPI_MAX_BY];
     int nby = 0;
     if (args->by && (nby = split(args->by, ',', bys, KPI_MAX_BY - (args->series ? 1 : 0))) < 0)
-        return cli_usage_error(ctx, cmd, "at most %d dimensions in --by and --series together", KPI_MAX_BY);
+        return cli_usage_error(ctx, cmd, _("at most %d dimensions in --by and --series together"), KPI_MAX_BY);
     if (args->series) {
         int d = kpi_dim_find(args->series);
         if (d < DIM_DAY)
-            return cli_usage_error(ctx, cmd, "--series '%s' must be day, week, month, quarter or year", args->series);
+            return cli_usage_error(ctx, cmd, _("--series '%s' must be day, week, month, quarter or year"), args->series);
         bys[nby++] = args->series;
     }
     for (int i = 0; i < nby; i++) {
         int d = kpi_dim_find(bys[i]);
         if (d < 0)
-            return dims_list_error(ctx, cmd, "dimension", bys[i]);
+            return dims_list_error(ctx, cmd, _("dimension"), bys[i]);
         q->by[q->nby++] = (kpi_dim)d;
     }
     if (args->where) {
         char *conds[DIM__COUNT];
         int nc = split(args->where, ',', conds, DIM__COUNT);
         if (nc < 0)
-            return cli_usage_error(ctx, cmd, "too many --where conditions");
+            return cli_usage_error(ctx, cmd, _("too many --where conditions"));
         for (int i = 0; i < nc; i++) {
             char *eq = strchr(conds[i], '=');
             if (!eq)
-                return cli_usage_error(ctx, cmd, "--where '%s' must be DIMENSION=VALUE", conds[i]);
+                return cli_usage_error(ctx, cmd, _("--where '%s' must be DIMENSION=VALUE"), conds[i]);
             *eq = '\0';
             int d = kpi_dim_find(conds[i]);
             if (d < 0)
-                return dims_list_error(ctx, cmd, "dimension in --where", conds[i]);
+                return dims_list_error(ctx, cmd, _("dimension in --where"), conds[i]);
             int st = kpi_cli_filter(cmd, ctx, s, (kpi_dim)d, eq + 1, q);
             if (st)
                 return st;
@@ -399,7 +400,7 @@ static int build_query(const cli_command *cmd, cli_ctx *ctx, const snapshot *s, 
     }
     if (args->goal_metric) {
         if (!kpi_metric_find(args->goal_metric))
-            return cli_usage_error(ctx, cmd, "unknown --goal-metric '%s' (see `embudo kpi --list`)", args->goal_metric);
+            return cli_usage_error(ctx, cmd, _("unknown --goal-metric '%s' (see `embudo kpi --list`)"), args->goal_metric);
         q->goal_metric = args->goal_metric;
     }
     return kpi_cli_period(cmd, ctx, s, args->period, args->from, args->to, args->as_of, q, days, from_text,
@@ -465,8 +466,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             const char *list = "";
             for (int m = 0; m < q.nmetrics; m++)
                 list = arena_printf(&a, "%s%s%s", list, m ? ", " : "", kpi_metric_name(q.metrics[m]));
-            status = cli_usage_error(ctx, cmd, "--sort '%s' must name one of the metrics computed (%s), with '-' "
-                                     "for descending", args.sort, list);
+            status = cli_usage_error(ctx, cmd, _("--sort '%s' must name one of the metrics computed (%s), with '-' "
+                                     "for descending"), args.sort, list);
             goto done;
         }
         if (sort_by_value(&q, column, desc, &r, &other, &a)) {

@@ -13,8 +13,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cmd_leaderboard = {
     .name = "leaderboard",
-    .summary = "reps ranked by a metric, with goal attainment and rank change",
-    .usage = "usage: embudo leaderboard [--metric M] [--period P | --from D --to D] [--team T] [--limit N]\n"
+    .summary = N_("reps ranked by a metric, with goal attainment and rank change"),
+    .usage = N_("usage: embudo leaderboard [--metric M] [--period P | --from D --to D] [--team T] [--limit N]\n"
              "                          [--format table|json|csv]\n"
              "\n"
              "Ranks the reps by a metric (default revenue_won) over the period (default this-month),\n"
@@ -24,7 +24,7 @@ const cli_command cmd_leaderboard = {
              "parts rank by their main part (open_pipeline by amount). Ties share a rank (1, 2, 2, 4);\n"
              "reps without a value come last, unranked.\n"
              "  --team T     only the reps of team T (several: T1|T2)\n"
-             "  --limit N    the first N rows\n",
+             "  --limit N    the first N rows\n"),
     .run = run,
 };
 
@@ -118,7 +118,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         case 'T': team = optarg; break;
         case 'n':
             if (cli_parse_int(optarg, 1, INT_MAX, &limit))
-                return cli_usage_error(ctx, cmd, "--limit '%s' must be a positive number", optarg);
+                return cli_usage_error(ctx, cmd, _("--limit '%s' must be a positive number"), optarg);
             break;
         default:
             return cli_option_error(ctx, cmd, argv);
@@ -127,12 +127,12 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (help)
         return 0;
     if (optind < argc)
-        return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, cmd, _("unexpected argument '%s'"), argv[optind]);
     if ((period && from) || !from != !to)
-        return cli_usage_error(ctx, cmd, "give --period, or --from with --to");
+        return cli_usage_error(ctx, cmd, _("give --period, or --from with --to"));
     const kpi_metric *m = kpi_metric_find(metric_name);
     if (!m)
-        return cli_usage_error(ctx, cmd, "unknown metric '%s' (see `embudo kpi --list`)", metric_name);
+        return cli_usage_error(ctx, cmd, _("unknown metric '%s' (see `embudo kpi --list`)"), metric_name);
     store *st;
     int status = cli_open_store(ctx, STORE_READONLY, &st);
     if (status)

@@ -249,7 +249,7 @@ static int finish_write(rec_env *env, int64_t id)
 static int do_add(rec_env *env, rec_args *ra)
 {
     if (ra->nargs == 0)
-        return cli_usage_error(env->ctx, env->cmd, "give the fields of the new %s: %s", env->kind->singular,
+        return cli_usage_error(env->ctx, env->cmd, _("give the fields of the new %s: %s"), env->kind->singular,
                                rec_field_list(env, 0));
     if (store_begin(env->st, &env->err))
         return rec_fail(env);
@@ -271,7 +271,7 @@ static int do_add(rec_env *env, rec_args *ra)
 static int do_update(rec_env *env, rec_args *ra)
 {
     if (ra->nargs == 0)
-        return cli_usage_error(env->ctx, env->cmd, "nothing to update; give --FIELD VALUE (fields: %s)",
+        return cli_usage_error(env->ctx, env->cmd, _("nothing to update; give --FIELD VALUE (fields: %s)"),
                                rec_field_list(env, 0));
     if (store_begin(env->st, &env->err))
         return rec_fail(env);
@@ -328,7 +328,7 @@ static int do_delete(rec_env *env, rec_args *ra)
         return rec_fail(env);
     const char *name = ra->id; /* as the user named it */
     if (!ra->yes)
-        return cli_usage_error(env->ctx, env->cmd, "refusing to delete %s '%s' without --yes", env->kind->singular,
+        return cli_usage_error(env->ctx, env->cmd, _("refusing to delete %s '%s' without --yes"), env->kind->singular,
                                name);
     if (store_begin(env->st, &env->err))
         return rec_fail(env);
@@ -386,7 +386,7 @@ static int do_list(rec_env *env, rec_args *ra)
             q.descending = *s++ == '-';
         int f = rec_field_by_name(env->kind, s, strlen(s));
         if (f < 0 || !env->kind->fields[f].column || (env->kind->fields[f].flags & FF_SECRET))
-            return cli_usage_error(env->ctx, env->cmd, "cannot sort by '%s'; fields: %s", ra->sort,
+            return cli_usage_error(env->ctx, env->cmd, _("cannot sort by '%s'; fields: %s"), ra->sort,
                                    rec_field_list(env, 1));
         q.sort_field = f;
     }

@@ -131,4 +131,33 @@ sed -n '/^$/q;p' "$TMP/list" | sed 's/   */|/g; s/  \([^ ]\)/|\1/g' | cut -d'|' 
 expect_eq "kpi --list: no description left in English (those of formulas excepted)" \
     "sales_spend / deals_won~(gross_profit - sales_spend) / sales_spend" \
     "$(paste -d'\t' "$TMP/es" "$TMP/en" | awk -F'\t' '$1 == $2 {print $1}' | paste -sd'~')"
+# Help and usage errors of kpi, leaderboard, import and export, in Spanish.
+expect_output_contains "uso: embudo kpi NOMBRE[,NOMBRE...]" $E kpi --help
+expect_output_contains "Ordena a los comerciales por una métrica" $E leaderboard --help
+expect_output_contains "uso: embudo import TIPO FICHERO [opciones]" $E import --help
+expect_output_contains "uso: embudo export TIPO" $E export --help
+expect_output_contains "calcular métricas de ventas" $E --lang es --help
+expect_stderr_contains "embudo kpi: métrica desconocida 'foo'; se aceptan: deals_created," $E kpi foo
+expect_stderr_contains "embudo kpi: dimensión desconocida 'foo'; se aceptan: rep, team," $E kpi win_rate --by foo
+expect_stderr_contains "embudo leaderboard: --limit 'x' debe ser un número entero positivo" $E leaderboard --limit x
+expect_stderr_contains "embudo export: indique el tipo que exportar" $E export
+expect_stderr_contains "embudo import: se esperaban TIPO y FICHERO" $E import deals
+expect_stderr_contains "embudo kpi: unknown metric 'foo'; accepted:" $E --lang en kpi foo
+
+# The import summary: a dry run, an import, the same file again.
+printf 'title,owner,amount,stage,created,closed,Extra\nZ1,Ana,100,Ganado,2026-03-01,2026-03-02,x\n' >"$TMP/d.csv"
+$E import deals "$TMP/d.csv" --dry-run | sed 's/ en [0-9.]* s ([0-9]* filas\/s)/ en T/' >"$TMP/out"
+expect_eq "import summary, dry run" \
+"comprobada 1 fila de oportunidades de d.csv en T; prueba: no se escribió nada~\
+  creadas 1, actualizadas 0, repetidas 0, rechazadas 0, sin cambios 0~\
+  columnas: stage <- stage, title <- title, owner <- owner, amount <- amount, created <- created, closed <- closed~\
+  columnas ignoradas: Extra" "$(paste -sd'~' <"$TMP/out")"
+$E import deals "$TMP/d.csv" | sed -n '1p;3p' | sed 's/ en [0-9.]* s ([0-9]* filas\/s)/ en T/' >"$TMP/out"
+expect_eq "import summary" \
+"importada 1 fila de oportunidades de d.csv en T~  anotada como importación 1 (se deshace con \`embudo import undo 1\`)" \
+    "$(paste -sd'~' <"$TMP/out")"
+expect_eq "import summary, unchanged" "  creadas 0, actualizadas 0, repetidas 0, rechazadas 0, sin cambios 1~  nada cambió: no se escribió nada" \
+    "$($E import deals "$TMP/d.csv" | sed -n '2,3p' | paste -sd'~')"
+expect_eq "import summary, English" "  created 0, updated 0, repeated 0, rejected 0, unchanged 1" \
+    "$($E --lang en import deals "$TMP/d.csv" | sed -n 2p)"
 finish
