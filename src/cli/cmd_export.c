@@ -71,7 +71,7 @@ static int export_all(cli_ctx *ctx, exporter *ex, export_format fmt, const char 
         int64_t rows;
         if (export_kind_file(ex, *k, fmt, path, &rows, err))
             return cli_fail(ctx, err);
-        fprintf(ctx->err, "exported %lld %s to %s\n", (long long)rows, (*k)->name, path);
+        fprintf(ctx->err, _("exported %lld %s to %s\n"), (long long)rows, (*k)->name, path);
     }
     return 0;
 }
@@ -171,7 +171,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (export_kind_file(ex, kind, fmt, output, &rows, &err))
             status = cli_fail(ctx, &err);
         else
-            fprintf(ctx->err, "exported %lld %s to %s\n", (long long)rows, kind->name, output);
+            fprintf(ctx->err, _("exported %lld %s to %s\n"), (long long)rows, kind->name, output);
     } else {
         setvbuf(ctx->out, NULL, _IOFBF, 1 << 20); /* nothing was written to it yet */
         if (export_kind(ex, kind, fmt, ctx->out, &rows, &err))

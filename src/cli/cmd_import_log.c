@@ -9,15 +9,23 @@
 #include "cli/cmd_import_log.h"
 #include "cli/output.h"
 #include "core/i18n.h"
+#include "core/locfmt.h"
 #include "core/tz.h"
 #include "core/value.h"
 #include "store/import_log.h"
+
+/* The headings of the table for people (the JSON keys and CSV headers keep the names). */
+static const char *const heading_words[] = {
+    NC_("import", "id"),      NC_("import", "at"),      NC_("import", "by"),        NC_("import", "kind"),
+    NC_("import", "file"),    NC_("import", "rows"),    NC_("import", "created"),   NC_("import", "updated"),
+    NC_("import", "unchanged"), NC_("import", "rejected"), NC_("import", "undone"), NC_("import", "hash"),
+};
 
 static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 {
     if (argc > 1)
         return cli_usage_error(ctx, cmd, _("import list takes no argument (got '%s')"), argv[1]);
-    static const out_column table_cols[] = {
+    static const out_column data_cols[] = {
         {"id", OUT_NUMBER},        {"at", OUT_TEXT},          {"by", OUT_TEXT},          {"kind", OUT_TEXT},
         {"file", OUT_TEXT},        {"rows", OUT_NUMBER},      {"created", OUT_NUMBER},   {"updated", OUT_NUMBER},
         {"unchanged", OUT_NUMBER}, {"rejected", OUT_NUMBER},  {"undone", OUT_TEXT},      {"hash", OUT_TEXT},
@@ -26,7 +34,13 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     /* A table shows the first 12 digits of the hash and leaves out size, options
      * and references; json and csv give everything. */
     int full = ctx->format != FORMAT_TABLE;
-    size_t ncols = full ? sizeof table_cols / sizeof table_cols[0] : 12;
+    size_t ncols = full ? sizeof data_cols / sizeof data_cols[0] : 12;
+    out_column table_cols[sizeof data_cols / sizeof data_cols[0]];
+    for (size_t k = 0; k < ncols; k++) {
+        table_cols[k] = data_cols[k];
+        if (!full)
+            table_cols[k].name = i18n_pgettext("import", heading_words[k]);
+    }
     store *st;
     int status = cli_open_store(ctx, STORE_READONLY, &st);
     if (status)
@@ -36,12 +50,26 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     arena a;
     arena_init(&a, 0);
     tz *zone = NULL;
+    locfmt *lf = NULL;
     import_log_row *rows = NULL;
     size_t n = 0;
     output *out = NULL;
     emb_code rc = tz_open(store_org(st)->timezone, &zone, &err);
+    if (!rc && !full && locfmt_open(i18n_code(ctx->lang), store_org(st)->timezone, &lf, &err)) {
+        lf = NULL; /* instants as data rather than nothing */
+        emb_err_clear(&err);
+    }
     if (!rc)
         rc = import_log_list(st, &a, &rows, &n, &err);
+    if (!rc && !n && !full) { /* no table, only the message below */
+        if (zone)
+            tz_close(zone);
+        locfmt_close(lf);
+        arena_release(&a);
+        store_close(st);
+        fputs(_("no imports yet\n"), ctx->err);
+        return 0;
+    }
     if (!rc)
         rc = output_begin(ctx->out, ctx->format, table_cols, ncols, 0, &out, &err);
     for (size_t i = 0; i < n && !rc; i++) {
@@ -51,11 +79,13 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         const int at[] = {0, 5, 6, 7, 8, 9, 12};
         for (int k = 0; k < 7; k++)
             c[at[k]] = arena_printf(&a, "%lld", (long long)nums[k]);
-        c[1] = value_format_instant(r->at, zone, 0, &a);
+        c[1] = lf ? locfmt_instant(lf, r->at, 0, &a) : value_format_instant(r->at, zone, 0, &a);
         c[2] = r->user;
-        c[3] = r->kind;
+        c[3] = full ? r->kind : _(r->kind);
         c[4] = r->file;
-        c[10] = r->undone_at ? value_format_instant(r->undone_at, zone, 0, &a) : NULL;
+        c[10] = !r->undone_at ? NULL
+                : lf          ? locfmt_instant(lf, r->undone_at, 0, &a)
+                              : value_format_instant(r->undone_at, zone, 0, &a);
         c[11] = full || !r->hash ? r->hash : arena_printf(&a, "%.12s", r->hash);
         c[13] = r->options;
         c[14] = r->refs;
@@ -65,12 +95,11 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         rc = output_end(out, &err);
     else
         output_abort(out);
-    if (!rc && !n && ctx->format == FORMAT_TABLE)
-        fputs(_("no imports yet\n"), ctx->err);
     if (rc)
         status = cli_fail(ctx, &err);
     if (zone)
         tz_close(zone);
+    locfmt_close(lf);
     arena_release(&a);
     store_close(st);
     return status;

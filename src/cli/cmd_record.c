@@ -313,7 +313,7 @@ static emb_code count_references(rec_env *env, int64_t id, char *buf, size_t siz
             if (!count)
                 continue;
             *total += count;
-            int w = snprintf(buf + n, n < size ? size - n : 0, "%s%lld %s (field %s)", n ? ", " : "",
+            int w = snprintf(buf + n, n < size ? size - n : 0, _("%s%lld %s (field %s)"), n ? ", " : "",
                              (long long)count, count == 1 ? (*k)->singular : (*k)->name, f->name);
             n += w > 0 ? (size_t)w : 0;
         }
@@ -362,8 +362,10 @@ static int do_delete(rec_env *env, rec_args *ra)
         goto fail;
     if (store_commit(env->st, &env->err))
         return rec_fail(env);
-    fprintf(env->ctx->err, "deleted %s '%s'%s%s\n", env->kind->singular, name, total ? "; unlinked " : "",
-            total ? refs : "");
+    if (total)
+        fprintf(env->ctx->err, _("deleted %s '%s'; unlinked %s\n"), env->kind->singular, name, refs);
+    else
+        fprintf(env->ctx->err, _("deleted %s '%s'\n"), env->kind->singular, name);
     return 0;
 fail:
     store_rollback(env->st);

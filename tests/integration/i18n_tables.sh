@@ -160,4 +160,14 @@ expect_eq "import summary, unchanged" "  creadas 0, actualizadas 0, repetidas 0,
     "$($E import deals "$TMP/d.csv" | sed -n '2,3p' | paste -sd'~')"
 expect_eq "import summary, English" "  created 0, updated 0, repeated 0, rejected 0, unchanged 1" \
     "$($E --lang en import deals "$TMP/d.csv" | sed -n 2p)"
+# The import list: headings, the kind and the instant (Madrid, UTC+2 in April) for
+# people (the hash, cut to 12 digits, left out).
+expect_eq "import list, Spanish" \
+"id|fecha|autor|tipo|fichero|filas|creados|actualizados|sin cambios|rechazadas|deshecha|hash~\
+1|15 abr 2026, 14:00|Ana|oportunidades|$TMP/d.csv|1|1|0|0|0" \
+    "$(cells $E import list | cut -d~ -f1,3 | sed 's/|[0-9a-f]\{12\}$//')"
+expect_eq "import list csv keeps names and data" "1,2026-04-15T14:00:00+02:00,Ana,deals" \
+    "$($E import list --format csv | sed -n 2p | cut -d, -f1-4)"
+# Deleting a record says so in Spanish.
+expect_stderr_contains "borrado lead 'Luis'" $E lead delete Luis --yes
 finish
