@@ -69,7 +69,7 @@ static const char *const value_words[] = {
     NC_("value", "sent"), NC_("value", "opened"), NC_("value", "replied"), NC_("value", "bounced"),
     NC_("value", "scheduled"), NC_("value", "held"), NC_("value", "cancelled"), NC_("value", "rejected"),
     NC_("value", "org"), NC_("value", "team"), NC_("value", "marketing"), NC_("value", "sales"),
-    NC_("value", "other"),
+    NC_("value", "other"), NC_("value", "yes"), NC_("value", "no"),
 };
 
 /* word translated in context when it is one of the n words, else as it is. */
@@ -182,6 +182,13 @@ static const char *people_cell(printer *p, const record *r, int i, const char *d
         return p->lf ? locfmt_decimal(p->lf, data, 0, 9, a) : data;
     case FT_ENUM:
         return value_word(data);
+    case FT_BOOL:
+        return value_word(v->i ? "yes" : "no");
+    case FT_TARGET: {
+        const char *point = strchr(data, '.');
+        int frac = point ? (int)strlen(point + 1) : 0;
+        return p->lf ? locfmt_decimal(p->lf, data, frac, frac, a) : data;
+    }
     default:
         return data;
     }

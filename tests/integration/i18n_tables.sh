@@ -170,4 +170,9 @@ expect_eq "import list csv keeps names and data" "1,2026-04-15T14:00:00+02:00,An
     "$($E import list --format csv | sed -n 2p | cut -d, -f1-4)"
 # Deleting a record says so in Spanish.
 expect_stderr_contains "borrado lead 'Luis'" $E lead delete Luis --yes
+# Yes/no fields and goal targets for people.
+$E user show Ana >"$TMP/out"
+grep -q "^activo  *sí$" "$TMP/out"; check "show: a yes/no field in Spanish"
+expect_eq "goal list: targets as Spanish numbers" "#1|revenue_won|comercial|Ana|2026-03|30.000,00~#2|revenue_won|comercial|Ben|2026-03|4.000,00" \
+    "$(cells $E goal list | cut -d~ -f3-)"
 finish
