@@ -214,6 +214,20 @@ static emb_code print_leaders(dash *d, emb_err *err)
         fputs(_("LEADERBOARD (revenue won)\n"), o);
     else if (!d->csv)
         fprintf(o, _("LEADERBOARD (%s)\n"), mname);
+    /* The table: rank, rep, the value in its columns (parts, median and mean), change. */
+    const char *head[KPI_MAX_PARTS + 3];
+    kpi_value none = {.kind = KV_NULL};
+    const char *unused[KPI_MAX_PARTS];
+    int nv = kpi_value_columns(d->snap, m, &none, d->lf, head + 2, unused, d->a), nc = nv + 3;
+    int right_aligned[KPI_MAX_PARTS + 3];
+    for (int k = 0; k < nc; k++)
+        right_aligned[k] = k != 1 && k != nc - 1;
+    head[0] = _("rank");
+    head[1] = _("rep");
+    head[nc - 1] = _("change");
+    const char **cells = d->json || d->csv ? NULL : arena_calloc(d->a, (size_t)n * (size_t)nc + 1, sizeof *cells);
+    if (!d->json && !d->csv && !cells)
+        return emb_err_set(err, EMB_NOMEM, "out of memory");
     for (int i = 0; i < n; i++) {
         const char *name = kpi_dim_label(d->snap, DIM_REP, l[i].rep, d->a);
         kpi_value main = kpi_value_main(m, &l[i].value);
@@ -235,9 +249,14 @@ static emb_code print_leaders(dash *d, emb_err *err)
                              : !l[i].previous_rank            ? _("new")
                              : l[i].previous_rank == l[i].rank ? "="
                                                                : arena_printf(d->a, "%+d", l[i].previous_rank - l[i].rank);
-        fprintf(o, "  %2s  %s %s  %s\n", rank ? rank : "-", kpi_pad(name, 24, d->a),
-                right(kpi_value_text(d->snap, m, &l[i].value, d->lf, d->a), 16, d->a), change);
+        const char **c = cells + (size_t)i * (size_t)nc;
+        c[0] = rank ? rank : "-";
+        c[1] = name;
+        kpi_value_columns(d->snap, m, &l[i].value, d->lf, NULL, c + 2, d->a);
+        c[nc - 1] = change;
     }
+    if (cells)
+        kpi_print_grid(o, nc, head, right_aligned, cells, n, d->a);
     if (!d->csv)
         fputs(d->json ? "\n],\n" : "\n", o);
     return EMB_OK;
