@@ -196,8 +196,8 @@ emb_code cli_author(const cli_ctx *ctx, store *st, int64_t *author_id, emb_err *
         if (rc)
             return rc;
         if (!*author_id)
-            return emb_err_set(err, EMB_USAGE, "no user has the email '%s' given by %s; give the email of a user "
-                                               "(see `embudo user list`)",
+            return emb_err_set(err, EMB_USAGE, _("no user has the email '%s' given by %s; give the email of a user "
+                                                 "(see `embudo user list`)"),
                                ctx->as_user, ctx->as_given ? "--as" : "EMBUDO_USER");
         return EMB_OK;
     }

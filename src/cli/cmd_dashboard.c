@@ -227,7 +227,7 @@ static emb_code print_leaders(dash *d, emb_err *err)
     head[nc - 1] = _("change");
     const char **cells = d->json || d->csv ? NULL : arena_calloc(d->a, (size_t)n * (size_t)nc + 1, sizeof *cells);
     if (!d->json && !d->csv && !cells)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (int i = 0; i < n; i++) {
         const char *name = kpi_dim_label(d->snap, DIM_REP, l[i].rep, d->a);
         kpi_value main = kpi_value_main(m, &l[i].value);

@@ -57,12 +57,12 @@ static void list_kinds(FILE *f)
 static int export_all(cli_ctx *ctx, exporter *ex, export_format fmt, const char *dir, emb_err *err)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        emb_err_set(err, EMB_IO, "cannot create directory '%s': %s", dir, strerror(errno));
+        emb_err_set(err, EMB_IO, _("cannot create directory '%s': %s"), dir, strerror(errno));
         return cli_fail(ctx, err);
     }
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        emb_err_set(err, EMB_IO, "'%s' is not a directory", dir);
+        emb_err_set(err, EMB_IO, _("'%s' is not a directory"), dir);
         return cli_fail(ctx, err);
     }
     for (const kind_def *const *k = kind_all(); *k; k++) {

@@ -471,7 +471,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             goto done;
         }
         if (sort_by_value(&q, column, desc, &r, &other, &a)) {
-            emb_err_set(&err, EMB_NOMEM, "out of memory");
+            emb_err_set(&err, EMB_NOMEM, _("out of memory"));
             status = cli_fail(ctx, &err);
             goto done;
         }

@@ -73,7 +73,7 @@ static emb_code table_cell(output *o, const char *s, cell *out, emb_err *err)
     int32_t n = (int32_t)strlen(s), i = 0;
     char *buf = arena_alloc(&o->a, (size_t)n + 4);
     if (!buf)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     size_t total = output_text_width(s), w = 0, len = 0;
     size_t limit = total > o->max_w ? o->max_w - 1 : total;
     while (i < n) {
@@ -151,7 +151,7 @@ emb_code output_begin(FILE *f, output_format fmt, const out_column *cols, size_t
 {
     output *o = calloc(1, sizeof *o);
     if (!o)
-        return emb_err_set(err, EMB_NOMEM, "out of memory");
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     o->f = f;
     o->fmt = fmt;
     o->cols = cols;
@@ -185,13 +185,13 @@ emb_code output_row(output *o, const char *const *cells, emb_err *err)
             size_t cap = o->cap ? o->cap * 2 : 64;
             cell **rows = realloc(o->rows, cap * sizeof *rows);
             if (!rows)
-                return emb_err_set(err, EMB_NOMEM, "out of memory");
+                return emb_err_set(err, EMB_NOMEM, _("out of memory"));
             o->rows = rows;
             o->cap = cap;
         }
         cell *row = arena_alloc(&o->a, o->ncols * sizeof *row);
         if (!row)
-            return emb_err_set(err, EMB_NOMEM, "out of memory");
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         for (size_t c = 0; c < o->ncols; c++)
             if (table_cell(o, cells[c], &row[c], err))
                 return err->code;
@@ -313,13 +313,13 @@ emb_code output_end(output *o, emb_err *err)
     } else if (o->fmt == FORMAT_TABLE) {
         size_t *widths = calloc(o->ncols ? o->ncols : 1, sizeof *widths);
         if (!widths)
-            rc = emb_err_set(err, EMB_NOMEM, "out of memory");
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         else
             print_table(o, widths);
         free(widths);
     }
     if (!rc && (fflush(o->f) != 0 || ferror(o->f)))
-        rc = emb_err_set(err, EMB_IO, "cannot write output");
+        rc = emb_err_set(err, EMB_IO, _("cannot write output"));
     output_abort(o);
     return rc;
 }
@@ -378,7 +378,7 @@ emb_code output_record(FILE *f, output_format fmt, const out_column *cols, size_
         break;
     }
     if (ferror(f))
-        return emb_err_set(err, EMB_IO, "cannot write output");
+        return emb_err_set(err, EMB_IO, _("cannot write output"));
     return EMB_OK;
 }
 

@@ -167,7 +167,7 @@ static emb_code fill_ref(rec_env *env, const field_def *f, const char *text, int
                       : store_record_resolve(env->st, ref, p, pipeline_id, &id, &env->err);
     if (rc) {
         lookup_hint(env, ref);
-        return emb_err_prefix(&env->err, "field '%s'", f->name);
+        return emb_err_prefix(&env->err, _("field '%s'"), f->name);
     }
     *out = (field_value){FV_SET, id, NULL};
     return EMB_OK;
@@ -208,7 +208,7 @@ static emb_code fill_period(rec_env *env, const field_def *f, const char *text, 
         return EMB_OK;
     }
     if (value_parse_period(p, &env->popts, &env->a, &canon, &range, &env->err))
-        return emb_err_prefix(&env->err, "field '%s'", f->name);
+        return emb_err_prefix(&env->err, _("field '%s'"), f->name);
     for (size_t k = 0; k < nargs; k++) {
         const char *n = r->kind->fields[args[k].field].name;
         if (!strcmp(n, "from") || !strcmp(n, "to"))
@@ -295,7 +295,7 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         int idx = args[n].field;
         if (k->currency_field && !strcmp(f->name, k->currency_field)) {
             if (value_parse_field(f, args[n].text, &env->popts, NULL, &env->a, &r->v[idx], &env->err))
-                return emb_err_prefix(&env->err, "field '%s'", f->name);
+                return emb_err_prefix(&env->err, _("field '%s'"), f->name);
         } else if (f->type == FT_REF && (!strcmp(f->ref, "pipelines") || !strcmp(f->ref, "orders"))) {
             if (fill_ref(env, f, args[n].text, 0, &r->v[idx]))
                 return env->err.code;
@@ -333,7 +333,7 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
             if (fill_period(env, f, text, args, nargs, r, idx))
                 return env->err.code;
         } else if (value_parse_field(f, text, &po, currency, &env->a, &r->v[idx], &env->err)) {
-            return emb_err_prefix(&env->err, "field '%s'", f->name);
+            return emb_err_prefix(&env->err, _("field '%s'"), f->name);
         }
     }
     /* A new deal whose stage was found in another pipeline goes to that pipeline. */
@@ -359,7 +359,7 @@ emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const recor
         parse_opts po;
         typed_number(env, &k->fields[i], t->s, &po);
         if (value_parse_target(metric->s, t->s, &po, &t->i, &env->err))
-            return emb_err_prefix(&env->err, "field '%s'", k->fields[i].name);
+            return emb_err_prefix(&env->err, _("field '%s'"), k->fields[i].name);
     }
     if (!strcmp(k->name, "order_lines"))
         return order_line_rules(env, before, r, currency);
@@ -423,9 +423,9 @@ static emb_code stale_cond(rec_env *env, query_op op, const char *value, const c
     else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
         yes = 0;
     else
-        return emb_err_set(&env->err, EMB_USAGE, "--where '%s': stale is true or false", text);
+        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': stale is true or false"), text);
     if (op != QOP_EQ && op != QOP_NE)
-        return emb_err_set(&env->err, EMB_USAGE, "--where '%s': stale takes = or !=", text);
+        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': stale takes = or !="), text);
     *c = (query_cond){.kind = QCOND_STALE, .op = (op == QOP_EQ) == yes ? QOP_EQ : QOP_NE,
                       .value = {FV_SET, env->ctx->now, NULL}};
     return EMB_OK;
@@ -448,7 +448,7 @@ static int today_cond(rec_env *env, const field_def *f, int field, query_op op, 
         return 1;
     }
     if (op == QOP_NE) {
-        emb_err_set(&env->err, EMB_USAGE, "--where '%s': use %s<today or %s>today", text, f->name, f->name);
+        emb_err_set(&env->err, EMB_USAGE, _("--where '%s': use %s<today or %s>today"), text, f->name, f->name);
         return -1;
     }
     if (op == QOP_LE || op == QOP_GT) {
@@ -542,10 +542,10 @@ static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *c
         const char *canon;
         period_range range;
         if (value_parse_period(value, &env->popts, &env->a, &canon, &range, &env->err))
-            return emb_err_prefix(&env->err, "--where %s", f->name);
+            return emb_err_prefix(&env->err, _("--where %s"), f->name);
         c->value = (field_value){FV_SET, 0, canon};
     } else if (value_parse_field(f, value, &env->popts, NULL, &env->a, &c->value, &env->err)) {
-        return emb_err_prefix(&env->err, "--where %s", f->name);
+        return emb_err_prefix(&env->err, _("--where %s"), f->name);
     }
     if (c->value.state != FV_SET && op != QOP_EQ && op != QOP_NE)
         return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': an empty value only works with = or !="), text);

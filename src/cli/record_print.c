@@ -200,7 +200,7 @@ static const char **record_cells(rec_env *env, printer *p, const record *r, int 
     const kind_def *k = r->kind;
     const char **cells = arena_calloc(a, k->nfields + 1, sizeof *cells);
     if (!cells) {
-        emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
         return NULL;
     }
     size_t c = 0;
@@ -244,7 +244,7 @@ int rec_print_list(rec_env *env, const store_query *q, int all_fields, int64_t m
     int64_t rows = 0;
     int more = 0;
     if (!cols) {
-        emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
         goto fail;
     }
     if (printer_open(env, &p) || store_query_open(env->st, env->kind, q, &cur, &env->err) ||
@@ -317,7 +317,7 @@ static emb_code print_section(rec_env *env, const char *title, const out_column 
     if (env->ctx->format == FORMAT_TABLE) {
         out_column *heads = arena_calloc(&env->a, ncols, sizeof *heads);
         if (!heads)
-            return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+            return emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
         for (size_t c = 0; c < ncols; c++) {
             heads[c] = cols[c];
             heads[c].name = field_heading(cols[c].name);
@@ -356,7 +356,7 @@ static emb_code deal_history(rec_env *env, printer *p, int64_t deal_id)
         return env->err.code;
     const char **cells = arena_calloc(&env->a, n * NC + 1, sizeof *cells);
     if (!cells)
-        return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < n; i++) {
         const char **c = cells + i * NC;
         c[0] = value_format_instant(h[i].at, env->zone, 1, &env->a);
@@ -390,7 +390,7 @@ static emb_code deal_products(rec_env *env, printer *p, const record *deal)
         return env->err.code;
     const char **cells = arena_calloc(&env->a, n * NC + 1, sizeof *cells);
     if (!cells)
-        return emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+        return emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
     const char *currency = recfmt_currency(&p->fmt, deal);
     for (size_t i = 0; i < n; i++) {
         const char **c = cells + i * NC;
@@ -419,7 +419,7 @@ int rec_print_show(rec_env *env, int64_t id)
     const char **cells = cols ? record_cells(env, &p, r, 1, &env->a, &n) : NULL;
     if (!cells) {
         if (!env->err.code)
-            emb_err_set(&env->err, EMB_NOMEM, "out of memory");
+            emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
         goto fail;
     }
     int is_deal = !strcmp(env->kind->name, "deals");
@@ -434,7 +434,7 @@ int rec_print_show(rec_env *env, int64_t id)
             fputs("}\n", env->ctx->out);
     }
     if (fflush(env->ctx->out) != 0 || ferror(env->ctx->out)) {
-        emb_err_set(&env->err, EMB_IO, "cannot write output");
+        emb_err_set(&env->err, EMB_IO, _("cannot write output"));
         goto fail;
     }
     printer_close(&p);
