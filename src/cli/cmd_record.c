@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/output.h"
 #include "cli/record_cli.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
@@ -78,7 +79,7 @@ static void print_help(const kind_def *kind, FILE *out)
             "       embudo %s delete ID --yes [--force]\n"
             "\n%s: %s.\nID is the external id, #N (the internal number) or the %s.\n"
             "Every action takes --db PATH, --format table|json|csv and --lang en|es.\n\n"),
-            k, k, k, k, k, kind->name, kind->help, label);
+            k, k, k, k, k, kind->name, _(kind->help), label);
     fputs(_("Writes take --as EMAIL, the user recorded as their author (default $EMBUDO_USER, else the\n"
             "organisation's owner).\n\n"),
           out);
@@ -91,11 +92,12 @@ static void print_help(const kind_def *kind, FILE *out)
         if (f->type == FT_REF)
             snprintf(type, sizeof type, "-> %s", f->ref);
         else
-            snprintf(type, sizeof type, "%s", field_type_name(f->type));
-        /* Required fields that the store fills by default say so in their help. */
+            snprintf(type, sizeof type, "%s", _(field_type_name(f->type)));
+        /* Required fields that the store fills by default say so in their (English) help. */
         int required = (f->flags & FF_REQUIRED) && rec_field_settable(f) && !strstr(f->help, "default");
-        fprintf(out, "  %s%-18s %-14s %s%s%s\n", rec_field_settable(f) ? "--" : "  ", f->name, type, f->help,
-                required ? _(" (required)") : "", rec_field_settable(f) ? "" : _(" (computed)"));
+        int pad = 14 - (int)output_text_width(type); /* in terminal cells: type names may hold accents */
+        fprintf(out, "  %s%-18s %s%*s %s%s%s\n", rec_field_settable(f) ? "--" : "  ", f->name, type, pad > 0 ? pad : 0,
+                "", _(f->help), required ? _(" (required)") : "", rec_field_settable(f) ? "" : _(" (computed)"));
     }
     fputs(_("\nlist options:\n"
           "  --where COND,...   FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE, <=, >, >=; references by\n"

@@ -2,6 +2,8 @@
  * the migrations in store/migrations/ (tests/unit/test_kind.c checks every column exists). */
 #include "core/kind.h"
 
+#include "core/i18n.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -422,10 +424,10 @@ int field_enum_valid(const field_def *field, const char *value)
 const char *field_type_name(field_type type)
 {
     static const char *const names[] = {
-        [FT_TEXT] = "text", [FT_INT] = "integer", [FT_BOOL] = "boolean", [FT_ENUM] = "choice",
-        [FT_MONEY] = "money", [FT_BP] = "percentage", [FT_INSTANT] = "date-time", [FT_DATE] = "date",
-        [FT_REF] = "reference", [FT_CURRENCY] = "currency", [FT_RATE] = "rate", [FT_PERIOD] = "period",
-        [FT_TARGET] = "target",
+        [FT_TEXT] = N_("text"), [FT_INT] = N_("integer"), [FT_BOOL] = N_("boolean"), [FT_ENUM] = N_("choice"),
+        [FT_MONEY] = N_("money"), [FT_BP] = N_("percentage"), [FT_INSTANT] = N_("date-time"), [FT_DATE] = N_("date"),
+        [FT_REF] = N_("reference"), [FT_CURRENCY] = N_("currency"), [FT_RATE] = N_("rate"), [FT_PERIOD] = N_("period"),
+        [FT_TARGET] = N_("target"),
     };
     return (unsigned)type < N(names) && names[type] ? names[type] : "unknown";
 }

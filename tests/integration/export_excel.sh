@@ -58,8 +58,10 @@ same_file "tab separated with decimal comma" "$TMP/want_tab.csv" "$TMP/tab.csv"
 tr -d '"' <"$TMP/want_es.csv" | sed 's/Propuesta/Proposal/; s/Calificación/Qualification/' >"$TMP/want_over.csv"
 same_file "--delimiter and --decimal override --excel" "$TMP/want_over.csv" "$TMP/over.csv"
 expect_status 2 "$EMBUDO" --db "$es" export deals --excel --format json
-expect_stderr_contains "--delimiter ':': use ',', ';', 'tab' or '|'" "$EMBUDO" --db "$es" export deals --delimiter :
-expect_stderr_contains "--decimal 'x': use point (1234.56) or comma (1234,56)" "$EMBUDO" --db "$es" export deals --decimal x
+# (a Spanish organisation: the messages are in Spanish)
+expect_stderr_contains "--delimiter ':': use ',', ';', 'tab' o '|'" "$EMBUDO" --db "$es" export deals --delimiter :
+expect_stderr_contains "--decimal 'x': use point (1234.56) o comma (1234,56)" "$EMBUDO" --db "$es" export deals --decimal x
+expect_stderr_contains "--decimal 'x': use point (1234.56) or comma (1234,56)" "$EMBUDO" --db "$es" --lang en export deals --decimal x
 
 # The Spanish file imports back into an empty Spanish database: the same records.
 back="$TMP/back.db"

@@ -175,4 +175,12 @@ $E user show Ana >"$TMP/out"
 grep -q "^activo  *sí$" "$TMP/out"; check "show: a yes/no field in Spanish"
 expect_eq "goal list: targets as Spanish numbers" "#1|revenue_won|comercial|Ana|2026-03|30.000,00~#2|revenue_won|comercial|Ben|2026-03|4.000,00" \
     "$(cells $E goal list | cut -d~ -f3-)"
+# The help of the record commands: the kind, the fields' types and help in Spanish.
+$E deal --help >"$TMP/out"
+grep -q "^deals: oportunidades que avanzan por el embudo\.$" "$TMP/out"; check "deal --help: the kind in Spanish"
+grep -q "^  --amount  *dinero  *valor de la oportunidad$" "$TMP/out"; check "deal --help: a field in Spanish"
+grep -q "^  --created  *fecha y hora  *cuándo se creó la oportunidad (obligatorio)$" "$TMP/out"
+check "deal --help: a required field in Spanish, aligned"
+$E --lang en deal --help >"$TMP/out"
+grep -q "^  --amount  *money  *deal value$" "$TMP/out"; check "deal --help: a field in English"
 finish

@@ -128,7 +128,8 @@ sed 's/Proposal/Propuesta/' "$TMP/a.csv" >"$TMP/a_es.csv"
 expect_status 0 "$EMBUDO" --db "$es" import deals "$TMP/a_es.csv"
 expect_eq "es: 1.500 and 2.300" "150000|230000" "$(sqlite3 "$es" "select amount from deals where amount is not null order by ext_id" | paste -sd'|')"
 expect_status 0 "$EMBUDO" --db "$es" goal add --metric revenue_won --period 2025 --target 120.000
-grep -qF "120000" "$TMP/out"; check "es: the echo shows 120.000 as 120000"
+grep -q "120.000,00$" "$TMP/out"; check "es: the echo shows 120.000 as the Spanish 120.000,00 (one hundred twenty thousand)"
+expect_eq "es: the target stored is 120000.00" "12000000" "$(sqlite3 "$es" "select target from goals")"
 expect_eq "es: goal target 120.000 = 120,000.00" "12000000" "$(sqlite3 "$es" "select target from goals")"
 expect_status 0 "$EMBUDO" --db "$es" deal add --title T --stage Propuesta --amount 1,5
 expect_eq "es: --amount 1,5" "150" "$(sqlite3 "$es" "select amount from deals where title = 'T'")"
