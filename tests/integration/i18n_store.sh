@@ -17,7 +17,7 @@ E init --name Acme --currency EUR --timezone Europe/Madrid >/dev/null 2>&1
 check "init"
 
 # ---- records: references, missing records, required fields --------------------------
-both "field 'account': no existe el registro de cuenta 'Nope'; vea \`embudo account list\`" \
+both "campo 'account': no existe el registro de cuenta 'Nope'; vea \`embudo account list\`" \
      "field 'account': no account 'Nope'; see \`embudo account list\`" \
      deal add --title T --account Nope --amount 10
 expect_eq "nothing written" "0" "$(sqlite3 "$db" "select count(*) from deals")"
