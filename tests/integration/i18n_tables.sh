@@ -178,7 +178,7 @@ expect_eq "goal list: targets as Spanish numbers" "#1|revenue_won|comercial|Ana|
 # The help of the record commands: the kind, the fields' types and help in Spanish.
 $E deal --help >"$TMP/out"
 grep -q "^deals: oportunidades que avanzan por el embudo\.$" "$TMP/out"; check "deal --help: the kind in Spanish"
-grep -q "^  --amount  *dinero  *valor de la oportunidad$" "$TMP/out"; check "deal --help: a field in Spanish"
+grep -q "^  --amount  *dinero  *importe de la oportunidad$" "$TMP/out"; check "deal --help: a field in Spanish"
 grep -q "^  --created  *fecha y hora  *cuándo se creó la oportunidad (obligatorio)$" "$TMP/out"
 check "deal --help: a required field in Spanish, aligned"
 $E --lang en deal --help >"$TMP/out"
