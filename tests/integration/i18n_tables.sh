@@ -150,7 +150,7 @@ $E import deals "$TMP/d.csv" --dry-run | sed 's/ en [0-9.]* s ([0-9]* filas\/s)/
 expect_eq "import summary, dry run" \
 "comprobada 1 fila de oportunidades de d.csv en T; prueba: no se escribió nada~\
   creadas 1, actualizadas 0, repetidas 0, rechazadas 0, sin cambios 0~\
-  columnas: stage <- stage, title <- title, owner <- owner, amount <- amount, created <- created, closed <- closed~\
+  columnas: stage <- stage, title <- title, owner <- owner, amount <- amount, created <- created, closed <- closed, currency = la moneda de la organización (ninguna columna lo da: --map currency=COLUMNA)~\
   columnas ignoradas: Extra" "$(paste -sd'~' <"$TMP/out")"
 $E import deals "$TMP/d.csv" | sed -n '1p;3p' | sed 's/ en [0-9.]* s ([0-9]* filas\/s)/ en T/' >"$TMP/out"
 expect_eq "import summary" \
