@@ -20,7 +20,8 @@
 export EMBUDO_DB="$TMP/t.db" EMBUDO_NOW=2026-04-15T12:00:00Z
 E="$EMBUDO"
 NB=$(printf '\302\240') # no-break space, which Spanish puts before € and %
-$E init --name "Ferretería Sol" --currency EUR --timezone Europe/Madrid --locale es >/dev/null
+$E init --name "Ferretería Sol" --currency EUR --timezone Europe/Madrid --locale es --owner olga@sol.es \
+    --owner-name Olga >/dev/null # the owner, #1: the author of the writes below
 $E team add --name Norte >/dev/null
 for u in Ana Ben Carla; do $E user add --name $u --team Norte >/dev/null; done
 $E deal add --title A1 --owner Ana --stage Ganado --amount 10000 --created 2026-03-01 --closed 2026-03-10 >/dev/null
@@ -95,11 +96,11 @@ $E deal show '#6' >"$TMP/out"
 expect_eq "show: status" "estado                  abierta" "$(grep '^estado' "$TMP/out")"
 expect_eq "show: history headings" "fecha|autor|cambios|etapa|estado|importe|moneda|propietario|cierre previsto" \
     "$(sed -n '/^historial:/{n;p;}' "$TMP/out" | sed 's/   */|/g; s/  \([^ ]\)/|\1/g')"
-grep -q "Ana  *etapa, importe  *Negociación  *abierta  *2.600,00${NB}€" "$TMP/out"
+grep -q "Olga  *etapa, importe  *Negociación  *abierta  *2.600,00${NB}€" "$TMP/out"
 check "show: the changed fields and the status in Spanish"
 # Users' roles, activities' types and outcomes, lead statuses.
 $E user update Carla --role manager >/dev/null
-expect_eq "user roles" "#3|Carla|responsable|Norte" \
+expect_eq "user roles" "#4|Carla|responsable|Norte" \
     "$($E user list --where name=Carla | sed -n 3p | sed 's/^ *//; s/   */|/g; s/  \([^ ]\)/|\1/g')"
 $E activity add --type call --subject "Llamada" --owner Ana --due 2026-03-02 --done 2026-03-02 --outcome no_answer >/dev/null
 expect_eq "activity type and outcome" "llamada|Llamada|Ana|sin respuesta" \
@@ -164,9 +165,9 @@ expect_eq "import summary, English" "  created 0, updated 0, repeated 0, rejecte
 # people (the hash, cut to 12 digits, left out).
 expect_eq "import list, Spanish" \
 "id|fecha|autor|tipo|fichero|filas|creados|actualizados|sin cambios|rechazadas|deshecha|hash~\
-1|15 abr 2026, 14:00|Ana|oportunidades|$TMP/d.csv|1|1|0|0|0" \
+1|15 abr 2026, 14:00|Olga|oportunidades|$TMP/d.csv|1|1|0|0|0" \
     "$(cells $E import list | cut -d~ -f1,3 | sed 's/|[0-9a-f]\{12\}$//')"
-expect_eq "import list csv keeps names and data" "1,2026-04-15T14:00:00+02:00,Ana,deals" \
+expect_eq "import list csv keeps names and data" "1,2026-04-15T14:00:00+02:00,Olga,deals" \
     "$($E import list --format csv | sed -n 2p | cut -d, -f1-4)"
 # Deleting a record says so in Spanish.
 expect_stderr_contains "borrado lead 'Luis'" $E lead delete Luis --yes
