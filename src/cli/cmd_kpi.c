@@ -80,6 +80,7 @@ static const char *const unit_words[] = {
     [UNIT_MINUTES] = NC_("unit", "minutes"),
     [UNIT_MONEY_PER_DAY] = NC_("unit", "money per day"),
     [UNIT_CLASS] = NC_("unit", "class A, B, C"),
+    [UNIT_RATIO] = NC_("unit", "ratio"),
 };
 
 static const char *unit_word(kpi_unit u)

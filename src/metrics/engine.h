@@ -56,6 +56,7 @@ int kpi_dim_find(const char *name);
 typedef enum {
     UNIT_COUNT, UNIT_MONEY, UNIT_RATE, UNIT_DAYS, UNIT_HOURS, UNIT_MINUTES, UNIT_MONEY_PER_DAY,
     UNIT_CLASS, /* KV_INT 1, 2, 3 shown as A, B, C */
+    UNIT_RATIO, /* a plain real number, not a share: activities per deal won, pipeline coverage (3.2) */
 } kpi_unit;
 
 typedef struct kpi_metric kpi_metric;
@@ -135,7 +136,7 @@ typedef struct {
 /* 1 when a part of this unit is held in xpart (else in part). */
 static inline int kpi_unit_is_real(kpi_unit u)
 {
-    return u == UNIT_RATE || u == UNIT_DAYS || u == UNIT_HOURS || u == UNIT_MINUTES;
+    return u == UNIT_RATE || u == UNIT_DAYS || u == UNIT_HOURS || u == UNIT_MINUTES || u == UNIT_RATIO;
 }
 
 /* The scalar that stands for v: v itself for KV_INT, KV_MONEY and KV_REAL; the

@@ -384,7 +384,7 @@ static const struct kpi_metric metrics[] = {
      .description_es = "tareas abiertas y vencidas en el instante (--as-of)",
      .sql_from = "ref_acts", .sql_rows = "activity_type = 'task' AND done IS NULL AND due < ?3",
      .sql_agg = "count(*)"},
-    {.id = M_ACTIVITIES_PER_DEAL_WON, .name = "activities_per_deal_won", .unit = UNIT_RATE, .family = FAM_TOUCHES,
+    {.id = M_ACTIVITIES_PER_DEAL_WON, .name = "activities_per_deal_won", .unit = UNIT_RATIO, .family = FAM_TOUCHES,
      .dims = DEAL_DIMS,
      .description_en = N_("completed activities on the deals won in the period, per deal won (mean)"),
      .description_es = "actividades hechas sobre las oportunidades ganadas en el periodo, por oportunidad (media)",
@@ -445,7 +445,7 @@ static const struct kpi_metric metrics[] = {
      .description_en = N_("open deals (at the instant) x win_rate x avg_deal_size / median sales_cycle_days: money per "
                        "day"),
      .description_es = "oportunidades abiertas x tasa de éxito x importe medio / mediana del ciclo: dinero por día"},
-    {.id = M_PIPELINE_COVERAGE, .name = "pipeline_coverage", .unit = UNIT_RATE, .family = FAM_DERIVED,
+    {.id = M_PIPELINE_COVERAGE, .name = "pipeline_coverage", .unit = UNIT_RATIO, .family = FAM_DERIVED,
      .dims = GOAL_DIMS,
      .description_en = N_("open pipeline expected to close in the period / (goal of revenue_won for the period - revenue "
                        "won so far); null without a goal or once it is reached"),

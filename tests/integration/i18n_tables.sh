@@ -184,4 +184,16 @@ grep -q "^  --created  *fecha y hora  *cuándo se creó la oportunidad (obligato
 check "deal --help: a required field in Spanish, aligned"
 $E --lang en deal --help >"$TMP/out"
 grep -q "^  --amount  *money  *deal value$" "$TMP/out"; check "deal --help: a field in English"
+# A ratio is a plain number, not a percentage: activities per deal won in March.
+# Completed activities on the deals won in March (A1, A2, B1 and Z1, imported above):
+# 3 on A1, 2 on B1, so 5 / 4 deals won = 1.25 ("1,25"; as a rate it showed "125,0 %").
+for s in 1 2 3; do $E activity add --type call --subject "A1 $s" --owner Ana --deal A1 --done 2026-03-0$s >/dev/null; done
+for s in 1 2; do $E activity add --type email --subject "B1 $s" --owner Ben --deal B1 --done 2026-03-1$s >/dev/null; done
+expect_eq "activities_per_deal_won, Spanish" "activities_per_deal_won~1,25" \
+    "$(cells $E kpi activities_per_deal_won --period 2026-03)"
+expect_eq "activities_per_deal_won, English" "activities_per_deal_won~1.25" \
+    "$(cells $E --lang en kpi activities_per_deal_won --period 2026-03)"
+$E kpi --list >"$TMP/list"
+expect_eq "kpi --list: a ratio's unit" "cociente" "$(line activities_per_deal_won | cut -d'|' -f2)"
+expect_eq "kpi --list: pipeline_coverage is a ratio" "cociente" "$(line pipeline_coverage | cut -d'|' -f2)"
 finish
