@@ -79,10 +79,34 @@ static int stage_passes(const kpi_query *q, int32_t stage)
     return 1;
 }
 
+/* The furthest stage of its own pipeline, lost stages aside, that deal i's history
+ * reached; -1 when none. */
+static int32_t furthest_stage(const snapshot *s, size_t i)
+{
+    const snap_history *h = &s->history;
+    int32_t furthest = -1;
+    for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
+        int32_t st = h->stage[r];
+        if (st < 0 || s->stages.kind[st] == DEAL_LOST || s->stages.pipeline[st] != s->deals.pipeline[i])
+            continue;
+        if (furthest < 0 || stage_after(s, st, furthest))
+            furthest = st;
+    }
+    return furthest;
+}
+
+/* 1 when stage st counts as reached by deal i, whose furthest stage is furthest: a
+ * stage of its pipeline, not lost, not after furthest, and kept by the query's
+ * stage filters. */
+static int stage_reached(const snapshot *s, const kpi_query *q, size_t i, int32_t st, int32_t furthest)
+{
+    return s->stages.pipeline[st] == s->deals.pipeline[i] && s->stages.kind[st] != DEAL_LOST &&
+           !stage_after(s, st, furthest) && stage_passes(q, st);
+}
+
 emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_deals *d = &s->deals;
-    const snap_history *h = &s->history;
     if (eng_groups_init(&out->groups, q->nby, sizeof(funnel_acc)))
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int sb = stage_dim_index(q);
@@ -92,22 +116,14 @@ emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_resul
             continue;
         if (q->nfilters && !passes_except_stage(s, q, i, d->created[i]))
             continue;
-        int32_t furthest = -1;
-        for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
-            int32_t st = h->stage[r];
-            if (st < 0 || s->stages.kind[st] == DEAL_LOST || s->stages.pipeline[st] != d->pipeline[i])
-                continue;
-            if (furthest < 0 || stage_after(s, st, furthest))
-                furthest = st;
-        }
+        int32_t furthest = furthest_stage(s, i);
         if (furthest < 0)
             continue;
         for (int b = 0; b < q->nby; b++)
             key[b] = eng_deal_dim(s, i, q->by[b], d->created[i]);
         for (size_t k = 0; k < s->stages.n; k++) {
             int32_t st = (int32_t)k;
-            if (s->stages.pipeline[st] != d->pipeline[i] || s->stages.kind[st] == DEAL_LOST ||
-                stage_after(s, st, furthest) || !stage_passes(q, st))
+            if (!stage_reached(s, q, i, st, furthest))
                 continue;
             if (sb >= 0)
                 key[sb] = st;
@@ -184,22 +200,14 @@ emb_code eng_stage_each(const snapshot *s, const kpi_query *q, eng_family f, eng
             continue;
         if (q->nfilters && !passes_except_stage(s, q, i, d->created[i]))
             continue;
-        int32_t furthest = -1;
-        for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
-            int32_t st = h->stage[r];
-            if (st < 0 || s->stages.kind[st] == DEAL_LOST || s->stages.pipeline[st] != d->pipeline[i])
-                continue;
-            if (furthest < 0 || stage_after(s, st, furthest))
-                furthest = st;
-        }
+        int32_t furthest = furthest_stage(s, i);
         if (furthest < 0)
             continue;
         for (int b = 0; b < q->nby; b++)
             key[b] = eng_deal_dim(s, i, q->by[b], d->created[i]);
         for (size_t k = 0; k < s->stages.n; k++) {
             int32_t st = (int32_t)k;
-            if (s->stages.pipeline[st] != d->pipeline[i] || s->stages.kind[st] == DEAL_LOST ||
-                stage_after(s, st, furthest) || !stage_passes(q, st))
+            if (!stage_reached(s, q, i, st, furthest))
                 continue;
             if (sb >= 0)
                 key[sb] = st;
