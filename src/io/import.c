@@ -80,6 +80,47 @@ emb_code import_open_reader(import_job *j, csv_reader **r, emb_err *err)
                    : csv_reader_open(o->path, &j->limits, r, err);
 }
 
+emb_code import_scan_rows(import_job *j, size_t max_rows, import_row_visit visit, void *ud, emb_err *err)
+{
+    csv_reader *rd = NULL;
+    arena a;
+    arena_init(&a, 0);
+    emb_code rc = import_open_reader(j, &rd, err);
+    const csv_row *row;
+    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
+    for (size_t n = 0; !rc && (!max_rows || n < max_rows) && more == 1 && (more = csv_reader_next(rd, &row, err)) == 1;
+         n++) {
+        arena_reset(&a);
+        rc = visit(j, ud, row, &a, err);
+    }
+    if (more < 0 && !rc)
+        rc = err->code;
+    arena_release(&a);
+    csv_reader_close(rd);
+    return rc;
+}
+
+/* The date columns whose order is still open. */
+static int date_open(const import_field *fld)
+{
+    return !fld->dropped && fld->is_date && fld->order == DATE_AUTO && fld->ncols;
+}
+
+static emb_code collect_dates(import_job *j, void *ud, const csv_row *row, arena *a, emb_err *err)
+{
+    keymap *seen = ud;
+    for (size_t i = 0; i < j->nfields + j->nrel_fields; i++) {
+        import_field *fld = import_field_at(j, i);
+        if (!date_open(fld))
+            continue;
+        const char *t = import_cell(fld, row, a);
+        int created;
+        if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created))
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
+    }
+    return EMB_OK;
+}
+
 /* One pass over the file collecting the distinct values of every date column whose
  * order is still open; decides each column's order over the whole column. */
 static emb_code detect_dates(import_job *j, emb_err *err)
@@ -91,32 +132,11 @@ static emb_code detect_dates(import_job *j, emb_err *err)
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < nall; i++)
         keymap_init(&seen[i]);
-    csv_reader *rd = NULL;
-    arena a;
-    arena_init(&a, 0);
     const char **values = NULL;
-    emb_code rc = import_open_reader(j, &rd, err);
-    const csv_row *row;
-    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
-    while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
-        arena_reset(&a);
-        for (size_t i = 0; i < nall; i++) {
-            import_field *fld = import_field_at(j, i);
-            if (fld->dropped || !fld->is_date || fld->order != DATE_AUTO || !fld->ncols)
-                continue;
-            const char *t = import_cell(fld, row, &a);
-            int created;
-            if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created)) {
-                more = -1;
-                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
-            }
-        }
-    }
-    if (more < 0 && !rc)
-        rc = err->code;
+    emb_code rc = import_scan_rows(j, 0, collect_dates, seen, err);
     for (size_t i = 0; i < nall && !rc; i++) {
         import_field *fld = import_field_at(j, i);
-        if (fld->dropped || !fld->is_date || fld->order != DATE_AUTO || !fld->ncols || !seen[i].count)
+        if (!date_open(fld) || !seen[i].count)
             continue;
         free(values);
         values = malloc(seen[i].count * sizeof *values);
@@ -139,8 +159,6 @@ static emb_code detect_dates(import_job *j, emb_err *err)
         }
     }
     free(values);
-    arena_release(&a);
-    csv_reader_close(rd);
     for (size_t i = 0; i < nall; i++)
         keymap_release(&seen[i]);
     free(seen);

@@ -55,6 +55,21 @@ static int checked(const import_job *j, const import_field *fld)
     return f->type != FT_TEXT && f->type != FT_PERIOD;
 }
 
+/* The distinct values of the checked columns, one keymap per field. */
+static emb_code collect_guessed(import_job *j, void *ud, const csv_row *row, arena *a, emb_err *err)
+{
+    keymap *seen = ud;
+    for (size_t i = 0; i < j->nfields; i++) {
+        if (!checked(j, &j->fields[i]))
+            continue;
+        const char *t = import_cell(&j->fields[i], row, a);
+        int created;
+        if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created))
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
+    }
+    return EMB_OK;
+}
+
 emb_code import_guess_check(import_job *j, emb_err *err)
 {
     size_t nchecked = 0, nfields = j->nfields;
@@ -67,27 +82,9 @@ emb_code import_guess_check(import_job *j, emb_err *err)
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < j->nfields; i++)
         keymap_init(&seen[i]);
-    csv_reader *rd = NULL;
-    arena a;
+    emb_code rc = import_scan_rows(j, GUESS_ROWS, collect_guessed, seen, err);
+    arena a; /* the values' parses */
     arena_init(&a, 0);
-    emb_code rc = import_open_reader(j, &rd, err);
-    const csv_row *row;
-    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
-    for (int n = 0; n < GUESS_ROWS && more == 1 && (more = csv_reader_next(rd, &row, err)) == 1; n++) {
-        arena_reset(&a);
-        for (size_t i = 0; i < j->nfields; i++) {
-            if (!checked(j, &j->fields[i]))
-                continue;
-            const char *t = import_cell(&j->fields[i], row, &a);
-            int created;
-            if (t && *t && !keymap_put(&seen[i], t, strlen(t), &created)) {
-                more = -1;
-                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
-            }
-        }
-    }
-    if (more < 0 && !rc)
-        rc = err->code;
     /* Leave out the columns whose values do not fit, compacting j->fields. */
     size_t kept = 0;
     for (size_t i = 0; i < j->nfields && !rc; i++) {
@@ -139,7 +136,6 @@ emb_code import_guess_check(import_job *j, emb_err *err)
         rc = import_map_finish(j, err);
     }
     arena_release(&a);
-    csv_reader_close(rd);
     for (size_t i = 0; i < nfields; i++)
         keymap_release(&seen[i]);
     free(seen);

@@ -262,6 +262,12 @@ void import_write_csv_field(FILE *f, const char *s);
 /* ---- import.c ---- */
 /* Opens the file again (for a pass of its own: dates, numbers, guesses). */
 emb_code import_open_reader(import_job *j, csv_reader **r, emb_err *err);
+/* A pass of its own over the file's data rows (the header skipped), the first
+ * max_rows of them (0: all): calls visit for each with an arena reset before every
+ * row, and stops at the first non-OK it returns. Returns that, or the reader's
+ * error; closes what it opened. */
+typedef emb_code (*import_row_visit)(import_job *j, void *ud, const csv_row *row, arena *a, emb_err *err);
+emb_code import_scan_rows(import_job *j, size_t max_rows, import_row_visit visit, void *ud, emb_err *err);
 /* Parses text into field fld of r (r's kind is the kind of fld->f: the imported
  * kind or a related one); a bad value is a row error (EMB_OK returned), other
  * codes stop the import. */

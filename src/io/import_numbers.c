@@ -18,6 +18,29 @@
 #include "core/i18n.h"
 #include "io/import_internal.h"
 
+/* The number columns whose decimal separator is open. */
+static int number_open(const import_field *fld)
+{
+    return !fld->dropped && fld->is_number && fld->numbers == NUM_AUTO;
+}
+
+static emb_code count_numbers(import_job *j, void *ud, const csv_row *row, arena *a, emb_err *err)
+{
+    (void)err;
+    value_number_census *census = ud;
+    for (size_t i = 0; i < j->nfields + j->nrel_fields; i++) {
+        import_field *fld = import_field_at(j, i);
+        if (!number_open(fld))
+            continue;
+        const char *t = import_cell(fld, row, a);
+        if (t && fld->has_value_maps)
+            t = import_value_mapped(j, fld, t);
+        if (t)
+            value_number_census_add(&census[i], t);
+    }
+    return EMB_OK;
+}
+
 /* One pass over the file counting the values of every number column whose decimal
  * separator is open; decides each over its whole column, or refuses the file. */
 static emb_code detect_numbers(import_job *j, emb_err *err)
@@ -27,30 +50,10 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
     value_number_census *census = calloc(nall + 1, sizeof *census);
     if (!census)
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-    csv_reader *rd = NULL;
-    arena a;
-    arena_init(&a, 0);
-    emb_code rc = import_open_reader(j, &rd, err);
-    const csv_row *row;
-    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
-    while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
-        arena_reset(&a);
-        for (size_t i = 0; i < nall; i++) {
-            import_field *fld = import_field_at(j, i);
-            if (fld->dropped || !fld->is_number || fld->numbers != NUM_AUTO)
-                continue;
-            const char *t = import_cell(fld, row, &a);
-            if (t && fld->has_value_maps)
-                t = import_value_mapped(j, fld, t);
-            if (t)
-                value_number_census_add(&census[i], t);
-        }
-    }
-    if (more < 0 && !rc)
-        rc = err->code;
+    emb_code rc = import_scan_rows(j, 0, count_numbers, census, err);
     for (size_t i = 0; i < nall && !rc; i++) {
         import_field *fld = import_field_at(j, i);
-        if (fld->dropped || !fld->is_number || fld->numbers != NUM_AUTO)
+        if (!number_open(fld))
             continue;
         number_style style;
         if ((rc = value_number_census_decide(&census[i], j->locale_decimal, &style, err))) {
@@ -65,8 +68,6 @@ static emb_code detect_numbers(import_job *j, emb_err *err)
             fld->numbers_row = 0;
         }
     }
-    arena_release(&a);
-    csv_reader_close(rd);
     free(census);
     return rc;
 }

@@ -428,6 +428,16 @@ static emb_code census_row(import_job *j, import_related *p, plan_census *pc, co
     return EMB_OK;
 }
 
+static emb_code census_rows(import_job *j, void *ud, const csv_row *row, arena *a, emb_err *err)
+{
+    (void)ud;
+    emb_code rc = EMB_OK;
+    for (size_t i = 0; i < j->nrelated && !rc; i++)
+        if (j->related[i]->nfields)
+            rc = census_row(j, j->related[i], j->related[i]->census, row, a, err);
+    return rc;
+}
+
 emb_code import_related_check(import_job *j, emb_err *err)
 {
     if (!j->nrel_fields)
@@ -437,24 +447,7 @@ emb_code import_related_check(import_job *j, emb_err *err)
             return emb_err_set(err, EMB_NOMEM, _("out of memory"));
         keymap_init(&j->related[i]->census->keys);
     }
-    csv_reader *rd = NULL;
-    arena a;
-    arena_init(&a, 0);
-    emb_code rc = import_open_reader(j, &rd, err);
-    const csv_row *row;
-    int more = rc ? -1 : csv_reader_next(rd, &row, err); /* the header */
-    while (more == 1 && (more = csv_reader_next(rd, &row, err)) == 1) {
-        arena_reset(&a);
-        for (size_t i = 0; i < j->nrelated && !rc; i++)
-            if (j->related[i]->nfields)
-                rc = census_row(j, j->related[i], j->related[i]->census, row, &a, err);
-        if (rc)
-            break;
-    }
-    if (more < 0 && !rc)
-        rc = err->code;
-    arena_release(&a);
-    csv_reader_close(rd);
+    emb_code rc = import_scan_rows(j, 0, census_rows, NULL, err);
     if (rc)
         return rc;
     /* A dropped reference takes its nested plan with it. */
