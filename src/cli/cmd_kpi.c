@@ -193,6 +193,22 @@ static void accumulate_series(const kpi_query *q, kpi_result *r)
     }
 }
 
+/* Puts r's rows (and the comparison values in *other, when cmp is given) in the
+ * order of order[], copying them into rows and cmp, which r and *other then use. */
+static void reorder_rows(const kpi_query *q, const int *order, kpi_row *rows, kpi_value *cmp, kpi_result *r,
+                         kpi_value **other)
+{
+    for (int i = 0; i < r->nrows; i++) {
+        rows[i] = r->rows[order[i]];
+        if (cmp)
+            memcpy(&cmp[(size_t)i * q->nmetrics], &(*other)[(size_t)order[i] * q->nmetrics],
+                   (size_t)q->nmetrics * sizeof *cmp);
+    }
+    r->rows = rows;
+    if (cmp)
+        *other = cmp;
+}
+
 static void sort_rows(const snapshot *s, const kpi_query *q, kpi_result *r, kpi_value **other, arena *a)
 {
     int n = r->nrows;
@@ -205,15 +221,7 @@ static void sort_rows(const snapshot *s, const kpi_query *q, kpi_result *r, kpi_
         order[i] = i;
     sort_ctx c = {.snap = s, .q = q, .rows = r->rows, .a = a};
     qsort_r(order, (size_t)n, sizeof *order, cmp_row_index, &c);
-    for (int i = 0; i < n; i++) {
-        rows[i] = r->rows[order[i]];
-        if (cmp)
-            memcpy(&cmp[(size_t)i * q->nmetrics], &(*other)[(size_t)order[i] * q->nmetrics],
-                   (size_t)q->nmetrics * sizeof *cmp);
-    }
-    r->rows = rows;
-    if (cmp)
-        *other = cmp;
+    reorder_rows(q, order, rows, cmp, r, other);
 }
 
 /* Orders rows by the value of one metric (kpi_value_main), nulls last, ties in
@@ -258,15 +266,7 @@ static int sort_by_value(const kpi_query *q, int column, int descending, kpi_res
         order[i] = i;
     value_sort c = {.metric = q->metrics[column], .column = column, .descending = descending, .rows = r->rows};
     qsort_r(order, (size_t)n, sizeof *order, cmp_by_value, &c);
-    for (int i = 0; i < n; i++) {
-        rows[i] = r->rows[order[i]];
-        if (cmp)
-            memcpy(&cmp[(size_t)i * q->nmetrics], &(*other)[(size_t)order[i] * q->nmetrics],
-                   (size_t)q->nmetrics * sizeof *cmp);
-    }
-    r->rows = rows;
-    if (cmp)
-        *other = cmp;
+    reorder_rows(q, order, rows, cmp, r, other);
     return 0;
 }
 
