@@ -1,5 +1,8 @@
 /* kpi_records_print.c - `embudo kpi M --records`: the records behind a number, one row
- * each (see kpi_print.h). */
+ * each (see kpi_print.h). Tables speak the language of messages: headings (the
+ * "field" words of record lists), activity types and outcomes (the "value" words)
+ * and counted_as (the "counted_as" words of kpi_records.c) translated, money, dates
+ * and quantities as locfmt writes them; JSON and CSV keep names, codes and data forms. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,22 +11,43 @@
 #include "cli/kpi_print.h"
 #include "cli/output.h"
 #include "core/kind.h"
+#include "core/locfmt.h"
 #include "core/value.h"
 #include "metrics/kpi_records.h"
 #include "store/records.h"
 
-/* A day number (local) as YYYY-MM-DD in the arena. */
-static const char *day_text(int64_t day, arena *a)
+/* How cells are written: lf set for tables (for people), NULL for JSON and CSV. */
+typedef struct {
+    store *st;
+    const snapshot *s;
+    locfmt *lf;
+    arena *a;
+} cell_fmt;
+
+/* A day number (local) as YYYY-MM-DD, or for people ("5 mar 2026"). */
+static const char *day_text(const cell_fmt *f, int64_t day)
 {
     char t[11];
     date_format_iso(day, t);
-    return arena_strdup(a, t);
+    return f->lf ? locfmt_date(f->lf, t, f->a) : arena_strdup(f->a, t);
 }
 
 /* The local day of an instant, NULL for none. */
-static const char *instant_day(const snapshot *s, int64_t t, arena *a)
+static const char *instant_day(const cell_fmt *f, int64_t t)
 {
-    return t == SNAP_OPEN_INSTANT ? NULL : day_text(tz_local_day(s->zone, t), a);
+    return t == SNAP_OPEN_INSTANT ? NULL : day_text(f, tz_local_day(f->s->zone, t));
+}
+
+/* Minor units of the reporting currency: "1234.50", or for people ("1.234,50 €"). */
+static const char *money_text(const cell_fmt *f, int64_t minor)
+{
+    return f->lf ? locfmt_money(f->lf, minor, f->s->currency, f->a) : value_format_money(minor, f->s->currency, f->a);
+}
+
+/* An enumerated value (activity type, outcome) as it is, or for people. */
+static const char *value_text(const cell_fmt *f, const char *value)
+{
+    return f->lf && value ? i18n_pgettext("value", value) : value;
 }
 
 /* Records in the order of their dimensions' labels (as the rows of a result),
@@ -86,6 +110,16 @@ static int64_t *snapshot_ids(store *st, const char *sql, size_t *n, arena *a)
     return ids;
 }
 
+/* The ids of the activities in the snapshot's order (build_activities_finish in
+ * snapshot_activities.c): by UTC day of completion, else of due time, those with
+ * neither first, ties in id order; in id order when the days span more than
+ * 200,000 days. */
+#define ACTIVITY_IDS_SQL                                                                                       \
+    "WITH a AS (SELECT id, coalesce(done, due) AS t FROM activities), "                                      \
+    "d AS (SELECT id, (t - ((t % 86400) + 86400) % 86400) / 86400 AS day FROM a), "                        \
+    "r AS (SELECT max(day) - min(day) <= 200000 AS by_day FROM d) "                                          \
+    "SELECT id FROM d, r ORDER BY CASE WHEN r.by_day THEN d.day END, d.id"
+
 /* A record's name for people: its external id, else its label field, else #id. */
 static const char *record_name(store *st, const char *kind_name, int64_t id, arena *a)
 {
@@ -105,14 +139,24 @@ static const char *record_name(store *st, const char *kind_name, int64_t id, are
 
 enum { MAX_FIXED = 10 };
 
-/* The columns of each kind of record, after the query's dimensions. */
-static const char *const deal_cols[] = {"deal", "rep", "account", "stage", "amount", "created", "closed",
-                                        "expected_close", NULL};
-static const char *const lead_cols[] = {"lead", "rep", "source", "created", "mql", "sql", "first_touch", NULL};
-static const char *const activity_cols[] = {"activity", "type", "outcome", "rep", "due", "done", NULL};
-static const char *const line_cols[] = {"line", "order", "product", "account", "rep", "ordered", "quantity",
-                                        "amount", "cost", NULL};
-static const char *const order_cols[] = {"order", "account", "rep", "ordered", "amount", NULL};
+/* The columns of each kind of record, after the query's dimensions; in tables,
+ * their headings are their translations in the context "field". */
+static const char *const deal_cols[] = {
+    NC_("field", "deal"),    NC_("field", "rep"),    NC_("field", "account"),        NC_("field", "stage"),
+    NC_("field", "amount"),  NC_("field", "created"), NC_("field", "closed"), NC_("field", "expected_close"),
+    NULL};
+static const char *const lead_cols[] = {NC_("field", "lead"),    NC_("field", "rep"), NC_("field", "source"),
+                                        NC_("field", "created"), NC_("field", "mql"), NC_("field", "sql"),
+                                        NC_("field", "first_touch"), NULL};
+static const char *const activity_cols[] = {NC_("field", "activity"), NC_("field", "type"), NC_("field", "outcome"),
+                                            NC_("field", "rep"),      NC_("field", "due"),  NC_("field", "done"),
+                                            NULL};
+static const char *const line_cols[] = {NC_("field", "line"),     NC_("field", "order"),   NC_("field", "product"),
+                                        NC_("field", "account"),  NC_("field", "rep"),     NC_("field", "ordered"),
+                                        NC_("field", "quantity"), NC_("field", "amount"), NC_("field", "cost"),
+                                        NULL};
+static const char *const order_cols[] = {NC_("field", "order"), NC_("field", "account"), NC_("field", "rep"),
+                                         NC_("field", "ordered"), NC_("field", "amount"), NULL};
 
 static const char *const *columns_of(kpi_record_kind k)
 {
@@ -131,9 +175,12 @@ static int numeric_column(const char *name)
 }
 
 /* The cells of record r in the order of columns_of(kind). */
-static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, const kpi_record *r, const int64_t *ids,
-                        size_t nids, arena *a, const char **cells)
+static void fixed_cells(const cell_fmt *f, kpi_record_kind kind, const kpi_record *r, const int64_t *ids, size_t nids,
+                        const char **cells)
 {
+    store *st = f->st;
+    const snapshot *s = f->s;
+    arena *a = f->a;
     size_t i = (size_t)r->index;
     const char *rep = r->rep == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_REP, r->rep, a);
     switch (kind) {
@@ -142,20 +189,20 @@ static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, cons
         cells[0] = i < nids ? record_name(st, "leads", ids[i], a) : NULL;
         cells[1] = rep;
         cells[2] = l->source[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_SOURCE, l->source[i], a);
-        cells[3] = instant_day(s, l->created[i], a);
-        cells[4] = instant_day(s, l->mql_at[i], a);
-        cells[5] = instant_day(s, l->sql_at[i], a);
-        cells[6] = instant_day(s, l->first_touch[i], a);
+        cells[3] = instant_day(f, l->created[i]);
+        cells[4] = instant_day(f, l->mql_at[i]);
+        cells[5] = instant_day(f, l->sql_at[i]);
+        cells[6] = instant_day(f, l->first_touch[i]);
         break;
     }
     case KR_ACTIVITY: {
         const snap_activities *c = &s->activities;
         cells[0] = i < nids ? record_name(st, "activities", ids[i], a) : NULL;
-        cells[1] = snap_activity_types[c->type[i]];
-        cells[2] = c->outcome[i] == OUT_NONE ? NULL : snap_activity_outcomes[c->outcome[i]];
+        cells[1] = value_text(f, snap_activity_types[c->type[i]]);
+        cells[2] = c->outcome[i] == OUT_NONE ? NULL : value_text(f, snap_activity_outcomes[c->outcome[i]]);
         cells[3] = rep;
-        cells[4] = instant_day(s, c->due[i], a);
-        cells[5] = instant_day(s, c->done[i], a);
+        cells[4] = instant_day(f, c->due[i]);
+        cells[5] = instant_day(f, c->done[i]);
         break;
     }
     case KR_LINE:
@@ -163,9 +210,9 @@ static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, cons
         const snap_lines *l = &s->lines;
         const char *order = record_name(st, "orders", l->order_id[l->order[i]], a);
         const char *account = l->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, l->account[i], a);
-        const char *ordered = instant_day(s, l->ordered[i], a);
+        const char *ordered = instant_day(f, l->ordered[i]);
         if (kind == KR_ORDER) {
-            const char *v[] = {order, account, rep, ordered, value_format_money(r->amount, s->currency, a)};
+            const char *v[] = {order, account, rep, ordered, money_text(f, r->amount)};
             memcpy(cells, v, sizeof v);
             break;
         }
@@ -176,9 +223,9 @@ static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, cons
             account,
             rep,
             ordered,
-            arena_printf(a, "%lld", (long long)l->quantity[i]),
-            value_format_money(l->net[i], s->currency, a),
-            l->cost_known[i] ? value_format_money(l->cost[i], s->currency, a) : NULL,
+            f->lf ? locfmt_int(f->lf, l->quantity[i], a) : arena_printf(a, "%lld", (long long)l->quantity[i]),
+            money_text(f, l->net[i]),
+            l->cost_known[i] ? money_text(f, l->cost[i]) : NULL,
         };
         memcpy(cells, v, sizeof v);
         break;
@@ -190,10 +237,10 @@ static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, cons
             rep,
             d->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, d->account[i], a),
             r->stage == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_STAGE, r->stage, a),
-            value_format_money(r->amount, s->currency, a),
-            day_text(tz_local_day(s->zone, d->created[i]), a),
-            d->closed[i] == SNAP_OPEN_INSTANT ? NULL : day_text(tz_local_day(s->zone, d->closed[i]), a),
-            d->expected_close[i] == INT32_MIN ? NULL : day_text(d->expected_close[i], a),
+            money_text(f, r->amount),
+            day_text(f, tz_local_day(s->zone, d->created[i])),
+            d->closed[i] == SNAP_OPEN_INSTANT ? NULL : day_text(f, tz_local_day(s->zone, d->closed[i])),
+            d->expected_close[i] == INT32_MIN ? NULL : day_text(f, d->expected_close[i]),
         };
         memcpy(cells, v, sizeof v);
         break;
@@ -201,13 +248,15 @@ static void fixed_cells(store *st, const snapshot *s, kpi_record_kind kind, cons
     }
 }
 
-/* The role names of r joined by ',' ("denominator,numerator"). */
-static const char *role_text(const char *const *roles, uint32_t role, arena *a)
+/* The role names of r joined by ',' ("denominator,numerator"); for people (lf set)
+ * translated and joined by ", ". */
+static const char *role_text(const char *const *roles, uint32_t role, locfmt *lf, arena *a)
 {
     const char *t = "";
     for (int k = 0; roles[k]; k++)
         if (role & (1u << k))
-            t = arena_printf(a, "%s%s%s", t, *t ? "," : "", roles[k]);
+            t = arena_printf(a, "%s%s%s", t, *t ? (lf ? ", " : ",") : "",
+                             lf ? i18n_pgettext("counted_as", roles[k]) : roles[k]);
     return t;
 }
 
@@ -226,17 +275,19 @@ int kpi_print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const sna
     const char *const *roles = kpi_records_roles(m);
     out_column cols[KPI_MAX_BY + MAX_FIXED + 1];
     int nc = 0, shown[MAX_FIXED], nfixed = 0;
+    int table = ctx->format == FORMAT_TABLE;
     for (int b = 0; b < q->nby; b++)
-        cols[nc++] = (out_column){kpi_dim_name(q->by[b]), OUT_TEXT, 0};
+        cols[nc++] = (out_column){table ? kpi_heading(kpi_dim_name(q->by[b])) : kpi_dim_name(q->by[b]), OUT_TEXT, 0};
     for (; names[nfixed]; nfixed++) { /* a column that is a dimension is shown once */
         shown[nfixed] = 1;
         for (int b = 0; b < q->nby; b++)
             shown[nfixed] &= strcmp(names[nfixed], kpi_dim_name(q->by[b])) != 0;
         if (shown[nfixed])
-            cols[nc++] = (out_column){names[nfixed], numeric_column(names[nfixed]) ? OUT_NUMBER : OUT_TEXT, 0};
+            cols[nc++] = (out_column){table ? i18n_pgettext("field", names[nfixed]) : names[nfixed],
+                                      numeric_column(names[nfixed]) ? OUT_NUMBER : OUT_TEXT, 0};
     }
     if (roles)
-        cols[nc++] = (out_column){"counted_as", OUT_TEXT, 0};
+        cols[nc++] = (out_column){table ? i18n_pgettext("field", "counted_as") : "counted_as", OUT_TEXT, 0};
     record_sort order = {.snap = s, .q = q, .a = a};
     if (n > 1)
         qsort_r(recs, n, sizeof *recs, cmp_records, &order);
@@ -246,29 +297,36 @@ int kpi_print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const sna
     if (rows && kind == KR_LEAD)
         ids = snapshot_ids(st, "SELECT id FROM leads ORDER BY id", &nids, a);
     else if (rows && kind == KR_ACTIVITY)
-        ids = snapshot_ids(st, "SELECT id FROM activities ORDER BY id", &nids, a);
+        ids = snapshot_ids(st, ACTIVITY_IDS_SQL, &nids, a);
     else if (rows && kind == KR_LINE)
         ids = snapshot_ids(st, "SELECT id FROM order_lines ORDER BY order_id, id", &nids, a);
+    cell_fmt f = {.st = st, .s = s, .a = a};
+    if (table && locfmt_open(i18n_code(ctx->lang), NULL, &f.lf, &err))
+        f.lf = NULL; /* values in data form rather than nothing */
     output *o;
-    if (output_begin(ctx->out, ctx->format, cols, (size_t)nc, 0, &o, &err))
+    if (output_begin(ctx->out, ctx->format, cols, (size_t)nc, 0, &o, &err)) {
+        locfmt_close(f.lf);
         return cli_fail(ctx, &err);
+    }
     for (size_t k = 0; k < rows; k++) {
         const kpi_record *r = &recs[k];
         const char *cells[KPI_MAX_BY + MAX_FIXED + 1], *fixed[MAX_FIXED] = {0};
         int c = 0;
         for (int b = 0; b < q->nby; b++)
             cells[c++] = r->key[b] == SNAP_NONE && q->by[b] < DIM_DAY ? NULL : kpi_dim_label(s, q->by[b], r->key[b], a);
-        fixed_cells(st, s, kind, r, ids, nids, a, fixed);
-        for (int f = 0; f < nfixed; f++)
-            if (shown[f])
-                cells[c++] = fixed[f];
+        fixed_cells(&f, kind, r, ids, nids, fixed);
+        for (int k2 = 0; k2 < nfixed; k2++)
+            if (shown[k2])
+                cells[c++] = fixed[k2];
         if (roles)
-            cells[c++] = role_text(roles, r->role, a);
+            cells[c++] = role_text(roles, r->role, f.lf, a);
         if (output_row(o, cells, &err)) {
             output_abort(o);
+            locfmt_close(f.lf);
             return cli_fail(ctx, &err);
         }
     }
+    locfmt_close(f.lf);
     if (output_end(o, &err))
         return cli_fail(ctx, &err);
     if (rows < n)

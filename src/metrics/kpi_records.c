@@ -101,11 +101,17 @@ const char *kpi_records_metric_list(void)
            "stage_reached, stage_conversion, time_in_stage";
 }
 
-static const char *const ratio_roles[] = {"denominator", "numerator", NULL};
-static const char *const meeting_roles[] = {"scheduled", "held", "cancelled", "rejected", NULL};
-static const char *const qualification_roles[] = {"denominator", "mql", "sql", NULL};
-static const char *const conversion_roles[] = {"denominator", "opportunity", "customer", NULL};
-static const char *const response_roles[] = {"denominator", "touched", "within_sla", NULL};
+/* Role names: data names in JSON and CSV, marked for the catalogue in the context
+ * "counted_as" (tables translate them). */
+static const char *const ratio_roles[] = {NC_("counted_as", "denominator"), NC_("counted_as", "numerator"), NULL};
+static const char *const meeting_roles[] = {NC_("counted_as", "scheduled"), NC_("counted_as", "held"),
+                                            NC_("counted_as", "cancelled"), NC_("counted_as", "rejected"), NULL};
+static const char *const qualification_roles[] = {NC_("counted_as", "denominator"), NC_("counted_as", "mql"),
+                                                  NC_("counted_as", "sql"), NULL};
+static const char *const conversion_roles[] = {NC_("counted_as", "denominator"), NC_("counted_as", "opportunity"),
+                                               NC_("counted_as", "customer"), NULL};
+static const char *const response_roles[] = {NC_("counted_as", "denominator"), NC_("counted_as", "touched"),
+                                             NC_("counted_as", "within_sla"), NULL};
 
 const char *const *kpi_records_roles(const kpi_metric *m)
 {
