@@ -59,11 +59,10 @@ int main(int argc, char **argv)
         fprintf(stderr, _("embudo: EMBUDO_NOW '%s' is not an ISO date-time such as 2026-01-31T12:00:00Z\n"), now);
         return 2;
     }
-    int i = 1;
+    int i = 1, help = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            print_help(stdout);
-            return 0;
+            help = 1; /* printed once --db and --lang, before or after it, are known */
         } else if (!strcmp(argv[i], "--version")) {
             printf("embudo 0.1.0\n");
             return 0;
@@ -88,7 +87,14 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    cli_peek_org_locale(&ctx);
+    if (help) {
+        cli_peek_org_locale(&ctx);
+        print_help(stdout);
+        return 0;
+    }
+    /* the command's own --db, when given, names the database whose locale its help
+     * and usage errors follow */
+    cli_peek_org_locale_args(&ctx, i < argc ? argc - i - 1 : 0, argv + i + 1);
     if (i >= argc) {
         print_help(stderr);
         return 2;

@@ -119,19 +119,34 @@ void cli_follow_locale(cli_ctx *ctx, const char *locale)
     }
 }
 
-void cli_peek_org_locale(cli_ctx *ctx)
+/* The organisation's locale of the database at path, as cli_peek_org_locale. */
+static void peek_locale(cli_ctx *ctx, const char *path)
 {
     struct stat sb;
-    if (ctx->lang_given || stat(ctx->db_path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+    if (ctx->lang_given || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
         return;
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
-    if (sqlite3_open_v2(ctx->db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(db, "SELECT locale FROM organisation WHERE id = 1", -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         cli_follow_locale(ctx, (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
     sqlite3_close(db);
+}
+
+void cli_peek_org_locale(cli_ctx *ctx) { peek_locale(ctx, ctx->db_path); }
+
+void cli_peek_org_locale_args(cli_ctx *ctx, int argc, char **argv)
+{
+    const char *path = ctx->db_path;
+    for (int k = 0; k < argc && strcmp(argv[k], "--"); k++) {
+        if (!strcmp(argv[k], "--db") && k + 1 < argc)
+            path = argv[++k];
+        else if (!strncmp(argv[k], "--db=", 5))
+            path = argv[k] + 5;
+    }
+    peek_locale(ctx, path);
 }
 
 int cli_open_store(cli_ctx *ctx, unsigned flags, store **out)

@@ -103,6 +103,10 @@ void cli_follow_locale(cli_ctx *ctx, const char *locale);
  * created; any failure leaves the language as it is), so that usage errors and
  * help before a command opens the store speak the organisation's language. */
 void cli_peek_org_locale(cli_ctx *ctx);
+/* The same for the database a command's arguments name (argv[0..argc), the words
+ * after the command): the last `--db PATH` or `--db=PATH` before any "--", else
+ * ctx->db_path; ctx->db_path is left as it is (the command parses --db itself). */
+void cli_peek_org_locale_args(cli_ctx *ctx, int argc, char **argv);
 
 /* Parses "2026-07-14" or "2026-07-14T10:00:00Z" style instants for options
  * (strict ISO 8601, UTC unless an offset is given). */
