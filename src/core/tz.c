@@ -13,6 +13,7 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
+#include "core/search.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -187,15 +188,7 @@ const char *tz_name(const tz *zone) { return zone->name; }
 /* Index of the last entry with at[i] <= utc; utc >= at[0]. */
 static size_t find(const tz *zone, int64_t utc)
 {
-    size_t lo = 0, hi = zone->n; /* at[lo] <= utc < at[hi] (at[n] = +inf) */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (zone->at[mid] <= utc)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    return search_upper_i64(zone->at, 1, zone->n, utc) - 1;
 }
 
 int32_t tz_offset_at(const tz *zone, int64_t utc)

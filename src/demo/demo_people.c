@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/search.h"
 #include "demo/demo_int.h"
 
 const char *const demo_region_names[NREGIONS] = {"Centro",   "Cataluña",     "Andalucía",    "Levante",
@@ -96,19 +97,16 @@ static uint64_t day_weight(const demo_gen *g, int64_t day)
     return w;
 }
 
+/* The cumulative weights fit in int64_t: a day weighs about 10^6 at most. */
+static int64_t cum_weight(const void *day_cum, size_t p) { return (int64_t)((const uint64_t *)day_cum)[p]; }
+
 int64_t demo_pick_time(const demo_gen *g, demo_rng *r, int anytime)
 {
     for (;;) {
         uint64_t x = demo_rng_below(r, g->day_cum[g->ndays - 1]);
-        int64_t lo = 0, hi = g->ndays - 1;
-        while (lo < hi) {
-            int64_t mid = (lo + hi) / 2;
-            if (g->day_cum[mid] > x)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        int64_t day = g->first_day + lo, t;
+        /* The first day whose cumulative weight passes x (the last when none). */
+        size_t lo = search_upper(g->day_cum, cum_weight, 0, g->ndays - 1, (int64_t)x);
+        int64_t day = g->first_day + (int64_t)lo, t;
         if (anytime) /* most in the day, some in the evening and at night */
             t = demo_local_to_utc(day, demo_rng_chance(r, 8000) ? demo_rng_range(r, 8 * 3600, 20 * 3600)
                                                                  : demo_rng_range(r, 0, DAY - 1));

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "core/search.h"
 #include "metrics/engine.h"
 
 /* Open-addressing map from a key of nby dimension values to a zeroed accumulator
@@ -67,45 +68,35 @@ static inline int eng_filter_has(const kpi_filter *f, int32_t v)
 /* Index of deal i's last history row with at <= t, or (size_t)-1 when none. */
 static inline size_t eng_row_at(const snap_history *h, size_t i, int64_t t)
 {
-    size_t lo = h->first[i], hi = h->first[i + 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->at[mid] <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo == h->first[i] ? (size_t)-1 : lo - 1;
+    size_t p = search_upper_i64(h->at, h->first[i], h->first[i + 1], t);
+    return p == h->first[i] ? (size_t)-1 : p - 1;
 }
 
 /* Index of the first open span (snap_history) that ends after t: the deals open at
  * t are those of the spans from there on that start at or before t, each once. */
 static inline size_t eng_first_span_after(const snap_history *h, int64_t t)
 {
-    size_t lo = 0, hi = h->nspans;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->span_to[mid] <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return search_upper_i64(h->span_to, 0, h->nspans, t);
+}
+
+/* Facts sorted by instant through an index: position p holds fact order[p]. */
+typedef struct {
+    const uint32_t *order;
+    const int64_t *instants;
+} eng_by_instant;
+
+static inline int64_t eng__instant_at(const void *ctx, size_t p)
+{
+    const eng_by_instant *b = ctx;
+    return b->instants[b->order[p]];
 }
 
 /* The first position p of order (n indices into instants, sorted by instant) with
  * instants[order[p]] >= t. */
 static inline size_t eng_order_from(const uint32_t *order, size_t n, const int64_t *instants, int64_t t)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (instants[order[mid]] < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    eng_by_instant b = {order, instants};
+    return search_lower(&b, eng__instant_at, 0, n, t);
 }
 
 /* The facts whose instant lies in [t0, t1): read through order (their indices sorted
@@ -152,15 +143,7 @@ static inline int eng_period_next(eng_period_iter *it, size_t *i)
 /* The first day of the rollup at or after day (r->ndays when none). */
 static inline size_t eng_rollup_from(const snap_rollup *r, int64_t day)
 {
-    size_t lo = 0, hi = r->ndays;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->days[mid] < day)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return search_lower_i32(r->days, 0, r->ndays, day);
 }
 
 /* 1 when deal i passes every filter of q. */
@@ -268,6 +251,8 @@ emb_code eng_stage_each(const snapshot *s, const kpi_query *q, eng_family f, eng
                         emb_err *err);
 emb_code eng_eval_funnel(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* The samples of group (sorted): positions [return, *end). */
+size_t eng_samples_of(const eng_samples *smp, int32_t group, size_t *end);
 /* Mean and median in days of the samples of one group (KV_NULL when none). */
 kpi_value eng_days_summary(const eng_samples *smp, int32_t group);
 int eng_push_sample(eng_samples *s, int32_t group, int64_t value);

@@ -8,6 +8,7 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
+#include "core/search.h"
 #include "core/tz.h"
 #include "core/value.h"
 
@@ -131,14 +132,7 @@ int fx_convert(const fx_table *fx, const char *currency, int64_t amount, int64_t
         k = c->n - 1;
     } else {
         int64_t day = tz_local_day(fx->zone, at);
-        size_t lo = 0, hi = c->n; /* first index with day[i] > day */
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (c->day[mid] <= day)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = search_upper_i64(c->day, 0, c->n, day);
         if (lo == 0)
             return -1;
         k = lo - 1;

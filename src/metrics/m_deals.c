@@ -197,20 +197,18 @@ static kpi_value v_int(int64_t i) { return (kpi_value){.kind = KV_INT, .i = i}; 
 static kpi_value v_money(int64_t i) { return (kpi_value){.kind = KV_MONEY, .i = i}; }
 static kpi_value v_null(void) { return (kpi_value){.kind = KV_NULL}; }
 
+static int64_t sample_group(const void *smp, size_t p) { return ((const eng_samples *)smp)->v[p].group; }
+
+size_t eng_samples_of(const eng_samples *smp, int32_t group, size_t *end)
+{
+    *end = search_upper(smp, sample_group, 0, smp->n, group);
+    return search_lower(smp, sample_group, 0, *end, group);
+}
+
 /* Mean and median, in days, of the samples of one group. */
 kpi_value eng_days_summary(const eng_samples *smp, int32_t group)
 {
-    size_t lo = 0, hi = smp->n;
-    while (lo < hi) { /* first sample of the group */
-        size_t mid = (lo + hi) / 2;
-        if (smp->v[mid].group < group)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t end = lo;
-    while (end < smp->n && smp->v[end].group == group)
-        end++;
+    size_t end, lo = eng_samples_of(smp, group, &end);
     size_t n = end - lo;
     if (n == 0)
         return v_null();

@@ -144,15 +144,7 @@ emb_code eng_eval_stage_exits(const snapshot *s, const kpi_query *q, eng_family_
     int sb = stage_dim_index(q);
     int32_t key[KPI_MAX_BY] = {0};
     /* The stage exits of the period, in time order (the samples are sorted after). */
-    size_t lo = 0, hi = h->nexits;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->exit_at[mid] < q->t0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t e = lo; e < h->nexits && h->exit_at[e] < q->t1; e++) {
+    for (size_t e = search_lower_i64(h->exit_at, 0, h->nexits, q->t0); e < h->nexits && h->exit_at[e] < q->t1; e++) {
         size_t i = (size_t)h->exit_deal[e];
         int32_t run_stage = h->exit_stage[e];
         int64_t exit = h->exit_at[e];

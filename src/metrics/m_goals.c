@@ -152,19 +152,20 @@ emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t g, k
     return EMB_OK;
 }
 
+/* (from, to) as one key that orders like the pair. */
+static int64_t days_key(int32_t from, int32_t to) { return (int64_t)from * ((int64_t)1 << 32) + ((int64_t)to - INT32_MIN); }
+static int64_t goal_days_key(const void *goals, size_t g)
+{
+    const snap_goals *gl = goals;
+    return days_key(gl->from[g], gl->to[g]);
+}
+
 int eng_goal_target(const snapshot *s, const char *metric_name, enum goal_scope scope, int32_t who, int32_t from,
                     int32_t to, int64_t *target)
 {
     const snap_goals *gl = &s->goals;
     /* The goals of exactly these days: they are sorted by (from, to). */
-    size_t lo = 0, hi = gl->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (gl->from[mid] < from || (gl->from[mid] == from && gl->to[mid] < to))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = search_lower(gl, goal_days_key, 0, gl->n, days_key(from, to));
     int own = 0, reps = 0;
     int64_t own_sum = 0, reps_sum = 0;
     for (size_t g = lo; g < gl->n && gl->from[g] == from && gl->to[g] == to; g++) {

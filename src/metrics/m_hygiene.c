@@ -100,14 +100,7 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
     int64_t to = q->t1 == INT64_MAX ? INT64_MAX : tz_local_day(s->zone, q->t1);
     /* The moves from a day of the period to a day after it (moves are sorted by the
      * day moved from); each deal once, in deal order. */
-    size_t lo = 0, hi = h->nmoves;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->move_from[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = search_lower_i32(h->move_from, 0, h->nmoves, from);
     size_t n = 0, cap = 64;
     int32_t *deals = malloc(cap * sizeof *deals);
     if (!deals)

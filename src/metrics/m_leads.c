@@ -91,17 +91,7 @@ emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t g, k
         return EMB_OK;
     case M_LEAD_RESPONSE_TIME: {
         const eng_samples *smp = &r->won_cycles;
-        size_t lo = 0, hi = smp->n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (smp->v[mid].group < (int32_t)g)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t end = lo;
-        while (end < smp->n && smp->v[end].group == (int32_t)g)
-            end++;
+        size_t end, lo = eng_samples_of(smp, (int32_t)g, &end);
         size_t k = end - lo;
         *out = (kpi_value){.kind = KV_PARTS, .xpart = {0, 0, (double)c->within_sla / n}};
         if (k == 0) {

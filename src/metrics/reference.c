@@ -331,14 +331,7 @@ static int32_t code_of_column(const snapshot *s, kpi_dim d, sqlite3_stmt *st, in
     size_t n;
     const int64_t *ids = dim_ids(s, d, &n);
     if (ids) {
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (ids[mid] < v)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = search_lower_i64(ids, 0, n, v);
         return lo < n && ids[lo] == v ? (int32_t)lo : -2;
     }
     return (int32_t)v;
