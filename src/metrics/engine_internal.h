@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/search.h"
+#include "metrics/counting.h"
 #include "metrics/engine.h"
 #include "metrics/groups.h"
 
@@ -166,13 +167,17 @@ void eng_family_free(eng_family_result *r);
 /* Families of other files. */
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
-/* Adds activity i to the counters c (enum roll_counter) of family f (FAM_ACT_TIME,
- * FAM_ACT_DONE or FAM_ACT_DUE) at which it counts: the one rule of the scans and
- * of the snapshot's day rollups (m_activities.c). */
-void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size_t i);
-/* Adds order line i to the line counters c (enum line_counter); new_order: the
- * line is the first of its order met for c (m_revenue.c). */
-void eng_line_count(int64_t *c, const snap_lines *l, size_t i, int new_order);
+/* The counting rules of the activity families (FAM_ACT_TIME .. FAM_ACT_OVERDUE, in
+ * the order of act_basis): counting.h. */
+static inline act_basis eng_act_basis(eng_family f) { return (act_basis)(f - FAM_ACT_TIME); }
+static inline void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size_t i)
+{
+    count_activity(c, eng_act_basis(f), a, i);
+}
+static inline int64_t eng_activity_event(const snap_activities *a, size_t i, eng_family f)
+{
+    return count_activity_at(a, i, eng_act_basis(f));
+}
 /* The local days [*d0, *d1) of a query period [t0, t1) when it is made of whole
  * days with no change of offset near its ends (an instant then lies in it exactly
  * when its local day does); either end may be open (INT64_MIN, INT64_MAX). 1 when
@@ -186,7 +191,6 @@ emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *u
  * SNAP_OPEN_INSTANT when it does not count there (m_activities.c). */
 int32_t eng_activity_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
 int eng_activity_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
-int64_t eng_activity_event(const snap_activities *a, size_t i, eng_family f);
 emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

@@ -50,54 +50,6 @@ int eng_activity_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t
     return 1;
 }
 
-int64_t eng_activity_event(const snap_activities *a, size_t i, eng_family f)
-{
-    switch (f) {
-    case FAM_ACT_TIME:
-        return a->done[i] != SNAP_OPEN_INSTANT ? a->done[i] : a->due[i];
-    case FAM_ACT_DONE:
-        return a->done[i];
-    case FAM_ACT_OVERDUE:
-        return a->type[i] == ACT_TASK && a->done[i] == SNAP_OPEN_INSTANT ? a->due[i] : SNAP_OPEN_INSTANT;
-    default:
-        return a->type[i] == ACT_TASK ? a->due[i] : SNAP_OPEN_INSTANT;
-    }
-}
-
-void eng_activity_count(int64_t *c, eng_family f, const snap_activities *a, size_t i)
-{
-    uint8_t t = a->type[i], o = a->outcome[i];
-    switch (f) {
-    case FAM_ACT_TIME:
-        c[ROLL_ACTS]++;
-        if (t == ACT_MEETING && o >= OUT_SCHEDULED)
-            c[ROLL_MEET_SCHEDULED + (o - OUT_SCHEDULED)]++;
-        break;
-    case FAM_ACT_DONE:
-        c[ROLL_DONE]++;
-        if (t == ACT_CALL) {
-            c[ROLL_CALLS]++;
-            if (o == OUT_CONNECTED) {
-                c[ROLL_CONNECTED]++;
-                if (a->duration[i] >= 0) {
-                    c[ROLL_DUR_SUM] += a->duration[i];
-                    c[ROLL_DUR_N]++;
-                }
-            }
-            c[ROLL_COLD_CALLS] += a->cold[i]; /* at its completion: snapshot.h */
-        } else if (t == ACT_EMAIL) {
-            c[ROLL_EMAILS]++;
-            c[ROLL_OPENED] += o == OUT_OPENED || o == OUT_REPLIED;
-            c[ROLL_REPLIED] += o == OUT_REPLIED;
-        }
-        break;
-    default: /* FAM_ACT_DUE */
-        c[ROLL_TASKS_DUE]++;
-        c[ROLL_TASKS_ON_TIME] += a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= a->due[i];
-        break;
-    }
-}
-
 /* The activity families of q from the day rollups, when they answer it exactly:
  * at most one dimension among rep, team and region, no filter, a period of whole
  * days. 1 when done (rc set), 0 when the scan must answer. */

@@ -21,24 +21,6 @@ typedef struct {
                               LINE_FX_MISSING: the least index + 1 of a line without exchange rate */
 } lines_acc;
 
-void eng_line_count(int64_t *c, const snap_lines *l, size_t i, int new_order)
-{
-    c[LINE_REVENUE] += l->net[i];
-    c[LINE_UNITS] += l->quantity[i];
-    c[LINE_ORDERS] += new_order;
-    if (l->gross[i]) {
-        c[LINE_PRICED_REVENUE] += l->net[i];
-        c[LINE_GROSS] += l->gross[i];
-    }
-    if (l->cost_known[i]) {
-        c[LINE_COSTED_REVENUE] += l->net[i];
-        c[LINE_COGS] += l->cost[i];
-        c[LINE_COSTED_LINES]++;
-    }
-    if (l->fx_missing[i] && (!c[LINE_FX_MISSING] || (int64_t)i + 1 < c[LINE_FX_MISSING]))
-        c[LINE_FX_MISSING] = (int64_t)i + 1;
-}
-
 int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d)
 {
     const snap_lines *l = &s->lines;
@@ -173,7 +155,7 @@ emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result
             }
             seen[seen_n++] = gi;
         }
-        eng_line_count(acc->c, l, i, !counted);
+        count_line(acc->c, l, i, !counted);
         out->total += l->net[i];
     }
     free(seen);

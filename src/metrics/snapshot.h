@@ -120,7 +120,7 @@ typedef struct {
     uint8_t *ok;
 } snap_rollup;
 
-/* The counters of the order-line metrics (their definitions: m_revenue.c). */
+/* The counters of the order-line metrics (their rules: counting.h). */
 enum line_counter {
     LINE_REVENUE, LINE_COSTED_REVENUE, LINE_COGS, LINE_COSTED_LINES, LINE_ORDERS, LINE_UNITS,
     LINE_PRICED_REVENUE, LINE_GROSS, LINE_FX_MISSING, LINE_WIDTH
@@ -164,7 +164,7 @@ enum activity_outcome {
     OUT_SCHEDULED, OUT_HELD, OUT_CANCELLED, OUT_REJECTED
 };
 
-/* The counters of the activity metrics (their definitions: m_activities.c). */
+/* The counters of the activity metrics (their rules: counting.h). */
 enum roll_counter {
     ROLL_ACTS, ROLL_MEET_SCHEDULED, ROLL_MEET_HELD, ROLL_MEET_CANCELLED, ROLL_MEET_REJECTED,
     ROLL_DONE, ROLL_CALLS, ROLL_CONNECTED, ROLL_DUR_SUM, ROLL_DUR_N, ROLL_COLD_CALLS,

@@ -1,7 +1,7 @@
 /*
  * snapshot_rollup.c - day rollups (snapshot.h): the counters of the activity and
- * order-line metrics added up per local day and owner once, by the engine's own
- * counting rules (eng_activity_count, eng_line_count), so that a query over whole
+ * order-line metrics added up per local day and owner once, by the counting rules
+ * the metrics scan with (counting.h), so that a query over whole
  * days reads a cell per day and owner instead of every fact.
  */
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
-#include "metrics/engine_internal.h"
+#include "metrics/counting.h"
 #include "metrics/snapshot_build.h"
 
 /* Cells indexed directly by (day, owner) while building: beyond this many slots
@@ -172,20 +172,18 @@ emb_code build_activity_rollups(build_ctx *b, snapshot *snap)
     }
     day_cursor cur[3] = {{.zone = snap->zone, .from = 1, .to = 0}, {.zone = snap->zone, .from = 1, .to = 0},
                          {.zone = snap->zone, .from = 1, .to = 0}};
-    static const eng_family fams[] = {FAM_ACT_TIME, FAM_ACT_DONE, FAM_ACT_DUE};
+    static const act_basis bases[] = {ACT_AT_TIME, ACT_AT_DONE, ACT_AT_DUE};
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < a->n && !rc; i++) {
-        int64_t done = a->done[i], due = a->due[i];
-        int64_t at[3] = {done != SNAP_OPEN_INSTANT ? done : due, done,
-                         a->type[i] == ACT_TASK ? due : SNAP_OPEN_INSTANT};
         for (int f = 0; f < 3 && !rc; f++) {
-            if (at[f] == SNAP_OPEN_INSTANT)
+            int64_t at = count_activity_at(a, i, bases[f]);
+            if (at == SNAP_OPEN_INSTANT)
                 continue;
-            int64_t *v = cell(&c, local_day(&cur[f], at[f]), a->owner[i]);
+            int64_t *v = cell(&c, local_day(&cur[f], at), a->owner[i]);
             if (!v)
                 rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
             else
-                eng_activity_count(v, fams[f], a, i);
+                count_activity(v, bases[f], a, i);
         }
     }
     if (!rc && cells_emit(&c, &a->roll))
@@ -222,7 +220,7 @@ emb_code build_line_rollups(build_ctx *b, snapshot *snap)
         if (!v)
             rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         else /* the lines of an order are together, and share its day and rep */
-            eng_line_count(v, l, i, i == 0 || l->order[i] != l->order[i - 1]);
+            count_line(v, l, i, i == 0 || l->order[i] != l->order[i - 1]);
     }
     if (!rc && cells_emit(&c, &l->roll))
         rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
