@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/snapshot.h"
 
 static const char *const mode_names[] = {"none", "previous", "year", "goal", NULL};

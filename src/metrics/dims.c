@@ -1,4 +1,7 @@
-/* dims.c - labels of dimension values and their lookup from user text. */
+/*
+ * dims.c - dimensions: their names, the value of each for a fact (dims.h), and the
+ * labels of values and their lookup from user text (kpi.h).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,8 +9,156 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
-#include "metrics/engine.h"
-#include "metrics/engine_internal.h"
+#include "metrics/dims.h"
+
+static const char *const dim_names[] = {
+#define X(id, name, help) name,
+    KPI_DIMENSIONS(X)
+#undef X
+};
+static const char *const dim_helps[] = {
+#define X(id, name, help) help,
+    KPI_DIMENSIONS(X)
+#undef X
+};
+
+const char *kpi_dim_name(kpi_dim d) { return (unsigned)d < DIM__COUNT ? dim_names[d] : "?"; }
+const char *kpi_dim_help(kpi_dim d) { return (unsigned)d < DIM__COUNT ? dim_helps[d] : "?"; }
+
+int kpi_dim_find(const char *name)
+{
+    for (int d = 0; d < DIM__COUNT; d++)
+        if (!strcmp(dim_names[d], name))
+            return d;
+    return -1;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant)
+{
+    int64_t day = floor_div(tz_utc_to_local(s->zone, instant), 86400);
+    int y, m, dd;
+    civil_from_days(day, &y, &m, &dd);
+    switch (d) {
+    case DIM_DAY:
+        return (int32_t)day;
+    case DIM_WEEK:
+        return (int32_t)(day - (weekday_of(day) - 1)); /* the ISO week's Monday */
+    case DIM_MONTH:
+        return y * 12 + (m - 1);
+    case DIM_QUARTER:
+        return y * 4 + (m - 1) / 3;
+    case DIM_YEAR:
+        return y;
+    default:
+        return SNAP_NONE;
+    }
+}
+
+/* The first instant of a local day that no offset change comes near, so that an
+ * instant lies in [t0, t1) exactly when its local day lies in the days between: 1
+ * and *day set when t is such a midnight. */
+static int clean_midnight(const snapshot *s, int64_t t, int64_t *day)
+{
+    int64_t from, to;
+    tz_offset_span(s->zone, t, &from, &to);
+    if (t - from < 2 * 86400 || to - t < 2 * 86400)
+        return 0;
+    int64_t local = tz_utc_to_local(s->zone, t);
+    if (local % 86400 != 0)
+        return 0;
+    *day = local / 86400;
+    return 1;
+}
+
+
+int eng_whole_days(const snapshot *s, int64_t t0, int64_t t1, int64_t *d0, int64_t *d1)
+{
+    *d0 = INT64_MIN;
+    *d1 = INT64_MAX;
+    return (t0 == INT64_MIN || clean_midnight(s, t0, d0)) && (t1 == INT64_MAX || clean_midnight(s, t1, d1));
+}
+
+int eng_rep_dim(const snapshot *s, int32_t rep, kpi_dim d, int32_t *out)
+{
+    switch (d) {
+    case DIM_REP:
+        *out = rep;
+        return 1;
+    case DIM_TEAM:
+        *out = rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+        return 1;
+    case DIM_REGION:
+        *out = rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out)
+{
+    switch (d) {
+    case DIM_REP:
+        *out = rep;
+        return 1;
+    case DIM_TEAM:
+        *out = rep >= 0 ? s->users.team[rep] : SNAP_NONE;
+        return 1;
+    case DIM_ACCOUNT:
+        *out = acc;
+        return 1;
+    case DIM_SEGMENT:
+        *out = acc >= 0 ? s->accounts.segment[acc] : SNAP_NONE;
+        return 1;
+    case DIM_INDUSTRY:
+        *out = acc >= 0 ? s->accounts.industry[acc] : SNAP_NONE;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event)
+{
+    const snap_deals *dl = &s->deals;
+    int32_t rep = dl->close_owner[i], acc = dl->account[i], v;
+    if (eng_party_dim(s, rep, acc, d, &v))
+        return v;
+    switch (d) {
+    case DIM_REGION: {
+        int32_t r = rep >= 0 ? s->users.region[rep] : SNAP_NONE;
+        return r >= 0 ? r : acc >= 0 ? s->accounts.region[acc] : SNAP_NONE;
+    }
+    case DIM_SOURCE:
+        return dl->source[i];
+    case DIM_STAGE:
+        return dl->stage[i];
+    case DIM_PIPELINE:
+        return dl->pipeline[i];
+    case DIM_PRODUCT:
+        return dl->product[i];
+    case DIM_CATEGORY:
+        return dl->product[i] >= 0 ? s->products.category[dl->product[i]] : SNAP_NONE;
+    case DIM_LOST_REASON:
+        return dl->lost_reason[i];
+    default:
+        return eng_time_bucket(s, d, event);
+    }
+}
+
+int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event)
+{
+    for (int f = 0; f < q->nfilters; f++) {
+        const kpi_filter *flt = &q->filters[f];
+        int32_t v = eng_deal_dim(s, i, flt->dim, event);
+        int hit = eng_filter_has(flt, v);
+        if (!hit)
+            return 0;
+    }
+    return 1;
+}
 
 const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d)
 {

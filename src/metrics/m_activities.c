@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -255,4 +255,19 @@ emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t
         return emb_err_set(err, EMB_INTERNAL, _("metric %d is not an activity metric"), (int)id);
     }
     return EMB_OK;
+}
+
+kpi_value reg_empty_activities(metric_id id)
+{
+    switch (id) {
+    case M_ACTIVITIES:
+    case M_CALLS:
+    case M_COLD_CALLS:
+    case M_OVERDUE_TASKS:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_MEETINGS:
+        return (kpi_value){.kind = KV_PARTS};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

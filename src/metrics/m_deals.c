@@ -9,7 +9,7 @@
 #include "core/i18n.h"
 #include "core/period.h"
 #include "core/radix.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -69,7 +69,7 @@ static void key_of(const snapshot *s, const kpi_query *q, size_t i, int64_t even
         key[b] = eng_deal_dim(s, i, q->by[b], event);
 }
 
-static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+emb_code eng_eval_closed(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_deals *d = &s->deals;
     if (eng_groups_init(&out->groups, q->nby, sizeof(closed_acc)))
@@ -116,7 +116,7 @@ static emb_code eval_closed(const snapshot *s, const kpi_query *q, eng_family_re
     return EMB_OK;
 }
 
-static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+emb_code eng_eval_created(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_deals *d = &s->deals;
     if (eng_groups_init(&out->groups, q->nby, sizeof(created_acc)))
@@ -138,57 +138,6 @@ static emb_code eval_created(const snapshot *s, const kpi_query *q, eng_family_r
             acc->fx_missing_deal = (int64_t)i + 1;
     }
     return EMB_OK;
-}
-
-emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
-{
-    out->snap = s;
-    out->query = q;
-    switch (f) {
-    case FAM_CLOSED:
-        return eval_closed(s, q, out, err);
-    case FAM_CREATED:
-        return eval_created(s, q, out, err);
-    case FAM_LINES:
-        return eng_eval_lines(s, q, out, err);
-    case FAM_OPEN_AT:
-        return eng_eval_open(s, q, out, err);
-    case FAM_WATERFALL:
-        return eng_eval_waterfall(s, q, out, err);
-    case FAM_FUNNEL:
-        return eng_eval_funnel(s, q, out, err);
-    case FAM_STAGE_EXITS:
-        return eng_eval_stage_exits(s, q, out, err);
-    case FAM_LEADS:
-        return eng_eval_leads(s, q, out, err);
-    case FAM_TOUCHES:
-        return eng_eval_touches(s, q, out, err);
-    case FAM_GOALS:
-        return eng_eval_goals(s, q, out, err);
-    case FAM_STALE:
-        return eng_eval_stale(s, q, out, err);
-    case FAM_SLIPPED:
-        return eng_eval_slipped(s, q, out, err);
-    case FAM_SPEND:
-        return eng_eval_spend(s, q, out, err);
-    case FAM_NEW_CUSTOMERS:
-        return eng_eval_new_customers(s, q, out, err);
-    case FAM_ACCOUNTS:
-        return eng_eval_accounts(s, q, out, err);
-    case FAM_TOUCH:
-        return eng_eval_touches_by_account(s, q, out, err);
-    default:
-        return emb_err_set(err, EMB_INTERNAL, _("unknown metric family %d"), (int)f);
-    }
-}
-
-void eng_family_free(eng_family_result *r)
-{
-    eng_groups_free(&r->groups);
-    free(r->won_cycles.v);
-    free(r->lost_cycles.v);
-    free(r->abc);
-    memset(r, 0, sizeof *r);
 }
 
 /* ---- projections ------------------------------------------------------------------- */
@@ -237,9 +186,9 @@ emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err)
                        s->currency, day, (long long)s->deals.id[i]);
 }
 
-emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
-                           const snapshot *s)
+emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
+    const snapshot *s = r->snap;
     if (id == M_DEALS_CREATED) {
         const created_acc *c = (const created_acc *)(r->groups.accs + g * sizeof(created_acc));
         *out = v_int(c->created);
@@ -279,4 +228,20 @@ emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t g, k
         return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a deal metric"), (int)id);
     }
     return EMB_OK;
+}
+
+kpi_value reg_empty_deals(metric_id id)
+{
+    switch (id) {
+    case M_DEALS_CREATED:
+    case M_DEALS_WON:
+    case M_DEALS_LOST:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_REVENUE_WON:
+        return (kpi_value){.kind = KV_MONEY, .i = 0};
+    case M_LOST_REASONS:
+        return (kpi_value){.kind = KV_PARTS};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

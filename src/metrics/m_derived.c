@@ -11,13 +11,14 @@
  *                    deals_won (money, rounded half away from zero); sales_roi =
  *                    (gross_profit - sales_spend) / sales_spend; null when a
  *                    denominator is zero or missing.
- * kpi_run evaluates the components and derives these values per row.
+ * kpi_run evaluates the components and derives these values per row; what a
+ * derived value needs besides them (the scope and days of the goals) is worked out
+ * once per query by reg_derive_begin().
  */
 #include <math.h>
 #include <string.h>
 
-#include "metrics/compare.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 const char *const *reg_components(const kpi_metric *m)
@@ -46,10 +47,22 @@ const char *const *reg_components(const kpi_metric *m)
     }
 }
 
-/* Derives the value of m from the values of its components (in reg_components
- * order). key/nby locate the row for goals. */
-kpi_value reg_derive(const kpi_metric *m, const kpi_value *c, const snapshot *s, const kpi_query *q,
-                     const int32_t *key)
+void reg_derive_begin(reg_derive_ctx *c, const snapshot *s, const kpi_query *q)
+{
+    *c = (reg_derive_ctx){.snap = s, .scope = GOAL_ORG};
+    /* Goals are set for the organisation, a rep or a team, over exactly the days of
+     * a period: none for a query over all time or broken down otherwise. */
+    c->goals = q->t0 != INT64_MIN && q->t1 != INT64_MAX &&
+               (q->nby == 0 || (q->nby == 1 && (q->by[0] == DIM_REP || q->by[0] == DIM_TEAM)));
+    if (q->nby == 1)
+        c->scope = q->by[0] == DIM_REP ? GOAL_REP : GOAL_TEAM;
+    if (c->goals) {
+        c->from = (int32_t)tz_local_day(s->zone, q->t0);
+        c->to = (int32_t)tz_local_day(s->zone, q->t1);
+    }
+}
+
+kpi_value reg_derive(const reg_derive_ctx *ctx, const kpi_metric *m, const kpi_value *c, const int32_t *key)
 {
     kpi_value null = {.kind = KV_NULL};
     if (m->id == M_SALES_VELOCITY) {
@@ -75,27 +88,13 @@ kpi_value reg_derive(const kpi_metric *m, const kpi_value *c, const snapshot *s,
     }
     if (m->id == M_PIPELINE_COVERAGE) {
         /* The goal of revenue_won for exactly the query's days, for the row's scope. */
-        kpi_query gq = *q;
-        gq.nmetrics = 1;
-        gq.metrics[0] = kpi_metric_find("revenue_won");
-        period_range days = {tz_local_day(s->zone, q->t0), tz_local_day(s->zone, q->t1)};
-        kpi_row row = {.values = (kpi_value *)&c[1]};
-        memcpy(row.key, key, sizeof row.key);
-        kpi_result one = {.nrows = 1, .rows = &row};
-        arena a;
-        arena_init(&a, 1024);
-        kpi_value *goal = NULL;
-        emb_err err;
-        kpi_value out = null;
-        if (q->t0 != INT64_MIN && q->t1 != INT64_MAX &&
-            kpi_compare_run(s, &gq, KPI_COMPARE_GOAL, days, &one, &a, &goal, &err) == EMB_OK &&
-            goal[0].kind == KV_MONEY && c[0].kind == KV_PARTS && c[1].kind == KV_MONEY) {
-            int64_t remaining = goal[0].i - c[1].i;
-            if (remaining > 0)
-                out = (kpi_value){.kind = KV_REAL, .x = (double)c[0].part[1] / (double)remaining};
-        }
-        arena_release(&a);
-        return out;
+        int64_t goal;
+        if (!ctx->goals || c[0].kind != KV_PARTS || c[1].kind != KV_MONEY ||
+            !eng_goal_target(ctx->snap, "revenue_won", ctx->scope, ctx->scope == GOAL_ORG ? -1 : key[0], ctx->from,
+                             ctx->to, &goal))
+            return null;
+        int64_t remaining = goal - c[1].i;
+        return remaining > 0 ? (kpi_value){.kind = KV_REAL, .x = (double)c[0].part[1] / (double)remaining} : null;
     }
     return null;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -237,4 +237,14 @@ emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t g, 
     const funnel_acc *n = eng_group_find(&r->groups, key);
     *out = (kpi_value){.kind = KV_REAL, .x = (double)(n ? n->reached : 0) / (double)c->reached};
     return EMB_OK;
+}
+
+kpi_value reg_empty_funnel(metric_id id)
+{
+    switch (id) {
+    case M_STAGE_REACHED:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

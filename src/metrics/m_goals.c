@@ -19,7 +19,7 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -65,7 +65,7 @@ emb_code eng_eval_goals(const snapshot *s, const kpi_query *q, eng_family_result
     arena a;
     arena_init(&a, 0);
     kpi_result actual;
-    emb_code rc = kpi_run(s, &sub, &a, &actual, err);
+    emb_code rc = out->run(s, &sub, &a, &actual, err);
     int64_t today = tz_local_day(s->zone, q->as_of);
     int64_t elapsed = business_days(from, today + 1 < to ? today + 1 : to);
     int64_t total = business_days(from, to);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 #define STALE_DAYS 14
@@ -142,11 +142,23 @@ emb_code eng_eval_slipped(const snapshot *s, const kpi_query *q, eng_family_resu
     return rc;
 }
 
-emb_code reg_project_hygiene(const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
+emb_code reg_project_hygiene(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
+    (void)id;
     const count_amount_acc *c = (const count_amount_acc *)(r->groups.accs + g * sizeof(count_amount_acc));
     if (c->fx_missing_deal)
         return eng_fx_error(r->snap, c->fx_missing_deal, err);
     *out = (kpi_value){.kind = KV_PARTS, .part = {c->count, c->amount}};
     return EMB_OK;
+}
+
+kpi_value reg_empty_hygiene(metric_id id)
+{
+    switch (id) {
+    case M_STALE_DEALS:
+    case M_SLIPPED_DEALS:
+        return (kpi_value){.kind = KV_PARTS};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

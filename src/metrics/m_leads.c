@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 #define SLA_SECONDS 3600 /* METRICS.md: default SLA 1 h */
@@ -106,5 +106,15 @@ emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t g, k
     }
     default:
         return emb_err_set(err, EMB_INTERNAL, _("metric %d is not a lead metric"), (int)id);
+    }
+}
+
+kpi_value reg_empty_leads(metric_id id)
+{
+    switch (id) {
+    case M_LEADS_CREATED:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    default:
+        return (kpi_value){.kind = KV_NULL};
     }
 }

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -167,9 +167,9 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
     return EMB_OK;
 }
 
-emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
-                              const snapshot *s)
+emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
+    const snapshot *s = r->snap;
     if (id == M_PIPELINE_WATERFALL) {
         const waterfall_acc *c = (const waterfall_acc *)(r->groups.accs + g * sizeof(waterfall_acc));
         if (c->fx_missing_deal)
@@ -191,4 +191,18 @@ emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t g
     }
     *out = (kpi_value){.kind = KV_MONEY, .i = fx_div_round(c->weighted, 10000)};
     return EMB_OK;
+}
+
+kpi_value reg_empty_pipeline(metric_id id)
+{
+    switch (id) {
+    case M_OPEN_PIPELINE:
+    case M_PIPELINE_EXPECTED:
+    case M_PIPELINE_WATERFALL:
+        return (kpi_value){.kind = KV_PARTS};
+    case M_WEIGHTED_PIPELINE:
+        return (kpi_value){.kind = KV_MONEY, .i = 0};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

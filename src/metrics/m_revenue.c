@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -199,9 +199,9 @@ static emb_code fx_error(const snapshot *s, int64_t line_plus_one, emb_err *err)
                        (long long)s->lines.order_id[s->lines.order[i]]);
 }
 
-emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err,
-                           const snapshot *s)
+emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
+    const snapshot *s = r->snap;
     const lines_acc *c = (const lines_acc *)(r->groups.accs + g * sizeof(lines_acc));
     if (c->c[LINE_FX_MISSING] && id != M_ORDERS)
         return fx_error(s, c->c[LINE_FX_MISSING], err);
@@ -250,4 +250,17 @@ emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t g, k
         return emb_err_set(err, EMB_INTERNAL, _("metric %d is not an order metric"), (int)id);
     }
     return EMB_OK;
+}
+
+kpi_value reg_empty_lines(metric_id id)
+{
+    switch (id) {
+    case M_ORDERS:
+    case M_UNITS:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_REVENUE:
+        return (kpi_value){.kind = KV_MONEY, .i = 0};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

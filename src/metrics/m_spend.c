@@ -13,7 +13,7 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 typedef struct {
@@ -192,8 +192,10 @@ emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_res
     return rc;
 }
 
-emb_code reg_project_accounts(const eng_family_result *r, size_t g, kpi_value *out)
+emb_code reg_project_accounts(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
+    (void)id;
+    (void)err;
     const accounts_acc *c = (const accounts_acc *)(r->groups.accs + g * sizeof(accounts_acc));
     *out = (kpi_value){.kind = KV_PARTS, .part = {c->accounts, c->active}};
     return EMB_OK;
@@ -258,8 +260,10 @@ emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_
     return rc;
 }
 
-emb_code reg_project_touch(const eng_family_result *r, size_t g, kpi_value *out)
+emb_code reg_project_touch(metric_id id, const eng_family_result *r, size_t g, kpi_value *out, emb_err *err)
 {
+    (void)id;
+    (void)err;
     const touch_acc *t = (const touch_acc *)(r->groups.accs + g * sizeof(touch_acc));
     int64_t as_of = r->query->as_of;
     *out = (kpi_value){.kind = KV_PARTS};
@@ -274,4 +278,19 @@ emb_code reg_project_touch(const eng_family_result *r, size_t g, kpi_value *out)
     if (out->part_null == 3u) /* no activity at all */
         *out = (kpi_value){.kind = KV_NULL};
     return EMB_OK;
+}
+
+kpi_value reg_empty_spend(metric_id id)
+{
+    switch (id) {
+    case M_MARKETING_SPEND:
+    case M_SALES_SPEND:
+        return (kpi_value){.kind = KV_MONEY, .i = 0};
+    case M_NEW_CUSTOMERS:
+        return (kpi_value){.kind = KV_INT, .i = 0};
+    case M_ACCOUNTS_PER_REP:
+        return (kpi_value){.kind = KV_PARTS};
+    default:
+        return (kpi_value){.kind = KV_NULL};
+    }
 }

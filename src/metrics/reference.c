@@ -12,7 +12,8 @@
 
 #include "core/i18n.h"
 #include "core/period.h"
-#include "metrics/engine_internal.h"
+#include "metrics/families.h"
+#include "metrics/family.h"
 #include "metrics/registry.h"
 
 static const char ref_view[] =

@@ -1,6 +1,7 @@
 /*
  * registry.h - the metric table (src/metrics/ only): identity, family, units,
- * dimensions and the pieces of each metric's reference SQL.
+ * dimensions and the pieces of each metric's reference SQL; and the functions by
+ * which each family's file answers for its metrics.
  *
  * Reference SQL runs over the view ref_deals (reference.c), which gives each deal
  * its dimension values computed in plain SQL from the base tables. A metric's SQL
@@ -10,7 +11,7 @@
 #ifndef EMB_REGISTRY_H
 #define EMB_REGISTRY_H
 
-#include "metrics/engine_internal.h"
+#include "metrics/family.h"
 #include "metrics/fx.h"
 
 typedef enum {
@@ -103,26 +104,47 @@ struct kpi_metric {
 };
 
 /* Derived metrics (m_derived.c): their components, NULL-terminated (NULL for other
- * metrics), and their value from the components' values of one row. */
+ * metrics), and their value from the components' values of one row (key: its
+ * dimension values), in a query prepared once by reg_derive_begin(). */
+typedef struct {
+    const snapshot *snap;
+    int goals;              /* the query's rows can have goals: a bounded period, and no
+                               breakdown or one by rep or team */
+    enum goal_scope scope;  /* GOAL_ORG, GOAL_REP or GOAL_TEAM, by the breakdown */
+    int32_t from, to;       /* the local days of the period, when goals */
+} reg_derive_ctx;
 const char *const *reg_components(const kpi_metric *m);
-kpi_value reg_derive(const kpi_metric *m, const kpi_value *components, const snapshot *s, const kpi_query *q,
-                     const int32_t *key);
+void reg_derive_begin(reg_derive_ctx *c, const snapshot *s, const kpi_query *q);
+kpi_value reg_derive(const reg_derive_ctx *c, const kpi_metric *m, const kpi_value *components, const int32_t *key);
 
-/* Projections per family (m_deals.c, m_revenue.c, m_pipeline.c, m_funnel.c). */
-emb_code reg_project_touch(const eng_family_result *r, size_t group, kpi_value *out);
-emb_code reg_project_accounts(const eng_family_result *r, size_t group, kpi_value *out);
-emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
-emb_code reg_project_hygiene(const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
-emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+/* The family of m. */
+eng_family eng_metric_family(const kpi_metric *m);
+
+/* The projections of each family's metrics from its result (the group's value; the
+ * snapshot is r->snap), and the value of a group the family did not see: the
+ * entries of the table of families (families.c). */
+typedef emb_code (*reg_project_fn)(metric_id id, const eng_family_result *r, size_t group, kpi_value *out,
+                                   emb_err *err);
+typedef kpi_value (*reg_empty_fn)(metric_id id);
+emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
 emb_code reg_project_activities(metric_id id, const eng_family_result *r, size_t group, kpi_value *out,
                                 emb_err *err);
-emb_code reg_project_leads(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
-emb_code reg_project_funnel(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
-emb_code reg_project_pipeline(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
-                              const snapshot *s);
-emb_code reg_project_lines(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
-                           const snapshot *s);
-emb_code reg_project_deals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err,
-                           const snapshot *s);
+emb_code reg_project_goals(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_hygiene(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_spend(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_accounts(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+emb_code reg_project_touch(metric_id id, const eng_family_result *r, size_t group, kpi_value *out, emb_err *err);
+kpi_value reg_empty_deals(metric_id id);
+kpi_value reg_empty_lines(metric_id id);
+kpi_value reg_empty_pipeline(metric_id id);
+kpi_value reg_empty_funnel(metric_id id);
+kpi_value reg_empty_leads(metric_id id);
+kpi_value reg_empty_activities(metric_id id);
+kpi_value reg_empty_hygiene(metric_id id);
+kpi_value reg_empty_spend(metric_id id);
 
 #endif

@@ -1,40 +1,27 @@
 /*
- * engine_internal.h - what the engine's files share (src/metrics/ only): the
- * group table, families and the metric descriptor.
+ * family.h - what the metric families (m_*.c) share, below the engine (src/metrics/
+ * only): family ids, the result a family's scan fills, the ways of reading the
+ * snapshot's facts by time, and the functions one family or a caller above
+ * (kpi_records.c, compare.c) takes from another.
+ *
+ * A family evaluates a query in one scan into an eng_family_result: one group per
+ * combination of dimension values (groups.h) with the family's own accumulator.
+ * The table of families (families.h) names, for each id, its evaluation, its
+ * projection of each metric and its empty value; kpi_run (engine.c) drives it.
+ *
+ * Ownership: a result's groups, samples and abc are malloc'd by the family's
+ * evaluation and freed by eng_family_free(); snap and query are borrowed.
  */
-#ifndef EMB_ENGINE_INTERNAL_H
-#define EMB_ENGINE_INTERNAL_H
+#ifndef EMB_FAMILY_H
+#define EMB_FAMILY_H
 
 #include <stddef.h>
 
 #include "core/search.h"
 #include "metrics/counting.h"
-#include "metrics/engine.h"
+#include "metrics/dims.h"
 #include "metrics/groups.h"
-
-/* The dictionary behind a text dimension (segment, industry, source, category,
- * lost_reason), NULL for the others (dims.c). */
-const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d);
-
-/* The rep, team, account, segment and industry of a fact with this rep and account
- * (user and account indices, -1 for none): 1 and *out set when d is one of those. */
-int eng_party_dim(const snapshot *s, int32_t rep, int32_t acc, kpi_dim d, int32_t *out);
-
-/* The rep, team and region of a fact owned by rep (user index, -1 for none), the
- * region being the rep's: 1 and *out set when d is one of those. */
-int eng_rep_dim(const snapshot *s, int32_t rep, kpi_dim d, int32_t *out);
-
-/* Dimension value of deal i for an event at instant `event` (for time buckets). */
-int32_t eng_deal_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
-int32_t eng_time_bucket(const snapshot *s, kpi_dim d, int64_t instant);
-/* 1 when the filter accepts value v. */
-static inline int eng_filter_has(const kpi_filter *f, int32_t v)
-{
-    for (int k = 0; k < f->nvalues; k++)
-        if (f->values[k] == v)
-            return 1;
-    return 0;
-}
+#include "metrics/kpi.h"
 
 /* Index of deal i's last history row with at <= t, or (size_t)-1 when none. */
 static inline size_t eng_row_at(const snap_history *h, size_t i, int64_t t)
@@ -117,9 +104,6 @@ static inline size_t eng_rollup_from(const snap_rollup *r, int64_t day)
     return search_lower_i32(r->days, 0, r->ndays, day);
 }
 
-/* 1 when deal i passes every filter of q. */
-int eng_deal_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
-
 typedef enum {
     FAM_CLOSED,  /* deals won or lost in the period, at close */
     FAM_CREATED, /* deals created in the period */
@@ -151,20 +135,28 @@ typedef struct {
     struct eng_sample { int32_t group; int64_t value; } *v;
 } eng_samples;
 
+/* Runs a query of plain metrics: the engine's kpi_run, handed down to the families
+ * that need other metrics' values first (goals), since they lie below the engine. */
+typedef emb_code (*eng_run_fn)(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err);
+
 typedef struct {
     const snapshot *snap; /* the snapshot evaluated, for messages */
     const kpi_query *query;
+    eng_run_fn run;
     eng_groups groups;
     eng_samples won_cycles, lost_cycles; /* seconds from creation to close */
     int64_t total;        /* the order-line family: revenue of every line of the query */
     uint8_t *abc;         /* the order-line family: ABC class (1..3) per group, 0 when none */
 } eng_family_result;
 
-emb_code eng_family_eval(eng_family f, const snapshot *s, const kpi_query *q, eng_family_result *out,
-                         emb_err *err);
+/* Frees what an evaluation put in r and zeroes it. */
 void eng_family_free(eng_family_result *r);
 
-/* Families of other files. */
+/* The evaluations of the families (their table: families.c). Each fills out (whose
+ * snap, query and run are set) with its groups; on failure out holds what was
+ * made so far, for eng_family_free(). */
+emb_code eng_eval_closed(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+emb_code eng_eval_created(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 /* The counting rules of the activity families (FAM_ACT_TIME .. FAM_ACT_OVERDUE, in
@@ -178,12 +170,8 @@ static inline int64_t eng_activity_event(const snap_activities *a, size_t i, eng
 {
     return count_activity_at(a, i, eng_act_basis(f));
 }
-/* The local days [*d0, *d1) of a query period [t0, t1) when it is made of whole
- * days with no change of offset near its ends (an instant then lies in it exactly
- * when its local day does); either end may be open (INT64_MIN, INT64_MAX). 1 when
- * so, 0 when not (engine.c). */
-int eng_whole_days(const snapshot *s, int64_t t0, int64_t t1, int64_t *d0, int64_t *d1);
-/* Evaluates every activity family f with used[f] in one pass, into out[f]. */
+/* Evaluates every activity family f with used[f] in one pass, into out[f] (whose
+ * snap, query and run are set). */
 emb_code eng_eval_activities(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *out,
                              emb_err *err);
 /* Dimension value of activity i for an event at instant `event`; 1 when it passes
@@ -236,11 +224,5 @@ int eng_sort_samples(eng_samples *s);
 emb_code eng_fx_error(const snapshot *s, int64_t deal_plus_one, emb_err *err);
 emb_code eng_eval_lines(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 int32_t eng_line_dim(const snapshot *s, size_t i, kpi_dim d);
-
-eng_family eng_metric_family(const kpi_metric *m);
-/* The value of a metric for a group its family saw / for a group it did not see. */
-emb_code eng_metric_project(const kpi_metric *m, const eng_family_result *r, size_t group, kpi_value *out,
-                            emb_err *err);
-kpi_value eng_metric_empty(const kpi_metric *m);
 
 #endif
