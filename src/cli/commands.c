@@ -10,6 +10,7 @@ extern const cli_command cmd_dashboard;
 extern const cli_command cmd_import;
 extern const cli_command cmd_export;
 extern const cli_command cmd_backup;
+extern const cli_command cmd_serve;
 extern const cli_command cmd_deal;
 extern const cli_command cmd_lead;
 extern const cli_command cmd_account;
@@ -36,6 +37,7 @@ const cli_command *const cli_commands[] = {
     &cmd_import,
     &cmd_export,
     &cmd_backup,
+    &cmd_serve,
     &cmd_deal,
     &cmd_lead,
     &cmd_account,

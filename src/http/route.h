@@ -1,0 +1,75 @@
+/*
+ * route.h - what the server's routes share: the request a handler answers, the
+ * reply it fills, the table of routes, and the database connections of the pool.
+ *
+ * A handler runs on a worker thread, once per request, after the whole request has
+ * arrived. It fills *out: a status, a content type (a static string) and a body it
+ * allocated with malloc (the server frees it). It never writes to the connection
+ * itself and never calls exit(); a failure of its own is a reply (a problem+json
+ * 5xx when the fault is the server's, which the tests treat as a bug).
+ *
+ * Ownership: the request and the strings it points to belong to the server and
+ * live until the handler returns. A store from http_db_acquire() is the handler's
+ * alone until http_db_release(), which it must call before returning.
+ */
+#ifndef EMB_HTTP_ROUTE_H
+#define EMB_HTTP_ROUTE_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "http/server.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+
+typedef struct {
+    http_server *srv;
+    struct MHD_Connection *conn; /* for the query string and headers */
+    const char *method;          /* "GET" ... (HEAD is answered as GET without the body) */
+    const char *path;            /* decoded, without the query string */
+} http_request;
+
+typedef struct {
+    int status;
+    const char *content_type;
+    char *body; /* malloc'd, len bytes; may be NULL when len is 0 */
+    size_t len;
+    const char *allow; /* for 405: the methods the path accepts */
+} http_reply;
+
+typedef void (*http_handler)(http_request *req, http_reply *out);
+
+typedef struct {
+    const char *method; /* "GET", "POST" ... */
+    const char *path;   /* exact path */
+    http_handler fn;
+} http_route;
+
+/* The routes, in the order /metrics lists them. */
+extern const http_route http_routes[];
+extern const int http_nroutes;
+
+/* The route of method and path: its index, or -1. For a path served under other
+ * methods only, *allow lists them ("GET, HEAD") and -1 is returned. */
+int http_route_find(const char *method, const char *path, const char **allow);
+
+/* Replies. They set out whole; when out of memory the reply is a bodiless 500. */
+void http_reply_text(http_reply *out, int status, const char *content_type, const char *text, size_t len);
+/* An RFC 9457 problem (application/problem+json): title and detail for people. */
+void http_reply_problem(http_reply *out, int status, const char *title, const char *detail);
+
+/* A connection to the server's database, opened for the calling thread's use
+ * until released. EMB_* with err set when the database cannot be opened. */
+emb_code http_db_acquire(http_server *srv, store **out, emb_err *err);
+void http_db_release(http_server *srv, store *st);
+
+/* The database's path, and the counters' text for /metrics (server.c). */
+const char *http_server_db_path(const http_server *srv);
+char *http_server_counters_text(const http_server *srv, size_t *len);
+
+/* The handlers (one file per resource). */
+void route_healthz(http_request *req, http_reply *out);
+void route_metrics(http_request *req, http_reply *out);
+
+#endif

@@ -1,0 +1,56 @@
+/* routes.c - the table of the server's routes and the replies they share; see route.h. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/route.h"
+
+const http_route http_routes[] = {
+    {"GET", "/healthz", route_healthz},
+    {"GET", "/metrics", route_metrics},
+};
+const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
+
+int http_route_find(const char *method, const char *path, const char **allow)
+{
+    *allow = NULL;
+    int path_known = 0;
+    for (int i = 0; i < http_nroutes; i++) {
+        if (strcmp(http_routes[i].path, path))
+            continue;
+        path_known = 1;
+        if (!strcmp(http_routes[i].method, method) || (!strcmp(method, "HEAD") && !strcmp(http_routes[i].method, "GET")))
+            return i;
+    }
+    if (path_known)
+        *allow = "GET, HEAD";
+    return -1;
+}
+
+void http_reply_text(http_reply *out, int status, const char *content_type, const char *text, size_t len)
+{
+    *out = (http_reply){.status = status, .content_type = content_type};
+    if (!len)
+        return;
+    if (!(out->body = malloc(len))) {
+        *out = (http_reply){.status = 500, .content_type = "text/plain"};
+        return;
+    }
+    memcpy(out->body, text, len);
+    out->len = len;
+}
+
+void http_reply_problem(http_reply *out, int status, const char *title, const char *detail)
+{
+    json_t *o = json_pack("{s:s, s:s, s:i}", "type", "about:blank", "title", title, "status", status);
+    if (o && detail)
+        json_object_set_new(o, "detail", json_string(detail));
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text) {
+        *out = (http_reply){.status = 500, .content_type = "text/plain"};
+        return;
+    }
+    *out = (http_reply){.status = status, .content_type = "application/problem+json", .body = text,
+                        .len = strlen(text)};
+}

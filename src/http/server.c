@@ -1,0 +1,402 @@
+/*
+ * server.c - the HTTP server: libmicrohttpd's daemon, the one path every request
+ * takes (time, route, answer, log, count), the pool of database connections and the
+ * graceful stop; see server.h.
+ *
+ * Threads: the daemon's pool of workers (settings.threads), each its own epoll
+ * loop. Per request, the handler's state is a request_ctx owned by its connection
+ * (allocated on the first call, freed when the request completes). Shared state:
+ * the counters (atomic), in_flight (atomic), the pool (its mutex), the access log
+ * (stdio locks each line's write).
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "http/counters.h"
+#include "http/route.h"
+
+enum { POOL_MAX = 256, REQUEST_BODY_MAX = 1 << 20 };
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    server_settings set;
+    char *db_path;
+    FILE *msgs;
+    FILE *log;   /* NULL: no access log */
+    int own_log; /* log is a file we opened */
+    int port;
+    int tls;
+    char *cert_pem, *key_pem;
+    http_counters counters;
+    const char *route_names[HTTP_COUNTER_ROUTES];
+    atomic_int in_flight; /* requests whose headers arrived and that are not answered yet */
+    pthread_mutex_t pool_lock;
+    store *pool[POOL_MAX]; /* idle connections */
+    int npool;
+};
+
+typedef struct {
+    int64_t start_ns;
+    int route;
+    int status; /* 0 until answered */
+    size_t bytes;
+    size_t body_seen;
+    char method[16];
+    char *path;
+} request_ctx;
+
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* ---- the database pool ----------------------------------------------------------- */
+
+emb_code http_db_acquire(http_server *srv, store **out, emb_err *err)
+{
+    pthread_mutex_lock(&srv->pool_lock);
+    store *st = srv->npool ? srv->pool[--srv->npool] : NULL;
+    pthread_mutex_unlock(&srv->pool_lock);
+    if (!st && store_open(srv->db_path, 0, &st, err))
+        return err->code;
+    *out = st;
+    return EMB_OK;
+}
+
+void http_db_release(http_server *srv, store *st)
+{
+    if (!st)
+        return;
+    store_rollback(st); /* a handler that failed midway leaves nothing open */
+    pthread_mutex_lock(&srv->pool_lock);
+    if (srv->npool < POOL_MAX) {
+        srv->pool[srv->npool++] = st;
+        st = NULL;
+    }
+    pthread_mutex_unlock(&srv->pool_lock);
+    store_close(st);
+}
+
+const char *http_server_db_path(const http_server *srv) { return srv->db_path; }
+
+char *http_server_counters_text(const http_server *srv, size_t *len)
+{
+    return http_counters_format(&srv->counters, len);
+}
+
+int http_server_port(const http_server *srv) { return srv->port; }
+
+const char *http_server_scheme(const http_server *srv) { return srv->tls ? "https" : "http"; }
+
+/* ---- one request ------------------------------------------------------------------- */
+
+/* The access-log line of a finished request: UTC time, user, method, path (bytes
+ * outside printable ASCII, spaces and quotes as %XX), status, bytes, microseconds. */
+static void log_request(http_server *srv, const request_ctx *rq, int64_t micros)
+{
+    if (!srv->log)
+        return;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    struct tm tm;
+    gmtime_r(&wall.tv_sec, &tm);
+    char when[40], path[1024];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(rq->path ? rq->path : "-"); *p && n + 4 < sizeof path; p++)
+        if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '%')
+            n += (size_t)snprintf(path + n, sizeof path - n, "%%%02X", *p);
+        else
+            path[n++] = (char)*p;
+    path[n] = '\0';
+    fprintf(srv->log, "%s.%03ldZ - %s %s %d %zu %lld\n", when, wall.tv_nsec / 1000000, rq->method, path, rq->status,
+            rq->bytes, (long long)micros);
+    fflush(srv->log);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    http_server *srv = cls;
+    request_ctx *rq = *con_cls;
+    if (!rq)
+        return;
+    int64_t micros = (now_ns() - rq->start_ns) / 1000;
+    log_request(srv, rq, micros);
+    if (rq->status)
+        http_counters_add(&srv->counters, rq->route, rq->status, micros);
+    free(rq->path);
+    free(rq);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http_reply *reply)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(reply->len, reply->body, reply->body ? MHD_RESPMEM_MUST_FREE
+                                                                             : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(reply->body);
+        return MHD_NO;
+    }
+    if (reply->content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply->content_type);
+    if (reply->allow)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, reply->allow);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result r = MHD_queue_response(conn, (unsigned)reply->status, resp);
+    MHD_destroy_response(resp);
+    rq->status = reply->status;
+    rq->bytes = reply->len;
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    (void)upload_data;
+    http_server *srv = cls;
+    request_ctx *rq = *con_cls;
+    if (!rq) { /* the headers have arrived: the request begins */
+        if (!(rq = calloc(1, sizeof *rq)))
+            return MHD_NO;
+        rq->start_ns = now_ns();
+        rq->route = -1;
+        snprintf(rq->method, sizeof rq->method, "%s", method);
+        rq->path = strdup(url);
+        *con_cls = rq;
+        atomic_fetch_add(&srv->in_flight, 1);
+        return MHD_YES;
+    }
+    if (*upload_data_size) { /* no route takes a body yet: it is read and set aside */
+        rq->body_seen += *upload_data_size;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    http_reply reply;
+    if (!rq->path) {
+        http_reply_problem(&reply, 500, _("out of memory"), NULL);
+        return answer(conn, rq, &reply);
+    }
+    if (rq->body_seen > REQUEST_BODY_MAX) {
+        http_reply_problem(&reply, 413, _("the request's body is too large"), NULL);
+        return answer(conn, rq, &reply);
+    }
+    const char *allow;
+    rq->route = http_route_find(method, url, &allow);
+    if (rq->route < 0) {
+        if (allow) {
+            char detail[256];
+            snprintf(detail, sizeof detail, _("%s answers %s"), url, allow);
+            http_reply_problem(&reply, 405, _("method not allowed"), detail);
+            reply.allow = allow;
+        } else {
+            http_reply_problem(&reply, 404, _("not found"), NULL);
+        }
+        return answer(conn, rq, &reply);
+    }
+    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url};
+    http_routes[rq->route].fn(&req, &reply);
+    return answer(conn, rq, &reply);
+}
+
+/* libmicrohttpd's own messages (printf formats of its own). */
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    http_server *srv = cls;
+    char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    fprintf(srv->msgs, _("embudo serve: %s\n"), line);
+}
+
+/* ---- start and stop ------------------------------------------------------------------ */
+
+/* The whole file at path, NUL-terminated (malloc'd), or NULL with err set. */
+static char *read_pem(const char *setting, const char *path, emb_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        emb_err_set(err, EMB_USAGE, _("%s: cannot read '%s': %s"), setting, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *s = malloc(cap);
+    size_t got;
+    while (s && (got = fread(s + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *t = cap < (1u << 20) ? realloc(s, cap *= 2) : NULL;
+            if (!t) {
+                free(s);
+                s = NULL;
+            } else {
+                s = t;
+            }
+        }
+    }
+    fclose(f);
+    if (!s) {
+        emb_err_set(err, EMB_USAGE, _("%s: '%s' is too large for a PEM file"), setting, path);
+        return NULL;
+    }
+    s[len] = '\0';
+    if (!strstr(s, "-----BEGIN ")) {
+        free(s);
+        emb_err_set(err, EMB_USAGE, _("%s: '%s' is not a PEM file (no -----BEGIN line)"), setting, path);
+        return NULL;
+    }
+    return s;
+}
+
+static void server_free(http_server *srv)
+{
+    if (!srv)
+        return;
+    for (int i = 0; i < srv->npool; i++)
+        store_close(srv->pool[i]);
+    pthread_mutex_destroy(&srv->pool_lock);
+    if (srv->own_log && srv->log)
+        fclose(srv->log);
+    free(srv->cert_pem);
+    free(srv->key_pem);
+    free(srv->db_path);
+    free(srv);
+}
+
+emb_code http_server_start(const server_settings *s, const char *db_path, FILE *msgs, http_server **out,
+                           emb_err *err)
+{
+    *out = NULL;
+    char addr_text[256];
+    int port;
+    if (settings_check(s, err) || settings_split_listen(s->listen, addr_text, sizeof addr_text, &port, err))
+        return err->code;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    unsigned ipv6 = 0;
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, addr_text, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+    } else if (inet_pton(AF_INET6, addr_text, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        ipv6 = MHD_USE_IPv6;
+    } else {
+        return emb_err_set(err, EMB_USAGE,
+                           _("listen: '%s' is not an IP address; write one such as 127.0.0.1, 0.0.0.0 or ::1"),
+                           addr_text);
+    }
+
+    http_server *srv = calloc(1, sizeof *srv);
+    if (!srv || !(srv->db_path = strdup(db_path))) {
+        free(srv);
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
+    }
+    pthread_mutex_init(&srv->pool_lock, NULL);
+    srv->set = *s;
+    srv->msgs = msgs;
+    for (int i = 0; i < http_nroutes && i < HTTP_COUNTER_ROUTES - 1; i++)
+        srv->route_names[i] = http_routes[i].path;
+    http_counters_init(&srv->counters, srv->route_names, http_nroutes);
+
+    /* The database is opened once now, so that a wrong path fails here and not on
+     * the first request. */
+    store *st;
+    if (http_db_acquire(srv, &st, err)) {
+        server_free(srv);
+        return err->code;
+    }
+    http_db_release(srv, st);
+
+    if (!strcmp(s->access_log, "-")) {
+        srv->log = stderr;
+    } else if (*s->access_log) {
+        if (!(srv->log = fopen(s->access_log, "a"))) {
+            emb_err_set(err, EMB_USAGE, _("access-log: cannot open '%s': %s"), s->access_log, strerror(errno));
+            server_free(srv);
+            return err->code;
+        }
+        srv->own_log = 1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | ipv6;
+    if (*s->tls_cert) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+            emb_err_set(err, EMB_USAGE, _("tls-cert: this libmicrohttpd was built without TLS"));
+            server_free(srv);
+            return err->code;
+        }
+        if (!(srv->cert_pem = read_pem("tls-cert", s->tls_cert, err)) ||
+            !(srv->key_pem = read_pem("tls-key", s->tls_key, err))) {
+            server_free(srv);
+            return err->code;
+        }
+        flags |= MHD_USE_TLS;
+        srv->tls = 1;
+    }
+    struct MHD_OptionItem tls_opts[] = {
+        {srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, srv->key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)s->connection_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_connections,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+    if (!srv->daemon) {
+        emb_err_set(err, EMB_IO,
+                    srv->tls ? _("cannot serve HTTPS on %s (is the address in use, or the key not the certificate's?)")
+                             : _("cannot listen on %s (is the address in use, or not this machine's?)"),
+                    s->listen);
+        server_free(srv);
+        return err->code;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info && info->port ? info->port : port;
+    *out = srv;
+    return EMB_OK;
+}
+
+int http_server_stop(http_server *srv)
+{
+    if (!srv)
+        return 0;
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon); /* no new connections from now on */
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    int64_t deadline = now_ns() + srv->set.shutdown_grace * 1000000000LL;
+    while (atomic_load(&srv->in_flight) > 0 && now_ns() < deadline) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    int cut = atomic_load(&srv->in_flight);
+    MHD_stop_daemon(srv->daemon);
+    server_free(srv);
+    return cut;
+}
