@@ -412,6 +412,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         print_help(kind, argc < 2 ? ctx->err : ctx->out);
         return argc < 2 ? 2 : 0;
     }
+    if (!strcmp(kind->name, "users") && !strcmp(argv[1], "passwd"))
+        return cli_user_passwd(cmd, ctx, argc - 1, argv + 1);
     rec_args ra = {.limit = -1};
     size_t nact = sizeof action_names / sizeof action_names[0];
     for (ra.act = 0; (size_t)ra.act < nact && strcmp(argv[1], action_names[ra.act]); ra.act++)

@@ -11,6 +11,7 @@ extern const cli_command cmd_import;
 extern const cli_command cmd_export;
 extern const cli_command cmd_backup;
 extern const cli_command cmd_serve;
+extern const cli_command cmd_token;
 extern const cli_command cmd_deal;
 extern const cli_command cmd_lead;
 extern const cli_command cmd_account;
@@ -38,6 +39,7 @@ const cli_command *const cli_commands[] = {
     &cmd_export,
     &cmd_backup,
     &cmd_serve,
+    &cmd_token,
     &cmd_deal,
     &cmd_lead,
     &cmd_account,

@@ -79,4 +79,7 @@ int rec_print_list(rec_env *env, const store_query *q, int all_fields, int64_t m
  * products. */
 int rec_print_show(rec_env *env, int64_t id);
 
+/* `embudo user passwd` (cmd_user_passwd.c): argv[0] is "passwd". */
+int cli_user_passwd(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
+
 #endif

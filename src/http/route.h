@@ -16,6 +16,7 @@
 #define EMB_HTTP_ROUTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "http/server.h"
@@ -28,6 +29,8 @@ typedef struct {
     struct MHD_Connection *conn; /* for the query string and headers */
     const char *method;          /* "GET" ... (HEAD is answered as GET without the body) */
     const char *path;            /* decoded, without the query string */
+    int64_t user_id;             /* the authenticated user (routes with auth), else 0 */
+    char role[16];               /* their role for this request (a token's may be lower) */
 } http_request;
 
 typedef struct {
@@ -44,6 +47,7 @@ typedef struct {
     const char *method; /* "GET", "POST" ... */
     const char *path;   /* exact path */
     http_handler fn;
+    int auth;           /* 1: only for a known user (`Authorization: Bearer TOKEN`), else 401 */
 } http_route;
 
 /* The routes, in the order /metrics lists them. */
@@ -71,5 +75,6 @@ char *http_server_counters_text(const http_server *srv, size_t *len);
 /* The handlers (one file per resource). */
 void route_healthz(http_request *req, http_reply *out);
 void route_metrics(http_request *req, http_reply *out);
+void route_me(http_request *req, http_reply *out);
 
 #endif

@@ -6,8 +6,9 @@
 #include "http/route.h"
 
 const http_route http_routes[] = {
-    {"GET", "/healthz", route_healthz},
-    {"GET", "/metrics", route_metrics},
+    {"GET", "/healthz", route_healthz, 0},
+    {"GET", "/metrics", route_metrics, 0},
+    {"GET", "/api/v1/me", route_me, 1},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
 

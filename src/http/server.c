@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "core/i18n.h"
 #include "http/counters.h"
 #include "http/route.h"
+#include "store/auth.h"
 
 enum { POOL_MAX = 256, REQUEST_BODY_MAX = 1 << 20 };
 
@@ -55,6 +57,7 @@ typedef struct {
     size_t bytes;
     size_t body_seen;
     char method[16];
+    char user[24]; /* "#ID" of the authenticated user, "-" for none */
     char *path;
 } request_ctx;
 
@@ -124,8 +127,8 @@ static void log_request(http_server *srv, const request_ctx *rq, int64_t micros)
         else
             path[n++] = (char)*p;
     path[n] = '\0';
-    fprintf(srv->log, "%s.%03ldZ - %s %s %d %zu %lld\n", when, wall.tv_nsec / 1000000, rq->method, path, rq->status,
-            rq->bytes, (long long)micros);
+    fprintf(srv->log, "%s.%03ldZ %s %s %s %d %zu %lld\n", when, wall.tv_nsec / 1000000, rq->user[0] ? rq->user : "-",
+            rq->method, path, rq->status, rq->bytes, (long long)micros);
     fflush(srv->log);
 }
 
@@ -160,6 +163,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply->content_type);
     if (reply->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, reply->allow);
+    if (reply->status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"embudo\"");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     enum MHD_Result r = MHD_queue_response(conn, (unsigned)reply->status, resp);
@@ -167,6 +172,41 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
     rq->status = reply->status;
     rq->bytes = reply->len;
     return r;
+}
+
+/* Sets req's user and role from the request's `Authorization: Bearer TOKEN`: 1; or
+ * 0 with a 401 reply (none, or a token unknown, revoked or of an inactive user; the
+ * answer does not say which) or a 503 (no database). */
+static int authenticate(http_server *srv, struct MHD_Connection *conn, http_request *req, http_reply *reply)
+{
+    const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7)) {
+        http_reply_problem(reply, 401, _("authentication needed"),
+                           _("send `Authorization: Bearer TOKEN` with a token from `embudo token create`"));
+        return 0;
+    }
+    const char *token = h + 7;
+    while (*token == ' ')
+        token++;
+    store *st;
+    emb_err err;
+    emb_err_clear(&err);
+    if (http_db_acquire(srv, &st, &err)) {
+        http_reply_problem(reply, 503, _("the database cannot be read"), err.msg);
+        return 0;
+    }
+    emb_code rc = store_token_check(st, token, (int64_t)time(NULL), &req->user_id, req->role, &err);
+    http_db_release(srv, st);
+    if (rc) {
+        req->user_id = 0;
+        if (rc == EMB_NOT_FOUND)
+            http_reply_problem(reply, 401, _("the token is not valid"),
+                               _("it is unknown, revoked, or its user is not active"));
+        else
+            http_reply_problem(reply, 503, _("the database cannot be read"), err.msg);
+        return 0;
+    }
+    return 1;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -216,6 +256,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return answer(conn, rq, &reply);
     }
     http_request req = {.srv = srv, .conn = conn, .method = method, .path = url};
+    if (http_routes[rq->route].auth && !authenticate(srv, conn, &req, &reply))
+        return answer(conn, rq, &reply);
+    if (req.user_id)
+        snprintf(rq->user, sizeof rq->user, "#%lld", (long long)req.user_id);
     http_routes[rq->route].fn(&req, &reply);
     return answer(conn, rq, &reply);
 }

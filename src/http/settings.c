@@ -140,10 +140,17 @@ emb_code settings_read_file(server_settings *s, settings_origin *o, const char *
     if (!f)
         return emb_err_set(err, errno == ENOENT ? EMB_NOT_FOUND : EMB_IO, _("cannot read the config file '%s': %s"),
                            path, strerror(errno));
+    emb_code rc = settings_read_stream(s, o, f, path, err);
+    fclose(f);
+    return rc;
+}
+
+emb_code settings_read_stream(server_settings *s, settings_origin *o, FILE *f, const char *name, emb_err *err)
+{
     char line[SETTING_TEXT_MAX + 256], from[SETTING_TEXT_MAX + 32];
     emb_code rc = EMB_OK;
     for (int no = 1; !rc && fgets(line, sizeof line, f); no++) {
-        snprintf(from, sizeof from, "%s:%d", path, no);
+        snprintf(from, sizeof from, "%s:%d", name, no);
         size_t len = strlen(line);
         if (len == sizeof line - 1 && line[len - 1] != '\n') {
             rc = emb_err_set(err, EMB_USAGE, _("%s: the line is too long"), from);
@@ -155,25 +162,24 @@ emb_code settings_read_file(server_settings *s, settings_origin *o, const char *
         if (!*p || *p == '#')
             continue;
         const char *eq = strchr(p, '=');
-        char name[128], value[SETTING_TEXT_MAX + 2];
+        char key[128], value[SETTING_TEXT_MAX + 2];
         if (!eq) {
             trim_into(p, strlen(p), value, sizeof value);
             rc = emb_err_set(err, EMB_USAGE, _("%s: '%s' is not a setting; write NAME = VALUE"), from, value);
             break;
         }
-        trim_into(p, (size_t)(eq - p), name, sizeof name);
+        trim_into(p, (size_t)(eq - p), key, sizeof key);
         trim_into(eq + 1, strlen(eq + 1), value, sizeof value);
-        const setting_def *d = find(name, strlen(name));
+        const setting_def *d = find(key, strlen(key));
         if (!d) {
             rc = emb_err_set(err, EMB_USAGE, _("%s: there is no setting '%s'; `embudo serve --help` lists them"), from,
-                             name);
+                             key);
             break;
         }
         rc = apply(s, o, d, value, SETTING_FILE, from, err);
     }
     if (!rc && ferror(f))
-        rc = emb_err_set(err, EMB_IO, _("cannot read the config file '%s'"), path);
-    fclose(f);
+        rc = emb_err_set(err, EMB_IO, _("cannot read the config file '%s'"), name);
     return rc;
 }
 

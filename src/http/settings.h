@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -47,6 +48,9 @@ void settings_defaults(server_settings *s, settings_origin *o);
 /* Applies the config file at path over s. EMB_NOT_FOUND when it does not exist
  * (callers decide whether that matters), EMB_USAGE for a bad line (FILE:LINE). */
 emb_code settings_read_file(server_settings *s, settings_origin *o, const char *path, emb_err *err);
+
+/* The same for an open stream, named name in messages (NAME:LINE). */
+emb_code settings_read_stream(server_settings *s, settings_origin *o, FILE *f, const char *name, emb_err *err);
 
 /* Applies the EMBUDO_* variables of envp (NULL-terminated "NAME=VALUE" strings)
  * that name a setting; others are ignored. EMB_USAGE for a bad value. */

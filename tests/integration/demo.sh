@@ -117,11 +117,15 @@ before=$(digest "$TMP/tour.db")
 grep -q "Using the existing tour.db" "$TMP/tour2.txt"; check "run-demo keeps an existing database"
 expect_eq "second run-demo left it alone" "$before" "$(digest "$TMP/tour.db")"
 n=0
-grep "^    $EMBUDO " "$TMP/tour.txt" | grep -v " demo --deals" > "$TMP/commands.txt"
+# `serve` runs until stopped: its line is checked with --show-settings instead.
+grep "^    $EMBUDO " "$TMP/tour.txt" | grep -v " demo --deals" | grep -v " serve " > "$TMP/commands.txt"
 while read -r line; do
     n=$((n + 1))
     if eval "$line" > "$TMP/cmd.out" 2>&1 && [ -s "$TMP/cmd.out" ]; then ok "tour: ${line#"$EMBUDO "}"
     else not_ok "tour: ${line#"$EMBUDO "}"; head -3 "$TMP/cmd.out" | sed 's/^/#   /'; fi
 done < "$TMP/commands.txt"
 [ "$n" -ge 12 ]; check "the tour has at least 12 commands ($n)"
+serve_line=$(grep "^    $EMBUDO .* serve " "$TMP/tour.txt")
+eval "$serve_line --show-settings" >"$TMP/cmd.out" 2>&1 && grep -q "^listen  *127.0.0.1:8080  *flag" "$TMP/cmd.out"
+check "tour: its serve command's settings are valid"
 finish

@@ -1,0 +1,303 @@
+/* auth.c - passwords and API tokens; see auth.h. */
+#include "store/auth.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/i18n.h"
+#include "core/kind.h"
+#include "store/store_internal.h"
+
+static const char *const roles[] = {"viewer", "rep", "manager", "admin"};
+
+int auth_role_rank(const char *role)
+{
+    for (int i = 0; role && i < 4; i++)
+        if (!strcmp(role, roles[i]))
+            return i;
+    return -1;
+}
+
+emb_code auth_password_policy(const char *pw, const char *email, const char *name, emb_err *err)
+{
+    size_t len = strlen(pw);
+    if (len < AUTH_PASSWORD_MIN)
+        return emb_err_set(err, EMB_INVALID, _("a password needs at least %d characters"), AUTH_PASSWORD_MIN);
+    if (len > AUTH_PASSWORD_MAX)
+        return emb_err_set(err, EMB_INVALID, _("a password has at most %d characters"), AUTH_PASSWORD_MAX);
+    if ((email && !strcasecmp(pw, email)) || (name && !strcasecmp(pw, name)))
+        return emb_err_set(err, EMB_INVALID, _("a password must not be the user's email or name"));
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++)
+        if (*p < ' ' || *p == 0x7f)
+            return emb_err_set(err, EMB_INVALID, _("a password must not hold control characters (a line break?)"));
+    return EMB_OK;
+}
+
+static emb_code prepare(store *st, const char *sql, sqlite3_stmt **s, emb_err *err)
+{
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, s, NULL) != SQLITE_OK)
+        return store_sql_error(st, _("credentials"), err);
+    return EMB_OK;
+}
+
+/* The user's email, name, role and whether active, into a; EMB_NOT_FOUND if none. */
+static emb_code user_row(store *st, int64_t id, arena *a, const char **email, const char **name, const char **role,
+                         int *active, emb_err *err)
+{
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT email, name, role, active FROM users WHERE id = ?1", &s, err))
+        return err->code;
+    sqlite3_bind_int64(s, 1, id);
+    emb_code rc = EMB_OK;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *e = (const char *)sqlite3_column_text(s, 0);
+        *email = e ? arena_strdup(a, e) : NULL;
+        *name = arena_strdup(a, (const char *)sqlite3_column_text(s, 1));
+        *role = arena_strdup(a, (const char *)sqlite3_column_text(s, 2));
+        *active = sqlite3_column_int(s, 3);
+        if (!*name || !*role)
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
+    } else {
+        rc = emb_err_set(err, EMB_NOT_FOUND, _("no user #%lld"), (long long)id);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static emb_code audit(store *st, const char *action, int64_t user_id, const char *detail, const change_ctx *ctx,
+                      emb_err *err)
+{
+    return records__audit(st, kind_find("users"), action, user_id, detail, ctx, err);
+}
+
+emb_code store_user_set_password(store *st, int64_t user_id, const char *pw, const change_ctx *ctx, emb_err *err)
+{
+    arena a;
+    arena_init(&a, 1024);
+    const char *email, *name, *role;
+    int active;
+    emb_code rc = user_row(st, user_id, &a, &email, &name, &role, &active, err);
+    if (!rc)
+        rc = auth_password_policy(pw, email, name, err);
+    char hash[crypto_pwhash_STRBYTES];
+    if (!rc && (sodium_init() < 0 || crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0))
+        rc = emb_err_set(err, EMB_NOMEM, _("cannot hash the password (out of memory?)"));
+    sqlite3_stmt *s = NULL;
+    if (!rc && !prepare(st, "UPDATE users SET password_hash = ?1 WHERE id = ?2", &s, err)) {
+        sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 2, user_id);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_sql_error(st, _("credentials"), err);
+        sqlite3_finalize(s);
+    } else if (!rc) {
+        rc = err->code;
+    }
+    sodium_memzero(hash, sizeof hash);
+    if (!rc)
+        rc = audit(st, "password", user_id, NULL, ctx, err);
+    arena_release(&a);
+    return rc;
+}
+
+int store_user_check_password(store *st, int64_t user_id, const char *pw, emb_err *err)
+{
+    /* A user without a password is checked against the hash of a random password
+     * nobody kept (made once with these parameters), so that the answer takes as
+     * long as for one with a password. */
+    static const char decoy[] = "$argon2id$v=19$m=65536,t=2,p=1$h2saDhc6b+gjcolqYb6D5A$"
+                                "vL6Kp1XQJrtjt+P2afaeBNO+n83mh0l+BZmPFXXmg0I";
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT password_hash FROM users WHERE id = ?1 AND active = 1", &s, err))
+        return -1;
+    sqlite3_bind_int64(s, 1, user_id);
+    char hash[crypto_pwhash_STRBYTES];
+    int have = 0;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
+        have = 1;
+    }
+    sqlite3_finalize(s);
+    if (sodium_init() < 0)
+        return emb_err_set(err, EMB_INTERNAL, _("libsodium cannot start")), -1;
+    int ok = crypto_pwhash_str_verify(have ? hash : decoy, pw, strlen(pw)) == 0;
+    return have && ok;
+}
+
+/* BLAKE2b-256 of token, hex, into out (65 bytes). */
+static void token_hash(const char *token, char out[65])
+{
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof digest, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+}
+
+emb_code store_token_create(store *st, int64_t user_id, const char *role, const char *name, const change_ctx *ctx,
+                            char token[AUTH_TOKEN_SIZE], int64_t *id, emb_err *err)
+{
+    token[0] = '\0';
+    arena a;
+    arena_init(&a, 1024);
+    const char *email, *uname, *urole;
+    int active;
+    emb_code rc = user_row(st, user_id, &a, &email, &uname, &urole, &active, err);
+    if (!rc && !active)
+        rc = emb_err_set(err, EMB_INVALID, _("%s is not active; a token of theirs would not work"), uname);
+    if (!rc && role && auth_role_rank(role) < 0)
+        rc = emb_err_set(err, EMB_INVALID, _("there is no role '%s'; use admin, manager, rep or viewer"), role);
+    if (!rc && role && auth_role_rank(role) > auth_role_rank(urole))
+        rc = emb_err_set(err, EMB_INVALID, _("%s is a %s: a token of theirs cannot be %s"), uname, urole, role);
+    if (rc) {
+        arena_release(&a);
+        return rc;
+    }
+    unsigned char secret[32];
+    if (sodium_init() < 0) {
+        arena_release(&a);
+        return emb_err_set(err, EMB_INTERNAL, _("libsodium cannot start"));
+    }
+    randombytes_buf(secret, sizeof secret);
+    memcpy(token, "emb_", 4);
+    sodium_bin2base64(token + 4, AUTH_TOKEN_SIZE - 4, secret, sizeof secret, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(secret, sizeof secret);
+    char hash[65], prefix[AUTH_TOKEN_PREFIX + 1];
+    token_hash(token, hash);
+    snprintf(prefix, sizeof prefix, "%s", token);
+    sqlite3_stmt *s;
+    if (!(rc = prepare(st, "INSERT INTO api_tokens (user_id, name, prefix, hash, role, created) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       &s, err))) {
+        sqlite3_bind_int64(s, 1, user_id);
+        sqlite3_bind_text(s, 2, name && *name ? name : "token", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, prefix, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, role ? role : urole, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 6, ctx->now);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_sql_error(st, _("credentials"), err);
+        else
+            *id = sqlite3_last_insert_rowid(store_sqlite(st));
+        sqlite3_finalize(s);
+    }
+    char detail[256];
+    snprintf(detail, sizeof detail, "{\"token\":%lld,\"prefix\":\"%s\",\"role\":\"%s\"}", (long long)*id, prefix,
+             role ? role : urole);
+    if (!rc)
+        rc = audit(st, "token-create", user_id, detail, ctx, err);
+    if (rc)
+        sodium_memzero(token, AUTH_TOKEN_SIZE);
+    arena_release(&a);
+    return rc;
+}
+
+emb_code store_token_list(store *st, arena *a, auth_token_info **out, size_t *n, emb_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.role, t.created, t.last_used, t.revoked "
+                    "FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
+                &s, err))
+        return err->code;
+    size_t cap = 0;
+    emb_code rc = EMB_OK;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            auth_token_info *t = arena_alloc(a, ncap * sizeof *t);
+            if (!t) {
+                rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
+                break;
+            }
+            if (*n)
+                memcpy(t, *out, *n * sizeof *t);
+            *out = t;
+            cap = ncap;
+        }
+        auth_token_info *t = &(*out)[(*n)++];
+        const char *email = (const char *)sqlite3_column_text(s, 2);
+        *t = (auth_token_info){
+            .id = sqlite3_column_int64(s, 0),
+            .user_id = sqlite3_column_int64(s, 1),
+            .user_email = email ? arena_strdup(a, email) : "",
+            .name = arena_strdup(a, (const char *)sqlite3_column_text(s, 3)),
+            .prefix = arena_strdup(a, (const char *)sqlite3_column_text(s, 4)),
+            .role = arena_strdup(a, (const char *)sqlite3_column_text(s, 5)),
+            .created = sqlite3_column_int64(s, 6),
+            .last_used = sqlite3_column_int64(s, 7),
+            .revoked = sqlite3_column_int64(s, 8),
+        };
+        if (!t->user_email || !t->name || !t->prefix || !t->role) {
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
+            break;
+        }
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = store_sql_error(st, _("credentials"), err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+emb_code store_token_revoke(store *st, int64_t id, const change_ctx *ctx, emb_err *err)
+{
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT user_id, revoked FROM api_tokens WHERE id = ?1", &s, err))
+        return err->code;
+    sqlite3_bind_int64(s, 1, id);
+    int64_t user_id = 0;
+    int revoked = 0;
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        user_id = sqlite3_column_int64(s, 0);
+        revoked = sqlite3_column_type(s, 1) != SQLITE_NULL;
+    }
+    sqlite3_finalize(s);
+    if (!found)
+        return emb_err_set(err, EMB_NOT_FOUND, _("there is no token #%lld; `embudo token list` shows them"),
+                           (long long)id);
+    if (revoked)
+        return emb_err_set(err, EMB_CONFLICT, _("token #%lld is revoked already"), (long long)id);
+    if (prepare(st, "UPDATE api_tokens SET revoked = ?2 WHERE id = ?1", &s, err))
+        return err->code;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, ctx->now);
+    emb_code rc = sqlite3_step(s) == SQLITE_DONE ? EMB_OK : store_sql_error(st, _("credentials"), err);
+    sqlite3_finalize(s);
+    char detail[64];
+    snprintf(detail, sizeof detail, "{\"token\":%lld}", (long long)id);
+    return rc ? rc : audit(st, "token-revoke", user_id, detail, ctx, err);
+}
+
+emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16], emb_err *err)
+{
+    if (strncmp(token, "emb_", 4) || strlen(token) != AUTH_TOKEN_SIZE - 1)
+        return emb_err_set(err, EMB_NOT_FOUND, _("the token is not valid"));
+    char hash[65];
+    token_hash(token, hash);
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT t.id, t.user_id, t.role FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                    "WHERE t.hash = ?1 AND t.revoked IS NULL AND u.active = 1",
+                &s, err))
+        return err->code;
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    int64_t id = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        id = sqlite3_column_int64(s, 0);
+        *user_id = sqlite3_column_int64(s, 1);
+        snprintf(role, 16, "%s", (const char *)sqlite3_column_text(s, 2));
+    }
+    sqlite3_finalize(s);
+    if (!id)
+        return emb_err_set(err, EMB_NOT_FOUND, _("the token is not valid"));
+    if (!prepare(st, "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1", &s, err)) {
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, now);
+        sqlite3_step(s); /* best effort: a read-only store still authenticates */
+        sqlite3_finalize(s);
+    }
+    return EMB_OK;
+}

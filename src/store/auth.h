@@ -1,0 +1,70 @@
+/*
+ * auth.h - people's credentials: login passwords (argon2id through libsodium's
+ * crypto_pwhash_str, in users.password_hash) and API tokens for integrations
+ * (api_tokens: shown once, kept as a hash).
+ *
+ * A token reads "emb_" and 43 characters of base64url (32 random bytes). Its role is
+ * its user's or a lower one (admin > manager > rep > viewer). Every change here is
+ * audited (action "password", "token-create", "token-revoke"; never the secret).
+ *
+ * Ownership: functions take the caller's open store and write in the caller's
+ * transaction when one is open, else in their own. Secrets given in are not kept;
+ * the token written to the caller's buffer is the only copy there will ever be.
+ */
+#ifndef EMB_STORE_AUTH_H
+#define EMB_STORE_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/error.h"
+#include "store/records.h"
+#include "store/store.h"
+
+enum {
+    AUTH_PASSWORD_MIN = 10,  /* characters (bytes of UTF-8) */
+    AUTH_PASSWORD_MAX = 256,
+    AUTH_TOKEN_SIZE = 48,    /* "emb_" + 43 + NUL */
+    AUTH_TOKEN_PREFIX = 12,
+};
+
+/* The roles in order of power (0 viewer .. 3 admin), or -1 for an unknown name. */
+int auth_role_rank(const char *role);
+
+/* Whether pw may be a password: AUTH_PASSWORD_MIN to MAX bytes, not the user's
+ * email or name. EMB_INVALID saying which rule it breaks (never quoting pw). */
+emb_code auth_password_policy(const char *pw, const char *email, const char *name, emb_err *err);
+
+/* Sets the login password of user user_id (policy checked). EMB_NOT_FOUND for no
+ * such user. */
+emb_code store_user_set_password(store *st, int64_t user_id, const char *pw, const change_ctx *ctx, emb_err *err);
+
+/* 1 when pw is the password of user user_id, 0 when not or when the user has
+ * none; -1 with err set on a failure. Takes as long whether or not the user has one. */
+int store_user_check_password(store *st, int64_t user_id, const char *pw, emb_err *err);
+
+/* Creates a token for user_id with role (NULL: the user's own), named name; writes
+ * it to token. EMB_INVALID for a role above the user's, an unknown role or an
+ * inactive user. */
+emb_code store_token_create(store *st, int64_t user_id, const char *role, const char *name, const change_ctx *ctx,
+                            char token[AUTH_TOKEN_SIZE], int64_t *id, emb_err *err);
+
+typedef struct {
+    int64_t id, user_id;
+    const char *user_email, *name, *prefix, *role;
+    int64_t created, last_used, revoked; /* 0: never / not revoked */
+} auth_token_info;
+
+/* Every token (revoked ones too), by id; the strings live in a. */
+emb_code store_token_list(store *st, arena *a, auth_token_info **out, size_t *n, emb_err *err);
+
+/* Revokes token id (it stops working at once). EMB_NOT_FOUND when there is none,
+ * EMB_CONFLICT when it was revoked already. */
+emb_code store_token_revoke(store *st, int64_t id, const change_ctx *ctx, emb_err *err);
+
+/* The user and role of a working token (and records its use at `now`).
+ * EMB_NOT_FOUND for a token that is unknown, revoked, or of an inactive user. */
+emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16], emb_err *err);
+
+#endif
