@@ -51,7 +51,7 @@ static const field_def user_fields[] = {
     {.name = "active", .column = "active", .type = FT_BOOL, .synonyms = "activo|enabled",
      .help = N_("1 while the user works here")},
     {.name = "password_hash", .column = "password_hash", .type = FT_TEXT, .flags = FF_SECRET | FF_DERIVED,
-     .help = N_("argon2id hash; set with `embudo user password`")},
+     .help = N_("argon2id hash; set with `embudo user passwd`")},
     {.name = "created", .column = "created", .type = FT_INSTANT, .flags = FF_REQUIRED,
      .synonyms = "hire_date|created_at|fecha de alta|alta", .help = N_("when the user was added (default: now)")},
 };

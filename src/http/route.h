@@ -24,13 +24,19 @@
 
 struct MHD_Connection;
 
+/* The name of the session cookie. */
+#define HTTP_SESSION_COOKIE "embudo_session"
+
 typedef struct {
     http_server *srv;
     struct MHD_Connection *conn; /* for the query string and headers */
     const char *method;          /* "GET" ... (HEAD is answered as GET without the body) */
     const char *path;            /* decoded, without the query string */
+    const char *body;            /* the request's body (NUL-terminated), body_len bytes */
+    size_t body_len;
     int64_t user_id;             /* the authenticated user (routes with auth), else 0 */
     char role[16];               /* their role for this request (a token's may be lower) */
+    int tls;                     /* the request came over HTTPS */
 } http_request;
 
 typedef struct {
@@ -39,6 +45,8 @@ typedef struct {
     char *body; /* malloc'd, len bytes; may be NULL when len is 0 */
     size_t len;
     const char *allow; /* for 405: the methods the path accepts */
+    char *set_cookie;  /* malloc'd Set-Cookie value, or NULL */
+    long retry_after;  /* seconds for a Retry-After header (429), 0 none */
 } http_reply;
 
 typedef void (*http_handler)(http_request *req, http_reply *out);
@@ -55,13 +63,20 @@ extern const http_route http_routes[];
 extern const int http_nroutes;
 
 /* The route of method and path: its index, or -1. For a path served under other
- * methods only, *allow lists them ("GET, HEAD") and -1 is returned. */
-int http_route_find(const char *method, const char *path, const char **allow);
+ * methods only, allow (size bytes) lists them ("GET, HEAD") and -1 is returned;
+ * otherwise allow is "". */
+int http_route_find(const char *method, const char *path, char *allow, size_t size);
 
 /* Replies. They set out whole; when out of memory the reply is a bodiless 500. */
 void http_reply_text(http_reply *out, int status, const char *content_type, const char *text, size_t len);
 /* An RFC 9457 problem (application/problem+json): title and detail for people. */
 void http_reply_problem(http_reply *out, int status, const char *title, const char *detail);
+/* A 400 problem listing field errors: "errors": [{"field": F, "message": M}...],
+ * fields[i] and messages[i] for i < n. */
+void http_reply_field_errors(http_reply *out, const char *title, const char *const *fields,
+                             const char *const *messages, int n);
+/* A JSON reply of o (which it takes), or a 500 when it cannot be written. */
+void http_reply_json(http_reply *out, int status, void *o);
 
 /* A connection to the server's database, opened for the calling thread's use
  * until released. EMB_* with err set when the database cannot be opened. */
@@ -76,5 +91,7 @@ char *http_server_counters_text(const http_server *srv, size_t *len);
 void route_healthz(http_request *req, http_reply *out);
 void route_metrics(http_request *req, http_reply *out);
 void route_me(http_request *req, http_reply *out);
+void route_session_create(http_request *req, http_reply *out);
+void route_session_delete(http_request *req, http_reply *out);
 
 #endif

@@ -9,22 +9,24 @@ const http_route http_routes[] = {
     {"GET", "/healthz", route_healthz, 0},
     {"GET", "/metrics", route_metrics, 0},
     {"GET", "/api/v1/me", route_me, 1},
+    {"POST", "/api/v1/session", route_session_create, 0},
+    {"DELETE", "/api/v1/session", route_session_delete, 1},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
 
-int http_route_find(const char *method, const char *path, const char **allow)
+int http_route_find(const char *method, const char *path, char *allow, size_t size)
 {
-    *allow = NULL;
-    int path_known = 0;
+    size_t n = 0;
+    allow[0] = '\0';
     for (int i = 0; i < http_nroutes; i++) {
         if (strcmp(http_routes[i].path, path))
             continue;
-        path_known = 1;
-        if (!strcmp(http_routes[i].method, method) || (!strcmp(method, "HEAD") && !strcmp(http_routes[i].method, "GET")))
+        int get = !strcmp(http_routes[i].method, "GET");
+        if (!strcmp(http_routes[i].method, method) || (!strcmp(method, "HEAD") && get))
             return i;
+        n += (size_t)snprintf(allow + n, n < size ? size - n : 0, "%s%s%s", n ? ", " : "", http_routes[i].method,
+                              get ? ", HEAD" : "");
     }
-    if (path_known)
-        *allow = "GET, HEAD";
     return -1;
 }
 
@@ -54,4 +56,32 @@ void http_reply_problem(http_reply *out, int status, const char *title, const ch
     }
     *out = (http_reply){.status = status, .content_type = "application/problem+json", .body = text,
                         .len = strlen(text)};
+}
+
+void http_reply_json(http_reply *out, int status, void *o)
+{
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text) {
+        *out = (http_reply){.status = 500, .content_type = "text/plain"};
+        return;
+    }
+    *out = (http_reply){.status = status, .content_type = "application/json", .body = text, .len = strlen(text)};
+}
+
+void http_reply_field_errors(http_reply *out, const char *title, const char *const *fields,
+                             const char *const *messages, int n)
+{
+    json_t *errors = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(errors, json_pack("{s:s, s:s}", "field", fields[i], "message", messages[i]));
+    json_t *o = json_pack("{s:s, s:s, s:i, s:o}", "type", "about:blank", "title", title, "status", 400, "errors",
+                          errors);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text) {
+        *out = (http_reply){.status = 500, .content_type = "text/plain"};
+        return;
+    }
+    *out = (http_reply){.status = 400, .content_type = "application/problem+json", .body = text, .len = strlen(text)};
 }

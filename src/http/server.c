@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,9 @@ typedef struct {
     int route;
     int status; /* 0 until answered */
     size_t bytes;
-    size_t body_seen;
+    size_t body_seen; /* bytes of body received; kept in body up to REQUEST_BODY_MAX */
+    char *body;
+    size_t body_cap;
     char method[16];
     char user[24]; /* "#ID" of the authenticated user, "-" for none */
     char *path;
@@ -145,6 +148,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (rq->status)
         http_counters_add(&srv->counters, rq->route, rq->status, micros);
     free(rq->path);
+    free(rq->body);
     free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -163,6 +167,15 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply->content_type);
     if (reply->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, reply->allow);
+    if (reply->set_cookie)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie);
+    free(reply->set_cookie);
+    reply->set_cookie = NULL;
+    if (reply->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", reply->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     if (reply->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"embudo\"");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -174,20 +187,29 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
     return r;
 }
 
-/* Sets req's user and role from the request's `Authorization: Bearer TOKEN`: 1; or
- * 0 with a 401 reply (none, or a token unknown, revoked or of an inactive user; the
- * answer does not say which) or a 503 (no database). */
+/* Whether method changes something (and so, under a session cookie, needs the
+ * session's CSRF token in X-CSRF-Token). */
+static int unsafe_method(const char *method)
+{
+    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+/* Sets req's user and role from the request's `Authorization: Bearer TOKEN` or,
+ * without one, its session cookie (whose writes must carry the session's CSRF
+ * token): 1; or 0 with a 401 reply (no credentials, or ones unknown, revoked,
+ * expired or of an inactive user: the answer does not say which), a 403 (a write
+ * without the CSRF token) or a 503 (no database). */
 static int authenticate(http_server *srv, struct MHD_Connection *conn, http_request *req, http_reply *reply)
 {
     const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7)) {
+    const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
+    int bearer = h && !strncasecmp(h, "Bearer ", 7);
+    if (!bearer && !cookie) {
         http_reply_problem(reply, 401, _("authentication needed"),
-                           _("send `Authorization: Bearer TOKEN` with a token from `embudo token create`"));
+                           _("log in (POST /api/v1/session), or send `Authorization: Bearer TOKEN` with a token from "
+                             "`embudo token create`"));
         return 0;
     }
-    const char *token = h + 7;
-    while (*token == ' ')
-        token++;
     store *st;
     emb_err err;
     emb_err_clear(&err);
@@ -195,16 +217,36 @@ static int authenticate(http_server *srv, struct MHD_Connection *conn, http_requ
         http_reply_problem(reply, 503, _("the database cannot be read"), err.msg);
         return 0;
     }
-    emb_code rc = store_token_check(st, token, (int64_t)time(NULL), &req->user_id, req->role, &err);
+    char csrf[AUTH_TOKEN_SIZE] = "";
+    emb_code rc;
+    if (bearer) {
+        const char *token = h + 7;
+        while (*token == ' ')
+            token++;
+        rc = store_token_check(st, token, (int64_t)time(NULL), &req->user_id, req->role, &err);
+    } else {
+        rc = store_session_check(st, cookie, (int64_t)time(NULL), &req->user_id, req->role, csrf, &err);
+    }
     http_db_release(srv, st);
     if (rc) {
         req->user_id = 0;
         if (rc == EMB_NOT_FOUND)
-            http_reply_problem(reply, 401, _("the token is not valid"),
-                               _("it is unknown, revoked, or its user is not active"));
+            http_reply_problem(reply, 401, bearer ? _("the token is not valid") : _("the session is not valid"),
+                               bearer ? _("it is unknown, revoked, or its user is not active")
+                                      : _("it ended or expired: log in again"));
         else
             http_reply_problem(reply, 503, _("the database cannot be read"), err.msg);
         return 0;
+    }
+    if (!bearer && unsafe_method(req->method)) {
+        const char *sent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0) {
+            req->user_id = 0;
+            http_reply_problem(reply, 403, _("the CSRF token is missing or wrong"),
+                               _("a change made with the session cookie must send the csrf_token of the login in "
+                                 "the X-CSRF-Token header"));
+            return 0;
+        }
     }
     return 1;
 }
@@ -214,7 +256,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
     (void)version;
-    (void)upload_data;
     http_server *srv = cls;
     request_ctx *rq = *con_cls;
     if (!rq) { /* the headers have arrived: the request begins */
@@ -228,8 +269,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         atomic_fetch_add(&srv->in_flight, 1);
         return MHD_YES;
     }
-    if (*upload_data_size) { /* no route takes a body yet: it is read and set aside */
-        rq->body_seen += *upload_data_size;
+    if (*upload_data_size) { /* kept up to REQUEST_BODY_MAX, then only counted (413) */
+        size_t n = *upload_data_size;
+        if (rq->body_seen + n <= REQUEST_BODY_MAX) {
+            if (rq->body_seen + n + 1 > rq->body_cap) {
+                size_t cap = rq->body_cap ? rq->body_cap : 1024;
+                while (cap < rq->body_seen + n + 1)
+                    cap *= 2;
+                char *b = realloc(rq->body, cap);
+                if (!b)
+                    return MHD_NO;
+                rq->body = b;
+                rq->body_cap = cap;
+            }
+            memcpy(rq->body + rq->body_seen, upload_data, n);
+            rq->body[rq->body_seen + n] = '\0';
+        }
+        rq->body_seen += n;
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -242,10 +298,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_reply_problem(&reply, 413, _("the request's body is too large"), NULL);
         return answer(conn, rq, &reply);
     }
-    const char *allow;
-    rq->route = http_route_find(method, url, &allow);
+    char allow[128];
+    rq->route = http_route_find(method, url, allow, sizeof allow);
     if (rq->route < 0) {
-        if (allow) {
+        if (*allow) {
             char detail[256];
             snprintf(detail, sizeof detail, _("%s answers %s"), url, allow);
             http_reply_problem(&reply, 405, _("method not allowed"), detail);
@@ -255,7 +311,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return answer(conn, rq, &reply);
     }
-    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url};
+    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url, .body = rq->body ? rq->body : "",
+                        .body_len = rq->body_seen, .tls = srv->tls};
     if (http_routes[rq->route].auth && !authenticate(srv, conn, &req, &reply))
         return answer(conn, rq, &reply);
     if (req.user_id)

@@ -301,3 +301,159 @@ emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *u
     }
     return EMB_OK;
 }
+
+/* ---- sessions ---------------------------------------------------------------------- */
+
+/* A random token: prefix (4 characters) and 43 characters of base64url. */
+static void random_token(const char prefix[5], char out[AUTH_TOKEN_SIZE])
+{
+    unsigned char secret[32];
+    randombytes_buf(secret, sizeof secret);
+    size_t n = strlen(prefix);
+    memcpy(out, prefix, n);
+    sodium_bin2base64(out + n, AUTH_TOKEN_SIZE - n, secret, sizeof secret, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(secret, sizeof secret);
+}
+
+static emb_code exec_bind(store *st, const char *sql, int64_t a, int64_t b, int64_t c, int64_t d, emb_err *err)
+{
+    sqlite3_stmt *s;
+    if (prepare(st, sql, &s, err))
+        return err->code;
+    const int64_t v[4] = {a, b, c, d};
+    for (int i = 0; i < sqlite3_bind_parameter_count(s) && i < 4; i++)
+        sqlite3_bind_int64(s, i + 1, v[i]);
+    emb_code rc = sqlite3_step(s) == SQLITE_DONE ? EMB_OK : store_sql_error(st, _("credentials"), err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+emb_code store_login(store *st, const char *email, const char *pw, int64_t now, login_outcome *out, emb_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->result = LOGIN_BAD;
+    if (sodium_init() < 0)
+        return emb_err_set(err, EMB_INTERNAL, _("libsodium cannot start"));
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT u.id, coalesce(f.failed, 0), coalesce(f.last_failed, 0), f.locked_until FROM users u "
+                    "LEFT JOIN login_failures f ON f.user_id = u.id WHERE u.email = ?1 COLLATE NOCASE",
+                &s, err))
+        return err->code;
+    sqlite3_bind_text(s, 1, email, -1, SQLITE_STATIC);
+    int64_t user_id = 0, failed = 0, last_failed = 0, locked_until = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        user_id = sqlite3_column_int64(s, 0);
+        failed = sqlite3_column_int64(s, 1);
+        last_failed = sqlite3_column_int64(s, 2);
+        locked_until = sqlite3_column_int64(s, 3);
+    }
+    sqlite3_finalize(s);
+    if (locked_until > now) {
+        out->result = LOGIN_LOCKED;
+        out->retry_after = locked_until - now;
+        return EMB_OK;
+    }
+    if (locked_until) /* a lock served starts the count again */
+        failed = 0;
+    if (failed >= AUTH_LOGIN_SLOW_AFTER) {
+        int64_t shift = failed - AUTH_LOGIN_SLOW_AFTER, wait = shift >= 6 ? 60 : (int64_t)1 << shift;
+        if (now < last_failed + wait) {
+            out->result = LOGIN_WAIT;
+            out->retry_after = last_failed + wait - now;
+            return EMB_OK;
+        }
+    }
+    int ok = store_user_check_password(st, user_id, pw, err); /* an unknown user takes as long */
+    if (ok < 0)
+        return err->code;
+    if (!user_id)
+        return EMB_OK;
+    if (!ok) {
+        failed++;
+        int64_t lock = failed >= AUTH_LOGIN_LOCK_AFTER ? now + AUTH_LOGIN_LOCK_SECONDS : 0;
+        if (exec_bind(st,
+                      "INSERT INTO login_failures (user_id, failed, last_failed, locked_until) "
+                      "VALUES (?1, ?2, ?3, nullif(?4, 0)) ON CONFLICT (user_id) DO UPDATE SET failed = excluded.failed, "
+                      "last_failed = excluded.last_failed, locked_until = excluded.locked_until",
+                      user_id, failed, now, lock, err))
+            return err->code;
+        if (lock) {
+            char detail[96];
+            snprintf(detail, sizeof detail, "{\"failed\":%lld,\"until\":%lld}", (long long)failed, (long long)lock);
+            change_ctx ctx = {.now = now};
+            if (audit(st, "lock", user_id, detail, &ctx, err))
+                return err->code;
+            out->locked_now = 1;
+            out->user_id = user_id;
+        }
+        return EMB_OK;
+    }
+    if (exec_bind(st, "DELETE FROM login_failures WHERE user_id = ?1", user_id, 0, 0, 0, err) ||
+        exec_bind(st, "DELETE FROM sessions WHERE expires <= ?1", now, 0, 0, 0, err))
+        return err->code;
+    random_token("ses_", out->session);
+    random_token("csr_", out->csrf);
+    char hash[65];
+    token_hash(out->session, hash);
+    if (prepare(st, "INSERT INTO sessions (hash, user_id, csrf, created, expires, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
+                &s, err))
+        return err->code;
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, user_id);
+    sqlite3_bind_text(s, 3, out->csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now);
+    sqlite3_bind_int64(s, 5, now + AUTH_SESSION_SECONDS);
+    emb_code rc = sqlite3_step(s) == SQLITE_DONE ? EMB_OK : store_sql_error(st, _("credentials"), err);
+    sqlite3_finalize(s);
+    if (rc)
+        return rc;
+    out->result = LOGIN_OK;
+    out->user_id = user_id;
+    return EMB_OK;
+}
+
+emb_code store_session_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16],
+                             char csrf[AUTH_TOKEN_SIZE], emb_err *err)
+{
+    if (strncmp(token, "ses_", 4) || strlen(token) != AUTH_TOKEN_SIZE - 1)
+        return emb_err_set(err, EMB_NOT_FOUND, _("the session is not valid"));
+    char hash[65];
+    token_hash(token, hash);
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT s.user_id, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id "
+                    "WHERE s.hash = ?1 AND s.expires > ?2 AND u.active = 1",
+                &s, err))
+        return err->code;
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        *user_id = sqlite3_column_int64(s, 0);
+        snprintf(role, 16, "%s", (const char *)sqlite3_column_text(s, 1));
+        snprintf(csrf, AUTH_TOKEN_SIZE, "%s", (const char *)sqlite3_column_text(s, 2));
+    }
+    sqlite3_finalize(s);
+    if (!found)
+        return emb_err_set(err, EMB_NOT_FOUND, _("the session is not valid"));
+    if (!prepare(st, "UPDATE sessions SET last_seen = ?2, expires = ?2 + ?3 WHERE hash = ?1", &s, err)) {
+        sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, now);
+        sqlite3_bind_int64(s, 3, AUTH_SESSION_SECONDS);
+        sqlite3_step(s); /* best effort, as for tokens */
+        sqlite3_finalize(s);
+    }
+    return EMB_OK;
+}
+
+emb_code store_session_end(store *st, const char *token, emb_err *err)
+{
+    char hash[65];
+    token_hash(token, hash);
+    sqlite3_stmt *s;
+    if (prepare(st, "DELETE FROM sessions WHERE hash = ?1", &s, err))
+        return err->code;
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    emb_code rc = sqlite3_step(s) == SQLITE_DONE ? EMB_OK : store_sql_error(st, _("credentials"), err);
+    sqlite3_finalize(s);
+    return rc;
+}

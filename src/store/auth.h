@@ -67,4 +67,48 @@ emb_code store_token_revoke(store *st, int64_t id, const change_ctx *ctx, emb_er
  * EMB_NOT_FOUND for a token that is unknown, revoked, or of an inactive user. */
 emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16], emb_err *err);
 
+/* ---- login sessions (the web app) ----------------------------------------------
+ * Sessions and failed logins are written statement by statement, outside any
+ * transaction and without bumping the generation: a login changes no record, so it
+ * must not make the analytics snapshot stale. */
+
+enum {
+    AUTH_SESSION_SECONDS = 12 * 3600, /* a session ends 12 h after its last use */
+    AUTH_LOGIN_SLOW_AFTER = 3,        /* failures before each retry must wait */
+    AUTH_LOGIN_LOCK_AFTER = 10,       /* failures that lock the account */
+    AUTH_LOGIN_LOCK_SECONDS = 15 * 60,
+};
+
+typedef enum {
+    LOGIN_OK,     /* a session was created */
+    LOGIN_BAD,    /* unknown email, wrong password, inactive user or none set */
+    LOGIN_WAIT,   /* too soon after the last failure: retry_after seconds */
+    LOGIN_LOCKED, /* locked after too many failures: retry_after seconds */
+} login_result;
+
+typedef struct {
+    login_result result;
+    int64_t user_id;               /* LOGIN_OK, and LOGIN_LOCKED when this attempt locked it */
+    int64_t retry_after;           /* LOGIN_WAIT, LOGIN_LOCKED */
+    int locked_now;                /* this failure locked the account (it is in the audit log) */
+    char session[AUTH_TOKEN_SIZE]; /* LOGIN_OK: the cookie's token */
+    char csrf[AUTH_TOKEN_SIZE];    /* LOGIN_OK: the token writes must echo */
+} login_outcome;
+
+/* Checks email and password at `now` and, when right, starts a session. After
+ * AUTH_LOGIN_SLOW_AFTER failures in a row each retry must wait 1, 2, 4 ... (at most
+ * 60) seconds after the last failure, unchecked meanwhile; after
+ * AUTH_LOGIN_LOCK_AFTER the account is locked for AUTH_LOGIN_LOCK_SECONDS and the
+ * lock is audited (action "lock"). A wrong password and an unknown email take as
+ * long and give the same result. Errors (err) only for failures of the store. */
+emb_code store_login(store *st, const char *email, const char *pw, int64_t now, login_outcome *out, emb_err *err);
+
+/* The user, role and CSRF token of a live session (extending it); EMB_NOT_FOUND for
+ * an unknown, expired or ended session or an inactive user. */
+emb_code store_session_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16],
+                             char csrf[AUTH_TOKEN_SIZE], emb_err *err);
+
+/* Ends the session (logout); ending an unknown one is not an error. */
+emb_code store_session_end(store *st, const char *token, emb_err *err);
+
 #endif

@@ -101,6 +101,71 @@ expect_eq "the access log names the user of a token" "#2 GET /api/v1/me 200" \
 expect_eq "audit: the tokens' creation and revocation, never the secret" \
     "token-create|2|rep|token-create|1|viewer|token-revoke|2|" \
     "$(q "SELECT action, record_id, coalesce(json_extract(detail, '\$.role'), '') FROM audit_log WHERE action LIKE 'token-%' ORDER BY id" | paste -sd'|')"
+
+# Sessions: log in with email and password, a cookie and a CSRF token for writes.
+login() { curl -s -D "$TMP/hdr" -o "$TMP/body" -w '%{http_code}' -H 'Content-Type: application/json' -c "$TMP/jar" \
+    -d "$1" "$U/api/v1/session"; }
+expect_eq "log in (the email in any case)" "200" "$(login '{"email":"BEN@x.com","password":"correct horse battery"}')"
+expect_eq "the session cookie: HttpOnly, SameSite=Lax, 12 h, not Secure over plain HTTP" \
+    "Path=/; HttpOnly; SameSite=Lax; Max-Age=43200" \
+    "$(sed -n 's/^Set-Cookie: embudo_session=ses_[A-Za-z0-9_-]\{43\}; \(.*\)\r$/\1/p' "$TMP/hdr")"
+CSRF=$(sed -n 's/.*"csrf_token":"\(csr_[A-Za-z0-9_-]\{43\}\)".*/\1/p' "$TMP/body")
+expect_eq "the login answers the user and a CSRF token" \
+    "{\"user\":{\"id\":2,\"name\":\"Ben\",\"email\":\"ben@x.com\",\"role\":\"rep\"},\"csrf_token\":\"$CSRF\"}" "$(cat "$TMP/body")"
+expect_eq "the session is stored as a hash" "1 0" \
+    "$(q "SELECT count(*) || ' ' || sum(instr(hash, 'ses_')) FROM sessions")"
+expect_eq "GET /api/v1/me with the cookie" "200 rep" \
+    "$(curl -s -b "$TMP/jar" -o "$TMP/body" -w '%{http_code}' "$U/api/v1/me") $(sed 's/.*"role":"\([a-z]*\)".*/\1/' "$TMP/body")"
+expect_eq "a write with the cookie and no CSRF token: 403" "403" \
+    "$(curl -s -b "$TMP/jar" -X DELETE -o /dev/null -w '%{http_code}' "$U/api/v1/session")"
+expect_eq "a wrong CSRF token: 403" "403" \
+    "$(curl -s -b "$TMP/jar" -X DELETE -H "X-CSRF-Token: ${CSRF}x" -o /dev/null -w '%{http_code}' "$U/api/v1/session")"
+expect_eq "log out: 204 and the cookie cleared" "204 embudo_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" \
+    "$(curl -s -b "$TMP/jar" -X DELETE -H "X-CSRF-Token: $CSRF" -D "$TMP/hdr" -o /dev/null -w '%{http_code}' "$U/api/v1/session") $(sed -n 's/^Set-Cookie: \(.*\)\r$/\1/p' "$TMP/hdr")"
+expect_eq "the ended session no longer works" "401 the session is not valid" \
+    "$(curl -s -b "$TMP/jar" -o "$TMP/body" -w '%{http_code}' "$U/api/v1/me") $(sed 's/.*"title":"\([^"]*\)".*/\1/' "$TMP/body")"
+login '{"email":"ben@x.com","password":"correct horse battery"}' >/dev/null
+q "UPDATE sessions SET expires = 1000"
+expect_eq "an expired session: 401" "401" "$(curl -s -b "$TMP/jar" -o /dev/null -w '%{http_code}' "$U/api/v1/me")"
+
+# Bad logins: the same answer for a wrong password and an unknown email.
+expect_eq "a wrong password" "401 {\"type\":\"about:blank\",\"title\":\"wrong email or password\",\"status\":401}" \
+    "$(login '{"email":"carla@example.com","password":"not the password"}') $(cat "$TMP/body")"
+expect_eq "an unknown email: the same" "401 {\"type\":\"about:blank\",\"title\":\"wrong email or password\",\"status\":401}" \
+    "$(login '{"email":"nobody@x.com","password":"not the password"}') $(cat "$TMP/body")"
+expect_eq "a user without a password cannot log in" "401" "$(login '{"email":"ana@x.com","password":"anything at all"}')"
+expect_eq "field errors" \
+    "400 {\"type\":\"about:blank\",\"title\":\"the login is incomplete\",\"status\":400,\"errors\":[{\"field\":\"pass\",\"message\":\"unknown field: a login takes email and password\"},{\"field\":\"email\",\"message\":\"needed: the user's email, as text\"},{\"field\":\"password\",\"message\":\"needed: the password, as text\"}]}" \
+    "$(login '{"email":7,"pass":"x"}') $(cat "$TMP/body")"
+expect_eq "not JSON: 400 with where" "400 line 1, column 9: unexpected token near end of file" \
+    "$(login '{"email":') $(sed 's/.*"detail":"\([^"]*\)".*/\1/' "$TMP/body")"
+expect_eq "duplicate keys are refused" "400" "$(login '{"email":"ben@x.com","email":"x","password":"correct horse battery"}')"
+expect_eq "not JSON at all (a form): 415" "415" "$(curl -s -o /dev/null -w '%{http_code}' -d 'email=x' "$U/api/v1/session")"
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$TMP/big"
+expect_eq "a body over 1 MiB: 413" "413" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$U/api/v1/session")"
+
+# Slowed down after 3 failures in a row, locked after 10 (audited), freed when the lock ends.
+for i in 1 2 3; do login '{"email":"carla@example.com","password":"wrong again!"}' >/dev/null; done
+# (the wrong-password check above counted one for Carla: 4 failures now; the last one just now)
+expect_eq "after 3 failures the next try must wait: 429 and Retry-After" "429 too many failed logins" \
+    "$(login '{"email":"carla@example.com","password":"wrong again!"}') $(sed 's/.*"title":"\([^"]*\)".*/\1/' "$TMP/body")"
+grep -q '^Retry-After: [0-9]' "$TMP/hdr"
+check "with a Retry-After header"
+q "UPDATE login_failures SET failed = 9, last_failed = 1000"
+expect_eq "the 10th failure locks the account" "401" "$(login '{"email":"carla@example.com","password":"wrong again!"}')"
+expect_eq "locked: even the right password gets 429" "429 the account is locked" \
+    "$(login '{"email":"carla@example.com","password":"right password here"}') $(sed 's/.*"title":"\([^"]*\)".*/\1/' "$TMP/body")"
+expect_eq "the lock lasts 15 minutes" "900" "$(sed -n 's/^Retry-After: \([0-9]*\)\r$/\1/p' "$TMP/hdr" | awk '{ print ($1 > 895 && $1 <= 900) ? 900 : $1 }')"
+expect_eq "the lock is in the audit log" "lock|4|10" \
+    "$(q "SELECT action, record_id, json_extract(detail, '\$.failed') FROM audit_log WHERE action = 'lock'")"
+printf 'right password here\n' >"$TMP/pw"
+$E user passwd carla@example.com --password-stdin <"$TMP/pw" 2>/dev/null
+q "UPDATE login_failures SET locked_until = 1000"
+expect_eq "once the lock has passed, the right password works again" "200" \
+    "$(login '{"email":"carla@example.com","password":"right password here"}')"
+expect_eq "and her count of failures starts again" "0" "$(q "SELECT count(*) FROM login_failures WHERE user_id = 4")"
+
 kill -TERM "$PID"
 wait_exit "$PID"
 expect_eq "the server stops with 0" "0" "$STATUS"
