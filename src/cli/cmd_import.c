@@ -367,9 +367,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         goto done;
     }
     store *st = NULL;
-    /* Only init creates a database (its currency and zone matter). Threaded: the
-     * import writes its rows on a second thread (record_batch.h). */
-    status = cli_open_store(ctx, STORE_THREADED, &st);
+    status = cli_open_store(ctx, 0, &st); /* only init creates a database: its currency and zone matter */
     if (!status && cli_author(ctx, st, &o.author_id, &err)) { /* o is the job's options */
         status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
         store_close(st);

@@ -2,23 +2,12 @@
  * record_batch.c - multi-row inserts of new records under the store's rules; see
  * record_batch.h.
  *
- * Invariants: fill->q[0 .. fill->n) are the records queued by the caller, copied
- * with their text into fill->mem and numbered with consecutive ids up to next_id - 1;
- * `writing`, when not NULL, is the other buffer, handed to the writer (the batch's
- * thread, or the caller's own when the store is not shared by threads) and not
- * touched by the caller until collect() has waited for it; rows_stmt[k] /
- * hist_stmt[k], when prepared, insert k rows and are used only by the writer.
- *
- * Threads: on a store opened with STORE_THREADED the writer is a thread of the
- * batch. It holds the connection's mutex while it writes a buffer, so the caller's
- * own use of the store (creating a missing account, say) waits for that buffer and
- * never interleaves with it. The writer reads the batch's fixed fields and its own
- * buffer, writes only that buffer and its own memo (wctx); refusals and errors go
- * back to the caller's thread in the buffer and are delivered by collect().
+ * Invariants: q[0 .. n) are the queued records, copied with their text into mem
+ * (reset after each flush) and numbered with consecutive ids from next_id - n;
+ * rows_stmt[k] / hist_stmt[k], when prepared, insert k rows.
  */
 #include "store/record_batch.h"
 
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +18,6 @@
 
 enum {
     BATCH_ROWS = 64, /* rows per statement: measured best between 32 and 128 */
-    BATCH_CAP = 16 * BATCH_ROWS, /* rows handed to the writer at a time */
     HISTORY_COLUMNS = 10,
     MAX_REFS = 16,
 };
@@ -61,22 +49,6 @@ typedef struct {
     const records_history *h;
 } history_row;
 
-typedef struct {
-    int64_t tag;
-    emb_err why;
-} refusal;
-
-/* Records queued together and written together; see the invariants above. */
-typedef struct {
-    queued q[BATCH_CAP];
-    size_t n;
-    arena mem;
-    refusal *refused; /* the rows SQLite refused when the buffer was written */
-    size_t nrefused, refused_cap;
-    emb_code rc; /* the writer's failure (I/O, memory), with err */
-    emb_err err;
-} batch_buf;
-
 struct record_batch {
     store *st;
     sqlite3 *db;
@@ -93,18 +65,11 @@ struct record_batch {
     int nrefs;
     id_set parents[MAX_REFS];
     int nparents;
-    batch_buf *fill, *writing;
-    batch_buf bufs[2];
+    arena mem;
+    queued q[BATCH_ROWS];
+    size_t n;
     sqlite3_stmt *rows_stmt[BATCH_ROWS + 1];
     sqlite3_stmt *hist_stmt[BATCH_ROWS + 1];
-    change_ctx wctx;       /* the writer's copy of ctx, with its own memo */
-    store_deal_memo wmemo;
-    int threaded;          /* the writer is `thread` */
-    pthread_t thread;
-    pthread_mutex_t lock;  /* guards job and quit */
-    pthread_cond_t cond;   /* job or quit changed */
-    batch_buf *job;        /* the buffer the thread is to write or writes; NULL when idle */
-    int quit;
 };
 
 static sqlite3_stmt *rows_stmt(record_batch *b, int rows, emb_err *err)
@@ -264,8 +229,6 @@ static emb_code check_refs(record_batch *b, const record *r, emb_err *err)
     return EMB_OK;
 }
 
-static void *writer_main(void *arg);
-
 emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ctx, record_batch_reject on_reject,
                            void *ud, record_batch **out, emb_err *err)
 {
@@ -275,18 +238,9 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
     record_batch *b = calloc(1, sizeof *b);
     if (!b)
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-    b->st = st;
-    b->db = store_sqlite(st);
-    b->kind = kind;
-    b->ctx = ctx;
-    b->on_reject = on_reject;
-    b->ud = ud;
-    b->is_deal = !strcmp(kind->name, "deals");
-    b->wctx = *ctx;
-    b->wctx.memo = &b->wmemo;
-    for (int i = 0; i < 2; i++)
-        arena_init(&b->bufs[i].mem, 1024 * 1024); /* a buffer's records with their text */
-    b->fill = &b->bufs[0];
+    *b = (record_batch){.st = st, .db = store_sqlite(st), .kind = kind, .ctx = ctx, .on_reject = on_reject,
+                        .ud = ud, .is_deal = !strcmp(kind->name, "deals")};
+    arena_init(&b->mem, 64 * 1024);
     size_t len = 8;
     b->stored = malloc(kind->nfields * sizeof *b->stored);
     for (size_t i = 0; i < kind->nfields; i++)
@@ -320,42 +274,14 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
         record_batch_free(b);
         return rc;
     }
-    /* Without a thread (none to be had, or a store not shared by threads) the
-     * caller's thread writes each buffer itself: slower, never wrong. */
-    if (sqlite3_db_mutex(b->db) && pthread_mutex_init(&b->lock, NULL) == 0) {
-        if (pthread_cond_init(&b->cond, NULL) == 0) {
-            b->threaded = pthread_create(&b->thread, NULL, writer_main, b) == 0;
-            if (!b->threaded)
-                pthread_cond_destroy(&b->cond);
-        }
-        if (!b->threaded)
-            pthread_mutex_destroy(&b->lock);
-    }
     *out = b;
     return EMB_OK;
-}
-
-static void buf_clear(batch_buf *buf)
-{
-    buf->n = 0;
-    buf->nrefused = 0;
-    buf->rc = EMB_OK;
-    arena_reset(&buf->mem);
 }
 
 void record_batch_free(record_batch *b)
 {
     if (!b)
         return;
-    if (b->threaded) { /* the thread finishes the buffer it writes, if any */
-        pthread_mutex_lock(&b->lock);
-        b->quit = 1;
-        pthread_cond_broadcast(&b->cond);
-        pthread_mutex_unlock(&b->lock);
-        pthread_join(b->thread, NULL);
-        pthread_cond_destroy(&b->cond);
-        pthread_mutex_destroy(&b->lock);
-    }
     for (int i = 0; i <= BATCH_ROWS; i++) {
         sqlite3_finalize(b->rows_stmt[i]);
         sqlite3_finalize(b->hist_stmt[i]);
@@ -366,16 +292,13 @@ void record_batch_free(record_batch *b)
         free(b->parents[i].column);
         free(b->parents[i].slots);
     }
-    for (int i = 0; i < 2; i++) {
-        arena_release(&b->bufs[i].mem);
-        free(b->bufs[i].refused);
-    }
+    arena_release(&b->mem);
     free(b->stored);
     free(b->columns);
     free(b);
 }
 
-size_t record_batch_pending(const record_batch *b) { return b->fill->n + (b->writing ? b->writing->n : 0); }
+size_t record_batch_pending(const record_batch *b) { return b->n; }
 
 void record_batch_verified(const record_batch *b, store_fk_mark *m)
 {
@@ -401,29 +324,24 @@ static record *copy_record(arena *a, const record *r)
     return c;
 }
 
-static emb_code submit(record_batch *b, emb_err *err);
-
 emb_code record_batch_add(record_batch *b, record *r, int64_t tag, emb_err *err)
 {
     if (r->id)
         return emb_err_set(err, EMB_INTERNAL, _("a batched %s already has an id"), b->kind->singular);
     if (records__prepare_insert(b->st, r, b->ctx, err) || check_refs(b, r, err))
         return err->code;
-    batch_buf *buf = b->fill;
-    queued *q = &buf->q[buf->n];
-    *q = (queued){.r = copy_record(&buf->mem, r), .tag = tag};
+    queued *q = &b->q[b->n];
+    *q = (queued){.r = copy_record(&b->mem, r), .tag = tag};
     if (!q->r)
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     q->r->id = b->next_id;
-    if (b->is_deal && records__implied_history(b->st, q->r, b->ctx, &buf->mem, q->h, &q->nh, err))
+    if (b->is_deal && records__implied_history(b->st, q->r, b->ctx, &b->mem, q->h, &q->nh, err))
         return err->code;
     r->id = b->next_id++;
-    if (++buf->n == BATCH_CAP)
-        return submit(b, err);
+    if (++b->n == BATCH_ROWS)
+        return record_batch_flush(b, err);
     return EMB_OK;
 }
-
-/* ---- the writer: only it uses the statements below and a handed-over buffer ---- */
 
 /* Steps s (its parameters bound). 0 when done, 1 when SQLite refused the rows (a
  * constraint; *why says which, as store_record_insert would), -1 with err set for
@@ -449,65 +367,56 @@ static void bind_row(const record_batch *b, sqlite3_stmt *s, int pos, const reco
     }
 }
 
-/* Marks q refused and keeps why for the caller's thread (collect()). */
-static emb_code refuse(batch_buf *buf, queued *q, const emb_err *why, emb_err *err)
+static void refuse(record_batch *b, queued *q, const emb_err *why)
 {
     q->refused = 1;
-    if (buf->nrefused == buf->refused_cap) {
-        size_t cap = buf->refused_cap ? 2 * buf->refused_cap : 16;
-        refusal *r = realloc(buf->refused, cap * sizeof *r);
-        if (!r)
-            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-        buf->refused = r;
-        buf->refused_cap = cap;
-    }
-    buf->refused[buf->nrefused++] = (refusal){q->tag, *why};
-    return EMB_OK;
+    if (b->on_reject)
+        b->on_reject(b->ud, q->tag, why);
 }
 
-/* Writes q[0 .. n) in one statement, else one by one. */
-static emb_code write_records(record_batch *b, batch_buf *buf, queued *q, int n, emb_err *err)
+/* Writes the queued records in one statement, else one by one. */
+static emb_code write_records(record_batch *b, emb_err *err)
 {
     int per_row = b->nstored + 1;
-    sqlite3_stmt *s = rows_stmt(b, n, err);
+    sqlite3_stmt *s = rows_stmt(b, (int)b->n, err);
     if (!s)
         return err->code;
-    for (int i = 0; i < n; i++)
-        bind_row(b, s, 1 + i * per_row, q[i].r);
+    for (size_t i = 0; i < b->n; i++)
+        bind_row(b, s, 1 + (int)i * per_row, b->q[i].r);
     emb_err why;
     int rc = run(b, s, &why, err);
     if (rc <= 0)
         return rc ? err->code : EMB_OK;
     if (!(s = rows_stmt(b, 1, err)))
         return err->code;
-    for (int i = 0; i < n; i++) {
-        bind_row(b, s, 1, q[i].r);
+    for (size_t i = 0; i < b->n; i++) {
+        bind_row(b, s, 1, b->q[i].r);
         if ((rc = run(b, s, &why, err)) < 0)
             return err->code;
-        if (rc && refuse(buf, &q[i], &why, err))
-            return err->code;
+        if (rc)
+            refuse(b, &b->q[i], &why);
     }
     return EMB_OK;
 }
 
-/* Writes the history rows of the written deals of q[0 .. n), BATCH_ROWS per
- * statement; a statement refused is written again one row at a time. */
-static emb_code write_history(record_batch *b, batch_buf *buf, queued *q, int n, emb_err *err)
+/* Writes the history rows of the written deals, BATCH_ROWS per statement; a
+ * statement refused is written again one row at a time. */
+static emb_code write_history(record_batch *b, emb_err *err)
 {
     history_row rows[2 * BATCH_ROWS];
-    int nrows = 0;
-    for (int i = 0; i < n; i++)
-        for (int k = 0; !q[i].refused && k < q[i].nh; k++)
-            rows[nrows++] = (history_row){&q[i], &q[i].h[k]};
-    for (int from = 0; from < nrows; from += BATCH_ROWS) {
-        int count = nrows - from < BATCH_ROWS ? nrows - from : BATCH_ROWS;
+    int n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        for (int k = 0; !b->q[i].refused && k < b->q[i].nh; k++)
+            rows[n++] = (history_row){&b->q[i], &b->q[i].h[k]};
+    for (int from = 0; from < n; from += BATCH_ROWS) {
+        int count = n - from < BATCH_ROWS ? n - from : BATCH_ROWS;
         sqlite3_stmt *s = hist_stmt(b, count, err);
         if (!s)
             return err->code;
         for (int i = 0; i < count; i++) {
             const records_history *h = rows[from + i].h;
             records__bind_history(s, 1 + i * HISTORY_COLUMNS, rows[from + i].q->r->id, h->at, h->changed, h->state,
-                                  &b->wctx);
+                                  b->ctx);
         }
         emb_err why;
         int rc = run(b, s, &why, err);
@@ -519,115 +428,34 @@ static emb_code write_history(record_batch *b, batch_buf *buf, queued *q, int n,
             return err->code;
         for (int i = 0; i < count; i++) {
             const records_history *h = rows[from + i].h;
-            records__bind_history(s, 1, rows[from + i].q->r->id, h->at, h->changed, h->state, &b->wctx);
+            records__bind_history(s, 1, rows[from + i].q->r->id, h->at, h->changed, h->state, b->ctx);
             if ((rc = run(b, s, &why, err)) < 0)
                 return err->code;
-            if (rc && refuse(buf, rows[from + i].q, &why, err))
-                return err->code;
+            if (rc)
+                refuse(b, rows[from + i].q, &why);
         }
     }
-    return EMB_OK;
-}
-
-/* Writes buf's records, BATCH_ROWS per statement, with their history and product,
- * each such chunk holding the connection's mutex (a no-op on a store not shared by
- * threads): the caller's own statements wait at most for one chunk. Leaves the
- * outcome in buf->rc and buf->err. */
-static void write_buf(record_batch *b, batch_buf *buf)
-{
-    sqlite3_mutex *m = sqlite3_db_mutex(b->db);
-    emb_code rc = EMB_OK;
-    for (size_t from = 0; !rc && from < buf->n; from += BATCH_ROWS) {
-        sqlite3_mutex_enter(m);
-        queued *q = &buf->q[from];
-        int n = buf->n - from < BATCH_ROWS ? (int)(buf->n - from) : BATCH_ROWS;
-        rc = write_records(b, buf, q, n, &buf->err);
-        if (!rc && b->is_deal)
-            rc = write_history(b, buf, q, n, &buf->err);
-        for (int i = 0; !rc && b->is_deal && i < n; i++) {
-            if (q[i].refused)
-                continue;
-            emb_err why;
-            emb_code prc = records__add_deal_product(b->st, q[i].r, &why);
-            if (prc == EMB_CONFLICT || prc == EMB_INVALID)
-                rc = refuse(buf, &q[i], &why, &buf->err);
-            else if (prc)
-                rc = emb_err_set(&buf->err, prc, "%s", why.msg);
-        }
-        sqlite3_mutex_leave(m);
-    }
-    buf->rc = rc;
-}
-
-static void *writer_main(void *arg)
-{
-    record_batch *b = arg;
-    pthread_mutex_lock(&b->lock);
-    for (;;) {
-        while (!b->job && !b->quit)
-            pthread_cond_wait(&b->cond, &b->lock);
-        if (!b->job)
-            break;
-        batch_buf *buf = b->job;
-        pthread_mutex_unlock(&b->lock);
-        write_buf(b, buf);
-        pthread_mutex_lock(&b->lock);
-        b->job = NULL;
-        pthread_cond_broadcast(&b->cond);
-    }
-    pthread_mutex_unlock(&b->lock);
-    return NULL;
-}
-
-/* ---- the caller's side ----------------------------------------------------------- */
-
-/* Waits for the buffer being written, if any, and gives its outcome to the caller:
- * each refused row to the reject callback, then the writer's error. */
-static emb_code collect(record_batch *b, emb_err *err)
-{
-    batch_buf *done = b->writing;
-    if (!done)
-        return EMB_OK;
-    if (b->threaded) {
-        pthread_mutex_lock(&b->lock);
-        while (b->job)
-            pthread_cond_wait(&b->cond, &b->lock);
-        pthread_mutex_unlock(&b->lock);
-    }
-    b->writing = NULL;
-    for (size_t i = 0; i < done->nrefused; i++)
-        if (b->on_reject)
-            b->on_reject(b->ud, done->refused[i].tag, &done->refused[i].why);
-    emb_code rc = done->rc;
-    if (rc && err)
-        *err = done->err;
-    buf_clear(done);
-    return rc;
-}
-
-/* Hands the filled buffer to the writer (after collecting the one before) and
- * fills the other one from now on. */
-static emb_code submit(record_batch *b, emb_err *err)
-{
-    emb_code rc = collect(b, err);
-    if (rc || !b->fill->n)
-        return rc;
-    batch_buf *full = b->fill;
-    b->fill = full == &b->bufs[0] ? &b->bufs[1] : &b->bufs[0];
-    b->writing = full;
-    if (!b->threaded) {
-        write_buf(b, full);
-        return collect(b, err);
-    }
-    pthread_mutex_lock(&b->lock);
-    b->job = full;
-    pthread_cond_broadcast(&b->cond);
-    pthread_mutex_unlock(&b->lock);
     return EMB_OK;
 }
 
 emb_code record_batch_flush(record_batch *b, emb_err *err)
 {
-    emb_code rc = submit(b, err);
-    return rc ? rc : collect(b, err);
+    if (!b->n)
+        return EMB_OK;
+    emb_code rc = write_records(b, err);
+    if (!rc && b->is_deal)
+        rc = write_history(b, err);
+    for (size_t i = 0; !rc && b->is_deal && i < b->n; i++) {
+        if (b->q[i].refused)
+            continue;
+        emb_err why;
+        emb_code prc = records__add_deal_product(b->st, b->q[i].r, &why);
+        if (prc == EMB_CONFLICT || prc == EMB_INVALID)
+            refuse(b, &b->q[i], &why);
+        else if (prc)
+            rc = emb_err_set(err, prc, "%s", why.msg);
+    }
+    b->n = 0;
+    arena_reset(&b->mem);
+    return rc;
 }

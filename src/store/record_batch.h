@@ -4,20 +4,9 @@
  *
  * record_batch_add() applies the insert rules at once (so a rule error belongs to
  * the row being added), gives the record the next id and queues a copy of it; the
- * queued rows, with a deal's history and product, are written 1,024 at a time
- * (64 per statement) when a buffer fills, and by record_batch_flush(). Writing
- * many rows per statement saves SQLite's per-statement work, which dominates a
- * row-by-row load.
- *
- * On a store opened with STORE_THREADED the rows are written by a thread of the
- * batch while the caller fills the next buffer (an import's parsing and checks
- * then overlap its writes). That thread holds the connection's mutex while it
- * writes each statement's rows, so the caller may keep using the store meanwhile
- * (each of its calls waits for the statement in progress); what a write reads back
- * of the connection must come from the same hold, as store_record_insert() and
- * the other public writes of records.h do. Refused rows and the writer's errors
- * reach the caller's thread at the next add that fills a buffer, or at the flush:
- * only after record_batch_flush() are all of them known.
+ * queued rows, with a deal's history and product, are written when the batch is
+ * full and by record_batch_flush(). Writing many rows per statement saves SQLite's
+ * per-statement work, which dominates a row-by-row load.
  *
  * Ids are assigned from one above the table's largest id when the batch opens, as
  * SQLite itself would. So while a batch is open nothing else may insert into the
@@ -34,13 +23,12 @@
  *
  * When a multi-row statement is refused (a constraint: SQLite undoes the whole
  * statement), its rows are written again one at a time: each refused row is
- * reported to the reject callback (always in the caller's thread) with the
- * caller's tag for it and the error, and the other rows are written.
+ * reported to the reject callback with the caller's tag for it and the error, and
+ * the other rows are written.
  *
- * Ownership: record_batch_open() allocates the batch (and starts its thread) and
- * record_batch_free() frees it without writing what is still queued (a buffer
- * the thread is writing is finished first, then the thread ends); it holds
- * prepared statements, so it must be freed before the store is closed. ctx must outlive the batch. Records given to
+ * Ownership: record_batch_open() allocates the batch and record_batch_free() frees
+ * it without writing what is pending; it holds prepared statements, so it must be
+ * freed before the store is closed. ctx must outlive the batch. Records given to
  * record_batch_add() are copied; the caller keeps its own.
  */
 #ifndef EMB_RECORD_BATCH_H
@@ -70,9 +58,8 @@ emb_code record_batch_open(store *st, const kind_def *kind, const change_ctx *ct
  * EMB_INVALID names the broken rule, and nothing is queued. */
 emb_code record_batch_add(record_batch *b, record *r, int64_t tag, emb_err *err);
 
-/* Writes the queued rows and waits until they are written. Refused rows go to the
- * reject callback and are not an error; other failures (I/O, memory) are, also
- * those of rows handed to the thread before. */
+/* Writes the queued rows. Refused rows go to the reject callback and are not an
+ * error; other failures (I/O, memory) are. */
 emb_code record_batch_flush(record_batch *b, emb_err *err);
 
 /* Leaves the tables the batch writes (its kind's; for deals also deal_history and
@@ -80,7 +67,7 @@ emb_code record_batch_flush(record_batch *b, emb_err *err);
  * tables all went through this batch. */
 void record_batch_verified(const record_batch *b, store_fk_mark *m);
 
-/* Number of rows queued and not yet known to be written. */
+/* Number of rows queued and not yet written. */
 size_t record_batch_pending(const record_batch *b);
 
 void record_batch_free(record_batch *b);

@@ -574,8 +574,7 @@ emb_code records__implied_history(store *st, const record *r, const change_ctx *
     return EMB_OK;
 }
 
-/* store_record_insert without the connection's mutex. */
-static emb_code insert_record(store *st, record *r, const change_ctx *ctx, emb_err *err)
+emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
 {
     const kind_def *k = r->kind;
     if (records__prepare_insert(st, r, ctx, err))
@@ -697,8 +696,7 @@ emb_code store_record_update(store *st, record *r, const change_ctx *ctx, emb_er
     return store_record_change(st, r, ctx, NULL, err);
 }
 
-/* store_record_change without the connection's mutex. */
-static emb_code change_record(store *st, record *r, const change_ctx *ctx, int *changed_out, emb_err *err)
+emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *changed_out, emb_err *err)
 {
     const kind_def *k = r->kind;
     memo_forget(k, ctx);
@@ -828,8 +826,7 @@ emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a,
     return EMB_OK;
 }
 
-/* store_record_delete without the connection's mutex. */
-static emb_code delete_record(store *st, const kind_def *kind, int64_t id, const change_ctx *ctx, emb_err *err)
+emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const change_ctx *ctx, emb_err *err)
 {
     memo_forget(kind, ctx);
     char sql[256];
@@ -846,37 +843,6 @@ static emb_code delete_record(store *st, const kind_def *kind, int64_t id, const
         code = emb_err_set(err, EMB_NOT_FOUND, _("no %s #%lld"), store__kind_noun(kind), (long long)id);
     sqlite3_finalize(s);
     return code ? code : audit(st, "delete", kind, id, ctx, err);
-}
-
-/* The public writes hold the connection's mutex (a no-op unless the store is
- * STORE_THREADED) from their first statement to their last, so that what they read
- * back of the connection (the new row's id, the count of changed rows, an error
- * message) is theirs even when another thread writes on it too (record_batch.c). */
-emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_err *err)
-{
-    sqlite3_mutex *m = sqlite3_db_mutex(store_sqlite(st));
-    sqlite3_mutex_enter(m);
-    emb_code rc = insert_record(st, r, ctx, err);
-    sqlite3_mutex_leave(m);
-    return rc;
-}
-
-emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *changed_out, emb_err *err)
-{
-    sqlite3_mutex *m = sqlite3_db_mutex(store_sqlite(st));
-    sqlite3_mutex_enter(m);
-    emb_code rc = change_record(st, r, ctx, changed_out, err);
-    sqlite3_mutex_leave(m);
-    return rc;
-}
-
-emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const change_ctx *ctx, emb_err *err)
-{
-    sqlite3_mutex *m = sqlite3_db_mutex(store_sqlite(st));
-    sqlite3_mutex_enter(m);
-    emb_code rc = delete_record(st, kind, id, ctx, err);
-    sqlite3_mutex_leave(m);
-    return rc;
 }
 
 emb_code store_record_find_ext(store *st, const kind_def *kind, const char *ext_id, int64_t *id, emb_err *err)

@@ -309,8 +309,7 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
      * (12 % of a bulk import). Only possible before SQLite initialises, i.e. on the
      * first open; later calls fail harmlessly. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    oflags |= (flags & STORE_THREADED) ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         emb_err_set(err, st->db ? map_sqlite_code(sqlite3_errcode(st->db)) : EMB_NOMEM,
                     _("cannot open database '%s': %s"), path,
                     st->db ? sqlite3_errmsg(st->db) : _("out of memory"));

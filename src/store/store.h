@@ -20,10 +20,6 @@ typedef struct sqlite3 sqlite3;
 enum store_open_flags {
     STORE_CREATE = 1u << 0,   /* create the file if missing (init, demo, import) */
     STORE_READONLY = 1u << 1, /* open for reading only (export, list, kpi) */
-    STORE_THREADED = 1u << 2, /* the connection may be used by several threads, one call at a
-                                 time (SQLite's serialized mode: each call takes the
-                                 connection's mutex); an import writes its batches on a
-                                 second thread of its own (record_batch.h) only then */
 };
 
 /* How long a store waits for another process's lock before failing with EMB_BUSY. */
