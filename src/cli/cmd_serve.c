@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "http/settings.h"
+#include "store/auth.h"
 
 extern char **environ;
 
@@ -137,7 +138,33 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     int status = cli_open_store(ctx, 0, &st);
     if (status)
         return status;
+    /* Someone must be able to log in: the first serve gives an admin a password. */
+    arena a;
+    arena_init(&a, 1024);
+    const char *admin_email;
+    char password[32];
+    int given = 0;
+    change_ctx cc = {.now = ctx->now};
+    emb_code rc = cli_author(ctx, st, &cc.author_id, &err);
+    if (!rc && !(rc = store_begin(st, &err))) {
+        rc = store_admin_first_password(st, &cc, &a, &admin_email, password, &given, &err);
+        if (!rc && given)
+            rc = store_commit(st, &err);
+        else
+            store_rollback(st); /* nothing written: the generation stays */
+    }
     store_close(st);
+    if (rc) {
+        arena_release(&a);
+        return cli_fail(ctx, &err);
+    }
+    if (given)
+        fprintf(ctx->err,
+                _("embudo serve: no admin had a password, so %s now logs in with the password %s (shown this once; "
+                  "change it with `embudo user passwd %s`)\n"),
+                admin_email, password, admin_email);
+    memset(password, 0, sizeof password);
+    arena_release(&a);
 
     /* SIGTERM and SIGINT are taken by sigwait below, in this thread only: blocked
      * here before the server's threads start, they inherit the mask. */

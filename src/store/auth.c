@@ -457,3 +457,53 @@ emb_code store_session_end(store *st, const char *token, emb_err *err)
     sqlite3_finalize(s);
     return rc;
 }
+
+emb_code store_admin_first_password(store *st, const change_ctx *ctx, arena *a, const char **email,
+                                    char password[32], int *done, emb_err *err)
+{
+    *done = 0;
+    *email = NULL;
+    password[0] = '\0';
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT (SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND password_hash IS NOT "
+                    "NULL), (SELECT id FROM users WHERE role = 'admin' AND active = 1 AND email IS NOT NULL "
+                    "ORDER BY id LIMIT 1)",
+                &s, err))
+        return err->code;
+    int64_t able = 0, admin = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        able = sqlite3_column_int64(s, 0);
+        admin = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    if (able)
+        return EMB_OK;
+    if (!admin) {
+        const kind_def *users = kind_find("users");
+        record *r = record_new(a, users);
+        if (!r)
+            return emb_err_set(err, EMB_NOMEM, _("out of memory"));
+        record_set_text(r, kind_field_index(users, "name"), "Admin");
+        record_set_text(r, kind_field_index(users, "email"), "admin@localhost");
+        record_set_text(r, kind_field_index(users, "role"), "admin");
+        if (store_record_insert(st, r, ctx, err))
+            return err->code;
+        admin = r->id;
+    }
+    if (sodium_init() < 0)
+        return emb_err_set(err, EMB_INTERNAL, _("libsodium cannot start"));
+    unsigned char bytes[15];
+    randombytes_buf(bytes, sizeof bytes);
+    sodium_bin2base64(password, 32, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(bytes, sizeof bytes);
+    const char *name, *role;
+    int active;
+    emb_code rc = user_row(st, admin, a, email, &name, &role, &active, err);
+    if (!rc)
+        rc = store_user_set_password(st, admin, password, ctx, err);
+    if (rc)
+        sodium_memzero(password, 32);
+    else
+        *done = 1;
+    return rc;
+}

@@ -67,6 +67,14 @@ emb_code store_token_revoke(store *st, int64_t id, const change_ctx *ctx, emb_er
  * EMB_NOT_FOUND for a token that is unknown, revoked, or of an inactive user. */
 emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16], emb_err *err);
 
+/* When no active admin has a password (a new database: init makes its owner an
+ * admin without one), gives the first active admin, or a new "Admin"
+ * <admin@localhost> when there is none, a random password of 20 characters, written
+ * to password; *email is that admin's (in a). *done = 0 and nothing is written when
+ * some admin can log in already. Writes in the caller's transaction. */
+emb_code store_admin_first_password(store *st, const change_ctx *ctx, arena *a, const char **email,
+                                    char password[32], int *done, emb_err *err);
+
 /* ---- login sessions (the web app) ----------------------------------------------
  * Sessions and failed logins are written statement by statement, outside any
  * transaction and without bumping the generation: a login changes no record, so it

@@ -11,13 +11,13 @@ E="$EMBUDO"
 $E init --currency EUR --owner ana@x.com >/dev/null
 $E deal add --title D1 --stage Proposal --amount 100 --created 2026-03-01 >/dev/null
 check "fixture created"
-GEN=$(sqlite3 "$EMBUDO_DB" "SELECT generation FROM organisation")
 
 . "$SRCDIR/tests/integration/server_lib.sh"
 
 start s1 --access-log "$TMP/access.log" --threads 2
 [ -n "$PORT" ]
 check "the server says where it listens"
+GEN=$(sqlite3 "$EMBUDO_DB" "SELECT generation FROM organisation") # after the first serve's admin password
 grep -qF "(database $EMBUDO_DB; Ctrl-C or SIGTERM stops it)" "$TMP/s1.err"
 check "and which database it serves"
 U="http://127.0.0.1:$PORT"
