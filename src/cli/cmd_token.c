@@ -1,11 +1,11 @@
 /* cmd_token.c - `embudo token create|list|revoke`: API tokens for integrations
  * (store/auth.h). */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "core/kind.h"
 #include "store/auth.h"
 #include "store/records.h"
@@ -32,65 +32,51 @@ const cli_command cmd_token = {
     .run = run,
 };
 
-static void day(int64_t t, char out[24])
+/* "2026-04-15 12:00" (UTC) into out, or NULL for 0 (never). */
+static const char *when(int64_t t, char out[24])
 {
-    if (!t) {
-        snprintf(out, 24, "-");
-        return;
-    }
+    if (!t)
+        return NULL;
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);
     strftime(out, 24, "%Y-%m-%d %H:%M", &tm);
+    return out;
 }
 
 static int do_list(cli_ctx *ctx, store *st)
 {
+    static const out_column cols[] = {
+        {"id", OUT_NUMBER, 0},   {"user", OUT_TEXT, 0},    {"name", OUT_TEXT, 0},      {"prefix", OUT_TEXT, 1},
+        {"role", OUT_TEXT, 0},   {"created", OUT_TEXT, 1}, {"last_used", OUT_TEXT, 1}, {"revoked", OUT_TEXT, 1},
+    };
     arena a;
     arena_init(&a, 0);
     auth_token_info *t;
-    size_t n;
+    size_t n = 0;
     emb_err err;
     emb_err_clear(&err);
-    if (store_token_list(st, &a, &t, &n, &err)) {
-        arena_release(&a);
-        return cli_fail(ctx, &err);
+    output *o = NULL;
+    emb_code rc = store_token_list(st, &a, &t, &n, &err);
+    if (!rc)
+        rc = output_begin(ctx->out, ctx->format, cols, sizeof cols / sizeof cols[0], 0, &o, &err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        char id[24], c[24], u[24], r[24];
+        snprintf(id, sizeof id, "%lld", (long long)t[i].id);
+        const char *cells[] = {id, t[i].user_email, t[i].name, t[i].prefix, t[i].role,
+                               when(t[i].created, c), when(t[i].last_used, u), when(t[i].revoked, r)};
+        rc = output_row(o, cells, &err);
     }
-    if (ctx->format == FORMAT_JSON) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(
-                arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)t[i].id, "user",
-                               t[i].user_email, "name", t[i].name, "prefix", t[i].prefix, "role", t[i].role, "created",
-                               (json_int_t)t[i].created,
-                               "last_used", t[i].last_used ? json_integer(t[i].last_used) : json_null(), "revoked",
-                               t[i].revoked ? json_integer(t[i].revoked) : json_null()));
-        json_dumpf(arr, ctx->out, JSON_INDENT(2));
-        fputc('\n', ctx->out);
-        json_decref(arr);
-    } else {
-        int csv = ctx->format == FORMAT_CSV;
-        if (csv)
-            fputs("id,user,name,prefix,role,created,last_used,revoked\n", ctx->out);
-        else
-            fprintf(ctx->out, "%-4s %-24s %-16s %-16s %-8s %-17s %-17s %s\n", "id", _("user"), _("name"),
-                    _("token"), _("role"), _("created"), _("last used"), _("revoked"));
-        for (size_t i = 0; i < n; i++) {
-            char c[24], u[24], r[24];
-            day(t[i].created, c);
-            day(t[i].last_used, u);
-            day(t[i].revoked, r);
-            if (csv)
-                fprintf(ctx->out, "%lld,%s,\"%s\",%s,%s,%s,%s,%s\n", (long long)t[i].id, t[i].user_email, t[i].name,
-                        t[i].prefix, t[i].role, c, t[i].last_used ? u : "", t[i].revoked ? r : "");
-            else
-                fprintf(ctx->out, "%-4lld %-24s %-16s %-13s... %-8s %-17s %-17s %s\n", (long long)t[i].id,
-                        t[i].user_email, t[i].name, t[i].prefix, t[i].role, c, u, r);
-        }
-        if (!csv && !n)
-            fprintf(ctx->err, _("no tokens yet; create one with `embudo token create --user EMAIL`\n"));
+    if (!rc) {
+        rc = output_end(o, &err);
+        o = NULL;
     }
+    output_abort(o);
     arena_release(&a);
+    if (rc)
+        return cli_fail(ctx, &err);
+    if (!n && ctx->format == FORMAT_TABLE)
+        fprintf(ctx->err, _("no tokens yet; create one with `embudo token create --user EMAIL`\n"));
     return 0;
 }
 

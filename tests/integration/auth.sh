@@ -66,8 +66,10 @@ TOKEN2=$(cat "$TMP/tok2")
 expect_eq "an admin's token can be a viewer's" "viewer" "$(q "SELECT role FROM api_tokens WHERE id = 2")"
 $E token list --format csv >"$TMP/out"
 expect_eq "token list (csv): prefixes, never tokens" \
-    "id,user,name,prefix,role,created,last_used,revoked|1,ben@x.com,\"crm-sync\",$(printf %s "$TOKEN" | cut -c1-12),rep,2026-04-15 12:00,,|2,ana@x.com,\"dash\",$(printf %s "$TOKEN2" | cut -c1-12),viewer,2026-04-15 12:00,," \
-    "$(paste -sd'|' "$TMP/out")"
+    "id,user,name,prefix,role,created,last_used,revoked|1,ben@x.com,crm-sync,$(printf %s "$TOKEN" | cut -c1-12),rep,2026-04-15 12:00,,|2,ana@x.com,dash,$(printf %s "$TOKEN2" | cut -c1-12),viewer,2026-04-15 12:00,," \
+    "$(tr -d '\r' <"$TMP/out" | paste -sd'|')"
+expect_eq "token list (json): the same, ids as numbers, null for never" \
+    "1 null ben@x.com" "$($E token list --format json | python3 -c 'import json,sys; t = json.load(sys.stdin)[0]; print(t["id"], json.dumps(t["last_used"]), t["user"])')"
 
 # The server takes tokens. Its first start gives the owner (an admin without a
 # password, as init made her) a password, shown once.
