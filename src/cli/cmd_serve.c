@@ -101,7 +101,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             return 2;
         if (c > 0)
             continue;
-        if (opt == OPT_SETTING && nflags < 32)
+        if (opt == OPT_SETTING && nflags == 32)
+            return cli_usage_error(ctx, cmd, _("too many settings on the command line; put them in a --config file"));
+        if (opt == OPT_SETTING)
             flags[nflags++] = (flag_value){opts[index].name, optarg};
         else if (opt == OPT_CONFIG)
             config = optarg;
