@@ -11,5 +11,7 @@ struct embedded_file {
 
 /* Schema migrations in apply order, named NNNN_*.sql; see store/migrate.c. */
 extern const struct embedded_file embedded_migrations[];
+/* docs/openapi.json, served at /api/v1/openapi.json (libembudo_http only). */
+extern const struct embedded_file embedded_openapi[];
 
 #endif

@@ -93,5 +93,6 @@ void route_metrics(http_request *req, http_reply *out);
 void route_me(http_request *req, http_reply *out);
 void route_session_create(http_request *req, http_reply *out);
 void route_session_delete(http_request *req, http_reply *out);
+void route_openapi(http_request *req, http_reply *out);
 
 #endif

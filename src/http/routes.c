@@ -11,6 +11,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/me", route_me, 1},
     {"POST", "/api/v1/session", route_session_create, 0},
     {"DELETE", "/api/v1/session", route_session_delete, 1},
+    {"GET", "/api/v1/openapi.json", route_openapi, 0},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""openapi_check.py SPEC LOG: checks answers against the OpenAPI document SPEC.
+
+LOG has one answer per line: METHOD PATH STATUS BODY-FILE CONTENT-TYPE (the content
+type "-" when there was none; it may hold spaces). HEAD is checked as GET without
+its body. For each: the path and method must be in the document
+(an unknown path may only get a problem+json 404 or 405), the status must be one the
+operation documents, the content type one it documents for that status, and the body
+must match its schema (JSON Schema 2020-12, with the document's $refs). Prints one
+line per failure and exits 1 if there was any.
+"""
+import json
+import sys
+import warnings
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)  # RefResolver, kept for Debian's jsonschema 4.10
+import jsonschema  # noqa: E402
+
+spec = json.load(open(sys.argv[1]))
+resolver = jsonschema.RefResolver.from_schema(spec)
+
+
+def resolve(obj):
+    while isinstance(obj, dict) and "$ref" in obj:
+        obj = resolver.resolve(obj["$ref"])[1]
+    return obj
+
+
+def check(method, path, status, ctype, body_file):
+    body = open(body_file, "rb").read()
+    head = method == "HEAD"
+    op = spec["paths"].get(path, {}).get("get" if head else method.lower())
+    if op is None:
+        if status in ("404", "405") and ctype == "application/problem+json":
+            schema = spec["components"]["schemas"]["Problem"]
+            jsonschema.Draft202012Validator(schema, resolver=resolver).validate(json.loads(body))
+            return None
+        return f"{method} {path}: not in the document (answered {status})"
+    resp = resolve(op["responses"].get(status))
+    if resp is None:
+        return f"{method} {path}: status {status} is not documented"
+    content = resp.get("content")
+    if not content:
+        return None if not body else f"{method} {path} {status}: a body where none is documented"
+    if ctype not in content:
+        return f"{method} {path} {status}: content type {ctype} is not documented ({', '.join(content)})"
+    if head:
+        return None if not body else f"{method} {path} {status}: a body in the answer to HEAD"
+    schema = content[ctype].get("schema", {})
+    value = json.loads(body) if "json" in ctype else body.decode("utf-8")
+    try:
+        jsonschema.Draft202012Validator(schema, resolver=resolver).validate(value)
+    except jsonschema.ValidationError as e:
+        return f"{method} {path} {status}: {e.message} at {list(e.absolute_path)}"
+    return None
+
+
+failures = 0
+for line in open(sys.argv[2]):
+    method, path, status, body_file, ctype = line.rstrip("\n").split(" ", 4)
+    error = check(method, path, status, ctype, body_file)
+    if error:
+        failures += 1
+        print(error)
+sys.exit(1 if failures else 0)
