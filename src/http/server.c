@@ -267,6 +267,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->path = strdup(url);
         *con_cls = rq;
         atomic_fetch_add(&srv->in_flight, 1);
+        /* A client that waits for "100 Continue" before a body too large is told
+         * 413 now and sends nothing. Others are read to the end and told then: an
+         * answer while they still send would be lost with the connection. */
+        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+        const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (expect && !strcasecmp(expect, "100-continue") && length && strtoull(length, NULL, 10) > REQUEST_BODY_MAX) {
+            http_reply reply;
+            http_reply_problem(&reply, 413, _("the request's body is too large"), NULL);
+            return answer(conn, rq, &reply);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) { /* kept up to REQUEST_BODY_MAX, then only counted (413) */
@@ -289,6 +299,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (rq->status) /* answered already (413) */
+        return MHD_YES;
     http_reply reply;
     if (!rq->path) {
         http_reply_problem(&reply, 500, _("out of memory"), NULL);

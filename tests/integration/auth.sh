@@ -152,6 +152,16 @@ expect_eq "not JSON at all (a form): 415" "415" "$(curl -s -o /dev/null -w '%{ht
 head -c 1100000 /dev/zero | tr '\0' 'a' >"$TMP/big"
 expect_eq "a body over 1 MiB: 413" "413" \
     "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$U/api/v1/session")"
+expect_eq "... also sent without waiting for 100 Continue (read to its end, then answered)" "413" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H 'Expect:' -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$U/api/v1/session")"
+cat >"$TMP/expect.sh" <<'EOS'
+exec 3<>"/dev/tcp/127.0.0.1/$1"
+printf 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\nExpect: 100-continue\r\n\r\n' >&3
+IFS= read -r line <&3
+echo "$line"
+EOS
+expect_eq "a client waiting for 100 Continue before 5 GB is told 413 at once" "HTTP/1.1 413" \
+    "$(timeout 20 bash "$TMP/expect.sh" "$PORT" | cut -c1-12)"
 
 # Slowed down after 3 failures in a row, locked after 10 (audited), freed when the lock ends.
 expect_eq "failures are counted per user" "4:2" "$(q "SELECT user_id || ':' || failed FROM login_failures WHERE user_id = 4")"
