@@ -394,6 +394,8 @@ static void server_free(http_server *srv)
     if (srv->own_log && srv->log)
         fclose(srv->log);
     free(srv->cert_pem);
+    if (srv->key_pem) /* the private key leaves no copy behind */
+        sodium_memzero(srv->key_pem, strlen(srv->key_pem));
     free(srv->key_pem);
     free(srv->db_path);
     free(srv);
