@@ -70,14 +70,15 @@ static void time_query(bench *b, const char *name, const kpi_query *q, period_ra
     double t[64], r[64];
     emb_err err;
     int nref = 0;
+    const exec ex = exec_threads(2); /* as the CLI */
     for (int i = 0; i < b->runs; i++) {
         arena a;
         arena_init(&a, 0);
         kpi_result res;
         kpi_value *other;
         double t0 = now_ms();
-        if (kpi_run(b->snap, q, &a, &res, &err) ||
-            (compare && kpi_compare_run(b->snap, q, KPI_COMPARE_PREVIOUS, days, &res, &a, &other, &err))) {
+        if (kpi_run(b->snap, q, &ex, &a, &res, &err) ||
+            (compare && kpi_compare_run(b->snap, q, &ex, KPI_COMPARE_PREVIOUS, days, &res, &a, &other, &err))) {
             printf("%s: FAILED: %s\n", name, err.msg);
             arena_release(&a);
             return;

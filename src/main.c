@@ -51,6 +51,7 @@ int main(int argc, char **argv)
         .stdout_is_tty = isatty(STDOUT_FILENO),
         .lang = i18n_lang_from_env(),
         .as_user = getenv("EMBUDO_USER") && *getenv("EMBUDO_USER") ? getenv("EMBUDO_USER") : NULL,
+        .queries = exec_threads(2),
     };
     ctx.columns = terminal_columns(ctx.stdout_is_tty);
     i18n_use(ctx.lang);

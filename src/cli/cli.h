@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/exec.h"
 #include "core/i18n.h"
 #include "store/store.h"
 
@@ -37,6 +38,8 @@ typedef struct cli_ctx {
     const char *as_user;  /* the author of writes: --as EMAIL, else $EMBUDO_USER, else NULL
                              (the organisation's owner); see cli_author() */
     int as_given;         /* 1 when as_user came from --as */
+    exec queries;         /* runs the families of a KPI query (engine.h): two threads a
+                             query, the calling one and one more */
 } cli_ctx;
 
 typedef struct cli_command {

@@ -89,11 +89,11 @@ static emb_code print_headline(dash *d, emb_err *err)
         q.by[q.nby++] = DIM_TEAM;
     kpi_result r;
     kpi_value *prev, *goal;
-    emb_code rc = kpi_run(d->snap, &q, d->a, &r, err);
+    emb_code rc = kpi_run(d->snap, &q, &d->ctx->queries, d->a, &r, err);
     if (!rc)
-        rc = kpi_compare_run(d->snap, &q, KPI_COMPARE_PREVIOUS, d->days, &r, d->a, &prev, err);
+        rc = kpi_compare_run(d->snap, &q, &d->ctx->queries, KPI_COMPARE_PREVIOUS, d->days, &r, d->a, &prev, err);
     if (!rc)
-        rc = kpi_compare_run(d->snap, &q, KPI_COMPARE_GOAL, d->days, &r, d->a, &goal, err);
+        rc = kpi_compare_run(d->snap, &q, &d->ctx->queries, KPI_COMPARE_GOAL, d->days, &r, d->a, &goal, err);
     if (rc)
         return rc;
     FILE *o = d->ctx->out;
@@ -156,7 +156,7 @@ static emb_code print_funnel(dash *d, emb_err *err)
     q.metrics[q.nmetrics++] = kpi_metric_find("stage_conversion");
     q.by[q.nby++] = DIM_STAGE;
     kpi_result r;
-    emb_code rc = kpi_run(d->snap, &q, d->a, &r, err);
+    emb_code rc = kpi_run(d->snap, &q, &d->ctx->queries, d->a, &r, err);
     if (rc)
         return rc;
     qsort_r(r.rows, (size_t)r.nrows, sizeof *r.rows, cmp_stage_rows, (void *)d->snap);
@@ -202,7 +202,7 @@ static emb_code print_leaders(dash *d, emb_err *err)
     int n;
     const kpi_metric *m = d->leader_metric;
     const char *mname = kpi_metric_name(m);
-    emb_code rc = kpi_leaderboard(d->snap, m, &d->base, d->days, d->a, &l, &n, err);
+    emb_code rc = kpi_leaderboard(d->snap, m, &d->base, &d->ctx->queries, d->days, d->a, &l, &n, err);
     if (rc)
         return rc;
     if (n > 10)
@@ -273,7 +273,7 @@ static emb_code print_trend(dash *d, emb_err *err)
     q.metrics[q.nmetrics++] = kpi_metric_find("revenue_won");
     q.by[q.nby++] = DIM_MONTH;
     kpi_result r;
-    emb_code rc = kpi_run(d->snap, &q, d->a, &r, err);
+    emb_code rc = kpi_run(d->snap, &q, &d->ctx->queries, d->a, &r, err);
     if (rc)
         return rc;
     int64_t v[12] = {0}, lo = INT64_MAX, hi = INT64_MIN;

@@ -446,8 +446,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     kpi_report rep = {.snap = snap, .query = &q, .result = &r, .from = from[0] ? from : NULL,
                       .to = to[0] ? to : NULL};
     kpi_value *other = NULL;
-    if (kpi_run(snap, &q, &a, &r, &err) ||
-        (args.compare && kpi_compare_run(snap, &q, (kpi_compare)kpi_compare_parse(args.compare), days, &r, &a,
+    if (kpi_run(snap, &q, &ctx->queries, &a, &r, &err) ||
+        (args.compare && kpi_compare_run(snap, &q, &ctx->queries, (kpi_compare)kpi_compare_parse(args.compare), days, &r, &a,
                                          &other, &err))) {
         status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
         goto done;

@@ -156,7 +156,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if ((status = kpi_cli_period(cmd, ctx, snap, period, from, to, NULL, &q, &days, from_text, to_text)) ||
         (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &q))))
         goto done;
-    if (kpi_leaderboard(snap, m, &q, days, &a, &rows, &n, &err)) {
+    if (kpi_leaderboard(snap, m, &q, &ctx->queries, days, &a, &rows, &n, &err)) {
         status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
         goto done;
     }

@@ -141,7 +141,7 @@ static void set_part_units(const kpi_metric *m, kpi_value *v)
         v->part_unit[k] = kpi_metric_part_unit(m, k);
 }
 
-emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode, period_range days,
+emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, const exec *ex, kpi_compare mode, period_range days,
                          kpi_result *base, arena *a, kpi_value **out, emb_err *err)
 {
     size_t n = (size_t)base->nrows * (size_t)q->nmetrics;
@@ -172,7 +172,7 @@ emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode
     if (q->as_of >= q->t0 && q->as_of < q->t1 - 1 && q2.t0 + (q->as_of + 1 - q->t0) < q2.t1)
         q2.t1 = q2.t0 + (q->as_of + 1 - q->t0);
     kpi_result r2;
-    emb_code rc = kpi_run(s, &q2, a, &r2, err);
+    emb_code rc = kpi_run(s, &q2, ex, a, &r2, err);
     if (rc)
         return rc;
     eng_groups index; /* key -> row of r2 (+ 1) */

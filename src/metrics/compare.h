@@ -29,8 +29,8 @@ const char *kpi_compare_name(kpi_compare mode);
  * before. Instant metrics (open_pipeline) are taken at the end of the whole other
  * period: open pipeline now against the end of the previous month.
  * Breakdowns by a time bucket cannot be compared (EMB_USAGE); goals exist for the
- * organisation, reps and teams only. */
-emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, kpi_compare mode, period_range days,
+ * organisation, reps and teams only. The other period runs on ex (engine.h). */
+emb_code kpi_compare_run(const snapshot *s, const kpi_query *q, const exec *ex, kpi_compare mode, period_range days,
                          kpi_result *base, arena *a, kpi_value **out, emb_err *err);
 
 /* The value of metric m for a group with no facts, shaped like v (a value of m):

@@ -8,7 +8,6 @@
  */
 #include "metrics/engine.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +30,8 @@ static int cmp_rows(const void *a, const void *b, void *nby_p)
 
 /* Evaluates a query with derived metrics: their components are evaluated as hidden
  * metrics, then each derived value is computed per row. */
-static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
+static emb_code run_derived(const snapshot *s, const kpi_query *q, const exec *ex, arena *a, kpi_result *out,
+                            emb_err *err)
 {
     kpi_query base = *q;
     base.nmetrics = 0;
@@ -54,7 +54,7 @@ static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi
         }
     }
     kpi_result r;
-    emb_code rc = kpi_run(s, &base, a, &r, err);
+    emb_code rc = kpi_run(s, &base, ex, a, &r, err);
     if (rc)
         return rc;
     out->nrows = r.nrows;
@@ -86,11 +86,11 @@ static emb_code run_derived(const snapshot *s, const kpi_query *q, arena *a, kpi
     return EMB_OK;
 }
 
-/* ---- the families of a query, on two threads ------------------------------------------ */
+/* ---- the families of a query, as tasks of the caller's executor ------------------------ */
 
-/* The families of one query as tasks that the calling thread and a helper thread
- * claim in turn; each task writes only its own families' results. A task is a
- * family: evaluated alone, or with the others of its pass. */
+/* The families of one query as tasks of a batch; each task writes only its own
+ * families' results and its own error. A task is a family: evaluated alone, or
+ * with the others of its pass. Once a task fails, those not yet begun are skipped. */
 typedef struct {
     const snapshot *s;
     const kpi_query *q;
@@ -98,70 +98,59 @@ typedef struct {
     eng_family_result *fams;
     int tasks[FAM__COUNT];
     int ntasks;
-    atomic_int next, failed;
-    emb_code rc[2];
-    emb_err err[2];
-} family_pool;
+    atomic_int failed;
+    emb_code rc[FAM__COUNT];
+    emb_err err[FAM__COUNT];
+} family_batch;
 
-static void pool_work(family_pool *p, int worker)
+static void family_task(void *ctx, size_t t)
 {
-    for (;;) {
-        int t = atomic_fetch_add(&p->next, 1);
-        if (t >= p->ntasks || atomic_load(&p->failed))
-            return;
-        int f = p->tasks[t];
-        const eng_family_desc *d = eng_family_of((eng_family)f);
-        emb_code rc = d->pass ? d->pass(p->s, p->q, p->used, p->fams, &p->err[worker])
-                              : d->eval(p->s, p->q, &p->fams[f], &p->err[worker]);
-        if (rc) {
-            p->rc[worker] = rc;
-            atomic_store(&p->failed, 1);
-            return;
-        }
-    }
+    family_batch *b = ctx;
+    if (atomic_load(&b->failed))
+        return;
+    int f = b->tasks[t];
+    const eng_family_desc *d = eng_family_of((eng_family)f);
+    b->rc[t] = d->pass ? d->pass(b->s, b->q, b->used, b->fams, &b->err[t]) : d->eval(b->s, b->q, &b->fams[f], &b->err[t]);
+    if (b->rc[t])
+        atomic_store(&b->failed, 1);
 }
 
-static void *pool_thread(void *arg)
+/* Evaluates every family with used[f] into fams[f] as one batch of ex. The shared
+ * passes (the activities', usually the longest) come first, each once. The error
+ * reported is that of the first failed task. */
+static emb_code eval_families(const snapshot *s, const kpi_query *q, const exec *ex, const int *used,
+                              eng_family_result *fams, emb_err *err)
 {
-    pool_work(arg, 1);
-    return NULL;
-}
-
-/* Evaluates every family with used[f] into fams[f]. The shared passes (the
- * activities', usually the longest) are claimed first, each once; with two tasks
- * or more a second thread shares them (without one, if it cannot be started, the
- * calling thread does them all). */
-static emb_code eval_families(const snapshot *s, const kpi_query *q, const int *used, eng_family_result *fams,
-                              emb_err *err)
-{
-    family_pool p = {.s = s, .q = q, .used = used, .fams = fams};
-    atomic_init(&p.next, 0);
-    atomic_init(&p.failed, 0);
+    family_batch b = {.s = s, .q = q, .used = used, .fams = fams};
+    atomic_init(&b.failed, 0);
     for (int shared = 1; shared >= 0; shared--)
         for (int f = 0; f < FAM__COUNT; f++) {
             const eng_family_desc *d = eng_family_of((eng_family)f);
             if (!used[f] || !d->pass != !shared || (!d->pass && !d->eval))
                 continue;
             int seen = 0; /* a pass is one task for all its families */
-            for (int t = 0; t < p.ntasks && d->pass; t++)
-                seen |= eng_family_of((eng_family)p.tasks[t])->pass == d->pass;
+            for (int t = 0; t < b.ntasks && d->pass; t++)
+                seen |= eng_family_of((eng_family)b.tasks[t])->pass == d->pass;
             if (!seen)
-                p.tasks[p.ntasks++] = f;
+                b.tasks[b.ntasks++] = f;
         }
-    pthread_t helper;
-    int threaded = p.ntasks > 1 && pthread_create(&helper, NULL, pool_thread, &p) == 0;
-    pool_work(&p, 0);
-    if (threaded)
-        pthread_join(helper, NULL);
-    for (int w = 0; w < 2; w++)
-        if (p.rc[w]) {
-            *err = p.err[w];
-            return p.rc[w];
+    exec_run(ex, family_task, &b, (size_t)b.ntasks);
+    for (int t = 0; t < b.ntasks; t++)
+        if (b.rc[t]) {
+            *err = b.err[t];
+            return b.rc[t];
         }
     return EMB_OK;
 }
 
-emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
+/* The engine as the goals family sees it: a sub-query runs inline on the thread of
+ * the task that asks (a task waiting on tasks of a bounded pool could wait forever). */
+static emb_code run_inline(const snapshot *s, const kpi_query *q, arena *a, kpi_result *out, emb_err *err)
+{
+    return kpi_run(s, q, NULL, a, out, err);
+}
+
+emb_code kpi_run(const snapshot *s, const kpi_query *q, const exec *ex, arena *a, kpi_result *out, emb_err *err)
 {
     memset(out, 0, sizeof *out);
     for (int m = 0; m < q->nmetrics; m++)
@@ -190,7 +179,7 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     }
     for (int m = 0; m < q->nmetrics; m++)
         if (kpi_metric_is_derived(q->metrics[m]))
-            return run_derived(s, q, a, out, err);
+            return run_derived(s, q, ex, a, out, err);
     /* Evaluate each family once; collect every group key seen by any family. */
     eng_family_result fams[FAM__COUNT];
     memset(fams, 0, sizeof fams);
@@ -199,8 +188,8 @@ emb_code kpi_run(const snapshot *s, const kpi_query *q, arena *a, kpi_result *ou
     for (int m = 0; m < q->nmetrics; m++)
         used[eng_metric_family(q->metrics[m])] = 1;
     for (int f = 0; f < FAM__COUNT; f++)
-        fams[f] = (eng_family_result){.snap = s, .query = q, .run = kpi_run};
-    if ((rc = eval_families(s, q, used, fams, err)))
+        fams[f] = (eng_family_result){.snap = s, .query = q, .run = run_inline};
+    if ((rc = eval_families(s, q, ex, used, fams, err)))
         goto done;
     /* Union of the families' keys, one row each (with no dimension, one row). */
     size_t total = 0;

@@ -17,8 +17,8 @@ static int cmp_leaders(const void *x, const void *y, void *arg)
 }
 
 /* Runs m by rep for q's period and ranks the rows; *out sorted by rank. */
-static emb_code ranked(const snapshot *s, const kpi_metric *m, const kpi_query *q, arena *a, kpi_leader **out,
-                       int *n, emb_err *err)
+static emb_code ranked(const snapshot *s, const kpi_metric *m, const kpi_query *q, const exec *ex, arena *a,
+                       kpi_leader **out, int *n, emb_err *err)
 {
     kpi_query sub = *q;
     sub.nmetrics = 1;
@@ -26,7 +26,7 @@ static emb_code ranked(const snapshot *s, const kpi_metric *m, const kpi_query *
     sub.nby = 1;
     sub.by[0] = DIM_REP;
     kpi_result r;
-    emb_code rc = kpi_run(s, &sub, a, &r, err);
+    emb_code rc = kpi_run(s, &sub, ex, a, &r, err);
     if (rc)
         return rc;
     kpi_leader *l = arena_calloc(a, (size_t)r.nrows + 1, sizeof *l);
@@ -53,13 +53,13 @@ int kpi_leaderboard_accepts(const kpi_metric *m)
     return kpi_metric_has_dim(m, DIM_REP) && kpi_metric_required_dim(m) < 0;
 }
 
-emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query *q, period_range days, arena *a,
-                         kpi_leader **out, int *n, emb_err *err)
+emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query *q, const exec *ex, period_range days,
+                         arena *a, kpi_leader **out, int *n, emb_err *err)
 {
     if (!kpi_leaderboard_accepts(m))
         return emb_err_set(err, EMB_USAGE, _("reps cannot be ranked by '%s': it is not computed per rep; "
                                              "see `embudo kpi --list`"), kpi_metric_name(m));
-    emb_code rc = ranked(s, m, q, a, out, n, err);
+    emb_code rc = ranked(s, m, q, ex, a, out, n, err);
     if (rc)
         return rc;
     if (q->t0 == INT64_MIN || q->t1 == INT64_MAX)
@@ -71,7 +71,7 @@ emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query
     prev.as_of = prev.t1 - 1;
     kpi_leader *before;
     int nbefore;
-    if ((rc = ranked(s, m, &prev, a, &before, &nbefore, err)))
+    if ((rc = ranked(s, m, &prev, ex, a, &before, &nbefore, err)))
         return rc;
     /* Goals: compare against each rep's goal of this metric for these days. */
     kpi_query goal_q = *q;
@@ -88,7 +88,7 @@ emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query
         as_result.rows[i].values = &(*out)[i].value;
     }
     kpi_value *goals;
-    if ((rc = kpi_compare_run(s, &goal_q, KPI_COMPARE_GOAL, days, &as_result, a, &goals, err)))
+    if ((rc = kpi_compare_run(s, &goal_q, ex, KPI_COMPARE_GOAL, days, &as_result, a, &goals, err)))
         return rc;
     for (int i = 0; i < *n; i++) {
         kpi_leader *l = &(*out)[i];

@@ -28,8 +28,8 @@ int kpi_leaderboard_accepts(const kpi_metric *m);
 
 /* Ranks the reps for the metric over q's period (q's filters apply; its metrics and
  * breakdown are ignored). EMB_USAGE for metrics not computed per rep. days is the period as days, for goals and the previous
- * period. */
-emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query *q, period_range days, arena *a,
-                         kpi_leader **out, int *n, emb_err *err);
+ * period. The queries run on ex (engine.h). */
+emb_code kpi_leaderboard(const snapshot *s, const kpi_metric *m, const kpi_query *q, const exec *ex, period_range days,
+                         arena *a, kpi_leader **out, int *n, emb_err *err);
 
 #endif

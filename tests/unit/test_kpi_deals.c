@@ -165,7 +165,7 @@ static kpi_result run(arena *a, const char *metrics, int month, int by, kpi_quer
     q->as_of = month == 0 ? at("2026-12-31") : q->t1 - 1; /* instants: the end of the period */
     kpi_result r;
     emb_err err;
-    if (kpi_run(snap, q, a, &r, &err))
+    if (kpi_run(snap, q, NULL, a, &r, &err))
         fail_msg("kpi_run: %s", err.msg);
     return r;
 }
@@ -254,7 +254,7 @@ static void pipeline_as_of_and_waterfall(void **state)
     q.as_of = at("2026-03-12");
     kpi_result r;
     emb_err err;
-    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_OK);
+    assert_int_equal(kpi_run(snap, &q, NULL, &a, &r, &err), EMB_OK);
     assert_int_equal(r.rows[0].values[0].kind, KV_PARTS);
     assert_int_equal(r.rows[0].values[0].part[0], 4);
     assert_int_equal(r.rows[0].values[0].part[1], 197000);
@@ -294,7 +294,7 @@ static void funnel_and_time_in_stage(void **state)
     }
     emb_err err;
     q.nby = 0;
-    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_USAGE); /* the funnel is by stage */
+    assert_int_equal(kpi_run(snap, &q, NULL, &a, &r, &err), EMB_USAGE); /* the funnel is by stage */
     r = run(&a, "time_in_stage", 3, DIM_STAGE, &q);
     assert_int_equal(r.nrows, 1);
     assert_string_equal(kpi_dim_label(snap, DIM_STAGE, r.rows[0].key[0], &a), "Prospecting");
@@ -317,7 +317,7 @@ static void goals_attainment_and_pacing(void **state)
     q.as_of = at("2026-03-15T12:00");
     kpi_result r;
     emb_err err;
-    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_OK);
+    assert_int_equal(kpi_run(snap, &q, NULL, &a, &r, &err), EMB_OK);
     assert_true(fabs(r.rows[0].values[0].x - 0.592) < 1e-12);
     const kpi_value *p = &r.rows[0].values[1];
     assert_int_equal(p->part[0], 100000);
@@ -327,7 +327,7 @@ static void goals_attainment_and_pacing(void **state)
     assert_int_equal(p->part[4], 130240);
     assert_int_equal(p->part[5], 3400);
     q.by[q.nby++] = DIM_REP;
-    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_OK);
+    assert_int_equal(kpi_run(snap, &q, NULL, &a, &r, &err), EMB_OK);
     assert_int_equal(r.nrows, 2);
     for (int i = 0; i < 2; i++) {
         const char *name = kpi_dim_label(snap, DIM_REP, r.rows[i].key[0], &a);
@@ -337,7 +337,7 @@ static void goals_attainment_and_pacing(void **state)
             assert_int_equal(r.rows[i].values[1].part[5], 0);
     }
     q.by[0] = DIM_SOURCE; /* goals are not per source */
-    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_USAGE);
+    assert_int_equal(kpi_run(snap, &q, NULL, &a, &r, &err), EMB_USAGE);
     arena_release(&a);
 }
 
@@ -404,7 +404,7 @@ static void missing_rate_is_an_error_naming_currency_and_date(void **state)
     kpi_result r = run(&a, "deals_won", 3, -1, &q); /* counts need no rate */
     assert_int_equal(r.rows[0].values[0].i, 3);
     q.metrics[0] = kpi_metric_find("revenue_won");
-    assert_int_equal(kpi_run(snap, &q, &a, &r, &err), EMB_INVALID);
+    assert_int_equal(kpi_run(snap, &q, NULL, &a, &r, &err), EMB_INVALID);
     assert_non_null(strstr(err.msg, "GBP"));
     assert_non_null(strstr(err.msg, "2026-03-25"));
     snap = keep;

@@ -325,6 +325,7 @@ static void one_dataset(uint64_t seed)
     int nall = 0;
     while (all[nall])
         nall++;
+    const exec threads = exec_threads(2); /* the engine as the CLI runs it; the in-memory snapshot inline */
     for (int qi = 0; qi < 20; qi++) {
         kpi_query q;
         memset(&q, 0, sizeof q);
@@ -375,7 +376,7 @@ static void one_dataset(uint64_t seed)
         arena a;
         arena_init(&a, 0);
         kpi_result fast, ref;
-        if (kpi_run(snap, &q, &a, &fast, &err))
+        if (kpi_run(snap, &q, &threads, &a, &fast, &err))
             fail_msg("seed %llu query %d: engine: %s", (unsigned long long)seed, qi, err.msg);
         if (kpi_reference_run(st, snap, &q, &a, &ref, &err))
             fail_msg("seed %llu query %d: reference: %s", (unsigned long long)seed, qi, err.msg);
@@ -392,7 +393,7 @@ static void one_dataset(uint64_t seed)
                         fail_msg("%s: waterfall identity broken in row %d", what, row);
                 }
         kpi_result in_memory;
-        if (kpi_run(built, &q, &a, &in_memory, &err))
+        if (kpi_run(built, &q, NULL, &a, &in_memory, &err))
             fail_msg("%s: in-memory engine: %s", what, err.msg);
         if (!kt_results_equal(&q, &fast, &in_memory, what))
             fail_msg("%s: mapped and in-memory snapshots differ", what);

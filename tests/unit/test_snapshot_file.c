@@ -70,7 +70,7 @@ static int64_t revenue(const snapshot *s)
     arena_init(&a, 0);
     kpi_result r;
     emb_err err;
-    assert_int_equal(kpi_run(s, &q, &a, &r, &err), EMB_OK);
+    assert_int_equal(kpi_run(s, &q, NULL, &a, &r, &err), EMB_OK);
     int64_t v = r.rows[0].values[0].i;
     arena_release(&a);
     return v;
@@ -243,7 +243,7 @@ static void kpis_text(const snapshot *s, char *buf, size_t cap)
             arena_init(&a, 0);
             kpi_result r;
             emb_err err;
-            emb_code rc = kpi_run(s, &q, &a, &r, &err);
+            emb_code rc = kpi_run(s, &q, NULL, &a, &r, &err);
             used += (size_t)snprintf(buf + used, cap - used, "%s/%d rc %d:", kpi_metric_name(all[k]), by, (int)rc);
             for (int i = 0; !rc && i < r.nrows && used < cap; i++) {
                 char v[256];
