@@ -13,6 +13,7 @@
 #include "core/locfmt.h"
 #include "metrics/compare.h"
 #include "metrics/leaderboard.h"
+#include "metrics/snapshot_current.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
@@ -364,15 +365,17 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     arena_init(&a, 0);
     emb_err err;
     emb_err_clear(&err);
-    snapshot *snap = NULL;
+    snap_current *cur = NULL; /* the snapshot, acquired once for the command */
+    const snapshot *snap = NULL;
     int rebuilt;
     dash d = {.ctx = ctx, .cmd = cmd, .a = &a, .json = ctx->format == FORMAT_JSON, .csv = ctx->format == FORMAT_CSV,
               .leader_metric = leader_metric};
     char from_text[11], to_text[11];
-    if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
+    if (snap_current_open(st, ctx->db_path, &cur, &rebuilt, &err)) {
         status = cli_fail(ctx, &err);
         goto done;
     }
+    snap = snapshot_acquire(cur);
     d.snap = snap;
     if ((status = kpi_cli_period(cmd, ctx, snap, period, from, to, NULL, &d.base, &d.days, from_text, to_text)) ||
         (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &d.base))))
@@ -399,7 +402,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
 done:
     locfmt_close(d.lf);
     arena_release(&a);
-    snapshot_free(snap);
+    snapshot_release(cur, snap);
+    snap_current_free(cur);
     store_close(st);
     return status;
 }

@@ -13,6 +13,7 @@
 #include "metrics/compare.h"
 #include "metrics/kpi_records.h"
 #include "metrics/snapshot.h"
+#include "metrics/snapshot_current.h"
 #include "store/records.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
@@ -424,7 +425,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         return status;
     emb_err err;
     emb_err_clear(&err);
-    snapshot *snap = NULL;
+    snap_current *cur = NULL; /* the snapshot, acquired once for the command */
+    const snapshot *snap = NULL;
     arena a;
     arena_init(&a, 0);
     kpi_query q;
@@ -433,10 +435,11 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     period_range days = {0, 0};
     char from[11], to[11];
     int rebuilt;
-    if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
+    if (snap_current_open(st, ctx->db_path, &cur, &rebuilt, &err)) {
         status = cli_fail(ctx, &err);
         goto done;
     }
+    snap = snapshot_acquire(cur);
     if ((status = build_query(cmd, ctx, snap, &args, &q, &days, from, to)))
         goto done;
     if (args.records) {
@@ -484,7 +487,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     kpi_print(ctx, &rep, &a);
 done:
     arena_release(&a);
-    snapshot_free(snap);
+    snapshot_release(cur, snap);
+    snap_current_free(cur);
     store_close(st);
     return status;
 }

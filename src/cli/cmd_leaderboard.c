@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/locfmt.h"
 #include "metrics/leaderboard.h"
+#include "metrics/snapshot_current.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
@@ -137,7 +138,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     int status = cli_open_store(ctx, STORE_READONLY, &st);
     if (status)
         return status;
-    snapshot *snap = NULL;
+    snap_current *cur = NULL; /* the snapshot, acquired once for the command */
+    const snapshot *snap = NULL;
     arena a;
     arena_init(&a, 0);
     emb_err err;
@@ -149,10 +151,11 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     char from_text[11], to_text[11];
     kpi_leader *rows;
     int n;
-    if (snapshot_open(st, ctx->db_path, &snap, &rebuilt, &err)) {
+    if (snap_current_open(st, ctx->db_path, &cur, &rebuilt, &err)) {
         status = cli_fail(ctx, &err);
         goto done;
     }
+    snap = snapshot_acquire(cur);
     if ((status = kpi_cli_period(cmd, ctx, snap, period, from, to, NULL, &q, &days, from_text, to_text)) ||
         (team && (status = kpi_cli_filter(cmd, ctx, snap, DIM_TEAM, team, &q))))
         goto done;
@@ -190,7 +193,8 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     }
 done:
     arena_release(&a);
-    snapshot_free(snap);
+    snapshot_release(cur, snap);
+    snap_current_free(cur);
     store_close(st);
     return status;
 }

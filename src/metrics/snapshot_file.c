@@ -183,6 +183,83 @@ static int write_all(int fd, const void *p, size_t n, XXH3_state_t *sum)
     return 0;
 }
 
+/* A new temporary file beside path, unique to this writer: path.PID-XXXXXX.tmp (the
+ * PID lets a later process remove it once this one is gone: store_remove_stale),
+ * created with O_EXCL, so that two writers of one process or of two never share
+ * one. Its name in *tmp (malloc'd; NULL when out of memory). The descriptor, or -1
+ * with errno set. */
+static int tmp_create(const char *path, char **tmp)
+{
+    size_t n = strlen(path) + 40;
+    *tmp = malloc(n);
+    if (!*tmp) {
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(*tmp, n, "%s.%d-XXXXXX.tmp", path, (int)getpid());
+    int fd = mkostemps(*tmp, 4, O_CLOEXEC);
+    if (fd >= 0 && fchmod(fd, 0644) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(*tmp);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* fsync of the directory that holds path, so that a rename in it lasts. Best
+ * effort where the file system cannot (EINVAL); 0 or -1 with errno set. */
+static int fsync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd) != 0 && errno != EINVAL ? -1 : 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+/* Makes the temporary file tmp (fd open on it) the file path: its data on disk
+ * first, then the rename, then the directory's entry, so that after a crash path
+ * holds the old file or the whole new one. Closes fd; removes tmp on failure.
+ * bad: the writing already failed (tmp is then only removed). 0, or -1 with errno
+ * set. */
+static int tmp_publish(int fd, const char *tmp, const char *path, int bad)
+{
+    int e = errno;
+    if (!bad && fsync(fd) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad && rename(tmp, path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        unlink(tmp);
+        errno = e;
+        return -1;
+    }
+    return fsync_dir(path);
+}
+
 emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err)
 {
     snapshot *ms = (snapshot *)s; /* only read through col_ptr/col_count */
@@ -210,15 +287,12 @@ emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err)
     }
     h.file_size = offset;
 
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
+    store_remove_stale(path, ".", ".tmp");
+    char *tmp;
+    int fd = tmp_create(path, &tmp);
+    XXH3_state_t *sum = fd >= 0 ? XXH3_createState() : NULL;
     if (!tmp)
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-    snprintf(tmp, n + 32, "%s.%d.tmp", path, (int)getpid());
-    store_remove_stale(path, ".", ".tmp");
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    XXH3_state_t *sum = XXH3_createState();
     if (fd < 0 || !sum) {
         emb_err_set(err, fd < 0 ? EMB_IO : EMB_NOMEM, _("cannot write snapshot '%s': %s"), tmp,
                     fd < 0 ? strerror(errno) : _("out of memory"));
@@ -246,11 +320,8 @@ emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err)
     XXH3_freeState(sum);
     if (!bad && pwrite(fd, &checksum, sizeof checksum, offsetof(snap_header, checksum)) != sizeof checksum)
         bad = 1;
-    if (close(fd) != 0)
-        bad = 1;
-    if (bad || rename(tmp, path) != 0) {
+    if (tmp_publish(fd, tmp, path, bad) != 0) {
         emb_err_set(err, EMB_IO, _("cannot write snapshot '%s': %s"), path, strerror(errno));
-        unlink(tmp);
         free(tmp);
         return EMB_IO;
     }
@@ -484,18 +555,13 @@ static void verdict_record(const char *path, const struct stat *sb, uint64_t che
     if (clock_gettime(CLOCK_REALTIME, &now) != 0 || sb->st_ctim.tv_sec > now.tv_sec - 2 ||
         sb->st_mtim.tv_sec > now.tv_sec - 2)
         return;
-    char *vp = verdict_path(path);
-    char *tmp = vp ? malloc(strlen(vp) + 32) : NULL;
-    if (tmp) {
-        snprintf(tmp, strlen(vp) + 32, "%s.%d.tmp", vp, (int)getpid());
+    char *vp = verdict_path(path), *tmp = NULL;
+    if (vp) {
         snap_verdict v = verdict_of(sb, checksum);
         store_remove_stale(vp, ".", ".tmp");
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        int bad = fd < 0 || write_all(fd, &v, sizeof v, NULL);
-        if (fd >= 0 && close(fd) != 0)
-            bad = 1;
-        if (fd >= 0 && (bad || rename(tmp, vp) != 0))
-            unlink(tmp);
+        int fd = tmp_create(vp, &tmp);
+        if (fd >= 0)
+            tmp_publish(fd, tmp, vp, write_all(fd, &v, sizeof v, NULL));
     }
     free(tmp);
     free(vp);

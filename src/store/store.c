@@ -522,7 +522,16 @@ static pid_t stale_pid(const char *name, const char *base, const char *prefix, c
     long long pid = 0;
     while (*e >= '0' && *e <= '9' && e - d < 10)
         pid = pid * 10 + (*e++ - '0');
-    if (e == d || pid <= 0 || strncmp(e, suffix, ns))
+    if (e == d || pid <= 0)
+        return 0;
+    if (*e == '-') { /* a writer's tag: letters and digits */
+        const char *t = ++e;
+        while ((*e >= '0' && *e <= '9') || (*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z'))
+            e++;
+        if (e == t)
+            return 0;
+    }
+    if (strncmp(e, suffix, ns))
         return 0;
     e += ns;
     if (*e && strcmp(e, "-wal") && strcmp(e, "-shm") && strcmp(e, "-journal"))

@@ -52,8 +52,9 @@ int64_t store_generation(store *st);
 emb_code store_backup(store *st, const char *dest_path, emb_err *err);
 
 /* Removes the temporary files that a killed process left beside path: those
- * named path + prefix + PID + suffix (optionally followed by "-wal", "-shm" or
- * "-journal") whose process is gone (kill(PID, 0) fails with ESRCH). Never a
+ * named path + prefix + PID + suffix, or path + prefix + PID-TAG + suffix (TAG:
+ * letters and digits that tell apart the writers of one process), optionally
+ * followed by "-wal", "-shm" or "-journal", whose process is gone (kill(PID, 0) fails with ESRCH). Never a
  * live process's, nor this one's. Best effort: returns how many were removed. */
 int store_remove_stale(const char *path, const char *prefix, const char *suffix);
 

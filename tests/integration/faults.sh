@@ -108,11 +108,19 @@ check "demo runs"
 check "a killed demo's temporary files are removed"
 [ -e "$TMP/demo.db.demo-$$.tmp" ]; check "a live process's temporary file is kept"
 : >"$TMP/demo.db.snapshot.$dead.tmp"
+: >"$TMP/demo.db.snapshot.$dead-Ab12cd.tmp" # a writer's own name (the PID and a tag)
 : >"$TMP/demo.db.snapshot.$$.tmp"
+: >"$TMP/demo.db.snapshot.$$-Ab12cd.tmp"
+: >"$TMP/demo.db.snapshot.$dead-.tmp" # no tag after the dash: not one of ours
 "$EMBUDO" --db "$TMP/demo.db" kpi deals_won --period all --format csv >"$TMP/k0"
 check "kpi builds the snapshot"
-[ ! -e "$TMP/demo.db.snapshot.$dead.tmp" ]; check "a killed snapshot build's temporary file is removed"
-[ -e "$TMP/demo.db.snapshot.$$.tmp" ]; check "a live one's is kept"
+[ ! -e "$TMP/demo.db.snapshot.$dead.tmp" ] && [ ! -e "$TMP/demo.db.snapshot.$dead-Ab12cd.tmp" ]
+check "a killed snapshot build's temporary files are removed"
+[ -e "$TMP/demo.db.snapshot.$$.tmp" ] && [ -e "$TMP/demo.db.snapshot.$$-Ab12cd.tmp" ]; check "a live one's are kept"
+[ -e "$TMP/demo.db.snapshot.$dead-.tmp" ]; check "a name that is not a writer's is left alone"
+[ -z "$(ls "$TMP" | grep -E '^demo\.db\.snapshot\.[0-9]+-[A-Za-z0-9]{6}\.tmp$' | grep -v -- "$$-Ab12cd")" ]
+check "the build leaves no temporary file of its own"
+rm -f "$TMP/demo.db.snapshot.$$.tmp" "$TMP/demo.db.snapshot.$$-Ab12cd.tmp" "$TMP/demo.db.snapshot.$dead-.tmp"
 
 # ---- the snapshot: flipped bits and a FIFO in its place ---------------------------------------
 K() { "$EMBUDO" --db "$TMP/demo.db" kpi revenue_won,deals_won,win_rate,activities,open_pipeline --period all --by rep --format csv; }
