@@ -298,5 +298,9 @@ emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err);
 /* Maps the snapshot file at path; EMB_NOT_FOUND when absent, EMB_CORRUPT when it is
  * not a valid snapshot of this format. */
 emb_code snapshot_map(const char *path, snapshot **out, emb_err *err);
+/* Maps the snapshot file at path when it is the store's as it is now (generation,
+ * instance, currency, time zone) and valid, trusting a recorded verdict on an
+ * unchanged file (snapshot_file.c); EMB_NOT_FOUND otherwise. */
+emb_code snapshot_map_current(store *st, const char *path, snapshot **out);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * snapshot_build.h - internal to the snapshot builder (snapshot.c and the loaders
- * split from it): the build context and the helpers the loaders share.
+ * snapshot_build.h - internal to the snapshot builder (snapshot_load.c and the
+ * builders of the snapshot's parts): the build context and the helpers they share
+ * (snapshot_build.c), below all of them.
  *
  * A build context belongs to one thread and reads through its own store
  * connection (b->st), inside a read transaction the caller opened. The id maps are
@@ -68,9 +69,9 @@ static inline int64_t build_instant_or_none(sqlite3_stmt *s, int col)
     } while (0)
 
 /* Index of text in the interner's dictionary, adding it if new; SNAP_NONE for
- * NULL, -2 when out of memory (snapshot.c). */
+ * NULL, -2 when out of memory. */
 int32_t build_intern(interner *in, const char *text);
-/* An id map of table's rows (by id) and their count in *n (snapshot.c). */
+/* An id map of table's rows (by id) and their count in *n. */
 emb_code build_make_map(build_ctx *b, const char *table, id_map *m, size_t *n);
 /* Prepares sql on the context's connection; the error is set in b->err. */
 emb_code build_prepare(build_ctx *b, const char *sql, sqlite3_stmt **s);

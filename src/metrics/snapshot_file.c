@@ -701,37 +701,19 @@ static int header_current(const char *path, store *st)
            !strncmp(h.timezone, org->timezone, sizeof h.timezone);
 }
 
-emb_code snapshot_open(store *st, const char *db_path, snapshot **out, int *rebuilt, emb_err *err)
+emb_code snapshot_map_current(store *st, const char *path, snapshot **out)
 {
-    *out = NULL;
-    *rebuilt = 0;
-    size_t n = strlen(db_path);
-    char *path = malloc(n + 16);
-    if (!path)
-        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-    snprintf(path, n + 16, "%s.snapshot", db_path);
     emb_err ignored;
     snapshot *s = NULL;
-    if (header_current(path, st) && map_file(path, 1, &s, &ignored) == EMB_OK) {
-        const org_settings *org = store_org(st);
-        if (s->generation == store_generation(st) && !strcmp(s->instance, org->instance) &&
-            !strcmp(s->currency, org->currency) && !strcmp(s->timezone, org->timezone)) {
-            free(path);
-            *out = s;
-            return EMB_OK;
-        }
+    *out = NULL;
+    if (!header_current(path, st) || map_file(path, 1, &s, &ignored) != EMB_OK)
+        return EMB_NOT_FOUND;
+    const org_settings *org = store_org(st);
+    if (s->generation != store_generation(st) || strcmp(s->instance, org->instance) ||
+        strcmp(s->currency, org->currency) || strcmp(s->timezone, org->timezone)) {
         snapshot_free(s); /* stale */
+        return EMB_NOT_FOUND;
     }
-    emb_code rc = snapshot_build(st, &s, err);
-    if (rc == EMB_OK) {
-        *rebuilt = 1;
-        /* Best effort; never over something that is not a regular file (a FIFO,
-         * a device, a directory someone put there). */
-        struct stat sb;
-        if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode))
-            snapshot_write(s, path, &ignored);
-        *out = s;
-    }
-    free(path);
-    return rc;
+    *out = s;
+    return EMB_OK;
 }
