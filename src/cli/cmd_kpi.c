@@ -51,8 +51,8 @@ const cli_command cmd_kpi = {
              "  --limit N      the first N rows (after --sort)\n"
              "  --records      instead of the number, the records behind it (one metric; with its\n"
              "                 --by, --where, --period, --as-of and --limit): the deals, leads,\n"
-             "                 activities or order lines it counts or sums; for rates and metrics\n"
-             "                 with parts, a column counted_as says which each counts in\n"
+             "                 activities, order lines or accounts it counts or sums; for rates and\n"
+             "                 metrics with parts, a column counted_as says which each counts in\n"
              "Rates are fractions in json/csv (0.6315) and percentages in tables; an empty\n"
              "denominator gives null. Money is in the reporting currency.\n"),
     .run = run,

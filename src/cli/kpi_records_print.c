@@ -81,7 +81,11 @@ static int cmp_records(const void *x, const void *y, void *arg)
                                           : 0;
         return order ? order : k1 < k2 ? -1 : 1;
     }
-    return (r1->index > r2->index) - (r1->index < r2->index);
+    if (r1->index != r2->index)
+        return r1->index < r2->index ? -1 : 1;
+    if (r1->sub != r2->sub) /* a deal before its activities */
+        return r1->sub < r2->sub ? -1 : 1;
+    return (r1->role > r2->role) - (r1->role < r2->role); /* a deal's parts in their order */
 }
 
 /* The store ids of a kind's rows in the snapshot's order (sql lists them), n of
@@ -157,6 +161,13 @@ static const char *const line_cols[] = {NC_("field", "line"),     NC_("field", "
                                         NULL};
 static const char *const order_cols[] = {NC_("field", "order"), NC_("field", "account"), NC_("field", "rep"),
                                          NC_("field", "ordered"), NC_("field", "amount"), NULL};
+static const char *const account_cols[] = {NC_("field", "account"),        NC_("field", "rep"),
+                                           NC_("field", "segment"),        NC_("field", "industry"),
+                                           NC_("field", "first_won_deal"), NC_("field", "first_won"), NULL};
+static const char *const deal_acts_cols[] = {NC_("field", "deal"),     NC_("field", "rep"),  NC_("field", "account"),
+                                             NC_("field", "amount"),   NC_("field", "closed"),
+                                             NC_("field", "activity"), NC_("field", "type"), NC_("field", "done"),
+                                             NULL};
 
 static const char *const *columns_of(kpi_record_kind k)
 {
@@ -165,6 +176,8 @@ static const char *const *columns_of(kpi_record_kind k)
     case KR_ACTIVITY: return activity_cols;
     case KR_LINE: return line_cols;
     case KR_ORDER: return order_cols;
+    case KR_ACCOUNT: return account_cols;
+    case KR_DEAL_ACTS: return deal_acts_cols;
     default: return deal_cols;
     }
 }
@@ -203,6 +216,36 @@ static void fixed_cells(const cell_fmt *f, kpi_record_kind kind, const kpi_recor
         cells[3] = rep;
         cells[4] = instant_day(f, c->due[i]);
         cells[5] = instant_day(f, c->done[i]);
+        break;
+    }
+    case KR_ACCOUNT: {
+        int32_t seg = s->accounts.segment[i], ind = s->accounts.industry[i], deal = r->sub;
+        const char *v[] = {
+            kpi_dim_label(s, DIM_ACCOUNT, (int32_t)i, a),
+            rep,
+            seg == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_SEGMENT, seg, a),
+            ind == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_INDUSTRY, ind, a),
+            deal < 0 ? NULL : record_name(st, "deals", s->deals.id[deal], a),
+            deal < 0 ? NULL : day_text(f, tz_local_day(s->zone, s->deals.closed[deal])),
+        };
+        memcpy(cells, v, sizeof v);
+        break;
+    }
+    case KR_DEAL_ACTS: { /* the deal's record, or one of its activities */
+        const snap_deals *d = &s->deals;
+        const snap_activities *c = &s->activities;
+        size_t k = r->sub < 0 ? 0 : (size_t)r->sub;
+        const char *v[] = {
+            record_name(st, "deals", d->id[i], a),
+            rep,
+            d->account[i] == SNAP_NONE ? NULL : kpi_dim_label(s, DIM_ACCOUNT, d->account[i], a),
+            r->sub < 0 ? money_text(f, r->amount) : NULL,
+            r->sub < 0 ? day_text(f, tz_local_day(s->zone, d->closed[i])) : NULL,
+            r->sub < 0 || k >= nids ? NULL : record_name(st, "activities", ids[k], a),
+            r->sub < 0 ? NULL : value_text(f, snap_activity_types[c->type[k]]),
+            r->sub < 0 ? NULL : instant_day(f, c->done[k]),
+        };
+        memcpy(cells, v, sizeof v);
         break;
     }
     case KR_LINE:
@@ -296,7 +339,7 @@ int kpi_print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const sna
     size_t nids = 0;
     if (rows && kind == KR_LEAD)
         ids = snapshot_ids(st, "SELECT id FROM leads ORDER BY id", &nids, a);
-    else if (rows && kind == KR_ACTIVITY)
+    else if (rows && (kind == KR_ACTIVITY || kind == KR_DEAL_ACTS))
         ids = snapshot_ids(st, ACTIVITY_IDS_SQL, &nids, a);
     else if (rows && kind == KR_LINE)
         ids = snapshot_ids(st, "SELECT id FROM order_lines ORDER BY order_id, id", &nids, a);

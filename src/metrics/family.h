@@ -159,6 +159,14 @@ emb_code eng_eval_closed(const snapshot *s, const kpi_query *q, eng_family_resul
 emb_code eng_eval_created(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* The parts of pipeline_waterfall, in the order of its registry parts. */
+enum { WF_OPEN_START, WF_CREATED, WF_REOPENED, WF_INCREASED, WF_DECREASED, WF_WON, WF_LOST, WF_OPEN_END, WF_NPARTS };
+/* Adds deal i's contributions to the waterfall over [t0, t1) to part[] (the rules of
+ * m_pipeline.c) and returns the set of parts it contributes to (bit p: part p, even
+ * with 0). row, unless NULL, receives for each of those parts the history row that
+ * decided it (its last one in the period; open_start and open_end: the state then). */
+int eng_waterfall_deal(const snap_history *h, size_t i, int64_t t0, int64_t t1, int64_t part[WF_NPARTS],
+                       size_t row[WF_NPARTS]);
 /* The counting rules of the activity families (FAM_ACT_TIME .. FAM_ACT_OVERDUE, in
  * the order of act_basis): counting.h. */
 static inline act_basis eng_act_basis(eng_family f) { return (act_basis)(f - FAM_ACT_TIME); }
@@ -181,6 +189,22 @@ int32_t eng_activity_dim(const snapshot *s, size_t i, kpi_dim d, int64_t event);
 int eng_activity_passes(const snapshot *s, const kpi_query *q, size_t i, int64_t event);
 emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
+/* An account's account, segment, industry or region (eng_account_dim); with its
+ * owner's rep, team and region first (eng_owned_dim, as accounts_per_rep counts). */
+int32_t eng_account_dim(const snapshot *s, int32_t acc, kpi_dim d);
+int32_t eng_owned_dim(const snapshot *s, int32_t acc, kpi_dim d);
+/* Per account (s->accounts.n bytes, malloc'd, NULL when out of memory): 1 when it
+ * is active at as_of (an order or a won deal in the 90 days up to it). */
+uint8_t *eng_accounts_active(const snapshot *s, int64_t as_of);
+/* An account's touches at an instant (last_touch): its last completed activity and
+ * its next scheduled one, on the account or on its deals (activity indices, -1 for
+ * none; the first in snapshot order among equal instants). */
+typedef struct {
+    int64_t last_done, next_due; /* INT64_MIN / INT64_MAX when none */
+    int32_t last, next;
+} eng_touch;
+/* Per account (malloc'd, NULL when out of memory). */
+eng_touch *eng_touches_at(const snapshot *s, int64_t as_of);
 emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);
 emb_code eng_eval_stale(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err);

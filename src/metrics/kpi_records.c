@@ -1,5 +1,6 @@
 /* kpi_records.c - the records behind a number; see kpi_records.h. */
 #include "metrics/kpi_records.h"
+#include "metrics/kpi_records_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,12 @@ typedef enum {
     RS_LINES,
     RS_ORDERS,
     RS_FUNNEL,
-    RS_EXITS
+    RS_EXITS,
+    RS_WATERFALL,
+    RS_NEW_CUSTOMERS,
+    RS_ACCOUNTS,
+    RS_LAST_TOUCH,
+    RS_TOUCHES
 } record_set;
 
 static record_set set_of(const kpi_metric *m)
@@ -73,6 +79,11 @@ static record_set set_of(const kpi_metric *m)
     case M_STAGE_REACHED:
     case M_STAGE_CONVERSION: return RS_FUNNEL;
     case M_TIME_IN_STAGE: return RS_EXITS;
+    case M_PIPELINE_WATERFALL: return RS_WATERFALL;
+    case M_NEW_CUSTOMERS: return RS_NEW_CUSTOMERS;
+    case M_ACCOUNTS_PER_REP: return RS_ACCOUNTS;
+    case M_LAST_TOUCH: return RS_LAST_TOUCH;
+    case M_ACTIVITIES_PER_DEAL_WON: return RS_TOUCHES;
     default: return RS_NONE;
     }
 }
@@ -83,7 +94,11 @@ kpi_record_kind kpi_records_kind(const kpi_metric *m)
 {
     switch (set_of(m)) {
     case RS_LEADS: return KR_LEAD;
-    case RS_ACTS: return KR_ACTIVITY;
+    case RS_ACTS:
+    case RS_LAST_TOUCH: return KR_ACTIVITY;
+    case RS_NEW_CUSTOMERS:
+    case RS_ACCOUNTS: return KR_ACCOUNT;
+    case RS_TOUCHES: return KR_DEAL_ACTS;
     case RS_LINES: return KR_LINE;
     case RS_ORDERS: return KR_ORDER;
     default: return KR_DEAL;
@@ -98,7 +113,8 @@ const char *kpi_records_metric_list(void)
            "activities, meetings, meeting_held_rate, calls, call_connect_rate, avg_call_duration, cold_calls, "
            "email_open_rate, email_reply_rate, task_completion, overdue_tasks, lost_reasons, stale_deals, "
            "slipped_deals, pipeline_expected, units, avg_selling_price, avg_discount, revenue_share, abc_class, "
-           "stage_reached, stage_conversion, time_in_stage";
+           "stage_reached, stage_conversion, time_in_stage, pipeline_waterfall, new_customers, accounts_per_rep, "
+           "last_touch, activities_per_deal_won";
 }
 
 /* Role names: data names in JSON and CSV, marked for the catalogue in the context
@@ -112,6 +128,13 @@ static const char *const conversion_roles[] = {NC_("counted_as", "denominator"),
                                                NC_("counted_as", "customer"), NULL};
 static const char *const response_roles[] = {NC_("counted_as", "denominator"), NC_("counted_as", "touched"),
                                              NC_("counted_as", "within_sla"), NULL};
+static const char *const waterfall_roles[] = {
+    NC_("counted_as", "open_start"), NC_("counted_as", "created"), NC_("counted_as", "reopened"),
+    NC_("counted_as", "increased"),  NC_("counted_as", "decreased"), NC_("counted_as", "won"),
+    NC_("counted_as", "lost"),       NC_("counted_as", "open_end"), NULL};
+static const char *const accounts_roles[] = {NC_("counted_as", "accounts"), NC_("counted_as", "active"), NULL};
+static const char *const touch_roles[] = {NC_("counted_as", "days_since_last"), NC_("counted_as", "days_to_next"),
+                                          NULL};
 
 const char *const *kpi_records_roles(const kpi_metric *m)
 {
@@ -122,7 +145,11 @@ const char *const *kpi_records_roles(const kpi_metric *m)
     case M_EMAIL_OPEN_RATE:
     case M_EMAIL_REPLY_RATE:
     case M_TASK_COMPLETION:
-    case M_STAGE_CONVERSION: return ratio_roles;
+    case M_STAGE_CONVERSION:
+    case M_ACTIVITIES_PER_DEAL_WON: return ratio_roles;
+    case M_PIPELINE_WATERFALL: return waterfall_roles;
+    case M_ACCOUNTS_PER_REP: return accounts_roles;
+    case M_LAST_TOUCH: return touch_roles;
     case M_MEETINGS: return meeting_roles;
     case M_LEAD_QUALIFICATION_RATE: return qualification_roles;
     case M_LEAD_CONVERSION_RATE: return conversion_roles;
@@ -131,12 +158,7 @@ const char *const *kpi_records_roles(const kpi_metric *m)
     }
 }
 
-typedef struct {
-    kpi_record *v;
-    size_t n, cap;
-} record_list;
-
-static emb_code push(record_list *l, arena *a, const kpi_record *r, emb_err *err)
+emb_code kr_push(record_list *l, arena *a, const kpi_record *r, emb_err *err)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 64;
@@ -194,7 +216,7 @@ static emb_code open_deals(const snapshot *s, const kpi_query *q, record_set set
             r.key[b] = eng_open_dim(s, i, row, q->by[b]);
         r.rep = eng_open_dim(s, i, row, DIM_REP);
         r.stage = eng_open_dim(s, i, row, DIM_STAGE);
-        rc = push(l, a, &r, err);
+        rc = kr_push(l, a, &r, err);
     }
     free(stale_ok);
     /* spans are in order of their end: list the deals in deal order */
@@ -226,7 +248,7 @@ static emb_code slipped_deals(const snapshot *s, const kpi_query *q, arena *a, r
         for (int b = 0; b < q->nby; b++)
             r.key[b] = eng_deal_dim(s, i, q->by[b], 0);
         r.rep = eng_deal_dim(s, i, DIM_REP, 0);
-        emb_code rc = push(l, a, &r, err);
+        emb_code rc = kr_push(l, a, &r, err);
         if (rc)
             return rc;
     }
@@ -251,7 +273,7 @@ static emb_code period_deals(const snapshot *s, const kpi_query *q, record_set s
         r.rep = eng_deal_dim(s, i, DIM_REP, event);
         if (set == RS_CLOSED)
             r.role = d->status[i] == DEAL_WON ? 3u : 1u;
-        emb_code rc = push(l, a, &r, err);
+        emb_code rc = kr_push(l, a, &r, err);
         if (rc)
             return rc;
     }
@@ -290,7 +312,7 @@ static emb_code leads(const snapshot *s, const kpi_query *q, const kpi_metric *m
         default:
             break;
         }
-        emb_code rc = push(l, a, &r, err);
+        emb_code rc = kr_push(l, a, &r, err);
         if (rc)
             return rc;
     }
@@ -360,7 +382,7 @@ static emb_code activities(const snapshot *s, const kpi_query *q, const kpi_metr
         for (int b = 0; b < q->nby; b++)
             r.key[b] = eng_activity_dim(s, i, q->by[b], event);
         r.rep = eng_activity_dim(s, i, DIM_REP, event);
-        emb_code rc = push(l, a, &r, err);
+        emb_code rc = kr_push(l, a, &r, err);
         if (rc)
             return rc;
     }
@@ -400,7 +422,7 @@ static emb_code lines(const snapshot *s, const kpi_query *q, const kpi_metric *m
             }
             r.amount = ln->net[i];
         }
-        emb_code rc = push(l, a, &r, err);
+        emb_code rc = kr_push(l, a, &r, err);
         if (rc)
             return rc;
     }
@@ -424,7 +446,7 @@ static int stage_record(void *ud, size_t deal, int32_t stage, int reached_next, 
     r.rep = eng_deal_dim(w->s, deal, DIM_REP, w->s->deals.created[deal]);
     if (w->conversion)
         r.role = reached_next ? 3u : 1u;
-    return push(w->l, w->a, &r, w->err) != EMB_OK;
+    return kr_push(w->l, w->a, &r, w->err) != EMB_OK;
 }
 
 /* EMB_USAGE for a metric without records, saying what lists what it is made of. */
@@ -463,10 +485,16 @@ emb_code kpi_records(const snapshot *s, const kpi_query *q, const kpi_metric *m,
     *n = 0;
     if (set == RS_NONE)
         return no_records(m, err);
-    for (int b = 0; b < q->nby; b++)
+    int need = kpi_metric_required_dim(m), found = need < 0;
+    for (int b = 0; b < q->nby; b++) {
         if (!kpi_metric_has_dim(m, q->by[b]))
             return emb_err_set(err, EMB_USAGE, _("metric '%s' cannot be broken down by '%s'"), m->name,
                                kpi_dim_name(q->by[b]));
+        found |= q->by[b] == (kpi_dim)need;
+    }
+    if (!found)
+        return emb_err_set(err, EMB_USAGE, _("metric '%s' is broken down by %s: add --by %s"), m->name,
+                           kpi_dim_name((kpi_dim)need), kpi_dim_name((kpi_dim)need));
     record_list l = {0};
     emb_code rc;
     switch (set) {
@@ -484,6 +512,11 @@ emb_code kpi_records(const snapshot *s, const kpi_query *q, const kpi_metric *m,
         rc = eng_stage_each(s, q, set == RS_FUNNEL ? FAM_FUNNEL : FAM_STAGE_EXITS, stage_record, &w, err);
         break;
     }
+    case RS_WATERFALL: rc = kr_waterfall(s, q, a, &l, err); break;
+    case RS_NEW_CUSTOMERS: rc = kr_new_customers(s, q, a, &l, err); break;
+    case RS_ACCOUNTS: rc = kr_accounts(s, q, a, &l, err); break;
+    case RS_LAST_TOUCH: rc = kr_last_touch(s, q, a, &l, err); break;
+    case RS_TOUCHES: rc = kr_touches(s, q, a, &l, err); break;
     default: rc = period_deals(s, q, set, a, &l, err); break;
     }
     if (rc)

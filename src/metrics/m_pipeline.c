@@ -28,7 +28,7 @@ typedef struct {
     int64_t fx_missing_deal;
 } open_acc;
 
-enum { WF_OPEN_START, WF_CREATED, WF_REOPENED, WF_INCREASED, WF_DECREASED, WF_WON, WF_LOST, WF_OPEN_END };
+_Static_assert(WF_NPARTS <= KPI_MAX_PARTS, "the waterfall's parts fit a value");
 
 typedef struct {
     int64_t part[KPI_MAX_PARTS];
@@ -113,6 +113,49 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
     return EMB_OK;
 }
 
+int eng_waterfall_deal(const snap_history *h, size_t i, int64_t t0, int64_t t1, int64_t part[WF_NPARTS],
+                       size_t row[WF_NPARTS])
+{
+    size_t first = h->first[i], end = h->first[i + 1];
+    int seen = 0;
+    int before_status = -1; /* state before the row being read; -1: no row yet */
+    int64_t before_amount = 0;
+    size_t before_row = first;
+#define WF_ADD(p, v, r) (part[p] += (v), seen |= 1 << (p), row ? (void)(row[p] = (r)) : (void)0)
+    for (size_t r = first; r < end && h->at[r] < t1; r++) {
+        int st = h->status[r];
+        int64_t amt = h->amount[r];
+        if (h->at[r] >= t0) {
+            if (before_status == -1) {
+                if (st == DEAL_OPEN)
+                    WF_ADD(WF_CREATED, amt, r);
+            } else if (before_status != DEAL_OPEN) {
+                if (st == DEAL_OPEN)
+                    WF_ADD(WF_REOPENED, amt, r);
+            } else {
+                if (amt > before_amount)
+                    WF_ADD(WF_INCREASED, amt - before_amount, r);
+                else if (amt < before_amount)
+                    WF_ADD(WF_DECREASED, before_amount - amt, r);
+                if (st == DEAL_WON)
+                    WF_ADD(WF_WON, amt, r);
+                else if (st == DEAL_LOST)
+                    WF_ADD(WF_LOST, amt, r);
+            }
+        } else if (r + 1 == end || h->at[r + 1] >= t0) {
+            if (st == DEAL_OPEN) /* the last row before t0 */
+                WF_ADD(WF_OPEN_START, amt, r);
+        }
+        before_status = st;
+        before_amount = amt;
+        before_row = r;
+    }
+    if (before_status == DEAL_OPEN)
+        WF_ADD(WF_OPEN_END, before_amount, before_row);
+#undef WF_ADD
+    return seen;
+}
+
 emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     const snap_history *h = &s->history;
@@ -120,8 +163,7 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < s->deals.n; i++) {
-        size_t first = h->first[i], end = h->first[i + 1];
-        if (first == end)
+        if (h->first[i] == h->first[i + 1])
             continue;
         if (q->nfilters && !eng_deal_passes(s, q, i, 0))
             continue;
@@ -130,37 +172,7 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
         waterfall_acc *acc = eng_group(&out->groups, key);
         if (!acc)
             return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-        int before_status = -1; /* state before the row being read; -1: no row yet */
-        int64_t before_amount = 0;
-        for (size_t r = first; r < end && h->at[r] < q->t1; r++) {
-            int st = h->status[r];
-            int64_t amt = h->amount[r];
-            if (h->at[r] >= q->t0) {
-                if (before_status == -1) {
-                    if (st == DEAL_OPEN)
-                        acc->part[WF_CREATED] += amt;
-                } else if (before_status != DEAL_OPEN) {
-                    if (st == DEAL_OPEN)
-                        acc->part[WF_REOPENED] += amt;
-                } else {
-                    if (amt > before_amount)
-                        acc->part[WF_INCREASED] += amt - before_amount;
-                    else if (amt < before_amount)
-                        acc->part[WF_DECREASED] += before_amount - amt;
-                    if (st == DEAL_WON)
-                        acc->part[WF_WON] += amt;
-                    else if (st == DEAL_LOST)
-                        acc->part[WF_LOST] += amt;
-                }
-            } else if (r + 1 == end || h->at[r + 1] >= q->t0) {
-                if (st == DEAL_OPEN) /* the last row before t0 */
-                    acc->part[WF_OPEN_START] += amt;
-            }
-            before_status = st;
-            before_amount = amt;
-        }
-        if (before_status == DEAL_OPEN)
-            acc->part[WF_OPEN_END] += before_amount;
+        eng_waterfall_deal(h, i, q->t0, q->t1, acc->part, NULL);
         if (s->deals.fx_missing[i] && !acc->fx_missing_deal)
             acc->fx_missing_deal = (int64_t)i + 1;
     }

@@ -62,7 +62,7 @@ emb_code eng_eval_spend(const snapshot *s, const kpi_query *q, eng_family_result
     return EMB_OK;
 }
 
-static int32_t account_dim(const snapshot *s, int32_t acc, kpi_dim d)
+int32_t eng_account_dim(const snapshot *s, int32_t acc, kpi_dim d)
 {
     switch (d) {
     case DIM_ACCOUNT:
@@ -89,11 +89,11 @@ emb_code eng_eval_new_customers(const snapshot *s, const kpi_query *q, eng_famil
             continue;
         int pass = 1;
         for (int f = 0; f < q->nfilters && pass; f++)
-            pass = passes(q, q->filters[f].dim, account_dim(s, (int32_t)a, q->filters[f].dim));
+            pass = passes(q, q->filters[f].dim, eng_account_dim(s, (int32_t)a, q->filters[f].dim));
         if (!pass)
             continue;
         for (int b = 0; b < q->nby; b++)
-            key[b] = account_dim(s, (int32_t)a, q->by[b]);
+            key[b] = eng_account_dim(s, (int32_t)a, q->by[b]);
         spend_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
             rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
@@ -137,27 +137,25 @@ typedef struct {
     int64_t accounts, active;
 } accounts_acc;
 
-static int32_t owned_dim(const snapshot *s, int32_t acc, kpi_dim d)
+int32_t eng_owned_dim(const snapshot *s, int32_t acc, kpi_dim d)
 {
     int32_t v;
-    return eng_rep_dim(s, s->accounts.owner[acc], d, &v) ? v : account_dim(s, acc, d); /* segment, industry */
+    return eng_rep_dim(s, s->accounts.owner[acc], d, &v) ? v : eng_account_dim(s, acc, d); /* segment, industry */
 }
 
-emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+uint8_t *eng_accounts_active(const snapshot *s, int64_t as_of)
 {
     size_t n = s->accounts.n;
     uint8_t *active = calloc(n ? n : 1, 1);
-    if (!active || eng_groups_init(&out->groups, q->nby, sizeof(accounts_acc))) {
-        free(active);
-        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-    }
-    int64_t since = q->as_of - ACTIVE_DAYS * 86400;
+    if (!active)
+        return NULL;
+    int64_t since = as_of - ACTIVE_DAYS * 86400;
     /* Lines and won deals in (since, as_of], from their time orders. */
     const snap_lines *l = &s->lines;
     int64_t after = since == INT64_MAX ? since : since + 1;
     for (size_t k = eng_order_from(l->by_ordered, l->n, l->ordered, after); k < l->n; k++) {
         size_t i = l->by_ordered[k];
-        if (l->ordered[i] > q->as_of)
+        if (l->ordered[i] > as_of)
             break;
         if (l->account[i] >= 0)
             active[l->account[i]] = 1;
@@ -165,21 +163,32 @@ emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_res
     const snap_deals *d = &s->deals;
     for (size_t k = eng_order_from(d->by_closed, d->nclosed, d->closed, after); k < d->nclosed; k++) {
         size_t i = d->by_closed[k];
-        if (d->closed[i] > q->as_of)
+        if (d->closed[i] > as_of)
             break;
         if (d->account[i] >= 0 && d->status[i] == DEAL_WON)
             active[d->account[i]] = 1;
+    }
+    return active;
+}
+
+emb_code eng_eval_accounts(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
+{
+    size_t n = s->accounts.n;
+    uint8_t *active = eng_accounts_active(s, q->as_of);
+    if (!active || eng_groups_init(&out->groups, q->nby, sizeof(accounts_acc))) {
+        free(active);
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     for (size_t a = 0; a < n; a++) {
         int pass = 1;
         for (int f = 0; f < q->nfilters && pass; f++)
-            pass = passes(q, q->filters[f].dim, owned_dim(s, (int32_t)a, q->filters[f].dim));
+            pass = passes(q, q->filters[f].dim, eng_owned_dim(s, (int32_t)a, q->filters[f].dim));
         if (!pass)
             continue;
         for (int b = 0; b < q->nby; b++)
-            key[b] = owned_dim(s, (int32_t)a, q->by[b]);
+            key[b] = eng_owned_dim(s, (int32_t)a, q->by[b]);
         accounts_acc *acc = eng_group(&out->groups, key);
         if (!acc) {
             rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
@@ -207,56 +216,66 @@ typedef struct {
     int64_t last_done, next_due; /* INT64_MIN / INT64_MAX when none */
 } touch_acc;
 
-static void touch(int64_t *last, int64_t *next, int32_t acc, const snap_activities *a, size_t i, int64_t as_of)
+static void touch(eng_touch *t, int32_t acc, const snap_activities *a, size_t i, int64_t as_of)
 {
-    if (a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= as_of && a->done[i] > last[acc])
-        last[acc] = a->done[i];
+    eng_touch *x = &t[acc];
+    if (a->done[i] != SNAP_OPEN_INSTANT && a->done[i] <= as_of && a->done[i] > x->last_done) {
+        x->last_done = a->done[i];
+        x->last = (int32_t)i;
+    }
     if (a->due[i] != SNAP_OPEN_INSTANT && a->due[i] >= as_of &&
-        (a->done[i] == SNAP_OPEN_INSTANT || a->done[i] > as_of) && a->due[i] < next[acc])
-        next[acc] = a->due[i];
+        (a->done[i] == SNAP_OPEN_INSTANT || a->done[i] > as_of) && a->due[i] < x->next_due) {
+        x->next_due = a->due[i];
+        x->next = (int32_t)i;
+    }
+}
+
+eng_touch *eng_touches_at(const snapshot *s, int64_t as_of)
+{
+    size_t n = s->accounts.n;
+    eng_touch *t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        t[k] = (eng_touch){.last_done = INT64_MIN, .next_due = INT64_MAX, .last = -1, .next = -1};
+    const snap_activities *a = &s->activities;
+    for (size_t i = 0; i < a->n; i++) {
+        int32_t acc = a->account[i], via_deal = a->deal[i] >= 0 ? s->deals.account[a->deal[i]] : -1;
+        if (acc >= 0)
+            touch(t, acc, a, i, as_of);
+        if (via_deal >= 0 && via_deal != acc)
+            touch(t, via_deal, a, i, as_of);
+    }
+    return t;
 }
 
 emb_code eng_eval_touches_by_account(const snapshot *s, const kpi_query *q, eng_family_result *out, emb_err *err)
 {
     size_t n = s->accounts.n;
-    int64_t *last = malloc((n ? n : 1) * sizeof *last), *next = malloc((n ? n : 1) * sizeof *next);
-    if (!last || !next || eng_groups_init(&out->groups, q->nby, sizeof(touch_acc))) {
-        free(last);
-        free(next);
+    eng_touch *at = eng_touches_at(s, q->as_of);
+    if (!at || eng_groups_init(&out->groups, q->nby, sizeof(touch_acc))) {
+        free(at);
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
-    }
-    for (size_t k = 0; k < n; k++) {
-        last[k] = INT64_MIN;
-        next[k] = INT64_MAX;
-    }
-    const snap_activities *a = &s->activities;
-    for (size_t i = 0; i < a->n; i++) {
-        int32_t acc = a->account[i], via_deal = a->deal[i] >= 0 ? s->deals.account[a->deal[i]] : -1;
-        if (acc >= 0)
-            touch(last, next, acc, a, i, q->as_of);
-        if (via_deal >= 0 && via_deal != acc)
-            touch(last, next, via_deal, a, i, q->as_of);
     }
     int32_t key[KPI_MAX_BY] = {0};
     emb_code rc = EMB_OK;
     for (size_t k = 0; k < n; k++) {
         int pass = 1;
         for (int f = 0; f < q->nfilters && pass; f++)
-            pass = passes(q, q->filters[f].dim, account_dim(s, (int32_t)k, q->filters[f].dim));
+            pass = passes(q, q->filters[f].dim, eng_account_dim(s, (int32_t)k, q->filters[f].dim));
         if (!pass)
             continue;
         for (int b = 0; b < q->nby; b++)
-            key[b] = account_dim(s, (int32_t)k, q->by[b]);
+            key[b] = eng_account_dim(s, (int32_t)k, q->by[b]);
         touch_acc *t = eng_group(&out->groups, key);
         if (!t) {
             rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
             break;
         }
-        t->last_done = last[k];
-        t->next_due = next[k];
+        t->last_done = at[k].last_done;
+        t->next_due = at[k].next_due;
     }
-    free(last);
-    free(next);
+    free(at);
     return rc;
 }
 

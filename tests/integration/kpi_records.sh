@@ -138,5 +138,5 @@ expect_status 2 $E kpi cac --records
 expect_stderr_contains "'cac' is computed from marketing_spend, sales_spend, new_customers" $E kpi cac --records
 expect_stderr_contains "list the goals with \`embudo goal list\`" $E kpi goal_attainment --records
 expect_stderr_contains "list them with \`embudo expense list\`" $E kpi marketing_spend --records
-expect_stderr_contains "'new_customers' does not list its records; these do: deals_created" $E kpi new_customers --records
+expect_stderr_contains "'sales_roi' is computed from gross_profit, sales_spend" $E kpi sales_roi --records
 finish

@@ -163,7 +163,7 @@ expect_eq "open pipeline at the end of March --records" \
 $E deal list --where stale=true --format csv >"$TMP/out"
 expect_eq "deal list --where stale=true: the deals stale_deals counts" "D5|D8" \
     "$(tail -n +2 "$TMP/out" | tr -d '\r' | cut -d, -f2 | paste -sd'|')"
-expect_stderr_contains "'new_customers' does not list its records; these do: deals_created" $E kpi new_customers --records
+expect_stderr_contains "'sales_roi' is computed from gross_profit, sales_spend" $E kpi sales_roi --records
 expect_stderr_contains "--records lists the records of one metric" $E kpi deals_won,deals_lost --records
 
 # List filters compare fields with each other and with today (2026-04-15 in Madrid).
