@@ -59,8 +59,10 @@ int rec_field_settable(const field_def *f);
  * list can filter and sort on (stored == 1), in env->a. */
 const char *rec_field_list(rec_env *env, int stored);
 
-/* Resolves the record named by key (ext id, "#id", name/title/email/sku);
- * EMB_NOT_FOUND / EMB_CONFLICT with a message saying how to name it otherwise. */
+/* Resolves the record a command acts on, named by key (ext id, "#id",
+ * name/title/email/sku; a bare number no record is named by is an id, as "#N": the
+ * name wins); EMB_NOT_FOUND / EMB_CONFLICT with a message saying how to name it
+ * otherwise. References in field values are not read this way. */
 emb_code rec_resolve(rec_env *env, const char *key, int64_t *id);
 
 /* Fills r (a new record for add, or the changes for update with `before` the

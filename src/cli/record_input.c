@@ -104,7 +104,20 @@ static emb_code lookup_hint(rec_env *env, const kind_def *kind)
 
 emb_code rec_resolve(rec_env *env, const char *key, int64_t *id)
 {
-    if (store_record_resolve(env->st, env->kind, key, 0, id, &env->err))
+    emb_code rc = store_record_resolve(env->st, env->kind, key, 0, id, &env->err);
+    if (rc == EMB_NOT_FOUND && key[strspn(key, "0123456789")] == '\0' && key[0] != '0') {
+        /* a bare number no record is named by: the record of that id, as #N */
+        emb_err e;
+        emb_err_clear(&e);
+        char hash[32];
+        if ((size_t)snprintf(hash, sizeof hash, "#%s", key) < sizeof hash &&
+            store_record_resolve(env->st, env->kind, hash, 0, id, &e) == EMB_OK) {
+            emb_err_clear(&env->err);
+            return EMB_OK;
+        }
+        *id = 0;
+    }
+    if (rc)
         return lookup_hint(env, env->kind);
     return EMB_OK;
 }

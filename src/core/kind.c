@@ -318,8 +318,8 @@ static const field_def goal_fields[] = {
      .synonyms = "periodo|período", .help = N_("2026, 2026-Q3, 2026-07, 2026-W27, FY2026, FY2026-Q1")},
     {.name = "from", .column = "period_from", .type = FT_DATE, .flags = FF_DERIVED | FF_REQUIRED,
      .help = N_("first day of the period")},
-    {.name = "to", .column = "period_to", .type = FT_DATE, .flags = FF_DERIVED | FF_REQUIRED,
-     .help = N_("day after the period")},
+    {.name = "to", .column = "period_to", .type = FT_DATE, .flags = FF_DERIVED | FF_REQUIRED | FF_LAST_DAY,
+     .help = N_("last day of the period")},
     {.name = "target", .column = "target", .type = FT_TARGET, .flags = FF_REQUIRED | FF_LIST,
      .synonyms = "objetivo|meta|cuota|quota", .help = N_("target in the metric's unit")},
 };

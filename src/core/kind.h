@@ -35,6 +35,8 @@ enum field_flags {
     FF_VIRTUAL = 1u << 4,  /* accepted as input only, has no column (e.g. profit) */
     FF_SECRET = 1u << 5,   /* never printed or exported */
     FF_LIST = 1u << 6,     /* shown by default by `list` */
+    FF_LAST_DAY = 1u << 7, /* FT_DATE stored as the day after a range (half-open, as the engine
+                              reads it), printed and exported as the range's last day */
 };
 
 typedef struct field_def {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/period.h"
 #include "core/value.h"
 
 const char *recfmt_currency(recfmt *fmt, const record *r)
@@ -71,6 +72,12 @@ const char *recfmt_field(recfmt *fmt, const record *r, int i, arena *a, emb_err 
         s = value_format_target(metric, v->i, recfmt_currency(fmt, r), a);
     } else {
         s = value_format_field(f, v, recfmt_currency(fmt, r), fmt->zone, a);
+        int64_t day;
+        if (s && (f->flags & FF_LAST_DAY) && f->type == FT_DATE && date_parse_iso(s, &day) == 0) {
+            char last[11];
+            date_format_iso(day - 1, last);
+            s = arena_strdup(a, last);
+        }
     }
     if (!s)
         emb_err_set(err, EMB_NOMEM, _("out of memory"));

@@ -178,35 +178,48 @@ const snap_dict *eng_dim_dict(const snapshot *s, kpi_dim d)
     }
 }
 
-/* The names[] index column of an entity dimension, and its length. */
-static const int32_t *name_column(const snapshot *s, kpi_dim d, size_t *n)
+/* 1 for an entity dimension (rep, team, account, region, product, stage, pipeline),
+ * with its names[] index column and length (NULL and 0 when it has no values), 0
+ * for the others. */
+static int name_column(const snapshot *s, kpi_dim d, const int32_t **names, size_t *n)
 {
     switch (d) {
-    case DIM_REP:
-        *n = s->users.n;
-        return s->users.name;
-    case DIM_TEAM:
-        *n = s->teams.n;
-        return s->teams.name;
-    case DIM_ACCOUNT:
-        *n = s->accounts.n;
-        return s->accounts.name;
-    case DIM_REGION:
-        *n = s->regions.n;
-        return s->regions.name;
-    case DIM_PRODUCT:
-        *n = s->products.n;
-        return s->products.name;
-    case DIM_STAGE:
-        *n = s->stages.n;
-        return s->stages.name;
-    case DIM_PIPELINE:
-        *n = s->pipelines.n;
-        return s->pipelines.name;
-    default:
-        *n = 0;
-        return NULL;
+    case DIM_REP: *n = s->users.n, *names = s->users.name; break;
+    case DIM_TEAM: *n = s->teams.n, *names = s->teams.name; break;
+    case DIM_ACCOUNT: *n = s->accounts.n, *names = s->accounts.name; break;
+    case DIM_REGION: *n = s->regions.n, *names = s->regions.name; break;
+    case DIM_PRODUCT: *n = s->products.n, *names = s->products.name; break;
+    case DIM_STAGE: *n = s->stages.n, *names = s->stages.name; break;
+    case DIM_PIPELINE: *n = s->pipelines.n, *names = s->pipelines.name; break;
+    default: *n = 0, *names = NULL; return 0;
     }
+    if (!*names)
+        *n = 0;
+    return 1;
+}
+
+/* The error for a value of entity dimension d that names none of its n values:
+ * the values there are (the first ones), or that there are none. */
+static emb_code no_such_value(const snapshot *s, kpi_dim d, const int32_t *names, size_t n, const char *text,
+                              emb_err *err)
+{
+    char list[400] = "";
+    size_t len = 0, shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] < 0)
+            continue;
+        const char *name = snap_text(&s->names, names[i]);
+        if (shown == 10 || len + strlen(name) + 8 >= sizeof list) {
+            snprintf(list + len, sizeof list - len, ", ...");
+            break;
+        }
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", shown ? ", " : "", name);
+        shown++;
+    }
+    if (!shown)
+        return emb_err_set(err, EMB_NOT_FOUND, _("no %1$s '%2$s': there is none yet"), kpi_dim_name(d), text);
+    return emb_err_set(err, EMB_NOT_FOUND, _("no %1$s '%2$s'; the values of %1$s are: %3$s"), kpi_dim_name(d), text,
+                       list);
 }
 
 const char *kpi_dim_label(const snapshot *s, kpi_dim d, int32_t code, arena *a)
@@ -221,8 +234,8 @@ const char *kpi_dim_label(const snapshot *s, kpi_dim d, int32_t code, arena *a)
     if (dict)
         return code >= 0 && (size_t)code < dict->n ? snap_text(dict, (int32_t)code) : "?";
     size_t n;
-    const int32_t *names = name_column(s, d, &n);
-    if (names)
+    const int32_t *names;
+    if (name_column(s, d, &names, &n))
         return code >= 0 && (size_t)code < n && names[code] >= 0 ? snap_text(&s->names, names[code]) : "?";
     char day[11];
     switch (d) {
@@ -275,8 +288,8 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
         return emb_err_set(err, EMB_NOT_FOUND, _("no %s '%s' in the data"), kpi_dim_name(d), text);
     }
     size_t n;
-    const int32_t *names = name_column(s, d, &n);
-    if (names) {
+    const int32_t *names;
+    if (name_column(s, d, &names, &n)) {
         int found = -1;
         for (size_t i = 0; i < n; i++)
             if (names[i] >= 0 && !strcasecmp(snap_text(&s->names, names[i]), text)) {
@@ -285,7 +298,7 @@ emb_code kpi_dim_value(const snapshot *s, kpi_dim d, const char *text, int32_t *
                 found = (int)i;
             }
         if (found < 0)
-            return emb_err_set(err, EMB_NOT_FOUND, _("no %1$s '%2$s'"), kpi_dim_name(d), text);
+            return no_such_value(s, d, names, n, text, err);
         *code = found;
         return EMB_OK;
     }

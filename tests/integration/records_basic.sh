@@ -84,7 +84,7 @@ expect_status 0 E goal add --metric revenue_won --rep U2 --period 2026-Q2 --targ
 E goal show '#1' --format json >"$TMP/g.json"
 expect_eq "goal scope" "rep" "$(jq_get "$TMP/g.json" 'd["scope"]')"
 expect_eq "goal from" "2026-04-01" "$(jq_get "$TMP/g.json" 'd["from"]')"
-expect_eq "goal to" "2026-07-01" "$(jq_get "$TMP/g.json" 'd["to"]')"
+expect_eq "goal to: the last day of 2026-Q2" "2026-06-30" "$(jq_get "$TMP/g.json" 'd["to"]')"
 expect_eq "goal money target" "50000.0" "$(jq_get "$TMP/g.json" 'd["target"]')"
 expect_status 0 E goal add --metric deals_won --scope org --period 2026 --target 120
 expect_eq "goal count target" "120" "$(E goal show '#2' --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["target"])')"
