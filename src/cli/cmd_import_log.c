@@ -30,6 +30,7 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"file", OUT_TEXT},        {"rows", OUT_NUMBER},      {"created", OUT_NUMBER},   {"updated", OUT_NUMBER},
         {"unchanged", OUT_NUMBER}, {"rejected", OUT_NUMBER},  {"undone", OUT_TEXT},      {"hash", OUT_TEXT},
         {"size", OUT_NUMBER},      {"options", OUT_TEXT},     {"created_references", OUT_TEXT},
+        {"history_archived", OUT_NUMBER},
     };
     /* A table shows the first 12 digits of the hash and leaves out size, options
      * and references; json and csv give everything. */
@@ -74,10 +75,11 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         rc = output_begin(ctx->out, ctx->format, table_cols, ncols, 0, &out, &err);
     for (size_t i = 0; i < n && !rc; i++) {
         const import_log_row *r = &rows[i];
-        const char *c[15];
-        const int64_t nums[] = {r->id, r->rows, r->created, r->updated, r->unchanged, r->rejected, r->size};
-        const int at[] = {0, 5, 6, 7, 8, 9, 12};
-        for (int k = 0; k < 7; k++)
+        const char *c[16];
+        const int64_t nums[] = {r->id,         r->rows,     r->created, r->updated,
+                                r->unchanged, r->rejected, r->size,    r->archived};
+        const int at[] = {0, 5, 6, 7, 8, 9, 12, 15};
+        for (int k = 0; k < 8; k++)
             c[at[k]] = arena_printf(&a, "%lld", (long long)nums[k]);
         c[1] = lf ? locfmt_instant(lf, r->at, 0, &a) : value_format_instant(r->at, zone, 0, &a);
         c[2] = r->user;
@@ -95,6 +97,12 @@ static int list(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         rc = output_end(out, &err);
     else
         output_abort(out);
+    for (size_t i = 0; i < n && !rc && !full; i++)
+        if (rows[i].archived)
+            fprintf(ctx->err,
+                    _("import %lld: its undo moved the history rows (%lld) of the deals it deleted to the table "
+                      "deal_history_archive (see docs/import.md)\n"),
+                    (long long)rows[i].id, (long long)rows[i].archived);
     if (rc)
         status = cli_fail(ctx, &err);
     if (zone)
@@ -126,17 +134,17 @@ static int undo(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     } else if (ctx->format == FORMAT_JSON) {
         fprintf(ctx->out,
                 "{\"import\": %lld, \"deleted\": %lld, \"restored\": %lld, \"history\": %lld, "
-                "\"history_saved\": %lld}\n",
+                "\"history_saved\": %lld, \"history_archived\": %lld}\n",
                 (long long)res.id, (long long)res.deleted, (long long)res.restored, (long long)res.history,
-                (long long)res.history_saved);
+                (long long)res.history_saved, (long long)res.history_archived);
     } else {
         fprintf(ctx->out, _("undid import %lld: deleted %lld records it created, restored %lld it changed\n"),
                 (long long)res.id, (long long)res.deleted, (long long)res.restored);
         if (res.history_saved)
             fprintf(ctx->out,
-                    _("the history of the deals it deleted (%lld) is kept in the audit log (action undo, kind "
-                      "deals; see docs/import.md)\n"),
-                    (long long)res.history_saved);
+                    _("the history of the deals it deleted (deals: %lld, rows: %lld) is kept in the table "
+                      "deal_history_archive (see docs/import.md)\n"),
+                    (long long)res.history_saved, (long long)res.history_archived);
     }
     store_close(st);
     return status;

@@ -23,12 +23,12 @@
 #define LOG_SQL_MAX 8192
 
 /* Tables whose rows an import's undo never deletes by range: the log itself, the
- * audit log, the organisation, and deal_history (append-only: only the history of
- * a deal the undo deletes goes with it). */
+ * audit log, the organisation, deal_history (append-only: only the history of a
+ * deal the undo deletes leaves it, for deal_history_archive) and that archive. */
 static int table_logged(const char *t)
 {
     static const char *const skip[] = {"imports", "import_created", "import_changed", "audit_log",
-                                       "organisation", "deal_history", NULL};
+                                       "organisation", "deal_history", "deal_history_archive", NULL};
     for (int i = 0; skip[i]; i++)
         if (!strcmp(t, skip[i]))
             return 0;
@@ -229,7 +229,9 @@ emb_code import_log_list(store *st, arena *a, import_log_row **rows, size_t *n, 
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(store_sqlite(st),
                            "SELECT i.id, i.at, i.size, i.rows, i.created, i.updated, i.unchanged, i.rejected, "
-                           "coalesce(i.undone_at, 0), u.name, i.kind, i.file, i.hash, i.options, i.refs "
+                           "coalesce(i.undone_at, 0), (SELECT count(*) FROM deal_history_archive h "
+                           "WHERE h.undo_audit_id = i.undo_audit_id), "
+                           "u.name, i.kind, i.file, i.hash, i.options, i.refs "
                            "FROM imports i LEFT JOIN users u ON u.id = i.user_id ORDER BY i.id",
                            -1, &s, NULL) != SQLITE_OK)
         return store_sql_error(st, _("import log"), err);
@@ -250,13 +252,13 @@ emb_code import_log_list(store *st, arena *a, import_log_row **rows, size_t *n, 
             cap = ncap;
         }
         import_log_row *r = &(*rows)[(*n)++];
-        int64_t *ints[] = {&r->id, &r->at, &r->size, &r->rows, &r->created, &r->updated, &r->unchanged,
-                           &r->rejected, &r->undone_at};
-        for (int i = 0; i < 9; i++)
+        int64_t *ints[] = {&r->id,        &r->at,       &r->size,      &r->rows,    &r->created,
+                           &r->updated,   &r->unchanged, &r->rejected, &r->undone_at, &r->archived};
+        for (int i = 0; i < 10; i++)
             *ints[i] = sqlite3_column_int64(s, i);
         const char **texts[] = {&r->user, &r->kind, &r->file, &r->hash, &r->options, &r->refs};
         for (int i = 0; i < 6; i++) {
-            const char *t = (const char *)sqlite3_column_text(s, 9 + i);
+            const char *t = (const char *)sqlite3_column_text(s, 10 + i);
             *texts[i] = t ? arena_strdup(a, t) : NULL;
             if (t && !*texts[i])
                 rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));

@@ -15,9 +15,10 @@
  * deleted a record the import created or changed, or when a record added later
  * refers to one it created. Otherwise it writes the saved rows back (a deal whose
  * tracked fields come back gets a new deal_history row, dated at the undo, by the
- * undoing user), deletes the records the import created with their deal history
- * and products (which only that import wrote), and marks the import undone. An
- * undone import cannot be undone again.
+ * undoing user), deletes the records the import created with their products
+ * (which only that import wrote), moves their deal history (also all of it that
+ * import's) to deal_history_archive, and marks the import undone. An undone
+ * import cannot be undone again.
  *
  * Ownership: import_log_begin() allocates a log that import_log_free() frees; it
  * holds prepared statements, so it is freed before the store is closed. Rows of
@@ -78,6 +79,7 @@ void import_log_free(import_log *l);
 typedef struct {
     int64_t id, at, size, rows, created, updated, unchanged, rejected;
     int64_t undone_at; /* 0 while in effect */
+    int64_t archived;  /* deal_history_archive rows its undo moved there */
     const char *user;  /* name of the importing user, NULL when unknown */
     const char *kind, *file, *hash, *options;
     const char *refs; /* NULL when none */
@@ -91,9 +93,9 @@ typedef struct {
     int64_t deleted;   /* records it created, now deleted (deal history and products not counted) */
     int64_t restored;  /* records it changed, now as they were */
     int64_t history;   /* deal_history rows the undo appended */
-    int64_t history_saved; /* deals it deleted whose history it kept in the audit log (one row
-                              each: action 'undo', kind 'deals', record_id the deal, detail
-                              {"import", "deal", "history": [its deal_history rows]}) */
+    int64_t history_saved; /* deals it deleted whose history it moved to deal_history_archive */
+    int64_t history_archived; /* the deal_history rows it moved there (undo_audit_id: the undo's
+                                 audit row, also in imports.undo_audit_id) */
 } import_undo_result;
 
 /* Undoes import id (0: the latest not yet undone) in one transaction, by ctx's

@@ -12,14 +12,16 @@
  *      still satisfy their foreign keys;
  *   4. no row outside the import's ranges refers to a record it created (checked
  *      after 3, which takes back the references the import itself made; deal_history
- *      aside: the history of a deleted deal goes with it); then the rows it created
- *      are deleted by range, a created deal's history and products with it, once
- *      the history is kept in the audit log: one row per deal (action 'undo', kind
- *      'deals', record_id the deal, detail {"import", "deal", "history": [its
- *      deal_history rows as JSON objects, every column, in order of time]});
- *   5. the import is marked undone, and one audit row records the undo (detail
- *      {"import", "deleted", "restored", "history", "history_saved": the number of
- *      deals whose history step 4 kept}).
+ *      aside: the history of a deleted deal goes with it); then the undo's audit row
+ *      is written (its detail filled in at 5), and the rows it created are deleted
+ *      by range, a created deal's products with it and its history moved, row for
+ *      row, every column, to deal_history_archive with the id of that audit row
+ *      (nothing is deleted from the history: it leaves deal_history, which the
+ *      reports read);
+ *   5. the import is marked undone (imports.undo_audit_id: its undo's audit row),
+ *      whose detail says {"import", "deleted", "restored", "history",
+ *      "history_saved": the deals whose history step 4 archived, "history_archived":
+ *      its rows}.
  */
 #include <jansson.h>
 #include <sqlite3.h>
@@ -45,6 +47,7 @@ typedef struct {
     int64_t id;
     char kind[64];
     int64_t audit_id;
+    int64_t undo_audit_id; /* the undo's own audit row (step 4) */
     undo_range *r;
     size_t nr;
     struct {
@@ -396,47 +399,60 @@ static emb_code restore_changed(undo_job *u, const change_ctx *ctx, import_undo_
     return rc;
 }
 
-/* 4b. The rows it created: the records of each range, a created deal's history
- * (kept in the audit log first) and products with it. */
-/* The history of the deals in (above, last] kept in the audit log before it goes:
- * one row per deal (see the top of this file). */
-static emb_code save_history(undo_job *u, const undo_range *r, const change_ctx *ctx, import_undo_result *res,
-                             emb_err *err)
+/* 4b. The undo's audit row, written before the rows go so that the archived
+ * history can name it; mark_undone fills in its detail. */
+static emb_code begin_audit(undo_job *u, const change_ctx *ctx, emb_err *err)
+{
+    const kind_def *k = kind_find(u->kind);
+    if (!k)
+        return emb_err_set(err, EMB_INTERNAL, "undo: unknown kind %s", u->kind);
+    emb_code rc = records__audit(u->st, k, "undo", 0, "{}", ctx, err);
+    u->undo_audit_id = sqlite3_last_insert_rowid(store_sqlite(u->st));
+    return rc;
+}
+
+/* 4c. The rows it created: the records of each range, a created deal's products
+ * with it and its history moved to deal_history_archive. */
+static emb_code archive_history(undo_job *u, const undo_range *r, import_undo_result *res, emb_err *err)
 {
     sqlite3_stmt *s;
-    emb_code rc = prepare(u->st,
-                          "INSERT INTO audit_log (at, user_id, action, kind, record_id, detail) "
-                          "SELECT ?3, ?4, 'undo', 'deals', deal_id, json_object('import', ?5, 'deal', deal_id, "
-                          "'history', json_group_array(json_object('id', id, 'at', at, 'author_id', author_id, "
-                          "'changed', changed, 'stage_id', stage_id, 'status', status, 'amount', amount, "
-                          "'currency', currency, 'owner_id', owner_id, 'expected_close', expected_close))) "
-                          "FROM (SELECT * FROM deal_history WHERE deal_id > ?1 AND deal_id <= ?2 "
-                          "ORDER BY deal_id, at, id) GROUP BY deal_id ORDER BY deal_id",
+    emb_code rc = prepare(u->st, "SELECT count(DISTINCT deal_id) FROM deal_history WHERE deal_id > ?1 AND deal_id <= ?2",
                           &s, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, r->above);
     sqlite3_bind_int64(s, 2, r->last);
-    sqlite3_bind_int64(s, 3, ctx->now);
-    if (ctx->author_id)
-        sqlite3_bind_int64(s, 4, ctx->author_id);
-    sqlite3_bind_int64(s, 5, u->id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = store_sql_error(u->st, "undo: keeping the history of deleted deals", err);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        res->history_saved += sqlite3_column_int64(s, 0);
     else
-        res->history_saved += sqlite3_changes(store_sqlite(u->st));
+        rc = store_sql_error(u->st, "undo: archiving the history of deleted deals", err);
+    sqlite3_finalize(s);
+    if (rc || (rc = prepare(u->st,
+                            "INSERT INTO deal_history_archive (id, deal_id, at, author_id, changed, stage_id, status, "
+                            "amount, currency, owner_id, expected_close, undo_audit_id) "
+                            "SELECT id, deal_id, at, author_id, changed, stage_id, status, amount, currency, owner_id, "
+                            "expected_close, ?3 FROM deal_history WHERE deal_id > ?1 AND deal_id <= ?2 ORDER BY id",
+                            &s, err)))
+        return rc;
+    sqlite3_bind_int64(s, 1, r->above);
+    sqlite3_bind_int64(s, 2, r->last);
+    sqlite3_bind_int64(s, 3, u->undo_audit_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_sql_error(u->st, "undo: archiving the history of deleted deals", err);
+    else
+        res->history_archived += sqlite3_changes(store_sqlite(u->st));
     sqlite3_finalize(s);
     return rc;
 }
 
-static emb_code delete_created(undo_job *u, const change_ctx *ctx, import_undo_result *res, emb_err *err)
+static emb_code delete_created(undo_job *u, import_undo_result *res, emb_err *err)
 {
     emb_code rc = EMB_OK;
     for (size_t i = 0; i < u->nr && !rc; i++) {
         const undo_range *r = &u->r[i];
         sqlite3_stmt *s;
         char sql[256];
-        if (!strcmp(r->table, "deals") && (rc = save_history(u, r, ctx, res, err)))
+        if (!strcmp(r->table, "deals") && (rc = archive_history(u, r, res, err)))
             break;
         if (!strcmp(r->table, "deals")) {
             static const char *const children[] = {"deal_history", "deal_products"};
@@ -465,29 +481,36 @@ static emb_code delete_created(undo_job *u, const change_ctx *ctx, import_undo_r
     return rc;
 }
 
-/* 5. Marked undone; one audit row. */
+/* 5. Marked undone; the undo's audit row says what it did. */
 static emb_code mark_undone(undo_job *u, const change_ctx *ctx, const import_undo_result *res, emb_err *err)
 {
     sqlite3_stmt *s;
-    emb_code rc = prepare(u->st, "UPDATE imports SET undone_at = ?, undone_by = ? WHERE id = ?", &s, err);
+    emb_code rc = prepare(u->st, "UPDATE imports SET undone_at = ?, undone_by = ?, undo_audit_id = ? WHERE id = ?",
+                          &s, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, ctx->now);
     if (ctx->author_id)
         sqlite3_bind_int64(s, 2, ctx->author_id);
-    sqlite3_bind_int64(s, 3, u->id);
+    sqlite3_bind_int64(s, 3, u->undo_audit_id);
+    sqlite3_bind_int64(s, 4, u->id);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = store_sql_error(u->st, _("undo"), err);
     sqlite3_finalize(s);
-    const kind_def *k = kind_find(u->kind);
-    if (rc || !k)
+    if (rc || (rc = prepare(u->st, "UPDATE audit_log SET detail = ? WHERE id = ?", &s, err)))
         return rc;
     char detail[256];
     snprintf(detail, sizeof detail,
-             "{\"import\":%lld,\"deleted\":%lld,\"restored\":%lld,\"history\":%lld,\"history_saved\":%lld}",
+             "{\"import\":%lld,\"deleted\":%lld,\"restored\":%lld,\"history\":%lld,\"history_saved\":%lld,"
+             "\"history_archived\":%lld}",
              (long long)u->id, (long long)res->deleted, (long long)res->restored, (long long)res->history,
-             (long long)res->history_saved);
-    return records__audit(u->st, k, "undo", 0, detail, ctx, err);
+             (long long)res->history_saved, (long long)res->history_archived);
+    sqlite3_bind_text(s, 1, detail, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, u->undo_audit_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store_sql_error(u->st, _("undo"), err);
+    sqlite3_finalize(s);
+    return rc;
 }
 
 emb_code import_log_undo(store *st, int64_t id, const change_ctx *ctx, import_undo_result *res, emb_err *err)
@@ -503,7 +526,8 @@ emb_code import_log_undo(store *st, int64_t id, const change_ctx *ctx, import_un
     }
     if (!(rc = load_import(&u, id, err)) && !(rc = check_later_imports(&u, err)) &&
         !(rc = check_later_edits(&u, err)) && !(rc = restore_changed(&u, ctx, res, err)) &&
-        !(rc = check_references(&u, err)) && !(rc = delete_created(&u, ctx, res, err)) &&
+        !(rc = check_references(&u, err)) && !(rc = begin_audit(&u, ctx, err)) &&
+        !(rc = delete_created(&u, res, err)) &&
         !(rc = mark_undone(&u, ctx, res, err)))
         rc = store_commit(st, err);
     else

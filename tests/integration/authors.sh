@@ -36,7 +36,7 @@ expect_eq "the import's history and audit rows name Ben" "Ben|Ben" \
 expect_stderr_contains "no user has the email 'zoe@x.com' given by --as" $E import deals "$TMP/d.csv" --as zoe@x.com
 $E import undo --as ana@x.com >/dev/null
 check "import undo --as"
-expect_eq "the undo's audit rows (D2's history kept, the undo) name Ana" "deals:Ana|deals:Ana" \
+expect_eq "the undo's audit row (D2's history archived under it) names Ana" "deals:Ana" \
     "$(q "SELECT a.kind || ':' || u.name FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.action = 'undo' ORDER BY a.id" | paste -sd'|')"
 # No history or audit row is without an author, the owner's own creation included.
 expect_eq "no blank author" "0 0" \

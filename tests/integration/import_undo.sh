@@ -3,7 +3,8 @@
 # (store/import_log.h). Every import that writes is recorded (file, size, BLAKE2b
 # hash, options, counts, time); `import undo` deletes what an import created and
 # restores what it changed, appends deal history for the deals it restores (the
-# history of the deals it deletes goes with them), refuses when later changes
+# history of the deals it deletes moves with them to deal_history_archive), refuses
+# when later changes
 # touched the same records or an undone import, and leaves all or nothing when
 # killed. A re-import of unchanged rows writes nothing at all.
 . "$SRCDIR/tests/integration/lib.sh"
@@ -80,13 +81,14 @@ expect_eq "second: only U1 saved" "deals|1" "$(q "select tbl, record_id from imp
 expect_eq "second: ranges" "accounts|2|3;deals|3|4;users|3|4" \
     "$(q "select tbl, above, last from import_created where import_id = 2 order by tbl" | paste -sd';')"
 second_history=$(history)
-u4_history=$(q "select json_group_array(json_object('id', id, 'at', at, 'author_id', author_id, 'changed', changed,
-                  'stage_id', stage_id, 'status', status, 'amount', amount, 'currency', currency, 'owner_id', owner_id,
-                  'expected_close', expected_close)) from deal_history where deal_id = 4")
+# The history rows of the deals the second import created (its range of deals),
+# every column, to find again in deal_history_archive after the undo.
+created_history=$(q "select h.* from deal_history h join import_created c on c.import_id = 2 and c.tbl = 'deals'
+                      and h.deal_id > c.above and h.deal_id <= c.last order by h.id" | paste -sd';')
 
 export EMBUDO_NOW=2026-02-02T10:00:00Z
 expect_status 0 E import undo
-expect_eq "undo says what it did" "undid import 2: deleted 3 records it created, restored 1 it changed|the history of the deals it deleted (1) is kept in the audit log (action undo, kind deals; see docs/import.md)" "$(paste -sd'|' "$TMP/out")"
+expect_eq "undo says what it did" "undid import 2: deleted 3 records it created, restored 1 it changed|the history of the deals it deleted (deals: 1, rows: 1) is kept in the table deal_history_archive (see docs/import.md)" "$(paste -sd'|' "$TMP/out")"
 expect_eq "deals back as after the first import" "$first_deals" "$(deals)"
 expect_eq "accounts: Gamma gone" "Acme;Beta" "$(q "select name from accounts order by id" | paste -sd';')"
 expect_eq "users: Eva Sanz gone" "Ana Ruiz;Luis Gil" "$(q "select name from users where role <> 'admin' order by id" | paste -sd';')"
@@ -96,22 +98,29 @@ expect_eq "history: the second import's rows kept, the undo's appended" \
     "$(printf '%s' "$second_history" | tr ';' '\n' | grep -v '^U4|' | paste -sd';');U1|1770026400|stage,status,amount|Proposal|open|10000" \
     "$(history)"
 expect_eq "no history of a deleted deal" "0" "$(q "select count(*) from deal_history where deal_id not in (select id from deals)")"
-# ... but what it said is kept: U4's history rows, every column, in the undo's
-# audit row for U4 (by the owner who undid, dated at the undo).
-expect_eq "U4's history kept in the audit log" \
-    "undo|deals|4|1770026400|1|2|4|1|created|4|open|7000|EUR|4" \
-    "$(q "select action, kind, record_id, at, user_id, json_extract(detail, '\$.import'), json_extract(detail, '\$.deal'),
-              json_array_length(detail, '\$.history'), json_extract(detail, '\$.history[0].changed'),
-              json_extract(detail, '\$.history[0].stage_id'), json_extract(detail, '\$.history[0].status'),
-              json_extract(detail, '\$.history[0].amount'), json_extract(detail, '\$.history[0].currency'),
-              json_extract(detail, '\$.history[0].owner_id')
-          from audit_log where action = 'undo' and kind = 'deals' and record_id = 4")"
-expect_eq "U4's history as it was in deal_history, row for row" "$u4_history" \
-    "$(q "select json_extract(detail, '\$.history') from audit_log where action = 'undo' and record_id = 4")"
+# ... but nothing is deleted from the history: U4's rows, and only they, are in
+# deal_history_archive, every column as it was, with the undo's audit row (by the
+# owner who undid, dated at the undo), which imports.undo_audit_id names too.
+expect_eq "the created deal's history rows, one" "1" "$(printf '%s' "$created_history" | tr ';' '\n' | grep -c .)"
+expect_eq "the archive holds exactly the created deals' history rows" "$created_history" \
+    "$(q "select id, deal_id, at, author_id, changed, stage_id, status, amount, currency, owner_id, expected_close
+          from deal_history_archive order by id" | paste -sd';')"
+expect_eq "archived by the undo's audit row" "undo|deals|1770026400|1|2|1" \
+    "$(q "select a.action, a.kind, a.at, a.user_id, json_extract(a.detail, '\$.import'), count(*)
+          from deal_history_archive h join audit_log a on a.id = h.undo_audit_id
+          join imports i on i.undo_audit_id = a.id and i.id = 2 group by a.id")"
+expect_eq "no audit row per deleted deal any more" "1" "$(q "select count(*) from audit_log where action = 'undo'")"
+q "update deal_history_archive set amount = 1" 2>&1 | grep -q "deal history is append-only"
+check "the archive is append-only"
+expect_eq "import list says where the history went" \
+    "import 2: its undo moved the history rows (1) of the deals it deleted to the table deal_history_archive (see docs/import.md)" \
+    "$(E import list 2>&1 >/dev/null)"
+expect_eq "import list json: history_archived" "0 1" \
+    "$(E import list --format json | python3 -c "import json,sys; print(' '.join(str(r['history_archived']) for r in json.load(sys.stdin)))")"
 expect_eq "integrity" "ok" "$(q "pragma integrity_check")"
 expect_eq "foreign keys" "" "$(q "pragma foreign_key_check")"
 expect_eq "import 2 undone at" "2|1770026400" "$(q "select id, undone_at from imports where undone_at is not null")"
-expect_eq "undo audited" "undo|{\"import\":2,\"deleted\":3,\"restored\":1,\"history\":1,\"history_saved\":1}" \
+expect_eq "undo audited" "undo|{\"import\":2,\"deleted\":3,\"restored\":1,\"history\":1,\"history_saved\":1,\"history_archived\":1}" \
     "$(q "select action, detail from audit_log order by id desc limit 1")"
 
 # ---- undo of an undone import, unknown ids ------------------------------------------
@@ -126,7 +135,7 @@ expect_status 2 E import undo abc
 expect_status 2 E import undo 1 2
 # The import list, in its three formats.
 expect_status 0 E import list --format csv
-expect_eq "csv header" "id,at,by,kind,file,rows,created,updated,unchanged,rejected,undone,hash,size,options,created_references" \
+expect_eq "csv header" "id,at,by,kind,file,rows,created,updated,unchanged,rejected,undone,hash,size,options,created_references,history_archived" \
     "$(head -1 "$TMP/out" | tr -d '\r')"
 expect_eq "csv rows" "2" "$(tail -n +2 "$TMP/out" | wc -l | tr -d ' ')"
 expect_status 0 E import list --format json
