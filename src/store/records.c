@@ -828,6 +828,13 @@ emb_code store_record_get(store *st, const kind_def *kind, int64_t id, arena *a,
 
 emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const change_ctx *ctx, emb_err *err)
 {
+    /* The audit row of the delete names its author, who must still exist. */
+    if (!strcmp(kind->name, "users") && ctx && ctx->author_id == id)
+        return emb_err_set(err, EMB_CONFLICT,
+                           _("user #%lld makes this change (the organisation's owner, or --as) and cannot delete "
+                             "itself; act as another admin with --as EMAIL, or deactivate it with `embudo user update "
+                             "#%lld --active false`"),
+                           (long long)id, (long long)id);
     memo_forget(kind, ctx);
     char sql[256];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", kind->table);

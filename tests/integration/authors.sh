@@ -79,4 +79,17 @@ expect_eq "demo: the owner (first admin) authors the load's audit row" "1|admin|
     "$(sqlite3 "$TMP/demo.db" "SELECT a.user_id, u.role, a.action FROM audit_log a JOIN users u ON u.id = a.user_id")"
 expect_eq "demo: no history row without an author" "0" \
     "$(sqlite3 "$TMP/demo.db" "SELECT count(*) FROM deal_history WHERE author_id IS NULL")"
+# The author of a change cannot delete itself (its audit row would name no one);
+# another admin can, and the audit row names that admin.
+export EMBUDO_DB="$TMP/del.db"
+$E init --currency EUR --owner root@localhost >/dev/null
+$E user add --name Bea --email bea@x.com --role admin >/dev/null
+expect_status 1 $E user delete root@localhost --yes
+grep -qF "user #1 makes this change (the organisation's owner, or --as) and cannot delete itself; act as another admin with --as EMAIL, or deactivate it with \`embudo user update #1 --active false\`" "$TMP/err"
+check "deleting the owner acting as the owner is refused, saying what to do"
+expect_eq "nothing deleted" "2" "$(q "SELECT count(*) FROM users")"
+$E user delete root@localhost --yes --as bea@x.com >/dev/null 2>&1
+check "another admin deletes it"
+expect_eq "the delete's audit row names Bea" "delete|users|1|2" \
+    "$(q "SELECT action, kind, record_id, user_id FROM audit_log WHERE action = 'delete'")"
 finish
