@@ -28,6 +28,7 @@
 
 #include "core/i18n.h"
 #include "metrics/snapshot.h"
+#include "store/store.h"
 
 #define SNAP_MAGIC "EMBSNAP"
 #define SNAP_VERSION 16u
@@ -212,15 +213,8 @@ static int tmp_create(const char *path, char **tmp)
  * effort where the file system cannot (EINVAL); 0 or -1 with errno set. */
 static int fsync_dir(const char *path)
 {
-    const char *slash = strrchr(path, '/');
     char dir[4096];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else
+    if (store_dir_of(path, dir, sizeof dir))
         return 0;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)

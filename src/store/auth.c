@@ -139,6 +139,7 @@ emb_code store_token_create(store *st, int64_t user_id, const char *role, const 
                             char token[AUTH_TOKEN_SIZE], int64_t *id, emb_err *err)
 {
     token[0] = '\0';
+    *id = 0;
     arena a;
     arena_init(&a, 1024);
     const char *email, *uname, *urole;

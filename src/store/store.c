@@ -539,18 +539,26 @@ static pid_t stale_pid(const char *name, const char *base, const char *prefix, c
     return (pid_t)pid;
 }
 
+int store_dir_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
+    else if ((size_t)(slash - path) < size)
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+    else
+        return -1;
+    return 0;
+}
+
 int store_remove_stale(const char *path, const char *prefix, const char *suffix)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     char dir[4096];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else
+    if (store_dir_of(path, dir, sizeof dir))
         return 0;
     DIR *dp = opendir(dir);
     if (!dp)

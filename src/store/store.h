@@ -58,6 +58,10 @@ emb_code store_backup(store *st, const char *dest_path, emb_err *err);
  * live process's, nor this one's. Best effort: returns how many were removed. */
 int store_remove_stale(const char *path, const char *prefix, const char *suffix);
 
+/* The directory that holds path ("." for a bare name, "/" for a file at the root)
+ * into dir (size bytes); 0, or -1 when it does not fit. */
+int store_dir_of(const char *path, char *dir, size_t size);
+
 /* Runs SQL with no result rows (for migrations and bulk loaders inside store/). */
 emb_code store_exec(store *st, const char *sql, emb_err *err);
 
