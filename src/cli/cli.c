@@ -1,6 +1,8 @@
 /* cli.c - helpers shared by the subcommands; see cli.h. */
 #include "cli/cli.h"
 
+#include "core/period.h"
+
 #include <errno.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -159,24 +161,7 @@ int cli_open_store(cli_ctx *ctx, unsigned flags, store **out)
     return 0;
 }
 
-int cli_parse_instant(const char *s, int64_t *out)
-{
-    struct tm tm = {0};
-    const char *rest = strptime(s, "%Y-%m-%d", &tm);
-    if (!rest)
-        return -1;
-    if (*rest == 'T' || *rest == ' ') {
-        rest = strptime(rest + 1, "%H:%M:%S", &tm);
-        if (!rest)
-            return -1;
-    }
-    if (*rest == 'Z')
-        rest++;
-    if (*rest)
-        return -1;
-    *out = (int64_t)timegm(&tm);
-    return 0;
-}
+int cli_parse_instant(const char *s, int64_t *out) { return instant_parse_iso(s, out); }
 
 /* The first user (by id) matching cond, or 0. */
 static emb_code first_user(store *st, const kind_def *users, const query_cond *cond, int64_t *id, emb_err *err)

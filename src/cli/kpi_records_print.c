@@ -376,3 +376,10 @@ int kpi_print_records(const cli_command *cmd, cli_ctx *ctx, store *st, const sna
         fprintf(ctx->err, _("%zu of %zu records shown; raise --limit to see more\n"), rows, n);
     return 0;
 }
+
+void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
+{
+    kpi_format f = ctx->format == FORMAT_JSON ? KPI_FORMAT_JSON : ctx->format == FORMAT_CSV ? KPI_FORMAT_CSV
+                                                                                             : KPI_FORMAT_TABLE;
+    kpi_report_write(ctx->out, f, i18n_code(ctx->lang), rep, a);
+}

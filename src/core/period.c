@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/i18n.h"
 
@@ -520,4 +521,23 @@ period_range period_year_before(period_range p)
     if (to <= from)
         to = from + 1;
     return (period_range){from, to};
+}
+
+int instant_parse_iso(const char *s, int64_t *out)
+{
+    struct tm tm = {0};
+    const char *rest = strptime(s, "%Y-%m-%d", &tm);
+    if (!rest)
+        return -1;
+    if (*rest == 'T' || *rest == ' ') {
+        rest = strptime(rest + 1, "%H:%M:%S", &tm);
+        if (!rest)
+            return -1;
+    }
+    if (*rest == 'Z')
+        rest++;
+    if (*rest)
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
 }

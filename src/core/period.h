@@ -35,6 +35,9 @@ void civil_from_days(int64_t days, int *year, int *month, int *day);
 /* "YYYY-MM-DD" <-> day number; parse returns -1 on a malformed or impossible date. */
 int date_parse_iso(const char *s, int64_t *days);
 void date_format_iso(int64_t days, char out[11]);
+/* "2026-07-14", "2026-07-14T10:00:00Z" or "2026-07-14 10:00:00" as seconds since
+ * 1970-01-01 UTC (strict; a day alone is its start); -1 when malformed. */
+int instant_parse_iso(const char *s, int64_t *out);
 /* 1 = Monday .. 7 = Sunday. */
 int weekday_of(int64_t days);
 /* The day number holding second s counted from 1970-01-01 (floor of s / 86400). */

@@ -1,9 +1,9 @@
 /*
- * kpi_print.c - the three output formats of a KPI report; see kpi_print.h.
+ * kpi_report.c - the three output formats of a KPI report; see kpi_report.h.
  * The report is first laid out as a grid of columns; each column has a table
  * text, a JSON text and one or more CSV cells per row.
  */
-#include "cli/kpi_print.h"
+#include "metrics/kpi_report.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -457,7 +457,7 @@ static void print_table(FILE *o, const column *cols, int ncols, int nrows, arena
     kpi_print_grid(o, n, head, right, cells, nrows, a);
 }
 
-static void print_report(cli_ctx *ctx, const kpi_report *rep, locfmt *lf, arena *a)
+static void print_report(FILE *o, kpi_format format, const kpi_report *rep, locfmt *lf, arena *a)
 {
     const kpi_query *q = rep->query;
     const kpi_result *r = rep->result;
@@ -501,8 +501,7 @@ static void print_report(cli_ctx *ctx, const kpi_report *rep, locfmt *lf, arena 
                 compare_column(col, rep, m, k - 1, lf, a);
         }
     }
-    FILE *o = ctx->out;
-    if (ctx->format == FORMAT_JSON) {
+    if (format == KPI_FORMAT_JSON) {
         fprintf(o, "{\"period\": {\"from\": %s, \"to\": %s}, \"currency\": %s, \"compare\": %s, \"rows\": [",
                 rep->from ? json_quote(rep->from, a) : "null", rep->to ? json_quote(rep->to, a) : "null",
                 json_quote(rep->snap->currency, a),
@@ -514,7 +513,7 @@ static void print_report(cli_ctx *ctx, const kpi_report *rep, locfmt *lf, arena 
             fputc('}', o);
         }
         fputs("\n]}\n", o);
-    } else if (ctx->format == FORMAT_CSV) {
+    } else if (format == KPI_FORMAT_CSV) {
         int first = 1;
         for (c = 0; c < ncols; c++)
             for (int k = 0; k < cols[c].nsub; k++, first = 0) {
@@ -539,12 +538,12 @@ static void print_report(cli_ctx *ctx, const kpi_report *rep, locfmt *lf, arena 
     }
 }
 
-void kpi_print(cli_ctx *ctx, const kpi_report *rep, arena *a)
+void kpi_report_write(FILE *o, kpi_format format, const char *locale, const kpi_report *rep, arena *a)
 {
     locfmt *lf = NULL;
     emb_err err;
-    if (ctx->format == FORMAT_TABLE && locfmt_open(i18n_code(ctx->lang), NULL, &lf, &err))
+    if (format == KPI_FORMAT_TABLE && locfmt_open(locale, NULL, &lf, &err))
         lf = NULL; /* numbers as data rather than nothing */
-    print_report(ctx, rep, lf, a);
+    print_report(o, format, rep, lf, a);
     locfmt_close(lf);
 }
