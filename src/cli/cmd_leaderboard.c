@@ -167,18 +167,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         n = (int)limit;
     FILE *o = ctx->out;
     if (ctx->format == FORMAT_JSON) {
-        fprintf(o, "{\"metric\": %s, \"period\": {\"from\": %s, \"to\": %s}, \"rows\": [",
-                kpi_json_string(metric_name, &a), from_text[0] ? kpi_json_string(from_text, &a) : "null",
-                to_text[0] ? kpi_json_string(to_text, &a) : "null");
-        for (int i = 0; i < n; i++) {
-            fprintf(o, "%s\n  {\"rank\": %s, \"rep\": %s, \"value\": %s, \"attainment\": %s, \"previous_rank\": %s}",
-                    i ? "," : "", rows[i].rank ? arena_printf(&a, "%d", rows[i].rank) : "null",
-                    kpi_json_string(kpi_dim_label(snap, DIM_REP, rows[i].rep, &a), &a),
-                    main_text(snap, m, &rows[i].value, "null", &a),
-                    rows[i].attainment.kind == KV_REAL ? arena_printf(&a, "%.10g", rows[i].attainment.x) : "null",
-                    rows[i].previous_rank ? arena_printf(&a, "%d", rows[i].previous_rank) : "null");
-        }
-        fputs("\n]}\n", o);
+        kpi_leaders_write_json(o, snap, m, rows, n, from_text[0] ? from_text : NULL, to_text[0] ? to_text : NULL, &a);
     } else if (ctx->format == FORMAT_CSV) {
         fprintf(o, "rank,rep,%s,attainment,previous_rank,change\r\n", metric_name);
         for (int i = 0; i < n; i++) {

@@ -47,6 +47,7 @@ typedef struct {
     const char *allow; /* for 405: the methods the path accepts */
     char *set_cookie;  /* malloc'd Set-Cookie value, or NULL */
     long retry_after;  /* seconds for a Retry-After header (429), 0 none */
+    char etag[48];     /* an ETag header (quoted), "" for none; with one, Cache-Control: private, no-cache */
 } http_reply;
 
 typedef void (*http_handler)(http_request *req, http_reply *out);
@@ -83,6 +84,9 @@ void http_reply_json(http_reply *out, int status, void *o);
 emb_code http_db_acquire(http_server *srv, store **out, emb_err *err);
 void http_db_release(http_server *srv, store *st);
 
+/* The server's analytics snapshot (http/snapshots.h). */
+struct http_snaps *http_server_snaps(http_server *srv);
+
 /* The database's path, and the counters' text for /metrics (server.c). */
 const char *http_server_db_path(const http_server *srv);
 char *http_server_counters_text(const http_server *srv, size_t *len);
@@ -94,5 +98,7 @@ void route_me(http_request *req, http_reply *out);
 void route_session_create(http_request *req, http_reply *out);
 void route_session_delete(http_request *req, http_reply *out);
 void route_openapi(http_request *req, http_reply *out);
+void route_kpi(http_request *req, http_reply *out);
+void route_leaderboard(http_request *req, http_reply *out);
 
 #endif

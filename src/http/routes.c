@@ -12,6 +12,8 @@ const http_route http_routes[] = {
     {"POST", "/api/v1/session", route_session_create, 0},
     {"DELETE", "/api/v1/session", route_session_delete, 1},
     {"GET", "/api/v1/openapi.json", route_openapi, 0},
+    {"GET", "/api/v1/kpi", route_kpi, 1},
+    {"GET", "/api/v1/leaderboard", route_leaderboard, 1},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
 

@@ -29,6 +29,7 @@
 #include "core/i18n.h"
 #include "http/counters.h"
 #include "http/route.h"
+#include "http/snapshots.h"
 #include "store/auth.h"
 
 enum { POOL_MAX = 256, REQUEST_BODY_MAX = 1 << 20 };
@@ -49,6 +50,7 @@ struct http_server {
     pthread_mutex_t pool_lock;
     store *pool[POOL_MAX]; /* idle connections */
     int npool;
+    http_snaps *snaps; /* the analytics snapshot of the metric routes */
 };
 
 typedef struct {
@@ -99,6 +101,8 @@ void http_db_release(http_server *srv, store *st)
 }
 
 const char *http_server_db_path(const http_server *srv) { return srv->db_path; }
+
+http_snaps *http_server_snaps(http_server *srv) { return srv->snaps; }
 
 char *http_server_counters_text(const http_server *srv, size_t *len)
 {
@@ -179,7 +183,12 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
     if (reply->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"embudo\"");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (reply->etag[0]) { /* the client may keep it and ask again with If-None-Match */
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, reply->etag);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-cache");
+    } else {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    }
     enum MHD_Result r = MHD_queue_response(conn, (unsigned)reply->status, resp);
     MHD_destroy_response(resp);
     rq->status = reply->status;
@@ -390,6 +399,7 @@ static void server_free(http_server *srv)
         return;
     for (int i = 0; i < srv->npool; i++)
         store_close(srv->pool[i]);
+    http_snaps_free(srv->snaps);
     pthread_mutex_destroy(&srv->pool_lock);
     if (srv->own_log && srv->log)
         fclose(srv->log);
@@ -433,6 +443,10 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     pthread_mutex_init(&srv->pool_lock, NULL);
+    if (!(srv->snaps = http_snaps_new(db_path))) {
+        server_free(srv);
+        return emb_err_set(err, EMB_NOMEM, _("out of memory"));
+    }
     srv->set = *s;
     srv->msgs = msgs;
     for (int i = 0; i < http_nroutes && i < HTTP_COUNTER_ROUTES - 1; i++)

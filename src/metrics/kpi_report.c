@@ -547,3 +547,20 @@ void kpi_report_write(FILE *o, kpi_format format, const char *locale, const kpi_
     print_report(o, format, rep, lf, a);
     locfmt_close(lf);
 }
+
+void kpi_leaders_write_json(FILE *o, const snapshot *s, const kpi_metric *m, const kpi_leader *rows, int n,
+                            const char *from, const char *to, arena *a)
+{
+    fprintf(o, "{\"metric\": %s, \"period\": {\"from\": %s, \"to\": %s}, \"rows\": [",
+            json_quote(kpi_metric_name(m), a), from ? json_quote(from, a) : "null", to ? json_quote(to, a) : "null");
+    for (int i = 0; i < n; i++) {
+        kpi_value main = kpi_value_main(m, &rows[i].value);
+        const char *value = scalar_data(s, &main, a);
+        fprintf(o, "%s\n  {\"rank\": %s, \"rep\": %s, \"value\": %s, \"attainment\": %s, \"previous_rank\": %s}",
+                i ? "," : "", rows[i].rank ? arena_printf(a, "%d", rows[i].rank) : "null",
+                json_quote(kpi_dim_label(s, DIM_REP, rows[i].rep, a), a), value ? value : "null",
+                rows[i].attainment.kind == KV_REAL ? arena_printf(a, "%.10g", rows[i].attainment.x) : "null",
+                rows[i].previous_rank ? arena_printf(a, "%d", rows[i].previous_rank) : "null");
+    }
+    fputs("\n]}\n", o);
+}

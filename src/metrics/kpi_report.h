@@ -24,6 +24,7 @@
 #include "core/locfmt.h"
 #include "metrics/compare.h"
 #include "metrics/engine.h"
+#include "metrics/leaderboard.h"
 #include "metrics/snapshot.h"
 
 typedef struct {
@@ -39,6 +40,12 @@ typedef enum { KPI_FORMAT_TABLE, KPI_FORMAT_JSON, KPI_FORMAT_CSV } kpi_format;
 
 /* Writes rep to o in format; tables in the language of locale ("en", "es"). */
 void kpi_report_write(FILE *o, kpi_format format, const char *locale, const kpi_report *rep, arena *a);
+
+/* The JSON document of a leaderboard: {"metric", "period": {"from", "to"} (NULL:
+ * null), "rows": [{"rank", "rep", "value", "attainment", "previous_rank"}...]},
+ * value the one that ranks (kpi_value_main) in data form. */
+void kpi_leaders_write_json(FILE *o, const snapshot *s, const kpi_metric *m, const kpi_leader *rows, int n,
+                            const char *from, const char *to, arena *a);
 
 /* A JSON string literal of s; a CSV cell of s (quoted when needed). */
 const char *kpi_json_string(const char *s, arena *a);

@@ -32,6 +32,7 @@ call() {
         read -r status size ctype <"$TMP/code"
         [ "$size" = 0 ] && : >"$TMP/body$n" || echo x >"$TMP/body$n"
     else
+        : >"$TMP/body$n" # curl writes no file for an answer without a body (304)
         curl -s -X "$method" -o "$TMP/body$n" -w '%{http_code} %{content_type}' -b "$TMP/jar" -c "$TMP/jar" "$@" \
             "$U$path" >"$TMP/code"
         read -r status ctype <"$TMP/code"
@@ -69,6 +70,18 @@ call DELETE /api/v1/me
 expect_eq "requests made" "23" "$n"
 expect_eq "statuses" "200 200 200 200 401 200 401 200 200 403 204 401 401 400 400 400 415 413 401 429 404 405 405" \
     "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
+# The metric routes (api_metrics.sh checks their values): good, bad, cached.
+B="Authorization: Bearer $TOKEN"
+call GET '/api/v1/kpi?metrics=win_rate,sales_cycle_days,open_pipeline&period=2026&by=rep&compare=previous' -H "$B"
+call GET '/api/v1/kpi?metrics=revenue_won,deals_won&period=2026-03&by=team&compare=goal&sort=-revenue_won&limit=3' -H "$B"
+call GET '/api/v1/kpi?metrics=nope' -H "$B"
+call GET '/api/v1/kpi?metrics=win_rate'
+call GET /api/v1/leaderboard -H "$B"
+call GET '/api/v1/leaderboard?metric=win_rate&period=2026-03&limit=5' -H "$B"
+call GET '/api/v1/leaderboard?metric=nope' -H "$B"
+ET=$(curl -s -D - -o /dev/null -H "$B" "$U/api/v1/leaderboard" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
+call GET /api/v1/leaderboard -H "$B" -H "If-None-Match: $ET"
+expect_eq "metric routes' statuses" "200 200 400 401 200 200 400 304" "$(tail -n 8 "$TMP/answers" | cut -d' ' -f3 | paste -sd' ')"
 python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
 check "every answer matches docs/openapi.json"
 sed 's/^/#   /' "$TMP/check" | head -20

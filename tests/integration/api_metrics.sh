@@ -1,0 +1,136 @@
+#!/bin/sh
+# api_metrics: GET /api/v1/kpi and /api/v1/leaderboard answer the very documents
+# of `embudo kpi --format json` and `embudo leaderboard --format json` for the
+# same options (byte for byte), carry ETags (304 for If-None-Match; a new one
+# after a write by another process, with the new value) and name the parameter
+# and the value of a bad request. The company of kpi_cli.sh, worked out by hand:
+#   D1 Ana won 1000.00 (March), D2 Ben won 500.00 (March), D3 Ana lost 200.00
+#   (March), D4 Ben open 300.00, D5 Ana won 800.00 (February); goal March 2000.00.
+. "$SRCDIR/tests/integration/lib.sh"
+export EMBUDO_DB="$TMP/k.db"
+E="$EMBUDO"
+. "$SRCDIR/tests/integration/server_lib.sh"
+$E init --currency EUR --timezone Europe/Madrid --owner boss@x.com >/dev/null
+$E team add --name North >/dev/null && $E team add --name South >/dev/null
+$E user add --name Ana --team North >/dev/null && $E user add --name Ben --team South >/dev/null
+$E deal add --title D1 --owner Ana --stage Won --amount 1000 --created 2026-03-01 --closed 2026-03-10 >/dev/null
+$E deal add --title D2 --owner Ben --stage Won --amount 500 --created 2026-03-05 --closed 2026-03-20 >/dev/null
+$E deal add --title D3 --owner Ana --stage Lost --amount 200 --created 2026-03-02 --closed 2026-03-25 \
+    --lost_reason price >/dev/null
+$E deal add --title D4 --owner Ben --stage Proposal --amount 300 --created 2026-03-15 >/dev/null
+$E deal add --title D5 --owner Ana --stage Won --amount 800 --created 2026-02-01 --closed 2026-02-20 >/dev/null
+$E goal add --metric revenue_won --period 2026-03 --target 2000 >/dev/null
+TOKEN=$($E token create --user boss@x.com 2>/dev/null)
+check "fixture created"
+start s1 --access-log ''
+U="http://127.0.0.1:$PORT"
+AUTH="Authorization: Bearer $TOKEN"
+
+# get PATH: the answer's body in $TMP/body, its headers in $TMP/head, status in $STATUS.
+get() {
+    rm -f "$TMP/body"
+    STATUS=$(curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' -H "$AUTH" "$@")
+}
+json_get() { python3 -c "import json,sys; j=json.load(open('$TMP/body')); print($1)"; }
+etag() { sed -n 's/^[Ee][Tt][Aa][Gg]: *\(.*\)\r*$/\1/p' "$TMP/head" | tr -d '\r'; }
+
+# same_as_cli ROUTE QUERY CLI-ARGS...: the route's body is the CLI's output, byte for byte.
+same_as_cli() {
+    route=$1 query=$2
+    shift 2
+    $E "$@" --format json >"$TMP/cli"
+    get "$U/api/v1/$route?$query"
+    if [ "$STATUS" = 200 ] && cmp -s "$TMP/cli" "$TMP/body"; then
+        ok "$route?$query equals embudo $*"
+    else
+        not_ok "$route?$query equals embudo $* (status $STATUS)"
+        diff "$TMP/cli" "$TMP/body" | head -5 | sed 's/^/# /'
+    fi
+}
+same_as_cli kpi 'metrics=deals_won,deals_lost,revenue_won,win_rate,avg_deal_size,sales_cycle_days&period=2026-03' \
+    kpi deals_won,deals_lost,revenue_won,win_rate,avg_deal_size,sales_cycle_days --period 2026-03
+same_as_cli kpi 'metrics=win_rate,revenue_won&period=2026-03&by=rep' kpi win_rate,revenue_won --period 2026-03 --by rep
+same_as_cli kpi 'metrics=deals_won&period=2026-03&by=team&where=team=South' \
+    kpi deals_won --period 2026-03 --by team --where team=South
+same_as_cli kpi 'metrics=revenue_won&period=2026-03&compare=previous' kpi revenue_won --period 2026-03 --compare previous
+same_as_cli kpi 'metrics=revenue_won&period=2026-03&compare=goal' kpi revenue_won --period 2026-03 --compare goal
+same_as_cli kpi 'metrics=revenue_won,deals_won&from=2026-01-01&to=2026-04-01&series=month&cumulative=true' \
+    kpi revenue_won,deals_won --from 2026-01-01 --to 2026-04-01 --series month --cumulative
+same_as_cli kpi 'metrics=revenue_won&period=2026&by=rep&sort=-revenue_won&limit=1' \
+    kpi revenue_won --period 2026 --by rep --sort=-revenue_won --limit 1
+same_as_cli kpi 'metrics=open_pipeline&period=2026-03&as_of=2026-03-20&where=rep=Ana%7CBen' \
+    kpi open_pipeline --period 2026-03 --as-of 2026-03-20 --where 'rep=Ana|Ben'
+same_as_cli leaderboard 'period=2026-03' leaderboard --period 2026-03
+same_as_cli leaderboard 'metric=win_rate&from=2026-02-01&to=2026-04-01&limit=1' \
+    leaderboard --metric win_rate --from 2026-02-01 --to 2026-04-01 --limit 1
+same_as_cli leaderboard 'period=2026-03&team=North' leaderboard --period 2026-03 --team North
+get "$U/api/v1/kpi?metrics=win_rate,revenue_won&period=2026-03&by=rep"
+expect_eq "values by rep" "Ana 0.5 1000.0 | Ben 1.0 500.0" \
+    "$(json_get "' | '.join('%s %s %s' % (r['rep'], float(r['win_rate']), r['revenue_won']) for r in j['rows'])")"
+
+# ETags
+Q="$U/api/v1/kpi?metrics=revenue_won&period=2026-03"
+get "$Q"
+T1=$(etag)
+expect_eq "revenue won in March" 1500.0 "$(json_get "j['rows'][0]['revenue_won']")"
+printf '%s' "$T1" | grep -Eq '^"[0-9]+-[0-9a-f]{16}"$' && ok "an ETag" || not_ok "an ETag: $T1"
+get "$Q"
+expect_eq "same query, same ETag" "$T1" "$(etag)"
+get "$Q" -H "If-None-Match: $T1"
+expect_eq "If-None-Match: 304" 304 "$STATUS"
+expect_eq "304 without a body" 0 "$(cat "$TMP/body" 2>/dev/null | wc -c | tr -d ' ')"
+get "$Q" -H "If-None-Match: \"1-0000000000000000\", $T1"
+expect_eq "If-None-Match with a list" 304 "$STATUS"
+get "$U/api/v1/kpi?period=2026-03&metrics=revenue_won"
+expect_eq "parameters in another order: the same ETag" "$T1" "$(etag)"
+get "$U/api/v1/kpi?metrics=revenue_won&period=2026-02"
+[ "$(etag)" != "$T1" ] && ok "another query, another ETag" || not_ok "another query, another ETag"
+get "$U/api/v1/leaderboard?period=2026-03"
+L1=$(etag)
+$E deal add --title D6 --owner Ben --stage Won --amount 100 --created 2026-03-03 --closed 2026-03-04 >/dev/null
+get "$Q" -H "If-None-Match: $T1"
+expect_eq "after a write by the CLI: 200" 200 "$STATUS"
+[ "$(etag)" != "$T1" ] && ok "after a write: a new ETag" || not_ok "after a write: a new ETag"
+expect_eq "after a write: the new value" 1600.0 "$(json_get "j['rows'][0]['revenue_won']")"
+get "$U/api/v1/leaderboard?period=2026-03" -H "If-None-Match: $L1"
+expect_eq "leaderboard after a write: 200" 200 "$STATUS"
+expect_eq "leaderboard after a write: Ben's new value" "Ana 1000.0 | Ben 600.0" \
+    "$(json_get "' | '.join('%s %s' % (r['rep'], r['value']) for r in sorted(j['rows'], key=lambda r: r['rep']))")"
+get "$U/api/v1/leaderboard?period=2026-03" -H "If-None-Match: $(etag)"
+expect_eq "leaderboard: 304" 304 "$STATUS"
+
+# bad parameters: 400, naming the parameter and the value
+bad() {
+    want_field=$1 want_text=$2 query=$3
+    get "$U/api/v1/$query"
+    got=$(json_get "'%s %s' % (j['errors'][0]['field'], j['errors'][0]['message'])" 2>/dev/null)
+    ctype=$(sed -n 's/^[Cc]ontent-[Tt]ype: *\([^;]*\).*/\1/p' "$TMP/head" | tr -d '\r')
+    if [ "$STATUS" = 400 ] && [ "$ctype" = application/problem+json ] && [ "${got%% *}" = "$want_field" ] &&
+        printf '%s' "$got" | grep -qF -- "$want_text"; then
+        ok "400 for $query"
+    else
+        not_ok "400 for $query: $STATUS $ctype $got"
+    fi
+}
+bad metrics "unknown metric 'nope'; accepted: " 'kpi?metrics=nope'
+bad metrics "name the metrics" 'kpi?period=2026-03'
+bad period '"2026-13"' 'kpi?metrics=win_rate&period=2026-13'
+bad by "unknown dimension 'colour'; accepted: rep, team" 'kpi?metrics=win_rate&by=colour'
+bad where "team: " 'kpi?metrics=win_rate&where=team=Nowhere'
+bad where "where 'team' must be DIMENSION=VALUE" 'kpi?metrics=win_rate&where=team'
+bad compare "compare 'sideways' must be previous, year or goal" 'kpi?metrics=win_rate&compare=sideways'
+bad limit "limit '0' must be a whole number from 1" 'kpi?metrics=win_rate&limit=0'
+bad as_of "as_of 'soon' must be a date" 'kpi?metrics=open_pipeline&as_of=soon'
+bad period "give either period or from/to, not both" 'kpi?metrics=win_rate&period=2026&from=2026-01-01&to=2026-02-01'
+bad sort "sort 'deals_won' must name one of the metrics computed (win_rate)" 'kpi?metrics=win_rate&sort=deals_won'
+bad series "series 'rep' must be day, week, month, quarter or year" 'kpi?metrics=win_rate&series=rep'
+bad cumulative "cumulative 'maybe' must be true or false" 'kpi?metrics=win_rate&cumulative=maybe'
+bad query "unknown parameter 'colour'; accepted: metrics, period" 'kpi?metrics=win_rate&colour=red'
+bad metrics "parameter 'metrics' is given twice" 'kpi?metrics=win_rate&metrics=deals_won'
+bad metric "unknown metric 'nope'" 'leaderboard?metric=nope'
+bad limit "limit 'x' must be a whole number from 1" 'leaderboard?limit=x'
+bad team "team: " 'leaderboard?team=Nowhere'
+bad query "unknown parameter 'by'" 'leaderboard?by=rep'
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$U/api/v1/kpi?metrics=win_rate")
+expect_eq "no credentials: 401" 401 "$STATUS"
+finish
