@@ -31,6 +31,7 @@
 #include "core/arena.h"
 #include "core/error.h"
 #include "core/kind.h"
+#include "store/records.h"
 #include "store/store.h"
 
 typedef enum { ROLE_VIEWER = 0, ROLE_REP, ROLE_MANAGER, ROLE_ADMIN } access_role;
@@ -75,11 +76,17 @@ const char *access_sql_filter(const access_scope *s, const kind_def *kind, arena
 emb_code access_record_allows(store *st, const access_scope *s, const kind_def *kind, int64_t id, access_op op,
                               int *allowed, emb_err *err);
 
-/* For a write: the owner a record must keep or get. A rep may only create or
- * update records owned by themselves, a manager by someone of their scope.
- * owner_id is the value the record will have after the write (0: none).
- * 1 when allowed. Kinds without an owner answer 1 (their rights are kind-level). */
-int access_owner_allows(const access_scope *s, const kind_def *kind, int64_t owner_id);
+/* For a write: whether the values a write sets are the scope's to set. after
+ * holds the fields the write sets (all of them for a create, the changed ones for
+ * an update, as store_record_insert/update take them); a field left unset is not
+ * checked (an update must also pass access_record_allows for the stored record).
+ * For owned kinds the owner set must be one of s->owners (a manager's people, a
+ * rep themselves; not none); an order line's order must be one the scope may
+ * update; a goal must be a rep goal of one of s->owners or a team goal of a team
+ * the manager manages. Kinds with kind-level rights only answer 1. Front-ends
+ * give a record created without an owner the acting user as owner before asking.
+ * *allowed = 1 when allowed; the error is for a failed read only. */
+emb_code access_write_allows(store *st, const access_scope *s, const record *after, int *allowed, emb_err *err);
 
 /* Metrics: 1 when the scope's metrics are restricted to the facts of the users
  * in s->owners (rep, manager); 0 when they see the whole organisation (admin,
