@@ -9,6 +9,7 @@ extern const cli_command cmd_leaderboard;
 extern const cli_command cmd_dashboard;
 extern const cli_command cmd_import;
 extern const cli_command cmd_export;
+extern const cli_command cmd_audit;
 extern const cli_command cmd_backup;
 extern const cli_command cmd_serve;
 extern const cli_command cmd_token;
@@ -40,6 +41,7 @@ const cli_command *const cli_commands[] = {
     &cmd_backup,
     &cmd_serve,
     &cmd_token,
+    &cmd_audit,
     &cmd_deal,
     &cmd_lead,
     &cmd_account,

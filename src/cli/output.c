@@ -108,6 +108,8 @@ static void json_value(FILE *f, out_type type, const char *s)
         emit_json_number(f, s);
     else if (type == OUT_BOOL)
         emit_json_bool(f, s);
+    else if (type == OUT_JSON && s)
+        fputs(s, f);
     else
         emit_json_string(f, s);
 }

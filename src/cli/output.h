@@ -36,6 +36,8 @@ typedef enum {
     OUT_TEXT = 0, /* a string */
     OUT_NUMBER,   /* a decimal number: JSON number, right-aligned in tables */
     OUT_BOOL,     /* "1"/"0": JSON true/false */
+    OUT_JSON,     /* JSON text the program wrote itself (valid by construction): embedded as
+                     it is in JSON, a string in CSV and tables */
 } out_type;
 
 typedef struct {

@@ -100,5 +100,6 @@ void route_session_delete(http_request *req, http_reply *out);
 void route_openapi(http_request *req, http_reply *out);
 void route_kpi(http_request *req, http_reply *out);
 void route_leaderboard(http_request *req, http_reply *out);
+void route_audit(http_request *req, http_reply *out);
 
 #endif

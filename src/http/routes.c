@@ -14,6 +14,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/openapi.json", route_openapi, 0},
     {"GET", "/api/v1/kpi", route_kpi, 1},
     {"GET", "/api/v1/leaderboard", route_leaderboard, 1},
+    {"GET", "/api/v1/audit", route_audit, 1},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
 

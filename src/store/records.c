@@ -13,6 +13,7 @@
 
 #include "core/i18n.h"
 #include "core/kind.h"
+#include "store/audit.h"
 #include "store/import_log.h"
 #include "store/store_internal.h"
 
@@ -499,11 +500,17 @@ emb_code records__audit(store *st, const kind_def *kind, const char *action, int
     return EMB_OK;
 }
 
-/* The audit row of one record's change; a bulk load writes one for the whole load. */
-static emb_code audit(store *st, const char *action, const kind_def *kind, int64_t id, const change_ctx *ctx,
-                      emb_err *err)
+/* The audit row of one record's change from before to after (audit.h); a bulk load
+ * writes one for the whole load. */
+static emb_code audit(store *st, const char *action, const kind_def *kind, int64_t id, const record *before,
+                      const record *after, const change_ctx *ctx, emb_err *err)
 {
-    return ctx->bulk ? EMB_OK : records__audit(st, kind, action, id, NULL, ctx, err);
+    if (ctx->bulk)
+        return EMB_OK;
+    char *detail = audit_change_detail(before, after);
+    emb_code rc = records__audit(st, kind, action, id, detail, ctx, err);
+    free(detail);
+    return rc;
 }
 
 /* Stages keep unique positions in their pipeline: a stage given position `to`
@@ -617,7 +624,7 @@ emb_code store_record_insert(store *st, record *r, const change_ctx *ctx, emb_er
         if (records__add_deal_product(st, r, err))
             return err->code;
     }
-    return audit(st, "insert", k, r->id, ctx, err);
+    return audit(st, "insert", k, r->id, NULL, r, ctx, err);
 }
 
 /* Whether deal r's product link (virtual field "product") is stored as r would
@@ -782,7 +789,7 @@ emb_code store_record_change(store *st, record *r, const change_ctx *ctx, int *c
                               (rc = records__add_deal_product(st, merged, err))))
             goto done;
     }
-    rc = audit(st, "update", k, r->id, ctx, err);
+    rc = audit(st, "update", k, r->id, before, merged, ctx, err);
 done:
     arena_release(&tmp);
     return rc;
@@ -836,11 +843,24 @@ emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const 
                              "#%lld --active false`"),
                            (long long)id, (long long)id);
     memo_forget(kind, ctx);
+    /* The audit row keeps the deleted record whole. */
+    arena tmp;
+    arena_init(&tmp, 1024);
+    record *before = NULL;
+    if (!ctx->bulk) {
+        emb_code got = store_record_get(st, kind, id, &tmp, &before, err);
+        if (got) {
+            arena_release(&tmp);
+            return got;
+        }
+    }
     char sql[256];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", kind->table);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK) {
+        arena_release(&tmp);
         return store_sql_error(st, _("delete"), err);
+    }
     sqlite3_bind_int64(s, 1, id);
     int rc = sqlite3_step(s);
     emb_code code = EMB_OK;
@@ -849,7 +869,10 @@ emb_code store_record_delete(store *st, const kind_def *kind, int64_t id, const 
     else if (sqlite3_changes(store_sqlite(st)) == 0)
         code = emb_err_set(err, EMB_NOT_FOUND, _("no %s #%lld"), store__kind_noun(kind), (long long)id);
     sqlite3_finalize(s);
-    return code ? code : audit(st, "delete", kind, id, ctx, err);
+    if (!code)
+        code = audit(st, "delete", kind, id, before, NULL, ctx, err);
+    arena_release(&tmp);
+    return code;
 }
 
 emb_code store_record_find_ext(store *st, const kind_def *kind, const char *ext_id, int64_t *id, emb_err *err)
