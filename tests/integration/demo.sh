@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo: `embudo demo` through the real binary: counts, determinism (same options,
 # same logical database), refusing to overwrite data without --force, bad options,
-# a normal WAL database afterwards, and the tour of scripts/run-demo running.
+# a normal WAL database afterwards, and make run's scripts/run-demo: logins of
+# every role, the server started and checked, the tour's commands running.
 . "$SRCDIR/tests/integration/lib.sh"
 export EMBUDO_NOW=2026-03-15T12:00:00Z
 NOW=1773576000
@@ -108,24 +109,38 @@ expect_eq "--teams" 2 "$(q "$TMP/shape.db" "SELECT count(*) FROM teams")"
 expect_eq "--activities-per-deal 0" 0 "$(q "$TMP/shape.db" "SELECT count(*) FROM activities WHERE deal_id IS NOT NULL")"
 expect_eq "--years 1: deals within about a year" 1 "$(q "$TMP/shape.db" "SELECT min(created) > $NOW - 500 * 86400 FROM deals")"
 
-# make run's script: creates the database once, then every command of its tour runs.
+# make run's script: creates the database once, gives one user of each role a
+# login, starts the server (not at a terminal: checks it and stops it), and every
+# command of its tour runs.
 cd "$TMP" || exit 1
-"$SRCDIR/scripts/run-demo" "$EMBUDO" tour.db > "$TMP/tour.txt" 2>&1; check "run-demo creates and prints the tour"
+export EMBUDO_LISTEN=127.0.0.1:0
+"$SRCDIR/scripts/run-demo" "$EMBUDO" tour.db </dev/null > "$TMP/tour.txt" 2>&1; check "run-demo creates and prints the tour"
 grep -q "created tour.db" "$TMP/tour.txt"; check "run-demo made tour.db"
-before=$(digest "$TMP/tour.db")
-"$SRCDIR/scripts/run-demo" "$EMBUDO" tour.db > "$TMP/tour2.txt" 2>&1
+grep -q "^Not at a terminal: the server started at http://127.0.0.1:[0-9]*/, answered, and the rep's login worked; stopped it.$" \
+    "$TMP/tour.txt"
+check "run-demo started the server, logged in, stopped it"
+expect_eq "the logins file: one user per role, readable by its owner alone" "admin manager rep viewer|-rw-------" \
+    "$(cut -d' ' -f1 tour.db.logins | paste -sd' ')|$(ls -l tour.db.logins | cut -c1-10)"
+expect_eq "the tour prints them" "4" "$(grep -cE '^  (admin|manager|rep|viewer) +[a-z.]+@solanotec.es +[A-Za-z0-9_-]{16}$' "$TMP/tour.txt")"
+# The users and roles the logins name (the rep is one of the manager's people).
+expect_eq "each login's user has its role" "admin|manager|rep|viewer" \
+    "$(while read -r role email pw; do q "$TMP/tour.db" "SELECT role FROM users WHERE email = '$email' AND password_hash IS NOT NULL"; done <tour.db.logins | paste -sd'|')"
+expect_eq "the rep reports to the manager" "1" \
+    "$(q "$TMP/tour.db" "SELECT count(*) FROM users r JOIN users m ON m.id = r.manager_id WHERE r.email = '$(awk '$1 == "rep" {print $2}' tour.db.logins)' AND m.email = '$(awk '$1 == "manager" {print $2}' tour.db.logins)'")"
+# Not the digest: the server's start and the login write sessions and settings.
+deals_before=$(q "$TMP/tour.db" "SELECT count(*) || ' ' || sum(amount) FROM deals")
+cp tour.db.logins "$TMP/logins.before"
+"$SRCDIR/scripts/run-demo" "$EMBUDO" tour.db </dev/null > "$TMP/tour2.txt" 2>&1
 grep -q "Using the existing tour.db" "$TMP/tour2.txt"; check "run-demo keeps an existing database"
-expect_eq "second run-demo left it alone" "$before" "$(digest "$TMP/tour.db")"
+expect_eq "second run-demo left its records and logins alone" "$deals_before" "$(q "$TMP/tour.db" "SELECT count(*) || ' ' || sum(amount) FROM deals")"
+cmp -s tour.db.logins "$TMP/logins.before"; check "and the logins"
+grep -q "the rep's login worked" "$TMP/tour2.txt"; check "which still work"
 n=0
-# `serve` runs until stopped: its line is checked with --show-settings instead.
-grep "^    $EMBUDO " "$TMP/tour.txt" | grep -v " demo --deals" | grep -v " serve " > "$TMP/commands.txt"
+grep "^    $EMBUDO " "$TMP/tour.txt" | grep -v " demo --deals" > "$TMP/commands.txt"
 while read -r line; do
     n=$((n + 1))
     if eval "$line" > "$TMP/cmd.out" 2>&1 && [ -s "$TMP/cmd.out" ]; then ok "tour: ${line#"$EMBUDO "}"
     else not_ok "tour: ${line#"$EMBUDO "}"; head -3 "$TMP/cmd.out" | sed 's/^/#   /'; fi
 done < "$TMP/commands.txt"
 [ "$n" -ge 12 ]; check "the tour has at least 12 commands ($n)"
-serve_line=$(grep "^    $EMBUDO .* serve " "$TMP/tour.txt")
-eval "$serve_line --show-settings" >"$TMP/cmd.out" 2>&1 && grep -q "^listen  *127.0.0.1:8080  *flag" "$TMP/cmd.out"
-check "tour: its serve command's settings are valid"
 finish
