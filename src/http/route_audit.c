@@ -72,7 +72,7 @@ static enum MHD_Result add_param(void *cls, enum MHD_ValueKind kind, const char 
                 strchr("-._~", *c))
                 *w++ = (char)*c;
             else
-                w += sprintf(w, "%%%02X", *c);
+                w += snprintf(w, 4, "%%%02X", *c);
         *w = '\0';
         enc[i] = e;
     }
