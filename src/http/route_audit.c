@@ -98,7 +98,7 @@ static int read_filter(http_request *req, store *st, const tz *zone, audit_filte
     emb_err err;
     *f = (audit_filter){.limit = 50};
 #define ARG(name) MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name)
-    const char *kind = ARG("kind"), *record = ARG("record"), *user = ARG("user"), *since = ARG("since"),
+    const char *kind = ARG("kind"), *record_text = ARG("record"), *user = ARG("user"), *since = ARG("since"),
                *until = ARG("until"), *limit = ARG("limit"), *before = ARG("before");
     f->action = ARG("action");
 #undef ARG
@@ -110,7 +110,7 @@ static int read_filter(http_request *req, store *st, const tz *zone, audit_filte
         field = "kind";
         snprintf(msg, sizeof msg, _("unknown kind '%s'"), kind);
         message = msg;
-    } else if ((f->record_id = positive(record)) < 0) {
+    } else if ((f->record_id = positive(record_text)) < 0) {
         field = "record";
         message = _("a record id (a positive number)");
     } else if (limit && ((f->limit = positive(limit)) < 1 || f->limit > 1000)) {
