@@ -55,7 +55,10 @@ EMBUDO_NOW=2026-03-10T09:00:00Z E deal update D1 --stage Negotiation --amount 15
 check "update stage and amount"
 EMBUDO_NOW=2026-04-02T08:30:00Z E deal update D1 --stage Won >/dev/null
 check "update to Won"
-expect_eq "one audit row per change of D1, no detail" "insert|deals|;update|deals|;update|deals|" \
+# The details (store/audit.h): the insert's fields, then what each update changed
+# (2026-04-02T08:30:00Z = 1775118600; created 2026-03-01 11:00 +01:00 = 1772359200).
+expect_eq "one audit row per change of D1, with the values before and after" \
+    'insert|deals|{"after":{"id":"D1","title":"Renovación 2026","account":1,"owner":2,"pipeline":1,"stage":3,"status":"open","amount":1200050,"currency":"EUR","expected_close":"2026-04-15","created":1772359200}};update|deals|{"before":{"stage":3,"amount":1200050},"after":{"stage":4,"amount":1500000}};update|deals|{"before":{"stage":4,"status":"open","closed":null},"after":{"stage":5,"status":"won","closed":1775118600}}' \
     "$(sqlite3 "$db" "select action, kind, coalesce(detail, '') from audit_log
                        where kind = 'deals' and record_id = (select id from deals where ext_id = 'D1') order by id" | paste -sd';')"
 E deal show D1 --format json >"$TMP/d1.json"
