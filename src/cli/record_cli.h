@@ -1,8 +1,9 @@
 /*
  * record_cli.h - internals shared by the files of the generic record commands
  * (`embudo KIND add|list|show|update|delete`): cmd_record.c (descriptors, argument
- * parsing, the five actions), record_input.c (text given on the command line to
- * records and filters) and record_print.c (records to the output formats).
+ * parsing, the five actions), record_input.c (the store and organisation opened
+ * for a command; text given on the command line to records and filters, read by
+ * io/record_text.h) and record_print.c (records to the output formats).
  *
  * Ownership: a rec_env lives on the stack of one command run; rec_env_open() opens
  * the store and zone that rec_env_close() closes; everything else lives in env->a.
@@ -20,6 +21,7 @@
 #include "core/period.h"
 #include "core/tz.h"
 #include "core/value.h"
+#include "io/record_text.h"
 #include "store/query.h"
 #include "store/records.h"
 #include "store/store.h"
@@ -29,19 +31,13 @@ typedef struct {
     cli_ctx *ctx;
     const kind_def *kind;
     store *st;
-    tz *zone;
-    period_calendar cal; /* the organisation's fiscal year and week start */
-    parse_opts popts; /* the organisation's zone and currency, automatic dates and numbers */
-    char decimal;     /* the organisation's decimal separator: ',' (locale es) or '.' */
+    rtext_org org; /* the organisation's zone, calendar, currency, dates and numbers */
     arena a;
     emb_err err;
 } rec_env;
 
 /* One --FIELD VALUE given on the command line. */
-typedef struct {
-    int field;        /* index in kind->fields */
-    const char *text; /* as typed */
-} field_arg;
+typedef rtext_arg field_arg;
 
 /* Opens the store (read-only when readonly) and the organisation's zone; prints the
  * error and returns the exit status on failure, else 0. */
@@ -50,28 +46,24 @@ void rec_env_close(rec_env *env);
 /* Prints env->err and returns its exit status. */
 int rec_fail(rec_env *env);
 
-/* The field of the kind named by an option or --where name ("expected-close" and
- * "expected_close" both work), or -1. */
-int rec_field_by_name(const kind_def *kind, const char *name, size_t len);
-/* True for fields accepted as input (add, update). */
-int rec_field_settable(const field_def *f);
+/* The field of the kind named by an option or --where name: rtext_field_by_name. */
+#define rec_field_by_name rtext_field_by_name
+/* True for fields accepted as input (add, update): rtext_field_settable. */
+#define rec_field_settable rtext_field_settable
 /* "id, title, account, ..." of the settable fields (stored == 0) or of the fields
  * list can filter and sort on (stored == 1), in env->a. */
 const char *rec_field_list(rec_env *env, int stored);
 
-/* Resolves the record a command acts on, named by key (ext id, "#id",
- * name/title/email/sku; a bare number no record is named by is an id, as "#N": the
- * name wins); EMB_NOT_FOUND / EMB_CONFLICT with a message saying how to name it
- * otherwise. References in field values are not read this way. */
+/* The calls of io/record_text.h on the command's store, kind and organisation,
+ * with the hints of failed lookups naming CLI commands. */
+/* Resolves the record a command acts on: rtext_resolve. */
 emb_code rec_resolve(rec_env *env, const char *key, int64_t *id);
 
 /* Fills r (a new record for add, or the changes for update with `before` the
- * stored record) from the field arguments: values parsed, references resolved,
- * periods expanded to from/to. Messages name the field and quote the value. */
+ * stored record) from the field arguments: rtext_fill. */
 emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const record *before, record *r);
 
-/* Parses --where text ("owner=ana@x.com,status=open,amount>=1.000,50") into
- * conditions appended to conds (capacity max). */
+/* Parses --where text into conditions appended to conds: rtext_parse_where. */
 emb_code rec_parse_where(rec_env *env, const char *text, query_cond *conds, size_t max, size_t *n);
 
 /* Prints records as a table or file format: columns are the FF_LIST fields, or

@@ -1,21 +1,12 @@
 /*
- * record_input.c - what the record commands read from the command line: field
- * values to records (parsed by core/value.h, references resolved by the store) and
- * --where filters to query conditions. See record_cli.h.
- *
- * Numbers typed follow the organisation's locale: a value that reads only one
- * way is read that way (1.234,5 or 1,234.5), and one that reads two ways in the
- * locale's convention (a Spanish organisation's `--target 120.000` is 120000 and
- * `--amount 1,500` is 1.5; an English one's 1.500 is 1.5 and 1,500 is 1500).
+ * record_input.c - the store and organisation a record command works in, and what
+ * it reads from the command line, through the library's io/record_text.h. See
+ * record_cli.h.
  */
-#include <ctype.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/record_cli.h"
-#include "core/period.h"
 
 int rec_env_open(rec_env *env, int readonly)
 {
@@ -24,27 +15,17 @@ int rec_env_open(rec_env *env, int readonly)
     int status = cli_open_store(env->ctx, readonly ? STORE_READONLY : 0, &env->st);
     if (status)
         return status;
-    const org_settings *org = store_org(env->st);
-    if (tz_open(org->timezone, &env->zone, &env->err)) {
+    if (rtext_org_open(&env->org, store_org(env->st), env->ctx->now, &env->err)) {
         store_close(env->st);
         env->st = NULL;
         return rec_fail(env);
     }
-    env->cal = (period_calendar){.fiscal_year_start = org->fiscal_year_start, .week_start = org->week_start};
-    env->decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
-    env->popts = (parse_opts){.zone = env->zone,
-                              .currency = org->currency,
-                              .dates = value_locale_date_order(org->locale), /* 03/02/2024 */
-                              .numbers = NUM_AUTO,
-                              .calendar = &env->cal,
-                              .now = env->ctx->now};
     return 0;
 }
 
 void rec_env_close(rec_env *env)
 {
-    if (env->zone)
-        tz_close(env->zone);
+    rtext_org_close(&env->org);
     store_close(env->st);
     arena_release(&env->a);
 }
@@ -56,532 +37,29 @@ int rec_fail(rec_env *env)
     return status;
 }
 
-int rec_field_by_name(const kind_def *kind, const char *name, size_t len)
+/* The library's context for env: its store, kind and organisation, CLI hints. */
+static rtext text_of(rec_env *env)
 {
-    for (size_t i = 0; i < kind->nfields; i++) {
-        const char *f = kind->fields[i].name;
-        if (strlen(f) != len)
-            continue;
-        size_t k = 0;
-        while (k < len && (f[k] == name[k] || (f[k] == '_' && name[k] == '-')))
-            k++;
-        if (k == len)
-            return (int)i;
-    }
-    return -1;
+    return (rtext){.st = env->st, .kind = env->kind, .org = &env->org, .a = &env->a, .err = &env->err,
+                   .flags = RTEXT_CLI_HINTS};
 }
 
-int rec_field_settable(const field_def *f) { return !(f->flags & (FF_DERIVED | FF_SECRET)); }
-
-const char *rec_field_list(rec_env *env, int stored)
-{
-    size_t size = 16;
-    for (size_t i = 0; i < env->kind->nfields; i++)
-        size += strlen(env->kind->fields[i].name) + 2;
-    char *buf = arena_alloc(&env->a, size);
-    if (!buf)
-        return "";
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < env->kind->nfields; i++) {
-        const field_def *f = &env->kind->fields[i];
-        if (stored ? f->column && !(f->flags & FF_SECRET) : rec_field_settable(f))
-            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", f->name);
-    }
-    return buf;
-}
-
-/* Adds a hint on how to find the right name to a failed lookup of kind. */
-static emb_code lookup_hint(rec_env *env, const kind_def *kind)
-{
-    if (env->err.code == EMB_NOT_FOUND) {
-        char msg[EMB_ERR_MSG_MAX];
-        snprintf(msg, sizeof msg, "%s", env->err.msg);
-        return emb_err_set(&env->err, EMB_NOT_FOUND, _("%s; see `embudo %s list`"), msg, kind->singular);
-    }
-    return env->err.code;
-}
+const char *rec_field_list(rec_env *env, int stored) { return rtext_field_list(env->kind, stored, &env->a); }
 
 emb_code rec_resolve(rec_env *env, const char *key, int64_t *id)
 {
-    emb_code rc = store_record_resolve(env->st, env->kind, key, 0, id, &env->err);
-    if (rc == EMB_NOT_FOUND && key[strspn(key, "0123456789")] == '\0' && key[0] != '0') {
-        /* a bare number no record is named by: the record of that id, as #N */
-        emb_err e;
-        emb_err_clear(&e);
-        char hash[32];
-        if ((size_t)snprintf(hash, sizeof hash, "#%s", key) < sizeof hash &&
-            store_record_resolve(env->st, env->kind, hash, 0, id, &e) == EMB_OK) {
-            emb_err_clear(&env->err);
-            return EMB_OK;
-        }
-        *id = 0;
-    }
-    if (rc)
-        return lookup_hint(env, env->kind);
-    return EMB_OK;
-}
-
-/* A stage named without its pipeline: in the default pipeline, else in the one
- * other pipeline that has a stage of that name. */
-static emb_code resolve_stage(rec_env *env, const kind_def *stages, const char *key, int64_t *id)
-{
-    emb_code rc = store_record_resolve(env->st, stages, key, 0, id, &env->err);
-    if (rc != EMB_NOT_FOUND)
-        return rc;
-    char first_error[EMB_ERR_MSG_MAX];
-    snprintf(first_error, sizeof first_error, "%s", env->err.msg);
-    store_query all = {.sort_field = -1};
-    store_query_cursor *c;
-    if (store_query_open(env->st, kind_find("pipelines"), &all, &c, &env->err))
-        return env->err.code;
-    arena tmp;
-    arena_init(&tmp, 1024);
-    record *p;
-    int found = 0, got;
-    emb_err e;
-    while ((got = store_query_next(c, &tmp, &p, &env->err)) == 1) {
-        int64_t sid;
-        if (store_record_resolve(env->st, stages, key, p->id, &sid, &e) == EMB_OK && found++ == 0)
-            *id = sid;
-        arena_reset(&tmp);
-    }
-    store_query_close(c);
-    arena_release(&tmp);
-    if (got < 0)
-        return env->err.code;
-    if (found == 1) {
-        emb_err_clear(&env->err);
-        return EMB_OK;
-    }
-    *id = 0;
-    if (found > 1)
-        return emb_err_set(&env->err, EMB_CONFLICT, _("several pipelines have a stage '%s'; give --pipeline"), key);
-    return emb_err_set(&env->err, EMB_NOT_FOUND, "%s", first_error);
-}
-
-/* Resolves a reference field's text; blank text clears it. Stages are looked up in
- * pipeline_id (0: see resolve_stage). */
-static emb_code fill_ref(rec_env *env, const field_def *f, const char *text, int64_t pipeline_id, field_value *out)
-{
-    const kind_def *ref = kind_find(f->ref);
-    if (!ref)
-        return emb_err_set(&env->err, EMB_INTERNAL, _("field %s refers to unknown kind %s"), f->name, f->ref);
-    const char *p = text;
-    while (isspace((unsigned char)*p))
-        p++;
-    if (!*p) {
-        *out = (field_value){FV_NULL, 0, NULL};
-        return EMB_OK;
-    }
-    int64_t id;
-    emb_code rc = !strcmp(ref->name, "stages") && pipeline_id == 0
-                      ? resolve_stage(env, ref, p, &id)
-                      : store_record_resolve(env->st, ref, p, pipeline_id, &id, &env->err);
-    if (rc) {
-        lookup_hint(env, ref);
-        return emb_err_prefix(&env->err, _("field '%s'"), f->name);
-    }
-    *out = (field_value){FV_SET, id, NULL};
-    return EMB_OK;
-}
-
-/* The value of field name in r if given, else in before (NULL when neither). */
-static const field_value *current(const record *r, const record *before, const char *name)
-{
-    int i = kind_field_index(r->kind, name);
-    if (i < 0)
-        return NULL;
-    if (r->v[i].state != FV_UNSET)
-        return &r->v[i];
-    return before ? &before->v[i] : NULL;
-}
-
-static void set_date(rec_env *env, record *r, const char *name, int64_t days)
-{
-    int i = kind_field_index(r->kind, name);
-    char iso[11];
-    date_format_iso(days, iso);
-    if (i >= 0)
-        record_set_text(r, i, arena_strdup(&env->a, iso));
-}
-
-/* A period field sets the from/to fields of its record. */
-static emb_code fill_period(rec_env *env, const field_def *f, const char *text, const field_arg *args, size_t nargs,
-                            record *r, int idx)
-{
-    const char *canon;
-    period_range range;
-    const char *p = text;
-    while (isspace((unsigned char)*p))
-        p++;
-    if (!*p) {
-        if (f->column)
-            record_set_null(r, idx);
-        return EMB_OK;
-    }
-    if (value_parse_period(p, &env->popts, &env->a, &canon, &range, &env->err))
-        return emb_err_prefix(&env->err, _("field '%s'"), f->name);
-    for (size_t k = 0; k < nargs; k++) {
-        const char *n = r->kind->fields[args[k].field].name;
-        if (!strcmp(n, "from") || !strcmp(n, "to"))
-            return emb_err_set(&env->err, EMB_INVALID, _("give either --%s or --from and --to, not both"), f->name);
-    }
-    record_set_text(r, idx, canon);
-    if (!f->column)
-        record_set_null(r, idx); /* virtual: only its range is kept */
-    set_date(env, r, "from", range.from);
-    set_date(env, r, "to", range.to);
-    return EMB_OK;
-}
-
-/* The parse options of a number typed for field f: the separator the value itself
- * shows, else (1.500, 1,500) the organisation's. */
-static void typed_number(rec_env *env, const field_def *f, const char *text, parse_opts *po)
-{
-    *po = env->popts;
-    if (f->type != FT_INT && f->type != FT_MONEY && f->type != FT_BP && f->type != FT_RATE && f->type != FT_TARGET)
-        return;
-    value_number_census c = {0};
-    value_number_census_add(&c, text);
-    if (c.point || c.comma)
-        po->numbers = c.point ? NUM_DOT : NUM_COMMA;
-    else if (c.ambiguous_dot || c.ambiguous_comma)
-        po->numbers = env->decimal == ',' ? NUM_COMMA : NUM_DOT;
-}
-
-/* Half away from zero: n / d with d > 0. */
-static int64_t div_round(__int128 n, int64_t d)
-{
-    __int128 q = n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
-    return (int64_t)q;
-}
-
-static int is_set(const field_value *v) { return v && v->state == FV_SET; }
-
-/* Order lines (METRICS.md): net amount = quantity x unit price x (1 - discount),
- * rounded half away from zero to the minor unit, whenever the unit price is known
- * (a different --amount is refused); total cost = quantity x cost when the cost is
- * known, else amount - profit. The same rule as the importer's. */
-static emb_code order_line_rules(rec_env *env, const record *before, record *r, const char *currency)
-{
-    const kind_def *k = r->kind;
-    const field_value *q = current(r, before, "quantity"), *p = current(r, before, "unit_price");
-    const field_value *d = current(r, before, "discount"), *c = current(r, before, "cost");
-    const field_value *profit = record_get(r, "profit");
-    int ia = kind_field_index(k, "amount"), it = kind_field_index(k, "total_cost");
-    int given_amount = r->v[ia].state != FV_UNSET;
-    if (is_set(q) && is_set(p)) {
-        __int128 n = (__int128)q->i * p->i * (10000 - (is_set(d) ? d->i : 0));
-        int64_t net = div_round(n, 10000);
-        if (n / 10000 > INT64_MAX / 2 || n / 10000 < INT64_MIN / 2)
-            return emb_err_set(&env->err, EMB_INVALID, _("field 'amount': quantity x unit_price is too large"));
-        if (given_amount && (r->v[ia].state != FV_SET || r->v[ia].i != net))
-            return emb_err_set(&env->err, EMB_INVALID,
-                               _("field 'amount' must be quantity x unit_price x (1 - discount) = %s; give "
-                               "either --amount or --unit-price"),
-                               value_format_money(net, currency ? currency : env->popts.currency, &env->a));
-        record_set_int(r, ia, net);
-    }
-    if (r->v[it].state == FV_UNSET) {
-        const field_value *amount = current(r, before, "amount");
-        if (is_set(c) && is_set(q)) {
-            __int128 t = (__int128)q->i * c->i;
-            if (t > INT64_MAX || t < INT64_MIN)
-                return emb_err_set(&env->err, EMB_INVALID, _("field 'total_cost': quantity x cost is too large"));
-            record_set_int(r, it, (int64_t)t);
-        } else if (is_set(profit) && is_set(amount)) {
-            record_set_int(r, it, amount->i - profit->i);
-        }
-    }
-    return EMB_OK;
+    rtext t = text_of(env);
+    return rtext_resolve(&t, key, id);
 }
 
 emb_code rec_fill(rec_env *env, const field_arg *args, size_t nargs, const record *before, record *r)
 {
-    const kind_def *k = env->kind;
-    /* Pass 0: the record's currency and pipeline, which other fields depend on. */
-    const char *currency = NULL;
-    int64_t pipeline_id = 0;
-    for (size_t n = 0; n < nargs; n++) {
-        const field_def *f = &k->fields[args[n].field];
-        int idx = args[n].field;
-        if (k->currency_field && !strcmp(f->name, k->currency_field)) {
-            if (value_parse_field(f, args[n].text, &env->popts, NULL, &env->a, &r->v[idx], &env->err))
-                return emb_err_prefix(&env->err, _("field '%s'"), f->name);
-        } else if (f->type == FT_REF && (!strcmp(f->ref, "pipelines") || !strcmp(f->ref, "orders"))) {
-            if (fill_ref(env, f, args[n].text, 0, &r->v[idx]))
-                return env->err.code;
-        }
-    }
-    if (k->currency_field) {
-        const field_value *c = current(r, before, k->currency_field);
-        if (c && c->state == FV_SET)
-            currency = c->s;
-    } else if (!strcmp(k->name, "order_lines")) {
-        /* A line's money is in its order's currency. */
-        const field_value *o = current(r, before, "order");
-        record *order;
-        if (o && o->state == FV_SET &&
-            store_record_get(env->st, kind_find("orders"), o->i, &env->a, &order, &env->err) == EMB_OK)
-            currency = record_get(order, "currency")->s;
-        emb_err_clear(&env->err);
-    }
-    const field_value *pipe = current(r, before, "pipeline");
-    if (pipe && pipe->state == FV_SET && kind_field(k, "pipeline")->type == FT_REF)
-        pipeline_id = pipe->i;
-
-    for (size_t n = 0; n < nargs; n++) {
-        const field_def *f = &k->fields[args[n].field];
-        int idx = args[n].field;
-        const char *text = args[n].text;
-        if (r->v[idx].state != FV_UNSET)
-            continue; /* done in pass 0 */
-        parse_opts po;
-        typed_number(env, f, text, &po);
-        if (f->type == FT_REF) {
-            if (fill_ref(env, f, text, !strcmp(f->ref, "stages") ? pipeline_id : 0, &r->v[idx]))
-                return env->err.code;
-        } else if (f->type == FT_PERIOD) {
-            if (fill_period(env, f, text, args, nargs, r, idx))
-                return env->err.code;
-        } else if (value_parse_field(f, text, &po, currency, &env->a, &r->v[idx], &env->err)) {
-            return emb_err_prefix(&env->err, _("field '%s'"), f->name);
-        }
-    }
-    /* A new deal whose stage was found in another pipeline goes to that pipeline. */
-    int istage = kind_field_index(k, "stage"), ipipe = kind_field_index(k, "pipeline");
-    if (!before && istage >= 0 && ipipe >= 0 && r->v[istage].state == FV_SET && r->v[ipipe].state == FV_UNSET &&
-        k->fields[istage].type == FT_REF) {
-        record *stage;
-        if (store_record_get(env->st, kind_find("stages"), r->v[istage].i, &env->a, &stage, &env->err))
-            return env->err.code;
-        r->v[ipipe] = *record_get(stage, "pipeline");
-    }
-    /* Targets are read in the unit of the goal's metric, which may be given after. */
-    for (size_t i = 0; i < k->nfields; i++) {
-        if (k->fields[i].type != FT_TARGET)
-            continue;
-        const field_value *metric = current(r, before, "metric");
-        field_value *t = &r->v[i];
-        if (t->state == FV_UNSET && before && metric == &r->v[kind_field_index(k, "metric")])
-            return emb_err_set(&env->err, EMB_INVALID,
-                               _("changing the metric changes the unit of the target; give --target too"));
-        if (t->state != FV_SET || !metric || metric->state != FV_SET)
-            continue;
-        parse_opts po;
-        typed_number(env, &k->fields[i], t->s, &po);
-        if (value_parse_target(metric->s, t->s, &po, &t->i, &env->err))
-            return emb_err_prefix(&env->err, _("field '%s'"), k->fields[i].name);
-    }
-    if (!strcmp(k->name, "order_lines"))
-        return order_line_rules(env, before, r, currency);
-    return EMB_OK;
-}
-
-/* ---- --where --------------------------------------------------------------- */
-
-static size_t name_len(const char *s)
-{
-    size_t n = 0;
-    while (isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '-')
-        n++;
-    return n;
-}
-
-static int op_at(const char *s, query_op *op)
-{
-    static const struct {
-        const char *text;
-        query_op op;
-    } ops[] = {{"!=", QOP_NE}, {"<>", QOP_NE}, {"<=", QOP_LE}, {">=", QOP_GE}, {"=", QOP_EQ}, {"<", QOP_LT}, {">", QOP_GT}};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (!strncmp(s, ops[i].text, strlen(ops[i].text))) {
-            *op = ops[i].op;
-            return (int)strlen(ops[i].text);
-        }
-    return 0;
-}
-
-/* "stale" of deals: a property computed at the moment, not a stored field. */
-static int is_stale_name(const kind_def *kind, const char *s, size_t n)
-{
-    return !strcmp(kind->name, "deals") && n == 5 && !strncmp(s, "stale", 5);
-}
-
-/* True when s starts a condition: a field of the kind followed by an operator. */
-static int starts_condition(const kind_def *kind, const char *s)
-{
-    size_t n = name_len(s);
-    query_op op;
-    return n && (rec_field_by_name(kind, s, n) >= 0 || is_stale_name(kind, s, n)) && op_at(s + n, &op);
-}
-
-/* Two fields whose values can be ordered against each other: dates and instants
- * (an instant by its local day), or two integers, amounts or shares. */
-static int comparable(const field_def *f, const field_def *g)
-{
-    int ft = f->type == FT_DATE || f->type == FT_INSTANT, gt = g->type == FT_DATE || g->type == FT_INSTANT;
-    if (ft || gt)
-        return ft && gt;
-    return f->type == g->type && (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BP);
-}
-
-/* --where stale=true|false (deals): QCOND_STALE at the command's time. */
-static emb_code stale_cond(rec_env *env, query_op op, const char *value, const char *text, query_cond *c)
-{
-    int yes;
-    if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1"))
-        yes = 1;
-    else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
-        yes = 0;
-    else
-        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': stale is true or false"), text);
-    if (op != QOP_EQ && op != QOP_NE)
-        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': stale takes = or !="), text);
-    *c = (query_cond){.kind = QCOND_STALE, .op = (op == QOP_EQ) == yes ? QOP_EQ : QOP_NE,
-                      .value = {FV_SET, env->ctx->now, NULL}};
-    return EMB_OK;
-}
-
-/* FIELD OP today on a date or an instant (not =, which takes periods): the
- * organisation's current day; on instants < and >= its start, <= and > the start
- * of the next day. 1 when done, 0 when value is not "today", -1 on error. */
-static int today_cond(rec_env *env, const field_def *f, int field, query_op op, const char *value,
-                      const char *text, query_cond *c)
-{
-    if (strcasecmp(value, "today") || (f->type != FT_DATE && f->type != FT_INSTANT))
-        return 0;
-    int64_t day = tz_local_day(env->zone, env->ctx->now);
-    *c = (query_cond){.field = field, .op = op};
-    if (f->type == FT_DATE) {
-        char iso[11];
-        date_format_iso(day, iso);
-        c->value = (field_value){FV_SET, 0, arena_strdup(&env->a, iso)};
-        return 1;
-    }
-    if (op == QOP_NE) {
-        emb_err_set(&env->err, EMB_USAGE, _("--where '%s': use %s<today or %s>today"), text, f->name, f->name);
-        return -1;
-    }
-    if (op == QOP_LE || op == QOP_GT) {
-        day++;
-        c->op = op == QOP_LE ? QOP_LT : QOP_GE;
-    }
-    c->value = (field_value){FV_SET, tz_local_to_utc(env->zone, day * 86400), NULL};
-    return 1;
-}
-
-/* A date or instant field compared with '=' to a period: [from, to). */
-static int period_conds(rec_env *env, const field_def *f, int field, const char *value, query_cond *conds)
-{
-    const char *canon;
-    period_range range;
-    emb_err ignored;
-    if (value_parse_period(value, &env->popts, &env->a, &canon, &range, &ignored))
-        return 0;
-    conds[0] = (query_cond){.field = field, .op = QOP_GE, .value = {FV_SET, 0, NULL}};
-    conds[1] = (query_cond){.field = field, .op = QOP_LT, .value = {FV_SET, 0, NULL}};
-    if (f->type == FT_INSTANT) {
-        conds[0].value.i = tz_local_to_utc(env->zone, range.from * 86400);
-        conds[1].value.i = tz_local_to_utc(env->zone, range.to * 86400);
-    } else {
-        char iso[11];
-        date_format_iso(range.from, iso);
-        conds[0].value.s = arena_strdup(&env->a, iso);
-        date_format_iso(range.to, iso);
-        conds[1].value.s = arena_strdup(&env->a, iso);
-    }
-    return 2;
-}
-
-/* One condition "FIELD OP VALUE" (not NUL-terminated: len bytes). */
-static emb_code where_one(rec_env *env, const char *s, size_t len, query_cond *conds, size_t max, size_t *n)
-{
-    const kind_def *k = env->kind;
-    char *text = arena_strndup(&env->a, s, len);
-    if (!text)
-        return emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
-    size_t nl = name_len(text);
-    query_op op;
-    int ol = nl ? op_at(text + nl, &op) : 0;
-    if (!ol)
-        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s' is not FIELD=VALUE (or !=, <, <=, >, >=)"), text);
-    if (is_stale_name(k, text, nl) && rec_field_by_name(k, text, nl) < 0) {
-        if (stale_cond(env, op, text + nl + ol, text, conds))
-            return env->err.code;
-        *n = 1;
-        return EMB_OK;
-    }
-    int field = rec_field_by_name(k, text, nl);
-    const field_def *f = field >= 0 ? &k->fields[field] : NULL;
-    if (!f || !f->column || (f->flags & FF_SECRET))
-        return emb_err_set(&env->err, EMB_USAGE, _("--where: %s has no field '%.*s'; fields: %s"), k->name, (int)nl,
-                           text, rec_field_list(env, 1));
-    const char *value = text + nl + ol;
-    if (max < 2)
-        return emb_err_set(&env->err, EMB_USAGE, _("too many --where conditions"));
-    if (op == QOP_EQ && (f->type == FT_INSTANT || f->type == FT_DATE) && *value) {
-        int got = period_conds(env, f, field, value, conds);
-        if (got) {
-            *n = (size_t)got;
-            return EMB_OK;
-        }
-    }
-    query_cond *c = &conds[0];
-    /* FIELD OP OTHER_FIELD: another stored field of the record, e.g. closed<expected_close */
-    size_t vl = name_len(value);
-    int other = vl && !value[vl] ? rec_field_by_name(k, value, vl) : -1;
-    if (other >= 0 && k->fields[other].column && !(k->fields[other].flags & FF_SECRET) &&
-        comparable(f, &k->fields[other])) {
-        *c = (query_cond){.field = field, .op = op, .kind = QCOND_FIELD, .other_field = other};
-        *n = 1;
-        return EMB_OK;
-    }
-    int today = op != QOP_EQ ? today_cond(env, f, field, op, value, text, c) : 0;
-    if (today) {
-        if (today < 0)
-            return env->err.code;
-        *n = 1;
-        return EMB_OK;
-    }
-    *c = (query_cond){.field = field, .op = op};
-    if (f->type == FT_REF) {
-        if (fill_ref(env, f, value, 0, &c->value))
-            return env->err.code;
-    } else if (f->type == FT_TARGET) {
-        return emb_err_set(&env->err, EMB_USAGE, _("--where cannot compare targets; filter on metric"));
-    } else if (f->type == FT_PERIOD && *value) {
-        const char *canon;
-        period_range range;
-        if (value_parse_period(value, &env->popts, &env->a, &canon, &range, &env->err))
-            return emb_err_prefix(&env->err, _("--where %s"), f->name);
-        c->value = (field_value){FV_SET, 0, canon};
-    } else if (value_parse_field(f, value, &env->popts, NULL, &env->a, &c->value, &env->err)) {
-        return emb_err_prefix(&env->err, _("--where %s"), f->name);
-    }
-    if (c->value.state != FV_SET && op != QOP_EQ && op != QOP_NE)
-        return emb_err_set(&env->err, EMB_USAGE, _("--where '%s': an empty value only works with = or !="), text);
-    *n = 1;
-    return EMB_OK;
+    rtext t = text_of(env);
+    return rtext_fill(&t, args, nargs, before, r);
 }
 
 emb_code rec_parse_where(rec_env *env, const char *text, query_cond *conds, size_t max, size_t *n)
 {
-    *n = 0;
-    const char *start = text;
-    for (const char *p = text;; p++) {
-        /* A comma ends a condition only when a new one follows it, so values
-         * may hold commas: amount>=1.000,50 */
-        if (*p == '\0' || (*p == ',' && starts_condition(env->kind, p + 1))) {
-            size_t got = 0;
-            if (p > start && where_one(env, start, (size_t)(p - start), conds + *n, max - *n, &got))
-                return env->err.code;
-            *n += got;
-            if (!*p)
-                break;
-            start = p + 1;
-        }
-    }
-    return EMB_OK;
+    rtext t = text_of(env);
+    return rtext_parse_where(&t, text, conds, max, n);
 }

@@ -144,9 +144,9 @@ static int printer_open(rec_env *env, printer *p)
     if (refcache_new(env->st, env->ctx->format == FORMAT_TABLE, PRELOAD_MAX, &p->refs, &env->err))
         return -1;
     p->fmt = (recfmt){
-        .st = env->st, .zone = env->zone, .org_currency = store_org(env->st)->currency, .refs = p->refs};
+        .st = env->st, .zone = env->org.zone, .org_currency = store_org(env->st)->currency, .refs = p->refs};
     if (env->ctx->format == FORMAT_TABLE &&
-        locfmt_open(i18n_code(env->ctx->lang), env->zone ? tz_name(env->zone) : NULL, &p->lf, &env->err)) {
+        locfmt_open(i18n_code(env->ctx->lang), env->org.zone ? tz_name(env->org.zone) : NULL, &p->lf, &env->err)) {
         p->lf = NULL; /* values as data rather than nothing */
         emb_err_clear(&env->err);
     }
@@ -359,7 +359,7 @@ static emb_code deal_history(rec_env *env, printer *p, int64_t deal_id)
         return emb_err_set(&env->err, EMB_NOMEM, _("out of memory"));
     for (size_t i = 0; i < n; i++) {
         const char **c = cells + i * NC;
-        c[0] = value_format_instant(h[i].at, env->zone, 1, &env->a);
+        c[0] = value_format_instant(h[i].at, env->org.zone, 1, &env->a);
         if (p->lf)
             c[0] = locfmt_instant(p->lf, h[i].at, !strchr(c[0], 'T'), &env->a);
         c[1] = ref_text(env, p, "users", h[i].author_id);
