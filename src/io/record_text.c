@@ -218,13 +218,18 @@ static emb_code fill_period(const rtext *t, const field_def *f, const char *text
     return EMB_OK;
 }
 
-/* The parse options of a number typed for field f: the separator the value itself
- * shows, else (1.500, 1,500) the organisation's. */
-static void typed_number(const rtext *t, const field_def *f, const char *text, parse_opts *po)
+/* The parse options of a number typed for field f: a decimal point when the text
+ * is a number of a format that says so (point), else the separator the value
+ * itself shows, else (1.500, 1,500) the organisation's. */
+static void typed_number(const rtext *t, const field_def *f, const char *text, int point, parse_opts *po)
 {
     *po = t->org->popts;
     if (f->type != FT_INT && f->type != FT_MONEY && f->type != FT_BP && f->type != FT_RATE && f->type != FT_TARGET)
         return;
+    if (point) {
+        po->numbers = NUM_DOT;
+        return;
+    }
     value_number_census c = {0};
     value_number_census_add(&c, text);
     if (c.point || c.comma)
@@ -246,7 +251,7 @@ static int is_set(const field_value *v) { return v && v->state == FV_SET; }
  * rounded half away from zero to the minor unit, whenever the unit price is known
  * (a different --amount is refused); total cost = quantity x cost when the cost is
  * known, else amount - profit. The same rule as the importer's. */
-static emb_code order_line_rules(const rtext *t, const record *before, record *r, const char *currency)
+static emb_code order_line_rules(const rtext *t, const record *before, record *r, const char *currency, int *at)
 {
     const kind_def *k = r->kind;
     const field_value *q = current(r, before, "quantity"), *p = current(r, before, "unit_price");
@@ -254,6 +259,7 @@ static emb_code order_line_rules(const rtext *t, const record *before, record *r
     const field_value *profit = record_get(r, "profit");
     int ia = kind_field_index(k, "amount"), it = kind_field_index(k, "total_cost");
     int given_amount = r->v[ia].state != FV_UNSET;
+    *at = ia;
     if (is_set(q) && is_set(p)) {
         __int128 n = (__int128)q->i * p->i * (10000 - (is_set(d) ? d->i : 0));
         int64_t net = div_round(n, 10000);
@@ -266,6 +272,7 @@ static emb_code order_line_rules(const rtext *t, const record *before, record *r
                                value_format_money(net, currency ? currency : t->org->popts.currency, t->a));
         record_set_int(r, ia, net);
     }
+    *at = it;
     if (r->v[it].state == FV_UNSET) {
         const field_value *amount = current(r, before, "amount");
         if (is_set(c) && is_set(q)) {
@@ -280,7 +287,8 @@ static emb_code order_line_rules(const rtext *t, const record *before, record *r
     return EMB_OK;
 }
 
-emb_code rtext_fill(const rtext *t, const rtext_arg *args, size_t nargs, const record *before, record *r)
+/* rtext_fill; *at is the field being read, when it fails. */
+static emb_code fill(const rtext *t, const rtext_arg *args, size_t nargs, const record *before, record *r, int *at)
 {
     const kind_def *k = t->kind;
     /* Pass 0: the record's currency and pipeline, which other fields depend on. */
@@ -288,7 +296,7 @@ emb_code rtext_fill(const rtext *t, const rtext_arg *args, size_t nargs, const r
     int64_t pipeline_id = 0;
     for (size_t n = 0; n < nargs; n++) {
         const field_def *f = &k->fields[args[n].field];
-        int idx = args[n].field;
+        int idx = *at = args[n].field;
         if (k->currency_field && !strcmp(f->name, k->currency_field)) {
             if (value_parse_field(f, args[n].text, &t->org->popts, NULL, t->a, &r->v[idx], t->err))
                 return emb_err_prefix(t->err, _("field '%s'"), f->name);
@@ -316,12 +324,12 @@ emb_code rtext_fill(const rtext *t, const rtext_arg *args, size_t nargs, const r
 
     for (size_t n = 0; n < nargs; n++) {
         const field_def *f = &k->fields[args[n].field];
-        int idx = args[n].field;
+        int idx = *at = args[n].field;
         const char *text = args[n].text;
         if (r->v[idx].state != FV_UNSET)
             continue; /* done in pass 0 */
         parse_opts po;
-        typed_number(t, f, text, &po);
+        typed_number(t, f, text, (args[n].flags & RTEXT_ARG_POINT) != 0, &po);
         if (f->type == FT_REF) {
             if (fill_ref(t, f, text, !strcmp(f->ref, "stages") ? pipeline_id : 0, &r->v[idx]))
                 return t->err->code;
@@ -333,6 +341,7 @@ emb_code rtext_fill(const rtext *t, const rtext_arg *args, size_t nargs, const r
         }
     }
     /* A new deal whose stage was found in another pipeline goes to that pipeline. */
+    *at = kind_field_index(k, "stage");
     int istage = kind_field_index(k, "stage"), ipipe = kind_field_index(k, "pipeline");
     if (!before && istage >= 0 && ipipe >= 0 && r->v[istage].state == FV_SET && r->v[ipipe].state == FV_UNSET &&
         k->fields[istage].type == FT_REF) {
@@ -347,19 +356,32 @@ emb_code rtext_fill(const rtext *t, const rtext_arg *args, size_t nargs, const r
             continue;
         const field_value *metric = current(r, before, "metric");
         field_value *target = &r->v[i];
+        *at = (int)i;
         if (target->state == FV_UNSET && before && metric == &r->v[kind_field_index(k, "metric")])
             return emb_err_set(t->err, EMB_INVALID,
                                _("changing the metric changes the unit of the target; give --target too"));
         if (target->state != FV_SET || !metric || metric->state != FV_SET)
             continue;
         parse_opts po;
-        typed_number(t, &k->fields[i], target->s, &po);
+        int point = 0;
+        for (size_t n = 0; n < nargs; n++)
+            point |= args[n].field == (int)i && (args[n].flags & RTEXT_ARG_POINT);
+        typed_number(t, &k->fields[i], target->s, point, &po);
         if (value_parse_target(metric->s, target->s, &po, &target->i, t->err))
             return emb_err_prefix(t->err, _("field '%s'"), k->fields[i].name);
     }
     if (!strcmp(k->name, "order_lines"))
-        return order_line_rules(t, before, r, currency);
+        return order_line_rules(t, before, r, currency, at);
     return EMB_OK;
+}
+
+emb_code rtext_fill(const rtext *t, const rtext_arg *args, size_t nargs, const record *before, record *r)
+{
+    int at = -1;
+    emb_code rc = fill(t, args, nargs, before, r, &at);
+    if (t->failed)
+        *t->failed = rc ? at : -1;
+    return rc;
 }
 
 /* ---- --where --------------------------------------------------------------- */

@@ -57,12 +57,19 @@ typedef struct {
     arena *a;
     emb_err *err;
     unsigned flags; /* RTEXT_* */
+    int *failed;    /* may be NULL; rtext_fill sets it to the index of the field its
+                       error is about, or -1 (none, or not one field) */
 } rtext;
+
+/* The text is a number written with a decimal point whatever the organisation's
+ * separator (a JSON number). */
+#define RTEXT_ARG_POINT 1u
 
 /* One field's value as typed. */
 typedef struct {
     int field;        /* index in kind->fields */
     const char *text; /* as typed, NUL-terminated */
+    unsigned flags;   /* RTEXT_ARG_* */
 } rtext_arg;
 
 /* The field of kind named by name (len bytes; "expected-close" and
