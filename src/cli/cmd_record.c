@@ -295,34 +295,6 @@ static int do_update(rec_env *env, rec_args *ra)
     return rec_fail(env);
 }
 
-/* Counts the records of every kind that refer to (kind, id); writes a summary
- * such as "3 deals (field account), 1 contact (field account)" into buf. */
-static emb_code count_references(rec_env *env, int64_t id, char *buf, size_t size, int64_t *total)
-{
-    size_t n = 0;
-    *total = 0;
-    buf[0] = '\0';
-    for (const kind_def *const *k = kind_all(); *k; k++) {
-        for (size_t i = 0; i < (*k)->nfields; i++) {
-            const field_def *f = &(*k)->fields[i];
-            if (f->type != FT_REF || !f->column || strcmp(f->ref, env->kind->name))
-                continue;
-            query_cond c = {.field = (int)i, .op = QOP_EQ, .value = {FV_SET, id, NULL}};
-            store_query q = {.conds = &c, .nconds = 1, .sort_field = -1};
-            int64_t count;
-            if (store_query_count(env->st, *k, &q, &count, &env->err))
-                return env->err.code;
-            if (!count)
-                continue;
-            *total += count;
-            int w = snprintf(buf + n, n < size ? size - n : 0, _("%s%lld %s (field %s)"), n ? ", " : "",
-                             (long long)count, count == 1 ? (*k)->singular : (*k)->name, f->name);
-            n += w > 0 ? (size_t)w : 0;
-        }
-    }
-    return EMB_OK;
-}
-
 static int do_delete(rec_env *env, rec_args *ra)
 {
     int64_t id;
@@ -337,7 +309,8 @@ static int do_delete(rec_env *env, rec_args *ra)
     char refs[1024];
     int64_t total = 0;
     change_ctx cc = {.now = env->ctx->now};
-    if (cli_author(env->ctx, env->st, &cc.author_id, &env->err) || count_references(env, id, refs, sizeof refs, &total))
+    if (cli_author(env->ctx, env->st, &cc.author_id, &env->err) ||
+        store_reference_count(env->st, env->kind, id, refs, sizeof refs, &total, &env->err))
         goto fail;
     int64_t in_deals = 0;
     if (!strcmp(env->kind->name, "products") && store_product_deal_count(env->st, id, &in_deals, &env->err))

@@ -27,6 +27,10 @@ struct MHD_Connection;
 /* The name of the session cookie. */
 #define HTTP_SESSION_COOKIE "embudo_session"
 
+/* Path parameters: at most HTTP_PARAMS per route, each shorter than HTTP_PARAM_MAX
+ * bytes (a longer segment matches no route). */
+enum { HTTP_PARAMS = 2, HTTP_PARAM_MAX = 256 };
+
 typedef struct {
     http_server *srv;
     struct MHD_Connection *conn; /* for the query string and headers */
@@ -37,6 +41,7 @@ typedef struct {
     int64_t user_id;             /* the authenticated user (routes with auth), else 0 */
     char role[16];               /* their role for this request (a token's may be lower) */
     int tls;                     /* the request came over HTTPS */
+    char param[HTTP_PARAMS][HTTP_PARAM_MAX]; /* the route's {kind} and {id}, in path order */
 } http_request;
 
 typedef struct {
@@ -46,6 +51,8 @@ typedef struct {
     size_t len;
     const char *allow; /* for 405: the methods the path accepts */
     char *set_cookie;  /* malloc'd Set-Cookie value, or NULL */
+    char *link;        /* malloc'd Link header value, or NULL */
+    char *location;    /* malloc'd Location header value, or NULL */
     long retry_after;  /* seconds for a Retry-After header (429), 0 none */
     char etag[48];     /* an ETag header (quoted), "" for none; with one, Cache-Control: private, no-cache */
 } http_reply;
@@ -54,7 +61,9 @@ typedef void (*http_handler)(http_request *req, http_reply *out);
 
 typedef struct {
     const char *method; /* "GET", "POST" ... */
-    const char *path;   /* exact path */
+    const char *path;   /* the path, where a segment {NAME} is a parameter: {kind} matches the
+                           plural name of a kind of the store (kind_find), any other name one
+                           non-empty segment; /metrics counts requests by this pattern */
     http_handler fn;
     int auth;           /* 1: only for a known user (`Authorization: Bearer TOKEN`), else 401 */
 } http_route;
@@ -63,10 +72,11 @@ typedef struct {
 extern const http_route http_routes[];
 extern const int http_nroutes;
 
-/* The route of method and path: its index, or -1. For a path served under other
- * methods only, allow (size bytes) lists them ("GET, HEAD") and -1 is returned;
- * otherwise allow is "". */
-int http_route_find(const char *method, const char *path, char *allow, size_t size);
+/* The route of method and path: its index, with its parameters' values in param
+ * (may be NULL), or -1. A route of exact path wins over one with parameters. For a
+ * path served under other methods only, allow (size bytes) lists them ("GET, HEAD")
+ * and -1 is returned; otherwise allow is "". */
+int http_route_find(const char *method, const char *path, char param[][HTTP_PARAM_MAX], char *allow, size_t size);
 
 /* Replies. They set out whole; when out of memory the reply is a bodiless 500. */
 void http_reply_text(http_reply *out, int status, const char *content_type, const char *text, size_t len);
@@ -101,5 +111,12 @@ void route_openapi(http_request *req, http_reply *out);
 void route_kpi(http_request *req, http_reply *out);
 void route_leaderboard(http_request *req, http_reply *out);
 void route_audit(http_request *req, http_reply *out);
+/* Records of every kind (route_records.c, route_records_write.c). */
+void route_records_list(http_request *req, http_reply *out);
+void route_records_get(http_request *req, http_reply *out);
+void route_records_create(http_request *req, http_reply *out);
+void route_records_update(http_request *req, http_reply *out);
+void route_records_delete(http_request *req, http_reply *out);
+void route_deal_history(http_request *req, http_reply *out);
 
 #endif

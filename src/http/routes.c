@@ -5,6 +5,8 @@
 
 #include "http/route.h"
 
+#include "core/kind.h"
+
 const http_route http_routes[] = {
     {"GET", "/healthz", route_healthz, 0},
     {"GET", "/metrics", route_metrics, 0},
@@ -15,21 +17,74 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/kpi", route_kpi, 1},
     {"GET", "/api/v1/leaderboard", route_leaderboard, 1},
     {"GET", "/api/v1/audit", route_audit, 1},
+    {"GET", "/api/v1/deals/{id}/history", route_deal_history, 1},
+    {"GET", "/api/v1/{kind}", route_records_list, 1},
+    {"POST", "/api/v1/{kind}", route_records_create, 1},
+    {"GET", "/api/v1/{kind}/{id}", route_records_get, 1},
+    {"PATCH", "/api/v1/{kind}/{id}", route_records_update, 1},
+    {"DELETE", "/api/v1/{kind}/{id}", route_records_delete, 1},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];
 
-int http_route_find(const char *method, const char *path, char *allow, size_t size)
+/* Whether name is the plural name of a kind, exactly (as kind_all() gives it). */
+static int is_kind(const char *name)
+{
+    for (const kind_def *const *k = kind_all(); *k; k++)
+        if (!strcmp((*k)->name, name))
+            return 1;
+    return 0;
+}
+
+/* Whether path matches pattern (see http_route); the parameters' values go to
+ * param. */
+static int match(const char *pattern, const char *path, char param[][HTTP_PARAM_MAX])
+{
+    int np = 0;
+    while (*pattern) {
+        if (*pattern != '{') {
+            if (*pattern++ != *path++)
+                return 0;
+            continue;
+        }
+        const char *name = pattern + 1, *end = strchr(name, '}');
+        if (!end || np == HTTP_PARAMS)
+            return 0;
+        size_t len = strcspn(path, "/");
+        if (!len || len >= HTTP_PARAM_MAX)
+            return 0;
+        memcpy(param[np], path, len);
+        param[np][len] = '\0';
+        if ((size_t)(end - name) == 4 && !strncmp(name, "kind", 4) && !is_kind(param[np]))
+            return 0;
+        np++;
+        path += len;
+        pattern = end + 1;
+    }
+    return *path == '\0';
+}
+
+int http_route_find(const char *method, const char *path, char param[][HTTP_PARAM_MAX], char *allow, size_t size)
 {
     size_t n = 0;
     allow[0] = '\0';
-    for (int i = 0; i < http_nroutes; i++) {
-        if (strcmp(http_routes[i].path, path))
-            continue;
-        int get = !strcmp(http_routes[i].method, "GET");
-        if (!strcmp(http_routes[i].method, method) || (!strcmp(method, "HEAD") && get))
-            return i;
-        n += (size_t)snprintf(allow + n, n < size ? size - n : 0, "%s%s%s", n ? ", " : "", http_routes[i].method,
-                              get ? ", HEAD" : "");
+    char scratch[HTTP_PARAMS][HTTP_PARAM_MAX];
+    /* Pass 0: routes of exact path; pass 1, when none has the path: patterns. */
+    for (int pass = 0; pass < 2 && !n; pass++) {
+        for (int i = 0; i < http_nroutes; i++) {
+            int literal = !strchr(http_routes[i].path, '{');
+            if (literal != (pass == 0))
+                continue;
+            if (literal ? strcmp(http_routes[i].path, path) != 0 : !match(http_routes[i].path, path, scratch))
+                continue;
+            int get = !strcmp(http_routes[i].method, "GET");
+            if (!strcmp(http_routes[i].method, method) || (!strcmp(method, "HEAD") && get)) {
+                if (param && !literal)
+                    memcpy(param, scratch, sizeof scratch);
+                return i;
+            }
+            n += (size_t)snprintf(allow + n, n < size ? size - n : 0, "%s%s%s", n ? ", " : "",
+                                  http_routes[i].method, get ? ", HEAD" : "");
+        }
     }
     return -1;
 }

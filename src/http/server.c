@@ -165,6 +165,9 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
                                                                              : MHD_RESPMEM_PERSISTENT);
     if (!resp) {
         free(reply->body);
+        free(reply->set_cookie);
+        free(reply->link);
+        free(reply->location);
         return MHD_NO;
     }
     if (reply->content_type)
@@ -175,6 +178,14 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie);
     free(reply->set_cookie);
     reply->set_cookie = NULL;
+    if (reply->link)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LINK, reply->link);
+    free(reply->link);
+    reply->link = NULL;
+    if (reply->location)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
+    free(reply->location);
+    reply->location = NULL;
     if (reply->retry_after > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", reply->retry_after);
@@ -320,7 +331,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return answer(conn, rq, &reply);
     }
     char allow[128];
-    rq->route = http_route_find(method, url, allow, sizeof allow);
+    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url, .body = rq->body ? rq->body : "",
+                        .body_len = rq->body_seen, .tls = srv->tls};
+    rq->route = http_route_find(method, url, req.param, allow, sizeof allow);
     if (rq->route < 0) {
         if (*allow) {
             char detail[256];
@@ -332,8 +345,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return answer(conn, rq, &reply);
     }
-    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url, .body = rq->body ? rq->body : "",
-                        .body_len = rq->body_seen, .tls = srv->tls};
     if (http_routes[rq->route].auth && !authenticate(srv, conn, &req, &reply))
         return answer(conn, rq, &reply);
     if (req.user_id)

@@ -146,6 +146,16 @@ static emb_code row(exporter *ex, const record *r, export_format fmt, FILE *f, a
     return EMB_OK;
 }
 
+emb_code export_record_json(exporter *ex, const record *r, FILE *f, arena *a, emb_err *err)
+{
+    return row(ex, r, EXPORT_JSON, f, a, err);
+}
+
+const char *export_ref(exporter *ex, const kind_def *kind, int64_t id, emb_err *err)
+{
+    return id ? refnames_get(ex->names, kind, id, err) : NULL;
+}
+
 emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err)
 {
     store_cursor *cur;

@@ -25,8 +25,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/kind.h"
+#include "store/records.h"
 #include "store/store.h"
 
 typedef enum { EXPORT_CSV, EXPORT_JSON } export_format;
@@ -55,6 +57,15 @@ void export_set_csv_style(exporter *ex, const export_csv_style *style);
 /* Writes all records of kind to f; *rows (may be NULL) gets their number. EMB_IO
  * when f cannot be written. */
 emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err);
+
+/* Writes record r (read from the exporter's store) as export_kind writes it in JSON:
+ * one object, no newline. Strings it needs live in a. EMB_* with err set on a
+ * database error. */
+emb_code export_record_json(exporter *ex, const record *r, FILE *f, arena *a, emb_err *err);
+
+/* The name by which the export refers to record id of kind (refnames.h), owned by
+ * the exporter; NULL for id 0, and NULL with err set on failure. */
+const char *export_ref(exporter *ex, const kind_def *kind, int64_t id, emb_err *err);
 
 /* Like export_kind, into path, atomically: written to a temporary file beside it,
  * flushed to disk, then renamed over path. On failure path is untouched and no

@@ -113,7 +113,35 @@ static const char *compared(const field_def *f, const field_def *with, char *buf
     "NULL AND sa.done <= ? AND sa.done > ? - 14 * 86400) AND EXISTS (SELECT 1 FROM activities sa WHERE "        \
     "sa.deal_id = %s.id AND sa.due IS NOT NULL AND sa.due >= ? AND (sa.done IS NULL OR sa.done > ?))))"
 
-/* Appends " WHERE ..." for q's conditions; returns non-zero (err set) on failure. */
+/* Whether q's search looks in field f: the label and the match fields, stored. */
+static int searched(const kind_def *kind, const field_def *f)
+{
+    return stored(f) && !(f->flags & FF_SECRET) &&
+           ((f->flags & FF_MATCH) || (kind->label && !strcmp(kind->label, f->name)));
+}
+
+/* Binds "%TEXT%" with LIKE's wildcards and escape character escaped by '\'. */
+static void bind_like(sqlite3_stmt *s, int pos, const char *text)
+{
+    size_t len = strlen(text);
+    char *p = malloc(2 * len + 3);
+    if (!p) {
+        sqlite3_bind_null(s, pos); /* matches nothing */
+        return;
+    }
+    size_t n = 0;
+    p[n++] = '%';
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
+            p[n++] = '\\';
+        p[n++] = text[i];
+    }
+    p[n++] = '%';
+    sqlite3_bind_text(s, pos, p, (int)n, free);
+}
+
+/* Appends " WHERE ..." for q's conditions, search and keyset; returns non-zero (err
+ * set) on failure. */
 static int where_clause(const kind_def *kind, const store_query *q, char *sql, size_t size, size_t *n,
                         emb_err *err)
 {
@@ -149,6 +177,38 @@ static int where_clause(const kind_def *kind, const store_query *q, char *sql, s
         else
             bad |= append(sql, size, n, " %s ?", op_sql(qc->op));
     }
+    const char *glue = q->nconds ? " AND " : " WHERE ";
+    if (q->search) {
+        int fields = 0;
+        for (size_t i = 0; i < kind->nfields; i++) {
+            if (!searched(kind, &kind->fields[i]))
+                continue;
+            bad |= append(sql, size, n, "%s%s%s LIKE ? ESCAPE '\\'", fields ? " OR " : glue, fields ? "" : "(",
+                          kind->fields[i].column);
+            fields++;
+        }
+        if (!fields)
+            return emb_err_set(err, EMB_INVALID, _("%s cannot be searched; filter with where"), kind->name);
+        bad |= append(sql, size, n, ")");
+        glue = " AND ";
+    }
+    if (q->after) {
+        if (q->sort_field >= 0 && !valid_field(kind, q->sort_field))
+            return emb_err_set(err, EMB_INVALID, _("cannot sort %s on field #%d"), store__kind_nouns(kind),
+                               q->sort_field);
+        const char *col = q->sort_field >= 0 ? kind->fields[q->sort_field].column : NULL;
+        /* ORDER BY col ASC|DESC, id (NULLs first ascending, last descending), or BY id */
+        if (!col)
+            bad |= append(sql, size, n, "%sid %s ?", glue, q->descending ? "<" : ">");
+        else if (q->after_value.state != FV_SET && q->descending)
+            bad |= append(sql, size, n, "%s(%s IS NULL AND id > ?)", glue, col);
+        else if (q->after_value.state != FV_SET)
+            bad |= append(sql, size, n, "%s(%s IS NOT NULL OR id > ?)", glue, col);
+        else if (q->descending)
+            bad |= append(sql, size, n, "%s(%s < ? OR %s IS NULL OR (%s = ? AND id > ?))", glue, col, col, col);
+        else
+            bad |= append(sql, size, n, "%s(%s > ? OR (%s = ? AND id > ?))", glue, col, col);
+    }
     if (bad)
         return emb_err_set(err, EMB_INVALID, _("query on %s is too long"), store__kind_nouns(kind));
     return 0;
@@ -165,6 +225,17 @@ static int bind_conds(sqlite3_stmt *s, const kind_def *kind, const store_query *
                 sqlite3_bind_int64(s, pos++, qc->value.i);
         else if (qc->kind == QCOND_VALUE && qc->value.state == FV_SET)
             bind_value(s, pos++, &kind->fields[qc->field], &qc->value);
+    }
+    if (q->search)
+        for (size_t i = 0; i < kind->nfields; i++)
+            if (searched(kind, &kind->fields[i]))
+                bind_like(s, pos++, q->search);
+    if (q->after) {
+        if (q->sort_field >= 0 && q->after_value.state == FV_SET) {
+            bind_value(s, pos++, &kind->fields[q->sort_field], &q->after_value);
+            bind_value(s, pos++, &kind->fields[q->sort_field], &q->after_value);
+        }
+        sqlite3_bind_int64(s, pos++, q->after_id);
     }
     return pos;
 }
@@ -393,4 +464,31 @@ emb_code store_product_deal_count(store *st, int64_t product_id, int64_t *count,
         rc = store_sql_error(st, _("deal products"), err);
     sqlite3_finalize(s);
     return rc;
+}
+
+emb_code store_reference_count(store *st, const kind_def *kind, int64_t id, char *buf, size_t size, int64_t *total,
+                               emb_err *err)
+{
+    size_t n = 0;
+    *total = 0;
+    buf[0] = '\0';
+    for (const kind_def *const *k = kind_all(); *k; k++) {
+        for (size_t i = 0; i < (*k)->nfields; i++) {
+            const field_def *f = &(*k)->fields[i];
+            if (f->type != FT_REF || !f->column || strcmp(f->ref, kind->name))
+                continue;
+            query_cond c = {.field = (int)i, .op = QOP_EQ, .value = {FV_SET, id, NULL}};
+            store_query q = {.conds = &c, .nconds = 1, .sort_field = -1};
+            int64_t count;
+            if (store_query_count(st, *k, &q, &count, err))
+                return err->code;
+            if (!count)
+                continue;
+            *total += count;
+            int w = snprintf(buf + n, n < size ? size - n : 0, _("%s%lld %s (field %s)"), n ? ", " : "",
+                             (long long)count, count == 1 ? (*k)->singular : (*k)->name, f->name);
+            n += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return EMB_OK;
 }

@@ -48,6 +48,14 @@ typedef struct {
     int sort_field;          /* index of a stored field, or -1 for the internal id */
     int descending;
     int64_t limit;           /* 0: no limit */
+    const char *search;      /* NULL, or only records whose label or a FF_MATCH field contains
+                                it (LIKE: ASCII case-insensitive; %, _ and \ are literal);
+                                EMB_INVALID for a kind with neither */
+    int after;               /* keyset paging: only the records after (after_value, after_id)
+                                in q's order, as the last record of a page gives them */
+    field_value after_value; /* the sort field's value (storage form), FV_NULL for NULL;
+                                unused when sorting by id */
+    int64_t after_id;
 } store_query;
 
 typedef struct store_query_cursor store_query_cursor;
@@ -102,6 +110,12 @@ typedef struct {
 /* The products of a deal, in the order they were added. */
 emb_code store_deal_products(store *st, int64_t deal_id, arena *a, deal_product_row **rows, size_t *n,
                              emb_err *err);
+
+/* Counts the records of every kind whose references point at record id of kind
+ * into *total, and writes a summary such as "3 deals (field account), 1 contact
+ * (field account)" into buf (size bytes, cut when longer). */
+emb_code store_reference_count(store *st, const kind_def *kind, int64_t id, char *buf, size_t size, int64_t *total,
+                               emb_err *err);
 
 /* Number of deals that list product_id among their products. */
 emb_code store_product_deal_count(store *st, int64_t product_id, int64_t *count, emb_err *err);

@@ -87,6 +87,39 @@ check "every answer matches docs/openapi.json"
 sed 's/^/#   /' "$TMP/check" | head -20
 cmp -s "$TMP/body4" "$SRCDIR/docs/openapi.json"
 check "GET /api/v1/openapi.json serves docs/openapi.json itself"
+# The record routes, with an admin's token: lists, one record, a deal's history,
+# writes and their refusals.
+$E user add --name Ada --email ada@x.com --role admin >/dev/null
+$E account add --id A1 --name Acme >/dev/null
+$E deal add --id D1 --title Alpha --stage Proposal --account A1 --owner ada@x.com --amount 500 >/dev/null
+ADA=$($E token create --user ada@x.com 2>/dev/null)
+: >"$TMP/answers"
+n0=$n
+T="Authorization: Bearer $ADA"
+call GET '/api/v1/deals' -H "$T"
+call GET '/api/v1/deals?sort=-amount&limit=1&where=amount%3E1&q=al' -H "$T"
+call GET '/api/v1/deals?limit=0' -H "$T"
+call GET '/api/v1/deals?cursor=x' -H "$T"
+call GET '/api/v1/deals'
+call GET '/api/v1/deals/D1' -H "$T"
+call GET '/api/v1/users/ada@x.com' -H "$T"
+call GET '/api/v1/deals/D9' -H "$T"
+call GET '/api/v1/deals/D1/history' -H "$T"
+call POST '/api/v1/deals' -H "$T" -H "$J" -d '{"id":"D2","title":"Bravo","stage":"Proposal","account":"A1","owner":"ada@x.com","amount":12.5}'
+call POST '/api/v1/deals' -H "$T" -H "$J" -d '{"title":1,"colour":"red"}'
+call POST '/api/v1/deals' -H "$T" -H "$J" -d '{"title":'
+call POST '/api/v1/deals' -H "$T" -d 'title=x'
+call PATCH '/api/v1/deals/D2' -H "$T" -H "$J" -d '{"amount":"13"}'
+call DELETE '/api/v1/accounts/A1' -H "$T"
+call DELETE '/api/v1/deals/D2' -H "$T"
+call PUT '/api/v1/deals' -H "$T"
+call GET '/api/v1/widgets' -H "$T"
+expect_eq "record requests made" "18" "$((n - n0))"
+expect_eq "record statuses" "200 200 400 400 401 200 200 404 200 201 400 400 415 200 409 204 405 404" \
+    "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
+python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
+check "every answer of the record routes matches docs/openapi.json"
+sed 's/^/#   /' "$TMP/check" | head -20
 # The checker catches what it should: a body off its schema, an undocumented status.
 printf '{"status":"ok"}' >"$TMP/bad1"
 printf 'GET /healthz 200 %s application/json\nGET /healthz 418 %s application/json\nGET /nowhere 200 %s text/plain\n' \

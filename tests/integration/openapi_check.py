@@ -2,8 +2,9 @@
 """openapi_check.py SPEC LOG: checks answers against the OpenAPI document SPEC.
 
 LOG has one answer per line: METHOD PATH STATUS BODY-FILE CONTENT-TYPE (the content
-type "-" when there was none; it may hold spaces). HEAD is checked as GET without
-its body. For each: the path and method must be in the document
+type "-" when there was none; it may hold spaces). PATH is found among the
+document's paths exactly or through a template (/api/v1/{kind}). HEAD is checked as
+GET without its body. For each: the path and method must be in the document
 (an unknown path may only get a problem+json 404 or 405), the status must be one the
 operation documents, the content type one it documents for that status, and the body
 must match its schema (JSON Schema 2020-12, with the document's $refs). Prints one
@@ -26,11 +27,25 @@ def resolve(obj):
     return obj
 
 
+def path_item(path):
+    """The document's item for path (its query string ignored): an exact path, else
+    a template whose {parameters} each stand for one non-empty segment."""
+    path = path.split("?", 1)[0]
+    if path in spec["paths"]:
+        return spec["paths"][path]
+    segs = path.split("/")
+    for template, item in spec["paths"].items():
+        t = template.split("/")
+        if len(t) == len(segs) and all(a == b or (a.startswith("{") and b) for a, b in zip(t, segs)):
+            return item
+    return {}
+
+
 def check(method, path, status, ctype, body_file):
     body = open(body_file, "rb").read()
     path = path.split("?", 1)[0]  # the query string is the operation's parameters
     head = method == "HEAD"
-    op = spec["paths"].get(path, {}).get("get" if head else method.lower())
+    op = path_item(path).get("get" if head else method.lower())
     if op is None:
         if status in ("404", "405") and ctype == "application/problem+json":
             schema = spec["components"]["schemas"]["Problem"]
