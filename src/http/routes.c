@@ -80,6 +80,7 @@ int http_route_find(const char *method, const char *path, char param[][HTTP_PARA
             if (!strcmp(http_routes[i].method, method) || (!strcmp(method, "HEAD") && get)) {
                 if (param && !literal)
                     memcpy(param, scratch, sizeof scratch);
+                allow[0] = '\0';
                 return i;
             }
             n += (size_t)snprintf(allow + n, n < size ? size - n : 0, "%s%s%s", n ? ", " : "",
