@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "http/route.h"
 #include "io/record_text.h"
+#include "store/access.h"
 
 typedef struct {
     http_request *req;
@@ -29,11 +30,22 @@ typedef struct {
     emb_err err;
     int failed; /* rtext_fill's field at fault, or -1 */
     rtext text; /* the library's context for the above, without CLI hints */
+    access_scope scope; /* what the request's user may see and change */
 } records_req;
 
-/* Opens rq for kind (NULL: the kind named by the path's {kind}); 0, or -1 with
- * the reply given (404 unknown kind, 503 no database). */
-int records_open(records_req *rq, http_request *req, http_reply *out, const kind_def *kind);
+/* Opens rq for kind (NULL: the kind named by the path's {kind}) and loads the
+ * request's access scope; 0, or -1 with the reply given (404 unknown kind, 403 a
+ * role that may not do op on any record of the kind, 401 a user no longer active,
+ * 503 no database). */
+int records_open(records_req *rq, http_request *req, http_reply *out, const kind_def *kind, access_op op);
+
+/* Record-level: 1 when the scope may do op on record id; else 0 with a 404 (it may
+ * not even read it, or there is none) or a 403 (it may read, not change) given. */
+int records_allowed(records_req *rq, int64_t id, access_op op);
+
+/* For a write: 1 when the values r sets are the scope's to set
+ * (access_write_allows); else 0 with a 403 given. */
+int records_write_allowed(records_req *rq, const record *r);
 void records_close(records_req *rq);
 
 /* Replies rq->err: a 400 naming field (NULL: no field) for what the client sent

@@ -23,7 +23,21 @@
 
 enum { LIST_DEFAULT = 50, LIST_MAX = 500, LIST_CONDS = 32 };
 
-int records_open(records_req *rq, http_request *req, http_reply *out, const kind_def *kind)
+/* Replies 403: role may not do op on what. */
+static void forbid(http_reply *out, access_op op, access_role role, const char *what)
+{
+    char detail[256];
+    const char *r = access_role_name(role);
+    switch (op) {
+    case ACCESS_READ: snprintf(detail, sizeof detail, _("a %s cannot see %s"), r, what); break;
+    case ACCESS_CREATE: snprintf(detail, sizeof detail, _("a %s cannot create %s"), r, what); break;
+    case ACCESS_UPDATE: snprintf(detail, sizeof detail, _("a %s cannot change %s"), r, what); break;
+    default: snprintf(detail, sizeof detail, _("a %s cannot delete %s"), r, what); break;
+    }
+    http_reply_problem(out, 403, _("forbidden"), detail);
+}
+
+int records_open(records_req *rq, http_request *req, http_reply *out, const kind_def *kind, access_op op)
 {
     *rq = (records_req){.req = req, .out = out, .kind = kind ? kind : kind_find(req->param[0]), .failed = -1};
     arena_init(&rq->a, 16 * 1024);
@@ -44,7 +58,58 @@ int records_open(records_req *rq, http_request *req, http_reply *out, const kind
     rq->org_open = 1;
     rq->text = (rtext){.st = rq->st, .kind = rq->kind, .org = &rq->org, .a = &rq->a, .err = &rq->err,
                        .failed = &rq->failed};
+    int role = access_role_parse(req->role);
+    if (role < 0 || access_scope_load(rq->st, req->user_id, (access_role)role, &rq->a, &rq->scope, &rq->err)) {
+        if (role < 0 || rq->err.code == EMB_NOT_FOUND)
+            http_reply_problem(out, 401, _("the user is not active"), NULL);
+        else
+            records_reply_error(rq, NULL);
+        return -1;
+    }
+    if (!access_kind_allows(&rq->scope, rq->kind, op)) {
+        forbid(out, op, rq->scope.role, rq->kind->name);
+        return -1;
+    }
     return 0;
+}
+
+int records_allowed(records_req *rq, int64_t id, access_op op)
+{
+    int ok = 0;
+    if (access_record_allows(rq->st, &rq->scope, rq->kind, id, ACCESS_READ, &ok, &rq->err)) {
+        records_reply_error(rq, NULL);
+        return 0;
+    }
+    if (!ok) {
+        http_reply_problem(rq->out, 404, _("not found"), NULL);
+        return 0;
+    }
+    if (op == ACCESS_READ)
+        return 1;
+    if (access_record_allows(rq->st, &rq->scope, rq->kind, id, op, &ok, &rq->err)) {
+        records_reply_error(rq, NULL);
+        return 0;
+    }
+    if (!ok) {
+        char what[64];
+        snprintf(what, sizeof what, _("this %s"), rq->kind->singular);
+        forbid(rq->out, op, rq->scope.role, what);
+    }
+    return ok;
+}
+
+int records_write_allowed(records_req *rq, const record *r)
+{
+    int ok = 0;
+    if (access_write_allows(rq->st, &rq->scope, r, &ok, &rq->err)) {
+        records_reply_error(rq, NULL);
+        return 0;
+    }
+    if (!ok)
+        http_reply_problem(rq->out, 403, _("forbidden"),
+                           _("your role may only write records owned by yourself or, as a manager, by your "
+                             "people; a goal of your people or teams; a line of an order you may change"));
+    return ok;
 }
 
 void records_close(records_req *rq)
@@ -125,7 +190,8 @@ void route_records_get(http_request *req, http_reply *out)
 {
     records_req rq;
     int64_t id;
-    if (!records_open(&rq, req, out, NULL) && records_resolve(&rq, req->param[1], &id))
+    if (!records_open(&rq, req, out, NULL, ACCESS_READ) && records_resolve(&rq, req->param[1], &id) &&
+        records_allowed(&rq, id, ACCESS_READ))
         records_reply_record(&rq, 200, id);
     records_close(&rq);
 }
@@ -314,7 +380,7 @@ static int list_query(list_args *la, store_query *q, int64_t *limit)
 void route_records_list(http_request *req, http_reply *out)
 {
     records_req rq;
-    if (records_open(&rq, req, out, NULL)) {
+    if (records_open(&rq, req, out, NULL, ACCESS_READ)) {
         records_close(&rq);
         return;
     }
@@ -328,6 +394,7 @@ void route_records_list(http_request *req, http_reply *out)
     FILE *f = NULL;
     if (list_query(&la, &q, &limit))
         goto done;
+    q.filter_sql = access_sql_filter(&rq.scope, rq.kind, &rq.a);
     if (export_open(rq.st, &ex, &rq.err) || store_query_open(rq.st, rq.kind, &q, &cur, &rq.err)) {
         records_reply_error(&rq, q.search ? "q" : NULL);
         goto done;
@@ -472,7 +539,8 @@ static emb_code deal_details(records_req *rq, exporter *ex, int64_t id, FILE *f)
     fputs("],\"activities\":[", f);
     const kind_def *acts = kind_find("activities");
     query_cond c = {.field = kind_field_index(acts, "deal"), .op = QOP_EQ, .value = {FV_SET, id, NULL}};
-    store_query q = {.conds = &c, .nconds = 1, .sort_field = -1};
+    store_query q = {.conds = &c, .nconds = 1, .sort_field = -1,
+                     .filter_sql = access_sql_filter(&rq->scope, acts, &rq->a)};
     store_query_cursor *cur;
     if (store_query_open(rq->st, acts, &q, &cur, &rq->err))
         return rq->err.code;
@@ -496,7 +564,8 @@ void route_deal_history(http_request *req, http_reply *out)
 {
     records_req rq;
     int64_t id;
-    if (records_open(&rq, req, out, kind_find("deals")) || !records_resolve(&rq, req->param[0], &id)) {
+    if (records_open(&rq, req, out, kind_find("deals"), ACCESS_READ) || !records_resolve(&rq, req->param[0], &id) ||
+        !records_allowed(&rq, id, ACCESS_READ)) {
         records_close(&rq);
         return;
     }

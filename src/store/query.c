@@ -178,6 +178,10 @@ static int where_clause(const kind_def *kind, const store_query *q, char *sql, s
             bad |= append(sql, size, n, " %s ?", op_sql(qc->op));
     }
     const char *glue = q->nconds ? " AND " : " WHERE ";
+    if (q->filter_sql) {
+        bad |= append(sql, size, n, "%s(%s)", glue, q->filter_sql);
+        glue = " AND ";
+    }
     if (q->search) {
         int fields = 0;
         for (size_t i = 0; i < kind->nfields; i++) {

@@ -56,6 +56,9 @@ typedef struct {
     field_value after_value; /* the sort field's value (storage form), FV_NULL for NULL;
                                 unused when sorting by id */
     int64_t after_id;
+    const char *filter_sql;  /* NULL, or one more SQL condition over the kind's table (its
+                                columns unqualified), trusted: built by the library from
+                                integers only (access_sql_filter), never from input */
 } store_query;
 
 typedef struct store_query_cursor store_query_cursor;
