@@ -176,7 +176,7 @@ void records_reply_record(records_req *rq, int status, int64_t id)
     record *r;
     size_t len = 0;
     char *body = NULL;
-    if (!export_open(rq->st, &ex, &rq->err) && !store_record_get(rq->st, rq->kind, id, &rq->a, &r, &rq->err))
+    if (!export_open_keys(rq->st, &ex, &rq->err) && !store_record_get(rq->st, rq->kind, id, &rq->a, &r, &rq->err))
         body = record_json(rq, ex, r, &len);
     export_close(ex);
     if (!body) {
@@ -395,7 +395,7 @@ void route_records_list(http_request *req, http_reply *out)
     if (list_query(&la, &q, &limit))
         goto done;
     q.filter_sql = access_sql_filter(&rq.scope, rq.kind, &rq.a);
-    if (export_open(rq.st, &ex, &rq.err) || store_query_open(rq.st, rq.kind, &q, &cur, &rq.err)) {
+    if (export_open_keys(rq.st, &ex, &rq.err) || store_query_open(rq.st, rq.kind, &q, &cur, &rq.err)) {
         records_reply_error(&rq, q.search ? "q" : NULL);
         goto done;
     }
@@ -573,7 +573,7 @@ void route_deal_history(http_request *req, http_reply *out)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = NULL;
-    if (export_open(rq.st, &ex, &rq.err)) {
+    if (export_open_keys(rq.st, &ex, &rq.err)) {
         records_reply_error(&rq, NULL);
     } else if (!(f = open_memstream(&buf, &len))) {
         http_reply_problem(out, 503, _("out of memory"), NULL);

@@ -46,7 +46,8 @@ void export_set_csv_style(exporter *ex, const export_csv_style *style)
         ex->csv.decimal = '.';
 }
 
-emb_code export_open(store *st, exporter **out, emb_err *err)
+/* export_open (keys_only 0) or export_open_keys (1). */
+static emb_code open_exporter(store *st, int keys_only, exporter **out, emb_err *err)
 {
     exporter *ex = calloc(1, sizeof *ex);
     if (!ex)
@@ -54,7 +55,8 @@ emb_code export_open(store *st, exporter **out, emb_err *err)
     ex->st = st;
     ex->csv = (export_csv_style){.delimiter = ',', .decimal = '.'};
     if (tz_open(store_org(st)->timezone, &ex->zone, err) ||
-        refcache_new(st, 0, INT64_MAX, &ex->keys, err) || refnames_new(st, ex->keys, &ex->names, err)) {
+        refcache_new(st, 0, keys_only ? 0 : INT64_MAX, &ex->keys, err) ||
+        (!keys_only && refnames_new(st, ex->keys, &ex->names, err))) {
         export_close(ex);
         return err->code;
     }
@@ -70,6 +72,10 @@ emb_code export_open(store *st, exporter **out, emb_err *err)
     *out = ex;
     return EMB_OK;
 }
+
+emb_code export_open(store *st, exporter **out, emb_err *err) { return open_exporter(st, 0, out, err); }
+
+emb_code export_open_keys(store *st, exporter **out, emb_err *err) { return open_exporter(st, 1, out, err); }
 
 void export_close(exporter *ex)
 {
@@ -153,7 +159,9 @@ emb_code export_record_json(exporter *ex, const record *r, FILE *f, arena *a, em
 
 const char *export_ref(exporter *ex, const kind_def *kind, int64_t id, emb_err *err)
 {
-    return id ? refnames_get(ex->names, kind, id, err) : NULL;
+    if (!id)
+        return NULL;
+    return ex->names ? refnames_get(ex->names, kind, id, err) : refcache_get(ex->keys, kind, id, err);
 }
 
 emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err)

@@ -51,6 +51,10 @@ export_csv_style export_excel_style(const char *locale);
  * transaction, so that everything exported until export_close() comes from one
  * snapshot of the database while other processes may write. */
 emb_code export_open(store *st, exporter **out, emb_err *err);
+/* Like export_open, for a few records at a time (a page of the API): references
+ * are written as keys (external id, or #N: refcache.h), each looked up when first
+ * met instead of loading whole kinds, so the cost follows the records written. */
+emb_code export_open_keys(store *st, exporter **out, emb_err *err);
 void export_close(exporter *ex);
 void export_set_csv_style(exporter *ex, const export_csv_style *style);
 

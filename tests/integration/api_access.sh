@@ -65,7 +65,7 @@ expect_eq "the manager changes her rep's deal" "200" "$(st mia PATCH /deals/D4 -
 expect_eq "the manager cannot see another team's" "404" "$(st mia GET /deals/D2)"
 expect_eq "Rex updates the account of his deal" "200" "$(st rex PATCH /accounts/A4 -H "$J" -d '{"city":"Lima"}')"
 expect_eq "but may not delete it" "403" "$(st rex DELETE /accounts/A4)"
-expect_eq "a rep's new deal is his" "201 Rex" \
+expect_eq "a rep's new deal is his (Rex, #3)" "201 #3" \
     "$(st rex POST /deals -H "$J" -d '{"id":"D6","title":"New","stage":"Proposal","account":"A1"}') $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["owner"])' "$TMP/b")"
 expect_eq "a rep may not create a deal for another" "403" \
     "$(st rex POST /deals -H "$J" -d '{"id":"D7","title":"Not mine","stage":"Proposal","account":"A1","owner":"ron@x.com"}')"

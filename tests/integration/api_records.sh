@@ -38,7 +38,8 @@ errors() { python3 -c 'import json,sys; print(" | ".join(e["field"]+": "+e["mess
 get /deals
 expect_eq "list: every deal by id" "200 D1 D2 D3 D4 D5 D6 D7" "$(cat "$TMP/s") $(ids)"
 expect_eq "no next page" "null" "$(field 'd["next"]')"
-expect_eq "as export writes it: references by key, money as a number" "A1 Ana Proposal 500.0 EUR" \
+expect_eq "as export writes it, references by key (a user without external id: #N), money as a number" \
+    "A1 #1 Proposal 500.0 EUR" \
     "$(field 'd["data"][0]["account"]+" "+d["data"][0]["owner"]+" "+d["data"][0]["stage"]+" "+str(d["data"][0]["amount"])+" "+d["data"][0]["currency"]')"
 get '/deals?where=amount%3E%3D800'
 expect_eq "where amount>=800" "D2 D4 D6" "$(ids)"
@@ -116,7 +117,7 @@ expect_eq "PATCH: a JSON number with a point, the stage moved" "200 99.5 Won won
 get /deals/D8/history
 expect_eq "history: two rows, what each changed" "created/stage,status,amount" \
     "$(field '"/".join(",".join(h["changed"]) for h in d["history"])')"
-expect_eq "history: stages, amounts and author" "Proposal 1500.25 Ben / Won 99.5 Ben" \
+expect_eq "history: stages, amounts and author (Ben, #2)" "Proposal 1500.25 #2 / Won 99.5 #2" \
     "$(field '" / ".join(h["stage"]+" "+str(h["amount"])+" "+h["author"] for h in d["history"])')"
 get /deals/D8 -X PATCH -H "$J" -d '{"amount":null}'
 expect_eq "null clears a field" "200 null" "$(cat "$TMP/s") $(field 'd["amount"]')"
