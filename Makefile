@@ -28,12 +28,17 @@ $(TESTBUILD)/build.ninja:
 build-clang/build.ninja:
 	CC=clang meson setup build-clang --buildtype=debug -Dwerror=true $(MESON_OPTS)
 
+build-tsan/build.ninja:
+	CC=$${CC:-cc} meson setup build-tsan --buildtype=debug -Db_sanitize=thread -Dwerror=true $(MESON_OPTS)
+
 # The whole suite under ASan+UBSan, after checking that clang builds it too with
-# -Werror (gcc builds the tested binaries); ends with "N passed, N failed, N skipped".
-test: deps $(TESTBUILD)/build.ninja build-clang/build.ninja
+# -Werror (gcc builds the tested binaries), then the tests of threaded code (suite
+# "threads") again under ThreadSanitizer; ends with "N passed, N failed, N skipped".
+test: deps $(TESTBUILD)/build.ninja build-clang/build.ninja build-tsan/build.ninja
 	@ninja -C build-clang
 	@ninja -C $(TESTBUILD)
-	@scripts/run-tests $(TESTBUILD)
+	@ninja -C build-tsan
+	@TSAN_BUILD=build-tsan scripts/run-tests $(TESTBUILD)
 
 bench: deps $(BUILD)/build.ninja
 	@ninja -C $(BUILD)
@@ -43,4 +48,4 @@ fuzz: deps
 	@scripts/fuzz
 
 clean:
-	rm -rf $(BUILD) $(TESTBUILD) build-clang build-fuzz
+	rm -rf $(BUILD) $(TESTBUILD) build-clang build-tsan build-fuzz
