@@ -7,6 +7,7 @@
 
 #include "core/i18n.h"
 #include "http/route.h"
+#include "http/snapshots.h"
 
 /* Size of path in bytes, 0 when it does not exist. */
 static long long file_size(const char *path)
@@ -34,7 +35,8 @@ void route_metrics(http_request *req, http_reply *out)
         generation = store_generation(st);
         http_db_release(req->srv, st);
     }
-    char tail[1024];
+    http_snaps *snaps = http_server_snaps(req->srv);
+    char tail[2048];
     int n = snprintf(tail, sizeof tail,
                      "# HELP embudo_database_size_bytes Size of the database file and its write-ahead log.\n"
                      "# TYPE embudo_database_size_bytes gauge\n"
@@ -43,8 +45,19 @@ void route_metrics(http_request *req, http_reply *out)
                      "# HELP embudo_database_generation Committed write transactions of the database so far "
                      "(-1: it cannot be read).\n"
                      "# TYPE embudo_database_generation gauge\n"
-                     "embudo_database_generation %lld\n",
-                     file_size(db), file_size(wal), generation);
+                     "embudo_database_generation %lld\n"
+                     "# HELP embudo_snapshot_generation Generation of the database the analytics snapshot "
+                     "reflects (-1: none built yet).\n"
+                     "# TYPE embudo_snapshot_generation gauge\n"
+                     "embudo_snapshot_generation %lld\n"
+                     "# HELP embudo_snapshot_builds_total Times the snapshot was brought up to the database.\n"
+                     "# TYPE embudo_snapshot_builds_total counter\n"
+                     "embudo_snapshot_builds_total %lld\n"
+                     "# HELP embudo_snapshot_catch_up_seconds How long the last catch-up of the snapshot took.\n"
+                     "# TYPE embudo_snapshot_catch_up_seconds gauge\n"
+                     "embudo_snapshot_catch_up_seconds %.6f\n",
+                     file_size(db), file_size(wal), generation, (long long)http_snaps_generation(snaps),
+                     (long long)http_snaps_builds(snaps), (double)http_snaps_last_build_us(snaps) / 1e6);
     char *body = realloc(counters, len + (size_t)n);
     if (!body) {
         free(counters);

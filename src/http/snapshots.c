@@ -103,6 +103,14 @@ emb_code http_snaps_acquire(http_snaps *h, store *st, const snapshot **out, emb_
 
 void http_snaps_release(http_snaps *h, const snapshot *s) { snapshot_release(h->cur, s); }
 
+int64_t http_snaps_generation(http_snaps *h)
+{
+    const snapshot *s = snapshot_acquire(h->cur);
+    int64_t generation = s ? s->generation : -1;
+    snapshot_release(h->cur, s);
+    return generation;
+}
+
 int64_t http_snaps_last_build_us(http_snaps *h) { return atomic_load(&h->last_build_us); }
 
 int64_t http_snaps_builds(http_snaps *h) { return atomic_load(&h->builds); }

@@ -34,6 +34,10 @@ void http_snaps_free(http_snaps *h);
 emb_code http_snaps_acquire(http_snaps *h, store *st, const snapshot **out, emb_err *err);
 void http_snaps_release(http_snaps *h, const snapshot *s);
 
+/* The generation of the database the current snapshot reflects, -1 when there is
+ * none yet. */
+int64_t http_snaps_generation(http_snaps *h);
+
 /* The microseconds the last rebuild took (0: none yet), and how many there were. */
 int64_t http_snaps_last_build_us(http_snaps *h);
 int64_t http_snaps_builds(http_snaps *h);

@@ -161,4 +161,21 @@ if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/c
 else
     skip "openssl cannot make a certificate here"
 fi
+
+# The analytics snapshot in /metrics: none before a metric is asked, then the
+# database's generation, one build and how long it took.
+TOKEN=$(EMBUDO_USER= $E token create --user "$(sqlite3 "$EMBUDO_DB" "SELECT email FROM users WHERE role = 'admin' LIMIT 1")" 2>/dev/null)
+start s5 --access-log ''
+curl -s "http://127.0.0.1:$PORT/metrics" >"$TMP/metrics"
+expect_eq "no snapshot before a metric is asked" "-1 0" \
+    "$(m 'embudo_snapshot_generation ') $(m 'embudo_snapshot_builds_total ')"
+expect_eq "a metric" "200" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    "http://127.0.0.1:$PORT/api/v1/kpi?metrics=deals_won&period=all")"
+curl -s "http://127.0.0.1:$PORT/metrics" >"$TMP/metrics"
+expect_eq "then the database's generation, one build" "$(sqlite3 "$EMBUDO_DB" "SELECT generation FROM organisation") 1" \
+    "$(m 'embudo_snapshot_generation ') $(m 'embudo_snapshot_builds_total ')"
+awk -v t="$(m 'embudo_snapshot_catch_up_seconds ')" 'BEGIN { exit !(t > 0 && t < 60) }'
+check "and how long it took ($(m 'embudo_snapshot_catch_up_seconds ') s)"
+kill -TERM "$PID"
+wait_exit "$PID"
 finish
