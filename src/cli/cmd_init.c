@@ -38,27 +38,6 @@ const cli_command cmd_init = {
     .run = run,
 };
 
-static int valid_currency(const char *s)
-{
-    if (strlen(s) != 3)
-        return 0;
-    for (int i = 0; i < 3; i++)
-        if (!isupper((unsigned char)s[i]))
-            return 0;
-    return 1;
-}
-
-static int valid_timezone(const char *s)
-{
-    if (!*s || s[0] == '/' || strstr(s, ".."))
-        return 0;
-    if (!strcmp(s, "UTC"))
-        return 1;
-    char path[512];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", s);
-    return access(path, R_OK) == 0;
-}
-
 /* The person at the terminal: login and full name (the GECOS field up to its first
  * comma, else the login), in buffers of the caller; 0, or -1 when the user database
  * has no entry for this process's uid. */
@@ -135,12 +114,12 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
             break;
         case 'c':
             currency = optarg;
-            if (!valid_currency(currency))
+            if (!store_currency_valid(currency))
                 return cli_usage_error(ctx, cmd, _("currency '%s' is not an ISO 4217 code such as EUR or USD"), optarg);
             break;
         case 't':
             timezone = optarg;
-            if (!valid_timezone(timezone))
+            if (!store_timezone_valid(timezone))
                 return cli_usage_error(ctx, cmd, _("time zone '%s' is unknown; use an IANA name such as Europe/Madrid"),
                                        optarg);
             break;
@@ -195,35 +174,17 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     emb_err_clear(&err);
     if (store_begin(st, &err))
         goto fail;
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(store_sqlite(st),
-                           "UPDATE organisation SET name = coalesce(?1, name), currency = coalesce(?2, currency), "
-                           "timezone = coalesce(?3, timezone), fiscal_year_start = coalesce(?4, fiscal_year_start), "
-                           "week_start = coalesce(?5, week_start) WHERE id = 1",
-                           -1, &s, NULL) != SQLITE_OK) {
-        store_sql_error(st, "settings", &err);
-        store_rollback(st);
-        goto fail;
-    }
-    const char *texts[] = {name, currency, timezone};
-    for (int i = 0; i < 3; i++)
-        if (texts[i])
-            sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
-    if (fiscal)
-        sqlite3_bind_int64(s, 4, fiscal);
-    if (week)
-        sqlite3_bind_int64(s, 5, week);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        store_sql_error(st, "settings", &err);
-        store_rollback(st);
-        goto fail;
-    }
     if (!locale && !existed)
         locale = lang_code;
+    int64_t author = 0; /* an update is audited as the command's author's */
+    if (existed && cli_author(ctx, st, &author, &err)) {
+        store_rollback(st);
+        goto fail;
+    }
+    org_changes changes = {.name = name, .currency = currency, .timezone = timezone, .locale = locale,
+                           .fiscal_year_start = (int)fiscal, .week_start = (int)week};
     int renamed = 0;
-    if (locale && store_org_set_locale(st, locale, &renamed, &err)) {
+    if (store_org_apply(st, &changes, author, ctx->now, existed, &renamed, &err)) {
         store_rollback(st);
         goto fail;
     }

@@ -118,5 +118,8 @@ void route_records_create(http_request *req, http_reply *out);
 void route_records_update(http_request *req, http_reply *out);
 void route_records_delete(http_request *req, http_reply *out);
 void route_deal_history(http_request *req, http_reply *out);
+void route_dashboard(http_request *req, http_reply *out);
+void route_settings_get(http_request *req, http_reply *out);
+void route_settings_patch(http_request *req, http_reply *out);
 
 #endif

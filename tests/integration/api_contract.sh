@@ -81,7 +81,20 @@ call GET '/api/v1/leaderboard?metric=win_rate&period=2026-03&limit=5' -H "$B"
 call GET '/api/v1/leaderboard?metric=nope' -H "$B"
 ET=$(curl -s -D - -o /dev/null -H "$B" "$U/api/v1/leaderboard" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
 call GET /api/v1/leaderboard -H "$B" -H "If-None-Match: $ET"
-expect_eq "metric routes' statuses" "200 200 400 401 200 200 400 304" "$(tail -n 8 "$TMP/answers" | cut -d' ' -f3 | paste -sd' ')"
+call GET /api/v1/dashboard -H "$B"
+call GET '/api/v1/dashboard?period=2026-03&metric=win_rate' -H "$B"
+call GET '/api/v1/dashboard?period=all' -H "$B"
+expect_eq "metric routes' statuses" "200 200 400 401 200 200 400 304 200 200 400" \
+    "$(tail -n 11 "$TMP/answers" | cut -d' ' -f3 | paste -sd' ')"
+# The settings: read, refused to a non-admin (ben is not one), changed by the owner.
+ADMIN=$($E token create --user ana@x.com 2>/dev/null)
+call GET /api/v1/settings -H "$B"
+call PATCH /api/v1/settings -H "$B" -H "$J" -d '{"currency":"USD"}'
+call PATCH /api/v1/settings -H "Authorization: Bearer $ADMIN" -H "$J" -d '{"currency":"usd","colour":1}'
+call PATCH /api/v1/settings -H "Authorization: Bearer $ADMIN" -d 'currency=USD'
+call PATCH /api/v1/settings -H "Authorization: Bearer $ADMIN" -H "$J" -d '{"currency":"USD","week_start":7}'
+call GET /api/v1/settings
+expect_eq "settings' statuses" "200 403 400 415 200 401" "$(tail -n 6 "$TMP/answers" | cut -d' ' -f3 | paste -sd' ')"
 python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
 check "every answer matches docs/openapi.json"
 sed 's/^/#   /' "$TMP/check" | head -20

@@ -21,6 +21,8 @@ $E deal add --title D4 --owner Ben --stage Proposal --amount 300 --created 2026-
 $E deal add --title D5 --owner Ana --stage Won --amount 800 --created 2026-02-01 --closed 2026-02-20 >/dev/null
 $E goal add --metric revenue_won --period 2026-03 --target 2000 >/dev/null
 TOKEN=$($E token create --user boss@x.com 2>/dev/null)
+$E user add --name Vera --email vera@x.com --role viewer >/dev/null
+VIEWER=$($E token create --user vera@x.com 2>/dev/null)
 check "fixture created"
 start s1 --access-log ''
 U="http://127.0.0.1:$PORT"
@@ -64,6 +66,17 @@ same_as_cli leaderboard 'period=2026-03' leaderboard --period 2026-03
 same_as_cli leaderboard 'metric=win_rate&from=2026-02-01&to=2026-04-01&limit=1' \
     leaderboard --metric win_rate --from 2026-02-01 --to 2026-04-01 --limit 1
 same_as_cli leaderboard 'period=2026-03&team=North' leaderboard --period 2026-03 --team North
+same_as_cli dashboard 'period=2026-03' dashboard --period 2026-03
+same_as_cli dashboard 'from=2026-02-01&to=2026-04-01&team=South&metric=win_rate' \
+    dashboard --from 2026-02-01 --to 2026-04-01 --team South --metric win_rate
+get "$U/api/v1/dashboard?period=2026-03"
+expect_eq "dashboard: headline revenue won, change, attainment" "1500.00 0.875 0.75" \
+    "$(json_get "'%s %s %s' % ('%.2f' % j['headline'][0]['value'], j['headline'][0]['change_rel'], j['headline'][0]['attainment'])")"
+expect_eq "dashboard: leaderboard" "1 Ana 1000.0 | 2 Ben 500.0" \
+    "$(json_get "' | '.join('%s %s %s' % (r['rank'], r['rep'], r['revenue_won']) for r in j['leaderboard'])")"
+expect_eq "dashboard: trend of March and February" "800.0 1500.0" \
+    "$(json_get "'%s %s' % (j['trend'][10]['revenue_won'], j['trend'][11]['revenue_won'])")"
+D1=$(etag)
 get "$U/api/v1/kpi?metrics=win_rate,revenue_won&period=2026-03&by=rep"
 expect_eq "values by rep" "Ana 0.5 1000.0 | Ben 1.0 500.0" \
     "$(json_get "' | '.join('%s %s %s' % (r['rep'], float(r['win_rate']), r['revenue_won']) for r in j['rows'])")"
@@ -98,6 +111,10 @@ expect_eq "leaderboard after a write: Ben's new value" "Ana 1000.0 | Ben 600.0" 
     "$(json_get "' | '.join('%s %s' % (r['rep'], r['value']) for r in sorted(j['rows'], key=lambda r: r['rep']))")"
 get "$U/api/v1/leaderboard?period=2026-03" -H "If-None-Match: $(etag)"
 expect_eq "leaderboard: 304" 304 "$STATUS"
+get "$U/api/v1/dashboard?period=2026-03" -H "If-None-Match: $D1"
+expect_eq "dashboard after a write: the new revenue" "200 1600.0" "$STATUS $(json_get "j['headline'][0]['value']")"
+get "$U/api/v1/dashboard?period=2026-03" -H "If-None-Match: $(etag)"
+expect_eq "dashboard: 304" 304 "$STATUS"
 
 # bad parameters: 400, naming the parameter and the value
 bad() {
@@ -131,6 +148,51 @@ bad metric "unknown metric 'nope'" 'leaderboard?metric=nope'
 bad limit "limit 'x' must be a whole number from 1" 'leaderboard?limit=x'
 bad team "team: " 'leaderboard?team=Nowhere'
 bad query "unknown parameter 'by'" 'leaderboard?by=rep'
+bad period "the dashboard needs a period to compare, not 'all'" 'dashboard?period=all'
+bad metric "reps cannot be ranked by 'marketing_spend'" 'dashboard?metric=marketing_spend'
+bad period "give period, or from with to" 'dashboard?period=2026&from=2026-01-01'
+bad team "team: " 'dashboard?team=Nowhere'
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$U/api/v1/kpi?metrics=win_rate")
 expect_eq "no credentials: 401" 401 "$STATUS"
+get "$U/api/v1/kpi?metrics=revenue_won&period=2026-03" -H "Authorization: Bearer $VIEWER"
+expect_eq "a viewer sees the organisation's numbers" "200 1600.0" "$STATUS $(json_get "j['rows'][0]['revenue_won']")"
+
+# settings: read by any user, changed by admins through the checks of embudo init
+q() { sqlite3 "$EMBUDO_DB" "$1"; }
+patch() {
+    STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -X PATCH -H "Content-Type: application/json" "$@")
+}
+get "$U/api/v1/settings" -H "Authorization: Bearer $VIEWER"
+expect_eq "GET settings" "200 My company EUR Europe/Madrid en 1 1" \
+    "$STATUS $(json_get "' '.join(str(j[k]) for k in ('name','currency','timezone','locale','fiscal_year_start','week_start'))")"
+patch -H "Authorization: Bearer $VIEWER" -d '{"currency":"USD"}' "$U/api/v1/settings"
+expect_eq "a viewer cannot change them: 403" 403 "$STATUS"
+patch -H "$AUTH" -d '{"currency":"usd","timezone":"Mars/Olympus","fiscal_year_start":13,"week_start":"monday","colour":1,"locale":"fr","name":" "}' \
+    "$U/api/v1/settings"
+expect_eq "bad settings: 400 with each field" \
+    "400 colour name currency timezone locale fiscal_year_start week_start" \
+    "$STATUS $(json_get "' '.join(sorted((e['field'] for e in j['errors']), key=['colour','name','currency','timezone','locale','fiscal_year_start','week_start'].index))")"
+expect_eq "bad settings: the messages quote the values" "currency 'usd' is not an ISO 4217 code such as EUR or USD|fiscal_year_start 13 must be a month number 1-12" \
+    "$(json_get "'|'.join(e['message'] for e in j['errors'] if e['field'] in ('currency','fiscal_year_start'))")"
+expect_eq "bad settings: nothing written" "EUR 1 0" \
+    "$(q "SELECT currency || ' ' || fiscal_year_start || ' ' || (SELECT count(*) FROM audit_log WHERE kind = 'organisation') FROM organisation")"
+patch -H "$AUTH" -d '{"fiscal_year_start":0}' "$U/api/v1/settings"
+expect_eq "fiscal_year_start 0: 400" "400 fiscal_year_start" "$STATUS $(json_get "j['errors'][0]['field']")"
+patch -H "$AUTH" -d '[1]' "$U/api/v1/settings"
+expect_eq "not an object: 400" 400 "$STATUS"
+patch -H "$AUTH" -d '{"name":"Acme","fiscal_year_start":4,"week_start":7}' "$U/api/v1/settings"
+expect_eq "PATCH settings: the new settings" "200 Acme EUR 4 7" \
+    "$STATUS $(json_get "' '.join(str(j[k]) for k in ('name','currency','fiscal_year_start','week_start'))")"
+expect_eq "PATCH settings: one audit row by the admin, what changed" \
+    'update|1|{"after":{"fiscal_year_start":4,"name":"Acme","week_start":7},"before":{"fiscal_year_start":1,"name":"My company","week_start":1}}' \
+    "$(q "SELECT a.action, a.user_id = u.id, a.detail FROM audit_log a JOIN users u ON u.email = 'boss@x.com' WHERE a.kind = 'organisation'")"
+get "$U/api/v1/dashboard?period=2026-03"
+expect_eq "the dashboard names the organisation anew" "Acme" "$(json_get "j['organisation']")"
+get "$U/api/v1/kpi?metrics=revenue_won&period=FY2026"
+expect_eq "the fiscal year follows the new setting (FY2026 ends in it)" "2025-04-01 2026-04-01" "$(json_get "j['period']['from'] + ' ' + j['period']['to']")"
+$E init --currency USD >/dev/null
+expect_eq "embudo init: an audited change too" 'USD|{"after":{"currency":"USD"},"before":{"currency":"EUR"}}' \
+    "$(q "SELECT o.currency, a.detail FROM organisation o, audit_log a WHERE a.kind = 'organisation' ORDER BY a.id DESC LIMIT 1")"
+$E init --currency USD >/dev/null
+expect_eq "embudo init changing nothing: no audit row" 2 "$(q "SELECT count(*) FROM audit_log WHERE kind = 'organisation'")"
 finish
