@@ -257,7 +257,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     }
     snap = snapshot_acquire(cur);
     d.snap = snap;
-    if (dashboard_compose(snap, ctx->now, &p, &ctx->queries, &a, &dashb, &err)) {
+    if (dashboard_compose(snap, ctx->now, &p, NULL, &ctx->queries, &a, &dashb, &err)) {
         status = err.code == EMB_USAGE ? cli_usage_error(ctx, cmd, "%s", err.msg) : cli_fail(ctx, &err);
         goto done;
     }

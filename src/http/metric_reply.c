@@ -8,6 +8,7 @@
 
 #include "core/i18n.h"
 #include "http/snapshots.h"
+#include "store/access.h"
 
 typedef struct {
     int (*fn)(void *cls, const char *key, const char *value);
@@ -129,4 +130,47 @@ void http_reply_bad_param(http_reply *out, const char *key, const char *message)
 {
     const char *field = key && *key ? key : "query";
     http_reply_field_errors(out, _("a query parameter is not valid"), &field, &message, 1);
+}
+
+int http_metric_scope(http_request *req, http_reply *out, store *st, const snapshot *s, kpi_filter *f,
+                      int *restricted)
+{
+    *restricted = 0;
+    int role = access_role_parse(req->role);
+    if (role == ROLE_ADMIN || role == ROLE_VIEWER)
+        return 0;
+    arena a;
+    arena_init(&a, 0);
+    access_scope scope;
+    emb_err err;
+    emb_err_clear(&err);
+    if (role < 0 || access_scope_load(st, req->user_id, (access_role)role, &a, &scope, &err)) {
+        arena_release(&a);
+        http_reply_problem(out, 503, _("access rights cannot be read"), err.msg);
+        return -1;
+    }
+    if (!access_metrics_restricted(&scope)) {
+        arena_release(&a);
+        return 0;
+    }
+    *restricted = 1;
+    *f = (kpi_filter){.dim = DIM_REP};
+    for (size_t i = 0; i < s->users.n; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < scope.nowners && !seen; k++)
+            seen = scope.owners[k] == s->users.id[i];
+        if (!seen)
+            continue;
+        if (f->nvalues == KPI_MAX_FILTER_VALUES) {
+            arena_release(&a);
+            char detail[160];
+            snprintf(detail, sizeof detail, _("your metrics cover more than %d people; an admin or a viewer sees "
+                                              "the whole organisation"), KPI_MAX_FILTER_VALUES);
+            http_reply_problem(out, 403, _("too many people in scope"), detail);
+            return -1;
+        }
+        f->values[f->nvalues++] = (int32_t)i;
+    }
+    arena_release(&a);
+    return 0;
 }

@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "http/route.h"
+#include "metrics/kpi.h"
 #include "metrics/snapshot.h"
 
 /* Calls fn(cls, key, value) for each query parameter, in order (value "" for a
@@ -29,6 +30,14 @@ int http_query_each(http_request *req, int (*fn)(void *cls, const char *key, con
  * a 503 reply in *out. */
 int http_metric_open(http_request *req, http_reply *out, store **st, const snapshot **snap);
 void http_metric_close(http_request *req, store *st, const snapshot *snap);
+
+/* The caller's access scope for metrics (store/access.h): *restricted = 0 for
+ * admins and viewers (the whole organisation); for managers and reps 1, with *f a
+ * rep filter of the people whose facts they see (their indices in s; none of them
+ * there: no value, so nothing counts). 0, or -1 with a reply in *out (503, or 403
+ * for a scope of more people than a filter holds). */
+int http_metric_scope(http_request *req, http_reply *out, store *st, const snapshot *s, kpi_filter *f,
+                      int *restricted);
 
 /* Sets etag (48 bytes) for route and the normalised query text of s's answer to
  * req; returns 1 when the request's If-None-Match names it (reply 304 then). */

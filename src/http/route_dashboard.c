@@ -43,6 +43,8 @@ void route_dashboard(http_request *req, http_reply *out)
     int64_t now = (int64_t)time(NULL);
     dashboard d;
     char etag[48];
+    kpi_filter scope;
+    int restricted = 0;
     /* The period as resolved decides the answer with the team and the metric. */
     kpi_params kp = {0};
     kpi_query q;
@@ -53,12 +55,14 @@ void route_dashboard(http_request *req, http_reply *out)
         http_reply_problem(out, 503, _("the database cannot be read"), err.msg);
     } else if (kpi_request_period(snap, now, &kp, p.period, p.from, p.to, NULL, &q, &days, from, to, &a, &err)) {
         http_reply_bad_param(out, kp.bad_key, err.msg);
+    } else if (http_metric_scope(req, out, st, snap, &scope, &restricted)) {
+        /* replied */
     } else if (http_metric_etag(req, snap, "dashboard",
                                 arena_printf(&a, "t=%s..%s;team=%s;metric=%s", from, to, p.team ? p.team : "",
                                              p.metric ? p.metric : "revenue_won"),
                                 etag)) {
         http_reply_not_modified(out, etag);
-    } else if (dashboard_compose(snap, now, &p, NULL, &a, &d, &err)) {
+    } else if (dashboard_compose(snap, now, &p, restricted ? &scope : NULL, NULL, &a, &d, &err)) {
         if (err.code == EMB_USAGE)
             http_reply_bad_param(out, p.bad_key && !strcmp(p.bad_key, "where") ? "team" : p.bad_key, err.msg);
         else

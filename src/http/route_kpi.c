@@ -38,6 +38,19 @@ static const char *normalised(const kpi_request *r, const kpi_params *p, int64_t
                         (int)r->compare, r->sort_column, r->sort_desc ? "-" : "", r->limit, r->cumulative);
 }
 
+/* The first metric of q that is not counted per rep (a scope restricted to some
+ * people cannot see it), or NULL. */
+static const char *outside_scope(const kpi_query *q)
+{
+    for (int m = 0; m < q->nmetrics; m++)
+        if (!kpi_metric_has_dim(q->metrics[m], DIM_REP))
+            return kpi_metric_name(q->metrics[m]);
+    return NULL;
+}
+
+/* Managers and reps (access_metrics_restricted) count only the facts of their
+ * people: a rep filter is added to the query, on top of any the caller gave (two
+ * filters on one dimension intersect). */
 void route_kpi(http_request *req, http_reply *out)
 {
     kpi_params p = {0};
@@ -68,8 +81,27 @@ void route_kpi(http_request *req, http_reply *out)
     kpi_result res;
     kpi_report rep;
     char etag[48];
+    kpi_filter scope;
+    int restricted = 0, answered = 0;
+    const char *outside = NULL; /* a metric the caller's scope cannot have */
     if (kpi_request_build(snap, now, &p, &r, &a, &err)) {
         http_reply_bad_param(out, p.bad_key, err.msg);
+        answered = 1;
+    } else if (http_metric_scope(req, out, st, snap, &scope, &restricted)) {
+        answered = 1;
+    } else if (restricted && (outside = outside_scope(&r.q))) {
+        emb_err_set(&err, EMB_USAGE, _("'%s' is counted for the whole organisation and your role sees only its "
+                                       "own people's facts; ask an admin or a viewer"), outside);
+        http_reply_problem(out, 403, _("not in your access scope"), err.msg);
+        answered = 1;
+    } else if (restricted && r.q.nfilters >= DIM__COUNT) {
+        http_reply_bad_param(out, "where", _("too many filters"));
+        answered = 1;
+    } else if (restricted) {
+        r.q.filters[r.q.nfilters++] = scope;
+    }
+    if (answered) {
+        /* replied above */
     } else if (http_metric_etag(req, snap, "kpi", normalised(&r, &p, now, &a), etag)) {
         http_reply_not_modified(out, etag);
     } else if (kpi_request_run(snap, &r, NULL, &a, &res, &rep, &err)) {

@@ -60,7 +60,7 @@ emb_code dash_params_check(dash_params *p, arena *a, emb_err *err)
 
 static emb_code compose_headline(dashboard *d, const exec *ex, arena *a, emb_err *err)
 {
-    kpi_query q = d->base;
+    kpi_query q = d->view;
     for (size_t i = 0; i < DASH_HEADLINE; i++)
         q.metrics[q.nmetrics++] = kpi_metric_find(headline[i]);
     if (d->team && d->base.filters[0].nvalues == 1) /* one team: its row */
@@ -105,7 +105,7 @@ static int cmp_stage_rows(const void *x, const void *y, void *arg)
 
 static emb_code compose_funnel(dashboard *d, const exec *ex, arena *a, emb_err *err)
 {
-    kpi_query q = d->base;
+    kpi_query q = d->view;
     q.metrics[q.nmetrics++] = kpi_metric_find("stage_reached");
     q.metrics[q.nmetrics++] = kpi_metric_find("stage_conversion");
     q.by[q.nby++] = DIM_STAGE;
@@ -131,7 +131,7 @@ static emb_code compose_funnel(dashboard *d, const exec *ex, arena *a, emb_err *
 
 static emb_code compose_trend(dashboard *d, const exec *ex, arena *a, emb_err *err)
 {
-    kpi_query q = d->base;
+    kpi_query q = d->view;
     int y, m, dd;
     civil_from_days(d->days.to - 1, &y, &m, &dd);
     int first_month = y * 12 + (m - 1) - 11; /* the 12 months ending with the period's last */
@@ -154,8 +154,8 @@ static emb_code compose_trend(dashboard *d, const exec *ex, arena *a, emb_err *e
     return EMB_OK;
 }
 
-emb_code dashboard_compose(const snapshot *s, int64_t now, dash_params *p, const exec *ex, arena *a,
-                           dashboard *out, emb_err *err)
+emb_code dashboard_compose(const snapshot *s, int64_t now, dash_params *p, const kpi_filter *scope, const exec *ex,
+                           arena *a, dashboard *out, emb_err *err)
 {
     memset(out, 0, sizeof *out);
     out->snap = s;
@@ -170,6 +170,9 @@ emb_code dashboard_compose(const snapshot *s, int64_t now, dash_params *p, const
         p->bad_key = kp.bad_key;
         return rc;
     }
+    out->view = out->base;
+    if (scope && out->view.nfilters < DIM__COUNT)
+        out->view.filters[out->view.nfilters++] = *scope;
     if ((rc = compose_headline(out, ex, a, err)) || (rc = compose_funnel(out, ex, a, err)))
         return rc;
     if ((rc = kpi_leaderboard(s, out->leader_metric, &out->base, ex, out->days, a, &out->leaders, &out->nleaders,

@@ -56,7 +56,8 @@ typedef struct {
 
 typedef struct {
     const snapshot *snap;
-    kpi_query base;       /* the period and the team filter */
+    kpi_query base;       /* the period and the team filter: the leaderboard's */
+    kpi_query view;       /* base and the caller's scope: the headline's, funnel's and trend's */
     period_range days;
     char from[11], to[11];
     const char *team;     /* as given, NULL for the organisation */
@@ -72,9 +73,12 @@ typedef struct {
 } dashboard;
 
 /* Composes the dashboard of p (checked) on s at instant now, running the queries
- * on ex. EMB_USAGE (bad_key set) for a period or team that does not resolve. */
-emb_code dashboard_compose(const snapshot *s, int64_t now, dash_params *p, const exec *ex, arena *a,
-                           dashboard *out, emb_err *err);
+ * on ex. scope (NULL: none) is a filter of the facts the caller may see (a rep
+ * filter for managers and reps, store/access.h): the headline, funnel and trend
+ * count only those; the leaderboard and the goals stay the organisation's.
+ * EMB_USAGE (bad_key set) for a period or team that does not resolve. */
+emb_code dashboard_compose(const snapshot *s, int64_t now, dash_params *p, const kpi_filter *scope, const exec *ex,
+                           arena *a, dashboard *out, emb_err *err);
 
 /* The JSON document: {"organisation", "period": {"from", "to"}, "currency",
  * "headline": [{"metric", "value", "change_rel", "attainment"}...], "funnel":

@@ -28,11 +28,13 @@ start s1 --access-log ''
 U="http://127.0.0.1:$PORT"
 AUTH="Authorization: Bearer $TOKEN"
 
-# get PATH: the answer's body in $TMP/body, its headers in $TMP/head, status in $STATUS.
+# get URL [CURL ARGS]: the answer's body in $TMP/body, its headers in $TMP/head, status
+# in $STATUS; with the admin's token, or the one of `as TOKEN`.
 get() {
     rm -f "$TMP/body"
-    STATUS=$(curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' -H "$AUTH" "$@")
+    STATUS=$(curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' -H "Authorization: Bearer ${AS:-$TOKEN}" "$@")
 }
+get_as() { AS=$1; shift; get "$@"; AS=; }
 json_get() { python3 -c "import json,sys; j=json.load(open('$TMP/body')); print($1)"; }
 etag() { sed -n 's/^[Ee][Tt][Aa][Gg]: *\(.*\)\r*$/\1/p' "$TMP/head" | tr -d '\r'; }
 
@@ -154,7 +156,7 @@ bad period "give period, or from with to" 'dashboard?period=2026&from=2026-01-01
 bad team "team: " 'dashboard?team=Nowhere'
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' "$U/api/v1/kpi?metrics=win_rate")
 expect_eq "no credentials: 401" 401 "$STATUS"
-get "$U/api/v1/kpi?metrics=revenue_won&period=2026-03" -H "Authorization: Bearer $VIEWER"
+get_as "$VIEWER" "$U/api/v1/kpi?metrics=revenue_won&period=2026-03"
 expect_eq "a viewer sees the organisation's numbers" "200 1600.0" "$STATUS $(json_get "j['rows'][0]['revenue_won']")"
 
 # settings: read by any user, changed by admins through the checks of embudo init
@@ -162,7 +164,7 @@ q() { sqlite3 "$EMBUDO_DB" "$1"; }
 patch() {
     STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -X PATCH -H "Content-Type: application/json" "$@")
 }
-get "$U/api/v1/settings" -H "Authorization: Bearer $VIEWER"
+get_as "$VIEWER" "$U/api/v1/settings"
 expect_eq "GET settings" "200 My company EUR Europe/Madrid en 1 1" \
     "$STATUS $(json_get "' '.join(str(j[k]) for k in ('name','currency','timezone','locale','fiscal_year_start','week_start'))")"
 patch -H "Authorization: Bearer $VIEWER" -d '{"currency":"USD"}' "$U/api/v1/settings"
@@ -195,4 +197,46 @@ expect_eq "embudo init: an audited change too" 'USD|{"after":{"currency":"USD"},
     "$(q "SELECT o.currency, a.detail FROM organisation o, audit_log a WHERE a.kind = 'organisation' ORDER BY a.id DESC LIMIT 1")"
 $E init --currency USD >/dev/null
 expect_eq "embudo init changing nothing: no audit row" 2 "$(q "SELECT count(*) FROM audit_log WHERE kind = 'organisation'")"
+
+# Access: managers and reps count only their people's facts (store/access.h); the
+# leaderboard stays the organisation's. March 2026, by hand, D6 included:
+#   Ana (rep, North): D1 won 1000.00, D3 lost 200.00 -> revenue 1000.00, win rate 0.5
+#   Ben (rep, South): D2 won 500.00, D6 won 100.00  -> revenue 600.00, win rate 1.0
+#   Mia manages South (Ben) and has no deals         -> revenue 600.00, win rate 1.0
+#   the organisation: revenue 1600.00, win rate 3/4
+$E user update Ana --email ana@x.com --role rep >/dev/null
+$E user update Ben --email ben@x.com --role rep >/dev/null
+$E user add --name Mia --email mia@x.com --role manager >/dev/null
+$E team update South --manager Mia >/dev/null
+REP=$($E token create --user ana@x.com 2>/dev/null)
+MGR=$($E token create --user mia@x.com 2>/dev/null)
+check "roles set"
+Q="$U/api/v1/kpi?metrics=win_rate,revenue_won&period=2026-03"
+rows() { json_get "' | '.join(' '.join(str(r[k]) for k in $1) for r in j['rows'])"; }
+get_as "$REP" "$Q&by=rep"
+expect_eq "a rep's win_rate by rep: their own row" "200 Ana 0.5 1000.0" "$STATUS $(rows "('rep','win_rate','revenue_won')")"
+get_as "$REP" "$Q"
+expect_eq "a rep's totals: over their own deals" "0.5 1000.0" "$(rows "('win_rate','revenue_won')")"
+T_REP=$(etag)
+get_as "$REP" "$Q&where=rep=Ben"
+expect_eq "a rep asking for another's deals: nothing" "200 0" "$STATUS $(json_get "sum(float(r['revenue_won'] or 0) for r in j['rows'])" | cut -d. -f1)"
+get_as "$MGR" "$Q&by=rep"
+expect_eq "a manager's by rep: their team's people" "Ben 1 600.0" "$(rows "('rep','win_rate','revenue_won')")"
+get_as "$MGR" "$Q&by=team"
+expect_eq "a manager's by team: their team" "South 1 600.0" "$(rows "('team','win_rate','revenue_won')")"
+get_as "$VIEWER" "$Q"
+expect_eq "a viewer's totals: the organisation's" "0.75 1600.0" "$(rows "('win_rate','revenue_won')")"
+T_VIEW=$(etag)
+[ "$T_REP" != "$T_VIEW" ] && ok "the same query, another scope: another ETag" || not_ok "another scope, another ETag"
+get_as "$REP" "$Q" -H "If-None-Match: $T_VIEW"
+expect_eq "another scope's ETag does not give 304" 200 "$STATUS"
+get_as "$REP" "$U/api/v1/kpi?metrics=marketing_spend&period=2026-03"
+expect_eq "a rep and an organisation-wide metric: 403" 403 "$STATUS"
+get_as "$REP" "$U/api/v1/leaderboard?period=2026-03"
+expect_eq "a rep's leaderboard: the organisation's" "Ana 1000.0 | Ben 600.0" \
+    "$(json_get "' | '.join('%s %s' % (r['rep'], r['value']) for r in j['rows'])")"
+get_as "$MGR" "$U/api/v1/dashboard?period=2026-03"
+expect_eq "a manager's dashboard: headline over their team, leaderboard the organisation's" \
+    "200 600.0 2 | Ana 1000.0 | Ben 600.0" \
+    "$STATUS $(json_get "'%s %s | ' % (j['headline'][0]['value'], j['headline'][1]['value']) + ' | '.join('%s %s' % (r['rep'], r['revenue_won']) for r in j['leaderboard'])")"
 finish
