@@ -4,18 +4,16 @@
  * /api/v1/deals/{id}/history. Records are written as `embudo export KIND
  * --format json` writes them (io/export.h): references by key, secrets never.
  *
- * A cursor is base64url of the JSON [sort field, descending, last id, last sort
- * value]: it is only read back as that shape, for the same sort, so a tampered one
- * is a 400; its values are bound as SQL parameters, never spliced in.
+ * A page's cursor is http/list_cursor.h's: a tampered one is a 400.
  */
 #include <jansson.h>
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/i18n.h"
+#include "http/list_cursor.h"
 #include "http/records_int.h"
 #include "io/emit.h"
 #include "io/export.h"
@@ -277,67 +275,6 @@ static enum MHD_Result one_param(void *cls, enum MHD_ValueKind kind, const char 
     return la->bad ? MHD_NO : MHD_YES;
 }
 
-/* Reads la->cursor into q (the same sort only); 0 or -1 with the reply given. */
-static int read_cursor(list_args *la, store_query *q)
-{
-    records_req *rq = la->rq;
-    const char *bad = _("the cursor is not valid; start again without it");
-    unsigned char raw[2048];
-    size_t len;
-    if (sodium_base642bin(raw, sizeof raw - 1, la->cursor, strlen(la->cursor), NULL, &len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-        refuse(la, "cursor", bad);
-        return -1;
-    }
-    json_t *c = json_loadb((const char *)raw, len, 0, NULL);
-    json_t *field = json_array_get(c, 0), *desc = json_array_get(c, 1), *id = json_array_get(c, 2),
-           *value = json_array_get(c, 3);
-    int ok = json_is_array(c) && json_array_size(c) == 4 && json_is_integer(field) && json_is_boolean(desc) &&
-             json_is_integer(id) && json_integer_value(field) == q->sort_field &&
-             json_is_true(desc) == (q->descending != 0);
-    if (ok && q->sort_field >= 0) {
-        const field_def *f = &rq->kind->fields[q->sort_field];
-        if (json_is_null(value))
-            q->after_value = (field_value){FV_NULL, 0, NULL};
-        else if (field_is_text(f) && json_is_string(value))
-            q->after_value = (field_value){FV_SET, 0, arena_strdup(&rq->a, json_string_value(value))};
-        else if (!field_is_text(f) && json_is_integer(value))
-            q->after_value = (field_value){FV_SET, json_integer_value(value), NULL};
-        else
-            ok = 0;
-        if (ok && q->after_value.state == FV_SET && field_is_text(f) && !q->after_value.s)
-            ok = 0;
-    }
-    if (ok) {
-        q->after = 1;
-        q->after_id = json_integer_value(id);
-    }
-    json_decref(c);
-    if (!ok)
-        refuse(la, "cursor", bad);
-    return ok ? 0 : -1;
-}
-
-/* The cursor after record r in q's order, base64url, in rq->a; NULL when out of memory. */
-static const char *make_cursor(records_req *rq, const store_query *q, const record *r)
-{
-    json_t *value = json_null();
-    if (q->sort_field >= 0 && r->v[q->sort_field].state == FV_SET)
-        value = field_is_text(&rq->kind->fields[q->sort_field]) ? json_string(r->v[q->sort_field].s)
-                                                                  : json_integer(r->v[q->sort_field].i);
-    json_t *c = json_pack("[i, b, I, o]", q->sort_field, q->descending, (json_int_t)r->id, value);
-    char *text = c ? json_dumps(c, JSON_COMPACT) : NULL;
-    json_decref(c);
-    if (!text)
-        return NULL;
-    size_t len = strlen(text), size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *b64 = arena_alloc(&rq->a, size);
-    if (b64)
-        sodium_bin2base64(b64, size, (const unsigned char *)text, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    free(text);
-    return b64;
-}
-
 /* Reads the list's parameters into q; 0 or -1 with the reply given. */
 static int list_query(list_args *la, store_query *q, int64_t *limit)
 {
@@ -371,8 +308,10 @@ static int list_query(list_args *la, store_query *q, int64_t *limit)
     }
     if (la->q && *la->q)
         q->search = la->q;
-    if (la->cursor && read_cursor(la, q))
+    if (la->cursor && list_cursor_decode(la->cursor, rq->kind, q, &rq->a)) {
+        refuse(la, "cursor", _("the cursor is not valid; start again without it"));
         return -1;
+    }
     q->limit = *limit + 1; /* one more tells whether there is a next page */
     return 0;
 }
@@ -410,7 +349,7 @@ void route_records_list(http_request *req, http_reply *out)
     const char *next = NULL;
     while ((got = store_query_next(cur, &rq.a, &r, &rq.err)) == 1) {
         if (n == limit) {
-            next = make_cursor(&rq, &q, last);
+            next = list_cursor_encode(&q, last, &rq.a);
             break;
         }
         if (n)

@@ -150,9 +150,12 @@ static emb_code default_pipeline(store *st, int64_t *id, emb_err *err)
                                   "SELECT id FROM pipelines ORDER BY is_default DESC, id LIMIT 1", err);
     if (!s)
         return err->code;
-    if (sqlite3_step(s) != SQLITE_ROW)
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s); /* a statement left stepping holds the read and the connection */
+    if (!found)
         return emb_err_set(err, EMB_INVALID, _("there is no pipeline; create one with `embudo pipeline add`"));
-    *id = sqlite3_column_int64(s, 0);
     return EMB_OK;
 }
 
@@ -164,10 +167,14 @@ static emb_code stage_info(store *st, int64_t stage_id, int64_t *pipeline_id, ch
     if (!s)
         return err->code;
     sqlite3_bind_int64(s, 1, stage_id);
-    if (sqlite3_step(s) != SQLITE_ROW)
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found) {
+        *pipeline_id = sqlite3_column_int64(s, 0);
+        snprintf(kind, 8, "%s", (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    if (!found)
         return emb_err_set(err, EMB_INVALID, _("stage #%lld does not exist"), (long long)stage_id);
-    *pipeline_id = sqlite3_column_int64(s, 0);
-    snprintf(kind, 8, "%s", (const char *)sqlite3_column_text(s, 1));
     return EMB_OK;
 }
 
@@ -180,9 +187,12 @@ static emb_code first_open_stage(store *st, int64_t pipeline_id, int64_t *stage_
     if (!s)
         return err->code;
     sqlite3_bind_int64(s, 1, pipeline_id);
-    if (sqlite3_step(s) != SQLITE_ROW)
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        *stage_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (!found)
         return emb_err_set(err, EMB_INVALID, _("pipeline #%lld has no open stage"), (long long)pipeline_id);
-    *stage_id = sqlite3_column_int64(s, 0);
     return EMB_OK;
 }
 
@@ -1087,8 +1097,11 @@ emb_code store_record_count(store *st, const kind_def *kind, int64_t *count, emb
     sqlite3_stmt *s = store__stmt(st, slot(kind, OP_COUNT), sql, err);
     if (!s)
         return err->code;
-    if (sqlite3_step(s) != SQLITE_ROW)
-        return store_sql_error(st, _("count"), err);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        store_sql_error(st, _("count"), err);
+        sqlite3_reset(s);
+        return err->code;
+    }
     *count = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return EMB_OK;
