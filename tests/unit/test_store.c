@@ -197,8 +197,9 @@ static int busy_statements(store *st)
     return n;
 }
 
-/* Inserting a deal reads its stage through cached statements that stop on their
- * row; the end of the transaction resets them, so no read stays open. */
+/* Inserting a deal reads its stage and pipeline through cached statements; none is
+ * left on its row (a read outside a transaction would keep it open), and the end of
+ * the transaction resets any that were, so no read stays open. */
 static void no_statement_runs_after_a_transaction(void **state)
 {
     (void)state;
@@ -216,7 +217,6 @@ static void no_statement_runs_after_a_transaction(void **state)
         record_set_int(r, kind_field_index(deals, "stage"), 1);
         record_set_int(r, kind_field_index(deals, "created"), 1600000000);
         assert_int_equal(store_record_insert(st, r, &ctx, &err), EMB_OK);
-        assert_true(busy_statements(st) > 0);
         if (commit)
             assert_int_equal(store_commit(st, &err), EMB_OK);
         else
