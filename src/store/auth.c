@@ -280,20 +280,25 @@ emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *u
     char hash[65];
     token_hash(token, hash);
     sqlite3_stmt *s;
-    if (prepare(st, "SELECT t.id, t.user_id, t.role FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                    "WHERE t.hash = ?1 AND t.revoked IS NULL AND u.active = 1",
+    if (prepare(st, "SELECT t.id, t.user_id, t.role, coalesce(t.last_used, 0) FROM api_tokens t "
+                    "JOIN users u ON u.id = t.user_id WHERE t.hash = ?1 AND t.revoked IS NULL AND u.active = 1",
                 &s, err))
         return err->code;
     sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-    int64_t id = 0;
+    int64_t id = 0, last_used = 0;
     if (sqlite3_step(s) == SQLITE_ROW) {
         id = sqlite3_column_int64(s, 0);
         *user_id = sqlite3_column_int64(s, 1);
         snprintf(role, 16, "%s", (const char *)sqlite3_column_text(s, 2));
+        last_used = sqlite3_column_int64(s, 3);
     }
     sqlite3_finalize(s);
     if (!id)
         return emb_err_set(err, EMB_NOT_FOUND, _("the token is not valid"));
+    /* The last use is kept to the minute: a request within a minute of the last
+     * one written stays a read, and takes no write lock from the writers. */
+    if (last_used && now >= last_used && now - last_used < AUTH_LAST_USED_SECONDS)
+        return EMB_OK;
     if (!prepare(st, "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1", &s, err)) {
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_int64(s, 2, now);

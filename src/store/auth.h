@@ -27,6 +27,7 @@ enum {
     AUTH_PASSWORD_MAX = 256,
     AUTH_TOKEN_SIZE = 48,    /* "emb_" + 43 + NUL */
     AUTH_TOKEN_PREFIX = 12,
+    AUTH_LAST_USED_SECONDS = 60, /* a token's last use is written at most this often */
 };
 
 /* The roles in order of power (0 viewer .. 3 admin), or -1 for an unknown name. */
@@ -63,7 +64,8 @@ emb_code store_token_list(store *st, arena *a, auth_token_info **out, size_t *n,
  * EMB_CONFLICT when it was revoked already. */
 emb_code store_token_revoke(store *st, int64_t id, const change_ctx *ctx, emb_err *err);
 
-/* The user and role of a working token (and records its use at `now`).
+/* The user and role of a working token; records its use at `now` when the last
+ * one recorded is AUTH_LAST_USED_SECONDS old or more (so most checks only read).
  * EMB_NOT_FOUND for a token that is unknown, revoked, or of an inactive user. */
 emb_code store_token_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16], emb_err *err);
 

@@ -150,6 +150,13 @@ static void tokens_and_roles(void **state)
     char role[16];
     assert_int_equal(store_token_check(st, token, 2001, &user, role, &err), EMB_OK);
     assert_string_equal(role, "viewer");
+    /* the last use is written to the minute: 2001, kept at 2060, then 2061 */
+    const char *last = "SELECT last_used FROM api_tokens";
+    assert_int_equal(st_query_int(st, last), 2001);
+    assert_int_equal(store_token_check(st, token, 2060, &user, role, &err), EMB_OK);
+    assert_int_equal(st_query_int(st, last), 2001);
+    assert_int_equal(store_token_check(st, token, 2061, &user, role, &err), EMB_OK);
+    assert_int_equal(st_query_int(st, last), 2061);
     token[10] ^= 1;
     assert_int_equal(store_token_check(st, token, 2001, &user, role, &err), EMB_NOT_FOUND);
     token[10] ^= 1;
