@@ -426,21 +426,26 @@ emb_code store_session_check(store *st, const char *token, int64_t now, int64_t 
     char hash[65];
     token_hash(token, hash);
     sqlite3_stmt *s;
-    if (prepare(st, "SELECT s.user_id, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id "
+    if (prepare(st, "SELECT s.user_id, u.role, s.csrf, s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id "
                     "WHERE s.hash = ?1 AND s.expires > ?2 AND u.active = 1",
                 &s, err))
         return err->code;
     sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, now);
     int found = sqlite3_step(s) == SQLITE_ROW;
+    int64_t last_seen = 0;
     if (found) {
         *user_id = sqlite3_column_int64(s, 0);
         snprintf(role, 16, "%s", (const char *)sqlite3_column_text(s, 1));
         snprintf(csrf, AUTH_TOKEN_SIZE, "%s", (const char *)sqlite3_column_text(s, 2));
+        last_seen = sqlite3_column_int64(s, 3);
     }
     sqlite3_finalize(s);
     if (!found)
         return emb_err_set(err, EMB_NOT_FOUND, _("the session is not valid"));
+    /* The sliding expiry moves to the minute, as a token's last use (a read only). */
+    if (last_seen && now >= last_seen && now - last_seen < AUTH_LAST_USED_SECONDS)
+        return EMB_OK;
     if (!prepare(st, "UPDATE sessions SET last_seen = ?2, expires = ?2 + ?3 WHERE hash = ?1", &s, err)) {
         sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, now);

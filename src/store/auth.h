@@ -113,7 +113,9 @@ typedef struct {
  * long and give the same result. Errors (err) only for failures of the store. */
 emb_code store_login(store *st, const char *email, const char *pw, int64_t now, login_outcome *out, emb_err *err);
 
-/* The user, role and CSRF token of a live session (extending it); EMB_NOT_FOUND for
+/* The user, role and CSRF token of a live session, extending it to
+ * AUTH_SESSION_SECONDS from now when its last extension is AUTH_LAST_USED_SECONDS
+ * old or more (so most checks only read); EMB_NOT_FOUND for
  * an unknown, expired or ended session or an inactive user. */
 emb_code store_session_check(store *st, const char *token, int64_t now, int64_t *user_id, char role[16],
                              char csrf[AUTH_TOKEN_SIZE], emb_err *err);

@@ -125,6 +125,15 @@ static void sessions_expire_and_end(void **state)
                      EMB_OK);
     assert_int_equal(store_session_check(st, lo.session, 5000 + 4 * AUTH_SESSION_SECONDS, &user, role, csrf, &err),
                      EMB_NOT_FOUND);
+    /* the extension moves to the minute: a use 59 s after the last extension
+     * leaves the expiry where it was, one 60 s after moves it */
+    const char *expires = "SELECT expires FROM sessions ORDER BY rowid DESC LIMIT 1";
+    assert_int_equal(store_login(st, "ann@x.com", "a long password", 7000, &lo, &err), EMB_OK);
+    assert_int_equal(store_session_check(st, lo.session, 7059, &user, role, csrf, &err), EMB_OK);
+    assert_int_equal(st_query_int(st, expires), 7000 + AUTH_SESSION_SECONDS);
+    assert_int_equal(store_session_check(st, lo.session, 7060, &user, role, csrf, &err), EMB_OK);
+    assert_int_equal(st_query_int(st, expires), 7060 + AUTH_SESSION_SECONDS);
+    assert_int_equal(store_session_end(st, lo.session, &err), EMB_OK);
     assert_int_equal(store_login(st, "ann@x.com", "a long password", 9000, &lo, &err), EMB_OK);
     assert_int_equal(store_session_end(st, lo.session, &err), EMB_OK);
     assert_int_equal(store_session_check(st, lo.session, 9001, &user, role, csrf, &err), EMB_NOT_FOUND);
