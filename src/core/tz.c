@@ -15,6 +15,7 @@
 #include "core/period.h"
 #include "core/search.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -249,4 +250,69 @@ int64_t tz_local_to_utc(const tz *zone, int64_t local)
             return u;
         i++;
     }
+}
+
+struct tz_cache {
+    pthread_mutex_t lock;
+    size_t n, cap;
+    tz **zones;   /* zones[i] was asked for by the name asked[i] */
+    char **asked;
+};
+
+tz_cache *tz_cache_new(void)
+{
+    tz_cache *c = calloc(1, sizeof *c);
+    if (c)
+        pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void tz_cache_free(tz_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        tz_close(c->zones[i]);
+        free(c->asked[i]);
+    }
+    free(c->zones);
+    free(c->asked);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+emb_code tz_cache_get(tz_cache *c, const char *name, const tz **out, emb_err *err)
+{
+    emb_code rc = EMB_OK;
+    *out = NULL;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n && !*out; i++)
+        if (!strcmp(c->asked[i], name))
+            *out = c->zones[i];
+    if (!*out) {
+        tz *zone = NULL;
+        if (c->n == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 4;
+            tz **zones = realloc(c->zones, cap * sizeof *zones);
+            if (zones)
+                c->zones = zones;
+            char **asked = zones ? realloc(c->asked, cap * sizeof *asked) : NULL;
+            if (asked) {
+                c->asked = asked;
+                c->cap = cap;
+            }
+        }
+        char *copy = c->n < c->cap ? strdup(name) : NULL;
+        if (!copy)
+            rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
+        else if ((rc = tz_open(name, &zone, err)))
+            free(copy);
+        else {
+            c->zones[c->n] = zone;
+            c->asked[c->n++] = copy;
+            *out = zone;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return rc;
 }

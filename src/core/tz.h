@@ -33,4 +33,14 @@ int64_t tz_local_day(const tz *zone, int64_t utc);
  * is moved forward by the gap; in an overlap (fall back) the earlier instant wins. */
 int64_t tz_local_to_utc(const tz *zone, int64_t local);
 
+/* A cache of opened zones, for a process that would otherwise open the same zone
+ * for every request (opening one asks ICU for three centuries of transitions). The
+ * caller owns the cache; the zones it gives out are shared, immutable and live
+ * until tz_cache_free(). tz_cache_get() is safe from any thread. */
+typedef struct tz_cache tz_cache;
+tz_cache *tz_cache_new(void); /* NULL when out of memory */
+void tz_cache_free(tz_cache *c);
+/* The zone named (as tz_open() takes it), opened on its first request. */
+emb_code tz_cache_get(tz_cache *c, const char *name, const tz **out, emb_err *err);
+
 #endif

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/tz.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -96,6 +97,10 @@ void http_db_release(http_server *srv, store *st);
 
 /* The server's analytics snapshot (http/snapshots.h). */
 struct http_snaps *http_server_snaps(http_server *srv);
+
+/* The time zone named, opened once per server and shared by the requests (it lives
+ * as long as the server; never closed by the caller). */
+emb_code http_server_zone(http_server *srv, const char *name, const tz **out, emb_err *err);
 
 /* The database's path, and the counters' text for /metrics (server.c). */
 const char *http_server_db_path(const http_server *srv);

@@ -155,13 +155,13 @@ void route_audit(http_request *req, http_reply *out)
         http_reply_problem(out, 503, _("the database cannot be read"), err.msg);
         return;
     }
-    tz *zone = NULL;
+    const tz *zone = NULL;
     arena a;
     arena_init(&a, 0);
     audit_filter f;
     audit_entry *rows = NULL;
     size_t n = 0;
-    if (tz_open(store_org(st)->timezone, &zone, &err)) {
+    if (http_server_zone(req->srv, store_org(st)->timezone, &zone, &err)) {
         http_reply_problem(out, 500, _("the organisation's time zone cannot be read"), err.msg);
         goto done;
     }
@@ -194,8 +194,6 @@ void route_audit(http_request *req, http_reply *out)
     }
     http_reply_json(out, 200, body);
 done:
-    if (zone)
-        tz_close(zone);
     arena_release(&a);
     http_db_release(req->srv, st);
 }

@@ -49,10 +49,12 @@ int records_open(records_req *rq, http_request *req, http_reply *out, const kind
         http_reply_problem(out, 503, _("the database cannot be read"), rq->err.msg);
         return -1;
     }
-    if (rtext_org_open(&rq->org, store_org(rq->st), (int64_t)time(NULL), &rq->err)) {
+    const tz *zone;
+    if (http_server_zone(req->srv, store_org(rq->st)->timezone, &zone, &rq->err)) {
         http_reply_problem(out, 500, _("the organisation's time zone cannot be read"), rq->err.msg);
         return -1;
     }
+    rtext_org_init(&rq->org, store_org(rq->st), zone, (int64_t)time(NULL));
     rq->org_open = 1;
     rq->text = (rtext){.st = rq->st, .kind = rq->kind, .org = &rq->org, .a = &rq->a, .err = &rq->err,
                        .failed = &rq->failed};

@@ -13,28 +13,35 @@
 
 #include "core/i18n.h"
 
-emb_code rtext_org_open(rtext_org *o, const org_settings *org, int64_t now, emb_err *err)
+void rtext_org_init(rtext_org *o, const org_settings *org, const tz *zone, int64_t now)
 {
-    *o = (rtext_org){0};
-    if (tz_open(org->timezone, &o->zone, err)) {
-        o->zone = NULL;
-        return err->code;
-    }
+    *o = (rtext_org){.zone = zone};
     o->cal = (period_calendar){.fiscal_year_start = org->fiscal_year_start, .week_start = org->week_start};
     o->decimal = org->locale && !strcmp(org->locale, "es") ? ',' : '.';
-    o->popts = (parse_opts){.zone = o->zone,
+    o->popts = (parse_opts){.zone = zone,
                             .currency = org->currency,
                             .dates = value_locale_date_order(org->locale), /* 03/02/2024 */
                             .numbers = NUM_AUTO,
                             .calendar = &o->cal,
                             .now = now};
+}
+
+emb_code rtext_org_open(rtext_org *o, const org_settings *org, int64_t now, emb_err *err)
+{
+    *o = (rtext_org){0};
+    tz *zone;
+    if (tz_open(org->timezone, &zone, err))
+        return err->code;
+    rtext_org_init(o, org, zone, now);
+    o->owned = zone;
     return EMB_OK;
 }
 
 void rtext_org_close(rtext_org *o)
 {
-    if (o->zone)
-        tz_close(o->zone);
+    if (o->owned)
+        tz_close(o->owned);
+    o->owned = NULL;
     o->zone = NULL;
 }
 

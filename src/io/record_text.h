@@ -10,8 +10,8 @@
  * convention (a Spanish organisation's `120.000` is 120000 and `1,500` is 1.5; an
  * English one's 1.500 is 1.5 and 1,500 is 1500).
  *
- * Ownership: an rtext_org is filled by rtext_org_open() (which opens the zone) and
- * closed by rtext_org_close(); its popts.calendar points at its own cal, so it must
+ * Ownership: an rtext_org is filled by rtext_org_open() (which opens the zone) or
+ * rtext_org_init() (which borrows one) and closed by rtext_org_close(); its popts.calendar points at its own cal, so it must
  * not be copied or moved while in use. An rtext borrows everything it points to
  * (store, organisation conventions, arena, error) from its caller; what the calls
  * allocate (values, messages' lists) lives in *a.
@@ -34,7 +34,8 @@
 
 /* The organisation's conventions for reading text. */
 typedef struct {
-    tz *zone;            /* owned: closed by rtext_org_close */
+    const tz *zone;      /* the organisation's zone */
+    tz *owned;           /* zone when rtext_org_open opened it (closed by rtext_org_close), else NULL */
     period_calendar cal; /* fiscal year and week start */
     parse_opts popts;    /* zone, currency, date order, automatic numbers, now; calendar = &cal */
     char decimal;        /* the decimal separator: ',' (locale es) or '.' */
@@ -43,6 +44,9 @@ typedef struct {
 /* Fills o from the organisation's settings at instant now (UTC seconds). EMB_* with
  * err set when the zone cannot be opened (o->zone is then NULL). */
 emb_code rtext_org_open(rtext_org *o, const org_settings *org, int64_t now, emb_err *err);
+/* Fills o as rtext_org_open() does, with a zone the caller opened for org->timezone
+ * (a server's shared one, tz_cache_get): borrowed, it must outlive o. */
+void rtext_org_init(rtext_org *o, const org_settings *org, const tz *zone, int64_t now);
 void rtext_org_close(rtext_org *o);
 
 /* Messages of failed lookups end with a hint naming a CLI command

@@ -176,6 +176,36 @@ static void agrees_with_glibc(void **state)
     tzset();
 }
 
+/* A cache gives one shared zone per name, the same as tz_open()'s, and refuses
+ * an unknown name without keeping anything. */
+static void cache_shares_zones(void **state)
+{
+    (void)state;
+    tz_cache *c = tz_cache_new();
+    assert_non_null(c);
+    const tz *a, *b, *n;
+    emb_err err;
+    assert_int_equal(tz_cache_get(c, "Europe/Madrid", &a, &err), EMB_OK);
+    assert_int_equal(tz_cache_get(c, "America/New_York", &n, &err), EMB_OK);
+    assert_int_equal(tz_cache_get(c, "Europe/Madrid", &b, &err), EMB_OK);
+    assert_ptr_equal(a, b);
+    assert_ptr_not_equal(a, n);
+    assert_string_equal(tz_name(n), "America/New_York");
+    /* 2026-07-01T12:00:00Z: Madrid +02:00, New York -04:00 */
+    assert_int_equal(tz_offset_at(a, 1782907200), 7200);
+    assert_int_equal(tz_offset_at(n, 1782907200), -14400);
+    assert_int_equal(tz_cache_get(c, "Mars/Olympus", &b, &err), EMB_INVALID);
+    assert_null(b);
+    for (int i = 0; i < 6; i++) /* past the first growth of the table */
+        assert_int_equal(tz_cache_get(c, (const char *[]){"UTC", "Asia/Tokyo", "Europe/London", "Asia/Kolkata",
+                                                            "Australia/Sydney", "America/Bogota"}[i],
+                                      &b, &err),
+                         EMB_OK);
+    assert_int_equal(tz_cache_get(c, "Europe/Madrid", &b, &err), EMB_OK);
+    assert_ptr_equal(a, b);
+    tz_cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +216,7 @@ int main(void)
         cmocka_unit_test(new_york_gap_and_overlap),
         cmocka_unit_test(half_hour_zones),
         cmocka_unit_test(agrees_with_glibc),
+        cmocka_unit_test(cache_shares_zones),
     };
     return cmocka_run_group_tests_name("tz", tests, NULL, NULL);
 }
