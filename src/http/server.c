@@ -82,6 +82,12 @@ emb_code http_db_acquire(http_server *srv, store **out, emb_err *err)
     pthread_mutex_lock(&srv->pool_lock);
     store *st = srv->npool ? srv->pool[--srv->npool] : NULL;
     pthread_mutex_unlock(&srv->pool_lock);
+    /* A pooled connection read the organisation's settings when it opened: read
+     * them again, since a request or another process may have changed them. */
+    if (st && store_reload_org(st, err)) {
+        store_close(st);
+        return err->code;
+    }
     if (!st) {
         if (store_open(srv->db_path, 0, &st, err))
             return err->code;

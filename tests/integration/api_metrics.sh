@@ -197,6 +197,19 @@ expect_eq "embudo init: an audited change too" 'USD|{"after":{"currency":"USD"},
     "$(q "SELECT o.currency, a.detail FROM organisation o, audit_log a WHERE a.kind = 'organisation' ORDER BY a.id DESC LIMIT 1")"
 $E init --currency USD >/dev/null
 expect_eq "embudo init changing nothing: no audit row" 2 "$(q "SELECT count(*) FROM audit_log WHERE kind = 'organisation'")"
+# The server's pooled connections read the settings again: the change made by the
+# CLI (another process) shows in the next answers of every route.
+# A deal created without a currency takes the organisation's: USD now.
+for i in 1 2 3; do
+    curl -s -o /dev/null -H "$AUTH" -H "Content-Type: application/json" -d "{\"id\":\"P$i\",\"title\":\"Pooled $i\",\"stage\":\"Proposal\"}" \
+        "$U/api/v1/deals"
+done
+expect_eq "the currency a CLI changed, on every pooled connection" "USD USD USD" \
+    "$(q "SELECT currency FROM deals WHERE ext_id IN ('P1', 'P2', 'P3') ORDER BY ext_id" | paste -sd' ')"
+q "DELETE FROM deal_history WHERE deal_id IN (SELECT id FROM deals WHERE ext_id LIKE 'P_'); DELETE FROM deals WHERE ext_id LIKE 'P_'"
+# Back to euros, the currency of the figures below (in dollars, euro amounts with no
+# exchange rate are refused: 422).
+$E init --currency EUR >/dev/null
 
 # Access: managers and reps count only their people's facts (store/access.h); the
 # leaderboard stays the organisation's. March 2026, by hand, D6 included:
