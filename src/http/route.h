@@ -87,6 +87,12 @@ void http_reply_problem(http_reply *out, int status, const char *title, const ch
  * fields[i] and messages[i] for i < n. */
 void http_reply_field_errors(http_reply *out, const char *title, const char *const *fields,
                              const char *const *messages, int n);
+/* 1 when the request says its body is JSON (Content-Type: application/json), else
+ * 0 with a 415 problem in out. */
+int http_request_is_json(const http_request *req, http_reply *out);
+/* The request's body as a JSON object (the caller's to json_decref), or NULL with
+ * the 415 or 400 problem (not JSON, a name given twice, not an object) in out. */
+struct json_t *http_request_json_object(const http_request *req, http_reply *out);
 /* A JSON reply of o (which it takes), or a 500 when it cannot be written. */
 void http_reply_json(http_reply *out, int status, void *o);
 

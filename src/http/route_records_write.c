@@ -23,11 +23,8 @@
 /* Reads the request's body into b; 0, or -1 with the 400 (415: not JSON) given. */
 static int read_body(records_req *rq, record_body *b)
 {
-    const char *type = MHD_lookup_connection_value(rq->req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!type || strncmp(type, "application/json", 16)) {
-        http_reply_problem(rq->out, 415, _("the body must be JSON"), _("send Content-Type: application/json"));
+    if (!http_request_is_json(rq->req, rq->out))
         return -1;
-    }
     emb_code rc = record_body_parse(rq->kind, rq->req->body, rq->req->body_len, &rq->a, b);
     if (rc == EMB_NOMEM)
         http_reply_problem(rq->out, 503, _("out of memory"), NULL);

@@ -25,21 +25,9 @@ static char *session_cookie(const char *token, int tls)
 
 void route_session_create(http_request *req, http_reply *out)
 {
-    const char *type = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!type || strncmp(type, "application/json", 16)) {
-        http_reply_problem(out, 415, _("the body must be JSON"), _("send Content-Type: application/json"));
+    json_t *body = http_request_json_object(req, out);
+    if (!body)
         return;
-    }
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!body || !json_is_object(body)) {
-        char detail[256];
-        snprintf(detail, sizeof detail, body ? _("the body must be a JSON object") : _("line %d, column %d: %s"),
-                 jerr.line, jerr.column, jerr.text);
-        json_decref(body);
-        http_reply_problem(out, 400, _("the body is not valid JSON"), detail);
-        return;
-    }
     const char *fields[4], *messages[4];
     int n = 0;
     const char *key;

@@ -61,21 +61,9 @@ void route_settings_patch(http_request *req, http_reply *out)
         http_reply_problem(out, 403, _("only an admin can change the settings"), NULL);
         return;
     }
-    const char *type = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!type || strncmp(type, "application/json", 16)) {
-        http_reply_problem(out, 415, _("the body must be JSON"), _("send Content-Type: application/json"));
+    json_t *body = http_request_json_object(req, out);
+    if (!body)
         return;
-    }
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!body || !json_is_object(body)) {
-        char detail[256];
-        snprintf(detail, sizeof detail, body ? _("the body must be a JSON object") : _("line %d, column %d: %s"),
-                 jerr.line, jerr.column, jerr.text);
-        json_decref(body);
-        http_reply_problem(out, 400, _("the body is not valid JSON"), detail);
-        return;
-    }
     static const char *const texts[] = {"name", "currency", "timezone", "locale"};
     static const char *const numbers[] = {"fiscal_year_start", "week_start"};
     org_changes c = {0};

@@ -1,8 +1,11 @@
 /* routes.c - the table of the server's routes and the replies they share; see route.h. */
 #include <jansson.h>
+#include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "http/route.h"
 
 #include "core/kind.h"
@@ -147,4 +150,29 @@ void http_reply_field_errors(http_reply *out, const char *title, const char *con
         return;
     }
     *out = (http_reply){.status = 400, .content_type = "application/problem+json", .body = text, .len = strlen(text)};
+}
+
+int http_request_is_json(const http_request *req, http_reply *out)
+{
+    const char *type = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (type && !strncmp(type, "application/json", 16))
+        return 1;
+    http_reply_problem(out, 415, _("the body must be JSON"), _("send Content-Type: application/json"));
+    return 0;
+}
+
+json_t *http_request_json_object(const http_request *req, http_reply *out)
+{
+    if (!http_request_is_json(req, out))
+        return NULL;
+    json_error_t jerr;
+    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (body && json_is_object(body))
+        return body;
+    char detail[256];
+    snprintf(detail, sizeof detail, body ? _("the body must be a JSON object") : _("line %d, column %d: %s"),
+             jerr.line, jerr.column, jerr.text);
+    json_decref(body);
+    http_reply_problem(out, 400, _("the body is not valid JSON"), detail);
+    return NULL;
 }
