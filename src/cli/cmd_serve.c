@@ -39,6 +39,10 @@ const cli_command cmd_serve = {
              "  --connection-timeout SECS  close connections idle this long (default 30)\n"
              "  --max-connections N        open connections at most (default 1000)\n"
              "  --shutdown-grace SECS      time to finish requests in flight on stop (default 10)\n"
+             "  --events-heartbeat SECS    heartbeat of an idle event stream (default 15)\n"
+             "  --webhook-timeout SECS     time a webhook delivery may take (default 10)\n"
+             "  --webhook-retry SECS       first retry of a failed delivery, doubling after each,\n"
+             "                             for a day (default 30)\n"
              "  --show-settings            print every setting, its value and where it came from,\n"
              "                             and exit\n"
              "\n"
@@ -86,6 +90,9 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"connection-timeout", required_argument, NULL, OPT_SETTING},
         {"max-connections", required_argument, NULL, OPT_SETTING},
         {"shutdown-grace", required_argument, NULL, OPT_SETTING},
+        {"events-heartbeat", required_argument, NULL, OPT_SETTING},
+        {"webhook-timeout", required_argument, NULL, OPT_SETTING},
+        {"webhook-retry", required_argument, NULL, OPT_SETTING},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"show-settings", no_argument, NULL, OPT_SHOW},
         CLI_COMMON_OPTIONS,

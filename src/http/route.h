@@ -24,6 +24,7 @@
 #include "store/store.h"
 
 struct MHD_Connection;
+struct MHD_Response;
 
 /* The name of the session cookie. */
 #define HTTP_SESSION_COOKIE "embudo_session"
@@ -56,6 +57,8 @@ typedef struct {
     char *location;    /* malloc'd Location header value, or NULL */
     long retry_after;  /* seconds for a Retry-After header (429), 0 none */
     char etag[48];     /* an ETag header (quoted), "" for none; with one, Cache-Control: private, no-cache */
+    struct MHD_Response *response; /* a streamed response (http/event_stream.h) sent instead of body, or
+                                      NULL; the server queues it and drops the handler's reference */
 } http_reply;
 
 typedef void (*http_handler)(http_request *req, http_reply *out);
@@ -101,6 +104,11 @@ void http_reply_json(http_reply *out, int status, void *o);
 emb_code http_db_acquire(http_server *srv, store **out, emb_err *err);
 void http_db_release(http_server *srv, store *st);
 
+/* The server's event streams (http/event_stream.h). */
+struct http_events *http_server_events(http_server *srv);
+/* The server's settings (copied at start, read-only). */
+const server_settings *http_server_settings(const http_server *srv);
+
 /* The server's analytics snapshot (http/snapshots.h). */
 struct http_snaps *http_server_snaps(http_server *srv);
 
@@ -132,5 +140,6 @@ void route_deal_history(http_request *req, http_reply *out);
 void route_dashboard(http_request *req, http_reply *out);
 void route_settings_get(http_request *req, http_reply *out);
 void route_settings_patch(http_request *req, http_reply *out);
+void route_events(http_request *req, http_reply *out);
 
 #endif

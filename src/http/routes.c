@@ -23,6 +23,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/dashboard", route_dashboard, 1},
     {"GET", "/api/v1/settings", route_settings_get, 1},
     {"PATCH", "/api/v1/settings", route_settings_patch, 1},
+    {"GET", "/api/v1/events", route_events, 1},
     {"GET", "/api/v1/deals/{id}/history", route_deal_history, 1},
     {"GET", "/api/v1/{kind}", route_records_list, 1},
     {"POST", "/api/v1/{kind}", route_records_create, 1},

@@ -28,6 +28,7 @@
 
 #include "core/i18n.h"
 #include "http/counters.h"
+#include "http/event_stream.h"
 #include "http/route.h"
 #include "core/tz.h"
 #include "http/snapshots.h"
@@ -53,6 +54,7 @@ struct http_server {
     int npool;
     http_snaps *snaps; /* the analytics snapshot of the metric routes */
     tz_cache *zones;   /* the time zones the routes read text and write dates in */
+    http_events *events; /* the event streams */
 };
 
 typedef struct {
@@ -120,6 +122,10 @@ const char *http_server_db_path(const http_server *srv) { return srv->db_path; }
 
 http_snaps *http_server_snaps(http_server *srv) { return srv->snaps; }
 
+http_events *http_server_events(http_server *srv) { return srv->events; }
+
+const server_settings *http_server_settings(const http_server *srv) { return &srv->set; }
+
 emb_code http_server_zone(http_server *srv, const char *name, const tz **out, emb_err *err)
 {
     return tz_cache_get(srv->zones, name, out, err);
@@ -181,9 +187,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http_reply *reply)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(reply->len, reply->body, reply->body ? MHD_RESPMEM_MUST_FREE
-                                                                             : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = reply->response;
+    if (resp) {
+        free(reply->body);
+        reply->body = NULL;
+        reply->len = 0;
+    } else {
+        resp = MHD_create_response_from_buffer(reply->len, reply->body, reply->body ? MHD_RESPMEM_MUST_FREE
+                                                                                     : MHD_RESPMEM_PERSISTENT);
+    }
     if (!resp) {
         free(reply->body);
         free(reply->set_cookie);
@@ -433,6 +445,7 @@ static void server_free(http_server *srv)
         store_close(srv->pool[i]);
     http_snaps_free(srv->snaps);
     tz_cache_free(srv->zones);
+    http_events_free(srv->events);
     pthread_mutex_destroy(&srv->pool_lock);
     if (srv->own_log && srv->log)
         fclose(srv->log);
@@ -476,7 +489,8 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     pthread_mutex_init(&srv->pool_lock, NULL);
-    if (!(srv->snaps = http_snaps_new(db_path)) || !(srv->zones = tz_cache_new())) {
+    if (!(srv->snaps = http_snaps_new(db_path)) || !(srv->zones = tz_cache_new()) ||
+        !(srv->events = http_events_new(srv, s->events_heartbeat))) {
         server_free(srv);
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
@@ -505,7 +519,9 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
         }
         srv->own_log = 1;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | ipv6;
+    /* Suspend and resume: an idle event stream leaves its worker (event_stream.h). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME | ipv6;
     if (*s->tls_cert) {
         if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
             emb_err_set(err, EMB_USAGE, _("tls-cert: this libmicrohttpd was built without TLS"));
@@ -539,6 +555,11 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
         server_free(srv);
         return err->code;
     }
+    if (http_events_start(srv->events, err)) {
+        MHD_stop_daemon(srv->daemon);
+        server_free(srv);
+        return err->code;
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info && info->port ? info->port : port;
     *out = srv;
@@ -552,6 +573,7 @@ int http_server_stop(http_server *srv)
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon); /* no new connections from now on */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    http_events_stop(srv->events); /* event streams end now: they are never done otherwise */
     int64_t deadline = now_ns() + srv->set.shutdown_grace * 1000000000LL;
     while (atomic_load(&srv->in_flight) > 0 && now_ns() < deadline) {
         struct timespec pause = {0, 10 * 1000 * 1000};

@@ -37,6 +37,12 @@ static const setting_def table[] = {
      N_("open connections at most; more wait to be accepted")},
     {"shutdown-grace", KIND_INT, offsetof(server_settings, shutdown_grace), 0, 600, "10",
      N_("seconds to finish requests in flight after SIGTERM or SIGINT")},
+    {"events-heartbeat", KIND_INT, offsetof(server_settings, events_heartbeat), 1, 3600, "15",
+     N_("seconds between heartbeats (comment lines) of an idle event stream")},
+    {"webhook-timeout", KIND_INT, offsetof(server_settings, webhook_timeout), 1, 600, "10",
+     N_("seconds a webhook delivery may take before it counts as failed")},
+    {"webhook-retry", KIND_INT, offsetof(server_settings, webhook_retry), 1, 3600, "30",
+     N_("seconds before a failed webhook delivery's first retry (doubling after each, for a day)")},
 };
 enum { NSETTINGS = sizeof table / sizeof table[0] };
 _Static_assert(NSETTINGS <= sizeof(((settings_origin *)0)->source) / sizeof(setting_source),

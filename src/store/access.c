@@ -312,3 +312,27 @@ int access_metrics_restricted(const access_scope *s)
 {
     return s->role == ROLE_REP || s->role == ROLE_MANAGER;
 }
+
+int access_event_allows(const access_scope *s, const kind_def *kind, int64_t owner_id, int is_import,
+                        int64_t author_id)
+{
+    if (s->role == ROLE_ADMIN)
+        return 1;
+    if (is_import)
+        return s->role == ROLE_VIEWER || (author_id && author_id == s->user_id);
+    if (!access_kind_allows(s, kind, ACCESS_READ))
+        return 0;
+    switch (class_of(kind)) {
+    case CLASS_OWNED:
+        return owner_id && owned_by_scope(s, owner_id);
+    case CLASS_GOALS:
+    case CLASS_REFERENCE:
+    case CLASS_SPEND:
+        return 1;
+    case CLASS_LINES: /* an order line's owner is its order's: the caller passes it */
+        return owner_id && owned_by_scope(s, owner_id);
+    case CLASS_ADMIN:
+        return 0;
+    }
+    return 0;
+}

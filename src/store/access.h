@@ -93,4 +93,13 @@ emb_code access_write_allows(store *st, const access_scope *s, const record *aft
  * viewer). The leaderboard and goals are the organisation's for every role. */
 int access_metrics_restricted(const access_scope *s);
 
+/* Events (store/events.h): 1 when the scope may see an event about a record of
+ * kind whose owner is owner_id (0: nobody; the owner now, or as deleted), read as
+ * the record lists are (a manager's people, a rep's own; viewers none); with
+ * is_import, an import of kind made by author_id instead: admins and viewers see
+ * every import (their metrics are the organisation's), a rep or manager only
+ * their own. */
+int access_event_allows(const access_scope *s, const kind_def *kind, int64_t owner_id, int is_import,
+                        int64_t author_id);
+
 #endif

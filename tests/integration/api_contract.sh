@@ -133,6 +133,31 @@ expect_eq "record statuses" "200 200 400 400 401 200 200 404 200 201 400 400 415
 python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
 check "every answer of the record routes matches docs/openapi.json"
 sed 's/^/#   /' "$TMP/check" | head -20
+# The event stream: open (cut by the client after a second), refused.
+: >"$TMP/answers"
+call GET /api/v1/events -H "$T" -m 1
+call GET '/api/v1/events?since=0' -H "$T" -m 1
+call GET '/api/v1/events?since=x' -H "$T"
+call GET /api/v1/events
+expect_eq "event stream statuses" "200 200 400 401" "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
+python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
+check "every answer of the event stream matches docs/openapi.json"
+sed 's/^/#   /' "$TMP/check" | head -20
+python3 - "$SRCDIR/docs/openapi.json" "$TMP/body$((n - 2))" >"$TMP/check" 2>&1 <<'EOF2'
+import json, sys, warnings
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+import jsonschema
+spec = json.load(open(sys.argv[1]))
+schema = {"$ref": "#/components/schemas/Event"}
+v = jsonschema.Draft202012Validator(schema, resolver=jsonschema.RefResolver.from_schema(spec))
+n = 0
+for line in open(sys.argv[2]):
+    if line.startswith("data: "):
+        v.validate(json.loads(line[6:]))
+        n += 1
+print(n)
+EOF2
+expect_eq "the events since 0 (D1 created; D2 created, changed, deleted) match the Event schema" "4" "$(cat "$TMP/check")"
 # The checker catches what it should: a body off its schema, an undocumented status.
 printf '{"status":"ok"}' >"$TMP/bad1"
 printf 'GET /healthz 200 %s application/json\nGET /healthz 418 %s application/json\nGET /nowhere 200 %s text/plain\n' \
