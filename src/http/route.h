@@ -106,6 +106,8 @@ void http_db_release(http_server *srv, store *st);
 
 /* The server's event streams (http/event_stream.h). */
 struct http_events *http_server_events(http_server *srv);
+/* The server's webhook worker (http/webhook_worker.h). */
+struct http_webhooks *http_server_webhooks(http_server *srv);
 /* The server's settings (copied at start, read-only). */
 const server_settings *http_server_settings(const http_server *srv);
 
@@ -141,5 +143,13 @@ void route_dashboard(http_request *req, http_reply *out);
 void route_settings_get(http_request *req, http_reply *out);
 void route_settings_patch(http_request *req, http_reply *out);
 void route_events(http_request *req, http_reply *out);
+/* Webhooks (route_webhooks.c), admins only. */
+void route_webhooks_list(http_request *req, http_reply *out);
+void route_webhooks_create(http_request *req, http_reply *out);
+void route_webhooks_get(http_request *req, http_reply *out);
+void route_webhooks_update(http_request *req, http_reply *out);
+void route_webhooks_delete(http_request *req, http_reply *out);
+void route_webhook_deliveries(http_request *req, http_reply *out);
+void route_webhook_replay(http_request *req, http_reply *out);
 
 #endif

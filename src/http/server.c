@@ -29,6 +29,8 @@
 #include "core/i18n.h"
 #include "http/counters.h"
 #include "http/event_stream.h"
+#include "http/webhook_worker.h"
+#include <curl/curl.h>
 #include "http/route.h"
 #include "core/tz.h"
 #include "http/snapshots.h"
@@ -55,6 +57,7 @@ struct http_server {
     http_snaps *snaps; /* the analytics snapshot of the metric routes */
     tz_cache *zones;   /* the time zones the routes read text and write dates in */
     http_events *events; /* the event streams */
+    http_webhooks *webhooks; /* the webhook worker */
 };
 
 typedef struct {
@@ -123,6 +126,8 @@ const char *http_server_db_path(const http_server *srv) { return srv->db_path; }
 http_snaps *http_server_snaps(http_server *srv) { return srv->snaps; }
 
 http_events *http_server_events(http_server *srv) { return srv->events; }
+
+http_webhooks *http_server_webhooks(http_server *srv) { return srv->webhooks; }
 
 const server_settings *http_server_settings(const http_server *srv) { return &srv->set; }
 
@@ -446,6 +451,7 @@ static void server_free(http_server *srv)
     http_snaps_free(srv->snaps);
     tz_cache_free(srv->zones);
     http_events_free(srv->events);
+    http_webhooks_free(srv->webhooks);
     pthread_mutex_destroy(&srv->pool_lock);
     if (srv->own_log && srv->log)
         fclose(srv->log);
@@ -490,7 +496,9 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
     }
     pthread_mutex_init(&srv->pool_lock, NULL);
     if (!(srv->snaps = http_snaps_new(db_path)) || !(srv->zones = tz_cache_new()) ||
-        !(srv->events = http_events_new(srv, s->events_heartbeat))) {
+        !(srv->events = http_events_new(srv, s->events_heartbeat)) ||
+        curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+        !(srv->webhooks = http_webhooks_new(db_path, s->webhook_timeout, s->webhook_retry))) {
         server_free(srv);
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
@@ -555,7 +563,8 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
         server_free(srv);
         return err->code;
     }
-    if (http_events_start(srv->events, err)) {
+    if (http_events_start(srv->events, err) || http_webhooks_start(srv->webhooks, err)) {
+        http_events_stop(srv->events);
         MHD_stop_daemon(srv->daemon);
         server_free(srv);
         return err->code;
@@ -574,6 +583,7 @@ int http_server_stop(http_server *srv)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     http_events_stop(srv->events); /* event streams end now: they are never done otherwise */
+    http_webhooks_stop(srv->webhooks); /* transfers in flight are sent again later */
     int64_t deadline = now_ns() + srv->set.shutdown_grace * 1000000000LL;
     while (atomic_load(&srv->in_flight) > 0 && now_ns() < deadline) {
         struct timespec pause = {0, 10 * 1000 * 1000};

@@ -158,6 +158,25 @@ for line in open(sys.argv[2]):
 print(n)
 EOF2
 expect_eq "the events since 0 (D1 created; D2 created, changed, deleted) match the Event schema" "4" "$(cat "$TMP/check")"
+# Webhooks (api_webhooks.sh checks their deliveries).
+: >"$TMP/answers"
+call POST /api/v1/webhooks -H "$T" -H "$J" -d '{"url":"http://127.0.0.1:9/h","events":["deal.won"],"description":"x"}'
+HOOK=$(sed -n 's/^{"id":\([0-9]*\).*/\1/p' "$TMP/body$n")
+call GET /api/v1/webhooks -H "$T"
+call GET "/api/v1/webhooks/$HOOK" -H "$T"
+call PATCH "/api/v1/webhooks/$HOOK" -H "$T" -H "$J" -d '{"active":false,"description":null}'
+call PATCH "/api/v1/webhooks/$HOOK" -H "$T" -H "$J" -d '{"events":[]}'
+call POST /api/v1/webhooks -H "$T" -d 'url=x'
+call GET "/api/v1/webhooks/$HOOK/deliveries?limit=5" -H "$T"
+call GET "/api/v1/webhooks/$HOOK/deliveries?limit=0" -H "$T"
+call POST "/api/v1/webhooks/$HOOK/deliveries/7/replay" -H "$T"
+call GET /api/v1/webhooks -H "$B"
+call DELETE "/api/v1/webhooks/$HOOK" -H "$T"
+call GET "/api/v1/webhooks/$HOOK" -H "$T"
+expect_eq "webhook statuses" "201 200 200 200 400 415 200 400 404 403 204 404" "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
+python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
+check "every answer of the webhook routes matches docs/openapi.json"
+sed 's/^/#   /' "$TMP/check" | head -20
 # The checker catches what it should: a body off its schema, an undocumented status.
 printf '{"status":"ok"}' >"$TMP/bad1"
 printf 'GET /healthz 200 %s application/json\nGET /healthz 418 %s application/json\nGET /nowhere 200 %s text/plain\n' \

@@ -29,16 +29,20 @@ def resolve(obj):
 
 def path_item(path):
     """The document's item for path (its query string ignored): an exact path, else
-    a template whose {parameters} each stand for one non-empty segment."""
+    the template with the most literal segments whose {parameters} each stand for one
+    non-empty segment."""
     path = path.split("?", 1)[0]
     if path in spec["paths"]:
         return spec["paths"][path]
     segs = path.split("/")
+    best, best_literal = {}, -1
     for template, item in spec["paths"].items():
         t = template.split("/")
         if len(t) == len(segs) and all(a == b or (a.startswith("{") and b) for a, b in zip(t, segs)):
-            return item
-    return {}
+            literal = sum(not a.startswith("{") for a in t)
+            if literal > best_literal:  # the most specific: /api/v1/webhooks/{id} before /api/v1/{kind}/{id}
+                best, best_literal = item, literal
+    return best
 
 
 def check(method, path, status, ctype, body_file):
