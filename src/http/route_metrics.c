@@ -7,7 +7,9 @@
 
 #include "core/i18n.h"
 #include "http/route.h"
+#include "http/event_stream.h"
 #include "http/snapshots.h"
+#include "store/webhooks.h"
 
 /* Size of path in bytes, 0 when it does not exist. */
 static long long file_size(const char *path)
@@ -27,16 +29,19 @@ void route_metrics(http_request *req, http_reply *out)
     const char *db = http_server_db_path(req->srv);
     char wal[4096];
     snprintf(wal, sizeof wal, "%s-wal", db);
-    long long generation = -1;
+    long long generation = -1, pending = -1;
     store *st;
     emb_err err;
     emb_err_clear(&err);
     if (!http_db_acquire(req->srv, &st, &err)) {
         generation = store_generation(st);
+        int64_t p;
+        if (!store_webhooks_pending(st, &p, &err))
+            pending = p;
         http_db_release(req->srv, st);
     }
     http_snaps *snaps = http_server_snaps(req->srv);
-    char tail[2048];
+    char tail[3072];
     int n = snprintf(tail, sizeof tail,
                      "# HELP embudo_database_size_bytes Size of the database file and its write-ahead log.\n"
                      "# TYPE embudo_database_size_bytes gauge\n"
@@ -55,9 +60,17 @@ void route_metrics(http_request *req, http_reply *out)
                      "embudo_snapshot_builds_total %lld\n"
                      "# HELP embudo_snapshot_catch_up_seconds How long the last catch-up of the snapshot took.\n"
                      "# TYPE embudo_snapshot_catch_up_seconds gauge\n"
-                     "embudo_snapshot_catch_up_seconds %.6f\n",
+                     "embudo_snapshot_catch_up_seconds %.6f\n"
+                     "# HELP embudo_event_streams Event streams (GET /api/v1/events) open.\n"
+                     "# TYPE embudo_event_streams gauge\n"
+                     "embudo_event_streams %d\n"
+                     "# HELP embudo_webhook_deliveries_pending Webhook deliveries waiting for an attempt or a "
+                     "retry (-1: the database cannot be read).\n"
+                     "# TYPE embudo_webhook_deliveries_pending gauge\n"
+                     "embudo_webhook_deliveries_pending %lld\n",
                      file_size(db), file_size(wal), generation, (long long)http_snaps_generation(snaps),
-                     (long long)http_snaps_builds(snaps), (double)http_snaps_last_build_us(snaps) / 1e6);
+                     (long long)http_snaps_builds(snaps), (double)http_snaps_last_build_us(snaps) / 1e6,
+                     http_events_open(http_server_events(req->srv)), pending);
     char *body = realloc(counters, len + (size_t)n);
     if (!body) {
         free(counters);

@@ -17,7 +17,8 @@
 enum {
     IN_FLIGHT = 32, /* transfers at once */
     PER_HOOK = 4,   /* of one hook at once */
-    POLL_MS = 250   /* how often the worker looks for new events and due deliveries */
+    POLL_MS = 250,  /* how often the worker looks for new events and due deliveries */
+    PRUNE_EVERY = 3600 /* seconds between removals of old ended deliveries */
 };
 
 typedef struct {
@@ -191,6 +192,7 @@ static void *work(void *arg)
 {
     http_webhooks *w = arg;
     store *st = NULL;
+    int64_t pruned = 0;
     while (!atomic_load(&w->stopping)) {
         emb_err err;
         emb_err_clear(&err);
@@ -205,6 +207,12 @@ static void *work(void *arg)
         }
         if (st)
             claim(w, st);
+        int64_t now = (int64_t)time(NULL);
+        if (st && now - pruned >= PRUNE_EVERY) {
+            int removed;
+            if (!store_webhooks_prune(st, now, &removed, &err))
+                pruned = now;
+        }
         int running = 0;
         curl_multi_perform(w->multi, &running);
         collect(w, st);

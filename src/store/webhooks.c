@@ -343,7 +343,7 @@ emb_code store_webhook_replay(store *st, int64_t hook, int64_t id, int64_t user_
     sqlite3_stmt *s;
     emb_code rc = prepare(st, "INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, body, created, status,"
                               " next_attempt, replay_of) SELECT webhook_id, event_id, event_type, body, ?3, 'pending',"
-                              " ?3, id FROM webhook_deliveries WHERE webhook_id = ?1 AND id = ?2", &s, err);
+                              " ?3, coalesce(replay_of, id) FROM webhook_deliveries WHERE webhook_id = ?1 AND id = ?2", &s, err);
     if (!rc) {
         sqlite3_bind_int64(s, 1, hook);
         sqlite3_bind_int64(s, 2, id);
@@ -580,4 +580,43 @@ emb_code store_webhook_attempted(store *st, int64_t id, int64_t now, long status
         return rc;
     }
     return commit(st, err);
+}
+
+emb_code store_webhooks_pending(store *st, int64_t *out, emb_err *err)
+{
+    *out = 0;
+    sqlite3_stmt *s;
+    if (prepare(st, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'", &s, err))
+        return err->code;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? EMB_OK : sql_fail(st, err);
+}
+
+emb_code store_webhooks_prune(store *st, int64_t now, int *removed, emb_err *err)
+{
+    *removed = 0;
+    /* Replays name the delivery first queued (never another replay): replays go
+     * first, then the deliveries no replay names any more, so that no replay_of is
+     * ever set to NULL (which would make it count as the event's one delivery). */
+    static const char *const sql[] = {
+        "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND coalesce(last_attempt, created) < ?1"
+        " AND replay_of IS NOT NULL",
+        "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND coalesce(last_attempt, created) < ?1"
+        " AND replay_of IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r WHERE r.replay_of = webhook_deliveries.id)",
+    };
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *s;
+        if (prepare(st, sql[i], &s, err))
+            return err->code;
+        sqlite3_bind_int64(s, 1, now - WEBHOOK_KEEP);
+        int rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+        if (rc != SQLITE_DONE)
+            return sql_fail(st, err);
+        *removed += sqlite3_changes(store_sqlite(st));
+    }
+    return EMB_OK;
 }

@@ -91,11 +91,22 @@ emb_code store_webhook_deliveries(store *st, int64_t hook, int64_t before_id, in
                                   webhook_delivery **out, size_t *n, emb_err *err);
 emb_code store_webhook_delivery_get(store *st, int64_t hook, int64_t id, arena *a, webhook_delivery *out,
                                     emb_err *err);
-/* Queues delivery `id` of hook again, as a new delivery due now; *new_id. */
+/* Queues delivery `id` of hook again, as a new delivery due now (its replay_of:
+ * the delivery first queued for the event, also when id is itself a replay); *new_id. */
 emb_code store_webhook_replay(store *st, int64_t hook, int64_t id, int64_t user_id, int64_t now, int64_t *new_id,
                               emb_err *err);
 
+/* The deliveries pending (for /metrics). */
+emb_code store_webhooks_pending(store *st, int64_t *out, emb_err *err);
+
 /* ---- the worker's side ---------------------------------------------------------- */
+
+/* How long a delivery that ended (delivered or failed) stays in the log. */
+enum { WEBHOOK_KEEP = 30 * 24 * 3600 };
+
+/* Deletes the deliveries that ended more than WEBHOOK_KEEP seconds before now
+ * (by their last attempt); *removed counts them. */
+emb_code store_webhooks_prune(store *st, int64_t now, int *removed, emb_err *err);
 
 /* Queues the events after each hook's after_event (at most 500 audit rows per hook
  * and call) as deliveries due now; *queued counts them. */

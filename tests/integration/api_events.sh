@@ -189,6 +189,8 @@ code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healt
 as ada GET /deals
 ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 expect_eq "13 streams on 2 threads: /healthz and a list answer" "200 200" "$code $(cat "$TMP/s")"
+expect_eq "/metrics counts the open streams" "embudo_event_streams 13" \
+    "$(curl -s "http://127.0.0.1:$PORT/metrics" | grep '^embudo_event_streams ')"
 echo "# both answered in $ms ms"
 [ "$ms" -lt 2000 ]
 check "without waiting ($ms ms)"

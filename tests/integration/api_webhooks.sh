@@ -13,9 +13,13 @@ E="$EMBUDO"
 . "$SRCDIR/tests/integration/server_lib.sh"
 $E init --currency EUR --owner ada@x.com --owner-name Ada >/dev/null
 $E user add --name Rex --email rex@x.com --role rep >/dev/null
+$E user add --name Mia --email mia@x.com --role manager >/dev/null
+$E user add --name Val --email val@x.com --role viewer >/dev/null
 $E account add --id A1 --name Acme --owner rex@x.com >/dev/null
 T_ada=$($E token create --user ada@x.com 2>/dev/null)
 T_rex=$($E token create --user rex@x.com 2>/dev/null)
+T_mia=$($E token create --user mia@x.com 2>/dev/null)
+T_val=$($E token create --user val@x.com 2>/dev/null)
 check "fixture created"
 
 # The receiver: /ok answers 200, /flaky 500 the first time it sees a delivery then
@@ -111,6 +115,21 @@ expect_eq "one hook" "200 ['deal.created', 'deal.won'] False" \
 expect_eq "the secret is stored, never in the audit log" "0" \
     "$(sqlite3 "$EMBUDO_DB" "SELECT count(*) FROM audit_log WHERE detail LIKE '%whsec_%'")"
 
+# Every route refuses the other roles, before reading anything.
+for u in mia rex val; do
+    r=""
+    for call in "GET /webhooks" "POST /webhooks" "GET /webhooks/$HA" "PATCH /webhooks/$HA" "DELETE /webhooks/$HA" \
+        "GET /webhooks/$HA/deliveries" "POST /webhooks/$HA/deliveries/1/replay"; do
+        set -- $call
+        as $u "$1" "$2" -H "$J" -d '{}'
+        r="$r $(cat "$TMP/s")"
+    done
+    expect_eq "$u: 403 on every webhook route" " 403 403 403 403 403 403 403" "$r"
+done
+grep -q '"secret"' "$TMP/b"
+[ $? -ne 0 ]
+check "no secret in a refusal"
+
 # Baseline latency of the API.
 lat() { for i in 1 2 3 4 5 6 7 8 9; do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $T_ada" "$U/deals"; done | sort -n | sed -n 5p; }
 base=$(lat)
@@ -178,6 +197,9 @@ sleep 2.5
 as ada GET "/webhooks/$HC/deliveries"
 expect_eq "the hanging receiver's delivery: pending, timed out, retried later" "pending True None True" \
     "$(jq_ 'd["data"][0]["status"], d["data"][0]["attempts"] >= 1, d["data"][0]["last_status"], "imeout" in (d["data"][0]["last_error"] or "") or "timed out" in (d["data"][0]["last_error"] or "")' | tr -d "(),'")"
+expect_eq "/metrics: the hanging receiver's delivery is pending" "embudo_webhook_deliveries_pending 1" \
+    "$(curl -s "http://127.0.0.1:$PORT/metrics" | grep '^embudo_webhook_deliveries_pending ')"
+
 # After a day of retries it fails.
 sqlite3 "$EMBUDO_DB" "UPDATE webhook_deliveries SET created = created - 86400 WHERE webhook_id = $HC"
 i=0

@@ -169,6 +169,24 @@ static void queue_claim_attempt(void **state)
     assert_int_equal(store_webhook_deliveries(st, 1, list[1].id, 10, &a, &list, &n, &err), EMB_OK);
     assert_int_equal(n, 1);
 
+    /* a replay of a replay names the first delivery too */
+    int64_t r2;
+    assert_int_equal(store_webhook_replay(st, 1, r, 1, 2001, &r2, &err), EMB_OK);
+    assert_int_equal(store_webhook_delivery_get(st, 1, r2, &a, &d, &err), EMB_OK);
+    assert_int_equal(d.replay_of, d1);
+    int64_t pending;
+    assert_int_equal(store_webhooks_pending(st, &pending, &err), EMB_OK);
+    assert_int_equal(pending, 2); /* the two replays */
+    /* pruning: what ended more than 30 days ago. d1 (delivered at 1090) is named by
+     * the replays, still pending; d2 failed at 87390. */
+    int removed;
+    assert_int_equal(store_webhooks_prune(st, 2100 + WEBHOOK_KEEP, &removed, &err), EMB_OK);
+    assert_int_equal(removed, 0);
+    exec("UPDATE webhook_deliveries SET status = 'delivered', last_attempt = 2050 WHERE replay_of IS NOT NULL");
+    assert_int_equal(store_webhooks_prune(st, 2051 + WEBHOOK_KEEP, &removed, &err), EMB_OK);
+    assert_int_equal(removed, 3); /* the replays, then d1 */
+    assert_int_equal(q("SELECT group_concat(id) FROM webhook_deliveries"), d2);
+
     /* a change: deactivated, then active again from the last row on */
     webhook_change off = {.active = 0};
     assert_int_equal(store_webhook_update(st, 1, &off, 1, 3000, &err), EMB_OK);
