@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_import_log.h"
 #include "io/import.h"
+#include "io/import_params.h"
 
 static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv);
 
@@ -176,31 +177,7 @@ static void print_table(cli_ctx *ctx, const import_opts *o, const import_summary
 
 static void print_json(cli_ctx *ctx, const import_opts *o, const import_summary *s)
 {
-    json_t *ign = json_array(), *map = json_array(), *errs = json_array(), *refs = json_object();
-    json_t *left = json_array();
-    for (size_t i = 0; i < s->nignored; i++)
-        json_array_append_new(ign, json_string(s->ignored[i]));
-    for (size_t i = 0; i < s->nleft_out; i++)
-        json_array_append_new(left, json_pack("{s:s, s:s}", "column", s->left_out[i], "reason", s->left_out_why[i]));
-    for (size_t i = 0; i < s->nmapping; i++)
-        json_array_append_new(map, json_string(s->mapping[i]));
-    for (size_t i = 0; i < s->nerrors; i++)
-        json_array_append_new(errs, json_string(s->errors[i]));
-    for (size_t i = 0; i < s->nrefs_created; i++)
-        json_object_set_new(refs, s->refs_created[i].kind, json_integer(s->refs_created[i].count));
-    json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:f, s:f}",
-                          "kind", o->kind->name, "file", o->path, "dry_run", o->dry_run, "committed", s->committed,
-                          "import", (json_int_t)s->import_id, "rows", (json_int_t)s->rows, "created",
-                          (json_int_t)s->created, "updated", (json_int_t)s->updated, "unchanged",
-                          (json_int_t)s->unchanged, "repeated", (json_int_t)s->repeated, "rejected",
-                          (json_int_t)s->rejected, "columns", map, "ignored_columns", ign, "left_out", left,
-                          "created_references", refs, "errors", errs, "seconds", s->seconds,
-                          "rows_per_second", s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
-    if (j && s->encoding)
-        json_object_set_new(j, "encoding", json_string(s->encoding));
-    if (j && s->dates_locale)
-        json_object_set_new(j, "dates", json_pack("{s:s, s:s}", "order", s->dates_order == DATE_DMY ? "d/m/Y" : "m/d/Y",
-                                                  "by_locale", s->dates_locale));
+    json_t *j = import_summary_json(o, s);
     char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         fprintf(ctx->out, "%s\n", text);
@@ -240,9 +217,10 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "undo")))
         return cmd_import_log(cmd, ctx, argc - 1, argv + 1);
     import_opts o = {.now = ctx->now};
-    import_pair *maps = NULL, *sets = NULL, *defaults = NULL, *stage_maps = NULL, *value_maps = NULL;
     arena a;
     arena_init(&a, 0);
+    import_params ip;
+    import_params_init(&ip, &o, &a, 1);
     emb_err err;
     emb_err_clear(&err);
     int help = 0, fields = 0, opt, status = 0;
@@ -256,64 +234,32 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         if (c > 0)
             continue;
         emb_code rc = EMB_OK;
+        const char *key = NULL; /* an option of the import's own (io/import_params.h) */
         switch (opt) {
-        case OPT_MAP:
-            rc = import_parse_pairs("--map", optarg, &a, &maps, &o.nmaps, &err);
-            break;
-        case OPT_SET:
-            rc = import_parse_pairs("--set", optarg, &a, &sets, &o.nsets, &err);
-            break;
-        case OPT_DEFAULT:
-            rc = import_parse_pairs("--default", optarg, &a, &defaults, &o.ndefaults, &err);
-            break;
-        case OPT_CREATE_STAGES:
-            o.create_stages = optarg;
-            break;
-        case OPT_LAST_WINS:
-            o.last_wins = 1;
-            break;
-        case OPT_STAGE_MAP:
-            rc = import_parse_pairs("--stage-map", optarg, &a, &stage_maps, &o.nstage_maps, &err);
-            break;
-        case OPT_VALUE_MAP:
-            rc = import_parse_pairs("--value-map", optarg, &a, &value_maps, &o.nvalue_maps, &err);
-            break;
-        case OPT_DATE_FORMAT:
-            o.date_format = optarg;
-            break;
-        case OPT_DECIMAL:
-            if (!strcmp(optarg, "point") || !strcmp(optarg, "dot"))
-                o.numbers = NUM_DOT;
-            else if (!strcmp(optarg, "comma"))
-                o.numbers = NUM_COMMA;
-            else {
-                status =
-                    cli_usage_error(ctx, cmd, _("--decimal '%s': use point (1,234.56) or comma (1.234,56)"), optarg);
-                goto done;
-            }
-            break;
-        case OPT_CREATE:
-            o.create_missing = 1;
-            break;
-        case OPT_DRY:
-            o.dry_run = 1;
-            break;
+        case OPT_MAP: key = "map"; break;
+        case OPT_SET: key = "set"; break;
+        case OPT_DEFAULT: key = "default"; break;
+        case OPT_CREATE_STAGES: key = "create_stages"; break;
+        case OPT_LAST_WINS: key = "last_wins"; break;
+        case OPT_STAGE_MAP: key = "stage_map"; break;
+        case OPT_VALUE_MAP: key = "value_map"; break;
+        case OPT_DATE_FORMAT: key = "date_format"; break;
+        case OPT_DECIMAL: key = "decimal"; break;
+        case OPT_CREATE: key = "create_missing"; break;
+        case OPT_DRY: key = "dry_run"; break;
+        case OPT_ENCODING: key = "encoding"; break;
         case OPT_SKIP:
             o.rejects_path = optarg;
             break;
         case OPT_FIELDS:
             fields = 1;
             break;
-        case OPT_ENCODING:
-            if (charset_parse(optarg, &o.limits.encoding)) {
-                status = cli_usage_error(ctx, cmd, _("--encoding '%s': use %s"), optarg, CHARSET_OPTION_NAMES);
-                goto done;
-            }
-            break;
         default:
             status = cli_option_error(ctx, cmd, argv);
             goto done;
         }
+        if (key)
+            rc = import_params_set(&ip, key, optarg, &err);
         if (rc) {
             status = cli_usage_error(ctx, cmd, "%s", err.msg);
             goto done;
@@ -347,11 +293,6 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     o.path = argv[optind + 1];
     o.log_options = (const char *const *)argv + 1; /* getopt_long moved the options first */
     o.nlog_options = (size_t)(optind - 1);
-    o.maps = maps;
-    o.sets = sets;
-    o.defaults = defaults;
-    o.stage_maps = stage_maps;
-    o.value_maps = value_maps;
     progress_state ps = {ctx->err, 0};
     if (isatty(fileno(ctx->err))) {
         o.progress = show_progress;
@@ -397,11 +338,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
     import_close(job);
     import_summary_release(&sum);
 done:
-    free(maps);
-    free(sets);
-    free(defaults);
-    free(stage_maps);
-    free(value_maps);
+    import_params_release(&ip);
     arena_release(&a);
     return status;
 }

@@ -43,6 +43,8 @@ const cli_command cmd_serve = {
              "  --webhook-timeout SECS     time a webhook delivery may take (default 10)\n"
              "  --webhook-retry SECS       first retry of a failed delivery, doubling after each,\n"
              "                             for a day (default 30)\n"
+             "  --import-max-bytes N       largest file POST /api/v1/import/KIND takes (default\n"
+             "                             67108864, 64 MiB; 413 beyond)\n"
              "  --show-settings            print every setting, its value and where it came from,\n"
              "                             and exit\n"
              "\n"
@@ -93,6 +95,7 @@ static int run(const cli_command *cmd, cli_ctx *ctx, int argc, char **argv)
         {"events-heartbeat", required_argument, NULL, OPT_SETTING},
         {"webhook-timeout", required_argument, NULL, OPT_SETTING},
         {"webhook-retry", required_argument, NULL, OPT_SETTING},
+        {"import-max-bytes", required_argument, NULL, OPT_SETTING},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"show-settings", no_argument, NULL, OPT_SHOW},
         CLI_COMMON_OPTIONS,

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/error.h"
 #include "core/tz.h"
@@ -38,7 +39,8 @@ typedef struct {
     struct MHD_Connection *conn; /* for the query string and headers */
     const char *method;          /* "GET" ... (HEAD is answered as GET without the body) */
     const char *path;            /* decoded, without the query string */
-    const char *body;            /* the request's body (NUL-terminated), body_len bytes */
+    const char *body;            /* the request's body (NUL-terminated), body_len bytes; for an
+                                    upload route, mapped from its temporary file */
     size_t body_len;
     int64_t user_id;             /* the authenticated user (routes with auth), else 0 */
     char role[16];               /* their role for this request (a token's may be lower) */
@@ -59,7 +61,21 @@ typedef struct {
     char etag[48];     /* an ETag header (quoted), "" for none; with one, Cache-Control: private, no-cache */
     struct MHD_Response *response; /* a streamed response (http/event_stream.h) sent instead of body, or
                                       NULL; the server queues it and drops the handler's reference */
+    char *disposition; /* malloc'd Content-Disposition value, or NULL */
+    /* A body written while it is sent, for answers too large to hold (an export):
+     * with stream set, body is NULL and len 0. The server calls stream(stream_cls,
+     * buf, max) on its worker thread, one call at a time, until it returns
+     * HTTP_STREAM_END (the body is whole) or HTTP_STREAM_ERROR (the connection is
+     * cut, so the client sees an answer cut short, never a short one that looks
+     * whole); other returns are the bytes put in buf (1 to max). stream_free
+     * (stream_cls) is called once when the answer is done or abandoned, also when
+     * it never started. */
+    ssize_t (*stream)(void *cls, char *buf, size_t max);
+    void (*stream_free)(void *cls);
+    void *stream_cls;
 } http_reply;
+
+enum { HTTP_STREAM_END = -1, HTTP_STREAM_ERROR = -2 };
 
 typedef void (*http_handler)(http_request *req, http_reply *out);
 
@@ -70,6 +86,9 @@ typedef struct {
                            non-empty segment; /metrics counts requests by this pattern */
     http_handler fn;
     int auth;           /* 1: only for a known user (`Authorization: Bearer TOKEN`), else 401 */
+    int upload;         /* 1: the body may be a file of up to the import-max-bytes setting (not
+                           1 MiB), received into a temporary file (removed at once; only the
+                           request holds it) and mapped as req->body */
 } http_route;
 
 /* The routes, in the order /metrics lists them. */
@@ -151,5 +170,8 @@ void route_webhooks_update(http_request *req, http_reply *out);
 void route_webhooks_delete(http_request *req, http_reply *out);
 void route_webhook_deliveries(http_request *req, http_reply *out);
 void route_webhook_replay(http_request *req, http_reply *out);
+/* Import and export of whole files (route_import.c, route_export.c). */
+void route_import(http_request *req, http_reply *out);
+void route_export(http_request *req, http_reply *out);
 
 #endif

@@ -32,6 +32,8 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/webhooks/{id}/deliveries", route_webhook_deliveries, 1},
     {"POST", "/api/v1/webhooks/{id}/deliveries/{delivery}/replay", route_webhook_replay, 1},
     {"GET", "/api/v1/deals/{id}/history", route_deal_history, 1},
+    {"POST", "/api/v1/import/{kind}", route_import, 1, .upload = 1},
+    {"GET", "/api/v1/export/{kind}", route_export, 1},
     {"GET", "/api/v1/{kind}", route_records_list, 1},
     {"POST", "/api/v1/{kind}", route_records_create, 1},
     {"GET", "/api/v1/{kind}/{id}", route_records_get, 1},

@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +56,7 @@ struct http_server {
     pthread_mutex_t pool_lock;
     store *pool[POOL_MAX]; /* idle connections */
     int npool;
+    char *spool_dir;   /* where upload routes' bodies are received: $TMPDIR, else the database's directory */
     http_snaps *snaps; /* the analytics snapshot of the metric routes */
     tz_cache *zones;   /* the time zones the routes read text and write dates in */
     http_events *events; /* the event streams */
@@ -65,9 +68,13 @@ typedef struct {
     int route;
     int status; /* 0 until answered */
     size_t bytes;
-    size_t body_seen; /* bytes of body received; kept in body up to REQUEST_BODY_MAX */
+    size_t body_seen; /* bytes of body received; kept in body (or spool) up to body_max */
+    size_t body_max;  /* REQUEST_BODY_MAX, or the import-max-bytes setting for an upload route */
     char *body;
     size_t body_cap;
+    int spool;        /* an upload route's body: its temporary file (unlinked), -1 for none */
+    char *map;        /* the spooled body mapped, map_len bytes (the body and a NUL) */
+    size_t map_len;
     char method[16];
     char user[24]; /* "#ID" of the authenticated user, "-" for none */
     char *path;
@@ -185,27 +192,84 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         http_counters_add(&srv->counters, rq->route, rq->status, micros);
     free(rq->path);
     free(rq->body);
+    if (rq->map)
+        munmap(rq->map, rq->map_len);
+    if (rq->spool >= 0)
+        close(rq->spool);
     free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&srv->in_flight, 1);
 }
 
+/* A streamed reply's state, owned by its MHD response. */
+typedef struct {
+    ssize_t (*read)(void *cls, char *buf, size_t max);
+    void (*free)(void *cls);
+    void *cls;
+    size_t *bytes; /* the request's count of body bytes, for the access log */
+} stream_ctx;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    stream_ctx *sc = cls;
+    ssize_t n = sc->read(sc->cls, buf, max);
+    if (n == HTTP_STREAM_END)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n <= 0 || (size_t)n > max)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    *sc->bytes += (size_t)n;
+    return n;
+}
+
+static void stream_free(void *cls)
+{
+    stream_ctx *sc = cls;
+    if (sc->free)
+        sc->free(sc->cls);
+    free(sc);
+}
+
+/* The MHD response of reply: from its body, or from its stream (whose state it
+ * then owns); NULL when out of memory, with the stream freed. */
+static struct MHD_Response *response_of(http_reply *reply, request_ctx *rq)
+{
+    if (!reply->stream)
+        return MHD_create_response_from_buffer(reply->len, reply->body,
+                                               reply->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    stream_ctx *sc = malloc(sizeof *sc);
+    struct MHD_Response *resp = NULL;
+    if (sc) {
+        *sc = (stream_ctx){.read = reply->stream, .free = reply->stream_free, .cls = reply->stream_cls,
+                           .bytes = &rq->bytes};
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, sc, stream_free);
+        if (!resp)
+            free(sc);
+    }
+    if (!resp && reply->stream_free)
+        reply->stream_free(reply->stream_cls);
+    reply->stream = NULL;
+    reply->stream_free = NULL;
+    return resp;
+}
+
 static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http_reply *reply)
 {
+    rq->bytes = reply->len;
     struct MHD_Response *resp = reply->response;
     if (resp) {
         free(reply->body);
         reply->body = NULL;
         reply->len = 0;
     } else {
-        resp = MHD_create_response_from_buffer(reply->len, reply->body, reply->body ? MHD_RESPMEM_MUST_FREE
-                                                                                     : MHD_RESPMEM_PERSISTENT);
+        resp = response_of(reply, rq);
     }
     if (!resp) {
         free(reply->body);
         free(reply->set_cookie);
         free(reply->link);
         free(reply->location);
+        free(reply->disposition);
         return MHD_NO;
     }
     if (reply->content_type)
@@ -224,6 +288,10 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
     free(reply->location);
     reply->location = NULL;
+    if (reply->disposition)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, reply->disposition);
+    free(reply->disposition);
+    reply->disposition = NULL;
     if (reply->retry_after > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%ld", reply->retry_after);
@@ -241,8 +309,61 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request_ctx *rq, http
     enum MHD_Result r = MHD_queue_response(conn, (unsigned)reply->status, resp);
     MHD_destroy_response(resp);
     rq->status = reply->status;
-    rq->bytes = reply->len;
     return r;
+}
+
+/* The 413 of a body over max bytes. */
+static void too_large(http_reply *reply, size_t max)
+{
+    char detail[160];
+    if (max >= (1u << 20))
+        snprintf(detail, sizeof detail, _("send at most %zu MiB"), max >> 20);
+    else
+        snprintf(detail, sizeof detail, _("send at most %zu bytes"), max);
+    http_reply_problem(reply, 413, _("the request's body is too large"), detail);
+}
+
+/* A new temporary file in srv->spool_dir, already unlinked (so nothing is left
+ * behind, whatever happens to the process): its descriptor, or -1. */
+static int spool_open(http_server *srv)
+{
+    size_t n = strlen(srv->spool_dir) + 32;
+    char *path = malloc(n);
+    if (!path)
+        return -1;
+    snprintf(path, n, "%s/embudo-upload-XXXXXX", srv->spool_dir);
+    int fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(path);
+    free(path);
+    return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Maps the spooled body, with a NUL after it, as rq->map; 0 or -1. */
+static int spool_map(request_ctx *rq)
+{
+    if (write_all(rq->spool, "", 1) < 0)
+        return -1;
+    rq->map_len = rq->body_seen + 1;
+    void *m = mmap(NULL, rq->map_len, PROT_READ, MAP_PRIVATE, rq->spool, 0);
+    if (m == MAP_FAILED)
+        return -1;
+    rq->map = m;
+    return 0;
 }
 
 /* Whether method changes something (and so, under a session cookie, needs the
@@ -321,25 +442,48 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         rq->start_ns = now_ns();
         rq->route = -1;
+        rq->spool = -1;
+        rq->body_max = REQUEST_BODY_MAX;
         snprintf(rq->method, sizeof rq->method, "%s", method);
         rq->path = strdup(url);
         *con_cls = rq;
         atomic_fetch_add(&srv->in_flight, 1);
+        char allow[128];
+        int route = http_route_find(method, url, NULL, allow, sizeof allow);
+        if (route >= 0 && http_routes[route].upload)
+            rq->body_max = (size_t)srv->set.import_max_bytes;
         /* A client that waits for "100 Continue" before a body too large is told
          * 413 now and sends nothing. Others are read to the end and told then: an
          * answer while they still send would be lost with the connection. */
         const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
         const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (expect && !strcasecmp(expect, "100-continue") && length && strtoull(length, NULL, 10) > REQUEST_BODY_MAX) {
+        if (expect && !strcasecmp(expect, "100-continue") && length && strtoull(length, NULL, 10) > rq->body_max) {
             http_reply reply;
-            http_reply_problem(&reply, 413, _("the request's body is too large"), NULL);
+            too_large(&reply, rq->body_max);
+            return answer(conn, rq, &reply);
+        }
+        if (route >= 0 && http_routes[route].upload && (rq->spool = spool_open(srv)) < 0) {
+            http_reply reply;
+            http_reply_problem(&reply, 503, _("the request's body cannot be received"),
+                               _("the server cannot create a temporary file: see its TMPDIR"));
             return answer(conn, rq, &reply);
         }
         return MHD_YES;
     }
-    if (*upload_data_size) { /* kept up to REQUEST_BODY_MAX, then only counted (413) */
+    if (*upload_data_size && rq->spool >= 0) { /* written to the spool up to body_max, then only counted (413) */
         size_t n = *upload_data_size;
-        if (rq->body_seen + n <= REQUEST_BODY_MAX) {
+        if (rq->body_seen + n <= rq->body_max && write_all(rq->spool, upload_data, n) < 0) {
+            close(rq->spool);
+            rq->spool = -1;
+            rq->body_max = 0; /* answered 507 at the end */
+        }
+        rq->body_seen += n;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) { /* kept up to body_max, then only counted (413) */
+        size_t n = *upload_data_size;
+        if (rq->body_seen + n <= rq->body_max) {
             if (rq->body_seen + n + 1 > rq->body_cap) {
                 size_t cap = rq->body_cap ? rq->body_cap : 1024;
                 while (cap < rq->body_seen + n + 1)
@@ -364,13 +508,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_reply_problem(&reply, 500, _("out of memory"), NULL);
         return answer(conn, rq, &reply);
     }
-    if (rq->body_seen > REQUEST_BODY_MAX) {
-        http_reply_problem(&reply, 413, _("the request's body is too large"), NULL);
+    if (rq->body_seen > rq->body_max) {
+        if (rq->body_max)
+            too_large(&reply, rq->body_max);
+        else
+            http_reply_problem(&reply, 507, _("the request's body cannot be received"),
+                               _("the server's temporary file cannot be written (is its disk full?)"));
+        return answer(conn, rq, &reply);
+    }
+    if (rq->spool >= 0 && spool_map(rq) < 0) {
+        http_reply_problem(&reply, 507, _("the request's body cannot be received"),
+                           _("the server's temporary file cannot be written (is its disk full?)"));
         return answer(conn, rq, &reply);
     }
     char allow[128];
-    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url, .body = rq->body ? rq->body : "",
-                        .body_len = rq->body_seen, .tls = srv->tls};
+    http_request req = {.srv = srv, .conn = conn, .method = method, .path = url,
+                        .body = rq->map ? rq->map : rq->body ? rq->body : "", .body_len = rq->body_seen,
+                        .tls = srv->tls};
     rq->route = http_route_find(method, url, req.param, allow, sizeof allow);
     if (rq->route < 0) {
         if (*allow) {
@@ -442,6 +596,21 @@ static char *read_pem(const char *setting, const char *path, emb_err *err)
     return s;
 }
 
+/* Where upload bodies are received: $TMPDIR when set, else the directory of the
+ * database (malloc'd; NULL when out of memory). */
+static char *spool_dir_of(const char *db_path)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (tmp && *tmp)
+        return strdup(tmp);
+    const char *slash = strrchr(db_path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == db_path)
+        return strdup("/");
+    return strndup(db_path, (size_t)(slash - db_path));
+}
+
 static void server_free(http_server *srv)
 {
     if (!srv)
@@ -460,6 +629,7 @@ static void server_free(http_server *srv)
         sodium_memzero(srv->key_pem, strlen(srv->key_pem));
     free(srv->key_pem);
     free(srv->db_path);
+    free(srv->spool_dir);
     free(srv);
 }
 
@@ -490,7 +660,9 @@ emb_code http_server_start(const server_settings *s, const char *db_path, FILE *
     }
 
     http_server *srv = calloc(1, sizeof *srv);
-    if (!srv || !(srv->db_path = strdup(db_path))) {
+    if (!srv || !(srv->db_path = strdup(db_path)) || !(srv->spool_dir = spool_dir_of(db_path))) {
+        if (srv)
+            free(srv->db_path);
         free(srv);
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }

@@ -43,6 +43,8 @@ static const setting_def table[] = {
      N_("seconds a webhook delivery may take before it counts as failed")},
     {"webhook-retry", KIND_INT, offsetof(server_settings, webhook_retry), 1, 3600, "30",
      N_("seconds before a failed webhook delivery's first retry (doubling after each, for a day)")},
+    {"import-max-bytes", KIND_INT, offsetof(server_settings, import_max_bytes), 1024, INT64_C(1) << 40, "67108864",
+     N_("largest file, in bytes, that POST /api/v1/import/KIND takes (413 beyond)")},
 };
 enum { NSETTINGS = sizeof table / sizeof table[0] };
 _Static_assert(NSETTINGS <= sizeof(((settings_origin *)0)->source) / sizeof(setting_source),

@@ -35,6 +35,7 @@ typedef struct {
     int64_t events_heartbeat;          /* seconds between heartbeats of an idle event stream */
     int64_t webhook_timeout;           /* seconds a webhook delivery may take */
     int64_t webhook_retry;             /* seconds before a failed delivery's first retry */
+    int64_t import_max_bytes;          /* largest file POST /api/v1/import/{kind} takes (413 beyond) */
 } server_settings;
 
 /* Where a setting's value came from, for messages and `serve --show-settings`. */
@@ -46,7 +47,8 @@ typedef struct {
 
 /* The defaults: 127.0.0.1:8080, one thread per processor (at least 2), no TLS,
  * access log on standard error, 30 s idle timeout, 1,000 connections, 10 s grace,
- * a heartbeat every 15 s, webhooks given 10 s and retried from 30 s on. */
+ * a heartbeat every 15 s, webhooks given 10 s and retried from 30 s on,
+ * imports of up to 64 MiB. */
 void settings_defaults(server_settings *s, settings_origin *o);
 
 /* Applies the config file at path over s. EMB_NOT_FOUND when it does not exist

@@ -164,6 +164,27 @@ const char *export_ref(exporter *ex, const kind_def *kind, int64_t id, emb_err *
     return ex->names ? refnames_get(ex->names, kind, id, err) : refcache_get(ex->keys, kind, id, err);
 }
 
+void export_begin(exporter *ex, const kind_def *kind, export_format fmt, FILE *f)
+{
+    if (fmt == EXPORT_CSV)
+        header(ex, kind, f);
+    else
+        putc('[', f);
+}
+
+emb_code export_row(exporter *ex, const record *r, export_format fmt, int64_t n, FILE *f, arena *a, emb_err *err)
+{
+    if (fmt == EXPORT_JSON)
+        fputs(n ? ",\n" : "\n", f);
+    return row(ex, r, fmt, f, a, err);
+}
+
+void export_end(export_format fmt, int64_t n, FILE *f)
+{
+    if (fmt == EXPORT_JSON)
+        fputs(n ? "\n]\n" : "]\n", f);
+}
+
 emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err)
 {
     store_cursor *cur;
@@ -173,16 +194,11 @@ emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE
     arena_init(&a, 16 * 1024);
     int64_t n = 0;
     emb_code rc = EMB_OK;
-    if (fmt == EXPORT_CSV)
-        header(ex, kind, f);
-    else
-        putc('[', f);
+    export_begin(ex, kind, fmt, f);
     record *r;
     int got;
     while ((got = store_cursor_next(cur, &a, &r, err)) == 1) {
-        if (fmt == EXPORT_JSON)
-            fputs(n ? ",\n" : "\n", f);
-        if ((rc = row(ex, r, fmt, f, &a, err)))
+        if ((rc = export_row(ex, r, fmt, n, f, &a, err)))
             break;
         n++;
         arena_reset(&a);
@@ -191,8 +207,8 @@ emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE
     }
     if (got < 0)
         rc = err->code;
-    if (!rc && fmt == EXPORT_JSON)
-        fputs(n ? "\n]\n" : "]\n", f);
+    if (!rc)
+        export_end(fmt, n, f);
     if (!rc && (fflush(f) != 0 || ferror(f)))
         rc = emb_err_set(err, EMB_IO, _("cannot write the export of %s: %s"), kind->name, strerror(errno));
     store_cursor_close(cur);

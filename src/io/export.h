@@ -62,6 +62,15 @@ void export_set_csv_style(exporter *ex, const export_csv_style *style);
  * when f cannot be written. */
 emb_code export_kind(exporter *ex, const kind_def *kind, export_format fmt, FILE *f, int64_t *rows, emb_err *err);
 
+/* export_kind in steps, for a caller that reads the records itself (a filtered or
+ * sorted query, an answer sent while it is written): export_begin writes what
+ * comes before the first record (the CSV header, or "["), export_row record r as
+ * the n-th (from 0) of the export, export_end what follows the last of n. The
+ * bytes are export_kind's for the same records. */
+void export_begin(exporter *ex, const kind_def *kind, export_format fmt, FILE *f);
+emb_code export_row(exporter *ex, const record *r, export_format fmt, int64_t n, FILE *f, arena *a, emb_err *err);
+void export_end(export_format fmt, int64_t n, FILE *f);
+
 /* Writes record r (read from the exporter's store) as export_kind writes it in JSON:
  * one object, no newline. Strings it needs live in a. EMB_* with err set on a
  * database error. */

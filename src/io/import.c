@@ -549,7 +549,8 @@ emb_code import_open(const import_opts *o, import_summary *sum, import_job **out
         goto fail;
     j->cell_text = arena_calloc(&j->perm, j->nfields + 1, sizeof *j->cell_text);
     sum->errors = arena_alloc(&sum->arena, (size_t)j->max_errors * sizeof *sum->errors);
-    if (!j->cell_text || !sum->errors) {
+    sum->error_items = arena_calloc(&sum->arena, (size_t)j->max_errors, sizeof *sum->error_items);
+    if (!j->cell_text || !sum->errors || !sum->error_items) {
         rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
         goto fail;
     }

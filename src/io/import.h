@@ -89,6 +89,16 @@ typedef struct {
     int64_t count;
 } import_created_ref;
 
+/* One entry of import_summary.errors in parts, for programs (the API's 422). */
+typedef struct {
+    int64_t row;         /* the first row that breaks the rule */
+    int64_t rows;        /* how many rows break it */
+    const char *field;   /* the field, "" for an error of the whole row */
+    const char *column;  /* the column(s) as the message names them, "" for an error of the whole row */
+    const char *value;   /* a value of those rows ("" when none): the first met */
+    const char *message; /* the same line as errors[i] */
+} import_error_item;
+
 typedef struct {
     int64_t rows;          /* data rows read */
     int64_t created;       /* records inserted */
@@ -109,6 +119,7 @@ typedef struct {
     const char **errors;   /* up to max_errors messages, one per rule broken: "row N, column 'X': ..."
                               for one row, "N rows (rows 2, 3, 4, 5, 6 ...), column 'X': ...; hint: ..."
                               for many */
+    import_error_item *error_items; /* errors[i] in parts, nerrors of them */
     size_t nerrors;
     int64_t errors_total;  /* errors found, shown or not */
     int64_t errors_hidden; /* errors of the rules not shown in errors */
@@ -146,6 +157,16 @@ void import_summary_release(import_summary *s);
  * EMB_USAGE naming the option when a part is malformed. */
 emb_code import_parse_pairs(const char *option, const char *text, arena *a, import_pair **pairs, size_t *n,
                             emb_err *err);
+
+/* The summary as `embudo import --format json` prints it: a new JSON object
+ * (jansson's json_t; the caller's to json_decref), NULL when out of memory. */
+struct json_t *import_summary_json(const import_opts *o, const import_summary *s);
+
+/* The errors in parts: a new JSON array of {"row", "rows", "field", "column",
+ * "value", "message"}, one per entry of s->errors; when there is none and err
+ * holds a message (the file refused as a whole: an ambiguous decimal separator),
+ * one entry of row 0 with that message. */
+struct json_t *import_error_items_json(const import_summary *s, const emb_err *err);
 
 /* Prints the importable fields of kind: name, type, required, the headers it
  * accepts and its help, as a table or (json = 1) a JSON array. */

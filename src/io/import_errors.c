@@ -82,6 +82,7 @@ static void group_error(import_job *j, const import_field *fld, const char *valu
         g = &j->groups[j->ngroups];
         *g = (struct import_error_group){
             .label = label,
+            .field = fld && fld->f ? fld->f->name : "",
             .rule = arena_strdup(a, rule),
             .first = arena_strdup(a, msg),
             .why = why,
@@ -212,8 +213,12 @@ void import_errors_finish(import_job *j)
         const char *hint = line ? hint_of(j, g, &s->arena) : NULL;
         if (line && hint)
             line = arena_printf(&s->arena, _("%s; hint: %s"), line, hint);
-        if (line)
+        if (line) {
+            s->error_items[s->nerrors] = (import_error_item){.row = g->rows[0], .rows = g->count, .field = g->field,
+                                                             .column = g->label, .value = g->nvalues ? g->values[0] : "",
+                                                             .message = line};
             s->errors[s->nerrors++] = line;
+        }
     }
 }
 

@@ -223,6 +223,7 @@ typedef struct import_job {
     /* Errors, grouped by column and rule (the reason without its quoted values). */
     struct import_error_group {
         const char *label;   /* the column, "" for a whole-row error */
+        const char *field;   /* the field, "" for a whole-row error */
         const char *rule;    /* the reason with every quoted part blanked */
         const char *first;   /* the first row's message */
         emb_why why;         /* what its values are wrong about (from the error, not its words) */

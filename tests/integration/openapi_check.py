@@ -62,6 +62,8 @@ def check(method, path, status, ctype, body_file):
     content = resp.get("content")
     if not content:
         return None if not body else f"{method} {path} {status}: a body where none is documented"
+    if ctype not in content:  # text/csv; charset=utf-8 is text/csv
+        ctype = ctype.split(";", 1)[0].strip()
     if ctype not in content:
         return f"{method} {path} {status}: content type {ctype} is not documented ({', '.join(content)})"
     if head:
