@@ -73,6 +73,7 @@ typedef struct {
     char *body;
     size_t body_cap;
     int spool;        /* an upload route's body: its temporary file (unlinked), -1 for none */
+    int discard;      /* an upload from a caller who may not upload: counted, not kept */
     char *map;        /* the spooled body mapped, map_len bytes (the body and a NUL) */
     size_t map_len;
     char method[16];
@@ -430,6 +431,18 @@ static int authenticate(http_server *srv, struct MHD_Connection *conn, http_requ
     return 1;
 }
 
+/* Whether the caller of an upload route may send it a file: an admin (whose
+ * credentials are checked again, with the route's own rules, once the body is
+ * read). Others' bodies are not written to disk. */
+static int may_upload(http_server *srv, struct MHD_Connection *conn, const char *method)
+{
+    http_request req = {.srv = srv, .conn = conn, .method = method};
+    http_reply reply = {0};
+    int ok = authenticate(srv, conn, &req, &reply) && !strcmp(req.role, "admin");
+    free(reply.body);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -462,12 +475,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             too_large(&reply, rq->body_max);
             return answer(conn, rq, &reply);
         }
-        if (route >= 0 && http_routes[route].upload && (rq->spool = spool_open(srv)) < 0) {
+        if (route >= 0 && http_routes[route].upload && !may_upload(srv, conn, method)) {
+            rq->discard = 1; /* answered 401 or 403 once the body is read */
+        } else if (route >= 0 && http_routes[route].upload && (rq->spool = spool_open(srv)) < 0) {
             http_reply reply;
             http_reply_problem(&reply, 503, _("the request's body cannot be received"),
                                _("the server cannot create a temporary file: see its TMPDIR"));
             return answer(conn, rq, &reply);
         }
+        return MHD_YES;
+    }
+    if (*upload_data_size && rq->discard) {
+        rq->body_seen += *upload_data_size;
+        *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size && rq->spool >= 0) { /* written to the spool up to body_max, then only counted (413) */
@@ -523,8 +543,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     char allow[128];
     http_request req = {.srv = srv, .conn = conn, .method = method, .path = url,
-                        .body = rq->map ? rq->map : rq->body ? rq->body : "", .body_len = rq->body_seen,
-                        .tls = srv->tls};
+                        .body = rq->map ? rq->map : rq->body ? rq->body : "",
+                        .body_len = rq->discard ? 0 : rq->body_seen, .tls = srv->tls};
     rq->route = http_route_find(method, url, req.param, allow, sizeof allow);
     if (rq->route < 0) {
         if (*allow) {
