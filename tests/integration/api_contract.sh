@@ -127,22 +127,8 @@ call DELETE '/api/v1/accounts/A1' -H "$T"
 call DELETE '/api/v1/deals/D2' -H "$T"
 call PUT '/api/v1/deals' -H "$T"
 call GET '/api/v1/widgets' -H "$T"
-# Import and export (api_import.sh checks their values).
-C='Content-Type: text/csv'
-printf 'id,title,account,stage,owner,amount\nD3,Charlie,A1,Proposal,ada@x.com,10\n' >"$TMP/good.csv"
-printf 'id,title,account,stage,owner,amount\nD4,Delta,A1,Nope,ada@x.com,abc\n' >"$TMP/bad.csv"
-call POST '/api/v1/import/deals?dry_run=true' -H "$T" -H "$C" --data-binary @"$TMP/good.csv"
-call POST '/api/v1/import/deals' -H "$T" -H "$C" --data-binary @"$TMP/good.csv"
-call POST '/api/v1/import/deals' -H "$T" -H "$C" --data-binary @"$TMP/bad.csv"
-call POST '/api/v1/import/deals?decimal=sideways' -H "$T" -H "$C" --data-binary @"$TMP/good.csv"
-call POST '/api/v1/import/deals' -H "$T" -H "$J" --data-binary @"$TMP/good.csv"
-call POST '/api/v1/import/deals' -H "$B" -H "$C" --data-binary @"$TMP/good.csv"
-call GET '/api/v1/export/deals' -H "$T"
-call GET '/api/v1/export/deals?format=json&sort=-amount' -H "$T"
-call GET '/api/v1/export/deals?format=xml' -H "$T"
-call GET '/api/v1/import/deals' -H "$T"
-expect_eq "record requests made" "28" "$((n - n0))"
-expect_eq "record statuses" "200 200 400 400 401 200 200 404 200 201 400 400 415 200 409 204 405 404 200 200 422 400 415 403 200 200 400 405" \
+expect_eq "record requests made" "18" "$((n - n0))"
+expect_eq "record statuses" "200 200 400 400 401 200 200 404 200 201 400 400 415 200 409 204 405 404" \
     "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
 python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
 check "every answer of the record routes matches docs/openapi.json"
@@ -190,6 +176,27 @@ call GET "/api/v1/webhooks/$HOOK" -H "$T"
 expect_eq "webhook statuses" "201 200 200 200 400 415 200 400 404 403 204 404" "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
 python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
 check "every answer of the webhook routes matches docs/openapi.json"
+sed 's/^/#   /' "$TMP/check" | head -20
+# Import and export (api_import.sh checks their values).
+: >"$TMP/answers"
+n0=$n
+C='Content-Type: text/csv'
+printf 'id,title,account,stage,owner,amount\nD3,Charlie,A1,Proposal,ada@x.com,10\n' >"$TMP/good.csv"
+printf 'id,title,account,stage,owner,amount\nD4,Delta,A1,Nope,ada@x.com,abc\n' >"$TMP/bad.csv"
+call POST '/api/v1/import/deals?dry_run=true' -H "$T" -H "$C" --data-binary @"$TMP/good.csv"
+call POST '/api/v1/import/deals' -H "$T" -H "$C" --data-binary @"$TMP/good.csv"
+call POST '/api/v1/import/deals' -H "$T" -H "$C" --data-binary @"$TMP/bad.csv"
+call POST '/api/v1/import/deals?decimal=sideways' -H "$T" -H "$C" --data-binary @"$TMP/good.csv"
+call POST '/api/v1/import/deals' -H "$T" -H "$J" --data-binary @"$TMP/good.csv"
+call POST '/api/v1/import/deals' -H "$B" -H "$C" --data-binary @"$TMP/good.csv"
+call GET '/api/v1/export/deals' -H "$T"
+call GET '/api/v1/export/deals?format=json&sort=-amount' -H "$T"
+call GET '/api/v1/export/deals?format=xml' -H "$T"
+call GET '/api/v1/import/deals' -H "$T"
+expect_eq "import and export requests made" "10" "$((n - n0))"
+expect_eq "import and export statuses" "200 200 422 400 415 403 200 200 400 405" "$(cut -d' ' -f3 "$TMP/answers" | paste -sd' ')"
+python3 "$SRCDIR/tests/integration/openapi_check.py" "$SRCDIR/docs/openapi.json" "$TMP/answers" >"$TMP/check" 2>&1
+check "every answer of import and export matches docs/openapi.json"
 sed 's/^/#   /' "$TMP/check" | head -20
 # The checker catches what it should: a body off its schema, an undocumented status.
 printf '{"status":"ok"}' >"$TMP/bad1"
