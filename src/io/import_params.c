@@ -92,11 +92,13 @@ emb_code import_params_set(import_params *p, const char *key, const char *value,
         if (import_parse_pairs(name, value, p->a, list, n, err))
             return err->code;
         for (size_t k = first; !p->options && list == &p->value_maps && k < *n; k++)
-            if (!strchr((*list)[k].name, ':'))
+            if (!strchr((*list)[k].name, ':')) {
+                *n = first; /* the value adds nothing */
                 return emb_err_set(err, EMB_USAGE,
                                    _("%s '%s': a lookup file (FIELD=FILE:KEY_COLUMN:VALUE_COLUMN) is read only by "
                                      "`embudo import` on its own machine; give the pairs as FIELD:FROM=TO"),
                                    name, value);
+            }
         o->maps = p->maps;
         o->sets = p->sets;
         o->defaults = p->defaults;
