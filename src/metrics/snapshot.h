@@ -232,6 +232,7 @@ typedef struct snapshot {
     int64_t generation;   /* store generation it was built from */
     void *map;            /* the mapped snapshot file, NULL when built in memory */
     size_t map_size;
+    struct snap_block **blocks; /* who holds each column's memory (snapshot_columns.h) */
     char *currency;       /* reporting currency */
     char *timezone;
     char *instance;       /* the database's instance id (org_settings.instance) */

@@ -28,6 +28,7 @@
 
 #include "core/i18n.h"
 #include "metrics/snapshot.h"
+#include "metrics/snapshot_columns.h"
 #include "store/store.h"
 
 #define SNAP_MAGIC "EMBSNAP"
@@ -53,76 +54,8 @@ typedef struct {
     uint64_t count, offset;
 } snap_entry;
 
-/* Every array of a snapshot: where its pointer and its length live. */
-typedef struct {
-    size_t ptr;   /* offsetof the pointer member */
-    size_t count; /* offsetof the size_t holding its length */
-    size_t extra; /* elements beyond that length (history.first has n + 1) */
-    size_t elem;  /* element size */
-} column_desc;
-
-#define COL(member, countmember, extra)                                                                  \
-    {offsetof(snapshot, member), offsetof(snapshot, countmember), extra, sizeof(*((snapshot *)0)->member)}
-#define DICT(d) COL(d.offset, d.n, 0), COL(d.blob, d.blob_len, 0)
-#define ROLLUP(r)                                                                                        \
-    COL(r.days, r.ndays, 0), COL(r.first, r.ndays, 1), COL(r.owner, r.n, 0), COL(r.values, r.nvalues, 0), \
-        COL(r.ok, r.nok, 0)
-
-static const column_desc columns[] = {
-    DICT(names), DICT(sources), DICT(segments), DICT(industries), DICT(categories), DICT(lost_reasons),
-    DICT(currencies), DICT(metrics),
-    COL(users.id, users.n, 0), COL(users.team, users.n, 0), COL(users.region, users.n, 0),
-    COL(users.name, users.n, 0),
-    COL(teams.id, teams.n, 0), COL(teams.name, teams.n, 0), COL(teams.region, teams.n, 0),
-    COL(teams.manager, teams.n, 0),
-    COL(regions.id, regions.n, 0), COL(regions.name, regions.n, 0),
-    COL(accounts.id, accounts.n, 0), COL(accounts.name, accounts.n, 0), COL(accounts.segment, accounts.n, 0),
-    COL(accounts.industry, accounts.n, 0), COL(accounts.region, accounts.n, 0), COL(accounts.owner, accounts.n, 0),
-    COL(accounts.first_won, accounts.n, 0),
-    COL(products.id, products.n, 0), COL(products.name, products.n, 0), COL(products.category, products.n, 0),
-    COL(pipelines.id, pipelines.n, 0), COL(pipelines.name, pipelines.n, 0),
-    COL(stages.id, stages.n, 0), COL(stages.pipeline, stages.n, 0), COL(stages.position, stages.n, 0),
-    COL(stages.probability_bp, stages.n, 0), COL(stages.kind, stages.n, 0), COL(stages.name, stages.n, 0),
-    COL(deals.id, deals.n, 0), COL(deals.currency, deals.n, 0), COL(deals.created, deals.n, 0),
-    COL(deals.closed, deals.n, 0), COL(deals.status, deals.n, 0), COL(deals.owner, deals.n, 0),
-    COL(deals.close_owner, deals.n, 0), COL(deals.account, deals.n, 0), COL(deals.pipeline, deals.n, 0),
-    COL(deals.stage, deals.n, 0), COL(deals.source, deals.n, 0), COL(deals.lead, deals.n, 0),
-    COL(deals.product, deals.n, 0), COL(deals.lost_reason, deals.n, 0), COL(deals.amount, deals.n, 0),
-    COL(deals.amount_known, deals.n, 0), COL(deals.fx_missing, deals.n, 0), COL(deals.expected_close, deals.n, 0),
-    COL(deals.probability_bp, deals.n, 0), COL(deals.done_activities, deals.n, 0),
-    COL(deals.by_created, deals.n, 0), COL(deals.by_closed, deals.nclosed, 0), COL(deals.sched_until, deals.n, 0),
-    COL(history.deal, history.n, 0), COL(history.at, history.n, 0), COL(history.stage, history.n, 0),
-    COL(history.owner, history.n, 0), COL(history.status, history.n, 0), COL(history.amount, history.n, 0),
-    COL(history.expected_close, history.n, 0), COL(history.first, deals.n, 1),
-    COL(history.span_deal, history.nspans, 0), COL(history.span_from, history.nspans, 0),
-    COL(history.span_to, history.nspans, 0), COL(history.move_deal, history.nmoves, 0),
-    COL(history.move_from, history.nmoves, 0), COL(history.move_to, history.nmoves, 0),
-    COL(history.exit_deal, history.nexits, 0), COL(history.exit_stage, history.nexits, 0),
-    COL(history.exit_at, history.nexits, 0), COL(history.exit_entered, history.nexits, 0),
-    COL(lines.order, lines.n, 0), COL(lines.ordered, lines.n, 0), COL(lines.rep, lines.n, 0),
-    COL(lines.account, lines.n, 0), COL(lines.region, lines.n, 0), COL(lines.product, lines.n, 0),
-    COL(lines.net, lines.n, 0), COL(lines.cost, lines.n, 0), COL(lines.quantity, lines.n, 0), COL(lines.gross, lines.n, 0),
-    COL(lines.cost_known, lines.n, 0), COL(lines.fx_missing, lines.n, 0), COL(lines.order_id, lines.norders, 0),
-    COL(lines.order_currency, lines.norders, 0), COL(lines.by_ordered, lines.n, 0),
-    COL(leads.created, leads.n, 0), COL(leads.mql_at, leads.n, 0), COL(leads.sql_at, leads.n, 0),
-    COL(leads.converted_at, leads.n, 0), COL(leads.first_touch, leads.n, 0), COL(leads.source, leads.n, 0),
-    COL(leads.owner, leads.n, 0), COL(leads.won, leads.n, 0), COL(leads.converted, leads.n, 0),
-    COL(activities.type, activities.n, 0), COL(activities.outcome, activities.n, 0),
-    COL(activities.cold, activities.n, 0), COL(activities.owner, activities.n, 0),
-    COL(activities.deal, activities.n, 0), COL(activities.lead, activities.n, 0),
-    COL(activities.account, activities.n, 0), COL(activities.due, activities.n, 0),
-    COL(activities.done, activities.n, 0), COL(activities.duration, activities.n, 0),
-    COL(activities.block_min, activities.nblocks, 0), COL(activities.block_max, activities.nblocks, 0),
-    COL(activities.block_open_tasks, activities.nblocks, 0), COL(activities.open_tasks, activities.nopen_tasks, 0),
-    ROLLUP(activities.roll), ROLLUP(lines.roll),
-    COL(goals.metric, goals.n, 0), COL(goals.scope, goals.n, 0), COL(goals.team, goals.n, 0),
-    COL(goals.rep, goals.n, 0), COL(goals.from, goals.n, 0), COL(goals.to, goals.n, 0),
-    COL(goals.target, goals.n, 0),
-    COL(expenses.category, expenses.n, 0), COL(expenses.channel, expenses.n, 0), COL(expenses.from, expenses.n, 0),
-    COL(expenses.to, expenses.n, 0), COL(expenses.amount, expenses.n, 0), COL(expenses.fx_missing, expenses.n, 0),
-    COL(exact, nexact, 0),
-};
-#define NCOLUMNS (sizeof columns / sizeof *columns)
+#define NCOLUMNS SNAP_NCOLUMNS
+#define columns snap_columns
 
 int snapshot_sum_fits(const int64_t *v, size_t n)
 {
@@ -146,25 +79,8 @@ int snapshot_check_sums(snapshot *s)
     return 0;
 }
 
-static void **col_ptr(snapshot *s, const column_desc *c) { return (void **)((char *)s + c->ptr); }
-static size_t *col_count(snapshot *s, const column_desc *c) { return (size_t *)((char *)s + c->count); }
-
-void snapshot_free(snapshot *s)
-{
-    if (!s)
-        return;
-    if (s->map) {
-        munmap(s->map, s->map_size);
-    } else {
-        for (size_t i = 0; i < NCOLUMNS; i++)
-            free(*col_ptr(s, &columns[i]));
-        free(s->currency);
-        free(s->timezone);
-        free(s->instance);
-    }
-    tz_close(s->zone);
-    free(s);
-}
+#define col_ptr snap_col_ptr
+#define col_count snap_col_count
 
 /* Writes n bytes and adds them to the checksum sum (when not NULL). */
 static int write_all(int fd, const void *p, size_t n, XXH3_state_t *sum)
@@ -662,6 +578,8 @@ static emb_code map_file(const char *path, int trust_verdict, snapshot **out, em
         goto done;
     }
     rc = tz_open(s->timezone, &s->zone, err);
+    if (rc == EMB_OK && snap_blocks_map(s, map, size))
+        rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     if (rc == EMB_OK && trust_verdict && !verified)
         verdict_record(path, &sb, h->checksum);
 done:

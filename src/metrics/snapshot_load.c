@@ -10,6 +10,7 @@
  */
 #include "metrics/snapshot.h"
 #include "metrics/snapshot_build.h"
+#include "metrics/snapshot_columns.h"
 
 #include <sys/stat.h>
 
@@ -587,7 +588,7 @@ emb_code snapshot_build_with(store *st, snap_build_mode mode, snapshot **out, em
             build_derive_from_activities(snap);
         if (rc == EMB_OK)
             rc = build_activity_rollups(&b, snap);
-        if (rc == EMB_OK && snapshot_check_sums(snap))
+        if (rc == EMB_OK && (snapshot_check_sums(snap) || snap_blocks_adopt(snap)))
             rc = emb_err_set(err, EMB_NOMEM, _("out of memory"));
     }
     sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);

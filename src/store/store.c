@@ -30,7 +30,80 @@ struct store {
     org_settings org;
     char *org_strings[5]; /* owned copies behind org's string fields */
     sqlite3_stmt *stmts[STORE_STMT_SLOTS]; /* see store__stmt */
+    /* What the open write transaction changed, for the change log (see
+     * on_row_change): deals and deal_history rows inserted or updated, whether
+     * anything the snapshot reads changed in another way (all), and whether
+     * anything was written at all. */
+    struct {
+        int64_t *deals, *history;
+        size_t ndeals, nhistory, cap_deals, cap_history;
+        int all, any;
+        int64_t seen;             /* rows the hook was told of */
+        int64_t changes_at_begin; /* sqlite3_total_changes64 at store_begin */
+    } tx;
 };
+
+/* At most this many deal rows per transaction are logged one by one; a larger
+ * write is logged as '*' (the snapshot is rebuilt, which is then as fast). */
+#define TX_MAX_LOGGED 4096
+
+/* Tables the analytics snapshot never reads: writes to them are logged as '-'. */
+static int table_unread_by_snapshot(const char *t)
+{
+    static const char *const unread[] = {"audit_log",     "sessions",      "login_failures", "api_tokens",
+                                         "imports",       "import_created", "import_changed", "contacts",
+                                         "deal_history_archive", "change_log"};
+    for (size_t i = 0; i < sizeof unread / sizeof *unread; i++)
+        if (!strcmp(t, unread[i]))
+            return 1;
+    return 0;
+}
+
+static int tx_push(int64_t **v, size_t *n, size_t *cap, int64_t id)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        int64_t *g = realloc(*v, c * sizeof *g);
+        if (!g)
+            return -1;
+        *v = g;
+        *cap = c;
+    }
+    (*v)[(*n)++] = id;
+    return 0;
+}
+
+/* sqlite3_update_hook callback: notes every row this connection inserts, updates
+ * or deletes. It is not called for the truncate optimisation nor for rows replaced
+ * by ON CONFLICT REPLACE; store_commit therefore logs '*' when rows changed that
+ * it did not see (see there). */
+static void on_row_change(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+    store *st = arg;
+    st->tx.any = 1;
+    st->tx.seen++;
+    if (st->tx.all || strcmp(dbname, "main"))
+        return;
+    int kept = 0;
+    if (op != SQLITE_DELETE && !strcmp(table, "deals"))
+        kept = st->tx.ndeals < TX_MAX_LOGGED &&
+               tx_push(&st->tx.deals, &st->tx.ndeals, &st->tx.cap_deals, rowid) == 0;
+    else if (op == SQLITE_INSERT && !strcmp(table, "deal_history"))
+        kept = st->tx.nhistory < TX_MAX_LOGGED &&
+               tx_push(&st->tx.history, &st->tx.nhistory, &st->tx.cap_history, rowid) == 0;
+    else
+        kept = table_unread_by_snapshot(table);
+    if (!kept)
+        st->tx.all = 1;
+}
+
+static void tx_reset(store *st)
+{
+    st->tx.ndeals = st->tx.nhistory = 0;
+    st->tx.all = st->tx.any = 0;
+    st->tx.seen = 0;
+    st->tx.changes_at_begin = sqlite3_total_changes64(st->db);
+}
 
 sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *err)
 {
@@ -319,6 +392,7 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_create_function(st->db, "emb_norm", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_norm, NULL, NULL);
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    sqlite3_update_hook(st->db, on_row_change, st);
 
     emb_code rc = EMB_OK;
     /* Reading the schema is the first real I/O: it tells a database from garbage. */
@@ -387,6 +461,8 @@ void store_close(store *st)
     for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
         sqlite3_finalize(st->stmts[i]);
     sqlite3_close_v2(st->db);
+    free(st->tx.deals);
+    free(st->tx.history);
     free_org(st);
     free(st->path);
     free(st);
@@ -409,17 +485,83 @@ emb_code store_begin(store *st, emb_err *err)
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return store_sql_error(st, _("starting a write"), err);
     st->in_tx = 1;
+    tx_reset(st);
     return EMB_OK;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Writes the change_log rows of the transaction about to commit, under the
+ * generation it has just been given (see 0008_change_log.sql). A history row's
+ * deal is read back here, inside the transaction. all: log '*'. Every thousandth generation
+ * prunes the rows of generations more than 100000 before. */
+static emb_code log_changes(store *st, int all, emb_err *err)
+{
+    sqlite3_stmt *deal_of = NULL, *ins = NULL;
+    int rc = SQLITE_OK;
+    if (!all && st->tx.nhistory) {
+        rc = sqlite3_prepare_v2(st->db, "SELECT deal_id FROM deal_history WHERE id = ?", -1, &deal_of, NULL);
+        for (size_t i = 0; rc == SQLITE_OK && !all && i < st->tx.nhistory; i++) {
+            sqlite3_bind_int64(deal_of, 1, st->tx.history[i]);
+            if (sqlite3_step(deal_of) != SQLITE_ROW ||
+                tx_push(&st->tx.deals, &st->tx.ndeals, &st->tx.cap_deals, sqlite3_column_int64(deal_of, 0)))
+                all = 1;
+            sqlite3_reset(deal_of);
+        }
+        sqlite3_finalize(deal_of);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db,
+                                "INSERT INTO change_log (generation, kind, row_id) "
+                                "SELECT generation, ?1, ?2 FROM organisation WHERE id = 1",
+                                -1, &ins, NULL);
+    if (rc == SQLITE_OK && !all && st->tx.ndeals) {
+        qsort(st->tx.deals, st->tx.ndeals, sizeof *st->tx.deals, cmp_i64);
+        for (size_t i = 0; rc == SQLITE_OK && i < st->tx.ndeals; i++) {
+            if (i && st->tx.deals[i] == st->tx.deals[i - 1])
+                continue;
+            sqlite3_bind_text(ins, 1, "deal", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 2, st->tx.deals[i]);
+            rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            sqlite3_reset(ins);
+        }
+    } else if (rc == SQLITE_OK) {
+        sqlite3_bind_text(ins, 1, all ? "*" : "-", -1, SQLITE_STATIC);
+        sqlite3_bind_null(ins, 2);
+        rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(ins);
+    if (rc == SQLITE_OK && store_generation(st) % 1000 == 0)
+        rc = sqlite3_exec(st->db,
+                          "DELETE FROM change_log WHERE generation < "
+                          "(SELECT generation FROM organisation WHERE id = 1) - 100000",
+                          NULL, NULL, NULL);
+    return rc == SQLITE_OK ? EMB_OK : store_sql_error(st, _("logging the changes"), err);
 }
 
 emb_code store_commit(store *st, emb_err *err)
 {
     if (!st->in_tx)
         return emb_err_set(err, EMB_INTERNAL, _("no transaction to commit"));
+    /* Rows changed that the update hook did not see (the truncate optimisation:
+     * the statements' own changes outnumber the rows it was told of) make the
+     * change unknown; so does anything it saw besides deals. */
+    int all = st->tx.all || sqlite3_total_changes64(st->db) - st->tx.changes_at_begin > st->tx.seen;
+    int any = st->tx.any;
     if (sqlite3_exec(st->db, "UPDATE organisation SET generation = generation + 1 WHERE id = 1", NULL, NULL,
                      NULL) != SQLITE_OK &&
         store_schema_version(st) > 0) {
         store_sql_error(st, _("bumping generation"), err);
+        store_rollback(st);
+        return err->code;
+    }
+    st->tx.all = all; /* the bump itself is not a change of the snapshot's */
+    st->tx.any = any;
+    if (store_schema_version(st) >= 8 && log_changes(st, all, err)) {
         store_rollback(st);
         return err->code;
     }
