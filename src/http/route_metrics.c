@@ -55,9 +55,16 @@ void route_metrics(http_request *req, http_reply *out)
                      "reflects (-1: none built yet).\n"
                      "# TYPE embudo_snapshot_generation gauge\n"
                      "embudo_snapshot_generation %lld\n"
-                     "# HELP embudo_snapshot_builds_total Times the snapshot was brought up to the database.\n"
+                     "# HELP embudo_snapshot_builds_total Times the snapshot was built whole from the database.\n"
                      "# TYPE embudo_snapshot_builds_total counter\n"
                      "embudo_snapshot_builds_total %lld\n"
+                     "# HELP embudo_snapshot_build_seconds How long the last whole build of the snapshot took.\n"
+                     "# TYPE embudo_snapshot_build_seconds gauge\n"
+                     "embudo_snapshot_build_seconds %.6f\n"
+                     "# HELP embudo_snapshot_catch_ups_total Times the snapshot was caught up with the "
+                     "changes logged since it.\n"
+                     "# TYPE embudo_snapshot_catch_ups_total counter\n"
+                     "embudo_snapshot_catch_ups_total %lld\n"
                      "# HELP embudo_snapshot_catch_up_seconds How long the last catch-up of the snapshot took.\n"
                      "# TYPE embudo_snapshot_catch_up_seconds gauge\n"
                      "embudo_snapshot_catch_up_seconds %.6f\n"
@@ -70,6 +77,7 @@ void route_metrics(http_request *req, http_reply *out)
                      "embudo_webhook_deliveries_pending %lld\n",
                      file_size(db), file_size(wal), generation, (long long)http_snaps_generation(snaps),
                      (long long)http_snaps_builds(snaps), (double)http_snaps_last_build_us(snaps) / 1e6,
+                     (long long)http_snaps_catch_ups(snaps), (double)http_snaps_last_catch_up_us(snaps) / 1e6,
                      http_events_open(http_server_events(req->srv)), pending);
     char *body = realloc(counters, len + (size_t)n);
     if (!body) {

@@ -2,16 +2,24 @@
  * snapshots.h - the server's analytics snapshot, kept up with the database.
  *
  * Each metric request acquires the current snapshot through
- * http_snapshot_acquire(). When the database's generation has moved past it (a
- * write by the server or by another process), the request that finds it so first
- * rebuilds it (snapshot_open: the snapshot file when it is current, else a build
- * from the store) and swaps it in (snap_current_swap); one rebuild runs at a
- * time, and requests that arrive meanwhile answer from the snapshot they find.
- * Only when there is no snapshot yet does a request wait for the build.
+ * http_snaps_acquire(). When the database's generation has moved past it (a
+ * write by the server or by another process), the request catches it up
+ * (snapshot_catch_up: the deals the change log names, applied copy-on-write in a
+ * few milliseconds) and publishes the result (snap_current_swap) before
+ * answering, so a request sees every write committed before it began. Catch-ups
+ * run one at a time; a request that arrives during one waits for it. Changes a
+ * catch-up cannot apply make a background thread rebuild the snapshot (from the
+ * snapshot file when it is current, else from the store) while requests go on
+ * answering from the snapshot they find; only when there is no snapshot yet does
+ * a request wait, for the first one. The same thread writes the current snapshot
+ * to the snapshot file (db_path + ".snapshot", for the CLI and the next start)
+ * once it has not changed for a second: never on a request's path.
  *
- * Ownership: http_snaps_new() allocates the holder, http_snaps_free() frees it
- * (every acquired snapshot released before). Acquire and release are safe from
- * any thread; a snapshot acquired stays valid until it is released.
+ * Ownership: http_snaps_new() allocates the holder and starts its thread,
+ * http_snaps_free() stops and joins it (waiting for a rebuild or write in
+ * progress) and frees the holder (every acquired snapshot released before).
+ * Acquire and release are safe from any thread; a snapshot acquired stays valid
+ * until it is released.
  */
 #ifndef EMB_HTTP_SNAPSHOTS_H
 #define EMB_HTTP_SNAPSHOTS_H
@@ -41,5 +49,8 @@ int64_t http_snaps_generation(http_snaps *h);
 /* The microseconds the last rebuild took (0: none yet), and how many there were. */
 int64_t http_snaps_last_build_us(http_snaps *h);
 int64_t http_snaps_builds(http_snaps *h);
+/* The same for catch-ups. */
+int64_t http_snaps_last_catch_up_us(http_snaps *h);
+int64_t http_snaps_catch_ups(http_snaps *h);
 
 #endif

@@ -148,6 +148,7 @@ typedef struct {
 /* Leads; the instants of statuses never reached are SNAP_OPEN_INSTANT. */
 typedef struct {
     size_t n;
+    int64_t *id;          /* store row id */
     int64_t *created, *mql_at, *sql_at, *converted_at;
     int64_t *first_touch; /* first completed call, email or meeting on the lead */
     int32_t *source, *owner;
@@ -277,6 +278,8 @@ int snapshot_sum_fits(const int64_t *v, size_t n);
 /* Sets s->exact of a snapshot built in memory from its columns. 0, or -1 when
  * out of memory. */
 int snapshot_check_sums(snapshot *s);
+/* What s->exact[0] should be, from s's columns. */
+int snapshot_sums_fit(const snapshot *s);
 
 /* Builds a snapshot from the store in one read transaction. The activities are
  * read by a second thread through a second read-only connection that sees the same
@@ -293,6 +296,15 @@ void snapshot_free(snapshot *s);
  * and written to that file (atomically, best effort: a directory that cannot be
  * written only costs the rebuild next time). *rebuilt tells which happened. */
 emb_code snapshot_open(store *st, const char *db_path, snapshot **out, int *rebuilt, emb_err *err);
+
+/* Brings old up to the store's current generation by applying the changes the
+ * store logged since old's (change_log; snapshot_patch.c says which it can
+ * apply), in one read transaction: EMB_OK with *out a new snapshot that shares
+ * old's unchanged columns (old is not changed and may be freed before or after
+ * it), equal to what snapshot_build would give; EMB_NOT_FOUND when the changes
+ * need a rebuild; another code on failure. st must not be inside a transaction.
+ * old must be a snapshot built or mapped by this module. */
+emb_code snapshot_catch_up(store *st, const snapshot *old, snapshot **out, emb_err *err);
 
 /* Writes s to path (via a temporary file and rename). */
 emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err);

@@ -5,6 +5,8 @@
  */
 #include "metrics/snapshot_build.h"
 
+#include "core/period.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,4 +133,17 @@ emb_code build_make_map(build_ctx *b, const char *table, id_map *m, size_t *n)
         return store_sql_error(b->st, _("building the analytics snapshot"), b->err);
     *n = i;
     return EMB_OK;
+}
+
+uint8_t build_parse_status(const char *t)
+{
+    if (!t)
+        return DEAL_OPEN;
+    return t[0] == 'w' && !strcmp(t, "won") ? DEAL_WON : t[0] == 'l' && !strcmp(t, "lost") ? DEAL_LOST : DEAL_OPEN;
+}
+
+int32_t build_day_of(const char *iso)
+{
+    int64_t d;
+    return iso && date_parse_iso(iso, &d) == 0 ? (int32_t)d : INT32_MIN;
 }

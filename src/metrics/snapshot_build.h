@@ -68,6 +68,11 @@ static inline int64_t build_instant_or_none(sqlite3_stmt *s, int col)
         memcpy((col), permuted_, (n) * sizeof *permuted_);                                                     \
     } while (0)
 
+/* A deal status as stored ("won", "lost", else open). */
+uint8_t build_parse_status(const char *t);
+/* The day number of an ISO date, INT32_MIN when NULL or not a date. */
+int32_t build_day_of(const char *iso);
+
 /* Index of text in the interner's dictionary, adding it if new; SNAP_NONE for
  * NULL, -2 when out of memory. */
 int32_t build_intern(interner *in, const char *text);
@@ -95,8 +100,15 @@ void build_activities_free(act_loader *l);
  * of snap->history (snapshot_derive.c). */
 emb_code build_spans_and_moves(build_ctx *b, snapshot *snap);
 /* From the deals and the sorted history: the deals by creation and by close, the
- * stage exits, and each account's first won deal (snapshot_derive.c). */
+ * stage exits, and each account's first won deal (snapshot_derive.c): the three
+ * below in turn. */
 emb_code build_time_orders(build_ctx *b, snapshot *snap);
+/* accounts.first_won from the deals. */
+void build_first_won(snapshot *snap);
+/* deals.nclosed, by_created and by_closed (allocated here). */
+emb_code build_deal_orders(build_ctx *b, snapshot *snap);
+/* The stage exits (allocated here) from the sorted history and first[]. */
+emb_code build_exits(build_ctx *b, snapshot *snap);
 /* The order lines, in order then line id, money converted by fx (snapshot_lines.c). */
 emb_code build_load_lines(build_ctx *b, snapshot *snap, const fx_table *fx);
 /* From the order lines: their order by date (snapshot_derive.c). */

@@ -32,7 +32,7 @@ typedef struct {
 
 
 /* The columns, in file order (snapshot_file.c writes them in this order). */
-#define SNAP_NCOLUMNS 147
+#define SNAP_NCOLUMNS 148
 extern const column_desc snap_columns[SNAP_NCOLUMNS];
 
 static inline void **snap_col_ptr(snapshot *s, const column_desc *c) { return (void **)((char *)s + c->ptr); }

@@ -124,37 +124,33 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
     return rc;
 }
 
-emb_code build_time_orders(build_ctx *b, snapshot *snap)
+void build_first_won(snapshot *snap)
 {
-    snap_deals *d = &snap->deals;
-    snap_history *h = &snap->history;
-    size_t n = d->n, nexits = 0;
-    /* Each account's first won deal. */
+    const snap_deals *d = &snap->deals;
     int64_t *first_won = snap->accounts.first_won;
     for (size_t k = 0; k < snap->accounts.n; k++)
         first_won[k] = INT64_MAX;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < d->n; i++)
         if (d->status[i] == DEAL_WON && d->account[i] >= 0 && d->closed[i] < first_won[d->account[i]])
             first_won[d->account[i]] = d->closed[i];
-    for (size_t i = 0; i < n; i++) {
+}
+
+emb_code build_deal_orders(build_ctx *b, snapshot *snap)
+{
+    snap_deals *d = &snap->deals;
+    size_t n = d->n;
+    d->nclosed = 0;
+    for (size_t i = 0; i < n; i++)
         d->nclosed += d->status[i] != DEAL_OPEN;
-        for (size_t r = h->first[i] + 1; r < h->first[i + 1]; r++)
-            nexits += h->stage[r] != h->stage[r - 1] ? 1 : 0;
-    }
-    /* Stays: a run of rows in one stage; an exit where the stage changes. */
-    size_t most = n > nexits ? n : nexits;
-    uint64_t *key = malloc((most ? most : 1) * sizeof *key);
-    uint32_t *val = malloc((most ? most : 1) * sizeof *val);
+    uint64_t *key = malloc((n ? n : 1) * sizeof *key);
+    uint32_t *val = malloc((n ? n : 1) * sizeof *val);
+    d->by_created = malloc((n ? n : 1) * sizeof *d->by_created);
+    d->by_closed = malloc((d->nclosed ? d->nclosed : 1) * sizeof *d->by_closed);
     emb_code rc = EMB_OK;
-#define ALLOC(ptr, count) ((ptr) = calloc((count) ? (count) : 1, sizeof *(ptr)))
-    if (!key || !val || most > UINT32_MAX || !ALLOC(d->by_created, n) || !ALLOC(d->by_closed, d->nclosed) ||
-        !ALLOC(h->exit_deal, nexits) || !ALLOC(h->exit_stage, nexits) || !ALLOC(h->exit_at, nexits) ||
-        !ALLOC(h->exit_entered, nexits)) {
+    if (!key || !val || !d->by_created || !d->by_closed || n > UINT32_MAX) {
         rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
-#undef ALLOC
-    h->nexits = nexits;
     for (size_t i = 0; i < n; i++) {
         key[i] = radix_key_i64(d->created[i]);
         val[i] = (uint32_t)i;
@@ -170,22 +166,42 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
             key[k] = radix_key_i64(d->closed[i]);
             val[k++] = (uint32_t)i;
         }
-    if (radix_sort_u64(key, val, k)) {
+    if (radix_sort_u64(key, val, k))
+        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
+    else
+        memcpy(d->by_closed, val, k * sizeof *val);
+done:
+    free(key);
+    free(val);
+    return rc;
+}
+
+emb_code build_exits(build_ctx *b, snapshot *snap)
+{
+    snap_history *h = &snap->history;
+    size_t n = snap->deals.n, nexits = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = h->first[i] + 1; r < h->first[i + 1]; r++)
+            nexits += h->stage[r] != h->stage[r - 1] ? 1 : 0;
+    /* Stays: a run of rows in one stage; an exit where the stage changes. The
+     * exits are found in deal order, then ordered by time (stably). */
+    size_t cap = nexits ? nexits : 1;
+    uint64_t *key = malloc(cap * sizeof *key);
+    uint32_t *val = malloc(cap * sizeof *val);
+    int32_t *deal = malloc(cap * sizeof *deal), *stage = malloc(cap * sizeof *stage);
+    int64_t *entered = malloc(cap * sizeof *entered);
+    h->exit_deal = malloc(cap * sizeof *h->exit_deal);
+    h->exit_stage = malloc(cap * sizeof *h->exit_stage);
+    h->exit_at = malloc(cap * sizeof *h->exit_at);
+    h->exit_entered = malloc(cap * sizeof *h->exit_entered);
+    h->nexits = nexits;
+    emb_code rc = EMB_OK;
+    if (!key || !val || !deal || !stage || !entered || !h->exit_deal || !h->exit_stage || !h->exit_at ||
+        !h->exit_entered || nexits > UINT32_MAX) {
         rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
         goto done;
     }
-    memcpy(d->by_closed, val, k * sizeof *val);
-    /* The exits in deal order first (into the exit arrays), then permuted by time. */
-    int32_t *deal = malloc((nexits ? nexits : 1) * sizeof *deal), *stage = malloc((nexits ? nexits : 1) * sizeof *stage);
-    int64_t *entered = malloc((nexits ? nexits : 1) * sizeof *entered);
-    if (!deal || !stage || !entered) {
-        free(deal);
-        free(stage);
-        free(entered);
-        rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
-        goto done;
-    }
-    k = 0;
+    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         size_t first = h->first[i], end = h->first[i + 1];
         if (end - first < 2)
@@ -207,21 +223,28 @@ emb_code build_time_orders(build_ctx *b, snapshot *snap)
     }
     if (radix_sort_u64(key, val, k)) {
         rc = emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
-    } else {
-        for (size_t e = 0; e < k; e++) {
-            h->exit_deal[e] = deal[val[e]];
-            h->exit_stage[e] = stage[val[e]];
-            h->exit_entered[e] = entered[val[e]];
-            h->exit_at[e] = radix_i64(key[e]);
-        }
+        goto done;
     }
-    free(deal);
-    free(stage);
-    free(entered);
+    for (size_t e = 0; e < k; e++) {
+        h->exit_deal[e] = deal[val[e]];
+        h->exit_stage[e] = stage[val[e]];
+        h->exit_entered[e] = entered[val[e]];
+        h->exit_at[e] = radix_i64(key[e]);
+    }
 done:
     free(key);
     free(val);
+    free(deal);
+    free(stage);
+    free(entered);
     return rc;
+}
+
+emb_code build_time_orders(build_ctx *b, snapshot *snap)
+{
+    build_first_won(snap);
+    emb_code rc = build_deal_orders(b, snap);
+    return rc ? rc : build_exits(b, snap);
 }
 
 emb_code build_line_order(build_ctx *b, snapshot *snap)

@@ -32,7 +32,7 @@
 #include "store/store.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 16u
+#define SNAP_VERSION 17u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -72,11 +72,16 @@ int snapshot_check_sums(snapshot *s)
             return -1;
         s->nexact = 1;
     }
-    s->exact[0] = snapshot_sum_fits(s->deals.amount, s->deals.n) && snapshot_sum_fits(s->history.amount, s->history.n) &&
-             snapshot_sum_fits(s->lines.net, s->lines.n) && snapshot_sum_fits(s->lines.cost, s->lines.n) &&
-             snapshot_sum_fits(s->lines.gross, s->lines.n) && snapshot_sum_fits(s->lines.quantity, s->lines.n) &&
-             snapshot_sum_fits(s->expenses.amount, s->expenses.n) && snapshot_sum_fits(s->goals.target, s->goals.n);
+    s->exact[0] = (uint8_t)snapshot_sums_fit(s);
     return 0;
+}
+
+int snapshot_sums_fit(const snapshot *s)
+{
+    return snapshot_sum_fits(s->deals.amount, s->deals.n) && snapshot_sum_fits(s->history.amount, s->history.n) &&
+           snapshot_sum_fits(s->lines.net, s->lines.n) && snapshot_sum_fits(s->lines.cost, s->lines.n) &&
+           snapshot_sum_fits(s->lines.gross, s->lines.n) && snapshot_sum_fits(s->lines.quantity, s->lines.n) &&
+           snapshot_sum_fits(s->expenses.amount, s->expenses.n) && snapshot_sum_fits(s->goals.target, s->goals.n);
 }
 
 #define col_ptr snap_col_ptr

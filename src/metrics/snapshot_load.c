@@ -142,18 +142,8 @@ static emb_code load_dimensions(build_ctx *b, snapshot *snap)
     return build_make_map(b, "deals", &b->deals, &b->ndeals);
 }
 
-static uint8_t parse_status(const char *t)
-{
-    if (!t)
-        return DEAL_OPEN;
-    return t[0] == 'w' && !strcmp(t, "won") ? DEAL_WON : t[0] == 'l' && !strcmp(t, "lost") ? DEAL_LOST : DEAL_OPEN;
-}
-
-static int32_t day_of(const char *iso)
-{
-    int64_t d;
-    return iso && date_parse_iso(iso, &d) == 0 ? (int32_t)d : INT32_MIN;
-}
+#define parse_status build_parse_status
+#define day_of build_day_of
 
 /* ---- deals and history --------------------------------------------------------------- */
 
@@ -319,13 +309,13 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
     for (size_t i = 0; i <= (size_t)b->leads.max_id; i++)
         n += b->leads.idx[i] >= 0;
     l->n = n;
-    if (!ALLOC(l->created, n) || !ALLOC(l->mql_at, n) || !ALLOC(l->sql_at, n) || !ALLOC(l->converted_at, n) ||
+    if (!ALLOC(l->id, n) || !ALLOC(l->created, n) || !ALLOC(l->mql_at, n) || !ALLOC(l->sql_at, n) || !ALLOC(l->converted_at, n) ||
         !ALLOC(l->first_touch, n) || !ALLOC(l->source, n) || !ALLOC(l->owner, n) || !ALLOC(l->won, n) ||
         !ALLOC(l->converted, n))
         return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     sqlite3_stmt *s;
     if (build_prepare(b,
-                "SELECT created, mql_at, sql_at, converted_at, NULL, source, owner_id, 0, status = 'converted' "
+                "SELECT created, mql_at, sql_at, converted_at, NULL, source, owner_id, 0, status = 'converted', id "
                 "FROM leads ORDER BY id",
                 &s))
         return b->err->code;
@@ -339,6 +329,7 @@ static emb_code load_leads(build_ctx *b, snapshot *snap)
         l->owner[i] = build_map_get(&b->users, s, 6);
         l->won[i] = (uint8_t)sqlite3_column_int(s, 7);
         l->converted[i] = (uint8_t)sqlite3_column_int(s, 8);
+        l->id[i] = sqlite3_column_int64(s, 9);
     }
     sqlite3_finalize(s);
     /* From the deals: a lead named by a deal became an opportunity; by a won deal, a customer. */

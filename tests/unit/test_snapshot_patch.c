@@ -1,0 +1,302 @@
+/*
+ * test_snapshot_patch.c - differential tests of snapshot_catch_up: on demo
+ * companies (seeded; a failure names its seed and round, replay with
+ * PATCH_SEED=n), random sequences of deal writes through the store (the
+ * functions the CLI and the API call), each caught up from the previous
+ * snapshot, must give a snapshot equal, column by column, to a fresh build. Writes
+ * the patch cannot apply must be refused (EMB_NOT_FOUND), never applied wrongly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "demo/demo.h"
+#include "metrics/snapshot.h"
+#include "metrics/snapshot_columns.h"
+#include "store/records.h"
+#include "store/store.h"
+
+typedef struct {
+    uint64_t s;
+} rng;
+
+static uint64_t next(rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+static int64_t below(rng *r, int64_t n) { return (int64_t)(next(r) % (uint64_t)n); }
+
+/* Columns coded by a dictionary: compared by their texts (a patched snapshot
+ * keeps the old dictionary's numbering, a build numbers texts as it meets them). */
+typedef struct {
+    size_t column, dict;
+} coded;
+
+#define CODED(member, d) {offsetof(snapshot, member), offsetof(snapshot, d)}
+static const coded coded_columns[] = {
+    CODED(users.name, names),        CODED(teams.name, names),         CODED(regions.name, names),
+    CODED(accounts.name, names),     CODED(products.name, names),      CODED(pipelines.name, names),
+    CODED(stages.name, names),       CODED(deals.source, sources),     CODED(leads.source, sources),
+    CODED(expenses.channel, sources), CODED(accounts.segment, segments), CODED(accounts.industry, industries),
+    CODED(products.category, categories), CODED(deals.lost_reason, lost_reasons), CODED(deals.currency, currencies),
+    CODED(lines.order_currency, currencies), CODED(goals.metric, metrics),
+};
+
+static const snap_dict *coded_dict(const snapshot *s, size_t column)
+{
+    for (size_t i = 0; i < sizeof coded_columns / sizeof *coded_columns; i++)
+        if (coded_columns[i].column == column)
+            return (const snap_dict *)((const char *)s + coded_columns[i].dict);
+    return NULL;
+}
+
+static int is_dict_column(size_t column)
+{
+    static const size_t dicts[] = {offsetof(snapshot, names),      offsetof(snapshot, sources),
+                                   offsetof(snapshot, segments),   offsetof(snapshot, industries),
+                                   offsetof(snapshot, categories), offsetof(snapshot, lost_reasons),
+                                   offsetof(snapshot, currencies), offsetof(snapshot, metrics)};
+    for (size_t i = 0; i < sizeof dicts / sizeof *dicts; i++)
+        if (column == dicts[i] + offsetof(snap_dict, offset) || column == dicts[i] + offsetof(snap_dict, blob))
+            return 1;
+    return 0;
+}
+
+/* Fails naming the first column where a and b differ. */
+static void assert_same_snapshot(const snapshot *a, const snapshot *b, const char *what)
+{
+    assert_int_equal(a->generation, b->generation);
+    for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
+        const column_desc *c = &snap_columns[i];
+        if (is_dict_column(c->ptr))
+            continue;
+        size_t na = *snap_col_count((snapshot *)a, c), nb = *snap_col_count((snapshot *)b, c);
+        if (na != nb)
+            fail_msg("%s: column %zu has %zu values, a build %zu", what, i, na, nb);
+        if (na == 0)
+            continue;
+        na += c->extra;
+        const char *va = *snap_col_ptr((snapshot *)a, c), *vb = *snap_col_ptr((snapshot *)b, c);
+        const snap_dict *da = coded_dict(a, c->ptr), *db = coded_dict(b, c->ptr);
+        for (size_t k = 0; k < na; k++) {
+            if (da) {
+                int32_t x = ((const int32_t *)(const void *)va)[k], y = ((const int32_t *)(const void *)vb)[k];
+                if ((x < 0) != (y < 0) || (x >= 0 && strcmp(snap_text(da, x), snap_text(db, y))))
+                    fail_msg("%s: column %zu row %zu: '%s', a build '%s'", what, i, k, x < 0 ? "-" : snap_text(da, x),
+                             y < 0 ? "-" : snap_text(db, y));
+            } else if (memcmp(va + k * c->elem, vb + k * c->elem, c->elem)) {
+                fail_msg("%s: column %zu row %zu differs from a build", what, i, k);
+            }
+        }
+    }
+}
+
+static int64_t count_rows(store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static int64_t random_id(store *st, rng *r, const char *table)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id LIMIT 1 OFFSET %lld", table,
+             (long long)below(r, count_rows(st, table[0] == 'd' ? "SELECT count(*) FROM deals"
+                                                : table[0] == 's' ? "SELECT count(*) FROM stages"
+                                                : table[0] == 'u' ? "SELECT count(*) FROM users"
+                                                                  : "SELECT count(*) FROM accounts")));
+    return count_rows(st, sql);
+}
+
+/* One random write through the store, in its own transaction. Returns 1 when it
+ * is one the patch must apply (a deal changed or added within what it knows). */
+static int random_write(store *st, rng *r, int64_t now, arena *a)
+{
+    const kind_def *deals = kind_find("deals");
+    record *rec = record_new(a, deals);
+    int64_t choice = below(r, 20), patchable = 1;
+    change_ctx ctx = {.now = now};
+    emb_err err;
+    assert_int_equal(store_begin(st, &err), EMB_OK);
+    emb_code rc;
+    if (choice < 14) {
+        rec->id = random_id(st, r, "deals");
+        switch (choice % 7) {
+        case 0:
+            record_set_int(rec, kind_field_index(deals, "amount"), 1000 + below(r, 10000000));
+            break;
+        case 1:
+        case 2:
+            record_set_int(rec, kind_field_index(deals, "stage"), random_id(st, r, "stages"));
+            break;
+        case 3:
+            record_set_int(rec, kind_field_index(deals, "owner"), random_id(st, r, "users"));
+            break;
+        case 4: {
+            char day[16];
+            snprintf(day, sizeof day, "2026-%02d-%02d", 1 + (int)below(r, 12), 1 + (int)below(r, 28));
+            record_set_text(rec, kind_field_index(deals, "expected_close"), arena_strdup(a, day));
+            break;
+        }
+        case 5:
+            record_set_int(rec, kind_field_index(deals, "probability"), below(r, 10001));
+            break;
+        default:
+            record_set_int(rec, kind_field_index(deals, "account"), random_id(st, r, "accounts"));
+            break;
+        }
+        rc = store_record_update(st, rec, &ctx, &err);
+        /* A change of account may give it (or take from it) a first win: refused. */
+        patchable = choice % 7 != 6;
+    } else if (choice < 18) {
+        record_set_text(rec, kind_field_index(deals, "title"), "New deal");
+        record_set_int(rec, kind_field_index(deals, "account"), random_id(st, r, "accounts"));
+        record_set_int(rec, kind_field_index(deals, "amount"), below(r, 5000000));
+        record_set_int(rec, kind_field_index(deals, "created"), now - below(r, 86400 * 30));
+        rc = store_record_insert(st, rec, &ctx, &err);
+        patchable = 0; /* a new deal on an account without a win yet is refused: decided by the patch */
+    } else {
+        const kind_def *accounts = kind_find("accounts");
+        record *acc = record_new(a, accounts);
+        acc->id = random_id(st, r, "accounts");
+        record_set_text(acc, kind_field_index(accounts, "segment"), arena_printf(a, "Segment %lld", (long long)now));
+        rc = store_record_update(st, acc, &ctx, &err);
+        patchable = -1; /* never patched */
+    }
+    if (rc == EMB_OK) {
+        assert_int_equal(store_commit(st, &err), EMB_OK);
+    } else { /* a domain rule refused it (e.g. a stage of another pipeline): nothing written */
+        store_rollback(st);
+        patchable = 2;
+    }
+    return (int)patchable;
+}
+
+static void catch_up_rounds(uint64_t seed)
+{
+    char dir[] = "/tmp/embudo-patch-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/demo.db", dir);
+    demo_params p;
+    demo_params_default(&p);
+    p.deals = 300;
+    p.seed = seed;
+    p.years = 2;
+    p.now = 1767225600; /* 2026-01-01 */
+    emb_err err;
+    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
+    demo_stats stats;
+    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
+    store *st;
+    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
+    snapshot *cur;
+    assert_int_equal(snapshot_build(st, &cur, &err), EMB_OK);
+    rng r = {seed};
+    arena a;
+    arena_init(&a, 0);
+    int patched = 0, refused = 0;
+    for (int round = 0; round < 60; round++) {
+        int writes = 1 + (int)below(&r, 3), never = 0;
+        for (int w = 0; w < writes; w++) {
+            arena_reset(&a);
+            never |= random_write(st, &r, p.now + round * 3600 + w, &a) == -1;
+        }
+        snapshot *next = NULL, *fresh = NULL;
+        emb_code rc = snapshot_catch_up(st, cur, &next, &err);
+        char what[96];
+        snprintf(what, sizeof what, "seed %llu round %d", (unsigned long long)seed, round);
+        if (rc == EMB_NOT_FOUND) {
+            refused++;
+            assert_int_equal(snapshot_build(st, &next, &err), EMB_OK);
+        } else {
+            if (rc != EMB_OK)
+                fail_msg("%s: %s", what, err.msg);
+            if (never)
+                fail_msg("%s: a change of an account was patched in", what);
+            patched++;
+            assert_int_equal(snapshot_build(st, &fresh, &err), EMB_OK);
+            assert_same_snapshot(next, fresh, what);
+            snapshot_free(fresh);
+        }
+        /* The old one may go first: the new one shares its columns' blocks. */
+        snapshot_free(cur);
+        cur = next;
+    }
+    print_message("seed %llu: %d rounds patched, %d rebuilt\n", (unsigned long long)seed, patched, refused);
+    /* Most rounds are plain deal changes: the patch must have taken them. */
+    if (patched < 20)
+        fail_msg("seed %llu: only %d of 60 rounds patched (%d rebuilt)", (unsigned long long)seed, patched, refused);
+    arena_release(&a);
+    snapshot_free(cur);
+    store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_random_writes(void **state)
+{
+    (void)state;
+    const char *only = getenv("PATCH_SEED");
+    if (only) {
+        catch_up_rounds(strtoull(only, NULL, 10));
+        return;
+    }
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        catch_up_rounds(seed);
+}
+
+/* Nothing written: the snapshot is current, and catching up gives an equal one. */
+static void test_nothing_to_apply(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/embudo-patch-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/demo.db", dir);
+    demo_params p;
+    demo_params_default(&p);
+    p.deals = 50;
+    p.now = 1767225600;
+    emb_err err;
+    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
+    demo_stats stats;
+    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
+    store *st;
+    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
+    snapshot *s, *t;
+    assert_int_equal(snapshot_build(st, &s, &err), EMB_OK);
+    assert_int_equal(snapshot_catch_up(st, s, &t, &err), EMB_OK);
+    assert_same_snapshot(t, s, "no change");
+    snapshot_free(s);
+    snapshot_free(t);
+    store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nothing_to_apply),
+        cmocka_unit_test(test_random_writes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
