@@ -16,8 +16,12 @@
  * writes it to the snapshot file (a burst of writes is written once). */
 #define PERSIST_QUIET_US 1000000
 
+/* The most memory the pool of replaced columns keeps for later catch-ups. */
+#define POOL_MAX_BYTES ((size_t)4 << 30)
+
 struct http_snaps {
     snap_current *cur;
+    snap_pool *pool;
     char *db_path, *file_path;
     /* lock guards the fields below and serialises catch-ups and swaps; the
      * background thread sleeps on wake. */
@@ -48,6 +52,8 @@ static int64_t current_generation(http_snaps *h)
 /* Under lock: makes next (taken) current unless the current one is as new. */
 static void publish(http_snaps *h, snapshot *next)
 {
+    if (!next->pool)
+        snapshot_use_pool(next, h->pool);
     if (current_generation(h) >= next->generation) {
         snapshot_free(next);
         return;
@@ -155,7 +161,9 @@ http_snaps *http_snaps_new(const char *db_path)
         return NULL;
     size_t n = strlen(db_path) + 16;
     h->persisted = -1;
-    if (!(h->db_path = strdup(db_path)) || !(h->file_path = malloc(n)) || !(h->cur = snap_current_new(NULL))) {
+    if (!(h->db_path = strdup(db_path)) || !(h->file_path = malloc(n)) || !(h->cur = snap_current_new(NULL)) ||
+        !(h->pool = snap_pool_new(POOL_MAX_BYTES))) {
+        snap_current_free(h->cur);
         free(h->db_path);
         free(h->file_path);
         free(h);
@@ -179,6 +187,7 @@ void http_snaps_free(http_snaps *h)
     if (h->thread_started)
         pthread_join(h->thread, NULL);
     snap_current_free(h->cur);
+    snap_pool_release(h->pool);
     pthread_cond_destroy(&h->wake);
     pthread_mutex_destroy(&h->lock);
     free(h->db_path);

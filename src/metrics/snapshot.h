@@ -234,6 +234,7 @@ typedef struct snapshot {
     void *map;            /* the mapped snapshot file, NULL when built in memory */
     size_t map_size;
     struct snap_block **blocks; /* who holds each column's memory (snapshot_columns.h) */
+    struct snap_pool *pool;     /* where the columns of snapshots caught up from it come from; NULL: malloc */
     char *currency;       /* reporting currency */
     char *timezone;
     char *instance;       /* the database's instance id (org_settings.instance) */
@@ -305,6 +306,21 @@ emb_code snapshot_open(store *st, const char *db_path, snapshot **out, int *rebu
  * need a rebuild; another code on failure. st must not be inside a transaction.
  * old must be a snapshot built or mapped by this module. */
 emb_code snapshot_catch_up(store *st, const snapshot *old, snapshot **out, emb_err *err);
+
+/* A pool of column memory for the snapshots caught up from one another: the
+ * columns a catch-up replaces go back to it when their last snapshot is freed,
+ * and the next catch-up takes them instead of fresh memory (whose page faults
+ * cost more than the copy). It keeps at most max_bytes; memory beyond is freed.
+ * snap_pool_new gives the caller one reference; snapshot_use_pool gives s one
+ * (and every snapshot caught up from it); the pool is freed with the last.
+ * Thread-safe. NULL when out of memory. */
+typedef struct snap_pool snap_pool;
+snap_pool *snap_pool_new(size_t max_bytes);
+void snap_pool_release(snap_pool *p);
+void snapshot_use_pool(snapshot *s, snap_pool *p);
+/* Bytes the pool holds now, and buffers it handed out again. */
+size_t snap_pool_bytes(snap_pool *p);
+uint64_t snap_pool_reuses(snap_pool *p);
 
 /* Writes s to path (via a temporary file and rename). */
 emb_code snapshot_write(const snapshot *s, const char *path, emb_err *err);

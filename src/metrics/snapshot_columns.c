@@ -2,7 +2,9 @@
  * snapshot_columns.h. */
 #include "metrics/snapshot_columns.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -73,12 +75,154 @@ _Static_assert(sizeof snap_columns / sizeof *snap_columns == SNAP_NCOLUMNS, "SNA
 struct snap_block {
     atomic_size_t refs;
     void *mem;
-    size_t map_size; /* > 0: a mapping of that size, munmap'd; else malloc'd */
+    size_t map_size; /* > 0: a mapping of that size, munmap'd */
+    snap_pool *pool; /* else, when set: mem came from snap_column_alloc of a snapshot with that pool */
+    int pooled;      /* mem came from snap_column_alloc (with or without a pool) */
 };
+
+/* ---- the pool ------------------------------------------------------------------
+ * Memory from snap_column_alloc starts with a header giving its capacity; the
+ * caller sees what follows it (16-byte aligned, as malloc's). */
+typedef struct {
+    size_t capacity; /* bytes after the header */
+    size_t pad;
+} col_header;
+
+#define POOL_SLOTS 64
+
+struct snap_pool {
+    pthread_mutex_t lock;
+    atomic_size_t refs;
+    size_t max_bytes, bytes, n;
+    col_header *free[POOL_SLOTS];
+    uint64_t reuses;
+};
+
+snap_pool *snap_pool_new(size_t max_bytes)
+{
+    snap_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    pthread_mutex_init(&p->lock, NULL);
+    atomic_init(&p->refs, 1);
+    p->max_bytes = max_bytes;
+    return p;
+}
+
+void snap_pool_release(snap_pool *p)
+{
+    if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        free(p->free[i]);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+static snap_pool *pool_retain(snap_pool *p)
+{
+    if (p)
+        atomic_fetch_add(&p->refs, 1);
+    return p;
+}
+
+void snapshot_use_pool(snapshot *s, snap_pool *p)
+{
+    snap_pool_release(s->pool);
+    s->pool = pool_retain(p);
+}
+
+size_t snap_pool_bytes(snap_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    size_t b = p->bytes;
+    pthread_mutex_unlock(&p->lock);
+    return b;
+}
+
+uint64_t snap_pool_reuses(snap_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    uint64_t r = p->reuses;
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
+/* A held buffer of at least bytes and not much more (the smallest), or NULL. */
+static col_header *pool_take(snap_pool *p, size_t bytes)
+{
+    pthread_mutex_lock(&p->lock);
+    size_t best = p->n;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->free[i]->capacity >= bytes && p->free[i]->capacity <= bytes + bytes / 4 + 65536 &&
+            (best == p->n || p->free[i]->capacity < p->free[best]->capacity))
+            best = i;
+    col_header *h = NULL;
+    if (best < p->n) {
+        h = p->free[best];
+        p->free[best] = p->free[--p->n];
+        p->bytes -= h->capacity;
+        p->reuses++;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return h;
+}
+
+/* Keeps h for later, or frees it (the pool full: the largest held goes first). */
+static void pool_put(snap_pool *p, col_header *h)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->n && (p->n == POOL_SLOTS || p->bytes + h->capacity > p->max_bytes)) {
+        size_t big = 0;
+        for (size_t i = 1; i < p->n; i++)
+            if (p->free[i]->capacity > p->free[big]->capacity)
+                big = i;
+        if (p->free[big]->capacity < h->capacity)
+            break;
+        p->bytes -= p->free[big]->capacity;
+        free(p->free[big]);
+        p->free[big] = p->free[--p->n];
+    }
+    if (p->n < POOL_SLOTS && p->bytes + h->capacity <= p->max_bytes) {
+        p->free[p->n++] = h;
+        p->bytes += h->capacity;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&p->lock);
+    free(h);
+}
+
+void *snap_column_alloc(snapshot *s, size_t bytes)
+{
+    if (!bytes)
+        bytes = 1;
+    col_header *h = s->pool ? pool_take(s->pool, bytes) : NULL;
+    if (!h) {
+        /* Room to grow: the same column a little longer fits next time. */
+        size_t capacity = s->pool ? bytes + bytes / 16 : bytes;
+        if (capacity > SIZE_MAX - sizeof *h || !(h = malloc(sizeof *h + capacity)))
+            return NULL;
+        h->capacity = capacity;
+    }
+    return h + 1;
+}
+
+static void column_free(snap_pool *pool, void *mem)
+{
+    if (!mem)
+        return;
+    col_header *h = (col_header *)mem - 1;
+    if (pool)
+        pool_put(pool, h);
+    else
+        free(h);
+}
+
+void snap_column_free(snapshot *s, void *mem) { column_free(s->pool, mem); }
 
 static snap_block *block_new(void *mem, size_t map_size, size_t refs)
 {
-    snap_block *b = malloc(sizeof *b);
+    snap_block *b = calloc(1, sizeof *b);
     if (b) {
         atomic_init(&b->refs, refs);
         b->mem = mem;
@@ -93,8 +237,11 @@ static void block_release(snap_block *b)
         return;
     if (b->map_size)
         munmap(b->mem, b->map_size);
+    else if (b->pooled)
+        column_free(b->pool, b->mem);
     else
         free(b->mem);
+    snap_pool_release(b->pool);
     free(b);
 }
 
@@ -179,6 +326,7 @@ snapshot *snap_clone(const snapshot *s)
     c->map_size = 0;
     c->blocks = NULL;
     c->zone = NULL;
+    c->pool = pool_retain(s->pool);
     c->currency = strdup(s->currency);
     c->timezone = strdup(s->timezone);
     c->instance = strdup(s->instance);
@@ -187,6 +335,7 @@ snapshot *snap_clone(const snapshot *s)
         free(c->timezone);
         free(c->instance);
         tz_close(c->zone);
+        snap_pool_release(c->pool);
         free(c);
         free(blocks);
         return NULL;
@@ -203,9 +352,11 @@ int snap_set_column(snapshot *s, void *member, void *mem)
     int i = snap_column_of(s, member);
     snap_block *b = i >= 0 && s->blocks ? block_new(mem, 0, 1) : NULL;
     if (!b) {
-        free(mem);
+        snap_column_free(s, mem);
         return -1;
     }
+    b->pooled = 1;
+    b->pool = pool_retain(s->pool);
     block_release(s->blocks[i]);
     s->blocks[i] = b;
     *(void **)member = mem;
@@ -228,5 +379,6 @@ void snapshot_free(snapshot *s)
         free(s->instance);
     }
     tz_close(s->zone);
+    snap_pool_release(s->pool);
     free(s);
 }

@@ -59,10 +59,17 @@ void snap_blocks_release(snapshot *s);
  * of memory. */
 snapshot *snap_clone(const snapshot *s);
 
-/* Makes mem (malloc'd, taken; freed even on failure) the column of s at member,
- * in a block of its own, releasing the one it replaces. The caller sets the
- * column's length. -1 when out of memory or member is not a column (the column
- * is then unchanged). */
+/* Memory for a new column of s of at least bytes, from s's pool when it has one
+ * (recycled memory is already mapped: no page faults to fill it), else from
+ * malloc; NULL when out of memory. Released only through snap_set_column (which
+ * takes it) or snap_column_free. */
+void *snap_column_alloc(snapshot *s, size_t bytes);
+void snap_column_free(snapshot *s, void *mem);
+
+/* Makes mem (from snap_column_alloc, taken; released even on failure) the column
+ * of s at member, in a block of its own, releasing the one it replaces. The
+ * caller sets the column's length. -1 when out of memory or member is not a
+ * column (the column is then unchanged). */
 int snap_set_column(snapshot *s, void *member, void *mem);
 
 #endif

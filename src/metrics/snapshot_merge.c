@@ -45,7 +45,7 @@ static emb_code patch_deal_columns(patch *p)
             differs = memcmp(was + (size_t)p->index[j] * c->elem, now + j * c->elem, c->elem) != 0;
         if (!differs)
             continue;
-        char *mem = malloc((p->total ? p->total : 1) * c->elem);
+        char *mem = snap_column_alloc(p->s, p->total * c->elem);
         if (!mem)
             return nomem(p);
         memcpy(mem, was, p->n * c->elem);
@@ -102,7 +102,7 @@ static emb_code patch_history(patch *p)
         if (c->count != offsetof(snapshot, history.n))
             continue;
         const char *was = *snap_col_ptr((snapshot *)p->old, c), *now = *snap_col_ptr(p->m, c);
-        char *mem = malloc((total ? total : 1) * c->elem);
+        char *mem = snap_column_alloc(p->s, total * c->elem);
         if (!mem)
             return nomem(p);
         size_t at = 0, from = 0; /* next row to write; next old row to copy */
@@ -123,7 +123,7 @@ static emb_code patch_history(patch *p)
         if (snap_set_column(p->s, snap_col_ptr(p->s, c), mem))
             return nomem(p);
     }
-    uint32_t *first = malloc((p->total + 1) * sizeof *first);
+    uint32_t *first = snap_column_alloc(p->s, (p->total + 1) * sizeof *first);
     if (!first)
         return nomem(p);
     size_t j = 0, row = 0;
@@ -188,9 +188,9 @@ static emb_code merge_list(patch *p, const list_col *cols, size_t ncols, size_t 
     size_t total = nold - removed + nnew;
     char *mem[4] = {0};
     for (size_t c = 0; c < ncols; c++)
-        if (!(mem[c] = malloc((total ? total : 1) * cols[c].elem))) {
+        if (!(mem[c] = snap_column_alloc(p->s, total * cols[c].elem))) {
             for (size_t f = 0; f < c; f++)
-                free(mem[f]);
+                snap_column_free(p->s, mem[f]);
             return nomem(p);
         }
     size_t i = 0, out = 0;
@@ -286,7 +286,7 @@ static emb_code merge_order(patch *p, uint32_t **order, size_t *count, const uin
     for (size_t i = 0; i < n_old; i++)
         removed += is_changed(p, old_order[i]);
     size_t total = n_old - removed + nadd;
-    uint32_t *mem = malloc((total ? total : 1) * sizeof *mem);
+    uint32_t *mem = snap_column_alloc(p->s, total * sizeof *mem);
     if (!mem) {
         free(add);
         return nomem(p);
@@ -420,7 +420,7 @@ static emb_code patch_leads(patch *p, int *unknown)
     }
     emb_code rc = EMB_OK;
     if (differs) {
-        uint8_t *mem = malloc(old->leads.n ? old->leads.n : 1);
+        uint8_t *mem = snap_column_alloc(p->s, old->leads.n);
         if (!mem)
             rc = nomem(p);
         else {
@@ -443,7 +443,7 @@ static emb_code patch_exact(patch *p)
                                 : snapshot_sums_fit(p->s);
     if ((uint8_t)fits == p->old->exact[0])
         return EMB_OK;
-    uint8_t *mem = malloc(1);
+    uint8_t *mem = snap_column_alloc(p->s, 1);
     if (!mem)
         return nomem(p);
     *mem = (uint8_t)fits;
