@@ -270,6 +270,10 @@ typedef struct snapshot {
      * quantities then refuse to answer (kpi_run). nexact is 1. */
     size_t nexact;
     uint8_t *exact;
+    /* The sums of magnitudes of deals.amount and history.amount, kept up by
+     * catch-ups (snapshot_merge.c) once mags_known (computed at the first). */
+    int mags_known;
+    unsigned __int128 mag_deals, mag_history;
 } snapshot;
 
 #define SNAP_SUM_MAX (INT64_C(1) << 61)

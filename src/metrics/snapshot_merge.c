@@ -341,11 +341,34 @@ static emb_code patch_orders(patch *p)
 
 /* ---- what the changed deals feed elsewhere ------------------------------------------ */
 
+/* 1 when a changed deal was or is won and its close (or with by_account, its
+ * account) changed: only then may an account's first win or a lead's won flag. */
+static int won_moved(const patch *p, int by_account)
+{
+    const snap_deals *od = &p->old->deals, *md = &p->m->deals;
+    for (size_t j = 0; j < p->k; j++) {
+        uint32_t i = p->index[j];
+        int is = md->status[j] == DEAL_WON;
+        if (i >= p->n) {
+            if (is)
+                return 1;
+            continue;
+        }
+        int was = od->status[i] == DEAL_WON;
+        if (was != is || (is && (od->closed[i] != md->closed[j] ||
+                                 (by_account && od->account[i] != md->account[j]))))
+            return 1;
+    }
+    return 0;
+}
+
 /* *unknown when an account of a changed deal (before or after) gets another first
  * won deal: the cold flags of its activities, and their rollups, would move. */
 static emb_code check_first_won(patch *p, int *unknown)
 {
     const snapshot *old = p->old;
+    if (!won_moved(p, 1))
+        return EMB_OK;
     const snap_deals *d = &p->s->deals;
     size_t na = old->accounts.n;
     uint8_t *mark = calloc(na / 8 + 1, 1);
@@ -410,7 +433,7 @@ static emb_code patch_leads(patch *p, int *unknown)
             lead[nleads++] = now;
     }
     int differs = 0;
-    if (!*unknown && nleads) {
+    if (!*unknown && nleads && won_moved(p, 0)) {
         for (size_t i = 0; i < d->n; i++)
             if (d->lead[i] >= 0 && d->status[i] == DEAL_WON)
                 for (size_t t = 0; t < nleads; t++)
@@ -436,18 +459,45 @@ static emb_code patch_leads(patch *p, int *unknown)
     return rc;
 }
 
+static unsigned __int128 magnitudes(const int64_t *v, size_t from, size_t to)
+{
+    unsigned __int128 sum = 0;
+    for (size_t i = from; i < to; i++)
+        sum += v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i] : (uint64_t)v[i];
+    return sum;
+}
+
+/* exact[0] (snapshot.h): kept from the sums of magnitudes of the two money
+ * columns a catch-up changes, updated by what it took out and put in. */
 static emb_code patch_exact(patch *p)
 {
-    int fits = p->old->exact[0] ? snapshot_sum_fits(p->s->deals.amount, p->s->deals.n) &&
-                                      snapshot_sum_fits(p->s->history.amount, p->s->history.n)
-                                : snapshot_sums_fit(p->s);
-    if ((uint8_t)fits == p->old->exact[0])
+    const snapshot *old = p->old;
+    snapshot *s = p->s;
+    if (!old->mags_known) {
+        s->mag_deals = magnitudes(old->deals.amount, 0, old->deals.n);
+        s->mag_history = magnitudes(old->history.amount, 0, old->history.n);
+    }
+    s->mags_known = 1;
+    const snap_history *oh = &old->history, *mh = &p->m->history;
+    for (size_t j = 0; j < p->k; j++) {
+        uint32_t d = p->index[j];
+        if (d < p->n) {
+            s->mag_deals -= magnitudes(old->deals.amount, d, (size_t)d + 1);
+            s->mag_history -= magnitudes(oh->amount, oh->first[d], oh->first[d + 1]);
+        }
+        s->mag_deals += magnitudes(p->m->deals.amount, j, j + 1);
+        s->mag_history += magnitudes(mh->amount, mh->first[j], mh->first[j + 1]);
+    }
+    int fits = old->exact[0] ? s->mag_deals <= (unsigned __int128)SNAP_SUM_MAX &&
+                                   s->mag_history <= (unsigned __int128)SNAP_SUM_MAX
+                             : snapshot_sums_fit(s);
+    if ((uint8_t)fits == old->exact[0])
         return EMB_OK;
-    uint8_t *mem = snap_column_alloc(p->s, 1);
+    uint8_t *mem = snap_column_alloc(s, 1);
     if (!mem)
         return nomem(p);
     *mem = (uint8_t)fits;
-    return snap_set_column(p->s, &p->s->exact, mem) ? nomem(p) : EMB_OK;
+    return snap_set_column(s, &s->exact, mem) ? nomem(p) : EMB_OK;
 }
 
 emb_code snap_apply_deals(snapshot *s, const snapshot *old, snapshot *m, const uint32_t *index, int *unknown,
