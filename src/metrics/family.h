@@ -26,7 +26,7 @@
 /* Index of deal i's last history row with at <= t, or (size_t)-1 when none. */
 static inline size_t eng_row_at(const snap_history *h, size_t i, int64_t t)
 {
-    size_t p = search_upper_i64(h->at, h->first[i], h->first[i + 1], t);
+    size_t p = search_upper_i64(h->at, h->first[i], h->end[i], t);
     return p == h->first[i] ? (size_t)-1 : p - 1;
 }
 

@@ -13,7 +13,7 @@ emb_code kr_waterfall(const snapshot *s, const kpi_query *q, arena *a, record_li
 {
     const snap_history *h = &s->history;
     for (size_t i = 0; i < s->deals.n; i++) {
-        if (h->first[i] == h->first[i + 1] || (q->nfilters && !eng_deal_passes(s, q, i, 0)))
+        if (h->first[i] == h->end[i] || (q->nfilters && !eng_deal_passes(s, q, i, 0)))
             continue;
         int64_t part[WF_NPARTS] = {0};
         size_t row[WF_NPARTS];

@@ -85,7 +85,7 @@ static int32_t furthest_stage(const snapshot *s, size_t i)
 {
     const snap_history *h = &s->history;
     int32_t furthest = -1;
-    for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
+    for (size_t r = h->first[i]; r < h->end[i]; r++) {
         int32_t st = h->stage[r];
         if (st < 0 || s->stages.kind[st] == DEAL_LOST || s->stages.pipeline[st] != s->deals.pipeline[i])
             continue;

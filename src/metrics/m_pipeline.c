@@ -116,7 +116,7 @@ emb_code eng_eval_open(const snapshot *s, const kpi_query *q, eng_family_result 
 int eng_waterfall_deal(const snap_history *h, size_t i, int64_t t0, int64_t t1, int64_t part[WF_NPARTS],
                        size_t row[WF_NPARTS])
 {
-    size_t first = h->first[i], end = h->first[i + 1];
+    size_t first = h->first[i], end = h->end[i];
     int seen = 0;
     int before_status = -1; /* state before the row being read; -1: no row yet */
     int64_t before_amount = 0;
@@ -163,7 +163,7 @@ emb_code eng_eval_waterfall(const snapshot *s, const kpi_query *q, eng_family_re
         return emb_err_set(err, EMB_NOMEM, _("out of memory"));
     int32_t key[KPI_MAX_BY] = {0};
     for (size_t i = 0; i < s->deals.n; i++) {
-        if (h->first[i] == h->first[i + 1])
+        if (h->first[i] == h->end[i])
             continue;
         if (q->nfilters && !eng_deal_passes(s, q, i, 0))
             continue;

@@ -75,14 +75,18 @@ typedef struct {
 } snap_deals;
 
 typedef struct {
-    size_t n; /* rows sorted by (deal, at, id) */
+    /* A deal's rows are rows first[d] .. end[d] - 1, in (at, id) order. A build
+     * lays the deals' runs out in deal order, one after the other; a catch-up
+     * writes the runs of the deals it changes after the last row instead, so that
+     * rows no deal's run covers may lie between runs (never read). */
+    size_t n; /* rows, including those between runs */
     int32_t *deal;
     int64_t *at;
     int32_t *stage, *owner;
     uint8_t *status;
     int64_t *amount; /* reporting currency minor units, 0 when unknown */
     int32_t *expected_close;
-    uint32_t *first; /* per deal: index of its first history row (n_deals + 1 entries) */
+    uint32_t *first, *end; /* per deal (n_deals entries each) */
     /* Open spans: [span_from, span_to) is a stretch of a deal's history during which
      * it was open (span_to INT64_MAX: open to date); a deal is open at t exactly when
      * one of its spans holds t. Sorted by span_to, then deal: the deals open at t are

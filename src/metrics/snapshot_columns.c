@@ -41,7 +41,7 @@ const column_desc snap_columns[] = {
     COL(deals.by_created, deals.n, 0), COL(deals.by_closed, deals.nclosed, 0), COL(deals.sched_until, deals.n, 0),
     COL(history.deal, history.n, 0), COL(history.at, history.n, 0), COL(history.stage, history.n, 0),
     COL(history.owner, history.n, 0), COL(history.status, history.n, 0), COL(history.amount, history.n, 0),
-    COL(history.expected_close, history.n, 0), COL(history.first, deals.n, 1),
+    COL(history.expected_close, history.n, 0), COL(history.first, deals.n, 0), COL(history.end, deals.n, 0),
     COL(history.span_deal, history.nspans, 0), COL(history.span_from, history.nspans, 0),
     COL(history.span_to, history.nspans, 0), COL(history.move_deal, history.nmoves, 0),
     COL(history.move_from, history.nmoves, 0), COL(history.move_to, history.nmoves, 0),
@@ -78,6 +78,7 @@ struct snap_block {
     size_t map_size; /* > 0: a mapping of that size, munmap'd */
     snap_pool *pool; /* else, when set: mem came from snap_column_alloc of a snapshot with that pool */
     int pooled;      /* mem came from snap_column_alloc (with or without a pool) */
+    atomic_size_t used; /* bytes of mem some snapshot reads; SIZE_MAX: unknown (no appending) */
 };
 
 /* ---- the pool ------------------------------------------------------------------
@@ -225,6 +226,7 @@ static snap_block *block_new(void *mem, size_t map_size, size_t refs)
     snap_block *b = calloc(1, sizeof *b);
     if (b) {
         atomic_init(&b->refs, refs);
+        atomic_init(&b->used, SIZE_MAX);
         b->mem = mem;
         b->map_size = map_size;
     }
@@ -381,4 +383,26 @@ void snapshot_free(snapshot *s)
     tz_close(s->zone);
     snap_pool_release(s->pool);
     free(s);
+}
+
+int snap_column_set_used(snapshot *s, void *member, size_t bytes)
+{
+    int i = snap_column_of(s, member);
+    if (i < 0 || !s->blocks || !s->blocks[i] || !s->blocks[i]->pooled)
+        return -1;
+    atomic_store(&s->blocks[i]->used, bytes);
+    return 0;
+}
+
+void *snap_column_room(snapshot *s, void *member, size_t used, size_t add, int claim)
+{
+    int i = snap_column_of(s, member);
+    snap_block *b = i >= 0 && s->blocks ? s->blocks[i] : NULL;
+    if (!b || !b->pooled || ((col_header *)b->mem - 1)->capacity - used < add ||
+        ((col_header *)b->mem - 1)->capacity < used || atomic_load(&b->used) != used)
+        return NULL;
+    size_t expected = used;
+    if (claim && !atomic_compare_exchange_strong(&b->used, &expected, used + add))
+        return NULL;
+    return (char *)b->mem + used;
 }

@@ -32,7 +32,7 @@ typedef struct {
 
 
 /* The columns, in file order (snapshot_file.c writes them in this order). */
-#define SNAP_NCOLUMNS 148
+#define SNAP_NCOLUMNS 149
 extern const column_desc snap_columns[SNAP_NCOLUMNS];
 
 static inline void **snap_col_ptr(snapshot *s, const column_desc *c) { return (void **)((char *)s + c->ptr); }
@@ -65,6 +65,17 @@ snapshot *snap_clone(const snapshot *s);
  * takes it) or snap_column_free. */
 void *snap_column_alloc(snapshot *s, size_t bytes);
 void snap_column_free(snapshot *s, void *mem);
+
+/* Appending in place. A column made by snap_set_column may say how many of its
+ * bytes are read (snap_column_set_used; unknown otherwise). Then bytes beyond
+ * them that its memory has room for may be given to a newer snapshot sharing it:
+ * snap_column_room returns where add bytes after the first used go, when the
+ * column's memory has room for them and nobody took bytes past used yet, and with
+ * claim takes them (atomically: of two snapshots made from the same one, only
+ * the first gets the room); NULL otherwise. Readers of the older snapshots never
+ * read past their own length, so they do not see what is written there. */
+int snap_column_set_used(snapshot *s, void *member, size_t bytes);
+void *snap_column_room(snapshot *s, void *member, size_t used, size_t add, int claim);
 
 /* Makes mem (from snap_column_alloc, taken; released even on failure) the column
  * of s at member, in a block of its own, releasing the one it replaces. The

@@ -52,7 +52,7 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
     size_t nspans = 0, nmoves = 0;
     for (size_t i = 0; i < ndeals; i++) {
         int open = 0;
-        for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
+        for (size_t r = h->first[i]; r < h->end[i]; r++) {
             int now_open = h->status[r] == DEAL_OPEN;
             nspans += now_open && !open;
             open = now_open;
@@ -74,7 +74,7 @@ emb_code build_spans_and_moves(build_ctx *b, snapshot *snap)
     size_t ns = 0, nm = 0;
     for (size_t i = 0; i < ndeals; i++) {
         int open = 0;
-        for (size_t r = h->first[i]; r < h->first[i + 1]; r++) {
+        for (size_t r = h->first[i]; r < h->end[i]; r++) {
             int now_open = h->status[r] == DEAL_OPEN;
             if (now_open && !open) {
                 from[ns] = h->at[r];
@@ -181,7 +181,7 @@ emb_code build_exits(build_ctx *b, snapshot *snap)
     snap_history *h = &snap->history;
     size_t n = snap->deals.n, nexits = 0;
     for (size_t i = 0; i < n; i++)
-        for (size_t r = h->first[i] + 1; r < h->first[i + 1]; r++)
+        for (size_t r = h->first[i] + 1; r < h->end[i]; r++)
             nexits += h->stage[r] != h->stage[r - 1] ? 1 : 0;
     /* Stays: a run of rows in one stage; an exit where the stage changes. The
      * exits are found in deal order, then ordered by time (stably). */
@@ -203,7 +203,7 @@ emb_code build_exits(build_ctx *b, snapshot *snap)
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t first = h->first[i], end = h->first[i + 1];
+        size_t first = h->first[i], end = h->end[i];
         if (end - first < 2)
             continue;
         int32_t run_stage = h->stage[first];

@@ -32,7 +32,7 @@
 #include "store/store.h"
 
 #define SNAP_MAGIC "EMBSNAP"
-#define SNAP_VERSION 17u
+#define SNAP_VERSION 18u
 #define SNAP_ENDIAN 0x01020304u
 #define SNAP_ALIGN 64
 
@@ -333,6 +333,15 @@ static int firsts_ok(const uint32_t *first, size_t n, size_t total)
     return 1;
 }
 
+/* 1 when every run [first[k], end[k]) of the n lies within total rows. */
+static int runs_ok(const uint32_t *first, const uint32_t *end, size_t n, size_t total)
+{
+    for (size_t k = 0; k < n; k++)
+        if (first[k] > end[k] || end[k] > total)
+            return 0;
+    return 1;
+}
+
 static int rollup_ok(const snap_rollup *r, size_t width)
 {
     return r->nvalues == r->n * width && r->nok <= 1 && (r->ndays == 0 ? r->n == 0 : firsts_ok(r->first, r->ndays, r->n));
@@ -364,7 +373,8 @@ static int ranges_ok(const snapshot *s)
                 return 0;
     }
     const snap_activities *a = &s->activities;
-    return s->nexact == 1 && s->deals.nclosed <= s->deals.n && firsts_ok(s->history.first, s->deals.n, s->history.n) &&
+    return s->nexact == 1 && s->deals.nclosed <= s->deals.n &&
+           runs_ok(s->history.first, s->history.end, s->deals.n, s->history.n) &&
            rollup_ok(&a->roll, ROLL_WIDTH) && rollup_ok(&s->lines.roll, LINE_WIDTH) &&
            a->nblocks == (a->n + SNAP_BLOCK - 1) / SNAP_BLOCK;
 }

@@ -252,7 +252,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
     h->n = (size_t)count;
     if (!ALLOC(h->deal, h->n) || !ALLOC(h->at, h->n) || !ALLOC(h->stage, h->n) || !ALLOC(h->owner, h->n) ||
         !ALLOC(h->status, h->n) || !ALLOC(h->amount, h->n) || !ALLOC(h->expected_close, h->n) ||
-        !ALLOC(h->first, n + 1))
+        !ALLOC(h->first, n) || !ALLOC(h->end, n))
         return emb_err_set(b->err, EMB_NOMEM, _("out of memory"));
     /* Read in rowid order (sequential pages, no join), then sort by (deal, at, id)
      * in memory: rowid order is id order, so a stable sort by (deal, at) suffices. */
@@ -282,7 +282,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
     h->n = i;
     if (sort_history(b, h, n))
         return b->err->code;
-    /* first[] per deal; the owner at close is the owner of the last row at or before the close. */
+    /* Each deal's run; the owner at close is the owner of the last row at or before the close. */
     size_t r = 0;
     for (size_t deal = 0; deal < n; deal++) {
         h->first[deal] = (uint32_t)r;
@@ -291,8 +291,8 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
                 d->close_owner[deal] = h->owner[r];
             r++;
         }
+        h->end[deal] = (uint32_t)r;
     }
-    h->first[n] = (uint32_t)r;
     if (build_spans_and_moves(b, snap))
         return b->err->code;
     return build_time_orders(b, snap);

@@ -37,8 +37,9 @@ static emb_code patch_deal_columns(patch *p)
 {
     for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
         const column_desc *c = &snap_columns[i];
-        if (c->count != offsetof(snapshot, deals.n) || c->extra || c->ptr == offsetof(snapshot, deals.by_created))
-            continue;
+        int of_deals = c->ptr >= offsetof(snapshot, deals) && c->ptr < offsetof(snapshot, deals) + sizeof(snap_deals);
+        if (!of_deals || c->count != offsetof(snapshot, deals.n) || c->ptr == offsetof(snapshot, deals.by_created))
+            continue; /* history.first and end too: patch_history's */
         const char *was = *snap_col_ptr((snapshot *)p->old, c), *now = *snap_col_ptr(p->m, c);
         int differs = p->total > p->n;
         for (size_t j = 0; !differs && j < p->k; j++)
@@ -67,79 +68,128 @@ static int same_history(const patch *p)
     if (p->total > p->n)
         return 0;
     for (size_t j = 0; j < p->k; j++) {
-        size_t o = oh->first[p->index[j]], oe = oh->first[p->index[j] + 1];
-        size_t r = mh->first[j], re = mh->first[j + 1];
+        size_t o = oh->first[p->index[j]], oe = oh->end[p->index[j]];
+        size_t r = mh->first[j], re = mh->end[j];
         if (oe - o != re - r)
             return 0;
         for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
             const column_desc *c = &snap_columns[i];
-            if (c->count != offsetof(snapshot, history.n))
+            if (c->count != offsetof(snapshot, history.n) || c->ptr == offsetof(snapshot, history.deal))
                 continue;
-            const char *a = *snap_col_ptr((snapshot *)p->old, c), *b = *snap_col_ptr(p->m, c);
-            if (memcmp(a + o * c->elem, b + r * c->elem, (oe - o) * c->elem))
+            const char *x = *snap_col_ptr((snapshot *)p->old, c), *y = *snap_col_ptr(p->m, c);
+            if (memcmp(x + o * c->elem, y + r * c->elem, (oe - o) * c->elem))
                 return 0;
         }
     }
     return 1;
 }
 
-/* The history rows of s: the old ones, with each changed deal's run replaced by
- * its rows from m (new deals' at the end), and first[] to match. */
+/* Copies m's rows (runs of its deals, in order) to dst's column c from row at on,
+ * with s's deal indices. */
+static void copy_mini_rows(const patch *p, const column_desc *c, char *dst, size_t at)
+{
+    const snap_history *mh = &p->m->history;
+    const char *now = *snap_col_ptr(p->m, c);
+    memcpy(dst + at * c->elem, now, mh->n * c->elem);
+    if (c->ptr == offsetof(snapshot, history.deal))
+        for (size_t j = 0; j < p->k; j++)
+            for (size_t r = mh->first[j]; r < mh->end[j]; r++)
+                ((int32_t *)(void *)dst)[at + r] = (int32_t)p->index[j];
+}
+
+/* The history rows of s. In place when every history column has room after its
+ * last row (snap_column_room): the changed deals' new runs are appended there
+ * and the old runs left unread. Otherwise all rows are copied to new arrays
+ * (with room to grow) laid out as a build lays them out, in deal order, which
+ * also drops the unread rows. Either way first[] and end[] are new arrays. */
 static emb_code patch_history(patch *p)
 {
     const snap_history *oh = &p->old->history, *mh = &p->m->history;
+    snapshot *s = p->s;
     if (same_history(p))
         return EMB_OK;
-    size_t total = oh->n;
-    for (size_t j = 0; j < p->k; j++)
-        if (p->index[j] < p->n)
-            total -= oh->first[p->index[j] + 1] - oh->first[p->index[j]];
-    total += mh->n;
-    if (total > UINT32_MAX)
+    uint32_t *first = snap_column_alloc(s, p->total * sizeof *first);
+    uint32_t *end = snap_column_alloc(s, p->total * sizeof *end);
+    if (!first || !end) {
+        snap_column_free(s, first);
+        snap_column_free(s, end);
         return nomem(p);
-    for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
-        const column_desc *c = &snap_columns[i];
-        if (c->count != offsetof(snapshot, history.n))
-            continue;
-        const char *was = *snap_col_ptr((snapshot *)p->old, c), *now = *snap_col_ptr(p->m, c);
-        char *mem = snap_column_alloc(p->s, total * c->elem);
-        if (!mem)
-            return nomem(p);
-        size_t at = 0, from = 0; /* next row to write; next old row to copy */
+    }
+    int in_place = oh->n + mh->n <= UINT32_MAX;
+    for (int claim = 0; claim < 2 && in_place; claim++)
+        for (size_t i = 0; i < SNAP_NCOLUMNS && in_place; i++) {
+            const column_desc *c = &snap_columns[i];
+            if (c->count == offsetof(snapshot, history.n))
+                in_place = snap_column_room(s, snap_col_ptr(s, c), oh->n * c->elem, mh->n * c->elem, claim) != NULL;
+        }
+    size_t total;
+    if (in_place) {
+        for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
+            const column_desc *c = &snap_columns[i];
+            if (c->count == offsetof(snapshot, history.n))
+                copy_mini_rows(p, c, *snap_col_ptr(s, c), oh->n);
+        }
+        memcpy(first, oh->first, p->n * sizeof *first);
+        memcpy(end, oh->end, p->n * sizeof *end);
         for (size_t j = 0; j < p->k; j++) {
-            uint32_t d = p->index[j];
-            size_t upto = d < p->n ? oh->first[d] : oh->n;
-            memcpy(mem + at * c->elem, was + from * c->elem, (upto - from) * c->elem);
-            at += upto - from;
-            from = d < p->n ? oh->first[d + 1] : oh->n;
-            size_t rows = mh->first[j + 1] - mh->first[j];
-            memcpy(mem + at * c->elem, now + (size_t)mh->first[j] * c->elem, rows * c->elem);
-            if (c->ptr == offsetof(snapshot, history.deal))
-                for (size_t r = 0; r < rows; r++)
-                    ((int32_t *)(void *)mem)[at + r] = (int32_t)d;
-            at += rows;
+            first[p->index[j]] = (uint32_t)(oh->n + mh->first[j]);
+            end[p->index[j]] = (uint32_t)(oh->n + mh->end[j]);
         }
-        memcpy(mem + at * c->elem, was + from * c->elem, (oh->n - from) * c->elem);
-        if (snap_set_column(p->s, snap_col_ptr(p->s, c), mem))
+        total = oh->n + mh->n;
+    } else {
+        /* Laid out anew: each deal's run in deal order, the changed ones from m. */
+        total = 0;
+        for (size_t d = 0, j = 0; d < p->total; d++) {
+            int changed = j < p->k && p->index[j] == d;
+            size_t rows = changed ? mh->end[j] - mh->first[j] : oh->end[d] - oh->first[d];
+            first[d] = (uint32_t)total;
+            end[d] = (uint32_t)(total + rows);
+            total += rows;
+            j += changed;
+        }
+        if (total > UINT32_MAX) {
+            snap_column_free(s, first);
+            snap_column_free(s, end);
             return nomem(p);
-    }
-    uint32_t *first = snap_column_alloc(p->s, (p->total + 1) * sizeof *first);
-    if (!first)
-        return nomem(p);
-    size_t j = 0, row = 0;
-    for (size_t d = 0; d < p->total; d++) {
-        first[d] = (uint32_t)row;
-        if (j < p->k && p->index[j] == d) {
-            row += mh->first[j + 1] - mh->first[j];
-            j++;
-        } else {
-            row += oh->first[d + 1] - oh->first[d];
+        }
+        size_t room = total + total / 8 + 1024; /* later catch-ups append in place */
+        for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
+            const column_desc *c = &snap_columns[i];
+            if (c->count != offsetof(snapshot, history.n))
+                continue;
+            const char *was = *snap_col_ptr((snapshot *)p->old, c), *now = *snap_col_ptr(p->m, c);
+            char *mem = snap_column_alloc(s, room * c->elem);
+            if (!mem) {
+                snap_column_free(s, first);
+                snap_column_free(s, end);
+                return nomem(p);
+            }
+            for (size_t d = 0, j = 0; d < p->total; d++) {
+                int changed = j < p->k && p->index[j] == d;
+                const char *from = changed ? now + (size_t)mh->first[j] * c->elem : was + (size_t)oh->first[d] * c->elem;
+                size_t rows = end[d] - first[d];
+                if (changed && c->ptr == offsetof(snapshot, history.deal))
+                    for (size_t r = 0; r < rows; r++)
+                        ((int32_t *)(void *)mem)[first[d] + r] = (int32_t)d;
+                else
+                    memcpy(mem + (size_t)first[d] * c->elem, from, rows * c->elem);
+                j += changed;
+            }
+            if (snap_set_column(s, snap_col_ptr(s, c), mem) ||
+                snap_column_set_used(s, snap_col_ptr(s, c), total * c->elem)) {
+                snap_column_free(s, first);
+                snap_column_free(s, end);
+                return nomem(p);
+            }
         }
     }
-    first[p->total] = (uint32_t)row;
-    if (snap_set_column(p->s, &p->s->history.first, first))
+    if (snap_set_column(s, &s->history.first, first)) {
+        snap_column_free(s, end);
         return nomem(p);
-    p->s->history.n = total;
+    }
+    if (snap_set_column(s, &s->history.end, end))
+        return nomem(p);
+    s->history.n = total;
     return EMB_OK;
 }
 
@@ -483,10 +533,10 @@ static emb_code patch_exact(patch *p)
         uint32_t d = p->index[j];
         if (d < p->n) {
             s->mag_deals -= magnitudes(old->deals.amount, d, (size_t)d + 1);
-            s->mag_history -= magnitudes(oh->amount, oh->first[d], oh->first[d + 1]);
+            s->mag_history -= magnitudes(oh->amount, oh->first[d], oh->end[d]);
         }
         s->mag_deals += magnitudes(p->m->deals.amount, j, j + 1);
-        s->mag_history += magnitudes(mh->amount, mh->first[j], mh->first[j + 1]);
+        s->mag_history += magnitudes(mh->amount, mh->first[j], mh->end[j]);
     }
     int fits = old->exact[0] ? s->mag_deals <= (unsigned __int128)SNAP_SUM_MAX &&
                                    s->mag_history <= (unsigned __int128)SNAP_SUM_MAX

@@ -149,7 +149,7 @@ static emb_code read_change_log(store *st, int64_t from, int64_t to, int64_t **i
     return rc;
 }
 
-/* Allocates every deal column of m for k deals (and first[], k + 1 entries). */
+/* Allocates every deal column of m for k deals (first[] and end[] too). */
 static int alloc_mini_deals(snapshot *m, size_t k)
 {
     for (size_t i = 0; i < SNAP_NCOLUMNS; i++) {
@@ -263,6 +263,7 @@ static emb_code read_history(resolver *r, const fx_table *fx, snapshot *m, size_
     }
     if (step != SQLITE_DONE)
         return emb_err_set(err, EMB_IO, _("reading a changed deal's history"));
+    h->end[j] = (uint32_t)*nh;
     /* The owner at close: that of the last row at or before the close. */
     for (size_t k = start; k < *nh; k++)
         if (m->deals.status[j] != DEAL_OPEN && h->at[k] <= m->deals.closed[j])
@@ -346,8 +347,6 @@ static emb_code read_changed(store *st, const snapshot *old, const int64_t *ids,
         }
     }
     m->history.n = nh;
-    if (rc == EMB_OK)
-        m->history.first[k] = (uint32_t)nh;
     sqlite3_finalize(deal);
     sqlite3_finalize(product);
     sqlite3_finalize(history);
