@@ -235,10 +235,10 @@ static emb_code merge_list(patch *p, const list_col *cols, size_t ncols, size_t 
     }
     if (!differs && q == nnew)
         return EMB_OK;
-    size_t total = nold - removed + nnew;
+    size_t total = nold - removed + nnew, room = total + total / 8 + 1024; /* later appends in place */
     char *mem[4] = {0};
     for (size_t c = 0; c < ncols; c++)
-        if (!(mem[c] = snap_column_alloc(p->s, total * cols[c].elem))) {
+        if (!(mem[c] = snap_column_alloc(p->s, room * cols[c].elem))) {
             for (size_t f = 0; f < c; f++)
                 snap_column_free(p->s, mem[f]);
             return nomem(p);
@@ -268,7 +268,8 @@ static emb_code merge_list(patch *p, const list_col *cols, size_t ncols, size_t 
     }
     int failed = 0;
     for (size_t c = 0; c < ncols; c++)
-        failed |= snap_set_column(p->s, (char *)p->s + cols[c].member, mem[c]);
+        failed |= snap_set_column(p->s, (char *)p->s + cols[c].member, mem[c]) ||
+                  snap_column_set_used(p->s, (char *)p->s + cols[c].member, total * cols[c].elem);
     if (failed)
         return nomem(p);
     *(size_t *)((char *)p->s + count) = total;
@@ -277,30 +278,138 @@ static emb_code merge_list(patch *p, const list_col *cols, size_t ncols, size_t 
 
 #define LCOL(member) {offsetof(snapshot, member), sizeof(*((snapshot *)0)->member)}
 
+/* 1 when entry i of list a equals entry k of list b in every column. */
+static int same_entry(const snapshot *a, size_t i, const snapshot *b, size_t k, const list_col *cols, size_t ncols)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        size_t e = cols[c].elem;
+        if (memcmp((const char *)list_ptr(a, cols[c].member) + i * e, (const char *)list_ptr(b, cols[c].member) + k * e,
+                   e))
+            return 0;
+    }
+    return 1;
+}
+
+/* The list of s (cols, length at member count) given the changed deals' entries
+ * before (in o) and after (in m), both with s's deal indices and in list order:
+ * kept when they are equal; when the old ones lead the new ones and the rest sort
+ * after the list's last entry (a stage left now), the rest is appended in place
+ * if the columns have room (snap_column_room); else merged (merge_list). */
+static emb_code update_list(patch *p, const snapshot *o, const list_col *cols, size_t ncols, size_t count)
+{
+    size_t nold = *(const size_t *)((const char *)p->old + count);
+    size_t no = *(const size_t *)((const char *)o + count), nm = *(const size_t *)((const char *)p->m + count);
+    size_t lead = 0;
+    while (lead < no && lead < nm && same_entry(o, lead, p->m, lead, cols, ncols))
+        lead++;
+    if (lead == no && lead == nm)
+        return EMB_OK;
+    if (lead == no && nold) {
+        const void *okey = list_ptr(p->old, cols[0].member), *mkey = list_ptr(p->m, cols[0].member);
+        int64_t last = key_at(okey, cols[0].elem, nold - 1), first_new = key_at(mkey, cols[0].elem, lead);
+        int32_t last_deal = ((const int32_t *)list_ptr(p->old, cols[1].member))[nold - 1];
+        int32_t first_deal = ((const int32_t *)list_ptr(p->m, cols[1].member))[lead];
+        int after = first_new > last || (first_new == last && first_deal > last_deal);
+        size_t add = nm - lead;
+        for (int claim = 0; claim < 2 && after; claim++)
+            for (size_t c = 0; c < ncols && after; c++)
+                after = snap_column_room(p->s, (char *)p->s + cols[c].member, nold * cols[c].elem,
+                                         add * cols[c].elem, claim) != NULL;
+        if (after) {
+            for (size_t c = 0; c < ncols; c++) {
+                size_t e = cols[c].elem;
+                memcpy((char *)list_ptr(p->s, cols[c].member) + nold * e,
+                       (const char *)list_ptr(p->m, cols[c].member) + lead * e, add * e);
+            }
+            *(size_t *)((char *)p->s + count) = nold + add;
+            return EMB_OK;
+        }
+    }
+    return merge_list(p, cols, ncols, count);
+}
+
+/* The changed deals' old runs (existing deals; new ones have none) as a snapshot
+ * of their own, deals 0..k-1 as in m, with the spans, moves and exits derived
+ * from them; NULL when out of memory. */
+static snapshot *old_runs(patch *p)
+{
+    const snap_history *oh = &p->old->history;
+    snapshot *o = calloc(1, sizeof *o);
+    size_t rows = 0;
+    for (size_t j = 0; j < p->k; j++)
+        if (p->index[j] < p->n)
+            rows += oh->end[p->index[j]] - oh->first[p->index[j]];
+    if (!o)
+        return NULL;
+    o->deals.n = p->k;
+    o->history.n = rows;
+    int failed = !(o->history.first = calloc(p->k ? p->k : 1, sizeof *o->history.first)) ||
+                 !(o->history.end = calloc(p->k ? p->k : 1, sizeof *o->history.end));
+    for (size_t i = 0; i < SNAP_NCOLUMNS && !failed; i++) {
+        const column_desc *c = &snap_columns[i];
+        if (c->count != offsetof(snapshot, history.n))
+            continue;
+        char *mem = malloc((rows ? rows : 1) * c->elem);
+        *snap_col_ptr(o, c) = mem;
+        if (!mem) {
+            failed = 1;
+            break;
+        }
+        const char *was = *snap_col_ptr((snapshot *)p->old, c);
+        size_t at = 0;
+        for (size_t j = 0; j < p->k; j++) {
+            uint32_t d = p->index[j];
+            size_t n = d < p->n ? oh->end[d] - oh->first[d] : 0;
+            if (n)
+                memcpy(mem + at * c->elem, was + (size_t)oh->first[d] * c->elem, n * c->elem);
+            o->history.first[j] = (uint32_t)at;
+            o->history.end[j] = (uint32_t)(at + n);
+            at += n;
+        }
+    }
+    build_ctx b = {.err = p->err};
+    if (failed || build_spans_and_moves(&b, o) || build_exits(&b, o)) {
+        snapshot_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Gives m's (or o's) spans, moves and exits s's deal indices: the map is
+ * increasing, so their orders hold. */
+static void remap_lists(const patch *p, snapshot *x)
+{
+    snap_history *h = &x->history;
+    for (size_t i = 0; i < h->nspans; i++)
+        h->span_deal[i] = (int32_t)p->index[h->span_deal[i]];
+    for (size_t i = 0; i < h->nmoves; i++)
+        h->move_deal[i] = (int32_t)p->index[h->move_deal[i]];
+    for (size_t i = 0; i < h->nexits; i++)
+        h->exit_deal[i] = (int32_t)p->index[h->exit_deal[i]];
+}
+
 static emb_code patch_lists(patch *p)
 {
     build_ctx b = {.err = p->err};
-    snap_history *mh = &p->m->history;
     emb_code rc = build_spans_and_moves(&b, p->m);
     if (rc == EMB_OK)
         rc = build_exits(&b, p->m);
     if (rc)
         return rc;
-    /* m's deal indices become s's: the map is increasing, so orders hold. */
-    for (size_t i = 0; i < mh->nspans; i++)
-        mh->span_deal[i] = (int32_t)p->index[mh->span_deal[i]];
-    for (size_t i = 0; i < mh->nmoves; i++)
-        mh->move_deal[i] = (int32_t)p->index[mh->move_deal[i]];
-    for (size_t i = 0; i < mh->nexits; i++)
-        mh->exit_deal[i] = (int32_t)p->index[mh->exit_deal[i]];
+    snapshot *o = old_runs(p);
+    if (!o)
+        return nomem(p);
+    remap_lists(p, p->m);
+    remap_lists(p, o);
     static const list_col spans[] = {LCOL(history.span_to), LCOL(history.span_deal), LCOL(history.span_from)};
     static const list_col moves[] = {LCOL(history.move_from), LCOL(history.move_deal), LCOL(history.move_to)};
     static const list_col exits[] = {LCOL(history.exit_at), LCOL(history.exit_deal), LCOL(history.exit_stage),
                                      LCOL(history.exit_entered)};
-    if ((rc = merge_list(p, spans, 3, offsetof(snapshot, history.nspans))) ||
-        (rc = merge_list(p, moves, 3, offsetof(snapshot, history.nmoves))))
-        return rc;
-    return merge_list(p, exits, 4, offsetof(snapshot, history.nexits));
+    if ((rc = update_list(p, o, spans, 3, offsetof(snapshot, history.nspans))) == EMB_OK &&
+        (rc = update_list(p, o, moves, 3, offsetof(snapshot, history.nmoves))) == EMB_OK)
+        rc = update_list(p, o, exits, 4, offsetof(snapshot, history.nexits));
+    snapshot_free(o);
+    return rc;
 }
 
 /* ---- time orders: deals by creation and by close ------------------------------------ */
