@@ -309,7 +309,9 @@ static emb_code update_list(patch *p, const snapshot *o, const list_col *cols, s
         int64_t last = key_at(okey, cols[0].elem, nold - 1), first_new = key_at(mkey, cols[0].elem, lead);
         int32_t last_deal = ((const int32_t *)list_ptr(p->old, cols[1].member))[nold - 1];
         int32_t first_deal = ((const int32_t *)list_ptr(p->m, cols[1].member))[lead];
-        int after = first_new > last || (first_new == last && first_deal > last_deal);
+        /* At the same key, entries go by deal, and a deal's own in the order found
+         * (a later row of the same deal after an earlier one). */
+        int after = first_new > last || (first_new == last && first_deal >= last_deal);
         size_t add = nm - lead;
         for (int claim = 0; claim < 2 && after; claim++)
             for (size_t c = 0; c < ncols && after; c++)

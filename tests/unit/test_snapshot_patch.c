@@ -243,10 +243,11 @@ static void catch_up_rounds(uint64_t seed)
     arena_init(&a, 0);
     int patched = 0, refused = 0, in_place = 0;
     for (int round = 0; round < 60; round++) {
-        int writes = 1 + (int)below(&r, 3), never = 0;
+        int writes = 1 + (int)below(&r, 4), never = 0;
         for (int w = 0; w < writes; w++) {
             arena_reset(&a);
-            never |= random_write(st, &r, p.now + round * 3600 + w, &a) == -1;
+            /* Two writes share each second: entries with equal keys. */
+            never |= random_write(st, &r, p.now + round * 3600 + w / 2, &a) == -1;
         }
         snapshot *next = NULL, *fresh = NULL;
         emb_code rc = snapshot_catch_up(st, cur, &next, &err);
