@@ -52,7 +52,7 @@ static int table_unread_by_snapshot(const char *t)
 {
     static const char *const unread[] = {"audit_log",     "sessions",      "login_failures", "api_tokens",
                                          "imports",       "import_created", "import_changed", "contacts",
-                                         "deal_history_archive", "change_log"};
+                                         "deal_history_archive", "change_log", "webhooks", "webhook_deliveries"};
     for (size_t i = 0; i < sizeof unread / sizeof *unread; i++)
         if (!strcmp(t, unread[i]))
             return 1;

@@ -345,9 +345,92 @@ static void test_nothing_to_apply(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The change log names what each transaction changed (0008_change_log.sql). */
+static void test_change_log(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/embudo-patch-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/demo.db", dir);
+    demo_params p;
+    demo_params_default(&p);
+    p.deals = 20;
+    p.now = 1767225600;
+    emb_err err;
+    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
+    demo_stats stats;
+    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
+    store *st;
+    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
+    arena a;
+    arena_init(&a, 0);
+    change_ctx ctx = {.now = p.now};
+    const kind_def *deals = kind_find("deals"), *accounts = kind_find("accounts");
+    /* A deal's amount: its row and a history row, both logged as the deal. */
+    record *r = record_new(&a, deals);
+    r->id = 7;
+    record_set_int(r, kind_field_index(deals, "amount"), 4242);
+    assert_int_equal(store_begin(st, &err), EMB_OK);
+    assert_int_equal(store_record_update(st, r, &ctx, &err), EMB_OK);
+    assert_int_equal(store_commit(st, &err), EMB_OK);
+    int64_t g = store_generation(st);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT group_concat(kind || ':' || ifnull(row_id, ''), ' ') FROM change_log WHERE generation = %lld",
+             (long long)g);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "deal:7");
+    sqlite3_finalize(s);
+    /* An account: anything else the snapshot reads is '*'. */
+    record *acc = record_new(&a, accounts);
+    acc->id = 1;
+    record_set_text(acc, kind_field_index(accounts, "segment"), "Another segment");
+    assert_int_equal(store_begin(st, &err), EMB_OK);
+    assert_int_equal(store_record_update(st, acc, &ctx, &err), EMB_OK);
+    assert_int_equal(store_commit(st, &err), EMB_OK);
+    snprintf(sql, sizeof sql, "SELECT group_concat(kind, ' ') FROM change_log WHERE generation = %lld",
+             (long long)store_generation(st));
+    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "*");
+    sqlite3_finalize(s);
+    /* A table the snapshot never reads: '-'; a transaction that changes nothing: '-'. */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(store_begin(st, &err), EMB_OK);
+        if (i == 0)
+            assert_int_equal(sqlite3_exec(store_sqlite(st), "DELETE FROM login_failures WHERE 1", NULL, NULL, NULL),
+                             SQLITE_OK);
+        assert_int_equal(store_commit(st, &err), EMB_OK);
+        snprintf(sql, sizeof sql, "SELECT group_concat(kind, ' ') FROM change_log WHERE generation = %lld",
+                 (long long)store_generation(st));
+        assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(s, 0), "-");
+        sqlite3_finalize(s);
+    }
+    /* Rows deleted without the update hook hearing of them (the truncate
+     * optimisation of a DELETE with no WHERE) make the change unknown. */
+    assert_int_equal(store_begin(st, &err), EMB_OK);
+    assert_int_equal(sqlite3_exec(store_sqlite(st), "DELETE FROM expenses", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(st, &err), EMB_OK);
+    snprintf(sql, sizeof sql, "SELECT group_concat(kind, ' ') FROM change_log WHERE generation = %lld",
+             (long long)store_generation(st));
+    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "*");
+    sqlite3_finalize(s);
+    arena_release(&a);
+    store_close(st);
+    snprintf(sql, sizeof sql, "rm -rf %s", dir);
+    assert_int_equal(system(sql), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_change_log),
         cmocka_unit_test(test_nothing_to_apply),
         cmocka_unit_test(test_random_writes),
     };
