@@ -16,6 +16,12 @@
  * writes it to the snapshot file (a burst of writes is written once). */
 #define PERSIST_QUIET_US 1000000
 
+/* A rebuild the change log cannot spare is made by the request that needs it
+ * when the last one took less than this (a small company: the answer waits a
+ * little, but reflects every write); otherwise in the background, while requests
+ * answer from the snapshot they find. */
+#define SYNC_REBUILD_US 250000
+
 /* The most memory the pool of replaced columns keeps for later catch-ups. */
 #define POOL_MAX_BYTES ((size_t)4 << 30)
 
@@ -210,6 +216,13 @@ static emb_code advance(http_snaps *h, store *st, const snapshot *s, int64_t gen
         atomic_fetch_add(&h->catch_ups, 1);
         publish(h, next);
     } else if (rc == EMB_NOT_FOUND) {
+        int64_t last = atomic_load(&h->last_build_us);
+        if (last > 0 && last < SYNC_REBUILD_US) { /* a small company: cheaper than a stale answer */
+            int mapped;
+            if ((rc = load(h, st, &next, &mapped, err)) == EMB_OK)
+                publish(h, next);
+            return rc;
+        }
         h->rebuild_wanted = 1;
         pthread_cond_signal(&h->wake);
         rc = EMB_OK;

@@ -8,10 +8,11 @@
  * few milliseconds) and publishes the result (snap_current_swap) before
  * answering, so a request sees every write committed before it began. Catch-ups
  * run one at a time; a request that arrives during one waits for it. Changes a
- * catch-up cannot apply make a background thread rebuild the snapshot (from the
- * snapshot file when it is current, else from the store) while requests go on
- * answering from the snapshot they find; only when there is no snapshot yet does
- * a request wait, for the first one. The same thread writes the current snapshot
+ * catch-up cannot apply need a rebuild: when the last one took under a quarter of
+ * a second, the request makes it (and sees every write); otherwise a background
+ * thread makes it (from the snapshot file when it is current, else from the
+ * store) while requests go on answering from the snapshot they find. When there
+ * is no snapshot yet, a request waits for the first one. The same thread writes the current snapshot
  * to the snapshot file (db_path + ".snapshot", for the CLI and the next start)
  * once it has not changed for a second: never on a request's path.
  *
