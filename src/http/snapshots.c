@@ -12,9 +12,12 @@
 #include "core/i18n.h"
 #include "metrics/snapshot_current.h"
 
-/* How long the current snapshot must stay unchanged before the background thread
- * writes it to the snapshot file (a burst of writes is written once). */
-#define PERSIST_QUIET_US 1000000
+/* The background thread writes the current snapshot to the snapshot file once
+ * it has stayed unchanged this long (a burst of writes is written once), and at
+ * most once per PERSIST_EVERY_US (writing a million deals' file takes seconds of
+ * disk and checksum); http_snaps_free writes a stale one before the server ends. */
+#define PERSIST_QUIET_US 2000000
+#define PERSIST_EVERY_US 30000000
 
 /* A rebuild the change log cannot spare is made by the request that needs it
  * when the last one took less than this (a small company: the answer waits a
@@ -36,6 +39,7 @@ struct http_snaps {
     pthread_t thread;
     int thread_started, stopping, rebuild_wanted, rebuilding;
     int64_t persisted;  /* generation of the snapshot file last written or mapped; -1: none */
+    int64_t persisted_us; /* when it was last written */
     int64_t changed_us; /* when the current snapshot was last replaced */
     atomic_llong last_build_us, builds, last_catch_up_us, catch_ups;
 };
@@ -119,6 +123,7 @@ static void persist(http_snaps *h)
     if (s && (lstat(h->file_path, &sb) != 0 || S_ISREG(sb.st_mode)))
         snapshot_write(s, h->file_path, &ignored);
     pthread_mutex_lock(&h->lock);
+    h->persisted_us = now_us();
     if (s)
         h->persisted = s->generation; /* even when it failed: not again until it changes */
     snapshot_release(h->cur, s);
@@ -139,6 +144,8 @@ static void *background(void *arg)
             continue;
         }
         int64_t generation = current_generation(h), quiet_at = h->changed_us + PERSIST_QUIET_US;
+        if (h->persisted_us && quiet_at < h->persisted_us + PERSIST_EVERY_US)
+            quiet_at = h->persisted_us + PERSIST_EVERY_US;
         if (generation >= 0 && generation != h->persisted && now_us() >= quiet_at) {
             persist(h);
             continue;
@@ -192,6 +199,10 @@ void http_snaps_free(http_snaps *h)
     pthread_mutex_unlock(&h->lock);
     if (h->thread_started)
         pthread_join(h->thread, NULL);
+    pthread_mutex_lock(&h->lock); /* the last write of a stale file, for the next start */
+    if (current_generation(h) >= 0 && current_generation(h) != h->persisted)
+        persist(h);
+    pthread_mutex_unlock(&h->lock);
     snap_current_free(h->cur);
     snap_pool_release(h->pool);
     pthread_cond_destroy(&h->wake);

@@ -14,7 +14,8 @@
  * store) while requests go on answering from the snapshot they find. When there
  * is no snapshot yet, a request waits for the first one. The same thread writes the current snapshot
  * to the snapshot file (db_path + ".snapshot", for the CLI and the next start)
- * once it has not changed for a second: never on a request's path.
+ * once it has not changed for two seconds (at most every 30 s), and once more
+ * when the holder is freed if it is stale: never on a request's path.
  *
  * Ownership: http_snaps_new() allocates the holder and starts its thread,
  * http_snaps_free() stops and joins it (waiting for a rebuild or write in

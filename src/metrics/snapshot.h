@@ -242,7 +242,8 @@ typedef struct snapshot {
     char *currency;       /* reporting currency */
     char *timezone;
     char *instance;       /* the database's instance id (org_settings.instance) */
-    tz *zone;             /* opened from timezone; owned */
+    tz *zone;             /* opened from timezone; owned, or held by zone_block */
+    struct snap_block *zone_block; /* when set, holds zone for the snapshots sharing it */
     int fiscal_year_start, week_start;
     snap_dict names;      /* user, team, region, account, product, stage names */
     snap_dict sources, segments, industries, categories, lost_reasons, currencies, metrics;

@@ -76,6 +76,7 @@ struct snap_block {
     atomic_size_t refs;
     void *mem;
     size_t map_size; /* > 0: a mapping of that size, munmap'd */
+    void (*release)(void *); /* else, when set: how mem is released (the time zone's block) */
     snap_pool *pool; /* else, when set: mem came from snap_column_alloc of a snapshot with that pool */
     int pooled;      /* mem came from snap_column_alloc (with or without a pool) */
     atomic_size_t used; /* bytes of mem some snapshot reads; SIZE_MAX: unknown (no appending) */
@@ -239,6 +240,8 @@ static void block_release(snap_block *b)
         return;
     if (b->map_size)
         munmap(b->mem, b->map_size);
+    else if (b->release)
+        b->release(b->mem);
     else if (b->pooled)
         column_free(b->pool, b->mem);
     else
@@ -256,8 +259,23 @@ int snap_column_of(const snapshot *s, const void *member)
     return -1;
 }
 
+static void zone_release(void *zone) { tz_close(zone); }
+
+/* Gives s's zone a block of its own, so that clones share it. -1 when out of memory. */
+static int zone_adopt(snapshot *s)
+{
+    if (!s->zone || s->zone_block)
+        return 0;
+    if (!(s->zone_block = block_new(s->zone, 0, 1)))
+        return -1;
+    s->zone_block->release = zone_release;
+    return 0;
+}
+
 int snap_blocks_adopt(snapshot *s)
 {
+    if (zone_adopt(s))
+        return -1;
     snap_block **blocks = calloc(SNAP_NCOLUMNS, sizeof *blocks);
     if (!blocks)
         return -1;
@@ -279,6 +297,8 @@ int snap_blocks_adopt(snapshot *s)
 
 int snap_blocks_map(snapshot *s, void *map, size_t size)
 {
+    if (zone_adopt(s))
+        return -1;
     snap_block **blocks = calloc(SNAP_NCOLUMNS, sizeof *blocks);
     snap_block *b = blocks ? block_new(map, size, 0) : NULL;
     if (!b) {
@@ -332,11 +352,18 @@ snapshot *snap_clone(const snapshot *s)
     c->currency = strdup(s->currency);
     c->timezone = strdup(s->timezone);
     c->instance = strdup(s->instance);
-    if (!c->currency || !c->timezone || !c->instance || tz_open(s->timezone, &c->zone, &ignored)) {
+    if ((c->zone_block = s->zone_block)) {
+        atomic_fetch_add(&c->zone_block->refs, 1);
+        c->zone = s->zone;
+    }
+    if (!c->currency || !c->timezone || !c->instance || (!c->zone && tz_open(s->timezone, &c->zone, &ignored))) {
         free(c->currency);
         free(c->timezone);
         free(c->instance);
-        tz_close(c->zone);
+        if (c->zone_block)
+            block_release(c->zone_block);
+        else
+            tz_close(c->zone);
         snap_pool_release(c->pool);
         free(c);
         free(blocks);
@@ -380,7 +407,10 @@ void snapshot_free(snapshot *s)
         free(s->timezone);
         free(s->instance);
     }
-    tz_close(s->zone);
+    if (s->zone_block)
+        block_release(s->zone_block);
+    else
+        tz_close(s->zone);
     snap_pool_release(s->pool);
     free(s);
 }
