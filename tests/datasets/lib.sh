@@ -93,11 +93,13 @@ ds_compare() {
     fi
 }
 
-# ds_snapshot DB FILE: every row of DB but the audit log, the import log and the
+# ds_snapshot DB FILE: every row of DB but the audit log, the import log, the change
+# log (every write transaction adds to it) and the
 # organisation row (whose generation counter every write bumps), as SQL text.
 ds_snapshot() {
     sqlite3 "$1" .dump | grep -v -e '^INSERT INTO audit_log' -e '^INSERT INTO organisation' \
-        -e '^INSERT INTO imports' -e '^INSERT INTO import_created' -e '^INSERT INTO import_changed' >"$2"
+        -e '^INSERT INTO imports' -e '^INSERT INTO import_created' -e '^INSERT INTO import_changed' \
+        -e '^INSERT INTO change_log' >"$2"
 }
 
 # ds_documented NAME: every command of NAME.commands appears, as written, in the

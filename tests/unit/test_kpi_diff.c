@@ -17,19 +17,7 @@
 #include "core/period.h"
 #include "metrics/snapshot.h"
 
-typedef struct {
-    uint64_t s;
-} rng;
-
-static uint64_t next(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-static int64_t below(rng *r, int64_t n) { return (int64_t)(next(r) % (uint64_t)n); }
-static const char *pick(rng *r, const char *const *v, int n) { return v[below(r, n)]; }
+#include "test_rng.h"
 
 #define BASE 1640995200 /* 2022-01-01T00:00:00Z */
 #define DAY 86400
