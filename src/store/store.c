@@ -496,7 +496,7 @@ static int cmp_i64(const void *x, const void *y)
 }
 
 /* Writes the change_log rows of the transaction about to commit, under the
- * generation it has just been given (see 0008_change_log.sql). A history row's
+ * generation it has just been given (see 0010_change_log.sql). A history row's
  * deal is read back here, inside the transaction. all: log '*'. Every thousandth generation
  * prunes the rows of generations more than 100000 before. */
 static emb_code log_changes(store *st, int all, emb_err *err)
@@ -561,7 +561,7 @@ emb_code store_commit(store *st, emb_err *err)
     }
     st->tx.all = all; /* the bump itself is not a change of the snapshot's */
     st->tx.any = any;
-    if (store_schema_version(st) >= 8 && log_changes(st, all, err)) {
+    if (store_schema_version(st) >= 10 && log_changes(st, all, err)) {
         store_rollback(st);
         return err->code;
     }

@@ -359,7 +359,7 @@ static void write_sql(store *st, const char *sql)
     assert_int_equal(store_commit(st, &err), EMB_OK);
 }
 
-/* The change log names what each transaction changed (0008_change_log.sql). */
+/* The change log names what each transaction changed (0010_change_log.sql). */
 static void test_change_log(void **state)
 {
     (void)state;

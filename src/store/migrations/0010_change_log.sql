@@ -1,4 +1,4 @@
--- 0008_change_log.sql: what each write transaction changed, so that a process
+-- 0010_change_log.sql: what each write transaction changed, so that a process
 -- holding an analytics snapshot of generation G can bring it up to date by
 -- applying the changes of the generations after G instead of rebuilding it
 -- (src/store/store.c writes it in store_commit; src/metrics/snapshot_patch.c reads
