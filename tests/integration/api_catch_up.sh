@@ -22,22 +22,45 @@ TOTALS=new_customers,lost_reasons,activities_per_deal_won,sales_velocity
 BY_STAGE=stage_reached,time_in_stage,open_pipeline,weighted_pipeline
 AS_OF=2030-01-01
 
-# same WHAT: the server's answer for each breakdown equals the CLI's on a copy.
+m() { curl -s "$U/metrics" | sed -n "s/^$1 //p"; }
+
+# answers: the server's answer for each breakdown in $TMP/server-BY.json.
+answers() {
+    for by in rep source stage none; do
+        metrics=$METRICS
+        [ "$by" = stage ] && metrics=$BY_STAGE
+        [ "$by" = none ] && metrics=$TOTALS
+        curl -s -o "$TMP/server-$by.json" -w '%{http_code}\n' -H "$AUTH" \
+            "$U/api/v1/kpi?metrics=$metrics&period=all&as_of=$AS_OF$( [ "$by" = none ] || echo "&by=$by")"
+    done
+}
+
+# same WHAT: the server's answer for each breakdown equals the CLI's on a copy. An
+# answer right after a catch-up must count the write; when the write needed a
+# rebuild instead (made in the background when builds are slow, as under
+# ThreadSanitizer), the answers are taken again once the snapshot has caught up.
 same() {
     rm -f "$TMP/fresh.db" "$TMP/fresh.db.snapshot"
     sqlite3 "$EMBUDO_DB" ".backup '$TMP/fresh.db'"
+    before=$(m embudo_snapshot_catch_ups_total)
+    codes=$(answers)
+    if [ "$(m embudo_snapshot_catch_ups_total)" = "$before" ]; then
+        generation=$(sqlite3 "$EMBUDO_DB" "SELECT generation FROM organisation")
+        i=0
+        until [ "$(m embudo_snapshot_generation)" = "$generation" ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+        codes=$(answers)
+    fi
     bad=""
     for by in rep source stage none; do
         metrics=$METRICS
         [ "$by" = stage ] && metrics=$BY_STAGE
         [ "$by" = none ] && metrics=$TOTALS
-        status=$(curl -s -o "$TMP/server.json" -w '%{http_code}' -H "$AUTH" \
-            "$U/api/v1/kpi?metrics=$metrics&period=all&as_of=$AS_OF$( [ "$by" = none ] || echo "&by=$by")")
         $E --db "$TMP/fresh.db" kpi "$metrics" --period all --as-of "$AS_OF" $( [ "$by" = none ] || echo "--by $by") \
             --format json >"$TMP/cli.json" 2>"$TMP/cli.err"
-        [ "$status" = 200 ] && [ -s "$TMP/cli.json" ] && cmp -s "$TMP/server.json" "$TMP/cli.json" || bad="$bad $by"
+        [ -s "$TMP/cli.json" ] && cmp -s "$TMP/server-$by.json" "$TMP/cli.json" || bad="$bad $by"
     done
-    [ -z "$bad" ] || { echo "# differs by:$bad"; diff "$TMP/server.json" "$TMP/cli.json" | head -5 | sed 's/^/#   /'; }
+    [ "$(echo $codes)" = "200 200 200 200" ] || bad="$bad (statuses $(echo $codes))"
+    [ -z "$bad" ] || echo "# differs by:$bad"
     [ -z "$bad" ]
     check "$1: every answer as a fresh build's"
 }
@@ -76,8 +99,6 @@ while read -r op deal value stage day; do
     same "write $n ($op of deal $deal)"
 done <"$TMP/ops"
 
-curl -s "$U/metrics" >"$TMP/metrics"
-m() { sed -n "s/^$1 //p" "$TMP/metrics"; }
 catch_ups=$(m embudo_snapshot_catch_ups_total)
 builds=$(m embudo_snapshot_builds_total)
 [ "$catch_ups" -ge 10 ]
