@@ -49,8 +49,10 @@ const cli_command cmd_serve = {
              "                             and exit\n"
              "\n"
              "Routes: GET /healthz (200 when the database can be read), GET /metrics (Prometheus\n"
-             "text: requests by route and status, latency histogram, database size and\n"
-             "generation).\n"),
+             "text: requests by route and status, latency, the database and the analytics\n"
+             "snapshot), and the JSON API under /api/v1 (records, kpi, dashboard, leaderboard,\n"
+             "import, export, events, webhooks, audit, settings; GET /api/v1/openapi.json\n"
+             "describes it; docs/server.md).\n"),
     .run = run,
 };
 
