@@ -147,3 +147,16 @@ int32_t build_day_of(const char *iso)
     int64_t d;
     return iso && date_parse_iso(iso, &d) == 0 ? (int32_t)d : INT32_MIN;
 }
+
+int build_deal_money(const fx_table *fx, sqlite3_stmt *s, int col, int currency_col, int64_t closed, int64_t *out)
+{
+    *out = 0;
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return 1;
+    int64_t at = closed == SNAP_OPEN_INSTANT ? INT64_MAX : closed;
+    if (fx_convert(fx, build_col_text(s, currency_col), sqlite3_column_int64(s, col), at, out) != 0) {
+        *out = 0;
+        return -1;
+    }
+    return 0;
+}

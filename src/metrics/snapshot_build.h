@@ -73,6 +73,13 @@ uint8_t build_parse_status(const char *t);
 /* The day number of an ISO date, INT32_MIN when NULL or not a date. */
 int32_t build_day_of(const char *iso);
 
+/* A deal's money as the snapshot holds it (its amount, or a history row's): the
+ * amount in column col of s, in the currency of column currency_col, converted
+ * into *out at the rate of the deal's close (closed; SNAP_OPEN_INSTANT: the
+ * latest rate). 1 when the column is NULL, -1 when no rate was found (*out 0
+ * both times), else 0. */
+int build_deal_money(const fx_table *fx, sqlite3_stmt *s, int col, int currency_col, int64_t closed, int64_t *out);
+
 /* Index of text in the interner's dictionary, adding it if new; SNAP_NONE for
  * NULL, -2 when out of memory. */
 int32_t build_intern(interner *in, const char *text);

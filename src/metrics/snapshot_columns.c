@@ -337,42 +337,28 @@ snapshot *snap_clone(const snapshot *s)
 {
     snapshot *c = malloc(sizeof *c);
     snap_block **blocks = calloc(SNAP_NCOLUMNS, sizeof *blocks);
-    emb_err ignored;
-    if (!c || !blocks || !s->blocks) {
+    if (!c || !blocks || !s->blocks || !s->zone_block) {
         free(c);
         free(blocks);
         return NULL;
     }
+    /* Every reference taken first: from here on snapshot_free(c) undoes it all. */
     *c = *s;
     c->map = NULL;
     c->map_size = 0;
-    c->blocks = NULL;
-    c->zone = NULL;
-    c->pool = pool_retain(s->pool);
-    c->currency = strdup(s->currency);
-    c->timezone = strdup(s->timezone);
-    c->instance = strdup(s->instance);
-    if ((c->zone_block = s->zone_block)) {
-        atomic_fetch_add(&c->zone_block->refs, 1);
-        c->zone = s->zone;
-    }
-    if (!c->currency || !c->timezone || !c->instance || (!c->zone && tz_open(s->timezone, &c->zone, &ignored))) {
-        free(c->currency);
-        free(c->timezone);
-        free(c->instance);
-        if (c->zone_block)
-            block_release(c->zone_block);
-        else
-            tz_close(c->zone);
-        snap_pool_release(c->pool);
-        free(c);
-        free(blocks);
-        return NULL;
-    }
     for (size_t i = 0; i < SNAP_NCOLUMNS; i++)
         if ((blocks[i] = s->blocks[i]))
             atomic_fetch_add(&blocks[i]->refs, 1);
     c->blocks = blocks;
+    atomic_fetch_add(&c->zone_block->refs, 1);
+    pool_retain(c->pool);
+    c->currency = strdup(s->currency);
+    c->timezone = strdup(s->timezone);
+    c->instance = strdup(s->instance);
+    if (!c->currency || !c->timezone || !c->instance) {
+        snapshot_free(c);
+        return NULL;
+    }
     return c;
 }
 

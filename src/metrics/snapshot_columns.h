@@ -54,9 +54,9 @@ int snap_blocks_map(snapshot *s, void *map, size_t size);
 /* Releases s's references (its blocks, or its columns directly). */
 void snap_blocks_release(snapshot *s);
 
-/* A new snapshot equal to s, sharing every column's block (s must have blocks):
- * its own copies of the strings and time zone, no map of its own. NULL when out
- * of memory. */
+/* A new snapshot equal to s, sharing every column's block, its time zone's and
+ * its pool (s must have blocks: built, mapped or caught up by this module), with
+ * its own copies of the strings and no map of its own. NULL when out of memory. */
 snapshot *snap_clone(const snapshot *s);
 
 /* Memory for a new column of s of at least bytes, from s's pool when it has one

@@ -224,13 +224,9 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         d->lead[i] = build_map_get(&b->leads, s, 9);
         d->product[i] = SNAP_NONE;
         d->lost_reason[i] = build_intern(&b->lost_reasons, build_col_text(s, 10));
-        d->amount_known[i] = sqlite3_column_type(s, 11) != SQLITE_NULL;
-        int64_t at = d->closed[i] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[i];
-        if (d->amount_known[i] &&
-            fx_convert(fx, build_col_text(s, 12), sqlite3_column_int64(s, 11), at, &d->amount[i]) != 0) {
-            d->fx_missing[i] = 1;
-            d->amount[i] = 0;
-        }
+        int money = build_deal_money(fx, s, 11, 12, d->closed[i], &d->amount[i]);
+        d->amount_known[i] = money != 1;
+        d->fx_missing[i] = money < 0;
         d->expected_close[i] = day_of(build_col_text(s, 13));
         d->probability_bp[i] = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(s, 14);
     }
@@ -271,10 +267,7 @@ static emb_code load_deals(build_ctx *b, snapshot *snap, const fx_table *fx)
         h->stage[i] = build_map_get(&b->stages, s, 2);
         h->owner[i] = build_map_get(&b->users, s, 3);
         h->status[i] = parse_status(build_col_text(s, 4));
-        int64_t at = d->closed[deal] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[deal];
-        if (sqlite3_column_type(s, 5) == SQLITE_NULL ||
-            fx_convert(fx, build_col_text(s, 6), sqlite3_column_int64(s, 5), at, &h->amount[i]) != 0)
-            h->amount[i] = 0;
+        build_deal_money(fx, s, 5, 6, d->closed[deal], &h->amount[i]);
         h->expected_close[i] = day_of(build_col_text(s, 7));
         i++;
     }

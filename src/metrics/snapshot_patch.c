@@ -197,13 +197,9 @@ static emb_code read_deal(resolver *r, sqlite3_stmt *product, const fx_table *fx
     d->source[j] = text(r, 8, &old->sources);
     d->lead[j] = ref(r, 9, old->leads.id, old->leads.n);
     d->lost_reason[j] = text(r, 10, &old->lost_reasons);
-    d->amount_known[j] = sqlite3_column_type(s, 11) != SQLITE_NULL;
-    int64_t at = d->closed[j] == SNAP_OPEN_INSTANT ? INT64_MAX : d->closed[j];
-    if (d->amount_known[j] &&
-        fx_convert(fx, build_col_text(s, 12), sqlite3_column_int64(s, 11), at, &d->amount[j]) != 0) {
-        d->fx_missing[j] = 1;
-        d->amount[j] = 0;
-    }
+    int money = build_deal_money(fx, s, 11, 12, d->closed[j], &d->amount[j]);
+    d->amount_known[j] = money != 1;
+    d->fx_missing[j] = money < 0;
     d->expected_close[j] = build_day_of(build_col_text(s, 13));
     d->probability_bp[j] = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 : (int16_t)sqlite3_column_int(s, 14);
     /* Its activities did not change (they would have been logged '*'): an
@@ -244,10 +240,7 @@ static emb_code read_history(resolver *r, const fx_table *fx, snapshot *m, size_
         h->stage[i] = ref(r, 1, r->old->stages.id, r->old->stages.n);
         h->owner[i] = ref(r, 2, r->old->users.id, r->old->users.n);
         h->status[i] = build_parse_status(build_col_text(s, 3));
-        int64_t at = m->deals.closed[j] == SNAP_OPEN_INSTANT ? INT64_MAX : m->deals.closed[j];
-        if (sqlite3_column_type(s, 4) == SQLITE_NULL ||
-            fx_convert(fx, build_col_text(s, 5), sqlite3_column_int64(s, 4), at, &h->amount[i]) != 0)
-            h->amount[i] = 0;
+        build_deal_money(fx, s, 4, 5, m->deals.closed[j], &h->amount[i]);
         h->expected_close[i] = build_day_of(build_col_text(s, 6));
         /* Read in id order: an insertion sort by instant keeps id order among equals. */
         for (size_t k = i; k > start && h->at[k - 1] > h->at[k]; k--) {

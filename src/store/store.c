@@ -27,17 +27,18 @@ struct store {
     char *path;
     int readonly;
     int in_tx;
+    int logs_changes; /* the schema has the change log (migration 0010) */
     org_settings org;
     char *org_strings[5]; /* owned copies behind org's string fields */
     sqlite3_stmt *stmts[STORE_STMT_SLOTS]; /* see store__stmt */
     /* What the open write transaction changed, for the change log (see
      * on_row_change): deals and deal_history rows inserted or updated, whether
-     * anything the snapshot reads changed in another way (all), and whether
-     * anything was written at all. */
+     * anything the snapshot reads changed in another way (all), and how many
+     * rows the hook saw. */
     struct {
         int64_t *deals, *history;
         size_t ndeals, nhistory, cap_deals, cap_history;
-        int all, any;
+        int all;
         int64_t seen;             /* rows the hook was told of */
         int64_t changes_at_begin; /* sqlite3_total_changes64 at store_begin */
     } tx;
@@ -80,7 +81,6 @@ static int tx_push(int64_t **v, size_t *n, size_t *cap, int64_t id)
 static void on_row_change(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
 {
     store *st = arg;
-    st->tx.any = 1;
     st->tx.seen++;
     if (st->tx.all || strcmp(dbname, "main"))
         return;
@@ -100,7 +100,7 @@ static void on_row_change(void *arg, int op, const char *dbname, const char *tab
 static void tx_reset(store *st)
 {
     st->tx.ndeals = st->tx.nhistory = 0;
-    st->tx.all = st->tx.any = 0;
+    st->tx.all = 0;
     st->tx.seen = 0;
     st->tx.changes_at_begin = sqlite3_total_changes64(st->db);
 }
@@ -441,6 +441,7 @@ emb_code store_open(const char *path, unsigned flags, store **out, emb_err *err)
     }
     if ((rc = migrate(st, err)) != EMB_OK)
         goto fail;
+    st->logs_changes = store_schema_version(st) >= 10;
     if ((rc = store_reload_org(st, err)) != EMB_OK)
         goto fail;
     *out = st;
@@ -495,52 +496,52 @@ static int cmp_i64(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* The statement slots of the change log (store__stmt), after the bulk loader's. */
+enum { SLOT_LOG_CHANGE = 1010, SLOT_HISTORY_DEAL = 1011 };
+
 /* Writes the change_log rows of the transaction about to commit, under the
  * generation it has just been given (see 0010_change_log.sql). A history row's
- * deal is read back here, inside the transaction. all: log '*'. Every thousandth generation
+ * deal is read back here, inside the transaction. all: log '*'. Every 4096th row
  * prunes the rows of generations more than 100000 before. */
 static emb_code log_changes(store *st, int all, emb_err *err)
 {
-    sqlite3_stmt *deal_of = NULL, *ins = NULL;
-    int rc = SQLITE_OK;
-    if (!all && st->tx.nhistory) {
-        rc = sqlite3_prepare_v2(st->db, "SELECT deal_id FROM deal_history WHERE id = ?", -1, &deal_of, NULL);
-        for (size_t i = 0; rc == SQLITE_OK && !all && i < st->tx.nhistory; i++) {
-            sqlite3_bind_int64(deal_of, 1, st->tx.history[i]);
-            if (sqlite3_step(deal_of) != SQLITE_ROW ||
-                tx_push(&st->tx.deals, &st->tx.ndeals, &st->tx.cap_deals, sqlite3_column_int64(deal_of, 0)))
-                all = 1;
-            sqlite3_reset(deal_of);
-        }
-        sqlite3_finalize(deal_of);
+    for (size_t i = 0; !all && i < st->tx.nhistory; i++) {
+        sqlite3_stmt *deal_of = store__stmt(st, SLOT_HISTORY_DEAL, "SELECT deal_id FROM deal_history WHERE id = ?", err);
+        if (!deal_of)
+            return err->code;
+        sqlite3_bind_int64(deal_of, 1, st->tx.history[i]);
+        if (sqlite3_step(deal_of) != SQLITE_ROW ||
+            tx_push(&st->tx.deals, &st->tx.ndeals, &st->tx.cap_deals, sqlite3_column_int64(deal_of, 0)))
+            all = 1;
     }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(st->db,
-                                "INSERT INTO change_log (generation, kind, row_id) "
-                                "SELECT generation, ?1, ?2 FROM organisation WHERE id = 1",
-                                -1, &ins, NULL);
-    if (rc == SQLITE_OK && !all && st->tx.ndeals) {
+    if (!all && st->tx.ndeals > 1)
         qsort(st->tx.deals, st->tx.ndeals, sizeof *st->tx.deals, cmp_i64);
-        for (size_t i = 0; rc == SQLITE_OK && i < st->tx.ndeals; i++) {
-            if (i && st->tx.deals[i] == st->tx.deals[i - 1])
-                continue;
+    size_t rows = all || !st->tx.ndeals ? 1 : st->tx.ndeals;
+    for (size_t i = 0; i < rows; i++) {
+        if (!all && i && st->tx.deals[i] == st->tx.deals[i - 1])
+            continue;
+        sqlite3_stmt *ins = store__stmt(st, SLOT_LOG_CHANGE,
+                                        "INSERT INTO change_log (generation, kind, row_id) "
+                                        "SELECT generation, ?1, ?2 FROM organisation WHERE id = 1",
+                                        err);
+        if (!ins)
+            return err->code;
+        if (all || !st->tx.ndeals) {
+            sqlite3_bind_text(ins, 1, all ? "*" : "-", -1, SQLITE_STATIC);
+        } else {
             sqlite3_bind_text(ins, 1, "deal", -1, SQLITE_STATIC);
             sqlite3_bind_int64(ins, 2, st->tx.deals[i]);
-            rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-            sqlite3_reset(ins);
         }
-    } else if (rc == SQLITE_OK) {
-        sqlite3_bind_text(ins, 1, all ? "*" : "-", -1, SQLITE_STATIC);
-        sqlite3_bind_null(ins, 2);
-        rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            return store_sql_error(st, _("logging the changes"), err);
     }
-    sqlite3_finalize(ins);
-    if (rc == SQLITE_OK && store_generation(st) % 1000 == 0)
-        rc = sqlite3_exec(st->db,
-                          "DELETE FROM change_log WHERE generation < "
-                          "(SELECT generation FROM organisation WHERE id = 1) - 100000",
-                          NULL, NULL, NULL);
-    return rc == SQLITE_OK ? EMB_OK : store_sql_error(st, _("logging the changes"), err);
+    if (sqlite3_last_insert_rowid(st->db) % 4096 == 0 &&
+        sqlite3_exec(st->db,
+                     "DELETE FROM change_log WHERE generation < "
+                     "(SELECT generation FROM organisation WHERE id = 1) - 100000",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return store_sql_error(st, _("logging the changes"), err);
+    return EMB_OK;
 }
 
 emb_code store_commit(store *st, emb_err *err)
@@ -549,9 +550,9 @@ emb_code store_commit(store *st, emb_err *err)
         return emb_err_set(err, EMB_INTERNAL, _("no transaction to commit"));
     /* Rows changed that the update hook did not see (the truncate optimisation:
      * the statements' own changes outnumber the rows it was told of) make the
-     * change unknown; so does anything it saw besides deals. */
+     * change unknown; so does anything it saw besides deals. Taken before the
+     * bump below, which is not a change of the snapshot's. */
     int all = st->tx.all || sqlite3_total_changes64(st->db) - st->tx.changes_at_begin > st->tx.seen;
-    int any = st->tx.any;
     if (sqlite3_exec(st->db, "UPDATE organisation SET generation = generation + 1 WHERE id = 1", NULL, NULL,
                      NULL) != SQLITE_OK &&
         store_schema_version(st) > 0) {
@@ -559,9 +560,7 @@ emb_code store_commit(store *st, emb_err *err)
         store_rollback(st);
         return err->code;
     }
-    st->tx.all = all; /* the bump itself is not a change of the snapshot's */
-    st->tx.any = any;
-    if (store_schema_version(st) >= 10 && log_changes(st, all, err)) {
+    if (st->logs_changes && log_changes(st, all, err)) {
         store_rollback(st);
         return err->code;
     }

@@ -74,6 +74,7 @@ sqlite3 *store_sqlite(store *st);
  * it, so that it holds no read open). NULL with err set when sql fails.
  * With sql NULL it only returns a statement already cached (NULL, no error, when
  * none), so callers can build costly SQL text once. */
+/* Slots 1000-1007 are the bulk loader's (bulk.h), 1010-1011 the change log's (store.c). */
 #define STORE_STMT_SLOTS 1024
 typedef struct sqlite3_stmt sqlite3_stmt;
 sqlite3_stmt *store__stmt(store *st, unsigned slot, const char *sql, emb_err *err);

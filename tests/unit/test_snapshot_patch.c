@@ -24,7 +24,10 @@
 #include "store/records.h"
 #include "store/store.h"
 
+#include "store_testlib.h"
 #include "test_rng.h"
+
+#define DEMO_NOW 1767225600 /* 2026-01-01 */
 
 /* Columns coded by a dictionary: compared by their texts (a patched snapshot
  * keeps the old dictionary's numbering, a build numbers texts as it meets them). */
@@ -118,25 +121,45 @@ static void assert_same_snapshot(const snapshot *a, const snapshot *b, const cha
     }
 }
 
-static int64_t count_rows(store *st, const char *sql)
-{
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 static int64_t random_id(store *st, rng *r, const char *table)
 {
     char sql[160];
-    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id LIMIT 1 OFFSET %lld", table,
-             (long long)below(r, count_rows(st, table[0] == 'd' ? "SELECT count(*) FROM deals"
-                                                : table[0] == 's' ? "SELECT count(*) FROM stages"
-                                                : table[0] == 'u' ? "SELECT count(*) FROM users"
-                                                                  : "SELECT count(*) FROM accounts")));
-    return count_rows(st, sql);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    int64_t n = st_query_int(st, sql);
+    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id LIMIT 1 OFFSET %lld", table, (long long)below(r, n));
+    return st_query_int(st, sql);
+}
+
+/* A demo company of deals deals (seed, two years to 2026-01-01) in a new
+ * directory (its path in dir, at least 32 bytes), opened. */
+static store *demo_company(int64_t deals, uint64_t seed, char *dir)
+{
+    snprintf(dir, 32, "/tmp/embudo-patch-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/demo.db", dir);
+    demo_params p;
+    demo_params_default(&p);
+    p.deals = deals;
+    p.seed = seed;
+    p.years = 2;
+    p.now = DEMO_NOW;
+    emb_err err;
+    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
+    demo_stats stats;
+    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
+    store *st;
+    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
+    return st;
+}
+
+/* Closes st and removes the directory demo_company made. */
+static void drop_company(store *st, const char *dir)
+{
+    store_close(st);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* One random write through the store, in its own transaction. Returns 1 when it
@@ -205,22 +228,9 @@ static int random_write(store *st, rng *r, int64_t now, arena *a)
 
 static void catch_up_rounds(uint64_t seed)
 {
-    char dir[] = "/tmp/embudo-patch-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/demo.db", dir);
-    demo_params p;
-    demo_params_default(&p);
-    p.deals = 300;
-    p.seed = seed;
-    p.years = 2;
-    p.now = 1767225600; /* 2026-01-01 */
+    char dir[32];
+    store *st = demo_company(300, seed, dir);
     emb_err err;
-    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
-    demo_stats stats;
-    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
-    store *st;
-    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
     snapshot *cur;
     assert_int_equal(snapshot_build(st, &cur, &err), EMB_OK);
     /* Odd seeds recycle replaced columns through a pool, as the server does. */
@@ -236,7 +246,7 @@ static void catch_up_rounds(uint64_t seed)
         for (int w = 0; w < writes; w++) {
             arena_reset(&a);
             /* Two writes share each second: entries with equal keys. */
-            never |= random_write(st, &r, p.now + round * 3600 + w / 2, &a) == -1;
+            never |= random_write(st, &r, DEMO_NOW + round * 3600 + w / 2, &a) == -1;
         }
         snapshot *next = NULL, *fresh = NULL;
         emb_code rc = snapshot_catch_up(st, cur, &next, &err);
@@ -286,10 +296,7 @@ static void catch_up_rounds(uint64_t seed)
     }
     arena_release(&a);
     snapshot_free(cur);
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    drop_company(st, dir);
 }
 
 static void test_random_writes(void **state)
@@ -308,30 +315,16 @@ static void test_random_writes(void **state)
 static void test_nothing_to_apply(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/embudo-patch-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/demo.db", dir);
-    demo_params p;
-    demo_params_default(&p);
-    p.deals = 50;
-    p.now = 1767225600;
+    char dir[32];
+    store *st = demo_company(50, 1, dir);
     emb_err err;
-    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
-    demo_stats stats;
-    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
-    store *st;
-    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
     snapshot *s, *t;
     assert_int_equal(snapshot_build(st, &s, &err), EMB_OK);
     assert_int_equal(snapshot_catch_up(st, s, &t, &err), EMB_OK);
     assert_same_snapshot(t, s, "no change");
     snapshot_free(s);
     snapshot_free(t);
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    drop_company(st, dir);
 }
 
 /* The kinds the change log holds for the database's current generation, in a. */
@@ -363,23 +356,12 @@ static void write_sql(store *st, const char *sql)
 static void test_change_log(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/embudo-patch-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/demo.db", dir);
-    demo_params p;
-    demo_params_default(&p);
-    p.deals = 20;
-    p.now = 1767225600;
+    char dir[32];
+    store *st = demo_company(20, 1, dir);
     emb_err err;
-    assert_int_equal(demo_params_resolve(&p, &err), EMB_OK);
-    demo_stats stats;
-    assert_int_equal(demo_create(path, &p, 0, &stats, &err), EMB_OK);
-    store *st;
-    assert_int_equal(store_open(path, 0, &st, &err), EMB_OK);
     arena a;
     arena_init(&a, 0);
-    change_ctx ctx = {.now = p.now};
+    change_ctx ctx = {.now = DEMO_NOW};
     const kind_def *deals = kind_find("deals"), *accounts = kind_find("accounts");
     /* A deal's amount: its row and a history row, both logged as the deal. */
     record *r = record_new(&a, deals);
@@ -407,10 +389,7 @@ static void test_change_log(void **state)
     write_sql(st, "DELETE FROM expenses");
     assert_string_equal(logged(st, &a), "*");
     arena_release(&a);
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    drop_company(st, dir);
 }
 
 int main(void)
